@@ -1,0 +1,124 @@
+// The CATS Transit Declaration (CTD) as lodged by an operator: NCTS IE015's
+// data groups in camelCase JSON. This schema validates requests at the node,
+// generates the OpenAPI document and types the generators' output.
+import { Type, type Static } from '@sinclair/typebox';
+
+export const CountryCode = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' });
+export const OfficeReference = Type.String({
+  pattern: '^[A-Z]{2}[A-Z0-9]{6}$',
+  description: 'Customs office reference number: country code + 6 characters',
+});
+export const Lrn = Type.String({ pattern: '^[A-Za-z0-9./_-]{1,22}$', description: "Operator's local reference number (an..22, no spaces)" });
+export const Grn = Type.String({
+  pattern: '^[0-9]{2}[A-Z]{2}[A-Z0-9]{12}[0-9]([A-Z][0-9]{6})?$',
+  description: 'Guarantee reference number',
+});
+export const Tin = Type.String({
+  pattern: '^[A-Z]{2}[A-Z0-9]{1,15}$',
+  description: 'Trader identification: ISO country code + national TIN',
+});
+export const HsCode = Type.String({ pattern: '^[0-9]{6}$', description: 'HS 6-digit subheading' });
+export const CurrencyCode = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217' });
+/** NCTS transport mode codes: 1 sea, 2 rail, 3 road, 4 air, 5 post, 7 fixed installation, 8 inland waterway. */
+export const TransportMode = Type.Union(['1', '2', '3', '4', '5', '7', '8'].map((m) => Type.Literal(m)));
+
+export const Address = Type.Object({
+  streetAndNumber: Type.String({ minLength: 1, maxLength: 70 }),
+  postcode: Type.Optional(Type.String({ maxLength: 17 })),
+  city: Type.String({ minLength: 1, maxLength: 35 }),
+  country: CountryCode,
+});
+
+export const Party = Type.Object({
+  identificationNumber: Type.Optional(Tin),
+  name: Type.String({ minLength: 1, maxLength: 70 }),
+  address: Address,
+});
+
+export const GuaranteeReference = Type.Object({
+  grn: Grn,
+  accessCode: Type.String({ pattern: '^[A-Za-z0-9]{4}$' }),
+  amountToBeCovered: Type.Number({ minimum: 0 }),
+  currency: CurrencyCode,
+});
+
+export const GuaranteeType = Type.Union(['0', '1', '2', '4', '9'].map((t) => Type.Literal(t)), {
+  description: '0 waiver, 1 comprehensive, 2 individual by guarantor, 4 individual vouchers, 9 individual multiple usage',
+});
+
+export const DeclaredGuarantee = Type.Object({
+  type: GuaranteeType,
+  references: Type.Array(GuaranteeReference, { minItems: 1, maxItems: 99 }),
+});
+
+export const Package = Type.Object({
+  typeOfPackages: Type.String({ pattern: '^[A-Z0-9]{2}$', description: 'UN/ECE Rec. 21 package code' }),
+  numberOfPackages: Type.Integer({ minimum: 0, maximum: 99999999 }),
+  shippingMarks: Type.Optional(Type.String({ maxLength: 512 })),
+});
+
+export const GoodsItem = Type.Object({
+  goodsItemNumber: Type.Integer({ minimum: 1, maximum: 1999 }),
+  description: Type.String({ minLength: 1, maxLength: 512 }),
+  hsCode: HsCode,
+  countryOfOrigin: Type.Optional(CountryCode),
+  grossMass: Type.Number({ exclusiveMinimum: 0, description: 'kg' }),
+  netMass: Type.Number({ exclusiveMinimum: 0, description: 'kg' }),
+  packages: Type.Array(Package, { minItems: 1, maxItems: 99 }),
+  value: Type.Object({ amount: Type.Number({ minimum: 0 }), currency: CurrencyCode }),
+});
+
+export const TransportMeans = Type.Object({
+  typeOfIdentification: Type.String({ pattern: '^[0-9]{2}$', description: 'e.g. 30 registration number of road vehicle, 20 wagon number' }),
+  identificationNumber: Type.String({ minLength: 1, maxLength: 35 }),
+  nationality: CountryCode,
+});
+
+export const TransportEquipment = Type.Object({
+  containerIdentificationNumber: Type.Optional(
+    Type.String({ pattern: '^[A-Z]{3}[UJZR][0-9]{7}$', description: 'ISO 6346 container number with check digit' }),
+  ),
+  seals: Type.Array(Type.Object({ identifier: Type.String({ minLength: 1, maxLength: 20 }) }), { maxItems: 99 }),
+});
+
+export const Consignment = Type.Object({
+  countryOfDispatch: CountryCode,
+  countryOfDestination: CountryCode,
+  containerIndicator: Type.Boolean(),
+  inlandModeOfTransport: TransportMode,
+  modeOfTransportAtTheBorder: TransportMode,
+  grossMass: Type.Number({ exclusiveMinimum: 0, description: 'kg, whole consignment' }),
+  consignor: Party,
+  consignee: Party,
+  carrier: Type.Optional(Type.Object({ identificationNumber: Tin, name: Type.String({ minLength: 1, maxLength: 70 }) })),
+  countriesOfRouting: Type.Array(CountryCode, { minItems: 1, maxItems: 99, description: 'Itinerary, in order, departure to destination' }),
+  departureTransportMeans: Type.Array(TransportMeans, { minItems: 1, maxItems: 999 }),
+  transportEquipment: Type.Array(TransportEquipment, { maxItems: 9999 }),
+  goodsItems: Type.Array(GoodsItem, { minItems: 1, maxItems: 1999 }),
+});
+
+export const Ctd = Type.Object(
+  {
+    lrn: Lrn,
+    declarationType: Type.Union([Type.Literal('T1'), Type.Literal('T2'), Type.Literal('T2F')]),
+    additionalDeclarationType: Type.Union([Type.Literal('A'), Type.Literal('D')], { description: 'A standard, D pre-lodged' }),
+    security: Type.Integer({ minimum: 0, maximum: 3, description: '0 none, 1 ENS, 2 EXS, 3 ENS+EXS' }),
+    offices: Type.Object({
+      departure: OfficeReference,
+      transit: Type.Array(OfficeReference, { maxItems: 9 }),
+      destination: OfficeReference,
+    }),
+    holder: Type.Object({
+      identificationNumber: Tin,
+      name: Type.String({ minLength: 1, maxLength: 70 }),
+      address: Address,
+    }),
+    guarantees: Type.Array(DeclaredGuarantee, { minItems: 1, maxItems: 9 }),
+    consignment: Consignment,
+  },
+  { $id: 'Ctd', additionalProperties: false },
+);
+
+export type Ctd = Static<typeof Ctd>;
+export type GoodsItem = Static<typeof GoodsItem>;
+export type Party = Static<typeof Party>;

