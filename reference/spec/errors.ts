@@ -22,16 +22,21 @@ export const ErrorCodes = [
   'INVALID_CONTAINER_NUMBER',
   'DUPLICATE_LRN',
   'HOLDER_MISMATCH',
+  'AMOUNT_OUT_OF_RANGE',
   // guarantees
   'GUARANTEE_NOT_FOUND',
   'GUARANTEE_NOT_ACTIVE',
   'GUARANTEE_ACCESS_CODE',
   'GUARANTEE_AMOUNT_UNDERSTATED',
   'GUARANTEE_INSUFFICIENT',
+  'GUARANTEE_CURRENCY_MISMATCH',
   // parties and lifecycle
   'OPERATOR_NOT_ACTIVE',
   'ILLEGAL_TRANSITION',
   'CONFLICT',
+  // server side (never caused by the request's content)
+  'INTERNAL_ERROR',
+  'SERVICE_UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

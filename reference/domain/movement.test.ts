@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyEvent,
+  IllegalTransitionError,
+  MovementEventTypes,
+  MovementStates,
+  submittedMovement,
+  type MovementEvent,
+  type MovementEventType,
+  type MovementState,
+  type MovementView,
+} from './movement.ts';
+
+const TRANSIT = ['AZ000210', 'KZ470100'];
+const DESTINATION = 'KZ000010';
+
+function inState(state: MovementState, extra: Partial<MovementView> = {}): MovementView {
+  return { ...submittedMovement({ transit: TRANSIT, destination: DESTINATION }), state, ...extra };
+}
+
+/** One well-formed instance of each event (right offices, conform results). */
+const sampleEvent: Record<MovementEventType, MovementEvent> = {
+  accept: { type: 'accept' },
+  reject: { type: 'reject' },
+  control: { type: 'control' },
+  release: { type: 'release' },
+  refuse: { type: 'refuse' },
+  amend: { type: 'amend' },
+  cancel: { type: 'cancel' },
+  cross: { type: 'cross', office: TRANSIT[0]! },
+  arrive: { type: 'arrive', office: DESTINATION },
+  controlResults: { type: 'controlResults', office: DESTINATION, conform: true },
+  writeOff: { type: 'writeOff' },
+};
+
+// The expected transition table, written out state by state.
+const expected: Record<MovementState, Partial<Record<MovementEventType, MovementState>>> = {
+  SUBMITTED: { accept: 'ACCEPTED', reject: 'REJECTED' },
+  REJECTED: {},
+  ACCEPTED: { control: 'UNDER_CONTROL', release: 'RELEASED', refuse: 'NOT_RELEASED', amend: 'ACCEPTED', cancel: 'CANCELLED' },
+  UNDER_CONTROL: { release: 'RELEASED', refuse: 'NOT_RELEASED' },
+  RELEASED: { cross: 'IN_TRANSIT', arrive: 'ARRIVED' },
+  NOT_RELEASED: {},
+  CANCELLED: {},
+  IN_TRANSIT: { cross: 'IN_TRANSIT', arrive: 'ARRIVED' },
+  ARRIVED: { cross: 'ARRIVED', controlResults: 'CONTROLLED' },
+  // In CONTROLLED the sample view carries a non-conform result, so both a settling result and (below) write-off are reachable.
+  CONTROLLED: { cross: 'CONTROLLED', controlResults: 'CONTROLLED' },
+  WRITTEN_OFF: {},
+};
+
+describe('movement transition table', () => {
+  for (const state of MovementStates) {
+    for (const eventType of MovementEventTypes) {
+      const target = expected[state][eventType];
+      it(`${state} --${eventType}--> ${target ?? 'IllegalTransitionError'}`, () => {
+        const view = inState(state, state === 'CONTROLLED' ? { conform: false } : {});
+        const event = sampleEvent[eventType];
+        if (target) {
+          expect(applyEvent(view, event).state).toBe(target);
+        } else {
+          let error: unknown;
+          try {
+            applyEvent(view, event);
+          } catch (e) {
+            error = e;
+          }
+          expect(error).toBeInstanceOf(IllegalTransitionError);
+          expect(error).toMatchObject({ code: 'ILLEGAL_TRANSITION', from: state, event: eventType });
+        }
+      });
+    }
+  }
+
+  it('writes off a CONTROLLED movement only once the results are conform', () => {
+    expect(applyEvent(inState('CONTROLLED', { conform: true }), { type: 'writeOff' }).state).toBe('WRITTEN_OFF');
+    expect(() => applyEvent(inState('CONTROLLED', { conform: false }), { type: 'writeOff' })).toThrow(IllegalTransitionError);
+  });
+});
+
+describe('movement lifecycle', () => {
+  it('runs the happy path of a movement through two offices of transit', () => {
+    const events: MovementEvent[] = [
+      { type: 'accept' },
+      { type: 'amend' },
+      { type: 'release' },
+      { type: 'cross', office: TRANSIT[0]! },
+      { type: 'cross', office: TRANSIT[1]! },
+      { type: 'arrive', office: DESTINATION },
+      { type: 'controlResults', office: DESTINATION, conform: true },
+      { type: 'writeOff' },
+    ];
+    const states: MovementState[] = [];
+    let view = submittedMovement({ transit: TRANSIT, destination: DESTINATION });
+    for (const event of events) {
+      view = applyEvent(view, event);
+      states.push(view.state);
+    }
+    expect(states).toEqual(['ACCEPTED', 'ACCEPTED', 'RELEASED', 'IN_TRANSIT', 'IN_TRANSIT', 'ARRIVED', 'CONTROLLED', 'WRITTEN_OFF']);
+    expect(view).toMatchObject({ crossedOffices: TRANSIT, amendments: 1, conform: true });
+  });
+
+  it('does not change the view it is given', () => {
+    const view = inState('RELEASED');
+    const frozen = structuredClone(view);
+    applyEvent(view, { type: 'cross', office: TRANSIT[0]! });
+    expect(view).toEqual(frozen);
+  });
+
+  it('allows one crossing per declared office of transit, in any order', () => {
+    let view = applyEvent(inState('RELEASED'), { type: 'cross', office: TRANSIT[1]! });
+    view = applyEvent(view, { type: 'cross', office: TRANSIT[0]! });
+    expect(view.crossedOffices).toEqual([TRANSIT[1], TRANSIT[0]]);
+    expect(() => applyEvent(view, { type: 'cross', office: TRANSIT[0]! })).toThrow(/already notified/);
+  });
+
+  it('records a crossing notified after arrival without moving the state back', () => {
+    let view = applyEvent(inState('RELEASED'), { type: 'arrive', office: DESTINATION });
+    view = applyEvent(view, { type: 'cross', office: TRANSIT[1]! });
+    expect(view).toMatchObject({ state: 'ARRIVED', crossedOffices: [TRANSIT[1]] });
+    view = applyEvent(view, { type: 'controlResults', office: DESTINATION, conform: true });
+    view = applyEvent(view, { type: 'cross', office: TRANSIT[0]! });
+    expect(view).toMatchObject({ state: 'CONTROLLED', crossedOffices: [TRANSIT[1], TRANSIT[0]] });
+    expect(() => applyEvent(view, { type: 'cross', office: TRANSIT[0]! })).toThrow(/already notified/);
+    expect(() => applyEvent({ ...view, state: 'WRITTEN_OFF' }, { type: 'cross', office: TRANSIT[0]! })).toThrow(IllegalTransitionError);
+  });
+
+  it('refuses a crossing at an office that is not a declared office of transit', () => {
+    expect(() => applyEvent(inState('RELEASED'), { type: 'cross', office: 'GE069002' })).toThrow(/not a declared office of transit/);
+    expect(() => applyEvent(inState('RELEASED'), { type: 'cross', office: DESTINATION })).toThrow(IllegalTransitionError);
+  });
+
+  it('refuses arrival and control results anywhere but the declared destination', () => {
+    expect(() => applyEvent(inState('IN_TRANSIT'), { type: 'arrive', office: TRANSIT[1]! })).toThrow(/not the declared office of destination/);
+    expect(() => applyEvent(inState('ARRIVED'), { type: 'controlResults', office: TRANSIT[1]!, conform: true })).toThrow(
+      /not the declared office of destination/,
+    );
+  });
+
+  it('settles discrepancies with a later conform result, but takes no second result once conform', () => {
+    let view = applyEvent(inState('ARRIVED'), { type: 'controlResults', office: DESTINATION, conform: false });
+    expect(view).toMatchObject({ state: 'CONTROLLED', conform: false });
+    view = applyEvent(view, { type: 'controlResults', office: DESTINATION, conform: true });
+    expect(view).toMatchObject({ state: 'CONTROLLED', conform: true });
+    expect(() => applyEvent(view, { type: 'controlResults', office: DESTINATION, conform: false })).toThrow(/already in and conform/);
+  });
+
+  it('takes new declared offices from an amendment and counts amendments', () => {
+    const view = applyEvent(inState('ACCEPTED'), { type: 'amend', transitOffices: ['UZ000110'], destinationOffice: 'UZ000010' });
+    expect(view).toMatchObject({ state: 'ACCEPTED', transitOffices: ['UZ000110'], destinationOffice: 'UZ000010', amendments: 1 });
+    const released = applyEvent(view, { type: 'release' });
+    expect(() => applyEvent(released, { type: 'arrive', office: DESTINATION })).toThrow(IllegalTransitionError);
+    expect(applyEvent(released, { type: 'arrive', office: 'UZ000010' }).state).toBe('ARRIVED');
+  });
+
+  it('reports the state and event in the error message', () => {
+    expect(() => applyEvent(inState('WRITTEN_OFF'), { type: 'cancel' })).toThrow('cancel is not allowed in state WRITTEN_OFF: only allowed in ACCEPTED');
+  });
+});

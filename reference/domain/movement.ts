@@ -1,0 +1,148 @@
+// The life of one movement as the office of departure sees it (NCTS phase 5,
+// transit.md §1.3). A node that is office of transit or destination for a
+// movement declared elsewhere starts its copy at RELEASED, from the IE050/IE001
+// it received, and applies the same events.
+//
+// Every event either yields the next view or throws IllegalTransitionError;
+// an event never silently does nothing.
+
+export const MovementStates = [
+  'SUBMITTED', // lodged, being validated (IE015 received)
+  'REJECTED', // failed validation (IE056); final
+  'ACCEPTED', // MRN allocated (IE028), may be amended or cancelled
+  'UNDER_CONTROL', // customs decided to control before release (IE060)
+  'RELEASED', // released for transit (IE029); guarantee reserved
+  'NOT_RELEASED', // release refused (IE051); final
+  'CANCELLED', // invalidated at the holder's request before release (IE009); final
+  'IN_TRANSIT', // at least one crossing notified by an office of transit (IE118)
+  'ARRIVED', // arrival notified at the office of destination (IE007/IE006)
+  'CONTROLLED', // unloading / control results in from destination (IE044/IE018)
+  'WRITTEN_OFF', // discharged, guarantee released (IE045); final
+] as const;
+
+export type MovementState = (typeof MovementStates)[number];
+
+export type MovementEvent =
+  | { type: 'accept' }
+  | { type: 'reject' }
+  | { type: 'control' }
+  | { type: 'release' }
+  | { type: 'refuse' }
+  /** New offices replace the declared ones when given (a CTD amendment may change the route). */
+  | { type: 'amend'; transitOffices?: readonly string[]; destinationOffice?: string }
+  | { type: 'cancel' }
+  | { type: 'cross'; office: string }
+  | { type: 'arrive'; office: string }
+  | { type: 'controlResults'; office: string; conform: boolean }
+  | { type: 'writeOff' };
+
+export type MovementEventType = MovementEvent['type'];
+
+export const MovementEventTypes: readonly MovementEventType[] = [
+  'accept',
+  'reject',
+  'control',
+  'release',
+  'refuse',
+  'amend',
+  'cancel',
+  'cross',
+  'arrive',
+  'controlResults',
+  'writeOff',
+];
+
+export interface MovementView {
+  state: MovementState;
+  /** Declared offices of transit, in itinerary order. */
+  transitOffices: readonly string[];
+  /** Offices of transit whose crossing has been notified, in the order notified. */
+  crossedOffices: readonly string[];
+  destinationOffice: string;
+  amendments: number;
+  /** Outcome of the latest control results at destination; undefined before any. */
+  conform?: boolean;
+}
+
+/**
+ * From which states each event is allowed, and the state it leads to. Office
+ * and conformity conditions on top of this table are checked in applyEvent.
+ */
+export const transitions: Readonly<Record<MovementEventType, Partial<Record<MovementState, MovementState>>>> = {
+  accept: { SUBMITTED: 'ACCEPTED' },
+  reject: { SUBMITTED: 'REJECTED' },
+  control: { ACCEPTED: 'UNDER_CONTROL' },
+  release: { ACCEPTED: 'RELEASED', UNDER_CONTROL: 'RELEASED' },
+  refuse: { ACCEPTED: 'NOT_RELEASED', UNDER_CONTROL: 'NOT_RELEASED' },
+  // Not once customs has decided to control the goods (UCC Art. 173(2)(a)).
+  amend: { ACCEPTED: 'ACCEPTED' },
+  // Likewise invalidation at the holder's request (UCC Art. 174(1)).
+  cancel: { ACCEPTED: 'CANCELLED' },
+  // A crossing notified after arrival (IE118 overtaken by IE006 in the exchange)
+  // is recorded without moving the state back.
+  cross: { RELEASED: 'IN_TRANSIT', IN_TRANSIT: 'IN_TRANSIT', ARRIVED: 'ARRIVED', CONTROLLED: 'CONTROLLED' },
+  // Crossings are not required before arrival: a transit office may fail to notify.
+  arrive: { RELEASED: 'ARRIVED', IN_TRANSIT: 'ARRIVED' },
+  // A second, conform result after a non-conform one settles the discrepancies (IE049).
+  controlResults: { ARRIVED: 'CONTROLLED', CONTROLLED: 'CONTROLLED' },
+  writeOff: { CONTROLLED: 'WRITTEN_OFF' },
+};
+
+export const finalStates: ReadonlySet<MovementState> = new Set(['REJECTED', 'NOT_RELEASED', 'CANCELLED', 'WRITTEN_OFF']);
+
+/** States in which the movement holds a reservation on its guarantee: from release to write-off. */
+export const guaranteeReservedStates: ReadonlySet<MovementState> = new Set(['RELEASED', 'IN_TRANSIT', 'ARRIVED', 'CONTROLLED']);
+
+export class IllegalTransitionError extends Error {
+  readonly code = 'ILLEGAL_TRANSITION' as const;
+  constructor(
+    readonly from: MovementState,
+    readonly event: MovementEventType,
+    reason: string,
+  ) {
+    super(`${event} is not allowed in state ${from}: ${reason}`);
+    this.name = 'IllegalTransitionError';
+  }
+}
+
+/** A movement just lodged with the given declared offices. */
+export function submittedMovement(offices: { transit: readonly string[]; destination: string }): MovementView {
+  return { state: 'SUBMITTED', transitOffices: [...offices.transit], crossedOffices: [], destinationOffice: offices.destination, amendments: 0 };
+}
+
+export function applyEvent(movement: MovementView, event: MovementEvent): MovementView {
+  const from = movement.state;
+  const to = transitions[event.type][from];
+  if (!to) {
+    const allowed = Object.keys(transitions[event.type]).join(', ');
+    throw new IllegalTransitionError(from, event.type, `only allowed in ${allowed}`);
+  }
+  const illegal = (reason: string) => new IllegalTransitionError(from, event.type, reason);
+
+  switch (event.type) {
+    case 'amend':
+      return {
+        ...movement,
+        state: to,
+        transitOffices: event.transitOffices ? [...event.transitOffices] : movement.transitOffices,
+        destinationOffice: event.destinationOffice ?? movement.destinationOffice,
+        amendments: movement.amendments + 1,
+      };
+    case 'cross':
+      if (!movement.transitOffices.includes(event.office)) throw illegal(`${event.office} is not a declared office of transit`);
+      if (movement.crossedOffices.includes(event.office)) throw illegal(`crossing at ${event.office} already notified`);
+      return { ...movement, state: to, crossedOffices: [...movement.crossedOffices, event.office] };
+    case 'arrive':
+      if (event.office !== movement.destinationOffice) throw illegal(`${event.office} is not the declared office of destination`);
+      return { ...movement, state: to };
+    case 'controlResults':
+      if (event.office !== movement.destinationOffice) throw illegal(`${event.office} is not the declared office of destination`);
+      if (from === 'CONTROLLED' && movement.conform !== false) throw illegal('control results already in and conform');
+      return { ...movement, state: to, conform: event.conform };
+    case 'writeOff':
+      if (movement.conform !== true) throw illegal('control results show discrepancies not yet settled');
+      return { ...movement, state: to };
+    default:
+      return { ...movement, state: to };
+  }
+}
