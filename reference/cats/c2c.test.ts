@@ -1,0 +1,80 @@
+// A movement from Georgia to Azerbaijan across two real nodes, their outboxes
+// relayed by hand the way ICE relays them: IE001/IE050 out on release,
+// IE118/IE006/IE018 back, write-off with IE045; redeliveries change nothing.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { validateIceMessage } from '../spec/ice/validate.ts';
+import { createTestDatabase } from '../../test/support/database.ts';
+import { applyInboundMessage } from './c2c-inbound.ts';
+import type { RunningNode } from './start.ts';
+import { client, domesticCtd, lrnsFor, seed, startTestNode, testGrn } from './testing/node-harness.ts';
+
+let ge: RunningNode;
+let az: RunningNode;
+const trader = { tin: 'GE300000001', token: 'trader-token-c2c-000001' };
+const grn = testGrn();
+
+beforeAll(async () => {
+  [ge, az] = await Promise.all([
+    startTestNode(await createTestDatabase('c2c_ge'), 'GE'),
+    startTestNode(await createTestDatabase('c2c_az'), 'AZ'),
+  ]);
+  await seed(ge, { operators: [trader], guarantees: [{ grn, holderTin: trader.tin, referenceAmount: 10_000 }] });
+  await seed(az, {
+    officers: [
+      { id: 'az-border', token: 'officer-token-az-border-1', offices: ['AZ000210'] },
+      { id: 'az-port', token: 'officer-token-az-port-0001', offices: ['AZ000100'] },
+    ],
+  });
+});
+afterAll(async () => {
+  await ge?.close();
+  await az?.close();
+});
+
+/** Relays every unsent outbox message of `from` to `to`, as ICE does; returns the types relayed. */
+async function relay(from: RunningNode, to: RunningNode): Promise<string[]> {
+  const { rows } = await from.context.pool.query(
+    `UPDATE outbox SET sent_at = now() WHERE sent_at IS NULL AND recipient_country = $1 RETURNING id, message_type, mrn, recipient_office, body, seq`,
+    [to.country],
+  );
+  rows.sort((a, b) => Number(a.seq) - Number(b.seq));
+  for (const r of rows) {
+    const envelope = {
+      id: r.id, type: r.message_type, mrn: r.mrn, sentAt: new Date().toISOString(),
+      sender: { country: from.country, office: r.body.officeOfDeparture ?? r.body.officeOfTransit ?? r.body.officeOfDestination ?? r.recipient_office },
+      recipient: { country: to.country, office: r.recipient_office }, body: r.body,
+    };
+    expect(validateIceMessage(envelope)).not.toHaveProperty('errors');
+    expect(await applyInboundMessage(to.context, { id: r.id, type: r.message_type, mrn: r.mrn, body: r.body })).toBe('applied');
+    expect(await applyInboundMessage(to.context, { id: r.id, type: r.message_type, mrn: r.mrn, body: r.body })).toBe('duplicate');
+  }
+  return rows.map((r) => r.message_type);
+}
+
+it('carries a GE → AZ movement through both nodes to write-off', async () => {
+  const [lrn] = lrnsFor(trader.tin, 'release', 1, 'C2C');
+  const ctd = domesticCtd({ lrn: lrn!, holderTin: trader.tin, grn });
+  ctd.offices = { departure: 'GE000010', transit: ['GE069002', 'AZ000210'], destination: 'AZ000100' };
+  ctd.consignment.countriesOfRouting = ['GE', 'AZ'];
+  ctd.consignment.countryOfDestination = 'AZ';
+  ctd.guarantees[0]!.references[0]!.amountToBeCovered = 1000;
+  const trading = client(ge, trader.token);
+  const lodged = await trading.post('/v1/declarations', ctd);
+  expect(lodged.status).toBe(201);
+  const mrn = lodged.body.mrn;
+  expect(await relay(ge, az)).toEqual(['IE001', 'IE050']);
+
+  const border = client(az, 'officer-token-az-border-1');
+  const port = client(az, 'officer-token-az-port-0001');
+  expect((await border.get(`/v1/declarations/${mrn}`)).body).toMatchObject({ role: 'destination', state: 'RELEASED' });
+  expect((await border.post(`/v1/movements/${mrn}/crossing`, { office: 'AZ000210' })).body.state).toBe('IN_TRANSIT');
+  expect((await port.post(`/v1/movements/${mrn}/arrival`, { office: 'AZ000100' })).body.state).toBe('ARRIVED');
+  expect((await port.post(`/v1/movements/${mrn}/control-results`, { office: 'AZ000100', conform: true })).body.state).toBe('CONTROLLED');
+  expect(await relay(az, ge)).toEqual(['IE118', 'IE006', 'IE018']);
+
+  const atHome = await trading.get(`/v1/declarations/${mrn}`);
+  expect(atHome.body).toMatchObject({ state: 'WRITTEN_OFF', crossedOffices: ['AZ000210'], reservation: null });
+  expect((await trading.get(`/v1/guarantees/${grn}`)).body.reserved).toBe(0);
+  expect(await relay(ge, az)).toEqual(['IE045', 'IE045']);
+  expect((await port.get(`/v1/declarations/${mrn}`)).body.state).toBe('WRITTEN_OFF');
+});

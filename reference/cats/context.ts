@@ -1,0 +1,37 @@
+// Everything a node's routes share: its country, database, identifiers, credentials, notifications, metrics.
+import type pg from 'pg';
+import { countryByCode } from '../spec/reference-data/countries.ts';
+import { officeByReference } from '../spec/reference-data/offices.ts';
+import { SequenceBlocks } from '../store/identifiers.ts';
+import { NodeMetrics } from './metrics.ts';
+import { Notifier } from './notifier.ts';
+import { Credentials } from './principal.ts';
+
+export interface NodeContext {
+  country: string;
+  pool: pg.Pool;
+  credentials: Credentials;
+  mrnSequence: SequenceBlocks;
+  notifier: Notifier;
+  metrics: NodeMetrics;
+  offices: typeof officeByReference;
+  countries: typeof countryByCode;
+  now(): Date;
+  random(): number;
+}
+
+export function createContext(opts: { country: string; pool: pg.Pool; adminToken: string }): NodeContext {
+  const notifier = new Notifier();
+  return {
+    country: opts.country,
+    pool: opts.pool,
+    credentials: new Credentials(opts.pool, opts.adminToken),
+    mrnSequence: new SequenceBlocks(opts.pool, 'mrn_sequence'),
+    notifier,
+    metrics: new NodeMetrics(opts.country, opts.pool, notifier),
+    offices: officeByReference,
+    countries: countryByCode,
+    now: () => new Date(),
+    random: Math.random,
+  };
+}

@@ -1,0 +1,34 @@
+// A stored movement as the API shows it.
+import type { Static } from '@sinclair/typebox';
+import type { Ctd } from '../spec/ctd.ts';
+import type { Declaration, DeclarationWithCtd } from '../spec/declarations.ts';
+import type { MovementState } from '../domain/movement.ts';
+import type { MovementRecord } from '../store/movements.ts';
+
+const major = (minor: number) => minor / 100;
+
+export function declarationView(m: MovementRecord): Declaration {
+  const ctd = m.ctd as Ctd;
+  return {
+    mrn: m.mrn,
+    lrn: m.lrn,
+    role: m.role,
+    state: m.state as MovementState,
+    holderTin: ctd.holder.identificationNumber,
+    offices: { departure: m.departureOffice, transit: m.transitOffices, destination: m.destinationOffice },
+    crossedOffices: m.crossedOffices,
+    riskClass: (m.riskClass as Declaration['riskClass']) ?? null,
+    riskReasons: m.riskReasons ?? [],
+    amountToReserve: m.amountToReserve === null ? null : major(m.amountToReserve),
+    reservation:
+      m.reservedAmount > 0 && m.guaranteeGrn && m.currency ? { grn: m.guaranteeGrn, amount: major(m.reservedAmount), currency: m.currency } : null,
+    amendments: m.amendments,
+    controlConform: m.controlConform,
+    createdAt: m.createdAt.toISOString(),
+    updatedAt: m.updatedAt.toISOString(),
+  };
+}
+
+export function declarationWithCtd(m: MovementRecord): Static<typeof DeclarationWithCtd> {
+  return { ...declarationView(m), ctd: m.ctd as Ctd };
+}

@@ -1,0 +1,66 @@
+// Guarantees: registration by the holder, approval by customs, balance and exposure.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Guarantee } from '../spec/guarantees.ts';
+import { routes } from '../spec/routes.ts';
+import { accessCodeFrom, grnFromSequence } from '../domain/grn.ts';
+import { isKnownCurrency, toMinorUnits } from '../domain/money.ts';
+import { findGuarantee, insertGuarantee, setGuaranteeStatus, type GuaranteeRecord } from '../store/guarantees.ts';
+import { nextGrnSequence } from '../store/identifiers.ts';
+import { routeOptions } from './route-options.ts';
+import { principalOf } from './auth.ts';
+import type { NodeContext } from './context.ts';
+import { notFound, Rejection } from './rejection.ts';
+
+export function guaranteeView(g: GuaranteeRecord): Guarantee {
+  return {
+    grn: g.grn,
+    accessCode: g.accessCode,
+    holderTin: g.holderTin,
+    type: g.type as Guarantee['type'],
+    status: g.status,
+    currency: g.currency,
+    referenceAmount: g.referenceAmount / 100,
+    reserved: g.reserved / 100,
+    available: (g.referenceAmount - g.reserved) / 100,
+    openMovements: g.openMovements,
+  };
+}
+
+export const guaranteesPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = async (app, { ctx }) => {
+  app.route({
+    ...routeOptions(routes.registerGuarantee),
+    handler: async (request, reply) => {
+      const p = principalOf(request);
+      if (p.role !== 'operator') throw new Rejection(403, 'FORBIDDEN', 'operators only');
+      if (p.operator.status !== 'ACTIVE') throw new Rejection(403, 'OPERATOR_NOT_ACTIVE', `operator ${p.operator.tin} is ${p.operator.status.toLowerCase()}`);
+      const { type, referenceAmount, currency } = request.body;
+      if (!isKnownCurrency(currency, ctx.countries)) {
+        throw new Rejection(422, 'UNKNOWN_COUNTRY', `unknown currency ${currency}`, [{ code: 'UNKNOWN_COUNTRY', pointer: '/currency', message: 'not a currency of the reference data' }]);
+      }
+      const grn = grnFromSequence({ year: ctx.now().getUTCFullYear(), country: ctx.country, sequence: await nextGrnSequence(ctx.pool) });
+      const g = await insertGuarantee(ctx.pool, {
+        grn, accessCode: accessCodeFrom(ctx.random), holderTin: p.operator.tin, type, currency, referenceAmount: toMinorUnits(referenceAmount),
+      });
+      return reply.status(201).send(guaranteeView(g));
+    },
+  });
+
+  app.route({
+    ...routeOptions(routes.getGuarantee),
+    handler: async (request) => {
+      const p = principalOf(request);
+      const g = await findGuarantee(ctx.pool, request.params.grn);
+      if (!g || (p.role === 'operator' && g.holderTin !== p.operator.tin)) throw notFound(`guarantee ${request.params.grn}`);
+      return guaranteeView(g);
+    },
+  });
+
+  app.route({
+    ...routeOptions(routes.approveGuarantee),
+    handler: async (request) => {
+      const g = await setGuaranteeStatus(ctx.pool, request.params.grn, 'ACTIVE');
+      if (!g) throw notFound(`guarantee ${request.params.grn}`);
+      return guaranteeView(g);
+    },
+  });
+};

@@ -1,0 +1,231 @@
+// Every step of a movement after lodging, each in one transaction: lock the
+// movement, check who may act, apply the state machine, reserve or give back
+// the guarantee, write the C2C messages; notify the operator after commit.
+import type { PoolClient } from 'pg';
+import type { Ctd } from '../spec/ctd.ts';
+import type { Declaration } from '../spec/declarations.ts';
+import type { Notification } from '../spec/notifications.ts';
+import { applyEvent, IllegalTransitionError, type MovementEvent, type MovementState, type MovementView } from '../domain/movement.ts';
+import { withTransaction } from '../store/database.ts';
+import {
+  insertOutbox, lockMovement, releaseReservation, reserveGuarantee, updateMovement,
+  type MovementChange, type MovementRecord, type OutboxMessage,
+} from '../store/movements.ts';
+import type { OperatorRecord } from '../store/parties.ts';
+import { releaseMessages, toDeparture, writeOffMessages } from './c2c-messages.ts';
+import type { NodeContext } from './context.ts';
+import { declarationView } from './declaration-view.ts';
+import { guaranteeRefusal } from './guarantee-refusal.ts';
+import { assess, checkContent } from './lodging.ts';
+import { notification } from './notifier.ts';
+import type { Principal } from './principal.ts';
+import { forbidden, notFound, Rejection } from './rejection.ts';
+
+export function viewOf(m: MovementRecord): MovementView {
+  return {
+    state: m.state as MovementState,
+    transitOffices: m.transitOffices,
+    crossedOffices: m.crossedOffices,
+    destinationOffice: m.destinationOffice,
+    amendments: m.amendments,
+    conform: m.controlConform ?? undefined,
+  };
+}
+
+/** A step: the events to apply in order and what else changes with them. */
+export interface Step {
+  events: MovementEvent[];
+  change?: (view: MovementView) => Omit<MovementChange, 'state'>;
+  /** Reserve the movement's amount on its guarantee (release). */
+  reserve?: boolean;
+  /** Give the movement's reservation back (write-off). */
+  giveBack?: boolean;
+  messages?: OutboxMessage[];
+}
+
+function illegal(err: unknown): never {
+  if (err instanceof IllegalTransitionError) throw new Rejection(409, 'ILLEGAL_TRANSITION', err.message, [{ code: 'ILLEGAL_TRANSITION', pointer: '', message: err.message }]);
+  throw err;
+}
+
+/**
+ * Runs one step on a movement. `plan` sees the locked record, checks the
+ * caller's rights (throwing 404/403) and returns the step.
+ */
+export async function runStep(
+  ctx: NodeContext,
+  mrn: string,
+  plan: (m: MovementRecord) => Step | Promise<Step>,
+  /** Runs first in the transaction (e.g. recording an inbound message id); throwing aborts the step. */
+  first?: (client: PoolClient) => Promise<void>,
+): Promise<Declaration> {
+  const now = ctx.now();
+  const { record, notifications } = await withTransaction(ctx.pool, async (client) => {
+    await first?.(client);
+    const m = await lockMovement(client, mrn);
+    if (!m) throw notFound(`movement ${mrn}`);
+    const step = await plan(m);
+    let view = viewOf(m);
+    const notes: Notification[] = [];
+    try {
+      for (const event of step.events) {
+        view = applyEvent(view, event);
+        notes.push(notification(m, event, view, now));
+      }
+    } catch (err) {
+      illegal(err);
+    }
+    const change: MovementChange = {
+      state: view.state,
+      crossedOffices: view.crossedOffices as string[],
+      amendments: view.amendments,
+      controlConform: view.conform,
+      ...step.change?.(view),
+    };
+    if (step.reserve) {
+      const amount = change.amountToReserve ?? m.amountToReserve ?? 0;
+      const currency = change.currency ?? m.currency!;
+      const grn = change.guaranteeGrn ?? m.guaranteeGrn!;
+      const accessCode = ((change.ctd ?? m.ctd) as Ctd).guarantees[0]!.references[0]!.accessCode;
+      const r = await reserveGuarantee(client, { grn, holderTin: m.operatorTin!, accessCode, currency, amount });
+      if (!r.reserved) throw guaranteeRefusal(r.guarantee, { grn, holderTin: m.operatorTin!, accessCode, currency, amount });
+      change.reservedAmount = amount;
+    }
+    if (step.giveBack && m.reservedAmount > 0 && m.guaranteeGrn) {
+      await releaseReservation(client, m.guaranteeGrn, m.reservedAmount);
+      change.reservedAmount = 0;
+    }
+    const updated = await updateMovement(client, mrn, change);
+    await insertOutbox(client, mrn, step.messages ?? []);
+    return { record: updated, notifications: notes };
+  });
+  for (const n of notifications) ctx.metrics.transitions.inc({ event: n.event });
+  ctx.notifier.publish(record.operatorTin, notifications);
+  return declarationView(record);
+}
+
+// --- who may act -----------------------------------------------------------
+
+/** The holder's own departure movements only; anything else is reported as not found. */
+export function requireOwner(p: Principal, m: MovementRecord): OperatorRecord {
+  if (p.role !== 'operator' || m.role !== 'departure' || m.operatorTin !== p.operator.tin) throw notFound(`movement ${m.mrn}`);
+  return p.operator;
+}
+
+/** An officer acting at `office`, which must be one of theirs. */
+export function requireOfficerAt(p: Principal, office: string): void {
+  if (p.role !== 'officer') throw forbidden('customs officers only');
+  if (!p.officer.offices.includes(office)) throw forbidden(`officer ${p.officer.id} does not act for office ${office}`);
+}
+
+/** Whether the caller may read the movement: its holder, an officer of one of its offices here, or admin. */
+export function canRead(p: Principal, m: MovementRecord): boolean {
+  if (p.role === 'admin') return true;
+  if (p.role === 'operator') return m.operatorTin === p.operator.tin && m.role === 'departure';
+  const offices = p.officer.offices;
+  return offices.includes(m.departureOffice) || offices.includes(m.destinationOffice) || m.transitOffices.some((o) => offices.includes(o));
+}
+
+function servedHere(ctx: NodeContext, office: string): void {
+  if (office.slice(0, 2) !== ctx.country) {
+    throw new Rejection(409, 'ILLEGAL_TRANSITION', `office ${office} is served by the node of ${office.slice(0, 2)}, not ${ctx.country}`, [
+      { code: 'ILLEGAL_TRANSITION', pointer: '/office', message: `office ${office} is not in ${ctx.country}` },
+    ]);
+  }
+}
+
+// --- the steps ---------------------------------------------------------------
+
+export const presentGoods = (ctx: NodeContext, p: Principal, mrn: string) =>
+  runStep(ctx, mrn, (m) => {
+    const operator = requireOwner(p, m);
+    const ctd = m.ctd as Ctd;
+    const { risk, currency, toReserve } = assess(ctx, ctd, operator);
+    const release = risk.decision === 'release';
+    return {
+      events: [{ type: risk.decision }],
+      change: () => ({ riskClass: risk.riskClass, riskReasons: risk.reasons, amountToReserve: toReserve, currency }),
+      reserve: release,
+      messages: release ? releaseMessages(ctx.country, ctd, m.createdAt, ctx.now()) : [],
+    };
+  });
+
+export const amendDeclaration = (ctx: NodeContext, p: Principal, mrn: string, ctd: Ctd) =>
+  runStep(ctx, mrn, (m) => {
+    const operator = requireOwner(p, m);
+    if (ctd.lrn !== m.lrn) {
+      throw new Rejection(422, 'CONFLICT', 'an amendment keeps the LRN of the declaration', [
+        { code: 'CONFLICT', pointer: '/lrn', message: `the declaration's LRN is ${m.lrn}` },
+      ]);
+    }
+    checkContent(ctx, ctd, operator);
+    const { risk, currency, toReserve } = assess(ctx, ctd, operator);
+    const ref = ctd.guarantees[0]!.references[0]!;
+    return {
+      events: [{ type: 'amend', transitOffices: ctd.offices.transit, destinationOffice: ctd.offices.destination }],
+      change: (v) => ({
+        ctd, departureOffice: ctd.offices.departure, transitOffices: v.transitOffices as string[], destinationOffice: v.destinationOffice,
+        riskClass: risk.riskClass, riskReasons: risk.reasons, amountToReserve: toReserve, currency, guaranteeGrn: ref.grn,
+      }),
+    };
+  });
+
+export const cancelDeclaration = (ctx: NodeContext, p: Principal, mrn: string) =>
+  runStep(ctx, mrn, (m) => {
+    requireOwner(p, m);
+    return { events: [{ type: 'cancel' }] };
+  });
+
+export const releaseAfterControl = (ctx: NodeContext, p: Principal, mrn: string) =>
+  runStep(ctx, mrn, (m) => {
+    if (m.role !== 'departure') throw notFound(`movement ${mrn}`);
+    requireOfficerAt(p, m.departureOffice);
+    return { events: [{ type: 'release' }], reserve: true, messages: releaseMessages(ctx.country, m.ctd as Ctd, m.createdAt, ctx.now()) };
+  });
+
+export const refuseRelease = (ctx: NodeContext, p: Principal, mrn: string) =>
+  runStep(ctx, mrn, (m) => {
+    if (m.role !== 'departure') throw notFound(`movement ${mrn}`);
+    requireOfficerAt(p, m.departureOffice);
+    return { events: [{ type: 'refuse' }] };
+  });
+
+export const notifyCrossing = (ctx: NodeContext, p: Principal, mrn: string, office: string) =>
+  runStep(ctx, mrn, (m) => {
+    requireOfficerAt(p, office);
+    servedHere(ctx, office);
+    const at = ctx.now().toISOString();
+    return {
+      events: [{ type: 'cross', office }],
+      messages: m.role === 'departure' ? [] : toDeparture(ctx.country, m.departureOffice, { type: 'IE118', body: { officeOfTransit: office, crossedAt: at } }),
+    };
+  });
+
+export const notifyArrival = (ctx: NodeContext, p: Principal, mrn: string, office: string) =>
+  runStep(ctx, mrn, (m) => {
+    if (p.role === 'operator') requireOwner(p, m);
+    else requireOfficerAt(p, office);
+    servedHere(ctx, office);
+    const at = ctx.now().toISOString();
+    return {
+      events: [{ type: 'arrive', office }],
+      messages: m.role === 'departure' ? [] : toDeparture(ctx.country, m.departureOffice, { type: 'IE006', body: { officeOfDestination: office, arrivedAt: at } }),
+    };
+  });
+
+export const recordControlResults = (ctx: NodeContext, p: Principal, mrn: string, r: { office: string; conform: boolean; remarks?: string }) =>
+  runStep(ctx, mrn, (m) => {
+    requireOfficerAt(p, r.office);
+    servedHere(ctx, r.office);
+    if (m.role === 'departure') return controlResultsAtDeparture(ctx, m, r);
+    const body = { officeOfDestination: r.office, controlledAt: ctx.now().toISOString(), conform: r.conform, ...(r.remarks ? { remarks: r.remarks } : {}) };
+    return { events: [{ type: 'controlResults', office: r.office, conform: r.conform }], messages: toDeparture(ctx.country, m.departureOffice, { type: 'IE018', body }) };
+  });
+
+/** Control results reaching the office of departure (its own destination office, or IE018): conform results discharge the movement. */
+export function controlResultsAtDeparture(ctx: NodeContext, m: MovementRecord, r: { office: string; conform: boolean }): Step {
+  const events: MovementEvent[] = [{ type: 'controlResults', office: r.office, conform: r.conform }];
+  if (!r.conform) return { events };
+  events.push({ type: 'writeOff' });
+  return { events, giveBack: true, messages: writeOffMessages(ctx.country, { transit: m.transitOffices, destination: m.destinationOffice }, ctx.now()) };
+}

@@ -1,0 +1,115 @@
+// The node half of the transactional outbox: reads the messages a node wrote
+// with its state changes, sends them to ICE in the order written, and marks
+// them sent once ICE has stored them. A crash between the two only causes a
+// resend, which ICE acknowledges as a duplicate (the outbox id is the message id).
+import type pg from 'pg';
+import { markSent, type OutboxRow } from '../store/outbox.ts';
+import type { IceMessage } from '../spec/ice/catalogue.ts';
+import { IceRefusal, type IceClient } from './client.ts';
+
+export interface OutboxRelayOptions {
+  pool: pg.Pool;
+  client: IceClient;
+  /** The node's country: the sender of every message. */
+  country: string;
+  batchSize?: number;
+  /** Pause between polls of an empty outbox. */
+  idleMs?: number;
+  log?: (event: Record<string, unknown>) => void;
+  now?: () => Date;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Unsent messages in outbox order. No cursor: a transaction that took a lower
+ * seq may commit after a higher one was read. Messages ICE refused are skipped.
+ */
+async function unsent(pool: pg.Pool, limit: number, refused: string[]): Promise<OutboxRow[]> {
+  const { rows } = await pool.query<OutboxRow>(
+    `SELECT id, seq, message_type AS "messageType", recipient_country AS "recipientCountry", recipient_office AS "recipientOffice",
+            mrn, body, created_at AS "createdAt"
+       FROM outbox WHERE sent_at IS NULL AND NOT (id = ANY($2::uuid[])) ORDER BY seq LIMIT $1`,
+    [limit, refused],
+  );
+  return rows;
+}
+
+export class OutboxRelay {
+  private readonly refused = new Set<string>();
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private readonly log: (event: Record<string, unknown>) => void;
+
+  constructor(private readonly opts: OutboxRelayOptions) {
+    this.log = opts.log ?? (() => undefined);
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const { pool, client } = this.opts;
+    while (!this.stopped) {
+      let rows: OutboxRow[];
+      try {
+        rows = await unsent(pool, this.opts.batchSize ?? 200, [...this.refused]);
+      } catch (err) {
+        this.log({ event: 'outbox-read-failed', error: (err as Error).message });
+        await sleep(1000);
+        continue;
+      }
+      if (rows.length === 0) {
+        await sleep(this.opts.idleMs ?? 50);
+        continue;
+      }
+      const messages = await Promise.all(rows.map((r) => this.envelope(r)));
+      // Sent in outbox order on one connection: ICE stores them in that order.
+      const results = await Promise.allSettled(messages.map((m) => client.send(m)));
+      const sent: string[] = [];
+      results.forEach((r, i) => {
+        if (r.status === 'fulfilled') sent.push(rows[i].id);
+        else if (r.reason instanceof IceRefusal) {
+          // Left unsent in the outbox for inspection; it is tried again only after a restart.
+          this.refused.add(rows[i].id);
+          this.log({ event: 'outbox-message-refused', id: rows[i].id, type: rows[i].messageType, code: r.reason.code, errors: r.reason.errors });
+        }
+      });
+      while (sent.length > 0) {
+        try {
+          await markSent(pool, sent);
+          break;
+        } catch (err) {
+          if (this.stopped) return;
+          this.log({ event: 'outbox-mark-failed', error: (err as Error).message });
+          await sleep(1000);
+        }
+      }
+    }
+  }
+
+  private async envelope(r: OutboxRow): Promise<IceMessage> {
+    const body = r.body as Record<string, unknown>;
+    // The office speaking: departure for the anticipated records, else the office reporting.
+    let office = (body.officeOfDeparture ?? body.officeOfTransit ?? body.officeOfDestination) as string | undefined;
+    if (!office) {
+      const { rows } = await this.opts.pool.query<{ office: string }>('SELECT departure_office AS office FROM movements WHERE mrn = $1', [r.mrn]);
+      office = rows[0]?.office;
+    }
+    return {
+      id: r.id,
+      type: r.messageType,
+      sender: { country: this.opts.country, office },
+      recipient: { country: r.recipientCountry, office: r.recipientOffice },
+      mrn: r.mrn,
+      sentAt: (this.opts.now?.() ?? new Date()).toISOString(),
+      body,
+    } as IceMessage;
+  }
+}

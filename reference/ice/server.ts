@@ -1,0 +1,109 @@
+// The ICE process: one loopback HTTP server carrying the node WebSocket
+// endpoint (/v1/ice) and /metrics, /healthz, /readyz.
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { NodeCredentials, type NodeTokens } from './credentials.ts';
+import { Hub, type HubOptions } from './hub.ts';
+import { iceMetrics } from './metrics.ts';
+import { IceStore } from './store.ts';
+
+export const ICE_PATH = '/v1/ice';
+
+export interface IceServerOptions extends Partial<HubOptions> {
+  databaseUrl: string;
+  nodeTokens: NodeTokens;
+  /** 0 (default) picks a free port. */
+  port?: number;
+}
+
+export interface IceServer {
+  /** WebSocket URL nodes connect to. */
+  url: string;
+  /** Base HTTP URL (metrics, health). */
+  httpUrl: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  const body = JSON.stringify({ code: status === 401 ? 'UNAUTHENTICATED' : 'NOT_FOUND', message: reason, errors: [] });
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+export async function startIce(opts: IceServerOptions): Promise<IceServer> {
+  const log = opts.log ?? (() => undefined);
+  const store = new IceStore(opts.databaseUrl);
+  await store.migrate();
+  const credentials = new NodeCredentials(opts.nodeTokens);
+  const metrics = iceMetrics(store, credentials.countries);
+  const hub = new Hub(store, metrics, credentials, {
+    window: opts.window ?? 256,
+    ackTimeoutMs: opts.ackTimeoutMs ?? 10_000,
+    pageSize: opts.pageSize ?? 500,
+    maxBatch: opts.maxBatch ?? 500,
+    maxFrameBytes: opts.maxFrameBytes ?? 1024 * 1024,
+    maxUnstoredPerConnection: opts.maxUnstoredPerConnection ?? 2000,
+    heartbeatMs: opts.heartbeatMs ?? 15_000,
+    log,
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  let closing = false;
+
+  const server = http.createServer((req, res) => {
+    const reply = (status: number, body: string, type = 'application/json') => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(body);
+    };
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') return reply(200, '{"status":"ok"}');
+    if (path === '/readyz') {
+      if (closing) return reply(503, '{"status":"stopping"}');
+      store.ping().then(
+        () => reply(200, '{"status":"ready"}'),
+        (err: Error) => reply(503, JSON.stringify({ status: 'store unavailable', error: err.message })),
+      );
+      return;
+    }
+    if (path === '/metrics') {
+      metrics.registry.metrics().then(
+        (text) => reply(200, text, metrics.registry.contentType),
+        (err: Error) => reply(500, JSON.stringify({ code: 'METRICS', message: err.message, errors: [] })),
+      );
+      return;
+    }
+    reply(404, JSON.stringify({ code: 'NOT_FOUND', message: `no route ${path}`, errors: [] }));
+  });
+
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => undefined);
+    if ((req.url ?? '').split('?')[0] !== ICE_PATH) return refuseUpgrade(socket, 404, `connect to ${ICE_PATH}`);
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const country = token ? credentials.countryOf(token) : undefined;
+    if (!country) {
+      log({ event: 'refused-connection', reason: token ? 'unknown token' : 'no token', from: req.socket.remoteAddress });
+      return refuseUpgrade(socket, 401, 'a node credential (Authorization: Bearer …) is required');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws, country));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `ws://127.0.0.1:${port}${ICE_PATH}`,
+    httpUrl: `http://127.0.0.1:${port}`,
+    port,
+    async close() {
+      closing = true;
+      hub.stop();
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+    },
+  };
+}

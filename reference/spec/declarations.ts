@@ -1,0 +1,72 @@
+// C2B schemas for transit declarations (CTDs) once lodged: acceptance, views,
+// lists. The CTD body itself is ./ctd.ts.
+import { Type, type Static } from '@sinclair/typebox';
+import { Ctd, CurrencyCode, Grn, Lrn, OfficeReference, Tin } from './ctd.ts';
+import { Mrn } from './movements.ts';
+import { MovementStateSchema } from './movement-state.ts';
+
+export const RiskClass = Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')]);
+
+export const Reservation = Type.Object({
+  grn: Grn,
+  amount: Type.Number({ description: 'Reserved at release, given back at write-off' }),
+  currency: CurrencyCode,
+});
+
+export const Declaration = Type.Object({
+  mrn: Mrn,
+  lrn: Type.Union([Lrn, Type.Null()]),
+  role: Type.Union([Type.Literal('departure'), Type.Literal('transit'), Type.Literal('destination')], {
+    description: "This node's role for the movement",
+  }),
+  state: MovementStateSchema,
+  holderTin: Tin,
+  offices: Type.Object({ departure: OfficeReference, transit: Type.Array(OfficeReference), destination: OfficeReference }),
+  crossedOffices: Type.Array(OfficeReference),
+  riskClass: Type.Union([RiskClass, Type.Null()]),
+  riskReasons: Type.Array(Type.String()),
+  amountToReserve: Type.Union([Type.Number(), Type.Null()], {
+    description: 'Duties and taxes due at the guarantee level set by risk and AEO status, reserved at release',
+  }),
+  reservation: Type.Union([Reservation, Type.Null()]),
+  amendments: Type.Integer(),
+  controlConform: Type.Union([Type.Boolean(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
+export const DeclarationWithCtd = Type.Composite([Declaration, Type.Object({ ctd: Ctd })]);
+
+export const DeclarationAccepted = Type.Object({
+  mrn: Mrn,
+  lrn: Lrn,
+  state: MovementStateSchema,
+  riskClass: RiskClass,
+  decision: Type.Union([Type.Literal('release'), Type.Literal('control')]),
+  reservation: Type.Union([Reservation, Type.Null()]),
+  replayed: Type.Boolean({ description: 'true when this LRN was already lodged with the same content' }),
+});
+
+export const DeclarationListQuery = Type.Object(
+  {
+    state: Type.Optional(MovementStateSchema),
+    limit: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: '1..100, default 50' })),
+    after: Type.Optional(Mrn),
+  },
+  { additionalProperties: false },
+);
+
+export const DeclarationList = Type.Object({
+  items: Type.Array(Declaration),
+  next: Type.Union([Mrn, Type.Null()], { description: 'Pass as `after` for the next page' }),
+});
+
+export const Cancellation = Type.Object(
+  { reason: Type.Optional(Type.String({ maxLength: 512 })) },
+  { additionalProperties: false },
+);
+
+export const Refusal = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false });
+
+export type Declaration = Static<typeof Declaration>;
+export type DeclarationAccepted = Static<typeof DeclarationAccepted>;

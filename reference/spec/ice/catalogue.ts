@@ -1,0 +1,22 @@
+// The C2C message catalogue of spec v0: every message ICE carries, by type.
+import { Type, type Static } from '@sinclair/typebox';
+import { IE001 } from './ie001-anticipated-arrival-record.ts';
+import { IE006 } from './ie006-arrival-advice.ts';
+import { IE018 } from './ie018-destination-control-results.ts';
+import { IE045 } from './ie045-write-off-notification.ts';
+import { IE050 } from './ie050-anticipated-transit-record.ts';
+import { IE118 } from './ie118-notification-crossing-frontier.ts';
+import { IE142 } from './ie142-enquiry-request.ts';
+import { IE143 } from './ie143-enquiry-response.ts';
+import { IE150 } from './ie150-recovery-request.ts';
+import { IE152 } from './ie152-recovery-notification.ts';
+
+export const iceMessageSchemas = { IE001, IE050, IE118, IE006, IE018, IE045, IE142, IE143, IE150, IE152 } as const;
+
+export type IceMessageType = keyof typeof iceMessageSchemas;
+export const iceMessageTypes = Object.keys(iceMessageSchemas) as IceMessageType[];
+
+export const IceMessage = Type.Union(Object.values(iceMessageSchemas));
+export type IceMessage = Static<typeof IceMessage>;
+/** The message of one type. */
+export type IceMessageOf<T extends IceMessageType> = Extract<IceMessage, { type: T }>;

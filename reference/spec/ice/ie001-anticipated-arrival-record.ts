@@ -1,0 +1,19 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Ctd, OfficeReference } from '../ctd.ts';
+import { iceMessage, Timestamp } from './envelope.ts';
+
+/** Data both anticipated records carry: the released declaration and its release. */
+export const ReleasedMovement = {
+  declaration: Ctd,
+  acceptedAt: Timestamp,
+  releasedAt: Timestamp,
+  officeOfDeparture: OfficeReference,
+};
+
+export const IE001 = iceMessage(
+  'IE001',
+  'Anticipated Arrival Record (CD001C)',
+  'Departure → declared office of destination, on release for transit.',
+  Type.Object({ ...ReleasedMovement, officeOfDestination: OfficeReference }, { additionalProperties: false }),
+);
+export type IE001 = Static<typeof IE001>;

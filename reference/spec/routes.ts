@@ -1,0 +1,177 @@
+// The C2B API of a national CATS node, spec v0: every route with the schemas
+// that validate its requests and describe its answers. The node registers its
+// routes from this catalogue and openapi.ts publishes the same catalogue, so
+// the document and the validation cannot drift apart.
+import { Type, type TSchema } from '@sinclair/typebox';
+import { Ctd } from './ctd.ts';
+import { Cancellation, Declaration, DeclarationAccepted, DeclarationList, DeclarationListQuery, DeclarationWithCtd, Refusal } from './declarations.ts';
+import { Fixtures, FixturesApplied } from './fixtures.ts';
+import { Guarantee, GuaranteeRegistration, GrnParams } from './guarantees.ts';
+import { ArrivalNotification, ControlResults, CrossingNotification, MrnParams } from './movements.ts';
+import { Operator, OperatorApproval, OperatorRegistered, OperatorRegistration, TinParams } from './operators.ts';
+
+/** Who may call a route: `public` needs no token; the rest need a bearer token of that role. */
+export type Role = 'public' | 'operator' | 'officer' | 'admin';
+
+export interface RouteSchema {
+  params?: TSchema;
+  querystring?: TSchema;
+  body?: TSchema;
+  response?: Record<number, TSchema>;
+}
+
+export interface RouteSpec<S extends RouteSchema = RouteSchema> {
+  operationId: string;
+  method: 'GET' | 'POST';
+  /** OpenAPI path template, e.g. /v1/declarations/{mrn}. */
+  path: string;
+  /** The same path in Fastify's syntax, e.g. /v1/declarations/:mrn. */
+  url: string;
+  tag: string;
+  summary: string;
+  roles: readonly Role[];
+  /** Rejections this route can answer with, beyond 400/401/413 that any route with a body or token can. */
+  rejections: readonly number[];
+  schema: S;
+  bodyLimit?: number;
+}
+
+function route<const S extends RouteSchema>(spec: Omit<RouteSpec<S>, 'url'>): RouteSpec<S> {
+  return { ...spec, url: spec.path.replace(/\{(\w+)\}/g, ':$1') };
+}
+
+const Empty = Type.Object({}, { additionalProperties: false });
+const Health = Type.Object({ status: Type.String() });
+
+/** Default request body limit; larger bodies are refused with BODY_TOO_LARGE (413). */
+export const BODY_LIMIT = 1024 * 1024;
+
+export const routes = {
+  registerOperator: route({
+    operationId: 'registerOperator', method: 'POST', path: '/v1/operators', tag: 'operators', roles: ['public'],
+    summary: 'Register a CATS operator (pending until customs approves); returns its bearer token once',
+    rejections: [409, 422],
+    schema: { body: OperatorRegistration, response: { 201: OperatorRegistered } },
+  }),
+  getOperator: route({
+    operationId: 'getOperator', method: 'GET', path: '/v1/operators/{tin}', tag: 'operators', roles: ['operator', 'officer', 'admin'],
+    summary: 'An operator account (an operator sees only its own)',
+    rejections: [404],
+    schema: { params: TinParams, response: { 200: Operator } },
+  }),
+  approveOperator: route({
+    operationId: 'approveOperator', method: 'POST', path: '/v1/operators/{tin}/approval', tag: 'operators', roles: ['officer', 'admin'],
+    summary: 'Approve an operator account, confirming its AEO status',
+    rejections: [404],
+    schema: { params: TinParams, body: OperatorApproval, response: { 200: Operator } },
+  }),
+  suspendOperator: route({
+    operationId: 'suspendOperator', method: 'POST', path: '/v1/operators/{tin}/suspension', tag: 'operators', roles: ['officer', 'admin'],
+    summary: 'Suspend an operator account: it can no longer lodge declarations',
+    rejections: [404],
+    schema: { params: TinParams, body: Empty, response: { 200: Operator } },
+  }),
+  registerGuarantee: route({
+    operationId: 'registerGuarantee', method: 'POST', path: '/v1/guarantees', tag: 'guarantees', roles: ['operator'],
+    summary: 'Register a guarantee (pending until customs approves); allocates its GRN and access code',
+    rejections: [403, 422],
+    schema: { body: GuaranteeRegistration, response: { 201: Guarantee } },
+  }),
+  getGuarantee: route({
+    operationId: 'getGuarantee', method: 'GET', path: '/v1/guarantees/{grn}', tag: 'guarantees', roles: ['operator', 'officer', 'admin'],
+    summary: 'Balance and exposure of a guarantee (the holder, customs)',
+    rejections: [404],
+    schema: { params: GrnParams, response: { 200: Guarantee } },
+  }),
+  approveGuarantee: route({
+    operationId: 'approveGuarantee', method: 'POST', path: '/v1/guarantees/{grn}/approval', tag: 'guarantees', roles: ['officer', 'admin'],
+    summary: 'Approve a guarantee: it becomes usable for declarations',
+    rejections: [404],
+    schema: { params: GrnParams, body: Empty, response: { 200: Guarantee } },
+  }),
+  submitDeclaration: route({
+    operationId: 'submitDeclaration', method: 'POST', path: '/v1/declarations', tag: 'declarations', roles: ['operator'],
+    summary: 'Lodge a CTD. 201 with a new MRN; 200 with the same MRN when the LRN was lodged with the same content',
+    rejections: [403, 409, 422],
+    schema: { body: Ctd, response: { 200: DeclarationAccepted, 201: DeclarationAccepted } },
+  }),
+  listDeclarations: route({
+    operationId: 'listDeclarations', method: 'GET', path: '/v1/declarations', tag: 'declarations', roles: ['operator', 'officer'],
+    summary: "Own declarations (operator) or movements at one's offices (officer), by state, in MRN order",
+    rejections: [],
+    schema: { querystring: DeclarationListQuery, response: { 200: DeclarationList } },
+  }),
+  getDeclaration: route({
+    operationId: 'getDeclaration', method: 'GET', path: '/v1/declarations/{mrn}', tag: 'declarations', roles: ['operator', 'officer', 'admin'],
+    summary: 'Status and content of a movement',
+    rejections: [404],
+    schema: { params: MrnParams, response: { 200: DeclarationWithCtd } },
+  }),
+  amendDeclaration: route({
+    operationId: 'amendDeclaration', method: 'POST', path: '/v1/declarations/{mrn}/amendment', tag: 'declarations', roles: ['operator'],
+    summary: 'Replace the CTD of a movement before release (same LRN and holder)',
+    rejections: [404, 409, 422],
+    schema: { params: MrnParams, body: Ctd, response: { 200: Declaration } },
+  }),
+  cancelDeclaration: route({
+    operationId: 'cancelDeclaration', method: 'POST', path: '/v1/declarations/{mrn}/cancellation', tag: 'declarations', roles: ['operator'],
+    summary: 'Cancel (invalidate) a movement before release',
+    rejections: [404, 409],
+    schema: { params: MrnParams, body: Cancellation, response: { 200: Declaration } },
+  }),
+  presentDeclaration: route({
+    operationId: 'presentDeclaration', method: 'POST', path: '/v1/declarations/{mrn}/presentation', tag: 'declarations', roles: ['operator'],
+    summary: 'Present the goods of a pre-lodged CTD (IE170): customs then releases at once or decides to control',
+    rejections: [404, 409],
+    schema: { params: MrnParams, body: Empty, response: { 200: Declaration } },
+  }),
+  releaseDeclaration: route({
+    operationId: 'releaseDeclaration', method: 'POST', path: '/v1/declarations/{mrn}/release', tag: 'customs decisions', roles: ['officer'],
+    summary: 'Release for transit after control (officer of the office of departure); reserves the guarantee',
+    rejections: [403, 404, 409],
+    schema: { params: MrnParams, body: Empty, response: { 200: Declaration } },
+  }),
+  refuseDeclaration: route({
+    operationId: 'refuseDeclaration', method: 'POST', path: '/v1/declarations/{mrn}/refusal', tag: 'customs decisions', roles: ['officer'],
+    summary: 'Refuse release after control (officer of the office of departure)',
+    rejections: [403, 404, 409],
+    schema: { params: MrnParams, body: Refusal, response: { 200: Declaration } },
+  }),
+  notifyCrossing: route({
+    operationId: 'notifyCrossing', method: 'POST', path: '/v1/movements/{mrn}/crossing', tag: 'movement events', roles: ['officer'],
+    summary: 'Notification of crossing a frontier at a declared office of transit (officer of that office)',
+    rejections: [403, 404, 409],
+    schema: { params: MrnParams, body: CrossingNotification, response: { 200: Declaration } },
+  }),
+  notifyArrival: route({
+    operationId: 'notifyArrival', method: 'POST', path: '/v1/movements/{mrn}/arrival', tag: 'movement events', roles: ['operator', 'officer'],
+    summary: 'Arrival at the declared office of destination (the holder, or an officer of that office)',
+    rejections: [403, 404, 409],
+    schema: { params: MrnParams, body: ArrivalNotification, response: { 200: Declaration } },
+  }),
+  recordControlResults: route({
+    operationId: 'recordControlResults', method: 'POST', path: '/v1/movements/{mrn}/control-results', tag: 'movement events', roles: ['officer'],
+    summary: 'Unloading / control results at destination (officer of that office); conform results write the movement off',
+    rejections: [403, 404, 409],
+    schema: { params: MrnParams, body: ControlResults, response: { 200: Declaration } },
+  }),
+  applyFixtures: route({
+    operationId: 'applyFixtures', method: 'POST', path: '/v1/admin/fixtures', tag: 'admin', roles: ['admin'],
+    summary: 'Seed operators (active), officers and guarantees (active) with known tokens and GRNs; idempotent upsert',
+    rejections: [403, 422],
+    schema: { body: Fixtures, response: { 200: FixturesApplied } },
+    bodyLimit: 64 * 1024 * 1024,
+  }),
+  healthz: route({
+    operationId: 'healthz', method: 'GET', path: '/healthz', tag: 'operations', roles: ['public'],
+    summary: 'Liveness: the process serves requests', rejections: [],
+    schema: { response: { 200: Health } },
+  }),
+  readyz: route({
+    operationId: 'readyz', method: 'GET', path: '/readyz', tag: 'operations', roles: ['public'],
+    summary: 'Readiness: the database answers (503 when not)', rejections: [],
+    schema: { response: { 200: Health, 503: Health } },
+  }),
+} as const;
+
+export const routeList: readonly RouteSpec[] = Object.values(routes);

@@ -1,0 +1,38 @@
+// Reading the transactional outbox for relay to ICE, and recording inbound messages.
+import type { Queryable } from './database.ts';
+
+export interface OutboxRow {
+  id: string;
+  seq: number;
+  messageType: string;
+  recipientCountry: string;
+  recipientOffice: string | null;
+  mrn: string;
+  body: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** Unsent messages in the order they were written (per movement, that is the order of its steps). */
+export async function pendingOutbox(db: Queryable, limit: number, afterSeq = 0): Promise<OutboxRow[]> {
+  const { rows } = await db.query<OutboxRow>(
+    `SELECT id, seq, message_type AS "messageType", recipient_country AS "recipientCountry", recipient_office AS "recipientOffice",
+            mrn, body, created_at AS "createdAt"
+       FROM outbox WHERE sent_at IS NULL AND seq > $2 ORDER BY seq LIMIT $1`,
+    [limit, afterSeq],
+  );
+  return rows;
+}
+
+export async function markSent(db: Queryable, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::uuid[]) AND sent_at IS NULL', [ids]);
+}
+
+/** Records an inbound message id; false when it was recorded before (a redelivery). */
+export async function recordInbound(db: Queryable, messageId: string, type: string, mrn: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'INSERT INTO inbound_messages (message_id, message_type, mrn) VALUES ($1, $2, $3) ON CONFLICT (message_id) DO NOTHING',
+    [messageId, type, mrn],
+  );
+  return rowCount === 1;
+}

@@ -1,0 +1,61 @@
+// A deployment interrupted while starting, or losing one part once up, stops
+// entirely: no process of it runs, no deployment file, no database folder.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Deployment } from '../../harness/deploy/deployment-file.ts';
+import { groupMembers } from './process-group.ts';
+
+const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
+
+async function workspace() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cats-stress-deploy-'));
+  await chmod(dir, 0o755);
+  const file = path.join(dir, 'deployment.json');
+  const args = ['up', '--countries', 'KZ,GE', '--deployment', file, '--logs', path.join(dir, 'logs'), '--state-dir', path.join(dir, 'state')];
+  return { dir, file, args, pgData: path.join(dir, 'state', 'deploy-pg') };
+}
+
+describe('deployment faults', () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+  });
+
+  it('Ctrl-C while up is starting leaves nothing running and no half state', async () => {
+    const w = await workspace();
+    cleanups.push(() => rm(w.dir, { recursive: true, force: true }));
+    const up = spawn(process.execPath, [bin, ...w.args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' } });
+    let out = '';
+    up.stdout.on('data', (d: Buffer) => (out += d));
+    const exited = new Promise<number | null>((resolve) => up.once('exit', (code) => resolve(code)));
+    await expect.poll(() => out, { timeout: 60_000, interval: 100 }).toContain('ICE ready');
+    const supervisor = Number(/supervisor (\d+)/.exec(out)?.[1]);
+    expect(await groupMembers(supervisor)).toContain(supervisor);
+    up.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(await groupMembers(supervisor)).toEqual([]);
+    expect(existsSync(w.file)).toBe(false);
+    expect(existsSync(w.pgData)).toBe(false);
+  }, 90_000);
+
+  it('a part that crashes takes the whole deployment down', async () => {
+    const w = await workspace();
+    cleanups.push(() => rm(w.dir, { recursive: true, force: true }));
+    const up = await new Promise<number | null>((resolve) =>
+      spawn(process.execPath, [bin, ...w.args], { stdio: 'ignore', env: { ...process.env, DATABASE_URL: '' } }).once('exit', resolve),
+    );
+    expect(up).toBe(0);
+    const d: Deployment = JSON.parse(await readFile(w.file, 'utf8'));
+    cleanups.push(() => new Promise((resolve) => spawn(process.execPath, [bin, 'down', '--deployment', w.file]).once('exit', resolve)));
+    process.kill(d.nodes.GE.pid, 'SIGKILL');
+    await expect.poll(() => groupMembers(d.supervisor.pid), { timeout: 30_000, interval: 200 }).toEqual([]);
+    expect(existsSync(w.file)).toBe(false);
+    expect(existsSync(w.pgData)).toBe(false);
+    expect(await readFile(d.supervisor.log, 'utf8')).toMatch(/node GE exited .*stopped/s);
+  }, 120_000);
+});

@@ -1,0 +1,169 @@
+// The reference deployment as a user runs it: `cats-stress up` (ICE and three
+// national node processes), a movement KZ → AZ → GE carried across them by ICE
+// to write-off, then `cats-stress down`, after which nothing of it runs.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Deployment } from '../../harness/deploy/deployment-file.ts';
+import { groupMembers } from './process-group.ts';
+import type { Ctd } from '../../reference/spec/ctd.ts';
+
+const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
+
+function cli(args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (out += d));
+    child.once('exit', (code) => resolve({ code, out }));
+  });
+}
+
+async function call(base: string, token: string, method: string, route: string, body?: unknown) {
+  const res = await fetch(base + route, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+function journeyCtd(lrn: string, holderTin: string, grn: string, accessCode: string): Ctd {
+  const address = { streetAndNumber: '12 Abai Ave', city: 'Almaty', country: 'KZ' };
+  return {
+    lrn,
+    declarationType: 'T1',
+    additionalDeclarationType: 'A',
+    security: 0,
+    offices: { departure: 'KZ000010', transit: ['AZ000100'], destination: 'GE000010' },
+    holder: { identificationNumber: holderTin, name: 'KZ Transit Operator 1', address },
+    guarantees: [{ type: '1', references: [{ grn, accessCode, amountToBeCovered: 5_000_000, currency: 'KZT' }] }],
+    consignment: {
+      countryOfDispatch: 'KZ',
+      countryOfDestination: 'GE',
+      containerIndicator: false,
+      inlandModeOfTransport: '3',
+      modeOfTransportAtTheBorder: '3',
+      grossMass: 1100,
+      consignor: { name: 'Almaty Cotton LLP', address },
+      consignee: { name: 'Tbilisi Textiles LLC', address: { streetAndNumber: '3 Tsereteli Ave', city: 'Tbilisi', country: 'GE' } },
+      countriesOfRouting: ['KZ', 'AZ', 'GE'],
+      departureTransportMeans: [{ typeOfIdentification: '30', identificationNumber: '123ABC02', nationality: 'KZ' }],
+      transportEquipment: [],
+      goodsItems: [
+        {
+          goodsItemNumber: 1,
+          description: 'Cotton yarn',
+          hsCode: '520511',
+          grossMass: 1100,
+          netMass: 1000,
+          packages: [{ typeOfPackages: 'BL', numberOfPackages: 40 }],
+          value: { amount: 10_000, currency: 'USD' },
+        },
+      ],
+    },
+  };
+}
+
+describe('cats-stress up / down', () => {
+  let dir: string;
+  let file: string;
+  let d: Deployment;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'cats-stress-deploy-'));
+    await chmod(dir, 0o755); // as root, PostgreSQL runs as another user who must reach its data folder
+    file = path.join(dir, 'deployment.json');
+    const up = await cli(['up', '--countries', 'KZ,AZ,GE', '--deployment', file, '--logs', path.join(dir, 'logs'), '--state-dir', path.join(dir, 'state')]);
+    const log = await readFile(path.join(dir, 'logs', 'supervisor.log'), 'utf8').catch(() => '');
+    expect(up.code, `${up.out}\n${log}`).toBe(0);
+    expect(up.out).toContain('node KZ  http://127.0.0.1:');
+    d = JSON.parse(await readFile(file, 'utf8'));
+  }, 180_000);
+
+  afterAll(async () => {
+    if (file && existsSync(file)) await cli(['down', '--deployment', file]);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('carries a movement KZ → AZ → GE through ICE to write-off, with the guarantee released and every step notified', async () => {
+    const kz = d.nodes.KZ;
+    const az = d.nodes.AZ;
+    const ge = d.nodes.GE;
+    const operator = kz.operators.find((o) => o.aeo)!;
+    const guarantee = kz.guarantees.find((g) => g.holderTin === operator.tin)!;
+    const officer = (n: typeof kz, id: string) => n.officers.find((o) => o.id === id)!.token;
+
+    const notifications: { event: string; state: string; office: string | null }[] = [];
+    const stream = new WebSocket(`${kz.url.replace('http', 'ws')}/v1/notifications`, { headers: { authorization: `Bearer ${operator.token}` } });
+    stream.on('message', (data) => notifications.push(JSON.parse(data.toString())));
+    await new Promise((resolve, reject) => stream.once('open', resolve).once('error', reject));
+
+    const lodged = await call(kz.url, operator.token, 'POST', '/v1/declarations', journeyCtd('JOURNEY-1', operator.tin, guarantee.grn, guarantee.accessCode));
+    expect(lodged.status, JSON.stringify(lodged.body)).toBe(201);
+    const mrn: string = lodged.body.mrn;
+    if (lodged.body.state === 'UNDER_CONTROL') {
+      expect((await call(kz.url, officer(kz, 'kz-kz000010'), 'POST', `/v1/declarations/${mrn}/release`)).body.state).toBe('RELEASED');
+    }
+    const atDeparture = () => call(kz.url, operator.token, 'GET', `/v1/declarations/${mrn}`).then((r) => r.body);
+    expect(await atDeparture()).toMatchObject({ state: 'RELEASED' });
+    const reserved = (await call(kz.url, operator.token, 'GET', `/v1/guarantees/${guarantee.grn}`)).body.reserved;
+    expect(reserved).toBeGreaterThan(0);
+
+    // IE050 to the office of transit in AZ, IE001 to the destination in GE.
+    const atTransit = () => call(az.url, officer(az, 'az-all'), 'GET', `/v1/declarations/${mrn}`).then((r) => r.body);
+    const atDestination = () => call(ge.url, officer(ge, 'ge-all'), 'GET', `/v1/declarations/${mrn}`).then((r) => r.body);
+    await expect.poll(atTransit, { timeout: 15_000 }).toMatchObject({ role: 'transit', state: 'RELEASED' });
+    await expect.poll(atDestination, { timeout: 15_000 }).toMatchObject({ role: 'destination', state: 'RELEASED' });
+
+    // Crossing at AZ → IE118 → KZ.
+    const crossed = await call(az.url, officer(az, 'az-az000100'), 'POST', `/v1/movements/${mrn}/crossing`, { office: 'AZ000100' });
+    expect(crossed.body.state).toBe('IN_TRANSIT');
+    await expect.poll(atDeparture, { timeout: 15_000 }).toMatchObject({ state: 'IN_TRANSIT', crossedOffices: ['AZ000100'] });
+
+    // Arrival and control results at GE → IE006, IE018 → KZ writes off, releases the guarantee, sends IE045.
+    expect((await call(ge.url, officer(ge, 'ge-ge000010'), 'POST', `/v1/movements/${mrn}/arrival`, { office: 'GE000010' })).body.state).toBe('ARRIVED');
+    await expect.poll(atDeparture, { timeout: 15_000 }).toMatchObject({ state: 'ARRIVED' });
+    const controlled = await call(ge.url, officer(ge, 'ge-ge000010'), 'POST', `/v1/movements/${mrn}/control-results`, { office: 'GE000010', conform: true });
+    expect(controlled.body.state).toBe('CONTROLLED');
+    await expect.poll(atDeparture, { timeout: 15_000 }).toMatchObject({ state: 'WRITTEN_OFF' });
+    expect((await call(kz.url, operator.token, 'GET', `/v1/guarantees/${guarantee.grn}`)).body.reserved).toBe(0);
+    await expect.poll(atTransit, { timeout: 15_000 }).toMatchObject({ state: 'WRITTEN_OFF' });
+    await expect.poll(atDestination, { timeout: 15_000 }).toMatchObject({ state: 'WRITTEN_OFF' });
+
+    await expect.poll(() => notifications.map((n) => n.state), { timeout: 5000 }).toContain('WRITTEN_OFF');
+    stream.close();
+    const steps = notifications.filter((n) => n.event !== 'accept' && n.event !== 'control').map((n) => [n.event, n.state, n.office]);
+    expect(steps).toEqual([
+      ['release', 'RELEASED', null],
+      ['cross', 'IN_TRANSIT', 'AZ000100'],
+      ['arrive', 'ARRIVED', 'GE000010'],
+      ['controlResults', 'CONTROLLED', 'GE000010'],
+      ['writeOff', 'WRITTEN_OFF', null],
+    ]);
+
+    // Every C2C message went through ICE once: IE050 + IE045 to AZ, IE001 + IE045 to GE, IE118 + IE006 + IE018 to KZ.
+    const metrics = await (await fetch(`${d.ice.httpUrl}/metrics`)).text();
+    const stored = (type: string, to: string) => Number(new RegExp(`ice_messages_stored_total\\{[^}]*recipient_country="${to}",type="${type}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+    expect([stored('IE050', 'AZ'), stored('IE045', 'AZ'), stored('IE001', 'GE'), stored('IE045', 'GE')]).toEqual([1, 1, 1, 1]);
+    expect([stored('IE118', 'KZ'), stored('IE006', 'KZ'), stored('IE018', 'KZ')]).toEqual([1, 1, 1]);
+    for (const c of ['KZ', 'AZ', 'GE']) expect(metrics).toContain(`ice_queue_depth{recipient_country="${c}"} 0`);
+  }, 120_000);
+
+  it('down stops every process and removes the deployment file and the database folder', async () => {
+    const members = await groupMembers(d.supervisor.pid);
+    expect(members).toEqual(expect.arrayContaining([d.supervisor.pid, d.ice.pid, ...Object.values(d.nodes).map((n) => n.pid)]));
+    const down = await cli(['down', '--deployment', file]);
+    expect(down.code, down.out).toBe(0);
+    expect(await groupMembers(d.supervisor.pid)).toEqual([]);
+    expect(existsSync(file)).toBe(false);
+    expect(existsSync(d.postgres.dataDir!)).toBe(false);
+    expect((await cli(['down', '--deployment', file])).out).toContain('nothing to stop');
+  }, 60_000);
+});

@@ -1,0 +1,59 @@
+// Nodes linked to ICE through their outbox: a state change made while ICE is
+// down stays in the outbox, survives a restart of the node, and reaches the
+// other country once ICE is back.
+import { afterAll, expect, it } from 'vitest';
+import { startNode, type RunningNode } from '../../reference/cats/start.ts';
+import { client, domesticCtd, lrnsFor, seed, testGrn } from '../../reference/cats/testing/node-harness.ts';
+import { freePort } from '../../reference/store/postgres.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { spawnIce, type IceProcess } from './ice-process.ts';
+
+const tokens = { GE: 'ge-node-credential', AZ: 'az-node-credential' };
+const adminToken = 'admin-token-for-tests-0001';
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => undefined);
+});
+
+it('relays a step taken while ICE is down once ICE is back, across a restart of the node', async () => {
+  const iceDb = await createTestDatabase('link_ice');
+  const port = await freePort();
+  let ice: IceProcess = await spawnIce({ databaseUrl: iceDb, port, tokens });
+  cleanups.push(() => ice.stop());
+  const dbs = { GE: await createTestDatabase('link_ge'), AZ: await createTestDatabase('link_az') };
+  const start = (country: 'GE' | 'AZ') => startNode({ country, databaseUrl: dbs[country], adminToken, ice: { url: ice.url, token: tokens[country] } });
+  const ge = await start('GE');
+  let az: RunningNode = await start('AZ');
+  cleanups.push(() => ge.close(), () => az.close());
+
+  const trader = { tin: 'GE300000077', token: 'trader-token-link-000001' };
+  const grn = testGrn();
+  await seed(ge, { operators: [trader], guarantees: [{ grn, holderTin: trader.tin, referenceAmount: 10_000 }] });
+  const officer = { id: 'az-border', token: 'officer-token-az-border-9', offices: ['AZ000210', 'AZ000100'] };
+  await seed(az, { officers: [officer] });
+
+  const [lrn] = lrnsFor(trader.tin, 'release', 1, 'LINK');
+  const ctd = domesticCtd({ lrn: lrn!, holderTin: trader.tin, grn });
+  ctd.offices = { departure: 'GE000010', transit: ['GE069002', 'AZ000210'], destination: 'AZ000100' };
+  ctd.consignment.countriesOfRouting = ['GE', 'AZ'];
+  ctd.consignment.countryOfDestination = 'AZ';
+  ctd.guarantees[0]!.references[0]!.amountToBeCovered = 1000;
+  const lodged = await client(ge, trader.token).post('/v1/declarations', ctd);
+  expect(lodged.status, JSON.stringify(lodged.body)).toBe(201);
+  const mrn = lodged.body.mrn as string;
+  const atAz = () => client(az, officer.token).get(`/v1/declarations/${mrn}`).then((r) => r.body);
+  await expect.poll(atAz, { timeout: 10_000 }).toMatchObject({ role: 'destination', state: 'RELEASED' });
+
+  await ice.stop('SIGKILL');
+  expect((await client(az, officer.token).post(`/v1/movements/${mrn}/crossing`, { office: 'AZ000210' })).body.state).toBe('IN_TRANSIT');
+  const unsent = async () => (await az.context.pool.query("SELECT message_type FROM outbox WHERE sent_at IS NULL AND mrn = $1", [mrn])).rows;
+  await new Promise((r) => setTimeout(r, 300));
+  expect(await unsent()).toEqual([{ message_type: 'IE118' }]);
+
+  await az.close();
+  ice = await spawnIce({ databaseUrl: iceDb, port, tokens });
+  az = await start('AZ');
+  const atGe = () => client(ge, trader.token).get(`/v1/declarations/${mrn}`).then((r) => r.body);
+  await expect.poll(atGe, { timeout: 15_000 }).toMatchObject({ state: 'IN_TRANSIT', crossedOffices: ['AZ000210'] });
+  expect(await unsent()).toEqual([]);
+}, 60_000);
