@@ -25,7 +25,7 @@ export interface VuState {
 
 export const vuContext = new AsyncLocalStorage<VuState>();
 
-/** The running VU, or undefined in the init context, setup() and teardown(). */
+/** The running VU, or undefined in the init context. setup(), teardown() and handleSummary() run with a VU state of their own (VU 0). */
 export function currentVu(): VuState | undefined {
   return vuContext.getStore();
 }

@@ -1,0 +1,16 @@
+// The engine benchmark's script: one GET per iteration against TARGET, as fast as the VUs go.
+// Runs unchanged under k6 (v0.49+) and `cats-stress run`.
+import http from 'k6/http';
+import { check } from 'k6';
+
+export const options = {
+  vus: Number(__ENV.VUS || 50),
+  duration: __ENV.DURATION || '10s',
+};
+
+const target = __ENV.TARGET || 'http://127.0.0.1:8080/';
+
+export default async function () {
+  const res = await http.asyncRequest('GET', target);
+  check(res, { 'status is 200': (r) => r.status === 200 });
+}

@@ -1,0 +1,200 @@
+// Engine benchmark: requests/s per core of this engine against a bare undici loop, autocannon and (when on
+// PATH) real k6, on the same trivial GET target in one run.
+//
+//   npx tsx bench/engine.ts            (BENCH_SECONDS=10 per generator, CONNECTIONS=50, BENCH_ROUNDS=2)
+//
+// The target (bench/http-target.mjs) runs pinned to core 1, every generator in turn pinned to core 0.
+// Per core = requests the target counted in the window ÷ CPU-seconds the generator process (all its
+// threads) used in the same window, so a target or a neighbour that slows the run does not flatter or
+// penalise a generator's cost per request. A warm-up before the window keeps start-up out of it.
+// Generators take turns for BENCH_ROUNDS rounds; each reports its best round (least disturbed by neighbours).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const MEASURE_S = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_S = 1;
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
+/** k6 v0.49 with http.asyncRequest, one core, 50 VUs, trivial GET (reference figure from issue 5, not measured here). */
+const K6_ASYNC_REFERENCE = 12_800;
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function onPath(bin: string): string | undefined {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${bin}`]).toString().trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime, all threads
+}
+
+interface Target {
+  url: string;
+  count(): Promise<number>;
+  stop(): void;
+}
+
+async function startTarget(): Promise<Target> {
+  const child = spawn('taskset', ['-c', '1', process.execPath, path.join(root, 'bench/http-target.mjs')], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`target exited with ${code}`)));
+    child.on('message', (m: { type: string; port?: number }) => m.type === 'listening' && resolve(m.port ?? 0));
+  });
+  let waiting: ((n: number) => void) | undefined;
+  child.on('message', (m: { type: string; count?: number }) => {
+    if (m.type === 'count') waiting?.(m.count ?? 0);
+  });
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    count: () =>
+      new Promise((resolve) => {
+        waiting = resolve;
+        child.send({ type: 'count' });
+      }),
+    stop: () => child.kill(),
+  };
+}
+
+interface Result {
+  name: string;
+  requestsPerSecond: number;
+  cores: number;
+  perCore: number;
+}
+
+async function measure(target: Target, name: string, command: string[], env: Record<string, string> = {}): Promise<Result> {
+  process.stdout.write(`  ${name} … `);
+  const child: ChildProcess = spawn('taskset', ['-c', '0', ...command], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // Start-up (module compilation, worker threads) stays out of the window: wait for load to arrive.
+  const before = await target.count();
+  const startBy = Date.now() + 60_000;
+  while ((await target.count()) - before < 1000) {
+    if (child.exitCode !== null) throw new Error(`${name} exited early (${child.exitCode}):\n${stderr}`);
+    if (Date.now() > startBy) throw new Error(`${name} sent no load within 60 s:\n${stderr}`);
+    await sleep(100);
+  }
+  await sleep(WARMUP_S * 1000);
+  if (child.exitCode !== null) throw new Error(`${name} exited early (${child.exitCode}):\n${stderr}`);
+  const c0 = await target.count();
+  const t0 = cpuSeconds(child.pid ?? 0);
+  const w0 = performance.now();
+  await sleep(MEASURE_S * 1000);
+  const c1 = await target.count();
+  const t1 = cpuSeconds(child.pid ?? 0);
+  const seconds = (performance.now() - w0) / 1000;
+  child.kill('SIGKILL');
+  await exited;
+  const requests = c1 - c0;
+  const result = { name, requestsPerSecond: requests / seconds, cores: (t1 - t0) / seconds, perCore: requests / (t1 - t0) };
+  process.stdout.write(`${Math.round(result.perCore).toLocaleString('en')} req/s per core\n`);
+  return result;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+
+async function main(): Promise<void> {
+  if (!onPath('taskset')) throw new Error('taskset (util-linux) is required to pin target and generators to cores');
+  const runFor = String(WARMUP_S + MEASURE_S + 30); // killed once measured; generous for slow start-ups
+  const target = await startTarget();
+  console.log(`engine bench: ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, Node ${process.version}`);
+  console.log(`target ${target.url} (node:http, core 1); generators on core 0, ${CONNECTIONS} connections, ${MEASURE_S} s each`);
+  const [load] = os.loadavg();
+  if (load > 1)
+    console.log(`warning: load average ${load.toFixed(1)} — other processes share the cores, so figures run low and ratios are less stable`);
+  interface Generator {
+    name: string;
+    command: string[];
+    env?: Record<string, string>;
+  }
+  const generators: Generator[] = [
+    {
+      name: 'bare undici loop',
+      command: [process.execPath, 'bench/undici-loop.mjs'],
+      env: { TARGET: target.url, CONNECTIONS: String(CONNECTIONS), DURATION_S: runFor },
+    },
+    {
+      name: 'cats-stress engine',
+      command: [
+        process.execPath,
+        'bin/cats-stress.js',
+        'run',
+        'bench/engine-script.js',
+        '--workers',
+        '1',
+        '-q',
+        '--no-summary',
+        '-e',
+        `TARGET=${target.url}`,
+        '-e',
+        `VUS=${CONNECTIONS}`,
+        '-e',
+        `DURATION=${runFor}s`,
+      ],
+    },
+    { name: 'autocannon', command: [process.execPath, 'node_modules/autocannon/autocannon.js', '-c', String(CONNECTIONS), '-d', runFor, target.url] },
+  ];
+  const k6Bin = onPath('k6');
+  if (k6Bin)
+    generators.push({
+      name: 'k6',
+      command: [k6Bin, 'run', '-q', 'bench/engine-script.js', '-e', `TARGET=${target.url}`, '-e', `VUS=${CONNECTIONS}`, '-e', `DURATION=${runFor}s`],
+      env: { GOMAXPROCS: '1' },
+    });
+  else console.log('  k6 not on PATH: compared with the reference figure only');
+
+  const best = new Map<string, Result>();
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      console.log(`round ${round}/${ROUNDS}`);
+      for (const g of generators) {
+        const r = await measure(target, g.name, g.command, g.env);
+        const previous = best.get(g.name);
+        if (!previous || r.perCore > previous.perCore) best.set(g.name, r);
+      }
+    }
+  } finally {
+    target.stop();
+  }
+  const results = [...best.values()];
+
+  const undici = results.find((r) => r.name === 'bare undici loop')!;
+  const engine = results.find((r) => r.name === 'cats-stress engine')!;
+  const k6 = results.find((r) => r.name === 'k6');
+  console.log('');
+  console.log('generator            req/s    cores  req/s per core  vs bare undici');
+  for (const r of results)
+    console.log(
+      `${r.name.padEnd(18)} ${fmt(r.requestsPerSecond).padStart(8)}  ${r.cores.toFixed(2).padStart(5)}  ${fmt(r.perCore).padStart(14)}  ${(r.perCore / undici.perCore).toFixed(2).padStart(13)}×`,
+    );
+  console.log('');
+  console.log(
+    `engine vs k6 asyncRequest reference (${fmt(K6_ASYNC_REFERENCE)} req/s per core, issue 5, not measured here): ${(engine.perCore / K6_ASYNC_REFERENCE).toFixed(2)}× (target ≥ 2×)`,
+  );
+  if (k6) console.log(`engine vs k6 measured in this run: ${(engine.perCore / k6.perCore).toFixed(2)}×`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+// `cats-stress run` as a user calls it: flags, outputs, exit codes.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
+
+function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const r = spawnSync(process.execPath, [BIN, 'run', ...args], { encoding: 'utf8', env, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'run-cli-'));
+const script = join(dir, 'script.js');
+writeFileSync(
+  script,
+  `
+import { check } from 'k6';
+import exec from 'k6/execution';
+export const options = { thresholds: { checks: ['rate==1'] } };
+export default function () {
+  check(__ENV.MODE, { 'mode is ok': (m) => m === 'ok' });
+  check(exec.vu.metrics.tags.testid, { 'tagged': (t) => t === 'cli-test' });
+}`,
+);
+
+describe('cats-stress run', () => {
+  it('runs with the shortcut flags, -e, --tag, --out json and --summary-export', () => {
+    const exported = join(dir, 'summary.json');
+    const samples = join(dir, 'samples.json');
+    const r = cli(['-q', '-u', '2', '-i', '8', '-e', 'MODE=ok', '--tag', 'testid=cli-test', '--summary-export', exported, '--out', `json=${samples}`, script]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/✓ mode is ok/);
+    expect(r.stdout).toMatch(/iterations\.+: 8 /);
+    const summary = JSON.parse(readFileSync(exported, 'utf8'));
+    expect(summary.metrics.checks).toMatchObject({ passes: 16, fails: 0 });
+    const points = readFileSync(samples, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(points.filter((p) => p.type === 'Point' && p.metric === 'iterations')).toHaveLength(8);
+  });
+
+  it('exits 99 when a threshold fails', () => {
+    const r = cli(['-q', '--no-summary', '-e', 'MODE=bad', script]);
+    expect(r.code).toBe(99);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/thresholds crossed: checks: rate==1/);
+  });
+
+  it('explains bad flags and a missing k6 binary', () => {
+    expect(cli(['-s', 'soon', script]).stderr).toMatch(/--stage soon: expected DURATION:TARGET/);
+    const noK6 = cli(['--engine', 'k6', script], { ...process.env, PATH: dir });
+    expect(noK6.code).toBe(2);
+    expect(noK6.stderr).toMatch(/no 'k6' on PATH/);
+  });
+});

@@ -1,0 +1,128 @@
+// `cats-stress run script.js`: runs a k6 script on the built-in engine (or a real k6 with --engine k6).
+import { spawn, spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import type { Command } from '../cli.ts';
+import { exitCodes, runScript } from '../engine/run.ts';
+
+const usage = `usage: cats-stress run [options] script.js
+
+Runs a k6 script (k6 v0.49+ API, async style) on the built-in engine.
+
+options:
+  -u, --vus N               VUs (replaces the script's scenarios, as in k6)
+  -d, --duration D          test duration, e.g. 30s, 1m30s
+  -i, --iterations N        total iterations (shared-iterations)
+  -s, --stage D:N           ramping stage, repeatable (e.g. -s 30s:10 -s 1m:10)
+  -e, --env KEY=VALUE       value for __ENV, repeatable
+      --tag KEY=VALUE       tag on every sample, repeatable (e.g. --tag testid=run42)
+  -o, --out NAME[=ARG]      output, repeatable: json=FILE, experimental-prometheus-rw
+      --summary-export FILE write the end-of-test summary (k6 export format)
+      --summary-trend-stats LIST  e.g. avg,med,p(95),p(99)
+      --workers N           worker threads (default: one per core)
+      --engine NAME         'node' (default) or 'k6' (a real k6 on PATH, same flags)
+  -q, --quiet               no progress line
+      --no-summary          no end-of-test summary and no handleSummary()
+
+exit codes (as k6): 0 ok, 99 thresholds crossed, 100/101 setup/teardown timeout,
+104 invalid options, 105 interrupted (Ctrl-C), 107 script error, 108 exec.test.abort(),
+110 exec.test.fail()`;
+
+function keyValues(list: string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new Error(`${flag} ${item}: expected KEY=VALUE`);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+function count(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} ${v}: expected a whole number`);
+  return n;
+}
+
+function runK6(argv: string[]): Promise<number> {
+  const probe = spawnSync('k6', ['version'], { stdio: 'ignore' });
+  if (probe.error) {
+    console.error("cats-stress run --engine k6: no 'k6' on PATH. Install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/) or leave out --engine k6 to use the built-in engine.");
+    return Promise.resolve(2);
+  }
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--engine' || a === '--workers') i++;
+    else if (!a.startsWith('--engine=') && !a.startsWith('--workers=')) args.push(a);
+  }
+  return new Promise((resolve) => {
+    const child = spawn('k6', ['run', ...args], { stdio: 'inherit' });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+export const command: Command = {
+  name: 'run',
+  summary: 'run a k6 script on the built-in engine (or real k6 with --engine k6)',
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        vus: { type: 'string', short: 'u' },
+        duration: { type: 'string', short: 'd' },
+        iterations: { type: 'string', short: 'i' },
+        stage: { type: 'string', short: 's', multiple: true },
+        env: { type: 'string', short: 'e', multiple: true },
+        tag: { type: 'string', multiple: true },
+        out: { type: 'string', short: 'o', multiple: true },
+        'summary-export': { type: 'string' },
+        'summary-trend-stats': { type: 'string' },
+        workers: { type: 'string' },
+        engine: { type: 'string', default: 'node' },
+        quiet: { type: 'boolean', short: 'q' },
+        'no-summary': { type: 'boolean' },
+      },
+    });
+    if (positionals.length !== 1) {
+      console.error(usage);
+      return 2;
+    }
+    if (values.engine === 'k6') return runK6(argv);
+    if (values.engine !== 'node') throw new Error(`--engine ${values.engine}: expected 'node' or 'k6'`);
+    const stages = values.stage?.map((s) => {
+      const m = /^([^:]+):(\d+)$/.exec(s);
+      if (!m) throw new Error(`--stage ${s}: expected DURATION:TARGET, e.g. 30s:10`);
+      return { duration: m[1], target: Number(m[2]) };
+    });
+    const workers = count(values.workers, '--workers');
+    if (workers === 0) throw new Error('--workers must be at least 1');
+    // First Ctrl-C stops the test and still prints the summary, as in k6; a second one exits.
+    const interrupt = new AbortController();
+    const onSigint = (): void => {
+      if (interrupt.signal.aborted) process.exit(exitCodes.externalAbort);
+      interrupt.abort();
+    };
+    process.on('SIGINT', onSigint);
+    const { exitCode } = await runScript(positionals[0], {
+      signal: interrupt.signal,
+      overrides: {
+        vus: count(values.vus, '--vus'),
+        duration: values.duration,
+        iterations: count(values.iterations, '--iterations'),
+        stages,
+        tags: keyValues(values.tag, '--tag'),
+        summaryTrendStats: values['summary-trend-stats']?.split(',').map((s) => s.trim()),
+      },
+      env: keyValues(values.env, '--env'),
+      workers,
+      outputs: values.out,
+      summaryExport: values['summary-export'],
+      quiet: values.quiet,
+      noSummary: values['no-summary'],
+    }).finally(() => process.off('SIGINT', onSigint));
+    return exitCode;
+  },
+};

@@ -1,0 +1,165 @@
+// Executor semantics, run end to end on the engine with two worker threads.
+import { describe, expect, it } from 'vitest';
+import { metricValue, runSource } from '../testing/run-fixture.ts';
+
+const imports = `
+import { sleep } from 'k6';
+import exec from 'k6/execution';
+import { Counter, Trend } from 'k6/metrics';
+const indexSum = new Counter('index_sum');
+const startOffset = new Trend('start_offset', true);
+`;
+
+/** Event-loop delay (p99, ms) of the engine threads under which timing assertions are fair. */
+const GENERATOR_HEALTHY_MS = 10;
+
+describe('iteration executors', () => {
+  it('shared-iterations runs exactly the iterations, each index once, split over VUs and threads', async () => {
+    const run = await runSource(
+      `${imports}
+export const options = { scenarios: { s: { executor: 'shared-iterations', vus: 3, iterations: 50 } } };
+export default async function () { indexSum.add(exec.scenario.iterationInTest); await sleep(0.005); }`,
+      { workers: 2 },
+    );
+    expect(run.exitCode).toBe(0);
+    expect(metricValue(run, 'iterations', 'count')).toBe(50);
+    expect(metricValue(run, 'index_sum', 'count')).toBe((49 * 50) / 2);
+    expect(metricValue(run, 'vus_max', 'value')).toBe(3);
+  });
+
+  it('per-vu-iterations gives every VU its iterations', async () => {
+    const run = await runSource(
+      `${imports}
+const perVu = new Counter('per_vu');
+export const options = { scenarios: { p: { executor: 'per-vu-iterations', vus: 3, iterations: 4 } } };
+export default function () { perVu.add(1, { vu: String(exec.vu.idInTest) }); indexSum.add(exec.scenario.iterationInTest); }`,
+      { workers: 2 },
+    );
+    expect(run.exitCode).toBe(0);
+    expect(metricValue(run, 'iterations', 'count')).toBe(12);
+    expect(metricValue(run, 'index_sum', 'count')).toBe((11 * 12) / 2);
+  });
+
+  it('maxDuration ends an iteration executor and counts the rest as dropped', async () => {
+    const run = await runSource(
+      `${imports}
+export const options = { scenarios: { s: { executor: 'shared-iterations', vus: 2, iterations: 100, maxDuration: '500ms', gracefulStop: '0s' } } };
+export default async function () { await sleep(0.1); }`,
+      { workers: 1 },
+    );
+    const done = metricValue(run, 'iterations', 'count');
+    expect(done).toBeGreaterThanOrEqual(2);
+    expect(done).toBeLessThanOrEqual(10);
+    expect(done + metricValue(run, 'dropped_iterations', 'count')).toBeGreaterThanOrEqual(98);
+  });
+});
+
+describe('arrival-rate executors (open model)', () => {
+  // Timing needs a generator with CPU to spare; on a machine busy with other work the
+  // engine must instead report its own lateness (generatorDelayMs, and a warning past 50 ms).
+  it('constant-arrival-rate starts iterations on schedule: rate within 1 % when VUs suffice', { retry: 2 }, async () => {
+    const run = await runSource(
+      `${imports}
+export const options = { scenarios: { r: { executor: 'constant-arrival-rate', rate: 200, timeUnit: '1s', duration: '2s', preAllocatedVUs: 50 } } };
+export default async function () { startOffset.add(Date.now() - exec.scenario.startTime); await sleep(0.01); }`,
+      { workers: 1 },
+    );
+    expect(run.exitCode).toBe(0);
+    expect(metricValue(run, 'iterations', 'count')).toBe(400);
+    expect(metricValue(run, 'dropped_iterations', 'count')).toBeNaN();
+    // 400 starts spread over [0, 1995 ms]: the achieved rate is 399 intervals / span.
+    const span = metricValue(run, 'start_offset', 'max') - metricValue(run, 'start_offset', 'min');
+    const lagP95 = metricValue(run, 'iteration_schedule_lag', 'p(95)');
+    if (run.generatorDelayMs! <= GENERATOR_HEALTHY_MS) {
+      expect(399 / (span / 1000)).toBeGreaterThan(200 * 0.99);
+      expect(399 / (span / 1000)).toBeLessThan(200 * 1.01);
+      expect(lagP95).toBeLessThan(20);
+    } else expect(run.generatorDelayMs).toBeGreaterThanOrEqual(Math.min(lagP95, 50) * 0.5);
+  });
+
+  it('drops iterations when no VU is free, growing VUs one at a time up to maxVUs', async () => {
+    const run = await runSource(
+      `${imports}
+export const options = { scenarios: { r: { executor: 'constant-arrival-rate', rate: 100, timeUnit: '1s', duration: '1s', preAllocatedVUs: 1, maxVUs: 3 } } };
+export default async function () { await sleep(0.3); }`,
+      { workers: 1 },
+    );
+    const done = metricValue(run, 'iterations', 'count');
+    const dropped = metricValue(run, 'dropped_iterations', 'count');
+    expect(done + dropped).toBe(100);
+    expect(dropped).toBeGreaterThan(80);
+    expect(metricValue(run, 'vus_max', 'max')).toBe(3);
+  });
+
+  it('ramping-arrival-rate follows the integral of the rate', async () => {
+    // 0 → 100/s over 1 s (50 iterations), then 100/s for 0.5 s (50 more).
+    const run = await runSource(
+      `${imports}
+export const options = { scenarios: { r: { executor: 'ramping-arrival-rate', startRate: 0, preAllocatedVUs: 5, stages: [{ duration: '1s', target: 100 }, { duration: '500ms', target: 100 }] } } };
+export default async function () { startOffset.add(Date.now() - exec.scenario.startTime); }`,
+      { workers: 2 },
+    );
+    expect([metricValue(run, 'iterations', 'count'), metricValue(run, 'dropped_iterations', 'count')]).toEqual([100, Number.NaN]);
+    expect(run.stderr).not.toMatch(/ERRO/);
+    // Half of the iterations start in the last third of the time.
+    expect(metricValue(run, 'start_offset', 'med')).toBeGreaterThan(900);
+    expect(metricValue(run, 'start_offset', 'med')).toBeLessThan(1100);
+  });
+});
+
+describe('VU executors', () => {
+  it('ramping-vus reaches each stage target', async () => {
+    const run = await runSource(
+      `${imports}
+import { Gauge } from 'k6/metrics';
+const active = new Gauge('active_vus');
+export const options = { scenarios: { v: { executor: 'ramping-vus', startVUs: 0, stages: [{ duration: '600ms', target: 6 }, { duration: '600ms', target: 6 }, { duration: '300ms', target: 2 }], gracefulRampDown: '0s' } } };
+export default async function () { active.add(exec.instance.vusActive); await sleep(0.02); }`,
+      { workers: 2, flushMs: 100 },
+    );
+    expect(run.exitCode).toBe(0);
+    expect(metricValue(run, 'vus', 'max')).toBe(6);
+    expect(metricValue(run, 'vus_max', 'max')).toBe(6);
+    expect(metricValue(run, 'iterations', 'count')).toBeGreaterThan(100);
+  });
+
+  it('ramping-vus lets VUs removed by a ramp-down finish within gracefulRampDown, else interrupts them', async () => {
+    const script = (grace: string) => `${imports}
+export const options = { scenarios: { v: { executor: 'ramping-vus', startVUs: 2, gracefulRampDown: '${grace}',
+  stages: [{ duration: '100ms', target: 2 }, { duration: '100ms', target: 0 }, { duration: '700ms', target: 0 }] } } };
+export default async function () { await sleep(0.4); }`;
+    const patient = await runSource(script('1s'), { workers: 1 });
+    expect(metricValue(patient, 'iterations', 'count')).toBe(2);
+    const strict = await runSource(script('0s'), { workers: 1 });
+    expect(metricValue(strict, 'iterations', 'count')).toBeNaN();
+  });
+
+  it('constant-vus stops at the duration; gracefulStop lets running iterations finish or interrupts them', async () => {
+    const script = (grace: string) => `${imports}
+export const options = { scenarios: { c: { executor: 'constant-vus', vus: 2, duration: '300ms', gracefulStop: '${grace}' } } };
+export default async function () { await sleep(0.5); }`;
+    const patient = await runSource(script('2s'), { workers: 2 });
+    expect(metricValue(patient, 'iterations', 'count')).toBe(2);
+    const strict = await runSource(script('50ms'), { workers: 2 });
+    expect(metricValue(strict, 'iterations', 'count')).toBeNaN();
+    // Interrupted at 300 ms + 50 ms, long before the 800 ms a finished iteration would take.
+    expect(strict.summaryData!.state.testRunDurationMs).toBeLessThan(700);
+  });
+
+  it('runs several scenarios with startTime, exec, env and tags', async () => {
+    const run = await runSource(
+      `${imports}
+const seen = new Counter('seen');
+export const options = { scenarios: {
+  first: { executor: 'shared-iterations', iterations: 3, exec: 'one', env: { WHO: 'one' }, tags: { kind: 'a' } },
+  later: { executor: 'per-vu-iterations', iterations: 2, exec: 'two', startTime: '200ms', env: { WHO: 'two' } },
+}, thresholds: { 'seen{kind:a}': ['count==3'], 'seen{who:two}': ['count==2'], 'start_offset{scenario:later}': ['min>=0'] } };
+export function one() { seen.add(1, { who: __ENV.WHO }); }
+export function two() { seen.add(1, { who: __ENV.WHO }); startOffset.add(Date.now() - exec.scenario.startTime); }`,
+      { workers: 2 },
+    );
+    expect(run.exitCode).toBe(0);
+    expect(run.summaryData!.metrics['seen{kind:a}'].thresholds).toEqual({ 'count==3': { ok: true } });
+    expect(run.summaryData!.metrics['seen{who:two}'].values.count).toBe(2);
+  });
+});

@@ -1,0 +1,172 @@
+// An engine worker thread: imports the script once (its VUs share module
+// state), runs its segment of every scenario, and reports metric deltas.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+import { executors } from '../executors/index.ts';
+import { VuPool, type Segment } from '../executors/scenario-execution.ts';
+import { parseMetricSelector } from '../metrics/registry.ts';
+import { configureHttp } from '../modules/http.ts';
+import type { RunOptions } from '../options/options.ts';
+import { engine, ScriptError, TestAbortError } from './engine-state.ts';
+import { logScriptError } from './error-log.ts';
+import { installGlobals } from './globals.ts';
+import type { FromWorker, ToWorker, WorkerData, WorkerStatus } from './protocol.ts';
+import { vuContext, type VuState } from './vu-context.ts';
+
+const port = parentPort!;
+const data = workerData as WorkerData;
+const post = (m: FromWorker): void => port.postMessage(m);
+const hardStop = new AbortController();
+
+engine.scriptPath = data.scriptPath;
+engine.env = data.env;
+let stopPosted = false;
+engine.stopTest = ({ code, message }) => {
+  if (!stopPosted) post({ type: 'stopTest', code, message });
+  stopPosted = true;
+  hardStop.abort();
+};
+installGlobals();
+// A rejected promise nobody awaited, or a throw in a timer callback, fails
+// that piece of the script (k6 logs it) but not the whole test.
+const logStray = (what: string) => (err: unknown) => {
+  engine.errors++;
+  logScriptError(err, `(${what})`);
+};
+process.on('unhandledRejection', logStray('unhandled promise rejection'));
+process.on('uncaughtException', logStray('uncaught exception'));
+
+type Script = Record<string, unknown>;
+let script: Script;
+
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const frames = (err.stack ?? '').split('\n').filter((l) => l.trim().startsWith('at ') && !l.includes('node_modules') && !l.includes('node:')).slice(0, 3);
+  return `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}${frames.length ? `\n${frames.join('\n')}` : ''}`;
+}
+
+/** The VU-like state setup(), teardown() and handleSummary() run in (k6 tags their samples group=::setup / ::teardown). */
+function lifecycleVu(phase: 'setup' | 'teardown' | 'summary', options: RunOptions | undefined): VuState {
+  const group = phase === 'summary' ? '' : `::${phase}`;
+  return {
+    idInInstance: 0,
+    idInTest: 0,
+    iteration: 0,
+    iterationInScenario: 0,
+    scenario: '',
+    executor: '',
+    tags: { ...(options?.tags ?? {}), group },
+    group,
+    env: engine.env,
+    sink: engine.registry,
+    // Its own signal: teardown() still runs (and may make requests) after the scenarios were stopped.
+    signal: new AbortController().signal,
+  };
+}
+
+const LOOP_SAMPLE_MS = 10;
+const loopDelay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
+
+function status(): WorkerStatus {
+  // The histogram holds whole sampling intervals; the delay is what exceeds the interval.
+  const p99 = loopDelay.count ? Math.max(0, loopDelay.percentile(99) / 1e6 - LOOP_SAMPLE_MS) : 0;
+  return { vus: engine.vusActive, vusMax: engine.vusInitialized, errors: engine.errors, failed: engine.failed, loopDelayP99Ms: p99 };
+}
+
+function prepare(options: RunOptions, selectors: string[]): void {
+  engine.options = Object.freeze(options.consolidated);
+  configureHttp(options.consolidated);
+  engine.registry.addSelectors(selectors.map(parseMetricSelector));
+}
+
+async function runScenarios(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
+  prepare(msg.options, msg.selectors);
+  engine.phase = 'run';
+  engine.testStart = msg.testStart;
+  if (msg.bufferSamples) engine.registry.samples ??= [];
+  loopDelay.enable();
+  const flush = setInterval(() => post({ type: 'metrics', delta: engine.registry.takeDelta(), status: status() }), msg.flushMs);
+  const segment: Segment = { index: data.index, count: msg.threads };
+  const pool = new VuPool(segment, msg.vuBudget);
+  await Promise.all(
+    msg.options.scenarios.map(async (plan) => {
+      const wait = msg.testStart + plan.startTimeMs - Date.now();
+      if (wait > 0) await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, wait);
+        hardStop.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      });
+      if (hardStop.signal.aborted) return;
+      const fn = script[plan.exec] as (d: unknown) => unknown;
+      await executors[plan.executor]({
+        plan,
+        segment,
+        fn,
+        setupJson: msg.setupJson,
+        globalTags: msg.options.tags,
+        globalEnv: engine.env,
+        pool,
+        hardStop: hardStop.signal,
+      });
+    }),
+  );
+  clearInterval(flush);
+  loopDelay.disable();
+  post({ type: 'done', delta: engine.registry.takeDelta(), status: status() });
+}
+
+async function lifecycle<T>(phase: 'setup' | 'teardown' | 'summary', options: RunOptions | undefined, fn: () => T): Promise<Awaited<T>> {
+  engine.phase = phase;
+  return await vuContext.run(lifecycleVu(phase, options), fn);
+}
+
+let runOptions: RunOptions | undefined;
+
+port.on('message', (msg: ToWorker) => {
+  const fail = (code: number, what: string) => (err: unknown) =>
+    post(err instanceof TestAbortError ? { type: 'failed', code: 108, message: `${what}: exec.test.abort(): ${err.message}` } : { type: 'failed', code, message: `${what}: ${describe(err)}` });
+  switch (msg.type) {
+    case 'setup':
+      runOptions = msg.options;
+      prepare(msg.options, msg.selectors);
+      lifecycle('setup', runOptions, () => (typeof script.setup === 'function' ? (script.setup as () => unknown)() : undefined))
+        .then((result) => post({ type: 'setupDone', setupJson: result === undefined ? undefined : JSON.stringify(result), delta: engine.registry.takeDelta() }))
+        .catch(fail(107, 'setup() failed'));
+      break;
+    case 'start':
+      runOptions = msg.options;
+      runScenarios(msg).catch(fail(107, 'run failed'));
+      break;
+    case 'stop':
+      hardStop.abort();
+      break;
+    case 'teardown': {
+      const setupData = msg.setupJson === undefined ? undefined : JSON.parse(msg.setupJson);
+      lifecycle('teardown', runOptions, () => (typeof script.teardown === 'function' ? (script.teardown as (d: unknown) => unknown)(setupData) : undefined))
+        .then(() => post({ type: 'teardownDone', delta: engine.registry.takeDelta() }))
+        .catch(fail(107, 'teardown() failed'));
+      break;
+    }
+    case 'handleSummary':
+      lifecycle('summary', runOptions, () => (script.handleSummary as (d: unknown) => unknown)(msg.data))
+        .then((result) => {
+          if (result !== undefined && (result === null || typeof result !== 'object')) throw new ScriptError('handleSummary() must return an object like { stdout: text, "file.json": text }');
+          post({ type: 'summary', result: result as Record<string, unknown> | undefined });
+        })
+        .catch(fail(107, 'handleSummary() failed'));
+      break;
+  }
+});
+
+try {
+  script = (await import(pathToFileURL(data.scriptPath).href)) as Script;
+  const options = script.options === undefined ? undefined : (JSON.parse(JSON.stringify(script.options)) as Record<string, unknown>);
+  const functions = Object.keys(script).filter((k) => typeof script[k] === 'function');
+  post({ type: 'loaded', options, functions, metrics: [...engine.registry.entries.values()].map((e) => e.def) });
+} catch (err) {
+  post(
+    err instanceof TestAbortError
+      ? { type: 'failed', code: 108, message: `exec.test.abort() in the init context: ${err.message}` }
+      : { type: 'failed', code: 107, message: `the script failed to load: ${describe(err)}` },
+  );
+}
