@@ -27,16 +27,27 @@ function help(commands: Map<string, Command>): string {
   return `usage: cats-stress <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'cats-stress <command> --help' for a command's options.`;
 }
 
+// Loads only the named command's module, so a command does not pay for the others' imports.
+async function loadCommand(name: string): Promise<Command | undefined> {
+  if (!/^[a-z][a-z0-9-]*$/.test(name)) return undefined;
+  try {
+    const mod = (await import(new URL(`./commands/${name}.ts`, import.meta.url).href)) as { command: Command };
+    return mod.command;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String(err).includes(`commands/${name}.ts`)) return undefined;
+    throw err;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const commands = await loadCommands();
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(help(commands));
+    console.log(help(await loadCommands()));
     return name ? 0 : 2;
   }
-  const command = commands.get(name);
+  const command = await loadCommand(name);
   if (!command) {
-    console.error(`cats-stress: unknown command '${name}'\n\n${help(commands)}`);
+    console.error(`cats-stress: unknown command '${name}'\n\n${help(await loadCommands())}`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
