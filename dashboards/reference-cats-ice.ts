@@ -86,11 +86,50 @@ const decisions: PanelSpec[] = [
     queries: [{ expr: `sum by (event) (rate(cats_movement_events_total{${c}}${RATE}))`, legend: '{{event}}' }],
   },
   {
+    title: 'Movement flow',
+    description: 'State changes committed per second, from one state to the next, by the node\'s role in the movement (departure, or transit/destination for a movement declared abroad). From "none": a movement the node starts recording.',
+    kind: 'timeseries',
+    unit: 'short',
+    queries: [{ expr: `sum by (country, role, from, to) (rate(cats_movement_transitions_total{${c}}${RATE}))`, legend: '{{country}} {{role}} {{from}} → {{to}}' }],
+  },
+  {
+    title: 'Open movements by state',
+    description: 'Movements in a non-final state, per node, role and state. Counted at the node\'s start and moved by its own transitions: with several processes on one database each shows only its own share of the changes.',
+    kind: 'timeseries',
+    unit: 'short',
+    queries: [{ expr: `sum by (country, role, state) (cats_movements_open{${c}})`, legend: '{{country}} {{role}} {{state}}' }],
+  },
+  {
     title: 'Notification streams',
     description: 'Operators\' open WebSocket notification streams per node.',
     kind: 'timeseries',
     unit: 'short',
     queries: [{ expr: `sum by (country) (cats_websocket_subscribers{${c}})`, legend: '{{country}}' }],
+  },
+];
+
+const guarantees: PanelSpec[] = [
+  {
+    title: 'Guarantee utilisation',
+    description: 'Amount reserved by released movements over the reference amount, per guarantee type and currency. Near 100 % new releases on those guarantees are refused.',
+    kind: 'timeseries',
+    unit: 'percentunit',
+    queries: [
+      {
+        expr: `sum by (country, type, currency) (cats_guarantee_amount{${c}, kind="reserved"}) / sum by (country, type, currency) (cats_guarantee_amount{${c}, kind="reference"})`,
+        legend: '{{country}} type {{type}} {{currency}}',
+      },
+    ],
+  },
+  {
+    title: 'Guarantee amounts: reserved and reference',
+    description: 'Sums over the guarantees per type and currency, in currency units: what released movements hold, and the reference amounts they may draw on.',
+    kind: 'timeseries',
+    unit: 'short',
+    queries: [
+      { expr: `sum by (country, type, currency) (cats_guarantee_amount{${c}, kind="reserved"})`, legend: '{{country}} type {{type}} {{currency}} reserved' },
+      { expr: `sum by (country, type, currency) (cats_guarantee_amount{${c}, kind="reference"})`, legend: '{{country}} type {{type}} {{currency}} reference' },
+    ],
   },
 ];
 
@@ -101,6 +140,14 @@ const resources: PanelSpec[] = [
     kind: 'timeseries',
     unit: 'short',
     queries: [{ expr: `sum by (country) (cats_outbox_pending_messages{${c}})`, legend: '{{country}}' }],
+    width: 8,
+  },
+  {
+    title: 'Outbox lag',
+    description: 'How long the next C2C message to relay has waited since its state change committed (0 when none waits). A message ICE refused stays unsent and keeps this rising: the relay logs it.',
+    kind: 'timeseries',
+    unit: 's',
+    queries: [{ expr: `max by (country) (cats_outbox_oldest_pending_age_seconds{${c}})`, legend: '{{country}}' }],
     width: 8,
   },
   {
@@ -134,6 +181,7 @@ const resources: PanelSpec[] = [
       { expr: `sum by (country) (rate(cats_node_process_cpu_seconds_total{${c}}${RATE}))`, legend: '{{country}}' },
       { expr: `sum(rate(ice_process_process_cpu_seconds_total${RATE}))`, legend: 'ICE' },
     ],
+    width: 8,
   },
   {
     title: 'Resident memory',
@@ -144,6 +192,7 @@ const resources: PanelSpec[] = [
       { expr: `max by (country) (cats_node_process_resident_memory_bytes{${c}})`, legend: '{{country}}' },
       { expr: 'max(ice_process_process_resident_memory_bytes)', legend: 'ICE' },
     ],
+    width: 8,
   },
 ];
 
@@ -215,6 +264,7 @@ export const referenceCatsIce: DashboardSpec = {
   rows: [
     { title: 'National nodes: HTTP', panels: nodesHttp },
     { title: 'Customs decisions and movements', panels: decisions },
+    { title: 'Guarantees', panels: guarantees },
     { title: 'Outbox, database, processes', panels: resources },
     { title: 'ICE hub', panels: ice },
   ],

@@ -5,6 +5,7 @@
 // here (IE018 conform → write-off, guarantee given back, IE045 out);
 // IE045 closes the foreign copy.
 import type { Ctd } from '../spec/ctd.ts';
+import type { MovementState } from '../domain/movement.ts';
 import { withTransaction } from '../store/database.ts';
 import { insertForeignMovement, lockMovement, updateMovement } from '../store/movements.ts';
 import { recordInbound } from '../store/outbox.ts';
@@ -33,11 +34,13 @@ export async function applyInboundMessage(ctx: NodeContext, msg: InboundMessage)
     switch (msg.type) {
       case 'IE001':
       case 'IE050': {
-        await withTransaction(ctx.pool, async (client) => {
+        const role = msg.type === 'IE001' ? 'destination' : 'transit';
+        const created = await withTransaction(ctx.pool, async (client) => {
           await remember(client);
           // A node that is both office of transit and destination keeps the first record it gets.
-          await insertForeignMovement(client, { mrn: msg.mrn, role: msg.type === 'IE001' ? 'destination' : 'transit', ctd: b.declaration as Ctd, state: 'RELEASED' });
+          return insertForeignMovement(client, { mrn: msg.mrn, role, ctd: b.declaration as Ctd, state: 'RELEASED' });
         });
+        if (created) ctx.metrics.movements.record(role, [{ from: 'none', to: 'RELEASED' }]);
         return 'applied';
       }
       case 'IE118':
@@ -49,14 +52,18 @@ export async function applyInboundMessage(ctx: NodeContext, msg: InboundMessage)
       case 'IE018':
         await atDeparture(ctx, msg, remember, (m) => controlResultsAtDeparture(ctx, m, { office: b.officeOfDestination, conform: b.conform }));
         return 'applied';
-      case 'IE045':
+      case 'IE045': {
         // The office of departure has discharged the movement: the copy here is closed as it is.
-        await withTransaction(ctx.pool, async (client) => {
+        const closed = await withTransaction(ctx.pool, async (client) => {
           await remember(client);
           const m = await lockMovement(client, msg.mrn);
-          if (m && m.role !== 'departure') await updateMovement(client, msg.mrn, { state: 'WRITTEN_OFF' });
+          if (!m || m.role === 'departure') return undefined;
+          await updateMovement(client, msg.mrn, { state: 'WRITTEN_OFF' });
+          return m;
         });
+        if (closed) ctx.metrics.movements.record(closed.role, [{ from: closed.state as MovementState, to: 'WRITTEN_OFF' }]);
         return 'applied';
+      }
       default:
         throw new Rejection(422, 'SCHEMA_VIOLATION', `message type ${msg.type} is not applied by a national node`);
     }

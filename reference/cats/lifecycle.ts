@@ -17,6 +17,7 @@ import type { NodeContext } from './context.ts';
 import { declarationView } from './declaration-view.ts';
 import { guaranteeRefusal } from './guarantee-refusal.ts';
 import { assess, checkContent } from './lodging.ts';
+import { transitionsAlong } from './movement-metrics.ts';
 import { notification } from './notifier.ts';
 import type { Principal } from './principal.ts';
 import { forbidden, notFound, Rejection } from './rejection.ts';
@@ -60,16 +61,18 @@ export async function runStep(
   first?: (client: PoolClient) => Promise<void>,
 ): Promise<Declaration> {
   const now = ctx.now();
-  const { record, notifications } = await withTransaction(ctx.pool, async (client) => {
+  const { record, notifications, before, states } = await withTransaction(ctx.pool, async (client) => {
     await first?.(client);
     const m = await lockMovement(client, mrn);
     if (!m) throw notFound(`movement ${mrn}`);
     const step = await plan(m);
     let view = viewOf(m);
     const notes: Notification[] = [];
+    const states: MovementState[] = [];
     try {
       for (const event of step.events) {
         view = applyEvent(view, event);
+        states.push(view.state);
         notes.push(notification(m, event, view, now));
       }
     } catch (err) {
@@ -97,9 +100,10 @@ export async function runStep(
     }
     const updated = await updateMovement(client, mrn, change);
     await insertOutbox(client, mrn, step.messages ?? []);
-    return { record: updated, notifications: notes };
+    return { record: updated, notifications: notes, before: m.state as MovementState, states };
   });
   for (const n of notifications) ctx.metrics.transitions.inc({ event: n.event });
+  ctx.metrics.movements.record(record.role, transitionsAlong(before, states));
   ctx.notifier.publish(record.operatorTin, notifications);
   return declarationView(record);
 }

@@ -16,6 +16,7 @@ import { releaseMessages } from './c2c-messages.ts';
 import { contentHash } from './content-hash.ts';
 import type { NodeContext } from './context.ts';
 import { guaranteeRefusal } from './guarantee-refusal.ts';
+import { transitionsAlong } from './movement-metrics.ts';
 import { notification } from './notifier.ts';
 import { functionalRejection, Rejection } from './rejection.ts';
 
@@ -115,6 +116,7 @@ export async function lodgeDeclaration(ctx: NodeContext, operator: OperatorRecor
 
   ctx.metrics.declarations.inc({ outcome: prelodged ? 'prelodged' : reserve ? 'released' : 'controlled' });
   for (const e of decision) ctx.metrics.transitions.inc({ event: e.type });
+  ctx.metrics.movements.record('departure', transitionsAlong('none', ['SUBMITTED', ...views.map((v) => v.state)]));
   ctx.notifier.publish(operator.tin, decision.map((e, i) => notification({ mrn, lrn: ctd.lrn }, e, views[i]!, now)));
   return { status: 201, body: accepted(view.state as DeclarationAccepted['state'], false, reserve, mrn) };
 }

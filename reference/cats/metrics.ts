@@ -1,14 +1,35 @@
 // The node's Prometheus metrics. Labels are bounded: route templates (not
-// URLs), status codes, outcome codes from a fixed list.
+// URLs), status codes, outcome codes from a fixed list, states, guarantee types
+// and currencies. What is read from the database at scrape time is one cheap
+// query per gauge, bounded in time.
 import client from 'prom-client';
 import type pg from 'pg';
+import { guaranteeTotals } from '../store/guarantees.ts';
+import { oldestPendingAge } from '../store/outbox.ts';
+import { MovementMetrics } from './movement-metrics.ts';
 import type { Notifier } from './notifier.ts';
+
+/** How long a scrape waits for the database: a gauge not read in time shows NaN (no labels) or no series in that scrape. */
+const SCRAPE_QUERY_TIMEOUT_MS = 500;
+
+/** The query's result, or undefined when it failed or took longer than the scrape may wait. */
+async function withinScrapeTimeout<T>(query: Promise<T>): Promise<T | undefined> {
+  let giveUp = () => {};
+  const late = new Promise<undefined>((resolve) => (giveUp = () => resolve(undefined)));
+  const timer = setTimeout(giveUp, SCRAPE_QUERY_TIMEOUT_MS);
+  try {
+    return await Promise.race([query.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export class NodeMetrics {
   readonly registry = new client.Registry();
   readonly requests: client.Histogram<'method' | 'route' | 'status'>;
   readonly declarations: client.Counter<'outcome'>;
   readonly transitions: client.Counter<'event'>;
+  readonly movements: MovementMetrics;
 
   constructor(country: string, pool: pg.Pool, notifier: Notifier) {
     this.registry.setDefaultLabels({ country });
@@ -32,6 +53,7 @@ export class NodeMetrics {
       labelNames: ['event'],
       registers: [this.registry],
     });
+    this.movements = new MovementMetrics(this.registry);
     new client.Gauge({
       name: 'cats_websocket_subscribers',
       help: 'Open notification streams',
@@ -56,8 +78,30 @@ export class NodeMetrics {
       help: 'C2C messages written but not yet sent',
       registers: [this.registry],
       async collect() {
-        const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL');
-        this.set(rows[0]!.n);
+        const n = await withinScrapeTimeout(pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL'));
+        this.set(n?.rows[0]!.n ?? NaN);
+      },
+    });
+    new client.Gauge({
+      name: 'cats_outbox_oldest_pending_age_seconds',
+      help: 'Age of the first C2C message not yet sent to ICE, in relay order (0 when none waits)',
+      registers: [this.registry],
+      async collect() {
+        this.set((await withinScrapeTimeout(oldestPendingAge(pool))) ?? NaN);
+      },
+    });
+    new client.Gauge({
+      name: 'cats_guarantee_amount',
+      help: 'Guarantee amounts in currency units summed per guarantee type and currency: reserved for movements, and reference amount',
+      labelNames: ['type', 'currency', 'kind'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const t of (await withinScrapeTimeout(guaranteeTotals(pool))) ?? []) {
+          // Minor units to currency units, as the API shows amounts.
+          this.set({ type: t.type, currency: t.currency, kind: 'reserved' }, t.reserved / 100);
+          this.set({ type: t.type, currency: t.currency, kind: 'reference' }, t.referenceAmount / 100);
+        }
       },
     });
   }

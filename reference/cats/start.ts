@@ -42,6 +42,8 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   try {
     await migrate(pool);
     const context = createContext({ country, pool, adminToken });
+    // Before anything is served, so no transition is counted twice.
+    await context.metrics.movements.load(pool);
     const app = await buildApp(context, { logger: opts.logger });
     const host = opts.host ?? '127.0.0.1';
     await app.listen({ port: opts.port ?? 0, host });

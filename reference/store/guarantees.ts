@@ -70,3 +70,21 @@ export async function upsertGuarantees(
   );
   return rows.map((r) => r.grn);
 }
+
+export interface GuaranteeTotals {
+  type: string;
+  currency: string;
+  /** Minor units. */
+  reserved: number;
+  /** Minor units. */
+  referenceAmount: number;
+}
+
+/** Reserved and reference amounts summed per guarantee type and currency (one aggregate over the table). */
+export async function guaranteeTotals(db: Queryable): Promise<GuaranteeTotals[]> {
+  const { rows } = await db.query<GuaranteeTotals>(
+    `SELECT type, currency, sum(reserved)::float8 AS reserved, sum(reference_amount)::float8 AS "referenceAmount"
+       FROM guarantees GROUP BY type, currency`,
+  );
+  return rows;
+}

@@ -245,6 +245,15 @@ export async function insertOutbox(db: Queryable, mrn: string, messages: readonl
   );
 }
 
+/** Movements per role and state, the final states left out (a scan of the table: for startup, not per request). */
+export async function countOpenMovements(db: Queryable, finalStates: readonly string[]): Promise<{ role: MovementRole; state: string; count: number }[]> {
+  const { rows } = await db.query<{ role: MovementRole; state: string; count: number }>(
+    'SELECT role, state, count(*)::int AS count FROM movements WHERE NOT (state = ANY($1::text[])) GROUP BY role, state',
+    [finalStates],
+  );
+  return rows;
+}
+
 export interface MovementFilter {
   operatorTin?: string;
   /** Movements touching any of these offices (departure, transit or destination). */

@@ -23,6 +23,17 @@ export async function pendingOutbox(db: Queryable, limit: number, afterSeq = 0):
   return rows;
 }
 
+/**
+ * Seconds since the first unsent message (in relay order) was written; 0 when
+ * none is waiting. Reads one entry of the partial index outbox_unsent.
+ */
+export async function oldestPendingAge(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ age: number }>(
+    'SELECT extract(epoch FROM now() - created_at)::float8 AS age FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT 1',
+  );
+  return Math.max(0, rows[0]?.age ?? 0);
+}
+
 export async function markSent(db: Queryable, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::uuid[]) AND sent_at IS NULL', [ids]);
