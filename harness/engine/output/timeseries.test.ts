@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../metrics/metric.ts';
-import { create, MAX_SERIES_PER_METRIC, TimeBuckets } from './timeseries.ts';
+import { create, histogramOf, histogramPercentile, MAX_SERIES_PER_METRIC, mergeHistograms, percentile, TimeBuckets } from './timeseries.ts';
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 const describeBuiltin = (name: string) =>
@@ -24,6 +24,18 @@ describe('timeseries buckets', () => {
     // url is not a series tag: it is summed over.
     expect(submit.k).toEqual({ operation: 'ctd_submit', status: '201' });
     expect(submit.n).toBe(50);
+  });
+
+  it('merges seconds and series through their histograms within 1 % of the exact percentile', () => {
+    // A long-tailed latency sample (lognormal-ish), split in two as two seconds would be.
+    const values = Array.from({ length: 5000 }, (_, i) => Math.exp(1 + 2 * Math.sin(i * 12.9898) ** 2) * (1 + (i % 7)));
+    const merged = mergeHistograms(mergeHistograms(new Map(), histogramOf(values.slice(0, 2500))), histogramOf(values.slice(2500)));
+    const sorted = Float64Array.from(values).sort();
+    for (const p of [50, 90, 95, 99]) {
+      const exact = percentile(sorted, p);
+      expect(Math.abs(histogramPercentile(merged, p) - exact) / exact).toBeLessThan(0.01 + 2 / values.length);
+    }
+    expect(histogramPercentile(new Map(), 95)).toBeNaN();
   });
 
   it('bounds the series of a metric and keeps late samples', () => {

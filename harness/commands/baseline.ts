@@ -1,0 +1,75 @@
+// `cats-stress baseline <run-dir>`: records a run as the baseline of its machine class.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Command } from '../cli.ts';
+import { BASELINE_KIND, measure, type Baseline } from '../report/compare-runs.ts';
+import { readRunFolder, RunFolderError } from '../report/run-folder.ts';
+
+/** Machines of one class give comparable figures; the default names the core count and architecture. */
+export function defaultMachineClass(): string {
+  return process.env.CATS_STRESS_MACHINE_CLASS ?? `${cpus().length}cpu-${process.arch}`;
+}
+
+const usage = `usage: cats-stress baseline <run-dir> [--machine-class NAME] [--results DIR]
+
+Records the run as the baseline that cats-stress compare (and npm run perf:ci)
+checks later runs against: <results>/baselines/<machine-class>.json with the
+run's summary, the noise of each figure over its seconds, and the machine facts.
+
+options:
+  --machine-class NAME   default $CATS_STRESS_MACHINE_CLASS or <cores>cpu-<arch> (here ${defaultMachineClass()})
+  --results DIR          default results`;
+
+export async function recordBaseline(runDir: string, machineClass: string, resultsDir: string): Promise<string> {
+  const run = await readRunFolder(runDir);
+  const m = measure(String(run.settings?.runId ?? path.basename(run.dir)), run.summary, run.timeseries, run.machine, run.settings);
+  const baseline: Baseline = {
+    kind: BASELINE_KIND,
+    machineClass,
+    recordedAt: new Date().toISOString(),
+    run: m.label,
+    machine: run.machine,
+    settings: run.settings,
+    summary: run.summary,
+    noise: m.noise,
+    operations: m.operations,
+    samples: m.samples,
+  };
+  const dir = path.join(resultsDir, 'baselines');
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${machineClass}.json`);
+  await writeFile(file, `${JSON.stringify(baseline, null, 2)}\n`);
+  return file;
+}
+
+export const command: Command = {
+  name: 'baseline',
+  summary: 'record a run as the regression baseline of its machine class',
+  usage,
+  async run(argv) {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, allowPositionals: true, options: { 'machine-class': { type: 'string' }, results: { type: 'string', default: 'results' } } });
+    } catch (err) {
+      console.error(`cats-stress baseline: ${(err as Error).message}\n\n${usage}`);
+      return 2;
+    }
+    const machineClass = parsed.values['machine-class'] ?? defaultMachineClass();
+    if (parsed.positionals.length !== 1 || !/^[A-Za-z0-9._-]+$/.test(machineClass)) {
+      console.error(`cats-stress baseline: expected one run folder and a machine class of letters, digits, '.', '_' or '-'\n\n${usage}`);
+      return 2;
+    }
+    try {
+      console.log(await recordBaseline(parsed.positionals[0]!, machineClass, parsed.values.results!));
+      return 0;
+    } catch (err) {
+      if (err instanceof RunFolderError) {
+        console.error(`cats-stress baseline: ${err.message}`);
+        return 2;
+      }
+      throw err;
+    }
+  },
+};

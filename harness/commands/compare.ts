@@ -1,0 +1,58 @@
+// `cats-stress compare <baseline> <run>`: the regression gate.
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { Command } from '../cli.ts';
+import { compare, comparisonMarkdown, comparisonTable, loadMeasured } from '../report/compare-runs.ts';
+import { RunFolderError } from '../report/run-folder.ts';
+
+/** Exit code when a figure regressed beyond its tolerance. */
+export const REGRESSION_EXIT = 1;
+
+const usage = `usage: cats-stress compare <baseline> <run> [--markdown FILE]
+
+Compares a run with a baseline figure by figure: latency (median, p95, p99)
+per metric and per operation, failure and check rates, throughput and dropped
+iterations. Each figure has a tolerance (median ±20 %, p95 ±25 %, p99 ±35 %,
+failures ±0.5 points, throughput −10 %), widened to three standard errors of
+the noise both runs show over their seconds. A note says when the two ran on
+different machines.
+
+<baseline> and <run> are run folders, summary JSON files, or a baseline file
+recorded by cats-stress baseline (results/baselines/<machine-class>.json).
+
+options:
+  --markdown FILE   also write the comparison as markdown (for a CI comment)
+
+Exit code ${REGRESSION_EXIT} when any figure regressed, 0 otherwise, 2 on bad input.`;
+
+export const command: Command = {
+  name: 'compare',
+  summary: 'compare a run with a baseline; exit non-zero on a regression',
+  usage,
+  async run(argv) {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, allowPositionals: true, options: { markdown: { type: 'string' } } });
+    } catch (err) {
+      console.error(`cats-stress compare: ${(err as Error).message}\n\n${usage}`);
+      return 2;
+    }
+    if (parsed.positionals.length !== 2) {
+      console.error(`cats-stress compare: expected a baseline and a run\n\n${usage}`);
+      return 2;
+    }
+    try {
+      const [base, run] = await Promise.all(parsed.positionals.map(loadMeasured));
+      const result = compare(base!, run!);
+      console.log(comparisonTable(result));
+      if (parsed.values.markdown) await writeFile(parsed.values.markdown, comparisonMarkdown(result));
+      return result.regressions ? REGRESSION_EXIT : 0;
+    } catch (err) {
+      if (err instanceof RunFolderError) {
+        console.error(`cats-stress compare: ${err.message}`);
+        return 2;
+      }
+      throw err;
+    }
+  },
+};

@@ -1,0 +1,41 @@
+// `cats-stress report <run-dir>`: (re)builds the run's self-contained report.html.
+import { parseArgs } from 'node:util';
+import type { Command } from '../cli.ts';
+import { RunFolderError } from '../report/run-folder.ts';
+import { writeRunReport } from '../report/run-report.ts';
+
+const usage = `usage: cats-stress report <run-dir>
+
+Builds <run-dir>/report.html from the run's summary.json, settings, data-set
+manifest and time series (timeseries.ndjson, or samples.json.gz when the run
+kept raw samples), and the capacity.json that cats-stress capacity writes.
+The page needs no network: open it in any browser. Prints its path.`;
+
+export const command: Command = {
+  name: 'report',
+  summary: 'build a run folder’s self-contained report.html',
+  usage,
+  async run(argv) {
+    let positionals: string[];
+    try {
+      positionals = parseArgs({ args: argv, allowPositionals: true, options: {} }).positionals;
+    } catch (err) {
+      console.error(`cats-stress report: ${(err as Error).message}\n\n${usage}`);
+      return 2;
+    }
+    if (positionals.length !== 1) {
+      console.error(`cats-stress report: expected one run folder\n\n${usage}`);
+      return 2;
+    }
+    try {
+      console.log(await writeRunReport(positionals[0]!));
+      return 0;
+    } catch (err) {
+      if (err instanceof RunFolderError) {
+        console.error(`cats-stress report: ${err.message}`);
+        return 2;
+      }
+      throw err;
+    }
+  },
+};

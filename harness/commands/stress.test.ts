@@ -1,0 +1,97 @@
+// The main job end to end in its shortest form, as a user runs it: a child
+// process that brings the reference up, generates and seeds a data set, runs
+// ctd-peak, writes the results folder, prints the verdict and tears down.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+let resultsRoot: string;
+let stateDir: string;
+
+beforeAll(async () => {
+  resultsRoot = await mkdtemp(path.join(os.tmpdir(), 'cats-stress-results-'));
+  stateDir = await mkdtemp(path.join(os.tmpdir(), 'cats-stress-state-'));
+});
+
+afterAll(async () => {
+  for (const dir of [resultsRoot, stateDir]) if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+function stress(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    // The reference gets its own embedded PostgreSQL, as on a fresh clone.
+    const env = { ...process.env };
+    delete env.DATABASE_URL;
+    const child = spawn(process.execPath, ['bin/cats-stress.js', 'stress', '--results', resultsRoot, '--state-dir', stateDir, ...args], { cwd: root, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function refusesConnections(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port) });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+describe('cats-stress stress', () => {
+  it('runs ctd-peak against the reference with ICE, writes the results folder and leaves nothing running', async () => {
+    const { code, stdout, stderr } = await stress([
+      '--countries', 'KZ,AZ', '--duration', '3s', '--rate', '10',
+      '-e', 'THINK=0.1', '-e', 'OFFICERS=1', '-e', 'SLO_P95_MS=2000', '-e', 'SLO_P99_MS=4000',
+    ]);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/^PASS {2}ctd-peak: \d+\/\d+ SLO thresholds met/m);
+    expect(stdout).toMatch(/peak rate +[\d.]+ CTDs\/s held for \d+ s against a target of 10\/s/);
+    // Releases at KZ send anticipated records to AZ through ICE while the load runs.
+    expect(stdout).toMatch(/ICE traffic +[1-9][\d,]* C2C messages stored, [1-9][\d,]* delivered/);
+    for (const s of ['generating the data set', 'starting the reference', 'running ctd-peak', 'bringing the reference down'])
+      expect(stderr).toContain(s);
+
+    const [runId] = await readdir(resultsRoot);
+    const dir = path.join(resultsRoot, runId!);
+    const json = async (f: string) => JSON.parse(await readFile(path.join(dir, f), 'utf8'));
+    const summary = await json('summary.json');
+    expect(summary.metrics.ctd_accepted.values.count).toBeGreaterThan(0);
+    expect(summary.metrics['http_req_duration{operation:ctd_submit}'].thresholds).toBeDefined();
+    const settings = await json('settings.json');
+    expect(settings).toMatchObject({ runId, scenario: 'ctd-peak', rate: 10, countries: ['KZ', 'AZ'], exitCode: 0 });
+    expect((await json('dataset-manifest.json')).counts.ctds).toBe(settings.dataset.movements);
+    expect((await json('machine.json')).cpus).toBeGreaterThan(0);
+    expect(await json('revision.json')).toHaveProperty('commit');
+    expect(existsSync(path.join(dir, 'timeseries.ndjson'))).toBe(true);
+    expect(existsSync(path.join(dir, 'dataset')), 'bulky NDJSON removed without --keep-data').toBe(false);
+
+    for (const log of ['supervisor.log', 'ice.log', 'node-KZ.log', 'node-AZ.log']) expect(existsSync(path.join(dir, 'sut', log)), log).toBe(true);
+
+    // Torn down: ICE and the nodes no longer listen, the credentials file is gone.
+    const endpoints = await json('endpoints.json');
+    expect(Object.keys(endpoints.nodes)).toEqual(['KZ', 'AZ']);
+    for (const url of [endpoints.ice, ...Object.values(endpoints.nodes)] as string[]) expect(await refusesConnections(url), url).toBe(true);
+    expect(existsSync(path.join(dir, 'deployment.json'))).toBe(false);
+  }, 240_000);
+
+  it('refuses an unknown scenario before starting anything', async () => {
+    const before = await readdir(resultsRoot);
+    const { code, stderr } = await stress(['--scenario', 'no-such-scenario']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/unknown scenario 'no-such-scenario'; one of .*ctd-peak/);
+    expect(await readdir(resultsRoot)).toEqual(before);
+  });
+});

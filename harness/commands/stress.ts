@@ -1,0 +1,312 @@
+// `cats-stress stress`: the main job. Brings the reference CATS up (unless a
+// deployment is targeted), generates and seeds a data set, runs a scenario on
+// the engine, writes results/<run-id>/, prints a verdict, and always brings
+// the reference down again.
+import { readdirSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Command } from '../cli.ts';
+import { exitCodes, runScript } from '../engine/run.ts';
+import { Dataset, PILOT_COUNTRIES } from '../../generators/dataset.ts';
+import { writeDataset, type Manifest } from '../../generators/write-dataset.ts';
+import { readDeploymentFile, writeDeploymentFile, type DeploymentFile } from '../stress/deployment-file.ts';
+import { downReference, upReference } from '../stress/reference-deployment.ts';
+import { seedFromDataset } from '../stress/seed.ts';
+import { gitRevision, machineFacts, runId as newRunId } from '../stress/run-facts.ts';
+import { verdictOf } from '../stress/verdict.ts';
+import { runFigures } from '../stress/run-figures.ts';
+import { readIceTraffic } from '../stress/ice-traffic.ts';
+import { writeRunReport } from '../report/run-report.ts';
+import type { SummaryData } from '../stress/summary-data.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SCENARIOS = path.join(ROOT, 'scenarios');
+/** Scenarios whose load is an arrival rate of CTDs; the others ignore --rate and --duration. */
+const RATE_SCENARIOS = new Set(['ctd-peak', 'spike', 'soak', 'breakpoint']);
+/** Default peak rate: this many times the corridor's projected peak hour. */
+const PEAK_FACTOR = 1000;
+const PROFILE = 'peak-day';
+const YEAR = 2026;
+const DEFECTS = 0.02;
+
+function scenarioNames(): string[] {
+  return readdirSync(SCENARIOS)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => f.slice(0, -3))
+    .sort();
+}
+
+const usage = `usage: cats-stress stress [options]
+
+Stress-tests CATS/ICE end to end: generates a data set, starts the reference
+(cats-stress up: ICE and one national node per country, seeded from the data
+set; nothing when --target is given), runs a scenario from scenarios/ on the
+built-in engine, writes results/<run-id>/, prints a verdict and stops the
+reference (cats-stress down), also on error or Ctrl-C. Exit code 99 when an
+SLO fails.
+
+options:
+  --scenario NAME     one of scenarios/*.js (default ctd-peak)
+  --duration D        length of a rate scenario, e.g. 30s, 2m (default 1m)
+  --rate R            peak CTD arrival rate per second (default ${PEAK_FACTOR} × the
+                      projected peak hour of the countries' routes)
+  --target FILE       deployment file of a running CATS (see scenarios/README.md);
+                      its nodes are seeded through their admin fixture route
+  --countries LIST    pilot countries (default ${PILOT_COUNTRIES.join(',')})
+  --movements N       data set size (default: what the run needs)
+  --seed S            data set seed (default: the run id)
+  --workers N         engine worker threads (default: one per core)
+  -e, --env KEY=VAL   extra script environment, repeatable (see scenarios/README.md)
+  --results DIR       where run folders go (default results)
+  --state-dir DIR     folder for the reference's embedded PostgreSQL (default
+                      .cats-stress/stress; DATABASE_URL selects an external server)
+  --keep-data         keep the generated NDJSON in the run folder (the manifest is always kept)`;
+
+interface Settings {
+  runId: string;
+  scenario: string;
+  script: string;
+  duration: string;
+  /** Peak CTD arrival rate aimed at, per second (rate scenarios). */
+  rate?: number;
+  countries: string[];
+  target?: string;
+  dataset: { movements: number; seed: string; profile: string; year: number; defects: number };
+  env: Record<string, string>;
+  workers?: number;
+  /** Folder for the reference's embedded PostgreSQL. */
+  stateDir: string;
+  startedAt: string;
+  finishedAt?: string;
+  exitCode?: number;
+}
+
+class UsageError extends Error {}
+
+function positive(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, got '${v}'`);
+  return n;
+}
+
+function seconds(d: string): number {
+  const m = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?$/.exec(d.trim());
+  if (!m || d.trim() === '') throw new UsageError(`--duration must look like 30s, 2m or 1m30s, got '${d}'`);
+  const total = Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+  if (total <= 0) throw new UsageError(`--duration must be longer than 0s, got '${d}'`);
+  return total;
+}
+
+function keyValues(list: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`-e ${item}: expected KEY=VALUE`);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+/** A step of the run, shown as it starts and when it ends. */
+async function step<T>(label: string, fn: () => Promise<T>, done?: (r: T) => string): Promise<T> {
+  const started = performance.now();
+  process.stderr.write(`▸ ${label}…\n`);
+  const result = await fn();
+  const secs = ((performance.now() - started) / 1000).toFixed(1);
+  process.stderr.write(`  ${done ? `${done(result)} ` : ''}(${secs} s)\n`);
+  return result;
+}
+
+export const command: Command = {
+  name: 'stress',
+  summary: 'the main job: reference up, data set, scenario on the engine, results folder and verdict, reference down',
+  usage,
+  async run(argv) {
+    let values;
+    try {
+      values = parseArgs({
+        args: argv,
+        options: {
+          scenario: { type: 'string', default: 'ctd-peak' },
+          duration: { type: 'string', default: '1m' },
+          rate: { type: 'string' },
+          target: { type: 'string' },
+          countries: { type: 'string' },
+          movements: { type: 'string' },
+          seed: { type: 'string' },
+          workers: { type: 'string' },
+          env: { type: 'string', short: 'e', multiple: true },
+          results: { type: 'string', default: 'results' },
+          'state-dir': { type: 'string', default: path.join('.cats-stress', 'stress') },
+          'keep-data': { type: 'boolean', default: false },
+        },
+      }).values;
+    } catch (err) {
+      console.error(`cats-stress stress: ${(err as Error).message}\n\n${usage}`);
+      return 2;
+    }
+    let settings: Settings;
+    let resultsDir: string;
+    try {
+      const scenario = values.scenario!;
+      const known = scenarioNames();
+      if (!known.includes(scenario)) throw new UsageError(`unknown scenario '${scenario}'; one of ${known.join(', ')}`);
+      const countries = (values.countries ?? PILOT_COUNTRIES.join(',')).split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
+      const unknown = countries.filter((c) => !(PILOT_COUNTRIES as readonly string[]).includes(c));
+      if (unknown.length || countries.length === 0) throw new UsageError(`--countries: ${unknown.join(', ') || 'none given'}; pilot countries are ${PILOT_COUNTRIES.join(', ')}`);
+      const durationSeconds = seconds(values.duration!);
+      const rateGiven = positive(values.rate, '--rate');
+      const movementsGiven = positive(values.movements, '--movements');
+      if (movementsGiven !== undefined && !Number.isInteger(movementsGiven)) throw new UsageError(`--movements must be a whole number, got '${values.movements}'`);
+      const workers = positive(values.workers, '--workers');
+      const env = keyValues(values.env);
+      if (scenario === 'ice-burst' && !values.target)
+        throw new UsageError("ice-burst needs ICE credentials of countries without a node (ice.loadIdentities), which 'cats-stress up' does not create; give --target a deployment file that lists them (see scenarios/README.md)");
+      const id = newRunId(scenario);
+      resultsDir = path.resolve(values.results!, id);
+      const seed = values.seed ?? id;
+      const isRate = RATE_SCENARIOS.has(scenario);
+      const rate = isRate ? (rateGiven ?? Math.max(1, Math.round(projectedPeakPerSecond(countries, seed) * PEAK_FACTOR))) : undefined;
+      const movements = movementsGiven ?? (rate ? Math.ceil(rate * durationSeconds) + 1000 : 2000);
+      settings = {
+        runId: id,
+        scenario,
+        script: path.join(SCENARIOS, `${scenario}.js`),
+        duration: values.duration!,
+        rate,
+        countries,
+        target: values.target ? path.resolve(values.target) : undefined,
+        dataset: { movements, seed, profile: PROFILE, year: YEAR, defects: DEFECTS },
+        env,
+        workers,
+        stateDir: path.resolve(values['state-dir']!),
+        startedAt: new Date().toISOString(),
+      };
+    } catch (err) {
+      if (err instanceof UsageError) {
+        console.error(`cats-stress stress: ${err.message}`);
+        return 2;
+      }
+      throw err;
+    }
+    return stress(settings, resultsDir, values['keep-data']!);
+  },
+};
+
+function projectedPeakPerSecond(countries: string[], seed: string): number {
+  return new Dataset({ seed, movements: 0, profile: PROFILE, defects: 0, countries, year: YEAR }).yearPeak().ctdsPerSecond;
+}
+
+async function stress(settings: Settings, resultsDir: string, keepData: boolean): Promise<number> {
+  await mkdir(resultsDir, { recursive: true });
+  const dataDir = path.join(resultsDir, 'dataset');
+  // Holds credentials; `down` removes it, endpoints.json keeps the addresses.
+  const deploymentPath = settings.target ?? path.join(resultsDir, 'deployment.json');
+  const say = (line: string) => process.stderr.write(`  ${line.trim()}\n`);
+  let referenceStarted = false;
+  let stopping: Promise<void> | undefined;
+  const bringDown = () =>
+    (stopping ??= referenceStarted ? step('bringing the reference down', () => downReference(deploymentPath, say)) : Promise.resolve());
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: stopping the run\n`);
+    void bringDown().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  process.stderr.write(`cats-stress stress ${settings.scenario} → ${path.relative(process.cwd(), resultsDir) || resultsDir}\n`);
+  try {
+    const manifest = await step(
+      `generating the data set (${settings.dataset.movements.toLocaleString('en-US')} CTDs, ${settings.countries.join(',')})`,
+      () => writeDataset({ ...settings.dataset, countries: settings.countries, profile: PROFILE }, dataDir),
+      (m: Manifest) => `${m.counts.valid.toLocaleString('en-US')} valid, ${m.counts.defective} with a labelled defect`,
+    );
+    await writeFile(path.join(resultsDir, 'dataset-manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+
+    let deployment: DeploymentFile;
+    if (settings.target) {
+      deployment = await readDeploymentFile(settings.target);
+      await writeEndpoints(resultsDir, deployment);
+      const missing = Object.entries(deployment.nodes).filter(([, n]) => !n.adminToken);
+      if (missing.length) {
+        process.stderr.write(`▸ not seeding: no admin token for ${missing.map(([c]) => c).join(', ')}; the data set's parties must already exist there\n`);
+      } else {
+        await step(
+          'seeding parties and guarantees',
+          () => seedFromDataset(deployment, dataDir, manifest.files.fixtures),
+          (counts) => counts.map((c) => `${c.country} ${c.operators}/${c.officers}/${c.guarantees}`).join(', ') + ' operators/officers/guarantees',
+        );
+      }
+    } else {
+      referenceStarted = true;
+      deployment = await step(`starting the reference: ICE and nodes ${settings.countries.join(', ')}, seeded from the data set`, () =>
+        upReference({ countries: settings.countries, deploymentFile: deploymentPath, dataSet: dataDir, logDir: path.join(resultsDir, 'sut'), stateDir: settings.stateDir, say }),
+      );
+      await writeEndpoints(resultsDir, deployment);
+    }
+
+    const env: Record<string, string> = {
+      DEPLOYMENT: deploymentPath,
+      DATASET: dataDir,
+      COUNTRIES: settings.countries.filter((c) => deployment.nodes[c]).join(','),
+      DURATION: settings.duration,
+      ...(settings.rate !== undefined ? { RATE: String(settings.rate) } : {}),
+      ...settings.env,
+    };
+    process.stderr.write(`▸ running ${settings.scenario}${settings.rate ? ` at up to ${settings.rate} CTDs/s` : ''} for ${settings.duration}\n`);
+    const timeseriesFile = path.join(resultsDir, 'timeseries.ndjson');
+    const result = await runScript(settings.script, {
+      env,
+      workers: settings.workers,
+      overrides: { tags: { testid: settings.runId } },
+      outputs: [`timeseries=${timeseriesFile}`],
+      summaryExport: path.join(resultsDir, 'summary-export.json'),
+    });
+    await writeRunFacts(resultsDir, { ...settings, env, finishedAt: new Date().toISOString(), exitCode: result.exitCode }, result.summaryData);
+    const ice = deployment.ice?.httpUrl ? await readIceTraffic(deployment.ice.httpUrl) : undefined;
+    await bringDown();
+    if (!keepData) await rm(dataDir, { recursive: true, force: true });
+    if (!result.summaryData) {
+      process.stderr.write(`\nFAIL  ${settings.scenario}: the run did not complete (exit ${result.exitCode}${result.error ? `: ${result.error}` : ''})\n  results          ${resultsDir}\n`);
+      return result.exitCode || 1;
+    }
+    const verdict = verdictOf({
+      summary: result.summaryData,
+      scenario: settings.scenario,
+      targetRate: settings.rate,
+      samples: await runFigures(timeseriesFile),
+      ice,
+      resultsDir,
+    });
+    process.stdout.write(`\n${verdict.lines.join('\n')}\n`);
+    process.stdout.write(`  report           ${await writeRunReport(resultsDir).catch((err: Error) => `not written: ${err.message}`)}\n`);
+    if (result.exitCode === exitCodes.ok && !verdict.passed) return exitCodes.thresholdsFailed;
+    return result.exitCode;
+  } catch (err) {
+    process.stderr.write(`cats-stress stress: ${(err as Error).message}\n`);
+    return 1;
+  } finally {
+    await bringDown();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The deployment's addresses, without credentials, for the record. */
+async function writeEndpoints(dir: string, d: DeploymentFile): Promise<void> {
+  const endpoints = {
+    ice: d.ice?.url ?? null,
+    nodes: Object.fromEntries(Object.entries(d.nodes).map(([c, n]) => [c, n.url])),
+  };
+  await writeFile(path.join(dir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`);
+}
+
+async function writeRunFacts(dir: string, settings: Settings, summary: SummaryData | undefined): Promise<void> {
+  const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+  await writeFile(path.join(dir, 'settings.json'), json(settings));
+  await writeFile(path.join(dir, 'machine.json'), json(machineFacts()));
+  await writeFile(path.join(dir, 'revision.json'), json(await gitRevision(ROOT)));
+  if (summary) await writeFile(path.join(dir, 'summary.json'), json(summary));
+}

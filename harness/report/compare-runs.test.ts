@@ -1,0 +1,67 @@
+// The regression gate on real runs: a rerun of the same code passes, a slowed node fails.
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { command as baselineCommand } from '../commands/baseline.ts';
+import { command as compareCommand, REGRESSION_EXIT } from '../commands/compare.ts';
+import { compare, loadMeasured } from './compare-runs.ts';
+import { loopbackRun, startLoopbackNode, type LoopbackNode } from './testing/loopback-run.ts';
+
+let dir: string;
+let node: LoopbackNode;
+const runs: Record<'first' | 'rerun' | 'slowed', string> = { first: '', rerun: '', slowed: '' };
+// 120 submissions: enough for p95 to be judged (6 beyond it), not p99.
+const stages = [{ target: 40, duration: '3s' }];
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'compare-'));
+  node = await startLoopbackNode(20);
+  runs.first = await loopbackRun(dir, node, { runId: 'first', stages });
+  runs.rerun = await loopbackRun(dir, node, { runId: 'rerun', stages });
+  // The same node answering 40 ms later: what a slower build of a node would look like.
+  node.delayMs = 60;
+  runs.slowed = await loopbackRun(dir, node, { runId: 'slowed', stages });
+}, 90_000);
+afterAll(async () => {
+  await node?.close();
+});
+
+describe('compare', () => {
+  it('passes an identical rerun', async () => {
+    const result = compare(await loadMeasured(runs.first), await loadMeasured(runs.rerun));
+    expect(result.rows.filter((r) => r.verdict === 'regression')).toEqual([]);
+    expect(result.rows.length).toBeGreaterThan(10);
+    // p99 of ~120 submissions is one or two requests: reported, not judged.
+    expect(result.rows.find((r) => r.metric === 'http_req_duration{operation:ctd_submit}' && r.stat === 'p(99)')?.verdict).toBe('too few samples');
+    expect(await compareCommand.run([runs.first, runs.rerun])).toBe(0);
+  });
+
+  it('flags the slowed node on the latency of every operation, and exits non-zero', async () => {
+    const result = compare(await loadMeasured(runs.first), await loadMeasured(runs.slowed));
+    const regressed = result.rows.filter((r) => r.verdict === 'regression').map((r) => `${r.metric} ${r.stat}`);
+    expect(regressed).toEqual(expect.arrayContaining(['http_req_duration med', 'http_req_duration{operation:ctd_submit} p(95)', 'http_req_duration{operation:ctd_release} med (time series)']));
+    // Failures and throughput did not change: an open-model run keeps its arrival rate.
+    expect(regressed.filter((r) => /http_req_failed|http_reqs|checks/.test(r))).toEqual([]);
+    const md = path.join(dir, 'comment.md');
+    expect(await compareCommand.run([runs.first, runs.slowed, '--markdown', md])).toBe(REGRESSION_EXIT);
+    const text = await readFile(md, 'utf8');
+    expect(text).toMatch(/^### cats-stress: FAIL: \d+ regressions? against first/);
+    expect(text).toContain('| http_req_duration med |');
+  });
+
+  it('records a baseline per machine class and gates against it', async () => {
+    expect(await baselineCommand.run([runs.first, '--machine-class', 'test-2cpu', '--results', dir])).toBe(0);
+    const file = path.join(dir, 'baselines', 'test-2cpu.json');
+    const baseline = JSON.parse(await readFile(file, 'utf8'));
+    expect(baseline).toMatchObject({ kind: 'cats-stress-baseline', machineClass: 'test-2cpu', run: 'first' });
+    expect(await compareCommand.run([file, runs.rerun])).toBe(0);
+    expect(await compareCommand.run([file, runs.slowed])).toBe(REGRESSION_EXIT);
+  });
+
+  it('rejects what is not a run', async () => {
+    expect(await compareCommand.run([path.join(dir, 'nope'), runs.first])).toBe(2);
+    expect(await compareCommand.run([runs.first])).toBe(2);
+    expect(await baselineCommand.run([runs.first, '--machine-class', '../etc'])).toBe(2);
+  });
+});

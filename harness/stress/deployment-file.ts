@@ -1,0 +1,47 @@
+// The deployment file scenarios read (scenarios/lib/deployment.js): every
+// node's endpoint and admin credential, ICE when present, and the seeded
+// parties' credentials.
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface DeploymentNode {
+  url: string;
+  adminToken?: string;
+}
+
+/** An ICE credential for a country without a node, which load clients (ice-burst) speak for. */
+export interface IceLoadIdentity {
+  country: string;
+  /** A customs office of that country, used as sender and recipient office. */
+  office: string;
+  token: string;
+}
+
+export interface DeploymentFile {
+  nodes: Record<string, DeploymentNode>;
+  /** `httpUrl`: ICE's /metrics and health endpoints, when it publishes them. */
+  ice?: { url: string; httpUrl?: string; loadIdentities?: IceLoadIdentity[] };
+  operators?: { tin: string; token: string; country?: string }[];
+  officers?: { id: string; token: string; offices: string[] }[];
+  guarantees?: { grn: string; accessCode: string; holderTin: string }[];
+}
+
+export async function readDeploymentFile(file: string): Promise<DeploymentFile> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read deployment file ${file}: ${(err as Error).message}`);
+  }
+  const d = raw as DeploymentFile;
+  if (!d || typeof d !== 'object' || !d.nodes || typeof d.nodes !== 'object' || Object.keys(d.nodes).length === 0)
+    throw new Error(`deployment file ${file} lists no nodes`);
+  for (const [country, node] of Object.entries(d.nodes))
+    if (!node || typeof node.url !== 'string') throw new Error(`deployment file ${file}: node ${country} has no url`);
+  return d;
+}
+
+export async function writeDeploymentFile(file: string, d: DeploymentFile): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(d, null, 2)}\n`, { mode: 0o600 });
+}

@@ -1,0 +1,52 @@
+// The reference deployment for a stress run: `cats-stress up` (ICE and one
+// national node per country as separate processes, seeded from the run's data
+// set, logs in the run folder) and, whatever happens, `cats-stress down`.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { readDeploymentFile, type DeploymentFile } from './deployment-file.ts';
+
+const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
+
+/** Runs a cats-stress subcommand as a child process, each output line handed to `onLine`. */
+function cli(args: string[], onLine: (line: string) => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    createInterface({ input: child.stdout }).on('line', onLine);
+    createInterface({ input: child.stderr }).on('line', onLine);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+/** Stops whatever `up` started for this deployment file; a no-op when nothing is up. */
+export async function downReference(deploymentFile: string, say: (line: string) => void): Promise<void> {
+  const code = await cli(['down', '--deployment', deploymentFile], say);
+  if (code !== 0) throw new Error(`cats-stress down exited with ${code}`);
+}
+
+/** Starts the reference and returns its deployment; on failure nothing is left running. */
+export async function upReference(opts: {
+  countries: string[];
+  /** Deployment file to write (removed again by down). */
+  deploymentFile: string;
+  dataSet: string;
+  logDir: string;
+  /** Embedded PostgreSQL's folder (ignored with DATABASE_URL). */
+  stateDir: string;
+  say: (line: string) => void;
+}): Promise<DeploymentFile> {
+  // up's closing hint about `down` does not apply: the stress run brings it down itself.
+  const say = (line: string) => {
+    if (!line.startsWith('stop with:')) opts.say(line);
+  };
+  const code = await cli(
+    ['up', '--countries', opts.countries.join(','), '--deployment', opts.deploymentFile, '--data-set', opts.dataSet, '--logs', opts.logDir, '--state-dir', opts.stateDir],
+    say,
+  );
+  if (code !== 0) {
+    await downReference(opts.deploymentFile, opts.say).catch(() => undefined);
+    throw new Error(`the reference did not come up (cats-stress up exited with ${code}; logs in ${opts.logDir})`);
+  }
+  return readDeploymentFile(opts.deploymentFile);
+}

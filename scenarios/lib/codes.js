@@ -1,0 +1,15 @@
+// Rejection codes of spec v0 (reference/spec/errors.ts) that the load
+// scenarios break their counts down by.
+
+/** What a valid CTD can still be refused with when the system is under load or its data runs out. */
+export const LOAD_REJECTIONS = ['GUARANTEE_INSUFFICIENT', 'DUPLICATE_LRN', 'CONFLICT', 'UNAUTHENTICATED', 'FORBIDDEN'];
+
+/**
+ * Threshold entries without conditions, one per tag value: k6 reports a
+ * sub-metric in the end-of-test summary only when a threshold names it.
+ */
+export function breakdown(metric, tag, values) {
+  const out = {};
+  for (const v of values) out[`${metric}{${tag}:${v}}`] = [];
+  return out;
+}

@@ -1,0 +1,41 @@
+// Who may act where: operators by TIN and officers by customs office, gathered
+// from the deployment file and the data set's fixtures (both optional).
+
+export function credentialIndex(...sources) {
+  const operators = new Map();
+  const officers = new Map();
+  const officerList = [];
+  for (const source of sources) {
+    if (!source) continue;
+    for (const op of source.operators || []) if (op && op.tin && op.token) operators.set(op.tin, op);
+    for (const officer of source.officers || []) {
+      if (!officer || !officer.token) continue;
+      officerList.push(officer);
+      for (const office of officer.offices || []) if (!officers.has(office)) officers.set(office, officer);
+    }
+  }
+  return {
+    operatorToken(tin) {
+      const op = operators.get(tin);
+      if (!op) throw new Error(`no credentials for operator ${tin}`);
+      return op.token;
+    },
+    hasOperator: (tin) => operators.has(tin),
+    officerToken(office) {
+      const officer = officers.get(office);
+      if (!officer) throw new Error(`no officer credentials for office ${office}`);
+      return officer.token;
+    },
+    hasOfficer: (office) => officers.has(office),
+    /** Every office that has an officer, with that officer. */
+    officers: () => [...officers.entries()].map(([office, officer]) => ({ office, token: officer.token, id: officer.id })),
+    operators: () => [...operators.values()],
+    /** Every officer with the offices they act for. */
+    allOfficers: () => officerList.slice(),
+  };
+}
+
+/** Country of a customs office reference number (its first two letters). */
+export function countryOfOffice(office) {
+  return office.slice(0, 2);
+}

@@ -1,0 +1,96 @@
+// CTD traffic from a data set: the submissions of the load scenarios (ctd-peak,
+// spike, soak, breakpoint) and the officers who release the CTDs risk sent to
+// control. Call ctdTraffic() in the init context of the script.
+import { check, sleep } from 'k6';
+import exec from 'k6/execution';
+import { SharedArray } from 'k6/data';
+import { countriesOf, nodeUrl } from './deployment.js';
+import { readCtdRecords, readManifest, readParties } from './dataset.js';
+import { credentialIndex, countryOfOffice } from './credentials.js';
+import { submitCtd, listDeclarations } from './ctd.js';
+import { releaseForTransit } from './movement.js';
+import { uniqueLrn } from './lrn.js';
+import { LOAD_REJECTIONS, breakdown } from './codes.js';
+
+/**
+ * @param {{ deployment: object, dataDir: string, countries?: string, think?: number }} config
+ */
+export function ctdTraffic({ deployment, dataDir, countries, think = 2 }) {
+  const COUNTRIES = countriesOf(deployment, countries);
+  const manifest = readManifest(dataDir);
+  // Valid CTDs lodged at a node of the deployment, in data-set order, so the
+  // data set's route weights spread the load over the countries.
+  const ctds = new SharedArray(`ctds:${dataDir}:${COUNTRIES.join(',')}`, () =>
+    readCtdRecords(dataDir)
+      .filter((e) => !e.defect && COUNTRIES.includes(e.country))
+      .map((e) => ({ ctd: e.ctd, token: e.token, country: e.country })),
+  );
+  if (ctds.length === 0) throw new Error(`the data set has no valid CTD departing from ${COUNTRIES.join(', ')}`);
+  const creds = credentialIndex(deployment, readParties(dataDir));
+  // One desk per office of departure the traffic uses, each with an officer of that office.
+  const departures = new SharedArray(`departures:${dataDir}:${COUNTRIES.join(',')}`, () => {
+    const offices = new Set();
+    for (const e of readCtdRecords(dataDir)) if (!e.defect && COUNTRIES.includes(e.country)) offices.add(e.ctd.offices.departure);
+    return [...offices];
+  });
+  const desks = [];
+  for (let i = 0; i < departures.length; i++) {
+    const office = departures[i];
+    if (creds.hasOfficer(office)) desks.push({ office, token: creds.officerToken(office) });
+  }
+
+  /** One CTD, the next of the data set; past its end, the same content under a fresh LRN. */
+  async function submit() {
+    const i = exec.scenario.iterationInTest;
+    const { ctd, token, country } = ctds[i % ctds.length];
+    const cycle = Math.floor(i / ctds.length);
+    const body = cycle === 0 ? ctd : Object.assign({}, ctd, { lrn: uniqueLrn(ctd.lrn, cycle) });
+    const r = await submitCtd(nodeUrl(deployment, country), token, body);
+    check(r, { 'CTD accepted': (x) => x.accepted });
+    return r;
+  }
+
+  /**
+   * One decision of an officer at a departure office: take a CTD held for
+   * control, examine it for about `think` seconds, release it.
+   */
+  async function release() {
+    if (desks.length === 0) {
+      await sleep(1);
+      return;
+    }
+    // Each officer VU makes the round of the desks from its own starting point.
+    const desk = desks[(exec.vu.idInTest * 7919 + exec.vu.iterationInScenario) % desks.length];
+    const node = nodeUrl(deployment, countryOfOffice(desk.office));
+    // The list also holds movements bound for the officer's offices; only departure decides release.
+    const { items } = await listDeclarations(node, desk.token, 'UNDER_CONTROL', { limit: 100 });
+    const held = items.filter((d) => d.offices.departure === desk.office);
+    if (held.length === 0) {
+      await sleep(Math.max(0.05, think / 10));
+      return;
+    }
+    const d = held[Math.floor(Math.random() * held.length)];
+    await sleep(think * (0.5 + Math.random()));
+    // 409: another officer of the office released it first.
+    const r = await releaseForTransit(node, desk.token, d.mrn, {}, { expect: [200, 409] });
+    check(r.res, { 'controlled CTD released': (res) => res.status === 200 || res.status === 409 });
+  }
+
+  return { submit, release, manifest, countries: COUNTRIES, size: ctds.length };
+}
+
+/**
+ * Threshold entries that make the summary report CTD outcomes by decision and
+ * the rejections a valid CTD can meet under load.
+ */
+export function ctdBreakdown() {
+  return Object.assign(
+    {
+      'ctd_accepted{decision:release}': [],
+      'ctd_accepted{decision:control}': [],
+      'http_reqs{operation:ctd_submit}': [],
+      'http_reqs{operation:ctd_release}': [],
+    },
+    breakdown('ctd_rejected', 'code', LOAD_REJECTIONS),
+  );
+}

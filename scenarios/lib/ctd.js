@@ -1,0 +1,54 @@
+// Lodging a CATS Transit Declaration and reading its state back.
+import { errorCode, jsonBody, request } from './api.js';
+import { ctdAccepted, ctdRejected } from './metrics.js';
+
+/**
+ * Submits a CTD as its holder and records the outcome as ctd_accepted{decision}
+ * or ctd_rejected{code}.
+ * @returns {Promise<{ res: object, accepted: boolean, mrn?: string, state?: string, code?: string, body?: object }>}
+ */
+export async function submitCtd(nodeUrl, token, ctd, opts = {}) {
+  const res = await request('POST', `${nodeUrl}/v1/declarations`, ctd, {
+    token,
+    operation: 'ctd_submit',
+    name: 'POST /v1/declarations',
+    expect: opts.expect,
+  });
+  const body = jsonBody(res);
+  if (res.status >= 200 && res.status < 300 && body && body.mrn) {
+    ctdAccepted.add(1, { decision: body.decision || decisionOf(body.state) });
+    return { res, accepted: true, mrn: body.mrn, state: body.state, body };
+  }
+  const code = errorCode(res);
+  ctdRejected.add(1, { code });
+  return { res, accepted: false, code, body };
+}
+
+/** The risk decision a state reflects: released straight away, or held for control. */
+function decisionOf(state) {
+  if (state === 'UNDER_CONTROL') return 'control';
+  if (state === 'RELEASED') return 'release';
+  return String(state || 'unknown').toLowerCase();
+}
+
+export async function getDeclaration(nodeUrl, token, mrn, opts = {}) {
+  const res = await request('GET', `${nodeUrl}/v1/declarations/${mrn}`, null, {
+    token,
+    operation: 'ctd_get',
+    name: 'GET /v1/declarations/{mrn}',
+    expect: opts.expect,
+  });
+  return { res, body: jsonBody(res) };
+}
+
+/** Declarations in one state, as the caller may see them (an officer: their offices'; an operator: their own). */
+export async function listDeclarations(nodeUrl, token, state, opts = {}) {
+  const query = `state=${state}${opts.limit ? `&limit=${opts.limit}` : ''}${opts.after ? `&after=${opts.after}` : ''}`;
+  const res = await request('GET', `${nodeUrl}/v1/declarations?${query}`, null, {
+    token,
+    operation: 'ctd_list',
+    name: 'GET /v1/declarations?state',
+  });
+  const body = jsonBody(res);
+  return { res, items: body && Array.isArray(body.items) ? body.items : [], next: body ? body.next : null };
+}

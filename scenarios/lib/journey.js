@@ -1,0 +1,155 @@
+// One movement's whole life, every step checked and timed: lodge, release (after
+// control when risk says so), crossing at each office of transit, arrival and
+// control results at destination, write-off at departure with the guarantee
+// reservation given back. With ICE, each step is recorded at the node of the
+// office where it happens and the departure node learns of it through ICE.
+import { check, sleep } from 'k6';
+import { nodeUrl, nodeWsUrl } from './deployment.js';
+import { countryOfOffice } from './credentials.js';
+import { submitCtd, getDeclaration } from './ctd.js';
+import { presentGoods, releaseForTransit, notifyCrossing, notifyArrival, recordControlResults } from './movement.js';
+import { getGuarantee } from './guarantee.js';
+import { openNotifications } from './notifications.js';
+import { iceDeliveryLatency, movementE2eDuration, movementStepDuration, movementsWrittenOff, notificationLatency } from './metrics.js';
+
+const MRN = /^[0-9]{2}[A-Z]{2}[A-Z0-9]{12}[J-M][0-9]$/;
+
+/**
+ * @param {{ deployment: object, creds: object, ctd: object, stepTimeoutMs?: number }} world
+ * @returns {Promise<boolean>} whether the movement reached write-off
+ */
+export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) {
+  const holder = ctd.holder.identificationNumber;
+  const operatorToken = creds.operatorToken(holder);
+  const departureCountry = countryOfOffice(ctd.offices.departure);
+  const departure = nodeUrl(deployment, departureCountry);
+  // Without ICE one node records every event of its own movements.
+  const nodeOf = (office) => (deployment.ice ? nodeUrl(deployment, countryOfOffice(office)) : departure);
+
+  const stream = await openNotifications(nodeWsUrl(deployment, departureCountry), operatorToken);
+  const notified = async (mrn, event, since, office) => {
+    const hit = await stream.waitFor((n) => n.mrn === mrn && n.event === event && (office === undefined || n.office === office), stepTimeoutMs);
+    if (hit) notificationLatency.add(hit.at - since, { event });
+    return check(hit, { [`operator notified: ${event}`]: (h) => h !== undefined });
+  };
+  // A failed step says why, so a red check points at the cause.
+  const succeeded = (res, what) => {
+    const ok = check(res, { [what]: (r) => r.status === 200 });
+    if (!ok) console.error(`${what} failed for ${ctd.lrn}: ${res.status} ${String(res.body).slice(0, 300)}`);
+    return ok;
+  };
+  const step = async (name, fn) => {
+    const started = Date.now();
+    const result = await fn();
+    movementStepDuration.add(Date.now() - started, { step: name });
+    return result;
+  };
+  // The departure node learns of remote events through ICE, asynchronously.
+  const reaches = async (mrn, state) => {
+    const deadline = Date.now() + stepTimeoutMs;
+    for (;;) {
+      const { body } = await getDeclaration(departure, operatorToken, mrn);
+      if ((body && body.state === state) || Date.now() > deadline) return body;
+      await sleep(0.05);
+    }
+  };
+
+  // An office of another country acts once ICE has brought it the anticipated
+  // record (IE050 to transit, IE001 to destination) sent at release.
+  const known = {};
+  const anticipated = async (office, message, releasedAt) => {
+    const node = nodeOf(office);
+    if (node === departure || known[node]) return;
+    const token = creds.officerToken(office);
+    const deadline = Date.now() + stepTimeoutMs;
+    for (;;) {
+      const { res } = await getDeclaration(node, token, mrn, { expect: [200, 404] });
+      if (res.status === 200) {
+        iceDeliveryLatency.add(Date.now() - releasedAt, { message });
+        known[node] = true;
+        return;
+      }
+      if (Date.now() > deadline) {
+        check(res, { [`${message} delivered to ${countryOfOffice(office)} through ICE`]: () => false });
+        return;
+      }
+      await sleep(0.02);
+    }
+  };
+  let mrn;
+
+  const started = Date.now();
+  try {
+    const lodged = await step('submit', () => submitCtd(departure, operatorToken, ctd));
+    if (!check(lodged, { 'CTD accepted as a new movement with a valid MRN': (r) => r.accepted && MRN.test(r.mrn) && r.body.replayed === false })) {
+      console.error(`CTD ${ctd.lrn} not accepted: ${lodged.res.status} ${lodged.res.body}`);
+      return false;
+    }
+    mrn = lodged.mrn;
+    let releasedAt = Date.now();
+    await notified(mrn, 'accept', started);
+    let state = lodged.state;
+    if (state === 'ACCEPTED') {
+      // Pre-lodged: customs decides once the goods are presented.
+      const presented = await step('presentation', () => presentGoods(departure, operatorToken, mrn));
+      succeeded(presented.res, 'goods presented for a pre-lodged CTD');
+      state = presented.body && presented.body.state;
+    }
+    if (state === 'UNDER_CONTROL') {
+      const since = Date.now();
+      const released = await step('release', () => releaseForTransit(departure, creds.officerToken(ctd.offices.departure), mrn));
+      succeeded(released.res, 'officer releases after control');
+      releasedAt = Date.now();
+      await notified(mrn, 'release', since);
+    }
+    const atRelease = (await getDeclaration(departure, operatorToken, mrn)).body;
+    const reservation = atRelease && atRelease.reservation;
+    check(atRelease, {
+      'movement released for transit': (b) => b !== undefined && b.state === 'RELEASED',
+      'guarantee reserved at release': () => reservation !== null && reservation !== undefined && reservation.amount > 0,
+    });
+    const grn = reservation ? reservation.grn : ctd.guarantees[0].references[0].grn;
+    const guaranteeAtRelease = (await getGuarantee(departure, operatorToken, grn)).body;
+    check(guaranteeAtRelease, { 'guarantee exposure includes the reservation': (g) => g !== undefined && reservation && g.reserved >= reservation.amount });
+
+    for (const office of ctd.offices.transit) {
+      await anticipated(office, 'IE050', releasedAt);
+      const since = Date.now();
+      const crossed = await step('crossing', () => notifyCrossing(nodeOf(office), creds.officerToken(office), mrn, { office }));
+      succeeded(crossed.res, 'crossing recorded at office of transit');
+      await notified(mrn, 'cross', since, office);
+    }
+    if (ctd.offices.transit.length) {
+      const inTransit = await reaches(mrn, 'IN_TRANSIT');
+      check(inTransit, { 'departure sees the movement in transit': (b) => b !== undefined && b.state === 'IN_TRANSIT' });
+    }
+
+    const destination = ctd.offices.destination;
+    await anticipated(destination, 'IE001', releasedAt);
+    let since = Date.now();
+    const arrived = await step('arrival', () => notifyArrival(nodeOf(destination), creds.officerToken(destination), mrn, { office: destination }));
+    succeeded(arrived.res, 'arrival recorded at destination');
+    await notified(mrn, 'arrive', since);
+
+    since = Date.now();
+    const results = await step('control_results', () =>
+      recordControlResults(nodeOf(destination), creds.officerToken(destination), mrn, { office: destination, conform: true }),
+    );
+    succeeded(results.res, 'control results recorded');
+    await notified(mrn, 'writeOff', since);
+    const writtenOff = await reaches(mrn, 'WRITTEN_OFF');
+    const done = check(writtenOff, { 'movement written off at departure': (b) => b !== undefined && b.state === 'WRITTEN_OFF' });
+    const guaranteeAfter = (await getGuarantee(departure, operatorToken, grn)).body;
+    check(guaranteeAfter, {
+      'reservation given back at write-off': (g) =>
+        g !== undefined && guaranteeAtRelease !== undefined && reservation && g.reserved <= guaranteeAtRelease.reserved - reservation.amount + 0.005,
+    });
+    if (done) {
+      movementE2eDuration.add(Date.now() - started);
+      movementsWrittenOff.add(1);
+    }
+    return done;
+  } finally {
+    stream.close();
+  }
+}

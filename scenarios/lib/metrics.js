@@ -1,0 +1,24 @@
+// Custom metrics in the domain's terms. Created once per VU in the init context
+// (k6 only allows that), shared by every helper that records them.
+import { Counter, Rate, Trend } from 'k6/metrics';
+
+/** CTDs the node accepted (an MRN was allocated); tag `decision`: release | control. */
+export const ctdAccepted = new Counter('ctd_accepted');
+/** CTDs the node rejected; tag `code`: the rejection code of spec v0. */
+export const ctdRejected = new Counter('ctd_rejected');
+/** Movements that reached write-off at their office of departure. */
+export const movementsWrittenOff = new Counter('movements_written_off');
+/** Submission to write-off of one movement. */
+export const movementE2eDuration = new Trend('movement_e2e_duration', true);
+/** Duration of one step of a movement's life; tag `step`. */
+export const movementStepDuration = new Trend('movement_step_duration', true);
+/** Time from the action that causes a notification to its arrival on the operator's stream; tag `type`. */
+export const notificationLatency = new Trend('notification_latency', true);
+/** C2C messages: time from send to delivery at the receiving node. */
+export const iceDeliveryLatency = new Trend('ice_delivery_latency', true);
+/** C2C messages sent and never delivered within the wait. */
+export const iceLost = new Counter('ice_lost');
+/** C2C messages delivered more than once. */
+export const iceDuplicates = new Counter('ice_duplicates');
+/** Share of conformance rules the implementation satisfies; tag `rule`. */
+export const specAdherence = new Rate('spec_adherence');

@@ -1,0 +1,54 @@
+// Operator and guarantee approval flows of spec v0 (user account approval,
+// guarantee approval by customs).
+import { jsonBody, request } from './api.js';
+
+/** A trader registers as a CATS operator (public route); the account waits for customs. */
+export async function registerOperator(nodeUrl, operator) {
+  const res = await request('POST', `${nodeUrl}/v1/operators`, operator, { operation: 'operator_register', name: 'POST /v1/operators' });
+  return { res, body: jsonBody(res) };
+}
+
+/** Customs approves the operator's account, confirming its AEO status. */
+export async function approveOperator(nodeUrl, officerToken, tin, aeo) {
+  const res = await request('POST', `${nodeUrl}/v1/operators/${tin}/approval`, { aeo }, {
+    token: officerToken,
+    operation: 'operator_approve',
+    name: 'POST /v1/operators/{tin}/approval',
+  });
+  return { res, body: jsonBody(res) };
+}
+
+/** The operator registers a guarantee; customs allocates its GRN and access code. */
+export async function registerGuarantee(nodeUrl, operatorToken, guarantee) {
+  const res = await request('POST', `${nodeUrl}/v1/guarantees`, guarantee, {
+    token: operatorToken,
+    operation: 'guarantee_register',
+    name: 'POST /v1/guarantees',
+  });
+  return { res, body: jsonBody(res) };
+}
+
+/** Customs approves the guarantee: it becomes usable in declarations. */
+export async function approveGuarantee(nodeUrl, officerToken, grn) {
+  const res = await request('POST', `${nodeUrl}/v1/guarantees/${grn}/approval`, {}, {
+    token: officerToken,
+    operation: 'guarantee_approve',
+    name: 'POST /v1/guarantees/{grn}/approval',
+  });
+  return { res, body: jsonBody(res) };
+}
+
+/** The CTD as lodged by another holder under another guarantee: same goods, route and amounts. */
+export function asHolder(ctd, holder, guarantee, lrn) {
+  const reference = ctd.guarantees[0].references[0];
+  return Object.assign({}, ctd, {
+    lrn,
+    holder: Object.assign({}, ctd.holder, { identificationNumber: holder.tin, name: holder.name }),
+    guarantees: [
+      {
+        type: guarantee.type,
+        references: [{ grn: guarantee.grn, accessCode: guarantee.accessCode, amountToBeCovered: reference.amountToBeCovered, currency: reference.currency }],
+      },
+    ],
+  });
+}
