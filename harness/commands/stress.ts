@@ -163,8 +163,6 @@ export const command: Command = {
       if (movementsGiven !== undefined && !Number.isInteger(movementsGiven)) throw new UsageError(`--movements must be a whole number, got '${values.movements}'`);
       const workers = positive(values.workers, '--workers');
       const env = keyValues(values.env);
-      if (scenario === 'ice-burst' && !values.target)
-        throw new UsageError("ice-burst needs ICE credentials of countries without a node (ice.loadIdentities), which 'cats-stress up' does not create; give --target a deployment file that lists them (see scenarios/README.md)");
       const id = newRunId(scenario);
       resultsDir = path.resolve(values.results!, id);
       const seed = values.seed ?? id;
@@ -246,6 +244,9 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
       );
       await writeEndpoints(resultsDir, deployment);
     }
+    const loadIdentities = deployment.ice?.loadIdentities?.length ?? 0;
+    if (settings.scenario === 'ice-burst' && loadIdentities < 2)
+      throw new Error(`ice-burst needs ICE and at least two ICE load identities (ice.loadIdentities: countries without a node); the deployment lists ${loadIdentities} (see scenarios/README.md)`);
 
     const env: Record<string, string> = {
       DEPLOYMENT: deploymentPath,

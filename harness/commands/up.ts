@@ -10,9 +10,15 @@ import type { Command } from '../cli.ts';
 import { DEFAULT_DEPLOYMENT_FILE, isAlive, readDeployment, type Deployment } from '../deploy/deployment-file.ts';
 import { stopDeployment } from '../deploy/stop.ts';
 import { superviseDeployment } from '../deploy/supervisor.ts';
+import { countries as referenceCountries, countryByCode } from '../../reference/spec/reference-data/countries.ts';
 import { offices } from '../../reference/spec/reference-data/offices.ts';
 
 const DEFAULT_COUNTRIES = 'GE,AZ,KZ,UZ,KG,PK';
+
+const hasOffice = (country: string) => offices.some((o) => o.country === country);
+// Load identities speak for countries outside the exchange: no node sends them
+// C2C messages, so load clients receive only their own traffic.
+const loadCandidates = referenceCountries.filter((c) => !c.pilot && hasOffice(c.code)).map((c) => c.code);
 
 const usage = `usage: cats-stress up [options]
 
@@ -25,6 +31,11 @@ endpoints and writes them with the seeded credentials to the deployment file.
 options:
   --countries LIST      node countries (default ${DEFAULT_COUNTRIES})
   --deployment FILE     deployment file to write (default ${DEFAULT_DEPLOYMENT_FILE})
+  --ice-load-countries LIST
+                        countries without a node given ICE credentials for load clients
+                        (ice.loadIdentities in the deployment file; ice-burst needs two);
+                        default: every non-pilot country with a customs office
+                        (${loadCandidates.join(',')}) minus --countries; '' for none
   --data-set DIR        seed from a generated data set's fixtures.<CC>.ndjson
                         (default: the built-in fixture: per country an officer for every
                         office and one for all, 3 operators, a guarantee each)
@@ -37,7 +48,8 @@ options:
 const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
 
 function summary(d: Deployment, file: string): string {
-  const lines = [`ICE      ${d.ice.url}  (metrics ${d.ice.httpUrl}/metrics)`];
+  const load = d.ice.loadIdentities.map((i) => i.country);
+  const lines = [`ICE      ${d.ice.url}  (metrics ${d.ice.httpUrl}/metrics${load.length ? `; load identities ${load.join(', ')}` : ''})`];
   for (const n of Object.values(d.nodes)) {
     lines.push(`node ${n.country}  ${n.url}  (${n.seeded.operators} operators, ${n.seeded.officers} officers, ${n.seeded.guarantees} guarantees)`);
   }
@@ -55,6 +67,7 @@ export const command: Command = {
       args: argv,
       options: {
         countries: { type: 'string', default: DEFAULT_COUNTRIES },
+        'ice-load-countries': { type: 'string' },
         deployment: { type: 'string', default: DEFAULT_DEPLOYMENT_FILE },
         'data-set': { type: 'string' },
         logs: { type: 'string', default: 'results/deploy-logs' },
@@ -65,9 +78,18 @@ export const command: Command = {
       strict: true,
     });
     const countries = [...new Set((values.countries ?? '').split(',').map((c) => c.trim().toUpperCase()).filter(Boolean))];
-    const unknown = countries.filter((c) => !offices.some((o) => o.country === c));
+    const unknown = countries.filter((c) => !hasOffice(c));
     if (countries.length === 0 || unknown.length > 0) {
       console.error(`cats-stress up: --countries must list countries with customs offices in the reference data; unknown: ${unknown.join(', ') || '(none given)'}`);
+      return 2;
+    }
+    const iceLoadCountries = values['ice-load-countries'] === undefined
+      ? loadCandidates.filter((c) => !countries.includes(c))
+      : [...new Set(values['ice-load-countries'].split(',').map((c) => c.trim().toUpperCase()).filter(Boolean))];
+    const unfit = iceLoadCountries.filter((c) => !loadCandidates.includes(c) || countries.includes(c));
+    if (unfit.length > 0) {
+      const why = (c: string) => (countries.includes(c) ? 'has a node' : countryByCode.get(c)?.pilot ? 'is in the exchange' : 'has no customs office');
+      console.error(`cats-stress up: --ice-load-countries: ${unfit.map((c) => `${c} ${why(c)}`).join(', ')}; choose from ${loadCandidates.join(', ')} without a node`);
       return 2;
     }
     if (values['data-set'] && !(await stat(values['data-set']).then((s) => s.isDirectory(), () => false))) {
@@ -78,6 +100,7 @@ export const command: Command = {
     const logDir = path.resolve(values.logs as string);
     const options = {
       countries,
+      iceLoadCountries,
       deploymentFile: file,
       dataSet: values['data-set'],
       logDir,
@@ -152,7 +175,7 @@ function partialDeployment(pid: number, log: string): Deployment {
     countries: [],
     supervisor: { pid, log },
     postgres: { embedded: false, pid: null, dataDir: null, databases: [] },
-    ice: { pid: 0, log: '', url: '', httpUrl: '' },
+    ice: { pid: 0, log: '', url: '', httpUrl: '', loadIdentities: [] },
     nodes: {},
     fixture: { kind: 'default' },
   };

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Fixtures } from '../../reference/spec/fixtures.ts';
+import type { IceLoadIdentity } from '../stress/deployment-file.ts';
 
 export const DEFAULT_DEPLOYMENT_FILE = '.cats-stress/deployment.json';
 
@@ -29,7 +30,8 @@ export interface Deployment {
   /** Process that started and watches every part; stopping it stops them all. */
   supervisor: ProcessInfo;
   postgres: { embedded: boolean; pid: number | null; dataDir: string | null; databases: string[] };
-  ice: ProcessInfo & { url: string; httpUrl: string };
+  /** loadIdentities: ICE credentials of countries outside the exchange, which load clients speak for (ice-burst). */
+  ice: ProcessInfo & { url: string; httpUrl: string; loadIdentities: IceLoadIdentity[] };
   nodes: Record<string, NodeEndpoint>;
   fixture: { kind: 'default' } | { kind: 'data-set'; dir: string };
 }

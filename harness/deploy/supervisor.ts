@@ -10,12 +10,15 @@ import path from 'node:path';
 import readline from 'node:readline';
 import type { Fixtures } from '../../reference/spec/fixtures.ts';
 import { freePort, openPostgres, type PostgresServer } from '../../reference/store/postgres.ts';
+import { iceLoadIdentity } from '../stress/deployment-file.ts';
 import { defaultFixture } from './default-fixture.ts';
 import { readDeployment, removeDeployment, writeDeployment, type Deployment, type NodeEndpoint } from './deployment-file.ts';
 import { Part } from './part.ts';
 
 export interface DeploymentOptions {
   countries: string[];
+  /** Countries without a node given ICE credentials for load clients (ice-burst). */
+  iceLoadCountries: string[];
   deploymentFile: string;
   /** Folder of a generated data set whose fixtures.<CC>.ndjson seed the nodes. */
   dataSet?: string;
@@ -103,7 +106,8 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
     }
     guard();
 
-    const nodeTokens = Object.fromEntries(opts.countries.map((c) => [c, token(`ice-${c.toLowerCase()}`)]));
+    const nodeTokens = Object.fromEntries([...opts.countries, ...opts.iceLoadCountries].map((c) => [c, token(`ice-${c.toLowerCase()}`)]));
+    const loadIdentities = opts.iceLoadCountries.map((c) => iceLoadIdentity(c, nodeTokens[c]!));
     const icePort = await freePort();
     const iceLog = path.resolve(opts.logDir, 'ice.log');
     const ice = new Part('ice', ['ice', '--port', String(icePort), '--database-url', pg.url('cats_ice')], {
@@ -114,7 +118,7 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
     const iceHttp = `http://127.0.0.1:${icePort}`;
     await ice.ready(`${iceHttp}/readyz`, readyTimeout);
     guard();
-    say(`ICE ready on ${iceUrl}`);
+    say(`ICE ready on ${iceUrl}${loadIdentities.length ? `; load identities ${opts.iceLoadCountries.join(', ')}` : ''}`);
 
     const nodes: { country: string; part: Part; url: string; adminToken: string }[] = [];
     for (const country of opts.countries) {
@@ -167,7 +171,7 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
       countries: opts.countries,
       supervisor: { pid: process.pid, log: path.resolve(opts.logDir, 'supervisor.log') },
       postgres: { embedded: !opts.databaseUrl, pid: pgPid, dataDir: pgDataDir ?? null, databases },
-      ice: { pid: ice.pid, log: ice.log, url: iceUrl, httpUrl: iceHttp },
+      ice: { pid: ice.pid, log: ice.log, url: iceUrl, httpUrl: iceHttp, loadIdentities },
       nodes: endpoints,
       fixture: opts.dataSet ? { kind: 'data-set', dir: path.resolve(opts.dataSet) } : { kind: 'default' },
     };

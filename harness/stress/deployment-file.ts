@@ -3,6 +3,7 @@
 // parties' credentials.
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { offices } from '../../reference/spec/reference-data/offices.ts';
 
 export interface DeploymentNode {
   url: string;
@@ -15,6 +16,13 @@ export interface IceLoadIdentity {
   /** A customs office of that country, used as sender and recipient office. */
   office: string;
   token: string;
+}
+
+/** The load identity of `country`, speaking for its first customs office of the reference data. */
+export function iceLoadIdentity(country: string, token: string): IceLoadIdentity {
+  const office = offices.find((o) => o.country === country);
+  if (!office) throw new Error(`no customs office in ${country} for an ICE load identity`);
+  return { country, office: office.referenceNumber, token };
 }
 
 export interface DeploymentFile {

@@ -4,8 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { startNode, type RunningNode } from '../../reference/cats/start.ts';
 import { startIce, type IceServer } from '../../reference/ice/server.ts';
-import { offices } from '../../reference/spec/reference-data/offices.ts';
-import type { DeploymentFile, IceLoadIdentity } from './deployment-file.ts';
+import { iceLoadIdentity, type DeploymentFile, type IceLoadIdentity } from './deployment-file.ts';
 
 export interface InProcessReference {
   deployment: DeploymentFile;
@@ -27,11 +26,7 @@ export async function startInProcessReference(opts: {
   const clash = loadCountries.filter((c) => opts.countries.includes(c));
   if (clash.length) throw new Error(`ICE load countries must not have a node: ${clash.join(', ')}`);
   const nodeTokens = Object.fromEntries([...opts.countries, ...loadCountries].map((c) => [c, randomBytes(24).toString('base64url')]));
-  const loadIdentities: IceLoadIdentity[] = loadCountries.map((country) => {
-    const office = offices.find((o) => o.country === country);
-    if (!office) throw new Error(`no customs office in ${country} for an ICE load identity`);
-    return { country, office: office.referenceNumber, token: nodeTokens[country]! };
-  });
+  const loadIdentities: IceLoadIdentity[] = loadCountries.map((country) => iceLoadIdentity(country, nodeTokens[country]!));
 
   const nodes: RunningNode[] = [];
   let ice: IceServer | undefined;

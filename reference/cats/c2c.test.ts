@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { validateIceMessage } from '../spec/ice/validate.ts';
 import { createTestDatabase } from '../../test/support/database.ts';
 import { applyInboundMessage } from './c2c-inbound.ts';
+import { writeOffMessages } from './c2c-messages.ts';
 import type { RunningNode } from './start.ts';
 import { client, domesticCtd, lrnsFor, seed, startTestNode, testGrn } from './testing/node-harness.ts';
 
@@ -77,4 +78,26 @@ it('carries a GE → AZ movement through both nodes to write-off', async () => {
   expect((await trading.get(`/v1/guarantees/${grn}`)).body.reserved).toBe(0);
   expect(await relay(ge, az)).toEqual(['IE045', 'IE045']);
   expect((await port.get(`/v1/declarations/${mrn}`)).body.state).toBe('WRITTEN_OFF');
+});
+
+it('sends nothing through ICE to an office in a country outside the exchange', async () => {
+  const [lrn] = lrnsFor(trader.tin, 'release', 1, 'C2T');
+  const ctd = domesticCtd({ lrn: lrn!, holderTin: trader.tin, grn });
+  // Türkiye runs no CATS node: its office of transit is reached by other means.
+  ctd.offices = { departure: 'GE000010', transit: ['TR080100', 'AZ000210'], destination: 'AZ000100' };
+  ctd.consignment.countriesOfRouting = ['GE', 'TR', 'AZ'];
+  ctd.consignment.countryOfDestination = 'AZ';
+  ctd.guarantees[0]!.references[0]!.amountToBeCovered = 1000;
+  const lodged = await client(ge, trader.token).post('/v1/declarations', ctd);
+  expect(lodged.status).toBe(201);
+  const { rows } = await ge.context.pool.query(
+    `SELECT message_type, recipient_country, recipient_office FROM outbox WHERE mrn = $1 ORDER BY seq`,
+    [lodged.body.mrn],
+  );
+  expect(rows).toEqual([
+    { message_type: 'IE001', recipient_country: 'AZ', recipient_office: 'AZ000100' },
+    { message_type: 'IE050', recipient_country: 'AZ', recipient_office: 'AZ000210' },
+  ]);
+  const writeOff = writeOffMessages(ge.context, { transit: ctd.offices.transit, destination: ctd.offices.destination }, new Date());
+  expect(writeOff.map((m) => m.office)).toEqual(['AZ000210', 'AZ000100']);
 });

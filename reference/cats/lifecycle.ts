@@ -150,7 +150,7 @@ export const presentGoods = (ctx: NodeContext, p: Principal, mrn: string) =>
       events: [{ type: risk.decision }],
       change: () => ({ riskClass: risk.riskClass, riskReasons: risk.reasons, amountToReserve: toReserve, currency }),
       reserve: release,
-      messages: release ? releaseMessages(ctx.country, ctd, m.createdAt, ctx.now()) : [],
+      messages: release ? releaseMessages(ctx, ctd, m.createdAt, ctx.now()) : [],
     };
   });
 
@@ -184,7 +184,7 @@ export const releaseAfterControl = (ctx: NodeContext, p: Principal, mrn: string)
   runStep(ctx, mrn, (m) => {
     if (m.role !== 'departure') throw notFound(`movement ${mrn}`);
     requireOfficerAt(p, m.departureOffice);
-    return { events: [{ type: 'release' }], reserve: true, messages: releaseMessages(ctx.country, m.ctd as Ctd, m.createdAt, ctx.now()) };
+    return { events: [{ type: 'release' }], reserve: true, messages: releaseMessages(ctx, m.ctd as Ctd, m.createdAt, ctx.now()) };
   });
 
 export const refuseRelease = (ctx: NodeContext, p: Principal, mrn: string) =>
@@ -201,7 +201,7 @@ export const notifyCrossing = (ctx: NodeContext, p: Principal, mrn: string, offi
     const at = ctx.now().toISOString();
     return {
       events: [{ type: 'cross', office }],
-      messages: m.role === 'departure' ? [] : toDeparture(ctx.country, m.departureOffice, { type: 'IE118', body: { officeOfTransit: office, crossedAt: at } }),
+      messages: m.role === 'departure' ? [] : toDeparture(ctx, m.departureOffice, { type: 'IE118', body: { officeOfTransit: office, crossedAt: at } }),
     };
   });
 
@@ -213,7 +213,7 @@ export const notifyArrival = (ctx: NodeContext, p: Principal, mrn: string, offic
     const at = ctx.now().toISOString();
     return {
       events: [{ type: 'arrive', office }],
-      messages: m.role === 'departure' ? [] : toDeparture(ctx.country, m.departureOffice, { type: 'IE006', body: { officeOfDestination: office, arrivedAt: at } }),
+      messages: m.role === 'departure' ? [] : toDeparture(ctx, m.departureOffice, { type: 'IE006', body: { officeOfDestination: office, arrivedAt: at } }),
     };
   });
 
@@ -223,7 +223,7 @@ export const recordControlResults = (ctx: NodeContext, p: Principal, mrn: string
     servedHere(ctx, r.office);
     if (m.role === 'departure') return controlResultsAtDeparture(ctx, m, r);
     const body = { officeOfDestination: r.office, controlledAt: ctx.now().toISOString(), conform: r.conform, ...(r.remarks ? { remarks: r.remarks } : {}) };
-    return { events: [{ type: 'controlResults', office: r.office, conform: r.conform }], messages: toDeparture(ctx.country, m.departureOffice, { type: 'IE018', body }) };
+    return { events: [{ type: 'controlResults', office: r.office, conform: r.conform }], messages: toDeparture(ctx, m.departureOffice, { type: 'IE018', body }) };
   });
 
 /** Control results reaching the office of departure (its own destination office, or IE018): conform results discharge the movement. */
@@ -231,5 +231,5 @@ export function controlResultsAtDeparture(ctx: NodeContext, m: MovementRecord, r
   const events: MovementEvent[] = [{ type: 'controlResults', office: r.office, conform: r.conform }];
   if (!r.conform) return { events };
   events.push({ type: 'writeOff' });
-  return { events, giveBack: true, messages: writeOffMessages(ctx.country, { transit: m.transitOffices, destination: m.destinationOffice }, ctx.now()) };
+  return { events, giveBack: true, messages: writeOffMessages(ctx, { transit: m.transitOffices, destination: m.destinationOffice }, ctx.now()) };
 }

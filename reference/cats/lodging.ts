@@ -79,7 +79,7 @@ export async function lodgeDeclaration(ctx: NodeContext, operator: OperatorRecor
       departureOffice: ctd.offices.departure, transitOffices: ctd.offices.transit, destinationOffice: ctd.offices.destination,
       riskClass: risk.riskClass, riskReasons: risk.reasons, guaranteeGrn: ref.grn, accessCode: ref.accessCode,
       amountToReserve: toReserve, currency, reserve,
-      messages: reserve ? releaseMessages(ctx.country, ctd, now, now) : [],
+      messages: reserve ? releaseMessages(ctx, ctd, now, now) : [],
     }));
   } catch (err) {
     // The same LRN lodged concurrently: the unique index refused this one, which changed nothing.

@@ -156,6 +156,17 @@ describe('cats-stress up / down', () => {
     for (const c of ['KZ', 'AZ', 'GE']) expect(metrics).toContain(`ice_queue_depth{recipient_country="${c}"} 0`);
   }, 120_000);
 
+  it('gives ICE credentials to load identities of every country outside the exchange with an office and no node', async () => {
+    expect(d.ice.loadIdentities.map((i) => i.country).sort()).toEqual(['BG', 'CN', 'RO', 'TM', 'TR']);
+    expect(d.ice.loadIdentities.find((i) => i.country === 'TR')?.office).toMatch(/^TR\d{6}$/);
+    for (const identity of d.ice.loadIdentities.slice(0, 2)) {
+      const ws = new WebSocket(d.ice.url, { headers: { authorization: `Bearer ${identity.token}` } });
+      const first = await new Promise<any>((resolve, reject) => ws.once('message', (data) => resolve(JSON.parse(data.toString()))).once('error', reject));
+      ws.close();
+      expect(first).toMatchObject({ type: 'welcome', country: identity.country });
+    }
+  }, 30_000);
+
   it('down stops every process and removes the deployment file and the database folder', async () => {
     const members = await groupMembers(d.supervisor.pid);
     expect(members).toEqual(expect.arrayContaining([d.supervisor.pid, d.ice.pid, ...Object.values(d.nodes).map((n) => n.pid)]));
