@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Fixtures } from '../../reference/spec/fixtures.ts';
-import type { IceLoadIdentity } from '../stress/deployment-file.ts';
+import type { DeploymentFile, IceLoadIdentity } from '../stress/deployment-file.ts';
 
 export const DEFAULT_DEPLOYMENT_FILE = '.cats-stress/deployment.json';
 
@@ -24,7 +24,8 @@ export interface NodeEndpoint extends ProcessInfo {
   seeded: { operators: number; officers: number; guarantees: number };
 }
 
-export interface Deployment {
+/** What `up` writes: the file any scenario reads (DeploymentFile), plus what `down` needs. */
+export interface Deployment extends DeploymentFile {
   createdAt: string;
   countries: string[];
   /** Process that started and watches every part; stopping it stops them all. */
