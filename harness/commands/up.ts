@@ -10,6 +10,7 @@ import type { Command } from '../cli.ts';
 import { DEFAULT_DEPLOYMENT_FILE, isAlive, readDeployment, type Deployment } from '../deploy/deployment-file.ts';
 import { stopDeployment } from '../deploy/stop.ts';
 import { superviseDeployment } from '../deploy/supervisor.ts';
+import { findPrometheus } from '../../dashboards/prometheus.ts';
 import { countries as referenceCountries, countryByCode } from '../../reference/spec/reference-data/countries.ts';
 import { offices } from '../../reference/spec/reference-data/offices.ts';
 
@@ -43,6 +44,10 @@ options:
   --state-dir DIR       folder for the embedded PostgreSQL (default .cats-stress)
   --database-url URL    external PostgreSQL server (default DATABASE_URL); its databases
                         cats_ice and cats_<cc> are dropped and created afresh
+  --observability       also start Prometheus (Debian package prometheus) on 127.0.0.1,
+                        scraping ICE and every node and receiving runs by remote write
+                        (cats-stress run -o experimental-prometheus-rw); see dashboards/README.md
+  --prometheus-port N   its port (default 9090, where k6's remote-write output writes by default)
   --attach              run in the foreground; Ctrl-C stops everything`;
 
 const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
@@ -53,6 +58,7 @@ function summary(d: Deployment, file: string): string {
   for (const n of Object.values(d.nodes)) {
     lines.push(`node ${n.country}  ${n.url}  (${n.seeded.operators} operators, ${n.seeded.officers} officers, ${n.seeded.guarantees} guarantees)`);
   }
+  if (d.prometheus) lines.push(`Prometheus ${d.prometheus.url}  (remote write ${d.prometheus.remoteWriteUrl})`);
   lines.push(`deployment file ${path.resolve(file)} (credentials inside); logs in ${path.dirname(d.supervisor.log)}`);
   lines.push(`stop with: cats-stress down${file === DEFAULT_DEPLOYMENT_FILE ? '' : ` --deployment ${file}`}`);
   return lines.join('\n');
@@ -74,6 +80,8 @@ export const command: Command = {
         'state-dir': { type: 'string', default: '.cats-stress' },
         'database-url': { type: 'string' },
         attach: { type: 'boolean', default: false },
+        observability: { type: 'boolean', default: false },
+        'prometheus-port': { type: 'string', default: '9090' },
       },
       strict: true,
     });
@@ -106,7 +114,18 @@ export const command: Command = {
       logDir,
       stateDir: values['state-dir'] as string,
       databaseUrl: values['database-url'] ?? process.env.DATABASE_URL,
+      prometheusPort: values.observability ? Number(values['prometheus-port']) : undefined,
     };
+    if (values.observability) {
+      if (!Number.isInteger(options.prometheusPort) || options.prometheusPort! < 0 || options.prometheusPort! > 65535) {
+        console.error(`cats-stress up: --prometheus-port must be a port number, got '${values['prometheus-port']}'`);
+        return 2;
+      }
+      if (!findPrometheus()) {
+        console.error('cats-stress up: --observability needs Prometheus: apt-get install prometheus, or set PROMETHEUS_BIN');
+        return 2;
+      }
+    }
 
     const existing = await readDeployment(file);
     if (existing && isAlive(existing.supervisor.pid) && existing.supervisor.pid !== process.pid) {

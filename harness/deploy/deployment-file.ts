@@ -35,6 +35,8 @@ export interface Deployment extends DeploymentFile {
   ice: ProcessInfo & { url: string; httpUrl: string; loadIdentities: IceLoadIdentity[] };
   nodes: Record<string, NodeEndpoint>;
   fixture: { kind: 'default' } | { kind: 'data-set'; dir: string };
+  /** With --observability: Prometheus scraping every part and receiving runs by remote write. */
+  prometheus?: { pid: number; url: string; remoteWriteUrl: string };
 }
 
 export async function readDeployment(file: string): Promise<Deployment | undefined> {

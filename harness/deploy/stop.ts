@@ -53,6 +53,11 @@ export async function stopDeployment(d: Deployment, file: string, say: (line: st
       await waitGone(pid, 5000);
     }
   }
+  if (d.prometheus && runsOurs(d.prometheus.pid, 'prometheus')) {
+    say(`killing leftover Prometheus ${d.prometheus.pid}`);
+    kill(d.prometheus.pid, 'SIGKILL');
+    await waitGone(d.prometheus.pid, 5000);
+  }
   if (runsOurs(d.postgres.pid, 'postgres')) {
     say(`stopping leftover PostgreSQL ${d.postgres.pid}`);
     kill(d.postgres.pid, 'SIGINT');

@@ -5,12 +5,13 @@
 // runs and nothing half-built is left.
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { access, mkdir, readFile, rm } from 'node:fs/promises';
+import { access, appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { Fixtures } from '../../reference/spec/fixtures.ts';
 import { freePort, openPostgres, type PostgresServer } from '../../reference/store/postgres.ts';
 import { iceLoadIdentity } from '../stress/deployment-file.ts';
+import { startPrometheus, type RunningPrometheus } from '../../dashboards/prometheus.ts';
 import { defaultFixture } from './default-fixture.ts';
 import { readDeployment, removeDeployment, writeDeployment, type Deployment, type NodeEndpoint } from './deployment-file.ts';
 import { Part } from './part.ts';
@@ -27,6 +28,8 @@ export interface DeploymentOptions {
   stateDir: string;
   databaseUrl?: string;
   readyTimeoutMs?: number;
+  /** Start Prometheus on this loopback port once every part is ready (`up --observability`). */
+  prometheusPort?: number;
 }
 
 const token = (prefix: string) => `${prefix}-${randomBytes(24).toString('base64url')}`;
@@ -55,6 +58,7 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
   const parts: Part[] = [];
   let pg: PostgresServer | undefined;
   let pgDataDir: string | undefined;
+  let prometheus: RunningPrometheus | undefined;
   let stopping = false;
   let finish: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => (finish = resolve));
@@ -63,6 +67,7 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
     if (stopping) return;
     stopping = true;
     say(`stopping: ${why}`);
+    await prometheus?.stop();
     await Promise.all(parts.filter((p) => p.name !== 'ice').map((p) => p.stop()));
     await Promise.all(parts.filter((p) => p.name === 'ice').map((p) => p.stop()));
     await pg?.stop().catch((err: Error) => say(`PostgreSQL stop failed: ${err.message}`));
@@ -176,6 +181,15 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
       fixture: opts.dataSet ? { kind: 'data-set', dir: path.resolve(opts.dataSet) } : { kind: 'default' },
     };
     guard();
+    if (opts.prometheusPort !== undefined) {
+      const promLog = path.resolve(opts.logDir, 'prometheus.log');
+      const logLine = (line: string) => void appendFile(promLog, `${line}\n`).catch(() => undefined);
+      prometheus = await startPrometheus({ deployment, dataDir: path.resolve(opts.stateDir, 'prometheus'), port: opts.prometheusPort, log: logLine });
+      deployment.prometheus = { pid: prometheus.pid, url: prometheus.url, remoteWriteUrl: prometheus.remoteWriteUrl };
+      void prometheus.exited.then((code) => stop(1, `Prometheus exited (${code}); see ${promLog}`));
+      say(`Prometheus ready on ${prometheus.url} (remote write ${prometheus.remoteWriteUrl})`);
+      guard();
+    }
     await writeDeployment(opts.deploymentFile, deployment);
     say(`ready; deployment file ${path.resolve(opts.deploymentFile)}`);
   } catch (err) {

