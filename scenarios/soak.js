@@ -3,7 +3,7 @@
 // degrading latency that short runs hide.
 import { parseDeployment } from './lib/deployment.js';
 import { datasetDir, projectedRates } from './lib/dataset.js';
-import { ctdTraffic, ctdBreakdown } from './lib/ctd-traffic.js';
+import { ctdTraffic, ctdBreakdown, submissionScenario, officerScenario } from './lib/ctd-traffic.js';
 import { seconds, duration, envNumber } from './lib/schedule.js';
 
 const deployment = parseDeployment(open(__ENV.DEPLOYMENT || '../.cats-stress/deployment.json'));
@@ -16,23 +16,8 @@ const RATE = Math.max(1, Math.round(envNumber(__ENV, 'RATE', projected.peak * en
 
 export const options = {
   scenarios: {
-    ctd_submissions: {
-      executor: 'constant-arrival-rate',
-      exec: 'submit',
-      rate: RATE,
-      timeUnit: '1s',
-      duration: duration(DURATION),
-      preAllocatedVUs: Math.max(10, Math.ceil(RATE * 0.2)),
-      maxVUs: Math.max(50, RATE * 2),
-      gracefulStop: '10s',
-    },
-    officer_releases: {
-      executor: 'constant-vus',
-      exec: 'release',
-      vus: Math.max(1, Math.round(envNumber(__ENV, 'OFFICERS', 4))),
-      duration: duration(DURATION),
-      gracefulStop: duration(THINK * 1.5 + 5),
-    },
+    ctd_submissions: submissionScenario({ executor: 'constant-arrival-rate', rate: RATE, duration: duration(DURATION) }, RATE),
+    officer_releases: officerScenario(__ENV, DURATION, THINK),
   },
   summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
   thresholds: Object.assign(

@@ -4,7 +4,7 @@
 // during the surge but no errors, and the service must keep up afterwards.
 import { parseDeployment } from './lib/deployment.js';
 import { datasetDir, projectedRates } from './lib/dataset.js';
-import { ctdTraffic, ctdBreakdown } from './lib/ctd-traffic.js';
+import { ctdTraffic, ctdBreakdown, submissionScenario, officerScenario } from './lib/ctd-traffic.js';
 import { seconds, duration, plannedIterations, envNumber } from './lib/schedule.js';
 
 const deployment = parseDeployment(open(__ENV.DEPLOYMENT || '../.cats-stress/deployment.json'));
@@ -26,23 +26,8 @@ const planned = plannedIterations(BASE, stages);
 
 export const options = {
   scenarios: {
-    ctd_submissions: {
-      executor: 'ramping-arrival-rate',
-      exec: 'submit',
-      startRate: BASE,
-      timeUnit: '1s',
-      stages,
-      preAllocatedVUs: Math.max(10, Math.ceil(SPIKE * 0.2)),
-      maxVUs: Math.max(50, SPIKE * 2),
-      gracefulStop: '10s',
-    },
-    officer_releases: {
-      executor: 'constant-vus',
-      exec: 'release',
-      vus: Math.max(1, Math.round(envNumber(__ENV, 'OFFICERS', 4))),
-      duration: duration(DURATION),
-      gracefulStop: duration(THINK * 1.5 + 5),
-    },
+    ctd_submissions: submissionScenario({ executor: 'ramping-arrival-rate', startRate: BASE, stages }, SPIKE),
+    officer_releases: officerScenario(__ENV, DURATION, THINK),
   },
   summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
   thresholds: Object.assign(

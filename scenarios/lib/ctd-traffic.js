@@ -11,6 +11,7 @@ import { submitCtd, listDeclarations } from './ctd.js';
 import { releaseForTransit } from './movement.js';
 import { uniqueLrn } from './lrn.js';
 import { LOAD_REJECTIONS, breakdown } from './codes.js';
+import { duration, envNumber } from './schedule.js';
 
 /**
  * @param {{ deployment: object, dataDir: string, countries?: string, think?: number }} config
@@ -93,4 +94,32 @@ export function ctdBreakdown() {
     },
     breakdown('ctd_rejected', 'code', LOAD_REJECTIONS),
   );
+}
+
+/**
+ * The open-model submission scenario of the load scripts: `schedule` holds the
+ * executor and its rate fields; VUs are sized to the highest rate it reaches.
+ */
+export function submissionScenario(schedule, highestRate) {
+  return Object.assign(
+    {
+      exec: 'submit',
+      timeUnit: '1s',
+      preAllocatedVUs: Math.max(10, Math.ceil(highestRate * 0.2)),
+      maxVUs: Math.max(50, highestRate * 2),
+      gracefulStop: '10s',
+    },
+    schedule,
+  );
+}
+
+/** Officers (OFFICERS, default 4) releasing the CTDs risk sent to control, for the whole run. */
+export function officerScenario(env, durationSecs, think) {
+  return {
+    executor: 'constant-vus',
+    exec: 'release',
+    vus: Math.max(1, Math.round(envNumber(env, 'OFFICERS', 4))),
+    duration: duration(durationSecs),
+    gracefulStop: duration(think * 1.5 + 5),
+  };
 }
