@@ -80,6 +80,7 @@ const cases: Case[] = [
   { name: 'empty body', raw: '', status: 400, code: 'SCHEMA_VIOLATION', pointer: '/lrn' },
   { name: 'wrong type', body: ctd((c) => (c.lrn = 123)), status: 400, code: 'SCHEMA_VIOLATION', pointer: '/lrn' },
   { name: 'missing mandatory data', body: ctd((c) => delete c.consignment), status: 400, code: 'SCHEMA_VIOLATION', pointer: '/consignment' },
+  { name: 'field the spec does not define, nested', body: ctd((c) => (c.consignment.goodsItems[0].colour = 'red')), status: 400, code: 'SCHEMA_VIOLATION', pointer: '/consignment/goodsItems/0/colour' },
   { name: 'unknown property', body: ctd((c) => (c.colour = 'red')), status: 400, code: 'SCHEMA_VIOLATION', pointer: '/colour' },
   { name: 'nested wrong type', body: ctd((c) => (c.consignment.goodsItems[0].grossMass = 'heavy')), status: 400, code: 'SCHEMA_VIOLATION', pointer: '/consignment/goodsItems/0/grossMass' },
   { name: 'negative mass', body: ctd((c) => (c.consignment.grossMass = -1)), status: 400, code: 'SCHEMA_VIOLATION', pointer: '/consignment/grossMass' },

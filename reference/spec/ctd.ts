@@ -1,7 +1,10 @@
 // The CATS Transit Declaration (CTD) as lodged by an operator: NCTS IE015's
 // data groups in camelCase JSON. This schema validates requests at the node,
 // generates the OpenAPI document and types the generators' output.
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TProperties } from '@sinclair/typebox';
+
+/** Every group is closed: a field the spec does not define is a schema violation, not silently stored. */
+const Strict = <T extends TProperties>(properties: T) => Type.Object(properties, { additionalProperties: false });
 
 export const CountryCode = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' });
 export const OfficeReference = Type.String({
@@ -22,20 +25,20 @@ export const CurrencyCode = Type.String({ pattern: '^[A-Z]{3}$', description: 'I
 /** NCTS transport mode codes: 1 sea, 2 rail, 3 road, 4 air, 5 post, 7 fixed installation, 8 inland waterway. */
 export const TransportMode = Type.Union(['1', '2', '3', '4', '5', '7', '8'].map((m) => Type.Literal(m)));
 
-export const Address = Type.Object({
+export const Address = Strict({
   streetAndNumber: Type.String({ minLength: 1, maxLength: 70 }),
   postcode: Type.Optional(Type.String({ maxLength: 17 })),
   city: Type.String({ minLength: 1, maxLength: 35 }),
   country: CountryCode,
 });
 
-export const Party = Type.Object({
+export const Party = Strict({
   identificationNumber: Type.Optional(Tin),
   name: Type.String({ minLength: 1, maxLength: 70 }),
   address: Address,
 });
 
-export const GuaranteeReference = Type.Object({
+export const GuaranteeReference = Strict({
   grn: Grn,
   accessCode: Type.String({ pattern: '^[A-Za-z0-9]{4}$' }),
   amountToBeCovered: Type.Number({ minimum: 0 }),
@@ -46,18 +49,18 @@ export const GuaranteeType = Type.Union(['0', '1', '2', '4', '9'].map((t) => Typ
   description: '0 waiver, 1 comprehensive, 2 individual by guarantor, 4 individual vouchers, 9 individual multiple usage',
 });
 
-export const DeclaredGuarantee = Type.Object({
+export const DeclaredGuarantee = Strict({
   type: GuaranteeType,
   references: Type.Array(GuaranteeReference, { minItems: 1, maxItems: 99 }),
 });
 
-export const Package = Type.Object({
+export const Package = Strict({
   typeOfPackages: Type.String({ pattern: '^[A-Z0-9]{2}$', description: 'UN/ECE Rec. 21 package code' }),
   numberOfPackages: Type.Integer({ minimum: 0, maximum: 99999999 }),
   shippingMarks: Type.Optional(Type.String({ maxLength: 512 })),
 });
 
-export const GoodsItem = Type.Object({
+export const GoodsItem = Strict({
   goodsItemNumber: Type.Integer({ minimum: 1, maximum: 1999 }),
   description: Type.String({ minLength: 1, maxLength: 512 }),
   hsCode: HsCode,
@@ -65,23 +68,23 @@ export const GoodsItem = Type.Object({
   grossMass: Type.Number({ exclusiveMinimum: 0, description: 'kg' }),
   netMass: Type.Number({ exclusiveMinimum: 0, description: 'kg' }),
   packages: Type.Array(Package, { minItems: 1, maxItems: 99 }),
-  value: Type.Object({ amount: Type.Number({ minimum: 0 }), currency: CurrencyCode }),
+  value: Strict({ amount: Type.Number({ minimum: 0 }), currency: CurrencyCode }),
 });
 
-export const TransportMeans = Type.Object({
+export const TransportMeans = Strict({
   typeOfIdentification: Type.String({ pattern: '^[0-9]{2}$', description: 'e.g. 30 registration number of road vehicle, 20 wagon number' }),
   identificationNumber: Type.String({ minLength: 1, maxLength: 35 }),
   nationality: CountryCode,
 });
 
-export const TransportEquipment = Type.Object({
+export const TransportEquipment = Strict({
   containerIdentificationNumber: Type.Optional(
     Type.String({ pattern: '^[A-Z]{3}[UJZR][0-9]{7}$', description: 'ISO 6346 container number with check digit' }),
   ),
-  seals: Type.Array(Type.Object({ identifier: Type.String({ minLength: 1, maxLength: 20 }) }), { maxItems: 99 }),
+  seals: Type.Array(Strict({ identifier: Type.String({ minLength: 1, maxLength: 20 }) }), { maxItems: 99 }),
 });
 
-export const Consignment = Type.Object({
+export const Consignment = Strict({
   countryOfDispatch: CountryCode,
   countryOfDestination: CountryCode,
   containerIndicator: Type.Boolean(),
@@ -90,7 +93,7 @@ export const Consignment = Type.Object({
   grossMass: Type.Number({ exclusiveMinimum: 0, description: 'kg, whole consignment' }),
   consignor: Party,
   consignee: Party,
-  carrier: Type.Optional(Type.Object({ identificationNumber: Tin, name: Type.String({ minLength: 1, maxLength: 70 }) })),
+  carrier: Type.Optional(Strict({ identificationNumber: Tin, name: Type.String({ minLength: 1, maxLength: 70 }) })),
   countriesOfRouting: Type.Array(CountryCode, { minItems: 1, maxItems: 99, description: 'Itinerary, in order, departure to destination' }),
   departureTransportMeans: Type.Array(TransportMeans, { minItems: 1, maxItems: 999 }),
   transportEquipment: Type.Array(TransportEquipment, { maxItems: 9999 }),
@@ -103,12 +106,12 @@ export const Ctd = Type.Object(
     declarationType: Type.Union([Type.Literal('T1'), Type.Literal('T2'), Type.Literal('T2F')]),
     additionalDeclarationType: Type.Union([Type.Literal('A'), Type.Literal('D')], { description: 'A standard, D pre-lodged' }),
     security: Type.Integer({ minimum: 0, maximum: 3, description: '0 none, 1 ENS, 2 EXS, 3 ENS+EXS' }),
-    offices: Type.Object({
+    offices: Strict({
       departure: OfficeReference,
       transit: Type.Array(OfficeReference, { maxItems: 9 }),
       destination: OfficeReference,
     }),
-    holder: Type.Object({
+    holder: Strict({
       identificationNumber: Tin,
       name: Type.String({ minLength: 1, maxLength: 70 }),
       address: Address,
