@@ -113,7 +113,9 @@ async function throughIce(server: Awaited<ReturnType<typeof openPostgres>>) {
     messages.push(crossing(from, to, movementMrn(to, k)));
   }
   const clients = new Map(nodes.map((n) => [n.country as string, n.client]));
-  const progress = setInterval(() => process.stdout.write(`\r  through ICE: ${applied}/${total} applied`), 500);
+  // A redrawn line on a terminal; a line every 5 s when the output is a file.
+  const tty = process.stdout.isTTY;
+  const progress = setInterval(() => process.stdout.write(tty ? `\r  through ICE: ${applied}/${total} applied` : `  through ICE: ${applied}/${total} applied\n`), tty ? 500 : 5000);
   const t0 = performance.now();
   for (const [i, m] of messages.entries()) {
     while (i - applied >= outstanding) await new Promise<void>((resolve) => (slotFreed = resolve));
@@ -123,7 +125,7 @@ async function throughIce(server: Awaited<ReturnType<typeof openPostgres>>) {
   await allApplied;
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(progress);
-  process.stdout.write('\n');
+  if (tty) process.stdout.write('\n');
   for (const n of nodes) {
     await n.client.close();
     await n.pool.end();
