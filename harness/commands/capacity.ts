@@ -16,7 +16,9 @@ to movements per hour and per day (the corridor's peak day, shaped by its
 hourly profile) and set against the projected corridor demand of the run's
 countries and year (from the generators' sourced volumes, grown at their
 annual rate): headroom as a factor and as years of growth. Names what gave
-way first above it. Writes capacity.json into the (last) run folder and adds
+way first above it, and, when the run folder has sut.ndjson (cats-stress
+stress samples every part's /metrics), which resource of the system under
+test reached its limit first (CPU, event-loop lag, DB pool, ICE queue). Writes capacity.json into the (last) run folder and adds
 a Capacity section to its report.html.
 
 options:

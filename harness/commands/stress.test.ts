@@ -79,6 +79,15 @@ describe('cats-stress stress', () => {
     expect(existsSync(path.join(dir, 'dataset')), 'bulky NDJSON removed without --keep-data').toBe(false);
 
     for (const log of ['supervisor.log', 'ice.log', 'node-KZ.log', 'node-AZ.log']) expect(existsSync(path.join(dir, 'sut', log)), log).toBe(true);
+    // Each part's own resource use, sampled from its /metrics while the load ran: separate processes, each with its CPU and memory.
+    const sut = (await readFile(path.join(dir, 'sut.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    for (const part of ['node KZ', 'node AZ', 'ICE']) {
+      const mine = sut.filter((l) => l.part === part && !l.gap);
+      expect(mine.length, part).toBeGreaterThanOrEqual(2);
+      expect(Math.max(...mine.map((l) => l.cpuCores ?? 0)), part).toBeGreaterThan(0);
+      expect(mine.every((l) => l.rssBytes > 20 * 2 ** 20), part).toBe(true);
+    }
+    expect(await readFile(path.join(dir, 'report.html'), 'utf8')).toContain('<h2>System under test</h2>');
 
     // Torn down: ICE and the nodes no longer listen, the credentials file is gone.
     const endpoints = await json('endpoints.json');

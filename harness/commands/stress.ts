@@ -18,6 +18,7 @@ import { gitRevision, machineFacts, runId as newRunId } from '../stress/run-fact
 import { verdictOf } from '../stress/verdict.ts';
 import { runFigures } from '../stress/run-figures.ts';
 import { readIceTraffic } from '../stress/ice-traffic.ts';
+import { startSutSampler, sutParts, SUT_FILE } from '../stress/sut-sampler.ts';
 import { writeRunReport } from '../report/run-report.ts';
 import type { SummaryData } from '../stress/summary-data.ts';
 
@@ -62,7 +63,13 @@ options:
   --results DIR       where run folders go (default results)
   --state-dir DIR     folder for the reference's embedded PostgreSQL (default
                       .cats-stress/stress; DATABASE_URL selects an external server)
-  --keep-data         keep the generated NDJSON in the run folder (the manifest is always kept)`;
+  --keep-data         keep the generated NDJSON in the run folder (the manifest is always kept)
+  --observability     start the reference with Prometheus (cats-stress up --observability);
+                      with it, or a --target whose deployment file lists one, the run is
+                      remote-written to that Prometheus, tagged testid=<run-id>
+
+Every part's /metrics is sampled once a second into the run folder's sut.ndjson
+(CPU, memory, event-loop lag, DB pool, ICE queue) for the report and capacity.`;
 
 interface Settings {
   runId: string;
@@ -78,6 +85,7 @@ interface Settings {
   workers?: number;
   /** Folder for the reference's embedded PostgreSQL. */
   stateDir: string;
+  observability: boolean;
   startedAt: string;
   finishedAt?: string;
   exitCode?: number;
@@ -142,6 +150,7 @@ export const command: Command = {
           results: { type: 'string', default: 'results' },
           'state-dir': { type: 'string', default: path.join('.cats-stress', 'stress') },
           'keep-data': { type: 'boolean', default: false },
+          observability: { type: 'boolean', default: false },
         },
       }).values;
     } catch (err) {
@@ -181,6 +190,7 @@ export const command: Command = {
         env,
         workers,
         stateDir: path.resolve(values['state-dir']!),
+        observability: values.observability!,
         startedAt: new Date().toISOString(),
       };
     } catch (err) {
@@ -240,7 +250,7 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
     } else {
       referenceStarted = true;
       deployment = await step(`starting the reference: ICE and nodes ${settings.countries.join(', ')}, seeded from the data set`, () =>
-        upReference({ countries: settings.countries, deploymentFile: deploymentPath, dataSet: dataDir, logDir: path.join(resultsDir, 'sut'), stateDir: settings.stateDir, say }),
+        upReference({ countries: settings.countries, deploymentFile: deploymentPath, dataSet: dataDir, logDir: path.join(resultsDir, 'sut'), stateDir: settings.stateDir, observability: settings.observability, say }),
       );
       await writeEndpoints(resultsDir, deployment);
     }
@@ -258,12 +268,26 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
     };
     process.stderr.write(`▸ running ${settings.scenario}${settings.rate ? ` at up to ${settings.rate} CTDs/s` : ''} for ${settings.duration}\n`);
     const timeseriesFile = path.join(resultsDir, 'timeseries.ndjson');
+    const outputs = [`timeseries=${timeseriesFile}`];
+    const prometheus = deployment.prometheus;
+    if (prometheus) {
+      // k6's remote-write output, read from the engine's environment like k6 reads it from its own.
+      env.K6_PROMETHEUS_RW_SERVER_URL = prometheus.remoteWriteUrl;
+      outputs.push('experimental-prometheus-rw');
+      process.stderr.write(`▸ live metrics: Prometheus ${prometheus.url} (testid ${settings.runId})\n`);
+    } else if (settings.observability) {
+      process.stderr.write(`▸ no live metrics: the deployment file lists no Prometheus (start it with cats-stress up --observability)\n`);
+    }
+    const sampler = startSutSampler({ parts: sutParts(deployment), file: path.join(resultsDir, SUT_FILE) });
     const result = await runScript(settings.script, {
       env,
       workers: settings.workers,
       overrides: { tags: { testid: settings.runId } },
-      outputs: [`timeseries=${timeseriesFile}`],
+      outputs,
       summaryExport: path.join(resultsDir, 'summary-export.json'),
+    }).finally(async () => {
+      const sampled = await sampler.stop();
+      if (sampled.gaps) process.stderr.write(`  SUT metrics: ${sampled.gaps} of ${sampled.lines} scrapes failed (gaps in ${SUT_FILE})\n`);
     });
     await writeRunFacts(resultsDir, { ...settings, env, finishedAt: new Date().toISOString(), exitCode: result.exitCode }, result.summaryData);
     const ice = deployment.ice?.httpUrl ? await readIceTraffic(deployment.ice.httpUrl) : undefined;
@@ -282,6 +306,7 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
       resultsDir,
     });
     process.stdout.write(`\n${verdict.lines.join('\n')}\n`);
+    if (prometheus) process.stdout.write(`  prometheus       ${prometheus.url} (testid ${settings.runId}${referenceStarted ? '; stopped with the reference' : ''})\n`);
     process.stdout.write(`  report           ${await writeRunReport(resultsDir).catch((err: Error) => `not written: ${err.message}`)}\n`);
     if (result.exitCode === exitCodes.ok && !verdict.passed) return exitCodes.thresholdsFailed;
     return result.exitCode;

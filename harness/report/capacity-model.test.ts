@@ -8,19 +8,26 @@ import { Dataset } from '../../generators/dataset.ts';
 import { command as capacityCommand } from '../commands/capacity.ts';
 import type { CapacityResult } from './capacity-model.ts';
 import { loopbackRun, startLoopbackNode, type LoopbackNode } from './testing/loopback-run.ts';
+import { createTestDatabase } from '../../test/support/database.ts';
+import { startInProcessReference, type InProcessReference } from '../stress/in-process-reference.ts';
+import { sutParts } from '../stress/sut-sampler.ts';
 
 let dir: string;
 let node: LoopbackNode;
 let ramp: string;
 const steps: string[] = [];
+// A real node whose /metrics the ramp samples, as `cats-stress stress` does.
+let reference: InProcessReference;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'capacity-'));
   node = await startLoopbackNode(5, 12);
-  ramp = await loopbackRun(dir, node, { runId: 'ramp', stages: [{ target: 10, duration: '1s' }, { target: 80, duration: '7s' }] });
+  reference = await startInProcessReference({ countries: ['GE'], databaseUrl: () => createTestDatabase('capacity_ge') });
+  ramp = await loopbackRun(dir, node, { runId: 'ramp', stages: [{ target: 10, duration: '1s' }, { target: 80, duration: '7s' }], sut: sutParts(reference.deployment) });
   for (const rate of [8, 16, 60]) steps.push(await loopbackRun(dir, node, { runId: `step-${rate}`, stages: [{ target: rate, duration: '3s' }] }));
 }, 120_000);
 afterAll(async () => {
   await node?.close();
+  await reference?.stop();
 });
 
 /** Runs the command; capacity.json lands in the last run folder given. */
@@ -57,6 +64,12 @@ describe('capacity', () => {
     const html = await readFile(path.join(ramp, 'report.html'), 'utf8');
     expect(html).toContain('<h2>Capacity</h2>');
     expect(html).toContain('windows within the SLOs');
+    // The node's own resources up to the knee, from sut.ndjson.
+    expect(c.resource?.busiest).toEqual([expect.stringMatching(/^node GE: CPU ≤ 0?\.?\d[\d.]* cores, event-loop lag p99 ≤ [\d.]+ ms, DB pool waiting ≤ 0$/)]);
+    if (c.resource!.saturated) expect(c.resource!.saturated.part).toBe('node GE');
+    else expect(c.notes.some((n) => n.startsWith('No SUT resource passed its limit'))).toBe(true);
+    expect(html).toContain('SUT up to the knee: node GE: CPU');
+    expect(html).toContain('<h2>System under test</h2>');
   });
 
   it('takes the busiest run within the SLOs from stepped runs', async () => {
@@ -69,6 +82,9 @@ describe('capacity', () => {
     expect(c.sustained!.step).toBe(best.label);
     expect(c.sustained!.ctdsPerSecond).toBeCloseTo(best.rate, 9);
     expectFigures(c);
+    // These runs sampled no SUT metrics: the limit is named from the client side only.
+    expect(c.resource).toBeUndefined();
+    expect(c.notes.some((n) => n.includes('no sut.ndjson'))).toBe(true);
   });
 
   it('refuses a folder that is not a run', async () => {

@@ -5,6 +5,7 @@ import { Dataset, PILOT_COUNTRIES } from '../../generators/dataset.ts';
 import { RunFolderError, type RunFolder } from './run-folder.ts';
 import { counterPerSecond, rateShare, trendOver, type Point } from './series.ts';
 import { escapeHtml, formatValue, lineChart } from './svg-chart.ts';
+import { sutReading, type SutReading } from './sut-resources.ts';
 
 export interface Slo {
   /** ms, CTD submission latency */
@@ -51,6 +52,8 @@ export interface CapacityResult {
   headroom: { factor: number; yearsOfGrowth: number } | null;
   /** What gave way first above the sustained rate. */
   saturation: { step: string; broke: string; detail: string } | null;
+  /** From the parts' /metrics (sut.ndjson), when the run sampled them: the resource that gave way first up to the knee. */
+  resource?: SutReading;
   notes: string[];
 }
 
@@ -168,8 +171,28 @@ export function capacityOf(runs: RunFolder[], opts: { slo?: Slo; windowSeconds?:
     : null;
   if (!best) notes.push('No window or step met the SLOs: the capacity is below the lowest rate tried.');
   if (!first) notes.push('No rate tried broke an SLO: the capacity is at least the figure shown; push the breakpoint further to find the knee.');
-  notes.push('Saturation is seen from the client side (latency, errors, load-generator limits); the SUT resource behind it is read from its /metrics dashboards.');
-  return { runs: runs.map((r) => r.dir), method, windowSeconds: method === 'windows' ? windowSeconds : undefined, slo, steps, sustained, demand, headroom, saturation, notes };
+  const resource = resourceAtKnee(runs, method, steps, first, windowSeconds);
+  if (!resource)
+    notes.push('Saturation is seen from the client side (latency, errors, load-generator limits): the run has no sut.ndjson, so the resource behind it is read from the parts\' /metrics dashboards.');
+  else if (!resource.saturated)
+    notes.push(`No SUT resource passed its limit (CPU ≥ 0.9 cores, event-loop lag p99 > 50 ms, DB pool waiting > 0, ICE queue growing) up to ${first ? 'the knee' : 'the end of the run'}; the limit lies elsewhere (network, the load generator, PostgreSQL itself).`);
+  return { runs: runs.map((r) => r.dir), method, windowSeconds: method === 'windows' ? windowSeconds : undefined, slo, steps, sustained, demand, headroom, saturation, ...(resource ? { resource } : {}), notes };
+}
+
+/**
+ * The SUT's resources up to the knee: for one run, from its start to the end of the first
+ * window that broke an SLO; for stepped runs, over the first run that broke one (or the
+ * busiest run when none did).
+ */
+function resourceAtKnee(runs: RunFolder[], method: CapacityResult['method'], steps: Step[], first: Step | undefined, windowSeconds: number): SutReading | undefined {
+  if (method === 'windows') {
+    const sut = runs[0]!.sut;
+    if (!sut?.length) return undefined;
+    return sutReading(sut, -Infinity, first?.t !== undefined ? first.t + windowSeconds - 1 : Infinity);
+  }
+  const step = first ?? steps[steps.length - 1];
+  const run = runs.find((r) => String(r.settings?.runId ?? r.dir.split('/').pop()) === step?.label);
+  return run?.sut?.length ? sutReading(run.sut, -Infinity, Infinity) : undefined;
 }
 
 const n = (v: number, d = 1) => (Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: d }) : '–');
@@ -184,6 +207,8 @@ export function capacityLines(c: CapacityResult): string[] {
   lines.push(`demand ${d.year} (${d.countries.join(',')}): ${n(d.annualMovements, 0)} movements/yr, peak day ${n(d.peakDay, 0)}, peak hour ${n(d.peakHour, 0)} (${n(d.peakPerSecond, 4)} CTDs/s)`);
   if (c.headroom) lines.push(`headroom:   ×${n(c.headroom.factor, 0)} the projected peak hour = ${n(c.headroom.yearsOfGrowth, 0)} years of growth at ${(d.annualGrowth * 100).toFixed(0)} %/yr`);
   if (c.saturation) lines.push(`first limit: ${c.saturation.broke} (${c.saturation.step}): ${c.saturation.detail}`);
+  if (c.resource?.saturated) lines.push(`first resource: ${c.resource.saturated.resource}: ${c.resource.saturated.detail}`);
+  if (c.resource) lines.push(`SUT ${c.saturation ? 'up to the knee' : 'over the run'}: ${c.resource.busiest.join('; ')}`);
   for (const note of c.notes) lines.push(`note: ${note}`);
   return lines;
 }

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { MetricDefinition, Sample } from '../engine/metrics/metric.ts';
 import { TimeBuckets, type BucketLine, type MetricLine } from '../engine/output/timeseries.ts';
+import { SUT_FILE, type SutLine } from '../stress/sut-sampler.ts';
 
 export interface SummaryMetric {
   type: MetricDefinition['type'];
@@ -35,6 +36,8 @@ export interface RunFolder {
   revision?: Record<string, unknown>;
   manifest?: Record<string, unknown>;
   timeseries?: Timeseries;
+  /** The parts' own resource use, second by second (sut.ndjson), when the run sampled it. */
+  sut?: SutLine[];
 }
 
 export class RunFolderError extends Error {}
@@ -61,12 +64,29 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
     revision: await readJson(path.join(abs, 'revision.json')),
     manifest: await readJson(path.join(abs, 'dataset-manifest.json')),
     timeseries: await readTimeseries(abs),
+    sut: await readSut(abs),
   };
 }
 
 function lines(file: string): AsyncIterable<string> {
   const raw = createReadStream(file);
   return createInterface({ input: file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw, crlfDelay: Infinity });
+}
+
+async function readSut(dir: string): Promise<SutLine[] | undefined> {
+  const file = path.join(dir, SUT_FILE);
+  if (!existsSync(file)) return undefined;
+  const out: SutLine[] = [];
+  // A run stopped mid-write may leave a torn last line; it is skipped.
+  for await (const text of lines(file)) {
+    if (!text) continue;
+    try {
+      out.push(JSON.parse(text) as SutLine);
+    } catch {
+      continue;
+    }
+  }
+  return out;
 }
 
 export async function readTimeseries(dir: string): Promise<Timeseries | undefined> {

@@ -7,6 +7,9 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRunReport } from './run-report.ts';
 import { loopbackRun, startLoopbackNode, type LoopbackNode } from './testing/loopback-run.ts';
+import { createTestDatabase } from '../../test/support/database.ts';
+import { startInProcessReference, type InProcessReference } from '../stress/in-process-reference.ts';
+import { sutParts, type SutLine } from '../stress/sut-sampler.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -14,13 +17,21 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 let dir: string;
 let node: LoopbackNode;
 let runDir: string;
+// A real node and ICE whose /metrics the run samples (they share this process with the load, which the sampler does not mind).
+let reference: InProcessReference;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'run-report-'));
   node = await startLoopbackNode(5);
-  runDir = await loopbackRun(dir, node, { runId: 'report-run', stages: [{ target: 20, duration: '2s' }, { target: 40, duration: '2s' }] });
+  reference = await startInProcessReference({ countries: ['GE'], databaseUrl: () => createTestDatabase('report_ge'), iceDatabaseUrl: await createTestDatabase('report_ice') });
+  runDir = await loopbackRun(dir, node, {
+    runId: 'report-run',
+    stages: [{ target: 20, duration: '2s' }, { target: 40, duration: '2s' }],
+    sut: sutParts(reference.deployment),
+  });
 }, 60_000);
 afterAll(async () => {
   await node?.close();
+  await reference?.stop();
 });
 
 describe('run report', () => {
@@ -37,6 +48,20 @@ describe('run report', () => {
     const all = lines.filter((l) => l.m === 'http_req_duration' && l.k === null);
     expect(all.reduce((a, l) => a + l.n, 0)).toBe(summary.metrics.http_reqs.values.count);
     for (const l of all) expect(l.p50 <= l.p95 && l.p95 <= l.p99 && l.p99 <= l.max).toBe(true);
+  });
+
+  it('samples every part of the deployment once a second into sut.ndjson', async () => {
+    const lines = (await readFile(path.join(runDir, 'sut.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as SutLine);
+    for (const part of ['node GE', 'ICE']) {
+      const mine = lines.filter((l) => l.part === part && !l.gap);
+      expect(mine.length, part).toBeGreaterThanOrEqual(3);
+      // CPU is a rate between scrapes, so from the second scrape on.
+      expect(mine.slice(1).every((l) => l.cpuCores! > 0 && l.cpuCores! < 8), part).toBe(true);
+      expect(mine.every((l) => l.rssBytes! > 20 * 2 ** 20 && l.eventLoopLagP99Ms! >= 0), part).toBe(true);
+      expect(new Set(mine.map((l) => l.t)).size, `${part}: one line per second`).toBe(mine.length);
+    }
+    expect(lines.filter((l) => l.part === 'node GE' && !l.gap).every((l) => l.dbPoolTotal! >= 1 && l.dbPoolWaiting === 0)).toBe(true);
+    expect(lines.filter((l) => l.part === 'ICE' && !l.gap).every((l) => l.queueDepth === 0 && l.inFlight === 0)).toBe(true);
   });
 
   it('opens in a browser with no network, every chart drawn with data and no console errors', async () => {
@@ -63,7 +88,7 @@ describe('run report', () => {
         })),
       );
       const titles = charts.map((c) => c.title);
-      for (const t of ['Throughput', 'Request latency over time', 'p95 latency by operation', 'Errors by code', 'Virtual users', 'ICE delivery latency', 'Movement funnel'])
+      for (const t of ['Throughput', 'Request latency over time', 'p95 latency by operation', 'Errors by code', 'Virtual users', 'ICE delivery latency', 'Movement funnel', 'SUT CPU per part', 'SUT resident memory per part', 'SUT event-loop lag p99 per part', 'SUT DB pool', 'ICE queue'])
         expect(titles.some((x) => x.startsWith(t)), `chart ${t}`).toBe(true);
       for (const c of charts) {
         expect(c.height, c.title).toBeGreaterThan(80);

@@ -9,6 +9,7 @@ import { readRunFolder, type RunFolder, type Summary, type Timeseries } from './
 import { counterPerSecond, counterPerSecondBy, counterTotalsBy, gaugeLast, hasMetric, span, tagValues, trendStat, type Point } from './series.ts';
 import { barChart, escapeHtml, formatValue, lineChart, type LineSeries } from './svg-chart.ts';
 import { capacitySection, type CapacityResult } from './capacity-model.ts';
+import { sutSection } from './sut-resources.ts';
 
 export const REPORT_FILE = 'report.html';
 
@@ -232,6 +233,7 @@ details summary{cursor:pointer;font-weight:600;margin:8px 0}code{font-size:12.5p
 ${thresholdTable}
 <h2>Over time</h2>
 ${chartHtml}
+${sutSection(run.sut, run.timeseries ? span(run.timeseries)[0] : NaN)}
 ${capacity ? capacitySection(capacity) : ''}
 <h2>Settings and data set</h2>
 ${json('Settings', settings)}

@@ -32,6 +32,8 @@ export interface DeploymentFile {
   operators?: { tin: string; token: string; country?: string }[];
   officers?: { id: string; token: string; offices: string[] }[];
   guarantees?: { grn: string; accessCode: string; holderTin: string }[];
+  /** A Prometheus scraping the parts and receiving runs by remote write (`up --observability`). */
+  prometheus?: { url: string; remoteWriteUrl: string };
 }
 
 export async function readDeploymentFile(file: string): Promise<DeploymentFile> {

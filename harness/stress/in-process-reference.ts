@@ -52,7 +52,7 @@ export async function startInProcessReference(opts: {
   }
   const deployment: DeploymentFile = {
     nodes: Object.fromEntries(nodes.map((n) => [n.country, { url: n.url, adminToken: n.adminToken }])),
-    ...(ice ? { ice: { url: ice.url, ...(loadIdentities.length ? { loadIdentities } : {}) } } : {}),
+    ...(ice ? { ice: { url: ice.url, httpUrl: ice.httpUrl, ...(loadIdentities.length ? { loadIdentities } : {}) } } : {}),
   };
   return { deployment, nodes, stop };
 }

@@ -34,6 +34,8 @@ export async function upReference(opts: {
   logDir: string;
   /** Embedded PostgreSQL's folder (ignored with DATABASE_URL). */
   stateDir: string;
+  /** Also start Prometheus (up --observability). */
+  observability?: boolean;
   say: (line: string) => void;
 }): Promise<DeploymentFile> {
   // up's closing hint about `down` does not apply: the stress run brings it down itself.
@@ -41,7 +43,7 @@ export async function upReference(opts: {
     if (!line.startsWith('stop with:')) opts.say(line);
   };
   const code = await cli(
-    ['up', '--countries', opts.countries.join(','), '--deployment', opts.deploymentFile, '--data-set', opts.dataSet, '--logs', opts.logDir, '--state-dir', opts.stateDir],
+    ['up', '--countries', opts.countries.join(','), '--deployment', opts.deploymentFile, '--data-set', opts.dataSet, '--logs', opts.logDir, '--state-dir', opts.stateDir, ...(opts.observability ? ['--observability'] : [])],
     say,
   );
   if (code !== 0) {

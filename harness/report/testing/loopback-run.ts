@@ -9,6 +9,7 @@ import { PassThrough } from 'node:stream';
 import { writeScript } from '../../engine/testing/run-fixture.ts';
 import { runScript } from '../../engine/run.ts';
 import { machineFacts } from '../../stress/run-facts.ts';
+import { startSutSampler, SUT_FILE, type SutPart } from '../../stress/sut-sampler.ts';
 
 export interface LoopbackNode {
   url: string;
@@ -90,6 +91,8 @@ export interface LoopbackRunOptions {
   /** Arrival-rate stages, e.g. [{target: 20, duration: '3s'}]. */
   stages: Array<{ target: number; duration: string }>;
   runId: string;
+  /** Parts whose /metrics are sampled into sut.ndjson during the run, as `cats-stress stress` does. */
+  sut?: SutPart[];
 }
 
 /** Runs the script against `node` and writes a run folder like `cats-stress stress` does; returns its path. */
@@ -99,6 +102,7 @@ export async function loopbackRun(resultsDir: string, node: LoopbackNode, opts: 
   const seconds = opts.stages.reduce((a, s) => a + Number.parseFloat(s.duration), 0);
   const sink = new PassThrough().resume();
   const startedAt = new Date().toISOString();
+  const sampler = opts.sut && startSutSampler({ parts: opts.sut, file: path.join(dir, SUT_FILE) });
   const result = await runScript(writeScript(LOOPBACK_SCRIPT), {
     env: { BASE_URL: node.url, STAGES: JSON.stringify(opts.stages), OFFICER_DURATION: `${seconds}s` },
     outputs: [`timeseries=${path.join(dir, 'timeseries.ndjson')}`],
@@ -108,7 +112,7 @@ export async function loopbackRun(resultsDir: string, node: LoopbackNode, opts: 
     noSummary: true,
     stdout: sink,
     stderr: sink,
-  });
+  }).finally(() => sampler?.stop());
   if (!result.summaryData) throw new Error(`loopback run failed: exit ${result.exitCode} ${result.error ?? ''}`);
   const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
   await writeFile(path.join(dir, 'summary.json'), json(result.summaryData));

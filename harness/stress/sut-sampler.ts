@@ -1,0 +1,156 @@
+// The system under test's own resource use during a run: every part's Prometheus
+// /metrics (prom-client's text exposition) scraped once a second, the few series that
+// say what saturates (CPU, memory, event-loop lag, DB pool, ICE queue), one NDJSON line
+// per second and part in sut.ndjson. A failed scrape is recorded as a gap; the sampler
+// never fails the run.
+import { createWriteStream } from 'node:fs';
+import type { DeploymentFile } from './deployment-file.ts';
+
+export const SUT_FILE = 'sut.ndjson';
+
+export interface SutPart {
+  /** `node KZ`, `ICE`. */
+  part: string;
+  metricsUrl: string;
+}
+
+export interface SutLine {
+  /** Epoch seconds. */
+  t: number;
+  part: string;
+  /** Process CPU used since the previous scrape, in cores (1 = one core busy). */
+  cpuCores?: number;
+  rssBytes?: number;
+  eventLoopLagP99Ms?: number;
+  dbPoolTotal?: number;
+  dbPoolIdle?: number;
+  dbPoolWaiting?: number;
+  /** ICE: messages stored and not yet delivered, over all recipients. */
+  queueDepth?: number;
+  /** ICE: messages sent and not yet acknowledged. */
+  inFlight?: number;
+  /** Why this second has no figures (the scrape failed). */
+  gap?: string;
+}
+
+/** Every part of a deployment that publishes /metrics: each node, and ICE when it gives its HTTP address. */
+export function sutParts(d: DeploymentFile): SutPart[] {
+  const parts = Object.entries(d.nodes).map(([country, n]) => ({ part: `node ${country}`, metricsUrl: `${n.url.replace(/\/+$/, '')}/metrics` }));
+  if (d.ice?.httpUrl) parts.push({ part: 'ICE', metricsUrl: `${d.ice.httpUrl.replace(/\/+$/, '')}/metrics` });
+  return parts;
+}
+
+type Samples = Map<string, Array<{ labels: string; value: number }>>;
+
+// Matched by suffix: prom-client's default metrics carry each part's prefix (cats_node_, ice_process_).
+const WANTED = ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_p99_seconds', 'cats_db_pool_clients', 'ice_queue_depth', 'ice_in_flight'];
+
+/** Parses the wanted series of a text exposition; comments and every other series are skipped unread. */
+export function parseExposition(text: string, wanted: readonly string[] = WANTED): Samples {
+  const out: Samples = new Map();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.charCodeAt(0) === 35 /* # */) continue;
+    const brace = line.indexOf('{');
+    const space = line.indexOf(' ');
+    const nameEnd = brace >= 0 && brace < space ? brace : space;
+    if (nameEnd <= 0) continue;
+    const name = line.slice(0, nameEnd);
+    const key = wanted.find((w) => name.endsWith(w));
+    if (!key) continue;
+    const labelEnd = brace === nameEnd ? line.lastIndexOf('}') : nameEnd - 1;
+    const labels = brace === nameEnd ? line.slice(brace + 1, labelEnd) : '';
+    const value = Number(line.slice(labelEnd + 1).trim().split(' ')[0]);
+    if (!Number.isFinite(value)) continue;
+    let list = out.get(key);
+    if (!list) out.set(key, (list = []));
+    list.push({ labels, value });
+  }
+  return out;
+}
+
+const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
+const first = (s: Samples, name: string) => s.get(name)?.[0]?.value;
+const sum = (s: Samples, name: string) => s.get(name)?.reduce((a, x) => a + x.value, 0);
+const labelled = (s: Samples, name: string, label: string) => s.get(name)?.find((x) => x.labels.includes(label))?.value;
+
+export interface SutSampler {
+  /** Stops sampling and closes the file; resolves with the lines written. */
+  stop(): Promise<{ lines: number; gaps: number }>;
+}
+
+export function startSutSampler(opts: { parts: SutPart[]; file: string; intervalMs?: number; timeoutMs?: number }): SutSampler {
+  const intervalMs = opts.intervalMs ?? 1000;
+  const timeoutMs = opts.timeoutMs ?? Math.min(900, intervalMs);
+  const out = createWriteStream(opts.file);
+  out.on('error', () => undefined);
+  const lastCpu = new Map<string, { at: number; seconds: number }>();
+  let lines = 0;
+  let gaps = 0;
+  let stopped = false;
+
+  const scrape = async (p: SutPart, t: number): Promise<SutLine> => {
+    try {
+      const res = await fetch(p.metricsUrl, { signal: AbortSignal.timeout(timeoutMs) });
+      if (!res.ok) return { t, part: p.part, gap: `HTTP ${res.status}` };
+      const at = performance.now();
+      const s = parseExposition(await res.text());
+      const cpu = first(s, 'process_cpu_seconds_total');
+      const prev = lastCpu.get(p.part);
+      if (cpu !== undefined) lastCpu.set(p.part, { at, seconds: cpu });
+      const line: SutLine = { t, part: p.part };
+      // A rate needs two scrapes; the first line of a part has no CPU figure.
+      if (cpu !== undefined && prev && at > prev.at) line.cpuCores = round(Math.max(0, (cpu - prev.seconds) / ((at - prev.at) / 1000)), 3);
+      const rss = first(s, 'process_resident_memory_bytes');
+      if (rss !== undefined) line.rssBytes = rss;
+      const lag = first(s, 'nodejs_eventloop_lag_p99_seconds');
+      if (lag !== undefined) line.eventLoopLagP99Ms = round(lag * 1000, 2);
+      if (s.has('cats_db_pool_clients')) {
+        line.dbPoolTotal = labelled(s, 'cats_db_pool_clients', 'state="total"');
+        line.dbPoolIdle = labelled(s, 'cats_db_pool_clients', 'state="idle"');
+        line.dbPoolWaiting = labelled(s, 'cats_db_pool_clients', 'state="waiting"');
+      }
+      if (s.has('ice_queue_depth')) line.queueDepth = sum(s, 'ice_queue_depth');
+      if (s.has('ice_in_flight')) line.inFlight = sum(s, 'ice_in_flight');
+      return line;
+    } catch (err) {
+      return { t, part: p.part, gap: (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err as Error).message };
+    }
+  };
+
+  const tick = async () => {
+    const t = Math.floor(Date.now() / 1000);
+    const results = await Promise.all(opts.parts.map((p) => scrape(p, t)));
+    for (const l of results) {
+      if (l.gap) gaps++;
+      lines++;
+      out.write(`${JSON.stringify(l)}\n`);
+    }
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  let wake: (() => void) | undefined;
+  // Ticks never overlap: the next starts a full interval after the previous one began, or when it ends.
+  const loop = (async () => {
+    while (!stopped) {
+      const began = performance.now();
+      await tick().catch(() => undefined);
+      const wait = intervalMs - (performance.now() - began);
+      if (!stopped && wait > 0)
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, wait);
+        });
+    }
+  })();
+
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      wake?.();
+      await loop;
+      await new Promise<void>((resolve) => out.end(resolve));
+      return { lines, gaps };
+    },
+  };
+}
