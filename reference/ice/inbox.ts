@@ -3,6 +3,7 @@
 // id here and is acknowledged without being applied again.
 import type pg from 'pg';
 import type { IceMessage } from '../spec/ice/catalogue.ts';
+import { withTransaction } from '../store/database.ts';
 
 const INBOX_MIGRATION = `
 CREATE TABLE IF NOT EXISTS ice_inbox (
@@ -17,18 +18,10 @@ CREATE TABLE IF NOT EXISTS ice_inbox (
 `;
 
 export async function migrateInbox(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await withTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('ice_inbox'))");
     await client.query(INBOX_MIGRATION);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Claims a message for this transaction; false when it was taken in before. */

@@ -3,6 +3,7 @@
 // Pending messages are read from here in pages, so a queue grows on disk.
 import pg from 'pg';
 import type { IceMessage } from '../spec/ice/catalogue.ts';
+import { withTransaction } from '../store/database.ts';
 
 export interface PendingMessage {
   seq: string;
@@ -40,18 +41,10 @@ export class IceStore {
   }
 
   async migrate(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await withTransaction(this.pool, async (client) => {
       await client.query("SELECT pg_advisory_xact_lock(hashtext('ice_message'))");
       await client.query(MIGRATION);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /**
