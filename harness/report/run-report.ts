@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SeriesTags } from '../engine/output/timeseries.ts';
 import { readRunFolder, type RunFolder, type Summary, type Timeseries } from './run-folder.ts';
-import { counterPerSecond, counterPerSecondBy, counterTotalsBy, gaugeLast, hasMetric, span, tagValues, trendStat, type Point } from './series.ts';
+import { counterPerSecond, counterPerSecondBy, counterTotalsBy, gaugeLast, hasMetric, ratePassesPerSecondBy, span, tagValues, trendStat, type Point } from './series.ts';
 import { barChart, escapeHtml, formatValue, lineChart, type LineSeries } from './svg-chart.ts';
 import { capacitySection, type CapacityResult } from './capacity-model.ts';
 import { sutSection } from './sut-resources.ts';
@@ -44,7 +44,6 @@ export function thresholdRows(summary: Summary): ThresholdRow[] {
   return rows.sort((a, b) => Number(a.ok) - Number(b.ok) || a.metric.localeCompare(b.metric));
 }
 
-const isError = (k: SeriesTags) => k.status !== undefined && (k.status === '0' || Number(k.status) >= 400);
 const isSuccess = (k: SeriesTags) => k.status !== undefined && Number(k.status) >= 200 && Number(k.status) < 400;
 
 function sumPoints(points: Point[]): number {
@@ -91,8 +90,10 @@ function charts(ts: Timeseries, summary: Summary): string[] {
       }),
     );
   }
-  const errors: LineSeries[] = [...counterPerSecondBy(ts, 'http_reqs', 'status', isError)].map(([status, points]) => ({
-    label: status === '0' ? 'no response' : `HTTP ${status}`,
+  // Failed requests as the scenario's expected statuses define them (http_req_failed), so a
+  // 409 a scenario expects (an officer losing a race to release) is not shown as an error.
+  const errors: LineSeries[] = [...ratePassesPerSecondBy(ts, 'http_req_failed', 'status')].map(([status, points]) => ({
+    label: status === '0' || status === '' ? 'no response' : `HTTP ${status}`,
     points,
   }));
   for (const [code, points] of counterPerSecondBy(ts, 'ctd_rejected', 'code')) errors.push({ label: `rejected ${code || '(no code)'}`, points });

@@ -69,6 +69,19 @@ export function counterPerSecondBy(ts: Timeseries, metric: string, tag: keyof Se
   return out;
 }
 
+/** Rate: non-zero samples per second for each value of one tag (failed requests by status, say). */
+export function ratePassesPerSecondBy(ts: Timeseries, metric: string, tag: keyof SeriesTags): Map<string, Point[]> {
+  const per = new Map<string, Map<number, number>>();
+  for (const l of linesOf(ts, metric) as RateLine[]) {
+    if (!l.k || l.pass === 0) continue;
+    const value = l.k[tag] ?? '';
+    const sums = per.get(value) ?? new Map<number, number>();
+    sums.set(l.t, (sums.get(l.t) ?? 0) + l.pass);
+    per.set(value, sums);
+  }
+  return new Map([...per].map(([value, sums]) => [value, dense(ts, sums)]));
+}
+
 /** Rate: share of non-zero samples per second (NaN where there were none). */
 export function rateShare(ts: Timeseries, metric: string, filter: Filter = () => true): Point[] {
   const acc = new Map<number, [number, number]>();
