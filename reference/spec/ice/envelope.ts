@@ -3,15 +3,11 @@
 // correlation), with the movement's MRN and a typed body.
 import { Type, type TLiteral, type TObject, type TSchema, type TOptional, type TString } from '@sinclair/typebox';
 import { CountryCode, OfficeReference } from '../ctd.ts';
+import { Mrn } from '../movements.ts';
 
 export const MessageId = Type.String({
   pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
   description: 'UUID in lower case, unique per message; receivers deduplicate by it',
-});
-
-export const Mrn = Type.String({
-  pattern: '^[0-9]{2}[A-Z]{2}[A-Z0-9]{12}[J-M][0-9]$',
-  description: 'Movement reference number (NCTS phase 5 layout)',
 });
 
 export const Timestamp = Type.String({
