@@ -1,8 +1,6 @@
 // The deployment file `cats-stress up` writes and scenarios and `down` read:
 // every endpoint, the credentials of what was seeded, the processes and logs.
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile, mkdir } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import type { Fixtures } from '../../reference/spec/fixtures.ts';
 import type { DeploymentFile, IceLoadIdentity } from '../stress/deployment-file.ts';
 
@@ -48,13 +46,6 @@ export async function readDeployment(file: string): Promise<Deployment | undefin
   }
 }
 
-/** Written whole or not at all (a reader never sees half a file). */
-export async function writeDeployment(file: string, d: Deployment): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(d, null, 2)}\n`, { mode: 0o600 });
-  await rename(tmp, file);
-}
 
 export async function removeDeployment(file: string): Promise<void> {
   await rm(file, { force: true });

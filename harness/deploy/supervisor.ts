@@ -10,10 +10,10 @@ import path from 'node:path';
 import readline from 'node:readline';
 import type { Fixtures } from '../../reference/spec/fixtures.ts';
 import { freePort, openPostgres, type PostgresServer } from '../../reference/store/postgres.ts';
-import { iceLoadIdentity } from '../stress/deployment-file.ts';
+import { iceLoadIdentity, writeDeploymentFile } from '../stress/deployment-file.ts';
 import { startPrometheus, type RunningPrometheus } from '../../dashboards/prometheus.ts';
 import { defaultFixture } from './default-fixture.ts';
-import { readDeployment, removeDeployment, writeDeployment, type Deployment, type NodeEndpoint } from './deployment-file.ts';
+import { readDeployment, removeDeployment, type Deployment, type NodeEndpoint } from './deployment-file.ts';
 import { Part } from './part.ts';
 
 export interface DeploymentOptions {
@@ -190,7 +190,7 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
       say(`Prometheus ready on ${prometheus.url} (remote write ${prometheus.remoteWriteUrl})`);
       guard();
     }
-    await writeDeployment(opts.deploymentFile, deployment);
+    await writeDeploymentFile(opts.deploymentFile, deployment);
     say(`ready; deployment file ${path.resolve(opts.deploymentFile)}`);
   } catch (err) {
     if (!(err instanceof Stopped)) {

@@ -1,7 +1,8 @@
 // The deployment file scenarios read (scenarios/lib/deployment.js): every
 // node's endpoint and admin credential, ICE when present, and the seeded
 // parties' credentials.
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { offices } from '../../reference/spec/reference-data/offices.ts';
 
@@ -51,7 +52,10 @@ export async function readDeploymentFile(file: string): Promise<DeploymentFile> 
   return d;
 }
 
+/** Written whole or not at all (a reader never sees half a file); mode 600, it holds credentials. */
 export async function writeDeploymentFile(file: string, d: DeploymentFile): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(d, null, 2)}\n`, { mode: 0o600 });
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(d, null, 2)}\n`, { mode: 0o600 });
+  await rename(tmp, file);
 }
