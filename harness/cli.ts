@@ -57,6 +57,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (err) {
+    // An unknown or malformed option (node:util parseArgs) is a usage error for every command.
+    if (String((err as { code?: string }).code).startsWith('ERR_PARSE_ARGS')) {
+      console.error(`cats-stress ${name}: ${(err as Error).message}\n\n${command.usage}`);
+      return 2;
+    }
     console.error(`cats-stress ${name}: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }

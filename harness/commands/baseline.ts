@@ -49,13 +49,7 @@ export const command: Command = {
   summary: 'record a run as the regression baseline of its machine class',
   usage,
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { 'machine-class': { type: 'string' }, results: { type: 'string', default: 'results' } } });
-    } catch (err) {
-      console.error(`cats-stress baseline: ${(err as Error).message}\n\n${usage}`);
-      return 2;
-    }
+    const parsed = parseArgs({ args: argv, allowPositionals: true, options: { 'machine-class': { type: 'string' }, results: { type: 'string', default: 'results' } } });
     const machineClass = parsed.values['machine-class'] ?? defaultMachineClass();
     if (parsed.positionals.length !== 1 || !/^[A-Za-z0-9._-]+$/.test(machineClass)) {
       console.error(`cats-stress baseline: expected one run folder and a machine class of letters, digits, '.', '_' or '-'\n\n${usage}`);

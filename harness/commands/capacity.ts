@@ -39,17 +39,11 @@ export const command: Command = {
   summary: 'highest sustained CTD rate within the SLOs, against projected corridor demand',
   usage,
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: { p95: { type: 'string' }, p99: { type: 'string' }, errors: { type: 'string' }, window: { type: 'string' } },
-      });
-    } catch (err) {
-      console.error(`cats-stress capacity: ${(err as Error).message}\n\n${usage}`);
-      return 2;
-    }
+    const parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { p95: { type: 'string' }, p99: { type: 'string' }, errors: { type: 'string' }, window: { type: 'string' } },
+    });
     if (parsed.positionals.length === 0) {
       console.error(`cats-stress capacity: expected at least one run folder\n\n${usage}`);
       return 2;

@@ -30,13 +30,7 @@ export const command: Command = {
   summary: 'compare a run with a baseline; exit non-zero on a regression',
   usage,
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { markdown: { type: 'string' } } });
-    } catch (err) {
-      console.error(`cats-stress compare: ${(err as Error).message}\n\n${usage}`);
-      return 2;
-    }
+    const parsed = parseArgs({ args: argv, allowPositionals: true, options: { markdown: { type: 'string' } } });
     if (parsed.positionals.length !== 2) {
       console.error(`cats-stress compare: expected a baseline and a run\n\n${usage}`);
       return 2;

@@ -43,16 +43,10 @@ export const command: Command = {
   summary: 'CI gate: a short fixed run compared with the machine class baseline',
   usage,
   async run(argv) {
-    let v;
-    try {
-      v = parseArgs({
-        args: argv,
-        options: { 'machine-class': { type: 'string' }, markdown: { type: 'string' }, results: { type: 'string', default: 'results' }, duration: { type: 'string', default: PERF_CI_RUN.duration }, 'state-dir': { type: 'string' } },
-      }).values;
-    } catch (err) {
-      console.error(`cats-stress perf-ci: ${(err as Error).message}\n\n${usage}`);
-      return 2;
-    }
+    const v = parseArgs({
+      args: argv,
+      options: { 'machine-class': { type: 'string' }, markdown: { type: 'string' }, results: { type: 'string', default: 'results' }, duration: { type: 'string', default: PERF_CI_RUN.duration }, 'state-dir': { type: 'string' } },
+    }).values;
     const machineClass = v['machine-class'] ?? defaultMachineClass();
     const baseline = path.join(v.results!, 'baselines', `${machineClass}.json`);
     if (!existsSync(baseline)) {

@@ -16,13 +16,7 @@ export const command: Command = {
   summary: 'build a run folder’s self-contained report.html',
   usage,
   async run(argv) {
-    let positionals: string[];
-    try {
-      positionals = parseArgs({ args: argv, allowPositionals: true, options: {} }).positionals;
-    } catch (err) {
-      console.error(`cats-stress report: ${(err as Error).message}\n\n${usage}`);
-      return 2;
-    }
+    const positionals = parseArgs({ args: argv, allowPositionals: true, options: {} }).positionals;
     if (positionals.length !== 1) {
       console.error(`cats-stress report: expected one run folder\n\n${usage}`);
       return 2;

@@ -133,30 +133,24 @@ export const command: Command = {
   summary: 'the main job: reference up, data set, scenario on the engine, results folder and verdict, reference down',
   usage,
   async run(argv) {
-    let values;
-    try {
-      values = parseArgs({
-        args: argv,
-        options: {
-          scenario: { type: 'string', default: 'ctd-peak' },
-          duration: { type: 'string', default: '1m' },
-          rate: { type: 'string' },
-          target: { type: 'string' },
-          countries: { type: 'string' },
-          movements: { type: 'string' },
-          seed: { type: 'string' },
-          workers: { type: 'string' },
-          env: { type: 'string', short: 'e', multiple: true },
-          results: { type: 'string', default: 'results' },
-          'state-dir': { type: 'string', default: path.join('.cats-stress', 'stress') },
-          'keep-data': { type: 'boolean', default: false },
-          observability: { type: 'boolean', default: false },
-        },
-      }).values;
-    } catch (err) {
-      console.error(`cats-stress stress: ${(err as Error).message}\n\n${usage}`);
-      return 2;
-    }
+    const values = parseArgs({
+      args: argv,
+      options: {
+        scenario: { type: 'string', default: 'ctd-peak' },
+        duration: { type: 'string', default: '1m' },
+        rate: { type: 'string' },
+        target: { type: 'string' },
+        countries: { type: 'string' },
+        movements: { type: 'string' },
+        seed: { type: 'string' },
+        workers: { type: 'string' },
+        env: { type: 'string', short: 'e', multiple: true },
+        results: { type: 'string', default: 'results' },
+        'state-dir': { type: 'string', default: path.join('.cats-stress', 'stress') },
+        'keep-data': { type: 'boolean', default: false },
+        observability: { type: 'boolean', default: false },
+      },
+    }).values;
     let settings: Settings;
     let resultsDir: string;
     try {
