@@ -15,7 +15,15 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'timing', include: TIMING, fileParallelism: false, sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'main', include: ['**/*.test.ts'], exclude: [...configDefaults.exclude, 'results/**', ...TIMING], sequence: { groupOrder: 1 } } },
+      {
+        extends: true,
+        test: {
+          name: 'main',
+          include: ['**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'results/**', ...TIMING],
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

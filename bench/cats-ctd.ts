@@ -40,11 +40,26 @@ const ADMIN = 'bench-admin-token-000000001';
 const P99_BUDGET_MS = 100;
 const ROUNDS = 3;
 
-interface Result { concurrency: number; rate: number; p50: number; p99: number; errors: number }
+interface Result {
+  concurrency: number;
+  rate: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
 
 /** Runs `concurrency` closed-loop workers for `seconds`; `op(i)` performs request number i. */
-async function closedLoop(concurrency: number, seconds: number, op: (i: number) => Promise<boolean>, next: () => number): Promise<Result> {
-  const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+async function closedLoop(
+  concurrency: number,
+  seconds: number,
+  op: (i: number) => Promise<boolean>,
+  next: () => number,
+): Promise<Result> {
+  const histogram = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 60_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
   let done = 0;
   let errors = 0;
   const end = performance.now() + seconds * 1000;
@@ -61,15 +76,34 @@ async function closedLoop(concurrency: number, seconds: number, op: (i: number) 
     }),
   );
   const elapsed = (performance.now() - start) / 1000;
-  const r = { concurrency, rate: done / elapsed, p50: histogram.getValueAtPercentile(50) / 1000, p99: histogram.getValueAtPercentile(99) / 1000, errors };
+  const r = {
+    concurrency,
+    rate: done / elapsed,
+    p50: histogram.getValueAtPercentile(50) / 1000,
+    p99: histogram.getValueAtPercentile(99) / 1000,
+    errors,
+  };
   histogram.destroy();
   return r;
 }
 
 function startNodeProcess(databaseUrl: string, poolSize: number): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [...(process.env.CATS_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', path.join(import.meta.dirname, 'support/cats-node-process.ts'), 'GE', databaseUrl, String(poolSize), ADMIN], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.CATS_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      '--import',
+      'tsx',
+      path.join(import.meta.dirname, 'support/cats-node-process.ts'),
+      'GE',
+      databaseUrl,
+      String(poolSize),
+      ADMIN,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`node process exited with ${code}`)));
     createInterface({ input: child.stdout! }).once('line', (line) => resolve({ url: JSON.parse(line).url, child }));
@@ -104,25 +138,45 @@ async function main() {
   // Ctrl-C must not leave an embedded PostgreSQL or a node process behind.
   process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
   try {
-    console.log(`PostgreSQL: ${server.embedded ? 'embedded' : 'external (DATABASE_URL)'}; ${os.cpus().length} cores; ${SECONDS} s per level`);
+    console.log(
+      `PostgreSQL: ${server.embedded ? 'embedded' : 'external (DATABASE_URL)'}; ${os.cpus().length} cores; ${SECONDS} s per level`,
+    );
     const setup = openPool(dbUrl, 4);
     await migrate(setup);
 
     // Parties: many AEO operators, each with its own guarantee, as on a real corridor.
     const parties = Array.from({ length: OPERATORS }, (_, i) => ({
-      tin: `GE${String(700_000_000 + i)}`, token: `bench-operator-token-${String(i).padStart(6, '0')}`, grn: testGrn(),
+      tin: `GE${String(700_000_000 + i)}`,
+      token: `bench-operator-token-${String(i).padStart(6, '0')}`,
+      grn: testGrn(),
     }));
     const maxLevel = Math.max(...LEVELS);
     node = await startNodeProcess(dbUrl, maxLevel);
     const http = new HttpPool(node.url, { connections: maxLevel, pipelining: 1 });
     const seedRes = await http.request({
-      method: 'POST', path: '/v1/admin/fixtures', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      method: 'POST',
+      path: '/v1/admin/fixtures',
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
       body: JSON.stringify({
-        operators: parties.map((p) => ({ tin: p.tin, name: `Operator ${p.tin}`, country: 'GE', aeo: true, token: p.token })),
-        guarantees: parties.map((p) => ({ grn: p.grn, accessCode: 'AB12', holderTin: p.tin, type: '1', referenceAmount: 1e11, currency: 'GEL' })),
+        operators: parties.map((p) => ({
+          tin: p.tin,
+          name: `Operator ${p.tin}`,
+          country: 'GE',
+          aeo: true,
+          token: p.token,
+        })),
+        guarantees: parties.map((p) => ({
+          grn: p.grn,
+          accessCode: 'AB12',
+          holderTin: p.tin,
+          type: '1',
+          referenceAmount: 1e11,
+          currency: 'GEL',
+        })),
       }),
     });
-    if (seedRes.statusCode !== 200) throw new Error(`seeding failed: ${seedRes.statusCode} ${await seedRes.body.text()}`);
+    if (seedRes.statusCode !== 200)
+      throw new Error(`seeding failed: ${seedRes.statusCode} ${await seedRes.body.text()}`);
     await seedRes.body.dump();
 
     let n = 0;
@@ -136,7 +190,10 @@ async function main() {
       requests = [];
       for (let i = n; i < n + count; i++) {
         const { p, ctd } = ctdFor(i, 'H');
-        requests[i] = { body: JSON.stringify(ctd), headers: { authorization: `Bearer ${p.token}`, 'content-type': 'application/json' } };
+        requests[i] = {
+          body: JSON.stringify(ctd),
+          headers: { authorization: `Bearer ${p.token}`, 'content-type': 'application/json' },
+        };
       }
     };
     const submit = async (i: number) => {
@@ -177,15 +234,34 @@ async function main() {
       for (let k = 0; k < count; k++) {
         const i = s + k;
         const { p, ctd } = ctdFor(i, 'S');
-        const operator = { tin: p.tin, name: '', country: 'GE', aeo: true, status: 'ACTIVE' as const, releasedMovements: 100 };
+        const operator = {
+          tin: p.tin,
+          name: '',
+          country: 'GE',
+          aeo: true,
+          status: 'ACTIVE' as const,
+          releasedMovements: 100,
+        };
         const { risk, currency, toReserve } = assess(ctx, ctd, operator);
         const release = risk.decision === 'release';
         prepared[i] = declarationQuery({
           mrn: mrnFromSequence({ year: 2026, country: 'GE', security: 0, sequence: 10_000_000_000n + BigInt(i) }),
-          operatorTin: p.tin, lrn: ctd.lrn, contentHash: contentHash(ctd), state: release ? 'RELEASED' : 'UNDER_CONTROL', ctd,
-          departureOffice: ctd.offices.departure, transitOffices: ctd.offices.transit, destinationOffice: ctd.offices.destination,
-          riskClass: risk.riskClass, riskReasons: risk.reasons, guaranteeGrn: p.grn, accessCode: 'AB12', amountToReserve: toReserve, currency,
-          reserve: release, messages: [],
+          operatorTin: p.tin,
+          lrn: ctd.lrn,
+          contentHash: contentHash(ctd),
+          state: release ? 'RELEASED' : 'UNDER_CONTROL',
+          ctd,
+          departureOffice: ctd.offices.departure,
+          transitOffices: ctd.offices.transit,
+          destinationOffice: ctd.offices.destination,
+          riskClass: risk.riskClass,
+          riskReasons: risk.reasons,
+          guaranteeGrn: p.grn,
+          accessCode: 'AB12',
+          amountToReserve: toReserve,
+          currency,
+          reserve: release,
+          messages: [],
         });
       }
     };
@@ -210,7 +286,9 @@ async function main() {
       const q = await closedLoop(c, SECONDS, direct, () => s++);
       sqlRounds.push(q);
       sqlRate = q.rate;
-      console.log(`  round ${round + 1}  HTTP ${fmt(h)}\n           SQL  ${fmt(q)}   ratio ${(h.rate / q.rate).toFixed(2)}`);
+      console.log(
+        `  round ${round + 1}  HTTP ${fmt(h)}\n           SQL  ${fmt(q)}   ratio ${(h.rate / q.rate).toFixed(2)}`,
+      );
     }
     await sql.end();
     await setup.end();
@@ -220,7 +298,9 @@ async function main() {
     const h = median(httpRounds);
     const q = median(sqlRounds);
     const ratio = h.rate / q.rate;
-    console.log(`\nCTD submissions over HTTP at concurrency ${c}: ${h.rate.toFixed(0)}/s (median of ${ROUNDS}; p99 ${h.p99.toFixed(1)} ms${h.p99 < P99_BUDGET_MS ? '' : ', over the 100 ms budget'})`);
+    console.log(
+      `\nCTD submissions over HTTP at concurrency ${c}: ${h.rate.toFixed(0)}/s (median of ${ROUNDS}; p99 ${h.p99.toFixed(1)} ms${h.p99 < P99_BUDGET_MS ? '' : ', over the 100 ms budget'})`,
+    );
     console.log(`same SQL statement straight through pg:   ${q.rate.toFixed(0)}/s (p99 ${q.p99.toFixed(1)} ms)`);
     console.log(`ratio ${ratio.toFixed(2)} (target ≥ 0.5) ${ratio >= 0.5 ? 'OK' : 'BELOW TARGET'}`);
   } finally {

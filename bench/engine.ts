@@ -27,7 +27,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function onPath(bin: string): string | undefined {
   try {
-    return execFileSync('sh', ['-c', `command -v ${bin}`]).toString().trim() || undefined;
+    return (
+      execFileSync('sh', ['-c', `command -v ${bin}`])
+        .toString()
+        .trim() || undefined
+    );
   } catch {
     return undefined;
   }
@@ -76,7 +80,12 @@ interface Result {
   perCore: number;
 }
 
-async function measure(target: Target, name: string, command: string[], env: Record<string, string> = {}): Promise<Result> {
+async function measure(
+  target: Target,
+  name: string,
+  command: string[],
+  env: Record<string, string> = {},
+): Promise<Result> {
   process.stdout.write(`  ${name} … `);
   const child: ChildProcess = spawn('taskset', ['-c', '0', ...command], {
     cwd: root,
@@ -106,7 +115,12 @@ async function measure(target: Target, name: string, command: string[], env: Rec
   child.kill('SIGKILL');
   await exited;
   const requests = c1 - c0;
-  const result = { name, requestsPerSecond: requests / seconds, cores: (t1 - t0) / seconds, perCore: requests / (t1 - t0) };
+  const result = {
+    name,
+    requestsPerSecond: requests / seconds,
+    cores: (t1 - t0) / seconds,
+    perCore: requests / (t1 - t0),
+  };
   process.stdout.write(`${Math.round(result.perCore).toLocaleString('en')} req/s per core\n`);
   return result;
 }
@@ -118,10 +132,14 @@ async function main(): Promise<void> {
   const runFor = String(WARMUP_S + MEASURE_S + 30); // killed once measured; generous for slow start-ups
   const target = await startTarget();
   console.log(`engine bench: ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, Node ${process.version}`);
-  console.log(`target ${target.url} (node:http, core 1); generators on core 0, ${CONNECTIONS} connections, ${MEASURE_S} s each`);
+  console.log(
+    `target ${target.url} (node:http, core 1); generators on core 0, ${CONNECTIONS} connections, ${MEASURE_S} s each`,
+  );
   const [load] = os.loadavg();
   if (load > 1)
-    console.log(`warning: load average ${load.toFixed(1)} — other processes share the cores, so figures run low and ratios are less stable`);
+    console.log(
+      `warning: load average ${load.toFixed(1)} — other processes share the cores, so figures run low and ratios are less stable`,
+    );
   interface Generator {
     name: string;
     command: string[];
@@ -152,13 +170,35 @@ async function main(): Promise<void> {
         `DURATION=${runFor}s`,
       ],
     },
-    { name: 'autocannon', command: [process.execPath, 'node_modules/autocannon/autocannon.js', '-c', String(CONNECTIONS), '-d', runFor, target.url] },
+    {
+      name: 'autocannon',
+      command: [
+        process.execPath,
+        'node_modules/autocannon/autocannon.js',
+        '-c',
+        String(CONNECTIONS),
+        '-d',
+        runFor,
+        target.url,
+      ],
+    },
   ];
   const k6Bin = onPath('k6');
   if (k6Bin)
     generators.push({
       name: 'k6',
-      command: [k6Bin, 'run', '-q', 'bench/engine-script.js', '-e', `TARGET=${target.url}`, '-e', `VUS=${CONNECTIONS}`, '-e', `DURATION=${runFor}s`],
+      command: [
+        k6Bin,
+        'run',
+        '-q',
+        'bench/engine-script.js',
+        '-e',
+        `TARGET=${target.url}`,
+        '-e',
+        `VUS=${CONNECTIONS}`,
+        '-e',
+        `DURATION=${runFor}s`,
+      ],
       env: { GOMAXPROCS: '1' },
     });
   else console.log('  k6 not on PATH: compared with the reference figure only');

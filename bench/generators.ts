@@ -11,7 +11,14 @@ import { planRecordJson, writeCtdRecord } from '../generators/record-json.ts';
 import { writeDataset } from '../generators/write-dataset.ts';
 
 const n = Number(process.argv[2] ?? 1_000_000);
-const options: DatasetOptions = { seed: 'bench', movements: n, profile: 'weekday', defects: 0.02, countries: [...PILOT_COUNTRIES], year: 2026 };
+const options: DatasetOptions = {
+  seed: 'bench',
+  movements: n,
+  profile: 'weekday',
+  defects: 0.02,
+  countries: [...PILOT_COUNTRIES],
+  year: 2026,
+};
 const mib = (bytes: number) => (bytes / 1048576).toFixed(0);
 
 interface Run {

@@ -39,15 +39,24 @@ const movements = Number(values.movements);
 const rawConcurrency = Number(values['raw-concurrency']);
 const outstanding = Number(values.outstanding);
 const countries = ['GE', 'AZ', 'KZ'] as const;
-const tokens: Record<string, string> = Object.fromEntries(countries.map((c) => [c, `${c.toLowerCase()}-bench-credential`]));
-const histogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
+const tokens: Record<string, string> = Object.fromEntries(
+  countries.map((c) => [c, `${c.toLowerCase()}-bench-credential`]),
+);
+const histogram = () =>
+  hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
 
 async function startIceProcess(databaseUrl: string, port: number) {
   const bin = fileURLToPath(new URL('../bin/cats-stress.js', import.meta.url));
-  const tokenArg = Object.entries(tokens).map(([c, t]) => `${c}=${t}`).join(',');
-  const child = spawn(process.execPath, [bin, 'ice', '--database-url', databaseUrl, '--port', String(port), '--node-token', tokenArg], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const tokenArg = Object.entries(tokens)
+    .map(([c, t]) => `${c}=${t}`)
+    .join(',');
+  const child = spawn(
+    process.execPath,
+    [bin, 'ice', '--database-url', databaseUrl, '--port', String(port), '--node-token', tokenArg],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -81,7 +90,9 @@ async function throughIce(server: Awaited<ReturnType<typeof openPostgres>>) {
       const pool = new pg.Pool({ connectionString: server.url(`node_${country.toLowerCase()}`), max: 8 });
       pool.on('error', () => undefined);
       await migrateInbox(pool);
-      await pool.query('CREATE TABLE IF NOT EXISTS crossings (mrn text NOT NULL, office text NOT NULL, crossed_at timestamptz NOT NULL)');
+      await pool.query(
+        'CREATE TABLE IF NOT EXISTS crossings (mrn text NOT NULL, office text NOT NULL, crossed_at timestamptz NOT NULL)',
+      );
       const client = new IceClient({
         url,
         token: tokens[country],
@@ -89,7 +100,11 @@ async function throughIce(server: Awaited<ReturnType<typeof openPostgres>>) {
           pool,
           async apply(m, tx) {
             if (m.type !== 'IE118') throw new Error(`unexpected ${m.type}`);
-            await tx.query('INSERT INTO crossings (mrn, office, crossed_at) VALUES ($1, $2, $3)', [m.mrn, m.body.officeOfTransit, m.body.crossedAt]);
+            await tx.query('INSERT INTO crossings (mrn, office, crossed_at) VALUES ($1, $2, $3)', [
+              m.mrn,
+              m.body.officeOfTransit,
+              m.body.crossedAt,
+            ]);
           },
           committed(m, outcome) {
             if (outcome !== 'applied') return;
@@ -109,18 +124,26 @@ async function throughIce(server: Awaited<ReturnType<typeof openPostgres>>) {
   for (let i = 0; i < total; i++) {
     const k = i % movements;
     const from = countries[k % 3];
-    const to = countries[(k % 3 + 1 + (Math.floor(k / 3) % 2)) % 3];
+    const to = countries[((k % 3) + 1 + (Math.floor(k / 3) % 2)) % 3];
     messages.push(crossing(from, to, movementMrn(to, k)));
   }
   const clients = new Map(nodes.map((n) => [n.country as string, n.client]));
   // A redrawn line on a terminal; a line every 5 s when the output is a file.
   const tty = process.stdout.isTTY;
-  const progress = setInterval(() => process.stdout.write(tty ? `\r  through ICE: ${applied}/${total} applied` : `  through ICE: ${applied}/${total} applied\n`), tty ? 500 : 5000);
+  const progress = setInterval(
+    () =>
+      process.stdout.write(
+        tty ? `\r  through ICE: ${applied}/${total} applied` : `  through ICE: ${applied}/${total} applied\n`,
+      ),
+    tty ? 500 : 5000,
+  );
   const t0 = performance.now();
   for (const [i, m] of messages.entries()) {
     while (i - applied >= outstanding) await new Promise<void>((resolve) => (slotFreed = resolve));
     sentAt.set(m.id, performance.now());
-    (clients.get(m.sender.country) as IceClient).send(m).catch((err: Error) => console.error(`\nrefused: ${err.message}`));
+    (clients.get(m.sender.country) as IceClient)
+      .send(m)
+      .catch((err: Error) => console.error(`\nrefused: ${err.message}`));
   }
   await allApplied;
   const seconds = (performance.now() - t0) / 1000;
@@ -131,7 +154,12 @@ async function throughIce(server: Awaited<ReturnType<typeof openPostgres>>) {
     await n.pool.end();
   }
   await ice.stop();
-  return { rate: total / seconds, seconds, p50: latency.getValueAtPercentile(50) / 1000, p99: latency.getValueAtPercentile(99) / 1000 };
+  return {
+    rate: total / seconds,
+    seconds,
+    p50: latency.getValueAtPercentile(50) / 1000,
+    p99: latency.getValueAtPercentile(99) / 1000,
+  };
 }
 
 async function rawStore(databaseUrl: string) {
@@ -168,11 +196,17 @@ try {
     await server.dropDatabase(db);
     await server.ensureDatabase(db);
   }
-  console.log(`bench/ice: ${total} messages over ${movements} movements between GE, AZ and KZ, ${outstanding} outstanding`);
+  console.log(
+    `bench/ice: ${total} messages over ${movements} movements between GE, AZ and KZ, ${outstanding} outstanding`,
+  );
   const ice = await throughIce(server);
   const raw = await rawStore(server.url('ice'));
-  console.log(`  through ICE : ${ice.rate.toFixed(0)} durable deliveries/s (${ice.seconds.toFixed(1)} s), latency p50 ${ice.p50.toFixed(1)} ms, p99 ${ice.p99.toFixed(1)} ms`);
-  console.log(`  raw store   : ${raw.rate.toFixed(0)} insert+select/s at ${rawConcurrency} connections (${raw.seconds.toFixed(1)} s)`);
+  console.log(
+    `  through ICE : ${ice.rate.toFixed(0)} durable deliveries/s (${ice.seconds.toFixed(1)} s), latency p50 ${ice.p50.toFixed(1)} ms, p99 ${ice.p99.toFixed(1)} ms`,
+  );
+  console.log(
+    `  raw store   : ${raw.rate.toFixed(0)} insert+select/s at ${rawConcurrency} connections (${raw.seconds.toFixed(1)} s)`,
+  );
   console.log(`  ratio       : ${(ice.rate / raw.rate).toFixed(2)} (ICE deliveries / raw insert+select)`);
 } finally {
   await server.stop();

@@ -12,9 +12,24 @@ import { create as createTimeseries } from '../harness/engine/output/timeseries.
 
 const requests = Number(process.argv[2] ?? 200_000);
 const PER_SECOND = 10_000;
-const TRENDS = ['http_req_duration', 'http_req_blocked', 'http_req_connecting', 'http_req_sending', 'http_req_waiting', 'http_req_receiving', 'http_req_tls_handshaking'];
+const TRENDS = [
+  'http_req_duration',
+  'http_req_blocked',
+  'http_req_connecting',
+  'http_req_sending',
+  'http_req_waiting',
+  'http_req_receiving',
+  'http_req_tls_handshaking',
+];
 const tagSets = Array.from({ length: 24 }, (_, i) =>
-  Object.freeze({ scenario: `s${i % 3}`, operation: `op${i % 8}`, status: i % 12 ? '201' : '422', method: 'POST', url: `http://127.0.0.1/v1/x${i}`, name: `POST /v1/x${i % 8}` }),
+  Object.freeze({
+    scenario: `s${i % 3}`,
+    operation: `op${i % 8}`,
+    status: i % 12 ? '201' : '422',
+    method: 'POST',
+    url: `http://127.0.0.1/v1/x${i}`,
+    name: `POST /v1/x${i % 8}`,
+  }),
 );
 const start = Date.UTC(2026, 10, 23);
 const batches: Sample[][] = [];
@@ -24,7 +39,8 @@ for (let i = 0; i < requests; i++) {
   const tags = tagSets[i % tagSets.length]!;
   const latency = 5 + ((i * 7919) % 1000) / 20;
   batch.push({ metric: 'http_reqs', time, value: 1, tags });
-  for (const m of TRENDS) batch.push({ metric: m, time, value: m === 'http_req_duration' ? latency : latency / 10, tags });
+  for (const m of TRENDS)
+    batch.push({ metric: m, time, value: m === 'http_req_duration' ? latency : latency / 10, tags });
   // The engine hands outputs one batch per second.
   if ((i + 1) % PER_SECOND === 0) {
     batches.push(batch);
@@ -46,12 +62,14 @@ async function time(name: string, factory: typeof createJson, file: string) {
   const used = process.cpuUsage(cpu);
   const size = (await stat(file)).size;
   console.log(
-    `${name.padEnd(11)} ${(samples / (ms / 1000)).toLocaleString('en-US', { maximumFractionDigits: 0 }).padStart(11)} samples/s  ${((used.user + used.system) / 1000 / samples * 1e6).toFixed(0).padStart(5)} ns CPU/sample  ${(size / 1e6).toFixed(1).padStart(7)} MB`,
+    `${name.padEnd(11)} ${(samples / (ms / 1000)).toLocaleString('en-US', { maximumFractionDigits: 0 }).padStart(11)} samples/s  ${(((used.user + used.system) / 1000 / samples) * 1e6).toFixed(0).padStart(5)} ns CPU/sample  ${(size / 1e6).toFixed(1).padStart(7)} MB`,
   );
   return ms;
 }
 
-console.log(`${requests.toLocaleString('en-US')} requests, ${samples.toLocaleString('en-US')} samples, ${batches.length} s of run`);
+console.log(
+  `${requests.toLocaleString('en-US')} requests, ${samples.toLocaleString('en-US')} samples, ${batches.length} s of run`,
+);
 const json = await time('json', createJson, path.join(dir, 'samples.json'));
 const ts = await time('timeseries', createTimeseries, path.join(dir, 'timeseries.ndjson'));
 console.log(`timeseries / json time: ${(ts / json).toFixed(2)}`);

@@ -52,7 +52,8 @@ export function capacityDashboard(peak: { year: number; ctdsPerHour: number }): 
     },
     {
       title: 'Headroom over the projected peak hour',
-      description: 'Accepted rate divided by the projected busiest hour\'s rate. Below 1× the deployment would fall behind at peak.',
+      description:
+        "Accepted rate divided by the projected busiest hour's rate. Below 1× the deployment would fall behind at peak.",
       kind: 'stat',
       unit: 'suffix:×',
       decimals: 1,
@@ -65,7 +66,7 @@ export function capacityDashboard(peak: { year: number; ctdsPerHour: number }): 
     },
     {
       title: 'Submissions within the SLO',
-      description: 'Share of CTD submissions answered within the SLO (the node histogram\'s bucket at $slo s).',
+      description: "Share of CTD submissions answered within the SLO (the node histogram's bucket at $slo s).",
       kind: 'stat',
       unit: 'percentunit',
       decimals: 2,
@@ -84,7 +85,8 @@ export function capacityDashboard(peak: { year: number; ctdsPerHour: number }): 
   const throughput: PanelSpec[] = [
     {
       title: 'Throughput against the SLO',
-      description: 'Accepted CTDs per second, and the same rate only while the submissions\' p99 is within the SLO: where the two part, the deployment is past its knee.',
+      description:
+        "Accepted CTDs per second, and the same rate only while the submissions' p99 is within the SLO: where the two part, the deployment is past its knee.",
       kind: 'timeseries',
       unit: 'short',
       queries: [
@@ -113,7 +115,7 @@ export function capacityDashboard(peak: { year: number; ctdsPerHour: number }): 
     },
     {
       title: 'Headroom over time',
-      description: 'Accepted rate over the projected peak hour\'s rate.',
+      description: "Accepted rate over the projected peak hour's rate.",
       kind: 'timeseries',
       unit: 'suffix:×',
       queries: [{ expr: `${accepted} * 3600 / $corridor_peak_per_hour`, legend: 'headroom' }],
@@ -125,21 +127,31 @@ export function capacityDashboard(peak: { year: number; ctdsPerHour: number }): 
   const validity: PanelSpec[] = [
     {
       title: 'Offered and accepted',
-      description: 'CTD submissions the generator sent per second (operation ctd_submit) against the CTDs it saw accepted.',
+      description:
+        'CTD submissions the generator sent per second (operation ctd_submit) against the CTDs it saw accepted.',
       kind: 'timeseries',
       unit: 'short',
       queries: [
-        { expr: 'sum(rate(k6_http_reqs_total{testid=~"$testid", operation="ctd_submit"}[$__rate_interval]))', legend: 'submitted' },
+        {
+          expr: 'sum(rate(k6_http_reqs_total{testid=~"$testid", operation="ctd_submit"}[$__rate_interval]))',
+          legend: 'submitted',
+        },
         { expr: 'sum(rate(k6_ctd_accepted_total{testid=~"$testid"}[$__rate_interval]))', legend: 'accepted' },
       ],
       width: 8,
     },
     {
       title: 'Dropped iterations per second',
-      description: 'Iterations the generator could not start on schedule. Above zero, the offered rate was lower than planned and the capacity figure is a lower bound.',
+      description:
+        'Iterations the generator could not start on schedule. Above zero, the offered rate was lower than planned and the capacity figure is a lower bound.',
       kind: 'timeseries',
       unit: 'short',
-      queries: [{ expr: 'sum by (scenario) (rate(k6_dropped_iterations_total{testid=~"$testid"}[$__rate_interval]))', legend: '{{scenario}}' }],
+      queries: [
+        {
+          expr: 'sum by (scenario) (rate(k6_dropped_iterations_total{testid=~"$testid"}[$__rate_interval]))',
+          legend: '{{scenario}}',
+        },
+      ],
       width: 8,
     },
     {
@@ -149,7 +161,10 @@ export function capacityDashboard(peak: { year: number; ctdsPerHour: number }): 
       unit: 'short',
       queries: [
         { expr: `sum by (country) (cats_db_pool_clients{${c}, state="waiting"})`, legend: '{{country}} pool waiting' },
-        { expr: `sum by (country) (rate(cats_node_process_cpu_seconds_total{${c}}${RATE}))`, legend: '{{country}} CPU' },
+        {
+          expr: `sum by (country) (rate(cats_node_process_cpu_seconds_total{${c}}${RATE}))`,
+          legend: '{{country}} CPU',
+        },
       ],
       width: 8,
     },
@@ -158,7 +173,8 @@ export function capacityDashboard(peak: { year: number; ctdsPerHour: number }): 
   return {
     uid: 'cats-stress-capacity',
     title: 'cats-stress · Capacity',
-    description: 'Movements per day a deployment takes within its latency SLO, and the headroom over the projected corridor peak.',
+    description:
+      'Movements per day a deployment takes within its latency SLO, and the headroom over the projected corridor peak.',
     tags: ['cats-stress', 'capacity'],
     variables: [datasourceVariable, testidVariable, countryVariable, sloVariable, peakVariable],
     rows: [

@@ -18,5 +18,8 @@ export const composeDeployment: ComposeDeployment = {
     AZ: { url: `http://127.0.0.1:${COMPOSE_PORTS.AZ}`, adminToken: 'compose-admin-token-az' },
     KZ: { url: `http://127.0.0.1:${COMPOSE_PORTS.KZ}`, adminToken: 'compose-admin-token-kz' },
   },
-  ice: { url: `ws://127.0.0.1:${COMPOSE_PORTS.ice}/v1/ice`, nodeTokens: { GE: 'compose-ice-token-ge', AZ: 'compose-ice-token-az', KZ: 'compose-ice-token-kz' } },
+  ice: {
+    url: `ws://127.0.0.1:${COMPOSE_PORTS.ice}/v1/ice`,
+    nodeTokens: { GE: 'compose-ice-token-ge', AZ: 'compose-ice-token-az', KZ: 'compose-ice-token-kz' },
+  },
 };

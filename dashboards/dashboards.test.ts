@@ -36,7 +36,11 @@ describe('dashboards', () => {
   const dashboards = allDashboards();
 
   it('are the three the product promises, with distinct uids', () => {
-    expect([...dashboards.values()].map((d) => d.title)).toEqual(['cats-stress · Load test', 'cats-stress · Reference CATS/ICE', 'cats-stress · Capacity']);
+    expect([...dashboards.values()].map((d) => d.title)).toEqual([
+      'cats-stress · Load test',
+      'cats-stress · Reference CATS/ICE',
+      'cats-stress · Capacity',
+    ]);
     expect(new Set([...dashboards.values()].map((d) => d.uid)).size).toBe(3);
   });
 
@@ -58,18 +62,22 @@ describe('dashboards', () => {
       for (const { panel, target } of dashboardTargets(d)) {
         expect(panel.datasource).toEqual(DATASOURCE);
         expect(target.datasource).toEqual(DATASOURCE);
-        for (const m of target.expr.matchAll(/\$\{?(\w+)/g)) expect(defined.has(m[1]) || BUILTINS.has(m[1]), `${panel.title}: $${m[1]}`).toBe(true);
-        for (const m of (target.legendFormat ?? '').matchAll(/\$(\w+)/g)) expect(defined.has(m[1]), `${panel.title} legend: $${m[1]}`).toBe(true);
+        for (const m of target.expr.matchAll(/\$\{?(\w+)/g))
+          expect(defined.has(m[1]) || BUILTINS.has(m[1]), `${panel.title}: $${m[1]}`).toBe(true);
+        for (const m of (target.legendFormat ?? '').matchAll(/\$(\w+)/g))
+          expect(defined.has(m[1]), `${panel.title} legend: $${m[1]}`).toBe(true);
       }
       expect(defined.has('datasource')).toBe(true);
     });
   }
 
-  it('filter the load generator\'s series by run and the servers\' by country', () => {
+  it("filter the load generator's series by run and the servers' by country", () => {
     for (const d of dashboards.values())
       for (const { panel, target } of dashboardTargets(d)) {
-        for (const m of target.expr.matchAll(/\bk6_\w+\{([^}]*)\}/g)) expect(m[1], `${d.uid} '${panel.title}'`).toContain('testid=~"$testid"');
-        for (const m of target.expr.matchAll(/\bcats_\w+\{([^}]*)\}/g)) expect(m[1], `${d.uid} '${panel.title}'`).toContain('country=~"$country"');
+        for (const m of target.expr.matchAll(/\bk6_\w+\{([^}]*)\}/g))
+          expect(m[1], `${d.uid} '${panel.title}'`).toContain('testid=~"$testid"');
+        for (const m of target.expr.matchAll(/\bcats_\w+\{([^}]*)\}/g))
+          expect(m[1], `${d.uid} '${panel.title}'`).toContain('country=~"$country"');
       }
   });
 });
@@ -81,14 +89,34 @@ describe('Prometheus config from a deployment', () => {
       ice: { url: 'wss://ice.example.org/v1/ice' },
     });
     expect(targets).toEqual([
-      { job: 'cats-node', address: 'cats.example.ge:443', scheme: 'https', metricsPath: '/api/metrics', labels: { component: 'cats', country: 'GE' } },
-      { job: 'cats-node', address: '127.0.0.1:8083', scheme: 'http', metricsPath: '/metrics', labels: { component: 'cats', country: 'KZ' } },
-      { job: 'ice', address: 'ice.example.org:443', scheme: 'https', metricsPath: '/metrics', labels: { component: 'ice' } },
+      {
+        job: 'cats-node',
+        address: 'cats.example.ge:443',
+        scheme: 'https',
+        metricsPath: '/api/metrics',
+        labels: { component: 'cats', country: 'GE' },
+      },
+      {
+        job: 'cats-node',
+        address: '127.0.0.1:8083',
+        scheme: 'http',
+        metricsPath: '/metrics',
+        labels: { component: 'cats', country: 'KZ' },
+      },
+      {
+        job: 'ice',
+        address: 'ice.example.org:443',
+        scheme: 'https',
+        metricsPath: '/metrics',
+        labels: { component: 'ice' },
+      },
     ]);
   });
 
   it('is YAML with the scrape interval asked for and no ICE job without ICE', () => {
-    const config = parseYaml(prometheusConfig({ nodes: { GE: { url: 'http://127.0.0.1:9001' } } }, { scrapeInterval: '2s' })) as any;
+    const config = parseYaml(
+      prometheusConfig({ nodes: { GE: { url: 'http://127.0.0.1:9001' } } }, { scrapeInterval: '2s' }),
+    ) as any;
     expect(config.global.scrape_interval).toBe('2s');
     expect(config.scrape_configs.map((j: any) => j.job_name)).toEqual(['cats-node']);
     expect(config.scrape_configs[0].static_configs[0]).toEqual({
@@ -101,7 +129,9 @@ describe('Prometheus config from a deployment', () => {
     expect(() => scrapeTargets({ nodes: {} })).toThrow(/no nodes/);
     expect(() => scrapeTargets({ nodes: { GE: { url: 'not a url' } } })).toThrow(/node GE/);
     expect(() => scrapeTargets({ nodes: { GE: { url: 'ftp://x' } } })).toThrow(/node GE: ftp:\/\/x is not an http/);
-    expect(() => prometheusConfig({ nodes: { GE: { url: 'http://127.0.0.1:1' } } }, { scrapeInterval: 'often' })).toThrow(/Prometheus duration/);
+    expect(() =>
+      prometheusConfig({ nodes: { GE: { url: 'http://127.0.0.1:1' } } }, { scrapeInterval: 'often' }),
+    ).toThrow(/Prometheus duration/);
   });
 });
 
@@ -121,7 +151,7 @@ describe('YAML', () => {
     expect(parseYaml(toYaml(value))).toEqual(value);
   });
 
-  it('reads compose-style files: comments, sequences at the key\'s indent, flow sequences, quotes', () => {
+  it("reads compose-style files: comments, sequences at the key's indent, flow sequences, quotes", () => {
     const text = [
       '# top comment',
       'services:',
@@ -129,13 +159,15 @@ describe('YAML', () => {
       '    image: "nginx:1.27" # pinned',
       '    ports:',
       '    - "8080:80"',
-      "    command: ['a b', \"c\", d]",
+      '    command: [\'a b\', "c", d]',
       '    environment:',
       '      KEY: value # trailing comment',
       '',
     ].join('\n');
     expect(parseYaml(text)).toEqual({
-      services: { web: { image: 'nginx:1.27', ports: ['8080:80'], command: ['a b', 'c', 'd'], environment: { KEY: 'value' } } },
+      services: {
+        web: { image: 'nginx:1.27', ports: ['8080:80'], command: ['a b', 'c', 'd'], environment: { KEY: 'value' } },
+      },
     });
   });
 

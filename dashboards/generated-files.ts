@@ -10,22 +10,24 @@ import { toYaml } from './yaml.ts';
 export const DATASOURCE_UID = 'cats-stress-prometheus';
 
 function datasources(): string {
-  return `# Grafana datasource provisioning. PROMETHEUS_URL: the Prometheus of the deployment\n# (cats-stress observe prints it; in deploy/compose.yaml it is http://127.0.0.1:9090).\n${toYaml({
-    apiVersion: 1,
-    datasources: [
-      {
-        name: 'cats-stress Prometheus',
-        uid: DATASOURCE_UID,
-        type: 'prometheus',
-        access: 'proxy',
-        url: '${PROMETHEUS_URL}',
-        isDefault: true,
-        editable: false,
-        // Equal to the scrape interval, so $__rate_interval always spans enough scrapes.
-        jsonData: { timeInterval: DEFAULT_SCRAPE_INTERVAL, prometheusType: 'Prometheus', httpMethod: 'POST' },
-      },
-    ],
-  })}`;
+  return `# Grafana datasource provisioning. PROMETHEUS_URL: the Prometheus of the deployment\n# (cats-stress observe prints it; in deploy/compose.yaml it is http://127.0.0.1:9090).\n${toYaml(
+    {
+      apiVersion: 1,
+      datasources: [
+        {
+          name: 'cats-stress Prometheus',
+          uid: DATASOURCE_UID,
+          type: 'prometheus',
+          access: 'proxy',
+          url: '${PROMETHEUS_URL}',
+          isDefault: true,
+          editable: false,
+          // Equal to the scrape interval, so $__rate_interval always spans enough scrapes.
+          jsonData: { timeInterval: DEFAULT_SCRAPE_INTERVAL, prometheusType: 'Prometheus', httpMethod: 'POST' },
+        },
+      ],
+    },
+  )}`;
 }
 
 function dashboardProvider(): string {

@@ -124,10 +124,26 @@ export interface GrafanaDashboard {
 const GRID = 24;
 
 function variable(v: VariableSpec): GrafanaVariable {
-  const base = { name: v.name, label: v.label, description: v.description, hide: 0 as const, skipUrlSync: false as const };
+  const base = {
+    name: v.name,
+    label: v.label,
+    description: v.description,
+    hide: 0 as const,
+    skipUrlSync: false as const,
+  };
   switch (v.kind) {
     case 'datasource':
-      return { ...base, type: 'datasource', query: 'prometheus', current: {}, options: [], regex: '', refresh: 1, multi: false, includeAll: false };
+      return {
+        ...base,
+        type: 'datasource',
+        query: 'prometheus',
+        current: {},
+        options: [],
+        regex: '',
+        refresh: 1,
+        multi: false,
+        includeAll: false,
+      };
     case 'query':
       return {
         ...base,
@@ -155,12 +171,21 @@ function variable(v: VariableSpec): GrafanaVariable {
         options: v.options.map((o) => ({ selected: o === v.selected, text: o, value: o })),
       };
     case 'textbox':
-      return { ...base, type: 'textbox', query: v.value, current: { selected: false, text: v.value, value: v.value }, options: [] };
+      return {
+        ...base,
+        type: 'textbox',
+        query: v.value,
+        current: { selected: false, text: v.value, value: v.value },
+        options: [],
+      };
   }
 }
 
 function steps(base: string, thresholds: Threshold[] = []) {
-  return { mode: 'absolute', steps: [{ color: base, value: null }, ...thresholds.map((t) => ({ color: t.color, value: t.value }))] };
+  return {
+    mode: 'absolute',
+    steps: [{ color: base, value: null }, ...thresholds.map((t) => ({ color: t.color, value: t.value }))],
+  };
 }
 
 function fieldDefaults(p: PanelSpec): Record<string, unknown> {
@@ -190,11 +215,26 @@ function fieldDefaults(p: PanelSpec): Record<string, unknown> {
 function panelOptions(p: PanelSpec): Record<string, unknown> {
   switch (p.kind) {
     case 'timeseries':
-      return { legend: { displayMode: 'table', placement: 'bottom', showLegend: true, calcs: ['lastNotNull', 'max'] }, tooltip: { mode: 'multi', sort: 'desc' } };
+      return {
+        legend: { displayMode: 'table', placement: 'bottom', showLegend: true, calcs: ['lastNotNull', 'max'] },
+        tooltip: { mode: 'multi', sort: 'desc' },
+      };
     case 'stat':
-      return { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'value', graphMode: 'area', justifyMode: 'auto', textMode: 'auto', orientation: 'auto' };
+      return {
+        reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+        colorMode: 'value',
+        graphMode: 'area',
+        justifyMode: 'auto',
+        textMode: 'auto',
+        orientation: 'auto',
+      };
     case 'bargauge':
-      return { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, displayMode: 'gradient', orientation: 'horizontal', showUnfilled: true };
+      return {
+        reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+        displayMode: 'gradient',
+        orientation: 'horizontal',
+        showUnfilled: true,
+      };
     case 'table':
       return { showHeader: true, cellHeight: 'sm', footer: { show: false, reducer: ['sum'], fields: '' } };
   }
@@ -216,7 +256,14 @@ function target(q: Query, i: number, table: boolean): GrafanaTarget {
 
 /** Table panels merge their instant queries into one row per label set and hide the time column. */
 function tableTransformations(p: PanelSpec) {
-  return p.kind === 'table' ? { transformations: [{ id: 'merge', options: {} }, { id: 'organize', options: { excludeByName: { Time: true } } }] } : {};
+  return p.kind === 'table'
+    ? {
+        transformations: [
+          { id: 'merge', options: {} },
+          { id: 'organize', options: { excludeByName: { Time: true } } },
+        ],
+      }
+    : {};
 }
 
 export function buildDashboard(spec: DashboardSpec): GrafanaDashboard {
@@ -226,7 +273,14 @@ export function buildDashboard(spec: DashboardSpec): GrafanaDashboard {
   let id = 1;
   let y = 0;
   for (const row of spec.rows) {
-    panels.push({ id: id++, type: 'row', title: row.title, collapsed: false, gridPos: { x: 0, y, w: GRID, h: 1 }, panels: [] });
+    panels.push({
+      id: id++,
+      type: 'row',
+      title: row.title,
+      collapsed: false,
+      gridPos: { x: 0, y, w: GRID, h: 1 },
+      panels: [],
+    });
     y += 1;
     let x = 0;
     let rowHeight = 0;
@@ -270,7 +324,16 @@ export function buildDashboard(spec: DashboardSpec): GrafanaDashboard {
     time: { from: spec.from ?? 'now-15m', to: 'now' },
     timepicker: {},
     timezone: 'utc',
-    links: [{ type: 'dashboards', tags: ['cats-stress'], asDropdown: true, title: 'cats-stress', includeVars: true, keepTime: true }],
+    links: [
+      {
+        type: 'dashboards',
+        tags: ['cats-stress'],
+        asDropdown: true,
+        title: 'cats-stress',
+        includeVars: true,
+        keepTime: true,
+      },
+    ],
     annotations: { list: [] },
     templating: { list: spec.variables.map(variable) },
     panels,

@@ -16,7 +16,10 @@ export function trendQueries(trend: string, by: string[], filter: string, legend
   const group = by.length ? ` by (${by.join(', ')})` : '';
   return [
     { expr: `max${group} (k6_${trend}_$stat{${filter}})`, legend: `${legend} $stat` },
-    { expr: `histogram_quantile($quantile, sum${group} (rate(k6_${trend}_seconds{${filter}}${RATE})))`, legend: `${legend} q$quantile` },
+    {
+      expr: `histogram_quantile($quantile, sum${group} (rate(k6_${trend}_seconds{${filter}}${RATE})))`,
+      legend: `${legend} q$quantile`,
+    },
   ];
 }
 
@@ -47,7 +50,8 @@ const overview: PanelSpec[] = [
   },
   {
     title: 'Failed requests',
-    description: 'Share of requests whose status the script did not expect (expected_response="false", the requests http_req_failed counts).',
+    description:
+      'Share of requests whose status the script did not expect (expected_response="false", the requests http_req_failed counts).',
     kind: 'stat',
     unit: 'percentunit',
     queries: [
@@ -63,7 +67,8 @@ const overview: PanelSpec[] = [
   },
   {
     title: 'Dropped iterations',
-    description: 'Iterations an arrival-rate executor could not start for want of a free VU since the run began. Above zero, the offered load was lower than planned.',
+    description:
+      'Iterations an arrival-rate executor could not start for want of a free VU since the run began. Above zero, the offered load was lower than planned.',
     kind: 'stat',
     unit: 'short',
     queries: [{ expr: `sum(k6_dropped_iterations_total{${sel}}) or vector(0)` }],
@@ -104,13 +109,17 @@ const load: PanelSpec[] = [
     unit: 'reqps',
     queries: [
       { expr: `sum by (scenario) (rate(k6_http_reqs_total{${sel}}${RATE}))`, legend: '{{scenario}}' },
-      { expr: `sum by (scenario) (rate(k6_http_reqs_total{${sel}, expected_response="false"}${RATE}))`, legend: '{{scenario}} failed' },
+      {
+        expr: `sum by (scenario) (rate(k6_http_reqs_total{${sel}, expected_response="false"}${RATE}))`,
+        legend: '{{scenario}} failed',
+      },
     ],
     width: 8,
   },
   {
     title: 'Iterations per second by scenario',
-    description: 'Iterations completed and dropped per second. Dropped iterations mean the generator fell behind its schedule.',
+    description:
+      'Iterations completed and dropped per second. Dropped iterations mean the generator fell behind its schedule.',
     kind: 'timeseries',
     unit: 'short',
     queries: [
@@ -143,7 +152,8 @@ const load: PanelSpec[] = [
 const latency: PanelSpec[] = [
   {
     title: 'Request duration by scenario',
-    description: 'http_req_duration of expected responses. Trend stats are cumulative since the run began (as k6 writes them); native histograms are windowed.',
+    description:
+      'http_req_duration of expected responses. Trend stats are cumulative since the run began (as k6 writes them); native histograms are windowed.',
     kind: 'timeseries',
     unit: 's',
     queries: trendQueries('http_req_duration', ['scenario'], `${sel}, expected_response="true"`, '{{scenario}}'),
@@ -157,10 +167,13 @@ const latency: PanelSpec[] = [
   },
   {
     title: 'Request phases',
-    description: 'Where request time goes: waiting for a connection (blocked), connecting, sending, waiting for the first byte, receiving.',
+    description:
+      'Where request time goes: waiting for a connection (blocked), connecting, sending, waiting for the first byte, receiving.',
     kind: 'timeseries',
     unit: 's',
-    queries: ['blocked', 'connecting', 'sending', 'waiting', 'receiving'].flatMap((phase) => trendQueries(`http_req_${phase}`, [], sel, phase)),
+    queries: ['blocked', 'connecting', 'sending', 'waiting', 'receiving'].flatMap((phase) =>
+      trendQueries(`http_req_${phase}`, [], sel, phase),
+    ),
   },
   {
     title: 'Iteration duration by scenario',
@@ -171,12 +184,16 @@ const latency: PanelSpec[] = [
   },
   {
     title: 'Requests by operation and route',
-    description: 'Over the selected runs: requests by operation, route name, method and status, with the selected latency stat.',
+    description:
+      'Over the selected runs: requests by operation, route name, method and status, with the selected latency stat.',
     kind: 'table',
     unit: 'short',
     queries: [
       { expr: `sum by (operation, name, method, status) (k6_http_reqs_total{${sel}})`, legend: 'requests' },
-      { expr: `max by (operation, name, method, status) (k6_http_req_duration_$stat{${sel}})`, legend: 'duration $stat' },
+      {
+        expr: `max by (operation, name, method, status) (k6_http_req_duration_$stat{${sel}})`,
+        legend: 'duration $stat',
+      },
       {
         expr: `histogram_quantile($quantile, sum by (operation, name, method, status) (increase(k6_http_req_duration_seconds{${sel}}[$__range])))`,
         legend: 'duration q$quantile',
@@ -208,14 +225,15 @@ const checks: PanelSpec[] = [
 const customs: PanelSpec[] = [
   {
     title: 'CTDs accepted per second by decision',
-    description: 'The scenarios\' ctd_accepted counter: CTDs given an MRN, released at once or sent to control.',
+    description: "The scenarios' ctd_accepted counter: CTDs given an MRN, released at once or sent to control.",
     kind: 'timeseries',
     unit: 'short',
     queries: [{ expr: `sum by (decision) (rate(k6_ctd_accepted_total{${sel}}${RATE}))`, legend: '{{decision}}' }],
   },
   {
     title: 'CTDs rejected per second by code',
-    description: 'The scenarios\' ctd_rejected counter by the rejection code of spec v0 (negative tests reject on purpose).',
+    description:
+      "The scenarios' ctd_rejected counter by the rejection code of spec v0 (negative tests reject on purpose).",
     kind: 'timeseries',
     unit: 'short',
     queries: [{ expr: `sum by (code) (rate(k6_ctd_rejected_total{${sel}}${RATE}))`, legend: '{{code}}' }],
@@ -225,7 +243,8 @@ const customs: PanelSpec[] = [
 export const loadTest: DashboardSpec = {
   uid: 'cats-stress-load-test',
   title: 'cats-stress · Load test',
-  description: 'The load generator\'s view of a run (k6 Prometheus remote-write series, from the built-in engine or real k6), filtered by testid.',
+  description:
+    "The load generator's view of a run (k6 Prometheus remote-write series, from the built-in engine or real k6), filtered by testid.",
   tags: ['cats-stress', 'k6', 'load-test'],
   variables: [datasourceVariable, testidVariable, scenarioVariable, statVariable, quantileVariable],
   rows: [

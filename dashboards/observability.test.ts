@@ -28,8 +28,14 @@ const trader = { tin: 'GE300000077', token: 'trader-token-observability-01' };
 
 type Mode = 'trend-stats' | 'native-histograms';
 const runs: Record<Mode, { testid: string; env: Record<string, string> }> = {
-  'trend-stats': { testid: `obs-trend-${process.pid}`, env: { K6_PROMETHEUS_RW_TREND_STATS: 'p(95),p(99),med,avg,min,max' } },
-  'native-histograms': { testid: `obs-native-${process.pid}`, env: { K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true' } },
+  'trend-stats': {
+    testid: `obs-trend-${process.pid}`,
+    env: { K6_PROMETHEUS_RW_TREND_STATS: 'p(95),p(99),med,avg,min,max' },
+  },
+  'native-histograms': {
+    testid: `obs-native-${process.pid}`,
+    env: { K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true' },
+  },
 };
 
 describe.skipIf(!binary)('dashboards against a real Prometheus fed by a real run', () => {
@@ -42,13 +48,29 @@ describe.skipIf(!binary)('dashboards against a real Prometheus fed by a real run
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'cats-obs-'));
-    const [iceDb, geDb, azDb] = await Promise.all([createTestDatabase('obs_ice'), createTestDatabase('obs_ge'), createTestDatabase('obs_az')]);
+    const [iceDb, geDb, azDb] = await Promise.all([
+      createTestDatabase('obs_ice'),
+      createTestDatabase('obs_ge'),
+      createTestDatabase('obs_az'),
+    ]);
     ice = await startIce({ databaseUrl: iceDb, nodeTokens: iceTokens });
-    for (const [country, databaseUrl] of [['GE', geDb], ['AZ', azDb]] as const)
-      nodes.push(await startNode({ country, databaseUrl, ice: { url: ice.url, token: iceTokens[country], log: () => undefined } }));
+    for (const [country, databaseUrl] of [
+      ['GE', geDb],
+      ['AZ', azDb],
+    ] as const)
+      nodes.push(
+        await startNode({
+          country,
+          databaseUrl,
+          ice: { url: ice.url, token: iceTokens[country], log: () => undefined },
+        }),
+      );
     const [ge] = nodes;
     const grn = testGrn();
-    await seed(ge!, { operators: [trader], guarantees: [{ grn, holderTin: trader.tin, referenceAmount: 1_000_000_000 }] });
+    await seed(ge!, {
+      operators: [trader],
+      guarantees: [{ grn, holderTin: trader.tin, referenceAmount: 1_000_000_000 }],
+    });
 
     // GE → AZ, so every release sends IE001/IE050 through ICE.
     const ctd = domesticCtd({ lrn: 'TEMPLATE', holderTin: trader.tin, grn });
@@ -114,7 +136,9 @@ describe.skipIf(!binary)('dashboards against a real Prometheus fed by a real run
   }
 
   it('scrapes every part of the deployment', async () => {
-    const res = (await (await fetch(`${prometheus.url}/api/v1/targets`)).json()) as { data: { activeTargets: Array<{ labels: Record<string, string>; health: string }> } };
+    const res = (await (await fetch(`${prometheus.url}/api/v1/targets`)).json()) as {
+      data: { activeTargets: Array<{ labels: Record<string, string>; health: string }> };
+    };
     const seen = res.data.activeTargets.map((t) => `${t.labels.job}:${t.labels.country ?? ''}:${t.health}`).sort();
     expect(seen).toEqual(['cats-node:AZ:up', 'cats-node:GE:up', 'ice::up']);
   });
@@ -135,7 +159,9 @@ describe.skipIf(!binary)('dashboards against a real Prometheus fed by a real run
         }
         for (const [panel, hits] of panelHits) if (hits === 0) emptyPanels.push(`${mode}: '${panel.title}'`);
       }
-      const deadQueries = [...byTarget.entries()].filter(([, e]) => e.hits === 0).map(([t, e]) => `'${e.panel.title}' ${t.refId}: ${e.exprs[0]}`);
+      const deadQueries = [...byTarget.entries()]
+        .filter(([, e]) => e.hits === 0)
+        .map(([t, e]) => `'${e.panel.title}' ${t.refId}: ${e.exprs[0]}`);
       expect(emptyPanels, 'panels without data').toEqual([]);
       expect(deadQueries, 'queries without data in either run').toEqual([]);
       expect(byTarget.size).toBe(dashboardTargets(d).length);
@@ -157,14 +183,22 @@ describe.skipIf(!binary)('dashboards against a real Prometheus fed by a real run
       'avg(k6_dropped_iterations_total{testid=~"$testid"})',
       'round(k6_checks_rate{testid=~"$testid"}, 0.1)',
       ...phases.map((p) => `avg(k6_http_req_${p}_$quantile_stat{testid=~"$testid"})`),
-      ...['min', 'max', 'p95', 'p99'].map((st) => `avg by(name, method, status) (k6_http_req_duration_${st}{testid=~"$testid"})`),
+      ...['min', 'max', 'p95', 'p99'].map(
+        (st) => `avg by(name, method, status) (k6_http_req_duration_${st}{testid=~"$testid"})`,
+      ),
     ],
     'native-histograms': [
       'sum(k6_vus{testid=~"$testid"})',
       'sum(irate(k6_http_reqs_total{testid=~"$testid"}[$__rate_interval]))',
       'histogram_quantile($quantile, sum by(le) (rate(k6_iteration_duration_seconds{testid=~"$testid"}[$__rate_interval])))',
-      ...phases.map((p) => `histogram_quantile($quantile, sum by(le) (rate(k6_http_req_${p}_seconds{testid=~"$testid"}[$__rate_interval])))`),
-      ...[0, 1, 0.95, 0.99].map((q) => `histogram_quantile(${q}, sum by(name, method, status) (rate(k6_http_req_duration_seconds{testid=~"$testid"}[$__range])))`),
+      ...phases.map(
+        (p) =>
+          `histogram_quantile($quantile, sum by(le) (rate(k6_http_req_${p}_seconds{testid=~"$testid"}[$__rate_interval])))`,
+      ),
+      ...[0, 1, 0.95, 0.99].map(
+        (q) =>
+          `histogram_quantile(${q}, sum by(name, method, status) (rate(k6_http_req_duration_seconds{testid=~"$testid"}[$__range])))`,
+      ),
     ],
   };
 
@@ -193,11 +227,16 @@ describe.skipIf(!binary)('dashboards against a real Prometheus fed by a real run
       const text = await (await fetch(`${url}/metrics`)).text();
       for (const m of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
         exported.add(m[1]);
-        if (m[2] === 'histogram' || m[2] === 'summary') for (const s of ['_bucket', '_sum', '_count']) exported.add(m[1] + s);
+        if (m[2] === 'histogram' || m[2] === 'summary')
+          for (const s of ['_bucket', '_sum', '_count']) exported.add(m[1] + s);
       }
     }
     // Engine side: the series its remote write created for the two runs.
-    const res = (await (await fetch(`${prometheus.url}/api/v1/label/__name__/values?match[]=${encodeURIComponent(`{testid=~"${runs['trend-stats'].testid}|${runs['native-histograms'].testid}"}`)}`)).json()) as { data: string[] };
+    const res = (await (
+      await fetch(
+        `${prometheus.url}/api/v1/label/__name__/values?match[]=${encodeURIComponent(`{testid=~"${runs['trend-stats'].testid}|${runs['native-histograms'].testid}"}`)}`,
+      )
+    ).json()) as { data: string[] };
     for (const n of res.data) exported.add(n);
 
     const missing = new Set<string>();

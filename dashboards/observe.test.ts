@@ -19,17 +19,30 @@ const binary = prometheusForTests('dashboards/observe.test.ts');
 async function metricsServer(country: string): Promise<{ url: string; close(): Promise<void> }> {
   const registry = new client.Registry();
   registry.setDefaultLabels({ country });
-  new client.Counter({ name: 'cats_declarations_total', help: 'CTDs', labelNames: ['outcome'], registers: [registry] }).inc({ outcome: 'released' }, 3);
+  new client.Counter({
+    name: 'cats_declarations_total',
+    help: 'CTDs',
+    labelNames: ['outcome'],
+    registers: [registry],
+  }).inc({ outcome: 'released' }, 3);
   const server = http.createServer(async (req, res) => {
     if (req.url !== '/metrics') return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
-async function instant(base: string, query: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  const res = (await (await fetch(`${base}/api/v1/query?query=${encodeURIComponent(query)}`)).json()) as { data: { result: any[] } };
+async function instant(
+  base: string,
+  query: string,
+): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+  const res = (await (await fetch(`${base}/api/v1/query?query=${encodeURIComponent(query)}`)).json()) as {
+    data: { result: any[] };
+  };
   return res.data.result;
 }
 
@@ -46,13 +59,25 @@ describe.skipIf(!binary)('cats-stress observe', () => {
     await writeFile(path.join(dir, 'deployment.json'), JSON.stringify({ nodes: { GE: { url: servers[0]!.url } } }));
     child = spawn(
       process.execPath,
-      [path.join(root, 'bin/cats-stress.js'), 'observe', '--deployment', path.join(dir, 'deployment.json'), '--port', '0', '--data-dir', path.join(dir, 'prom'), '--scrape-interval', '1s'],
+      [
+        path.join(root, 'bin/cats-stress.js'),
+        'observe',
+        '--deployment',
+        path.join(dir, 'deployment.json'),
+        '--port',
+        '0',
+        '--data-dir',
+        path.join(dir, 'prom'),
+        '--scrape-interval',
+        '1s',
+      ],
       { cwd: root },
     );
     child.stdout.on('data', (b) => (output += b));
     child.stderr.on('data', (b) => (output += b));
     const deadline = Date.now() + 30_000;
-    while (!output.includes('remote write:') && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (!output.includes('remote write:') && child.exitCode === null && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     if (!output.includes('remote write:')) throw new Error(`cats-stress observe did not start:\n${output}`);
     prometheusUrl = /Prometheus (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
   }, 60_000);
@@ -74,12 +99,23 @@ describe.skipIf(!binary)('cats-stress observe', () => {
     expect(prometheusUrl).toMatch(/^http:\/\/127\.0\.0\.1:/);
     expect(output).toContain(`scraping GE ${servers[0]!.url.slice(7)}`);
     await expect
-      .poll(async () => (await instant(prometheusUrl, 'cats_declarations_total')).map((r) => [r.metric.country, r.metric.job, r.value[1]]), { timeout: 15_000, interval: 500 })
+      .poll(
+        async () =>
+          (await instant(prometheusUrl, 'cats_declarations_total')).map((r) => [
+            r.metric.country,
+            r.metric.job,
+            r.value[1],
+          ]),
+        { timeout: 15_000, interval: 500 },
+      )
       .toEqual([['GE', 'cats-node', '3']]);
   }, 20_000);
 
-  it('takes remote write from the engine\'s Prometheus output', async () => {
-    const out = remoteWriteOutput({ env: { K6_PROMETHEUS_RW_SERVER_URL: `${prometheusUrl}/api/v1/write` }, testId: 'observe-test' });
+  it("takes remote write from the engine's Prometheus output", async () => {
+    const out = remoteWriteOutput({
+      env: { K6_PROMETHEUS_RW_SERVER_URL: `${prometheusUrl}/api/v1/write` },
+      testId: 'observe-test',
+    });
     await out.start();
     out.addSamples([{ metric: 'http_reqs', value: 1, tags: { scenario: 'default' }, time: Date.now() }]);
     await out.stop();
@@ -88,10 +124,16 @@ describe.skipIf(!binary)('cats-stress observe', () => {
   });
 
   it('follows the deployment file when a node is added', async () => {
-    await writeFile(path.join(dir, 'deployment.json'), JSON.stringify({ nodes: { GE: { url: servers[0]!.url }, AZ: { url: servers[1]!.url } } }));
+    await writeFile(
+      path.join(dir, 'deployment.json'),
+      JSON.stringify({ nodes: { GE: { url: servers[0]!.url }, AZ: { url: servers[1]!.url } } }),
+    );
     await expect.poll(() => output, { timeout: 10_000 }).toContain('deployment changed: now scraping AZ');
     await expect
-      .poll(async () => (await instant(prometheusUrl, 'cats_declarations_total')).map((r) => r.metric.country).sort(), { timeout: 15_000, interval: 500 })
+      .poll(async () => (await instant(prometheusUrl, 'cats_declarations_total')).map((r) => r.metric.country).sort(), {
+        timeout: 15_000,
+        interval: 500,
+      })
       .toEqual(['AZ', 'GE']);
   }, 30_000);
 

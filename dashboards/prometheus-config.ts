@@ -35,25 +35,39 @@ function targetOf(job: ScrapeTarget['job'], url: string, what: string, labels: R
   } catch {
     throw new Error(`${what}: ${JSON.stringify(url)} is not a URL`);
   }
-  const scheme = u.protocol === 'https:' || u.protocol === 'wss:' ? 'https' : u.protocol === 'http:' || u.protocol === 'ws:' ? 'http' : undefined;
+  const scheme =
+    u.protocol === 'https:' || u.protocol === 'wss:'
+      ? 'https'
+      : u.protocol === 'http:' || u.protocol === 'ws:'
+        ? 'http'
+        : undefined;
   if (!scheme) throw new Error(`${what}: ${url} is not an http(s) or ws(s) URL`);
   const port = u.port || (scheme === 'https' ? '443' : '80');
   // A node's API may sit under a path prefix; ICE's URL names its WebSocket endpoint, and /metrics is at the root.
   const prefix = job === 'cats-node' ? u.pathname.replace(/\/+$/, '') : '';
-  return { job, address: `${u.hostname.includes(':') ? `[${u.hostname}]` : u.hostname}:${port}`, scheme, metricsPath: `${prefix}/metrics`, labels };
+  return {
+    job,
+    address: `${u.hostname.includes(':') ? `[${u.hostname}]` : u.hostname}:${port}`,
+    scheme,
+    metricsPath: `${prefix}/metrics`,
+    labels,
+  };
 }
 
 export function scrapeTargets(d: ScrapedDeployment): ScrapeTarget[] {
   const countries = Object.keys(d.nodes ?? {}).sort();
   if (countries.length === 0) throw new Error('the deployment lists no nodes to scrape');
-  const targets = countries.map((country) => targetOf('cats-node', d.nodes[country].url, `node ${country}`, { component: 'cats', country }));
+  const targets = countries.map((country) =>
+    targetOf('cats-node', d.nodes[country].url, `node ${country}`, { component: 'cats', country }),
+  );
   if (d.ice) targets.push(targetOf('ice', d.ice.url, 'ICE', { component: 'ice' }));
   return targets;
 }
 
 export function prometheusConfig(d: ScrapedDeployment, opts: PrometheusConfigOptions = {}): string {
   const interval = opts.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL;
-  if (!/^([0-9]+(ms|s|m|h))+$/.test(interval)) throw new Error(`scrape interval must be a Prometheus duration such as 5s, got ${JSON.stringify(interval)}`);
+  if (!/^([0-9]+(ms|s|m|h))+$/.test(interval))
+    throw new Error(`scrape interval must be a Prometheus duration such as 5s, got ${JSON.stringify(interval)}`);
   const targets = scrapeTargets(d);
   const job = (name: ScrapeTarget['job']): Yaml => ({
     job_name: name,
@@ -61,7 +75,10 @@ export function prometheusConfig(d: ScrapedDeployment, opts: PrometheusConfigOpt
     honor_labels: true,
     static_configs: targets
       .filter((t) => t.job === name)
-      .map((t) => ({ targets: [t.address], labels: { ...t.labels, __scheme__: t.scheme, __metrics_path__: t.metricsPath } })),
+      .map((t) => ({
+        targets: [t.address],
+        labels: { ...t.labels, __scheme__: t.scheme, __metrics_path__: t.metricsPath },
+      })),
   });
   const config: Yaml = {
     global: { scrape_interval: interval, evaluation_interval: interval, scrape_timeout: interval },

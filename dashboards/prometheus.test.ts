@@ -23,17 +23,24 @@ describe('startPrometheus', () => {
   });
 
   it('reports a binary that cannot run', async () => {
-    await expect(startPrometheus({ deployment, dataDir: path.join(dir, 'a'), binary: path.join(dir, 'not-there') })).rejects.toThrow(/cannot run .*not-there: spawn .* ENOENT/);
+    await expect(
+      startPrometheus({ deployment, dataDir: path.join(dir, 'a'), binary: path.join(dir, 'not-there') }),
+    ).rejects.toThrow(/cannot run .*not-there: spawn .* ENOENT/);
   });
 
-  it.skipIf(!prometheusForTests('dashboards/prometheus.test.ts'))('reports a port already in use with Prometheus\' own words', async () => {
-    const taken = net.createServer();
-    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
-    const port = (taken.address() as net.AddressInfo).port;
-    try {
-      await expect(startPrometheus({ deployment, dataDir: path.join(dir, 'b'), port })).rejects.toThrow(/prometheus exited \(1\) on start-up:[\s\S]*address already in use/);
-    } finally {
-      taken.close();
-    }
-  });
+  it.skipIf(!prometheusForTests('dashboards/prometheus.test.ts'))(
+    "reports a port already in use with Prometheus' own words",
+    async () => {
+      const taken = net.createServer();
+      await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+      const port = (taken.address() as net.AddressInfo).port;
+      try {
+        await expect(startPrometheus({ deployment, dataDir: path.join(dir, 'b'), port })).rejects.toThrow(
+          /prometheus exited \(1\) on start-up:[\s\S]*address already in use/,
+        );
+      } finally {
+        taken.close();
+      }
+    },
+  );
 });

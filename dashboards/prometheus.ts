@@ -137,7 +137,11 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<RunningP
   };
 
   try {
-    await waitReady(url, () => ended, () => tail.join('\n'));
+    await waitReady(
+      url,
+      () => ended,
+      () => tail.join('\n'),
+    );
   } catch (err) {
     await stop();
     throw err;

@@ -23,15 +23,25 @@ const nodesHttp: PanelSpec[] = [
     description: '4xx and 5xx answers by country and status. 4xx are the node refusing bad input; 5xx are faults.',
     kind: 'timeseries',
     unit: 'reqps',
-    queries: [{ expr: `sum by (country, status) (rate(${http}_count{${c}, route=~"$route", status=~"[45].."}${RATE}))`, legend: '{{country}} {{status}}' }],
+    queries: [
+      {
+        expr: `sum by (country, status) (rate(${http}_count{${c}, route=~"$route", status=~"[45].."}${RATE}))`,
+        legend: '{{country}} {{status}}',
+      },
+    ],
     width: 8,
   },
   {
     title: 'Latency by country',
-    description: 'Server-side request duration at the selected quantile, from the nodes\' histograms.',
+    description: "Server-side request duration at the selected quantile, from the nodes' histograms.",
     kind: 'timeseries',
     unit: 's',
-    queries: [{ expr: `histogram_quantile($quantile, sum by (country, le) (rate(${http}_bucket{${c}, route=~"$route"}${RATE})))`, legend: '{{country}} q$quantile' }],
+    queries: [
+      {
+        expr: `histogram_quantile($quantile, sum by (country, le) (rate(${http}_bucket{${c}, route=~"$route"}${RATE})))`,
+        legend: '{{country}} q$quantile',
+      },
+    ],
     width: 8,
   },
   {
@@ -39,7 +49,12 @@ const nodesHttp: PanelSpec[] = [
     description: 'Server-side request duration at the selected quantile per route template.',
     kind: 'timeseries',
     unit: 's',
-    queries: [{ expr: `histogram_quantile($quantile, sum by (method, route, le) (rate(${http}_bucket{${c}, route=~"$route"}${RATE})))`, legend: '{{method}} {{route}}' }],
+    queries: [
+      {
+        expr: `histogram_quantile($quantile, sum by (method, route, le) (rate(${http}_bucket{${c}, route=~"$route"}${RATE})))`,
+        legend: '{{method}} {{route}}',
+      },
+    ],
   },
   {
     title: 'Routes',
@@ -52,7 +67,10 @@ const nodesHttp: PanelSpec[] = [
         expr: `(sum by (method, route) (increase(${http}_count{${c}, route=~"$route", status=~"[45].."}[$__range])) or sum by (method, route) (increase(${http}_count{${c}, route=~"$route"}[$__range])) * 0) / sum by (method, route) (increase(${http}_count{${c}, route=~"$route"}[$__range]))`,
         legend: 'error share',
       },
-      { expr: `histogram_quantile($quantile, sum by (method, route, le) (increase(${http}_bucket{${c}, route=~"$route"}[$__range])))`, legend: 'q$quantile (s)' },
+      {
+        expr: `histogram_quantile($quantile, sum by (method, route, le) (increase(${http}_bucket{${c}, route=~"$route"}[$__range])))`,
+        legend: 'q$quantile (s)',
+      },
     ],
   },
 ];
@@ -60,10 +78,16 @@ const nodesHttp: PanelSpec[] = [
 const decisions: PanelSpec[] = [
   {
     title: 'CTD decisions per second',
-    description: 'Submissions by outcome: released, controlled (sent to control), prelodged, replayed (idempotent retry), or the rejection code.',
+    description:
+      'Submissions by outcome: released, controlled (sent to control), prelodged, replayed (idempotent retry), or the rejection code.',
     kind: 'timeseries',
     unit: 'short',
-    queries: [{ expr: `sum by (country, outcome) (rate(cats_declarations_total{${c}}${RATE}))`, legend: '{{country}} {{outcome}}' }],
+    queries: [
+      {
+        expr: `sum by (country, outcome) (rate(cats_declarations_total{${c}}${RATE}))`,
+        legend: '{{country}} {{outcome}}',
+      },
+    ],
   },
   {
     title: 'Rejections by code',
@@ -87,21 +111,30 @@ const decisions: PanelSpec[] = [
   },
   {
     title: 'Movement flow',
-    description: 'State changes committed per second, from one state to the next, by the node\'s role in the movement (departure, or transit/destination for a movement declared abroad). From "none": a movement the node starts recording.',
+    description:
+      'State changes committed per second, from one state to the next, by the node\'s role in the movement (departure, or transit/destination for a movement declared abroad). From "none": a movement the node starts recording.',
     kind: 'timeseries',
     unit: 'short',
-    queries: [{ expr: `sum by (country, role, from, to) (rate(cats_movement_transitions_total{${c}}${RATE}))`, legend: '{{country}} {{role}} {{from}} → {{to}}' }],
+    queries: [
+      {
+        expr: `sum by (country, role, from, to) (rate(cats_movement_transitions_total{${c}}${RATE}))`,
+        legend: '{{country}} {{role}} {{from}} → {{to}}',
+      },
+    ],
   },
   {
     title: 'Open movements by state',
-    description: 'Movements in a non-final state, per node, role and state. Counted at the node\'s start and moved by its own transitions: with several processes on one database each shows only its own share of the changes.',
+    description:
+      "Movements in a non-final state, per node, role and state. Counted at the node's start and moved by its own transitions: with several processes on one database each shows only its own share of the changes.",
     kind: 'timeseries',
     unit: 'short',
-    queries: [{ expr: `sum by (country, role, state) (cats_movements_open{${c}})`, legend: '{{country}} {{role}} {{state}}' }],
+    queries: [
+      { expr: `sum by (country, role, state) (cats_movements_open{${c}})`, legend: '{{country}} {{role}} {{state}}' },
+    ],
   },
   {
     title: 'Notification streams',
-    description: 'Operators\' open WebSocket notification streams per node.',
+    description: "Operators' open WebSocket notification streams per node.",
     kind: 'timeseries',
     unit: 'short',
     queries: [{ expr: `sum by (country) (cats_websocket_subscribers{${c}})`, legend: '{{country}}' }],
@@ -111,7 +144,8 @@ const decisions: PanelSpec[] = [
 const guarantees: PanelSpec[] = [
   {
     title: 'Guarantee utilisation',
-    description: 'Amount reserved by released movements over the reference amount, per guarantee type and currency. Near 100 % new releases on those guarantees are refused.',
+    description:
+      'Amount reserved by released movements over the reference amount, per guarantee type and currency. Near 100 % new releases on those guarantees are refused.',
     kind: 'timeseries',
     unit: 'percentunit',
     queries: [
@@ -123,12 +157,19 @@ const guarantees: PanelSpec[] = [
   },
   {
     title: 'Guarantee amounts: reserved and reference',
-    description: 'Sums over the guarantees per type and currency, in currency units: what released movements hold, and the reference amounts they may draw on.',
+    description:
+      'Sums over the guarantees per type and currency, in currency units: what released movements hold, and the reference amounts they may draw on.',
     kind: 'timeseries',
     unit: 'short',
     queries: [
-      { expr: `sum by (country, type, currency) (cats_guarantee_amount{${c}, kind="reserved"})`, legend: '{{country}} type {{type}} {{currency}} reserved' },
-      { expr: `sum by (country, type, currency) (cats_guarantee_amount{${c}, kind="reference"})`, legend: '{{country}} type {{type}} {{currency}} reference' },
+      {
+        expr: `sum by (country, type, currency) (cats_guarantee_amount{${c}, kind="reserved"})`,
+        legend: '{{country}} type {{type}} {{currency}} reserved',
+      },
+      {
+        expr: `sum by (country, type, currency) (cats_guarantee_amount{${c}, kind="reference"})`,
+        legend: '{{country}} type {{type}} {{currency}} reference',
+      },
     ],
   },
 ];
@@ -136,7 +177,8 @@ const guarantees: PanelSpec[] = [
 const resources: PanelSpec[] = [
   {
     title: 'Outbox backlog',
-    description: 'C2C messages committed with their state change and not yet handed to ICE. A growing backlog means ICE or the relay lags.',
+    description:
+      'C2C messages committed with their state change and not yet handed to ICE. A growing backlog means ICE or the relay lags.',
     kind: 'timeseries',
     unit: 'short',
     queries: [{ expr: `sum by (country) (cats_outbox_pending_messages{${c}})`, legend: '{{country}}' }],
@@ -144,7 +186,8 @@ const resources: PanelSpec[] = [
   },
   {
     title: 'Outbox lag',
-    description: 'How long the next C2C message to relay has waited since its state change committed (0 when none waits). A message ICE refused stays unsent and keeps this rising: the relay logs it.',
+    description:
+      'How long the next C2C message to relay has waited since its state change committed (0 when none waits). A message ICE refused stays unsent and keeps this rising: the relay logs it.',
     kind: 'timeseries',
     unit: 's',
     queries: [{ expr: `max by (country) (cats_outbox_oldest_pending_age_seconds{${c}})`, legend: '{{country}}' }],
@@ -152,11 +195,15 @@ const resources: PanelSpec[] = [
   },
   {
     title: 'Database pool',
-    description: 'Pool clients in use (total − idle) and requests waiting for a client, per node. Waiting above zero: the pool is the bottleneck.',
+    description:
+      'Pool clients in use (total − idle) and requests waiting for a client, per node. Waiting above zero: the pool is the bottleneck.',
     kind: 'timeseries',
     unit: 'short',
     queries: [
-      { expr: `sum by (country) (cats_db_pool_clients{${c}, state="total"}) - sum by (country) (cats_db_pool_clients{${c}, state="idle"})`, legend: '{{country}} in use' },
+      {
+        expr: `sum by (country) (cats_db_pool_clients{${c}, state="total"}) - sum by (country) (cats_db_pool_clients{${c}, state="idle"})`,
+        legend: '{{country}} in use',
+      },
       { expr: `sum by (country) (cats_db_pool_clients{${c}, state="waiting"})`, legend: '{{country}} waiting' },
     ],
     width: 8,
@@ -207,12 +254,19 @@ const ice: PanelSpec[] = [
   },
   {
     title: 'ICE deliveries per second',
-    description: 'Messages acknowledged by their recipient, and deliveries repeated after a reconnect or acknowledgement timeout.',
+    description:
+      'Messages acknowledged by their recipient, and deliveries repeated after a reconnect or acknowledgement timeout.',
     kind: 'timeseries',
     unit: 'short',
     queries: [
-      { expr: `sum by (recipient_country) (rate(ice_deliveries_total{${rc}}${RATE}))`, legend: '{{recipient_country}}' },
-      { expr: `sum by (recipient_country) (rate(ice_redeliveries_total{${rc}}${RATE}))`, legend: '{{recipient_country}} redelivered' },
+      {
+        expr: `sum by (recipient_country) (rate(ice_deliveries_total{${rc}}${RATE}))`,
+        legend: '{{recipient_country}}',
+      },
+      {
+        expr: `sum by (recipient_country) (rate(ice_redeliveries_total{${rc}}${RATE}))`,
+        legend: '{{recipient_country}} redelivered',
+      },
     ],
     width: 8,
   },

@@ -6,7 +6,7 @@ export const datasourceVariable: VariableSpec = {
   kind: 'datasource',
   name: 'datasource',
   label: 'Prometheus',
-  description: 'The Prometheus that scrapes the deployment and receives the runs\' remote write.',
+  description: "The Prometheus that scrapes the deployment and receives the runs' remote write.",
 };
 
 export const testidVariable: VariableSpec = {
@@ -33,7 +33,8 @@ export const statVariable: VariableSpec = {
   kind: 'query',
   name: 'stat',
   label: 'Trend stat',
-  description: 'Trend stat of the gauge series (K6_PROMETHEUS_RW_TREND_STATS chooses which are written; the default is p(99)).',
+  description:
+    'Trend stat of the gauge series (K6_PROMETHEUS_RW_TREND_STATS chooses which are written; the default is p(99)).',
   query: 'metrics(k6_http_req_duration_)',
   regex: '/^k6_http_req_duration_(?<value>p[0-9]+|med|avg|min|max)$/',
   multi: false,
@@ -44,7 +45,8 @@ export const quantileVariable: VariableSpec = {
   kind: 'custom',
   name: 'quantile',
   label: 'Quantile',
-  description: 'Quantile of native-histogram series (runs with K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true) and of the server histograms.',
+  description:
+    'Quantile of native-histogram series (runs with K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true) and of the server histograms.',
   options: ['0.5', '0.9', '0.95', '0.99', '0.999'],
   selected: '0.99',
 };
@@ -63,7 +65,7 @@ export const routeVariable: VariableSpec = {
   kind: 'query',
   name: 'route',
   label: 'Route',
-  description: 'Route templates of the national nodes\' API.',
+  description: "Route templates of the national nodes' API.",
   query: 'label_values(cats_http_request_duration_seconds_count{country=~"$country"}, route)',
   multi: true,
   includeAll: true,

@@ -149,7 +149,8 @@ function parseBlock(lines: Line[], i: number, indent: number): [Yaml, number] {
 function parseNested(lines: Line[], i: number, parentIndent: number, sequenceAllowedAtParent: boolean): [Yaml, number] {
   const next = lines[i];
   if (next && next.indent > parentIndent) return parseBlock(lines, i, next.indent);
-  if (next && sequenceAllowedAtParent && next.indent === parentIndent && isItem(next.text)) return parseSequence(lines, i, parentIndent);
+  if (next && sequenceAllowedAtParent && next.indent === parentIndent && isItem(next.text))
+    return parseSequence(lines, i, parentIndent);
   return [null, i];
 }
 

@@ -20,7 +20,15 @@ const ctdSchema = TypeCompiler.Compile(Ctd);
 const N = 6000;
 
 function generate(options: Partial<ConstructorParameters<typeof Dataset>[0]> = {}) {
-  const dataset = new Dataset({ seed: 'test-seed', movements: N, profile: 'weekday', defects: 0.1, countries: [...PILOT_COUNTRIES], year: 2026, ...options });
+  const dataset = new Dataset({
+    seed: 'test-seed',
+    movements: N,
+    profile: 'weekday',
+    defects: 0.1,
+    countries: [...PILOT_COUNTRIES],
+    year: 2026,
+    ...options,
+  });
   const movements: Movement[] = [...dataset.movements()];
   const guarantees = new Map<string, GuaranteeRecord>();
   for (const m of movements) for (const g of m.guarantees) guarantees.set(g.grn, g);
@@ -45,12 +53,15 @@ describe('a generated data set', () => {
   it('holds N movements in time order, each lodged at an office of its node country', () => {
     const { movements, dataset } = data;
     expect(movements).toHaveLength(N);
-    for (let i = 1; i < movements.length; i++) expect(movements[i]!.record.at >= movements[i - 1]!.record.at).toBe(true);
+    for (let i = 1; i < movements.length; i++)
+      expect(movements[i]!.record.at >= movements[i - 1]!.record.at).toBe(true);
     const start = dataset.profile.start.toISOString();
     const end = new Date(dataset.profile.start.getTime() + 86_400_000).toISOString();
     for (const { record } of movements) {
       expect(record.at >= start && record.at < end).toBe(true);
-      expect(officeByReference.get(record.ctd.offices.departure)?.country ?? record.ctd.offices.departure.slice(0, 2)).toBe(record.country);
+      expect(
+        officeByReference.get(record.ctd.offices.departure)?.country ?? record.ctd.offices.departure.slice(0, 2),
+      ).toBe(record.country);
     }
   });
 
@@ -72,7 +83,8 @@ describe('a generated data set', () => {
       expect(g.accessCode).toBe(ref.accessCode);
       expect(g.type).toBe(ctd.guarantees[0]!.type);
       expect(g.referenceAmount).toBeGreaterThanOrEqual(ref.amountToBeCovered);
-      for (const e of ctd.consignment.transportEquipment) if (e.containerIdentificationNumber) expect(isValidContainerNumber(e.containerIdentificationNumber)).toBe(true);
+      for (const e of ctd.consignment.transportEquipment)
+        if (e.containerIdentificationNumber) expect(isValidContainerNumber(e.containerIdentificationNumber)).toBe(true);
     }
     expect(valid).toBe(N - Math.round(N * 0.1));
   });
@@ -80,7 +92,14 @@ describe('a generated data set', () => {
   it('serialises every record exactly as JSON.stringify does', () => {
     for (const { record, plan } of data.movements) {
       const parts: Buffer[] = [];
-      writeCtdRecord({ text: (s) => parts.push(Buffer.from(s)), bytes: (b) => parts.push(Buffer.from(b)), endLine: () => parts.push(Buffer.from('\n')) }, record);
+      writeCtdRecord(
+        {
+          text: (s) => parts.push(Buffer.from(s)),
+          bytes: (b) => parts.push(Buffer.from(b)),
+          endLine: () => parts.push(Buffer.from('\n')),
+        },
+        record,
+      );
       expect(Buffer.concat(parts).toString('utf8')).toBe(JSON.stringify(record) + '\n');
       expect(planRecordJson(plan)).toBe(JSON.stringify(plan));
     }
@@ -96,7 +115,8 @@ describe('a generated data set', () => {
       expect(ctd.offices.destination).toBe(route.stops.at(-1)!.office);
       expect(ctd.consignment.countriesOfRouting).toEqual(route.countriesOfRouting);
       expect(record.schedule.map((s) => s.office)).toEqual(route.stops.slice(1).map((s) => s.office));
-      for (let i = 1; i < record.schedule.length; i++) expect(record.schedule[i]!.hours).toBeGreaterThanOrEqual(record.schedule[i - 1]!.hours);
+      for (let i = 1; i < record.schedule.length; i++)
+        expect(record.schedule[i]!.hours).toBeGreaterThanOrEqual(record.schedule[i - 1]!.hours);
     }
   });
 
@@ -185,12 +205,21 @@ describe('a generated data set', () => {
   });
 
   it('gives each pilot country its configured AEO share of operators', () => {
-    const big = new Dataset({ seed: 'aeo', movements: 400_000, profile: 'weekday', defects: 0, countries: [...PILOT_COUNTRIES], year: 2026 });
+    const big = new Dataset({
+      seed: 'aeo',
+      movements: 400_000,
+      profile: 'weekday',
+      defects: 0,
+      countries: [...PILOT_COUNTRIES],
+      year: 2026,
+    });
     for (const country of PILOT_COUNTRIES) {
       const ops = big.operators.filter((o) => o.country === country);
       const p = aeoShare[country]!;
       const observed = ops.filter((o) => o.aeo).length / ops.length;
-      expect(Math.abs(observed - p), `${country} (${ops.length} operators)`).toBeLessThanOrEqual(4 * Math.sqrt((p * (1 - p)) / ops.length));
+      expect(Math.abs(observed - p), `${country} (${ops.length} operators)`).toBeLessThanOrEqual(
+        4 * Math.sqrt((p * (1 - p)) / ops.length),
+      );
     }
   });
 });
@@ -233,7 +262,11 @@ describe('options', () => {
   });
 
   it('draws only the defect kinds asked for, deferring one that does not fit to the next CTD', () => {
-    const { movements } = generate({ movements: 400, defects: 0.25, defectKinds: ['bad-container-check-digit', 'duplicate-lrn'] });
+    const { movements } = generate({
+      movements: 400,
+      defects: 0.25,
+      defectKinds: ['bad-container-check-digit', 'duplicate-lrn'],
+    });
     const defects = movements.map((m) => m.record.defect).filter((d) => d !== null);
     expect(defects).toHaveLength(100);
     expect(new Set(defects.map((d) => d!.kind))).toEqual(new Set(['bad-container-check-digit', 'duplicate-lrn']));

@@ -75,21 +75,26 @@ function routesOf(countries: readonly string[]): Route[] {
  * countries' routes: the N for "this day at ten times today's volume".
  */
 export function movementsAtScale(scale: number, o: Pick<DatasetOptions, 'profile' | 'countries' | 'year'>): number {
-  if (!(scale >= 0) || !Number.isFinite(scale)) throw new RangeError(`scale must be a non-negative number, got ${scale}`);
+  if (!(scale >= 0) || !Number.isFinite(scale))
+    throw new RangeError(`scale must be a non-negative number, got ${scale}`);
   const model = new TrafficModel(routesOf(o.countries), o.year);
   const profile = model.profile(o.profile);
   return Math.round(scale * model.span(profile.start.getTime(), profile.days * 24).expected);
 }
 
 function validateOptions(o: DatasetOptions): void {
-  if (!Number.isSafeInteger(o.movements) || o.movements < 0) throw new RangeError(`movements must be a non-negative integer, got ${o.movements}`);
-  if (!(o.defects >= 0 && o.defects <= 1)) throw new RangeError(`defects must be a share between 0 and 1, got ${o.defects}`);
+  if (!Number.isSafeInteger(o.movements) || o.movements < 0)
+    throw new RangeError(`movements must be a non-negative integer, got ${o.movements}`);
+  if (!(o.defects >= 0 && o.defects <= 1))
+    throw new RangeError(`defects must be a share between 0 and 1, got ${o.defects}`);
   if (o.seed.length === 0) throw new RangeError('seed must not be empty');
   if (o.countries.length === 0) throw new RangeError('at least one country is needed');
   for (const c of o.countries) {
-    if (!(PILOT_COUNTRIES as readonly string[]).includes(c)) throw new RangeError(`${c} is not a pilot country (${PILOT_COUNTRIES.join(', ')})`);
+    if (!(PILOT_COUNTRIES as readonly string[]).includes(c))
+      throw new RangeError(`${c} is not a pilot country (${PILOT_COUNTRIES.join(', ')})`);
   }
-  for (const k of o.defectKinds ?? []) if (!(defectKinds as readonly string[]).includes(k)) throw new RangeError(`unknown defect kind ${k}`);
+  for (const k of o.defectKinds ?? [])
+    if (!(defectKinds as readonly string[]).includes(k)) throw new RangeError(`unknown defect kind ${k}`);
 }
 
 export class Dataset {
@@ -133,7 +138,10 @@ export class Dataset {
     for (const c of options.countries) {
       const pool = this.pools.get(c);
       const expectedCtds = (shareByCountry.get(c) ?? 0) * options.movements;
-      const count = Math.min(OPERATOR_DENSITY.max, Math.max(OPERATOR_DENSITY.min, Math.ceil(expectedCtds / OPERATOR_DENSITY.ctdsPerOperator)));
+      const count = Math.min(
+        OPERATOR_DENSITY.max,
+        Math.max(OPERATOR_DENSITY.min, Math.ceil(expectedCtds / OPERATOR_DENSITY.ctdsPerOperator)),
+      );
       const ops = new CountryOperators(c, count, pool, parties);
       this.countryOperators.set(c, ops);
       operators.push(...ops.operators);
@@ -155,7 +163,8 @@ export class Dataset {
 
   /** The movements, in replay order. One pass per data set: the guarantees fill as it runs. */
   *movements(): Generator<Movement> {
-    if (this.streamed) throw new Error('a data set streams its movements once; create another Dataset for a second pass');
+    if (this.streamed)
+      throw new Error('a data set streams its movements once; create another Dataset for a second pass');
     this.streamed = true;
     const { seed, movements: n, defects: share } = this.options;
     const kinds = this.options.defectKinds ?? defectKinds;

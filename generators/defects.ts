@@ -78,7 +78,10 @@ const mandatoryFields: readonly Mandatory[] = [
     },
   },
   { pointer: '/offices/destination', remove: (c) => delete (c.offices as Partial<Ctd['offices']>).destination },
-  { pointer: '/consignment/goodsItems/0/hsCode', remove: (c) => delete (c.consignment.goodsItems[0] as Partial<Ctd['consignment']['goodsItems'][0]>).hsCode },
+  {
+    pointer: '/consignment/goodsItems/0/hsCode',
+    remove: (c) => delete (c.consignment.goodsItems[0] as Partial<Ctd['consignment']['goodsItems'][0]>).hsCode,
+  },
   { pointer: '/consignment/grossMass', remove: (c) => delete (c.consignment as Partial<Ctd['consignment']>).grossMass },
 ];
 
@@ -102,13 +105,23 @@ export function applyEarly(kind: DefectKind, ctd: Ctd, random: Random): Defect |
       const item = ctd.consignment.goodsItems[i]!;
       const bad = random.pick(['77', '98', '99', '00']) + item.hsCode.slice(2);
       item.hsCode = bad;
-      return { kind, code, pointer: `/consignment/goodsItems/${i}/hsCode`, description: `HS code ${bad} is in no chapter` };
+      return {
+        kind,
+        code,
+        pointer: `/consignment/goodsItems/${i}/hsCode`,
+        description: `HS code ${bad} is in no chapter`,
+      };
     }
     case 'itinerary-mismatch': {
       const routing = ctd.consignment.countriesOfRouting;
       const stray = strayCountries.find((c) => !routing.includes(c))!;
       routing.unshift(stray);
-      return { kind, code, pointer: '/consignment/countriesOfRouting/0', description: `itinerary starts in ${stray}, not at the office of departure` };
+      return {
+        kind,
+        code,
+        pointer: '/consignment/countriesOfRouting/0',
+        description: `itinerary starts in ${stray}, not at the office of departure`,
+      };
     }
     case 'unknown-office': {
       const country = ctd.offices.destination.slice(0, 2);
@@ -116,20 +129,35 @@ export function applyEarly(kind: DefectKind, ctd: Ctd, random: Random): Defect |
       do reference = `${country}9${random.digits(5)}`;
       while (officeByReference.has(reference));
       ctd.offices.destination = reference;
-      return { kind, code, pointer: '/offices/destination', description: `office of destination ${reference} is not in the office list` };
+      return {
+        kind,
+        code,
+        pointer: '/offices/destination',
+        description: `office of destination ${reference} is not in the office list`,
+      };
     }
     case 'unknown-country': {
       let code2: string;
       do code2 = `X${random.letters(1)}`;
       while (countryByCode.has(code2));
       ctd.consignment.countryOfDispatch = code2;
-      return { kind, code, pointer: '/consignment/countryOfDispatch', description: `country of dispatch ${code2} is not in the country list` };
+      return {
+        kind,
+        code,
+        pointer: '/consignment/countryOfDispatch',
+        description: `country of dispatch ${code2} is not in the country list`,
+      };
     }
     case 'net-mass-exceeds-gross': {
       const i = random.int(ctd.consignment.goodsItems.length);
       const item = ctd.consignment.goodsItems[i]!;
       item.netMass = Math.round(item.grossMass * 1100) / 1000 + 1;
-      return { kind, code, pointer: `/consignment/goodsItems/${i}/netMass`, description: `net mass ${item.netMass} kg exceeds gross ${item.grossMass} kg` };
+      return {
+        kind,
+        code,
+        pointer: `/consignment/goodsItems/${i}/netMass`,
+        description: `net mass ${item.netMass} kg exceeds gross ${item.grossMass} kg`,
+      };
     }
     case 'bad-container-check-digit': {
       const equipment = ctd.consignment.transportEquipment;
@@ -137,7 +165,12 @@ export function applyEarly(kind: DefectKind, ctd: Ctd, random: Random): Defect |
       const number = equipment[i]!.containerIdentificationNumber!;
       const wrong = number.slice(0, 10) + String((Number(number[10]) + 1 + random.int(9)) % 10);
       equipment[i]!.containerIdentificationNumber = wrong;
-      return { kind, code, pointer: `/consignment/transportEquipment/${i}/containerIdentificationNumber`, description: `${wrong} fails the ISO 6346 check digit` };
+      return {
+        kind,
+        code,
+        pointer: `/consignment/transportEquipment/${i}/containerIdentificationNumber`,
+        description: `${wrong} fails the ISO 6346 check digit`,
+      };
     }
     default:
       return undefined;
@@ -145,14 +178,25 @@ export function applyEarly(kind: DefectKind, ctd: Ctd, random: Random): Defect |
 }
 
 /** Guarantee and LRN faults, applied once the guarantee reference is filled in. */
-export function applyLate(kind: DefectKind, ctd: Ctd, random: Random, earlierLrn: string | undefined, unissuedGrn: () => string): Defect | undefined {
+export function applyLate(
+  kind: DefectKind,
+  ctd: Ctd,
+  random: Random,
+  earlierLrn: string | undefined,
+  unissuedGrn: () => string,
+): Defect | undefined {
   const code = defectCode[kind];
   const ref = ctd.guarantees[0]!.references[0]!;
   const at = '/guarantees/0/references/0';
   switch (kind) {
     case 'guarantee-understated': {
       ref.amountToBeCovered = Math.floor(ref.amountToBeCovered * random.uniform(0.2, 0.8) * 100) / 100;
-      return { kind, code, pointer: `${at}/amountToBeCovered`, description: 'amount to be covered below the duties and taxes due' };
+      return {
+        kind,
+        code,
+        pointer: `${at}/amountToBeCovered`,
+        description: 'amount to be covered below the duties and taxes due',
+      };
     }
     case 'wrong-access-code': {
       const right = ref.accessCode.toUpperCase();
@@ -168,7 +212,12 @@ export function applyLate(kind: DefectKind, ctd: Ctd, random: Random, earlierLrn
     }
     case 'duplicate-lrn': {
       ctd.lrn = earlierLrn!;
-      return { kind, code, pointer: '/lrn', description: `LRN ${earlierLrn} already lodged by this holder with other content` };
+      return {
+        kind,
+        code,
+        pointer: '/lrn',
+        description: `LRN ${earlierLrn} already lodged by this holder with other content`,
+      };
     }
     default:
       return undefined;

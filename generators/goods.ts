@@ -46,7 +46,14 @@ export interface GoodsDraw {
  * Items for `netKg` of a commodity, valued in `currency` at `unitsPerUsd`.
  * Masses are handled in grams so sums are exact; gross ≥ net per item.
  */
-export function drawGoods(commodity: Commodity, netKg: number, origin: string, currency: string, unitsPerUsd: number, random: Random): GoodsDraw {
+export function drawGoods(
+  commodity: Commodity,
+  netKg: number,
+  origin: string,
+  currency: string,
+  unitsPerUsd: number,
+  random: Random,
+): GoodsDraw {
   const n = itemsCount(commodity.items, random);
   const shares = new Array<number>(n);
   let total = 0;
@@ -67,7 +74,8 @@ export function drawGoods(commodity: Commodity, netKg: number, origin: string, c
     const grossG = Math.ceil(netG * (1 + tare));
     grossGrams += grossG;
     const sub = random.pick(commodity.subheadings);
-    const usdPerTonne = random.uniform(commodity.usdPerTonne[0], commodity.usdPerTonne[1]) * Math.exp(VALUE_SIGMA * random.normal());
+    const usdPerTonne =
+      random.uniform(commodity.usdPerTonne[0], commodity.usdPerTonne[1]) * Math.exp(VALUE_SIGMA * random.normal());
     const amount = Math.round((netG / 1e6) * usdPerTonne * unitsPerUsd * 100) / 100;
     items[i] = {
       goodsItemNumber: i + 1,
@@ -76,7 +84,12 @@ export function drawGoods(commodity: Commodity, netKg: number, origin: string, c
       countryOfOrigin: origin,
       grossMass: grossG / 1000,
       netMass: netG / 1000,
-      packages: [{ typeOfPackages: type, numberOfPackages: kgPerPackage > 0 ? Math.max(1, Math.round(netG / 1000 / kgPerPackage)) : 0 }],
+      packages: [
+        {
+          typeOfPackages: type,
+          numberOfPackages: kgPerPackage > 0 ? Math.max(1, Math.round(netG / 1000 / kgPerPackage)) : 0,
+        },
+      ],
       value: { amount, currency },
     };
   }

@@ -69,7 +69,14 @@ export class GuaranteeBook {
   comprehensive(operator: Operator, guarantor: string): { grn: string; accessCode: string } {
     let g = this.open.get(operator.tin);
     if (!g) {
-      g = { grn: this.nextGrn(operator.country), accessCode: this.accessCode(), operator, guarantor, due: 0, movements: 0 };
+      g = {
+        grn: this.nextGrn(operator.country),
+        accessCode: this.accessCode(),
+        operator,
+        guarantor,
+        due: 0,
+        movements: 0,
+      };
       this.open.set(operator.tin, g);
     }
     return g;
@@ -98,7 +105,12 @@ export class GuaranteeBook {
   }
 
   /** An individual guarantee (type 2) covering `dueMinor` exactly, rounded up to a whole unit. */
-  individual(operator: Operator, guarantor: string, dueMinor: number, grn = this.nextGrn(operator.country)): GuaranteeRecord {
+  individual(
+    operator: Operator,
+    guarantor: string,
+    dueMinor: number,
+    grn = this.nextGrn(operator.country),
+  ): GuaranteeRecord {
     return {
       grn,
       accessCode: this.accessCode(),

@@ -62,14 +62,24 @@ export interface MovementDraft {
  * A valid CTD for `route` lodged by `holder`, declaring one guarantee of
  * `guaranteeType` in `guaranteeCurrency` with an amount still to be set.
  */
-export function draftMovement(route: Route, holder: Operator, lrn: string, guaranteeType: '1' | '2', guaranteeCurrency: string, pools: Pools, random: Random): MovementDraft {
+export function draftMovement(
+  route: Route,
+  holder: Operator,
+  lrn: string,
+  guaranteeType: '1' | '2',
+  guaranteeCurrency: string,
+  pools: Pools,
+  random: Random,
+): MovementDraft {
   const commodity = commoditiesFrom(route.countryOfDispatch).draw(random);
   const departure = route.stops[0]!.office;
   const depCountry = route.countriesOfRouting[0]!;
   const mode = route.legs[0]!.mode === 'rail' ? 'rail' : 'road';
 
   // Units of cargo: containers when the route and commodity allow, else wagons or trailers.
-  const containerised = commodity.container !== undefined && (random.chance(route.containerShare) || (mode === 'road' ? !commodity.trailer : !commodity.wagon));
+  const containerised =
+    commodity.container !== undefined &&
+    (random.chance(route.containerShare) || (mode === 'road' ? !commodity.trailer : !commodity.wagon));
   let units: number;
   let tonnesPerUnit: readonly [number, number];
   if (containerised) {
@@ -92,15 +102,29 @@ export function draftMovement(route: Route, holder: Operator, lrn: string, guara
   const transportEquipment: Ctd['consignment']['transportEquipment'] = [];
   const departureTransportMeans: Ctd['consignment']['departureTransportMeans'] = [];
   if (mode === 'rail') {
-    for (let i = 0; i < units; i++) departureTransportMeans.push({ typeOfIdentification: '20', identificationNumber: wagonNumber(random), nationality: depCountry });
+    for (let i = 0; i < units; i++)
+      departureTransportMeans.push({
+        typeOfIdentification: '20',
+        identificationNumber: wagonNumber(random),
+        nationality: depCountry,
+      });
   } else {
-    const nationality = random.chance(0.25) && hasPlateFormat(route.countryOfDispatch) && route.countryOfDispatch !== 'CN' ? route.countryOfDispatch : depCountry;
-    departureTransportMeans.push({ typeOfIdentification: '30', identificationNumber: plate(nationality, random), nationality });
+    const nationality =
+      random.chance(0.25) && hasPlateFormat(route.countryOfDispatch) && route.countryOfDispatch !== 'CN'
+        ? route.countryOfDispatch
+        : depCountry;
+    departureTransportMeans.push({
+      typeOfIdentification: '30',
+      identificationNumber: plate(nationality, random),
+      nationality,
+    });
   }
   for (let i = 0; i < units; i++) {
     const seals = [{ identifier: sealIdentifier(depCountry, random) }];
     if (random.chance(0.3)) seals.push({ identifier: sealIdentifier(depCountry, random) });
-    transportEquipment.push(containerised ? { containerIdentificationNumber: containerNumber(random), seals } : { seals });
+    transportEquipment.push(
+      containerised ? { containerIdentificationNumber: containerNumber(random), seals } : { seals },
+    );
   }
 
   const transit: string[] = [];
@@ -117,7 +141,12 @@ export function draftMovement(route: Route, holder: Operator, lrn: string, guara
     security: route.countryOfDestination === 'RO' || route.countryOfDestination === 'BG' ? 1 : 0,
     offices: { departure, transit, destination },
     holder: holderOf(holder),
-    guarantees: [{ type: guaranteeType, references: [{ grn: '', accessCode: '', amountToBeCovered: 0, currency: guaranteeCurrency }] }],
+    guarantees: [
+      {
+        type: guaranteeType,
+        references: [{ grn: '', accessCode: '', amountToBeCovered: 0, currency: guaranteeCurrency }],
+      },
+    ],
     consignment: {
       countryOfDispatch: route.countryOfDispatch,
       countryOfDestination: route.countryOfDestination,
@@ -139,7 +168,11 @@ export function draftMovement(route: Route, holder: Operator, lrn: string, guara
   route.legs.forEach((leg, i) => {
     hours += random.uniform(leg.hours[0], leg.hours[1]) + random.lognormal(leg.dwellHours, DWELL_SIGMA);
     const stop = route.stops[i + 1]!;
-    schedule.push({ office: stop.office, role: stop.role as ScheduledStop['role'], hours: Math.round(hours * 10) / 10 });
+    schedule.push({
+      office: stop.office,
+      role: stop.role as ScheduledStop['role'],
+      hours: Math.round(hours * 10) / 10,
+    });
   });
   return { ctd, commodity, schedule };
 }

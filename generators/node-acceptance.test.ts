@@ -14,10 +14,21 @@ import { seedNode } from './seed-node.ts';
 import { writeDataset, type Manifest } from './write-dataset.ts';
 
 const ADMIN = 'generator-acceptance-admin-token';
-const options: DatasetOptions = { seed: 'acceptance', movements: 360, profile: 'weekday', defects: 0.15, countries: [...PILOT_COUNTRIES], year: 2026 };
+const options: DatasetOptions = {
+  seed: 'acceptance',
+  movements: 360,
+  profile: 'weekday',
+  defects: 0.15,
+  countries: [...PILOT_COUNTRIES],
+  year: 2026,
+};
 
 async function post(node: RunningNode, path: string, token: string, body: string) {
-  const res = await fetch(node.url + path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+  const res = await fetch(node.url + path, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body,
+  });
   return { status: res.status, body: (await res.json()) as { code?: string; state?: string; replayed?: boolean } };
 }
 
@@ -32,7 +43,13 @@ describe('a generated data set on real nodes', () => {
     dir = await mkdtemp(join(tmpdir(), 'cats-generate-acceptance-'));
     manifest = await writeDataset(options, dir);
     for (const country of options.countries) {
-      const node = await startNode({ country, databaseUrl: await createTestDatabase(`gen_${country}`), adminToken: ADMIN, port: 0, poolSize: 4 });
+      const node = await startNode({
+        country,
+        databaseUrl: await createTestDatabase(`gen_${country}`),
+        adminToken: ADMIN,
+        port: 0,
+        poolSize: 4,
+      });
       nodes.set(country, node);
       const seeded = await seedNode(dir, { url: node.url, adminToken: ADMIN, country });
       expect(seeded.operators).toBe(manifest.counts.operatorsByCountry[country]);
@@ -51,14 +68,23 @@ describe('a generated data set on real nodes', () => {
     let defective = 0;
     for (const line of await readLines(join(dir, 'ctds.ndjson'))) {
       const record = JSON.parse(line) as CtdRecord;
-      const reply = await post(nodes.get(record.country)!, '/v1/declarations', record.token, JSON.stringify(record.ctd));
+      const reply = await post(
+        nodes.get(record.country)!,
+        '/v1/declarations',
+        record.token,
+        JSON.stringify(record.ctd),
+      );
       if (record.defect) {
         defective++;
         kinds.add(record.defect.kind);
-        if (reply.status < 400 || reply.body.code !== record.defect.code) outcomes.push(`#${record.seq} ${record.defect.kind}: expected ${record.defect.code}, got ${reply.status} ${JSON.stringify(reply.body)}`);
+        if (reply.status < 400 || reply.body.code !== record.defect.code)
+          outcomes.push(
+            `#${record.seq} ${record.defect.kind}: expected ${record.defect.code}, got ${reply.status} ${JSON.stringify(reply.body)}`,
+          );
       } else {
         valid++;
-        if (reply.status !== 201) outcomes.push(`#${record.seq} valid (${record.route}): got ${reply.status} ${JSON.stringify(reply.body)}`);
+        if (reply.status !== 201)
+          outcomes.push(`#${record.seq} valid (${record.route}): got ${reply.status} ${JSON.stringify(reply.body)}`);
       }
     }
     expect(outcomes).toEqual([]);

@@ -5,7 +5,12 @@ import type { Static } from '@sinclair/typebox';
 import type { Address, Ctd, Party } from '../reference/spec/ctd.ts';
 import type { Fixtures } from '../reference/spec/fixtures.ts';
 import { offices, type Office } from '../reference/spec/reference-data/offices.ts';
-import { aeoShare, COMPREHENSIVE_RANK_SHARE, OFFICERS_PER_OFFICE, OPERATOR_ZIPF_EXPONENT } from './corridor/operators.ts';
+import {
+  aeoShare,
+  COMPREHENSIVE_RANK_SHARE,
+  OFFICERS_PER_OFFICE,
+  OPERATOR_ZIPF_EXPONENT,
+} from './corridor/operators.ts';
 import { buildPool, drawAddress, type CountryPool } from './pools.ts';
 import { Random, WeightedChoice } from './random.ts';
 
@@ -119,7 +124,10 @@ export class CountryOperators {
       });
     }
     this.operators = list;
-    this.choice = new WeightedChoice(list, list.map((o) => 1 / o.rank ** OPERATOR_ZIPF_EXPONENT));
+    this.choice = new WeightedChoice(
+      list,
+      list.map((o) => 1 / o.rank ** OPERATOR_ZIPF_EXPONENT),
+    );
   }
 
   draw(random: Random): Operator {

@@ -17,7 +17,10 @@ const POOL_SIZE = 400;
 
 function fakerFor(locale: string): Faker {
   // Export names upper-case the language and region parts: uz_UZ_latin → fakerUZ_UZ_latin.
-  const name = `faker${locale.split('_').map((part) => (part.length <= 2 ? part.toUpperCase() : part)).join('_')}`;
+  const name = `faker${locale
+    .split('_')
+    .map((part) => (part.length <= 2 ? part.toUpperCase() : part))
+    .join('_')}`;
   const f = (faker as unknown as Record<string, Faker | undefined>)[name];
   if (!f) throw new Error(`no faker locale ${locale}`);
   return f;
@@ -44,7 +47,15 @@ export function buildPool(country: string, seed: string): CountryPool {
 }
 
 /** A party address drawn from a pool. */
-export function drawAddress(pool: CountryPool, random: Random): { streetAndNumber: string; postcode: string; city: string; country: string } {
+export function drawAddress(
+  pool: CountryPool,
+  random: Random,
+): { streetAndNumber: string; postcode: string; city: string; country: string } {
   const city = random.pick(pool.cities);
-  return { streetAndNumber: random.pick(pool.streets), postcode: city.postcode, city: city.name, country: pool.country };
+  return {
+    streetAndNumber: random.pick(pool.streets),
+    postcode: city.postcode,
+    city: city.name,
+    country: pool.country,
+  };
 }

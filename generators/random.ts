@@ -110,7 +110,8 @@ export class WeightedChoice<T> {
     readonly items: readonly T[],
     weights: readonly number[],
   ) {
-    if (items.length === 0 || items.length !== weights.length) throw new RangeError('weighted choice needs one weight per item and at least one item');
+    if (items.length === 0 || items.length !== weights.length)
+      throw new RangeError('weighted choice needs one weight per item and at least one item');
     this.cumulative = new Float64Array(weights.length);
     let sum = 0;
     weights.forEach((w, i) => {

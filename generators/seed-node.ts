@@ -33,7 +33,10 @@ export async function seedNode(datasetDir: string, target: SeedTarget): Promise<
       body: line,
     });
     const body = (await res.json()) as Partial<Seeded> & { code?: string; message?: string };
-    if (res.status !== 200) throw new Error(`seeding ${target.country} at ${target.url}: ${res.status} ${body.code ?? ''} ${body.message ?? ''}`.trim());
+    if (res.status !== 200)
+      throw new Error(
+        `seeding ${target.country} at ${target.url}: ${res.status} ${body.code ?? ''} ${body.message ?? ''}`.trim(),
+      );
     seeded.requests++;
     seeded.operators += body.operators ?? 0;
     seeded.officers += body.officers ?? 0;

@@ -44,7 +44,12 @@ export class StreamSummary {
 
   toJSON() {
     const share = (x: number) => (this.ctds > 0 ? Math.round((x / this.ctds) * 10000) / 10000 : 0);
-    const shares = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, share(v)]));
+    const shares = (o: Record<string, number>) =>
+      Object.fromEntries(
+        Object.entries(o)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, v]) => [k, share(v)]),
+      );
     return {
       ctds: this.ctds,
       defective: this.defective,
@@ -53,7 +58,11 @@ export class StreamSummary {
       commodityGroups: shares(this.byGroup),
       byDefect: sorted(this.byDefect),
       containerShare: share(this.containerised),
-      itemsPerCtd: { mean: this.ctds > 0 ? Math.round((this.items / this.ctds) * 1000) / 1000 : 0, max: this.maxItems, histogram: this.itemsHistogram },
+      itemsPerCtd: {
+        mean: this.ctds > 0 ? Math.round((this.items / this.ctds) * 1000) / 1000 : 0,
+        max: this.maxItems,
+        histogram: this.itemsHistogram,
+      },
       byUtcHour: this.byHour,
     };
   }

@@ -70,7 +70,12 @@ export class TrafficModel {
     const route = this.routes[i]!;
     const local = ms + (utcOffsetHours[route.countriesOfRouting[0]!] ?? 0) * HOUR_MS;
     const localHour = Math.floor((local % DAY_MS) / HOUR_MS);
-    return this.annual[i]! * this.dayNorm[i]! * dayFactor(route, isoDate(local), this.events) * this.hourShare[i]![localHour]!;
+    return (
+      this.annual[i]! *
+      this.dayNorm[i]! *
+      dayFactor(route, isoDate(local), this.events) *
+      this.hourShare[i]![localHour]!
+    );
   }
 
   /** Expected CTDs per route in the hour starting at `ms`. */
@@ -102,7 +107,11 @@ export class TrafficModel {
         bestAt = ms;
       }
     }
-    return { expected, byRoute, peak: { at: new Date(bestAt).toISOString(), ctdsPerHour: round3(best), ctdsPerSecond: round6(best / 3600) } };
+    return {
+      expected,
+      byRoute,
+      peak: { at: new Date(bestAt).toISOString(), ctdsPerHour: round3(best), ctdsPerSecond: round6(best / 3600) },
+    };
   }
 
   /** The year's busiest hour. */
@@ -135,11 +144,21 @@ export class TrafficModel {
       case 'weekend':
         return { name, description: 'the Sunday after that Tuesday', start: new Date(tuesday + 5 * DAY_MS), days: 1 };
       case 'peak-day':
-        return { name, description: 'the day of the year with the most expected lodgements', start: this.peakDay(), days: 1 };
+        return {
+          name,
+          description: 'the day of the year with the most expected lodgements',
+          start: this.peakDay(),
+          days: 1,
+        };
       case 'holiday':
         return { name, description: 'Nowruz (21 March)', start: new Date(Date.UTC(y, 2, 21)), days: 1 };
       case 'week':
-        return { name, description: 'the Monday-Sunday week around that Tuesday', start: new Date(tuesday - DAY_MS), days: 7 };
+        return {
+          name,
+          description: 'the Monday-Sunday week around that Tuesday',
+          start: new Date(tuesday - DAY_MS),
+          days: 7,
+        };
       case 'year':
         return { name, description: `the calendar year ${y}`, start: new Date(this.yearStart), days: daysIn(y) };
     }

@@ -38,7 +38,23 @@ export function wagonNumber(random: Random): string {
 }
 
 /** Owner prefixes (BIC codes with category U) of lessors and carriers seen on the corridor. */
-const containerOwners = ['MSCU', 'MAEU', 'CMAU', 'COSU', 'HLXU', 'TGHU', 'CAIU', 'TCNU', 'OOLU', 'TEMU', 'SEGU', 'BMOU', 'FCIU', 'TRHU', 'CSNU'];
+const containerOwners = [
+  'MSCU',
+  'MAEU',
+  'CMAU',
+  'COSU',
+  'HLXU',
+  'TGHU',
+  'CAIU',
+  'TCNU',
+  'OOLU',
+  'TEMU',
+  'SEGU',
+  'BMOU',
+  'FCIU',
+  'TRHU',
+  'CSNU',
+];
 
 /** An ISO 6346 container number with a correct check digit. */
 export function containerNumber(random: Random): string {

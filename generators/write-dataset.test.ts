@@ -11,7 +11,14 @@ import { Fixtures } from '../reference/spec/fixtures.ts';
 import { PILOT_COUNTRIES, type DatasetOptions } from './dataset.ts';
 import { FIXTURE_LIMITS, writeDataset, type Manifest } from './write-dataset.ts';
 
-const options: DatasetOptions = { seed: 'write-test', movements: 3000, profile: 'week', defects: 0.05, countries: [...PILOT_COUNTRIES], year: 2026 };
+const options: DatasetOptions = {
+  seed: 'write-test',
+  movements: 3000,
+  profile: 'week',
+  defects: 0.05,
+  countries: [...PILOT_COUNTRIES],
+  year: 2026,
+};
 
 const lines = async (file: string) =>
   (await readFile(file, 'utf8'))
@@ -35,18 +42,34 @@ describe('writeDataset', () => {
     await writeDataset({ ...options, seed: 'other' }, join(root, 'c'));
     const files = (await readdir(join(root, 'a'))).sort();
     expect(files).toEqual((await readdir(join(root, 'b'))).sort());
-    for (const f of files) expect((await readFile(join(root, 'b', f))).equals(await readFile(join(root, 'a', f))), f).toBe(true);
-    expect((await readFile(join(root, 'c', 'ctds.ndjson'))).equals(await readFile(join(root, 'a', 'ctds.ndjson')))).toBe(false);
+    for (const f of files)
+      expect((await readFile(join(root, 'b', f))).equals(await readFile(join(root, 'a', f))), f).toBe(true);
+    expect(
+      (await readFile(join(root, 'c', 'ctds.ndjson'))).equals(await readFile(join(root, 'a', 'ctds.ndjson'))),
+    ).toBe(false);
   });
 
   it('writes the same bytes from the command line in a fresh process', async () => {
     const out = join(root, 'cli');
     const cli = fileURLToPath(new URL('../bin/cats-stress.js', import.meta.url));
-    const args = ['generate', '--movements', '3000', '--seed', options.seed, '--profile', 'week', '--defects', '0.05', '--out', out];
+    const args = [
+      'generate',
+      '--movements',
+      '3000',
+      '--seed',
+      options.seed,
+      '--profile',
+      'week',
+      '--defects',
+      '0.05',
+      '--out',
+      out,
+    ];
     const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/wrote 3000 CTDs \(150 defective\)/);
-    for (const f of await readdir(join(root, 'a'))) expect((await readFile(join(out, f))).equals(await readFile(join(root, 'a', f))), f).toBe(true);
+    for (const f of await readdir(join(root, 'a')))
+      expect((await readFile(join(out, f))).equals(await readFile(join(root, 'a', f))), f).toBe(true);
   });
 
   it('writes fixture requests the node admin route accepts, covering every party and guarantee the CTDs name', async () => {
@@ -67,7 +90,13 @@ describe('writeDataset', () => {
     }
     const ctds = await lines(join(root, 'a', 'ctds.ndjson'));
     expect(ctds).toHaveLength(options.movements);
-    for (const r of ctds as { defect: unknown; ctd: { holder: { identificationNumber: string }; guarantees: { references: { grn: string; accessCode: string }[] }[] } }[]) {
+    for (const r of ctds as {
+      defect: unknown;
+      ctd: {
+        holder: { identificationNumber: string };
+        guarantees: { references: { grn: string; accessCode: string }[] }[];
+      };
+    }[]) {
       if (r.defect) continue;
       expect(operators.has(r.ctd.holder.identificationNumber)).toBe(true);
       const ref = r.ctd.guarantees[0]!.references[0]!;

@@ -49,7 +49,14 @@ class FixtureFile {
   }
 
   addGuarantee(g: GuaranteeRecord): void {
-    this.guarantees.push({ grn: g.grn, accessCode: g.accessCode, holderTin: g.holderTin, type: g.type, referenceAmount: g.referenceAmount, currency: g.currency });
+    this.guarantees.push({
+      grn: g.grn,
+      accessCode: g.accessCode,
+      holderTin: g.holderTin,
+      type: g.type,
+      referenceAmount: g.referenceAmount,
+      currency: g.currency,
+    });
     this.guaranteeCount++;
     if (this.guarantees.length >= FIXTURE_LIMITS.guarantees) this.flush();
   }
@@ -82,9 +89,13 @@ export async function writeDataset(options: DatasetOptions, outDir: string, onPr
   for (const o of dataset.operators) w.operators.write(o);
   for (const o of dataset.officers) w.officers.write(o);
   for (const [country, file] of fixtures) {
-    const ops = dataset.operators.filter((o) => o.country === country).map(({ tin, name, country: c, aeo, token }) => ({ tin, name, country: c, aeo, token }));
+    const ops = dataset.operators
+      .filter((o) => o.country === country)
+      .map(({ tin, name, country: c, aeo, token }) => ({ tin, name, country: c, aeo, token }));
     for (const chunk of chunks(ops, FIXTURE_LIMITS.operators)) file.body({ operators: chunk });
-    const offs = dataset.officers.filter((o) => o.country === country).map(({ id, name, offices, token }) => ({ id, name, offices, token }));
+    const offs = dataset.officers
+      .filter((o) => o.country === country)
+      .map(({ id, name, offices, token }) => ({ id, name, offices, token }));
     for (const chunk of chunks(offs, FIXTURE_LIMITS.officers)) file.body({ officers: chunk });
   }
 
@@ -134,7 +145,9 @@ export async function writeDataset(options: DatasetOptions, outDir: string, onPr
       valid: done - summary.defective,
       defective: summary.defective,
       operators: dataset.operators.length,
-      operatorsByCountry: Object.fromEntries(options.countries.map((c) => [c, dataset.operators.filter((o) => o.country === c).length])),
+      operatorsByCountry: Object.fromEntries(
+        options.countries.map((c) => [c, dataset.operators.filter((o) => o.country === c).length]),
+      ),
       aeoOperators: dataset.operators.filter((o) => o.aeo).length,
       officers: dataset.officers.length,
       guarantees: guaranteeCounts,

@@ -34,7 +34,8 @@ async function loadCommand(name: string): Promise<Command | undefined> {
     const mod = (await import(new URL(`./commands/${name}.ts`, import.meta.url).href)) as { command: Command };
     return mod.command;
   } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String(err).includes(`commands/${name}.ts`)) return undefined;
+    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String(err).includes(`commands/${name}.ts`))
+      return undefined;
     throw err;
   }
 }

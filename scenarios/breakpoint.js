@@ -38,7 +38,9 @@ export const options = {
       'http_req_duration{operation:ctd_submit}': [
         { threshold: `p(95)<${envNumber(__ENV, 'SLO_P95_MS', 250)}`, abortOnFail: true, delayAbortEval: `${HOLD}s` },
       ],
-      'http_req_failed{operation:ctd_submit}': [{ threshold: 'rate<0.01', abortOnFail: true, delayAbortEval: `${HOLD}s` }],
+      'http_req_failed{operation:ctd_submit}': [
+        { threshold: 'rate<0.01', abortOnFail: true, delayAbortEval: `${HOLD}s` },
+      ],
       offered_rate: [],
     },
     ctdBreakdown(),
@@ -47,6 +49,6 @@ export const options = {
 
 export async function submit() {
   const elapsed = exec.instance.currentTestRunDuration / 1000;
-  offeredRate.add(START + ((MAX - START) * Math.min(1, elapsed / DURATION)));
+  offeredRate.add(START + (MAX - START) * Math.min(1, elapsed / DURATION));
   await traffic.submit();
 }

@@ -27,7 +27,13 @@ const entries = new SharedArray('conformance-entries', () => {
   const defects = all
     .filter((e) => e.defect)
     .slice(0, MAX_DEFECTS)
-    .map((e) => ({ ctd: e.ctd, token: e.token, country: e.country, defect: e.defect, original: originals.get(`${e.holderTin}/${e.ctd.lrn}`) }));
+    .map((e) => ({
+      ctd: e.ctd,
+      token: e.token,
+      country: e.country,
+      defect: e.defect,
+      original: originals.get(`${e.holderTin}/${e.ctd.lrn}`),
+    }));
   // Valid CTDs the rules below lodge under fresh LRNs: from the end of the data
   // set, so their extra guarantee reservations stay clear of load scenarios,
   // which lodge the data set from its start.
@@ -55,7 +61,9 @@ function rejectedWith(res, status, code) {
     typeof body.code === 'string' &&
     typeof body.message === 'string' &&
     Array.isArray(body.errors) &&
-    body.errors.every((e) => typeof e.code === 'string' && typeof e.pointer === 'string' && typeof e.message === 'string') &&
+    body.errors.every(
+      (e) => typeof e.code === 'string' && typeof e.pointer === 'string' && typeof e.message === 'string',
+    ) &&
     errorCodes(res).includes(code)
   );
 }
@@ -86,7 +94,9 @@ const RULES = [
     async () => {
       const res = await request('GET', `${lodgeable(0).node}/openapi.json`, null, opts());
       const doc = jsonBody(res);
-      return res.status === 200 && doc && /^3\.1/.test(doc.openapi) && doc.paths && Boolean(doc.paths['/v1/declarations']);
+      return (
+        res.status === 200 && doc && /^3\.1/.test(doc.openapi) && doc.paths && Boolean(doc.paths['/v1/declarations'])
+      );
     },
   ],
   [
@@ -100,7 +110,12 @@ const RULES = [
     'wrong_token',
     async () => {
       const { ctd, node } = lodgeable(2);
-      const res = await request('POST', `${node}/v1/declarations`, ctd, Object.assign(opts([401]), { token: 'not-a-token-of-this-node-000000' }));
+      const res = await request(
+        'POST',
+        `${node}/v1/declarations`,
+        ctd,
+        Object.assign(opts([401]), { token: 'not-a-token-of-this-node-000000' }),
+      );
       return rejectedWith(res, 401, 'UNAUTHENTICATED');
     },
   ],
@@ -108,7 +123,12 @@ const RULES = [
     'malformed_json',
     async () => {
       const { node, token } = lodgeable(3);
-      const res = await request('POST', `${node}/v1/declarations`, '{"lrn": "X1", ', Object.assign(opts([400]), { token }));
+      const res = await request(
+        'POST',
+        `${node}/v1/declarations`,
+        '{"lrn": "X1", ',
+        Object.assign(opts([400]), { token }),
+      );
       return rejectedWith(res, 400, 'MALFORMED_JSON');
     },
   ],
@@ -126,7 +146,12 @@ const RULES = [
     'unsupported_media_type',
     async () => {
       const { ctd, node, token } = lodgeable(5);
-      const res = await request('POST', `${node}/v1/declarations`, JSON.stringify(ctd), Object.assign(opts([415]), { token, headers: { 'Content-Type': 'text/plain' } }));
+      const res = await request(
+        'POST',
+        `${node}/v1/declarations`,
+        JSON.stringify(ctd),
+        Object.assign(opts([415]), { token, headers: { 'Content-Type': 'text/plain' } }),
+      );
       return rejectedWith(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
     },
   ],
@@ -201,7 +226,11 @@ const RULES = [
       const departure = ctd.offices.departure;
       const elsewhere = creds
         .allOfficers()
-        .find((o) => !o.offices.includes(departure) && o.offices.every((office) => countryOfOffice(office) === countryOfOffice(departure)));
+        .find(
+          (o) =>
+            !o.offices.includes(departure) &&
+            o.offices.every((office) => countryOfOffice(office) === countryOfOffice(departure)),
+        );
       if (!elsewhere) return undefined;
       const lodged = await submitCtd(node, token, ctd);
       const r = await releaseForTransit(node, elsewhere.token, lodged.mrn, {}, { expect: [403] });
@@ -217,7 +246,8 @@ const RULES = [
       if (!lodged.accepted) return false;
       let state = lodged.state;
       if (state === 'ACCEPTED') state = (await presentGoods(node, token, lodged.mrn)).body.state;
-      if (state === 'UNDER_CONTROL') state = (await releaseForTransit(node, creds.officerToken(ctd.offices.departure), lodged.mrn)).body.state;
+      if (state === 'UNDER_CONTROL')
+        state = (await releaseForTransit(node, creds.officerToken(ctd.offices.departure), lodged.mrn)).body.state;
       if (state !== 'RELEASED') return false;
       const r = await cancelDeclaration(node, token, lodged.mrn, {}, { expect: [409] });
       return rejectedWith(r.res, 409, 'ILLEGAL_TRANSITION');
@@ -231,10 +261,20 @@ const RULES = [
       const prelodged = Object.assign({}, ctd, { additionalDeclarationType: 'D' });
       const lodged = await submitCtd(node, token, prelodged);
       if (!lodged.accepted || lodged.state !== 'ACCEPTED') return false;
-      const amended = await amendDeclaration(node, token, lodged.mrn, Object.assign({}, prelodged, { security: ctd.security === 0 ? 1 : 0 }));
+      const amended = await amendDeclaration(
+        node,
+        token,
+        lodged.mrn,
+        Object.assign({}, prelodged, { security: ctd.security === 0 ? 1 : 0 }),
+      );
       const presented = await presentGoods(node, token, lodged.mrn);
       const late = await amendDeclaration(node, token, lodged.mrn, prelodged, { expect: [409] });
-      return amended.res.status === 200 && amended.body.amendments === 1 && presented.res.status === 200 && rejectedWith(late.res, 409, 'ILLEGAL_TRANSITION');
+      return (
+        amended.res.status === 200 &&
+        amended.body.amendments === 1 &&
+        presented.res.status === 200 &&
+        rejectedWith(late.res, 409, 'ILLEGAL_TRANSITION')
+      );
     },
   ],
   [

@@ -15,7 +15,10 @@ const traffic = ctdTraffic({ deployment, dataDir: datasetDir(__ENV), countries: 
 
 const DURATION = seconds(__ENV.DURATION || '1m');
 const projected = projectedRates(traffic.manifest);
-const TARGET = Math.max(1, Math.round(envNumber(__ENV, 'RATE', projected.peak * envNumber(__ENV, 'PEAK_FACTOR', 1000))));
+const TARGET = Math.max(
+  1,
+  Math.round(envNumber(__ENV, 'RATE', projected.peak * envNumber(__ENV, 'PEAK_FACTOR', 1000))),
+);
 const START = Math.min(TARGET, Math.max(1, Math.round(envNumber(__ENV, 'START_RATE', projected.average))));
 const stages = [
   { duration: duration(DURATION * 0.3), target: TARGET },
@@ -32,7 +35,10 @@ export const options = {
   summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
   thresholds: Object.assign(
     {
-      'http_req_duration{operation:ctd_submit}': [`p(95)<${envNumber(__ENV, 'SLO_P95_MS', 250)}`, `p(99)<${envNumber(__ENV, 'SLO_P99_MS', 500)}`],
+      'http_req_duration{operation:ctd_submit}': [
+        `p(95)<${envNumber(__ENV, 'SLO_P95_MS', 250)}`,
+        `p(99)<${envNumber(__ENV, 'SLO_P99_MS', 500)}`,
+      ],
       'http_req_failed{operation:ctd_submit}': ['rate<0.01'],
       'http_req_failed{operation:ctd_release}': ['rate<0.01'],
       // The open model holds only while the load generator keeps to the schedule.

@@ -23,12 +23,14 @@ const movements = new SharedArray('full-journey-movements', () =>
     .filter((e) => {
       if (e.defect || !deployment.nodes[e.country] || (ROUTES && !ROUTES.includes(e.route))) return false;
       const o = e.ctd.offices;
-      const served = (office) => (deployment.ice ? Boolean(deployment.nodes[countryOfOffice(office)]) : countryOfOffice(office) === e.country);
+      const served = (office) =>
+        deployment.ice ? Boolean(deployment.nodes[countryOfOffice(office)]) : countryOfOffice(office) === e.country;
       return served(o.destination) && o.transit.every(served);
     })
     .map((e) => e.ctd),
 );
-if (movements.length === 0) throw new Error('the data set has no valid movement whose offices all have a node in the deployment');
+if (movements.length === 0)
+  throw new Error('the data set has no valid movement whose offices all have a node in the deployment');
 
 const RATE = envNumber(__ENV, 'RATE', 1);
 const DURATION = seconds(__ENV.DURATION || '1m');
@@ -45,7 +47,7 @@ export const options = {
       duration: duration(DURATION),
       preAllocatedVUs: Math.max(2, Math.ceil(RATE * 5)),
       maxVUs: Math.max(10, Math.ceil(RATE * 30)),
-      gracefulStop: duration(STEP_TIMEOUT_MS / 1000 * 6),
+      gracefulStop: duration((STEP_TIMEOUT_MS / 1000) * 6),
     },
   },
   summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(95)', 'p(99)'],
@@ -70,5 +72,10 @@ const creds = credentialIndex(deployment, readParties(DATA));
 export default async function () {
   const i = exec.scenario.iterationInTest;
   const ctd = movements[i % movements.length];
-  await travel({ deployment, creds, ctd: Object.assign({}, ctd, { lrn: uniqueLrn(`FJ${RUN}`, i) }), stepTimeoutMs: STEP_TIMEOUT_MS });
+  await travel({
+    deployment,
+    creds,
+    ctd: Object.assign({}, ctd, { lrn: uniqueLrn(`FJ${RUN}`, i) }),
+    stepTimeoutMs: STEP_TIMEOUT_MS,
+  });
 }

@@ -30,7 +30,8 @@ const template = new SharedArray('contention-template', () => {
   const records = readCtdRecords(DATA);
   for (let i = records.length - 1; i >= 0; i--) {
     const e = records[i];
-    if (!e.defect && COUNTRIES.includes(e.country) && creds.hasOfficer(e.ctd.offices.departure)) return [{ ctd: e.ctd, token: e.token, country: e.country }];
+    if (!e.defect && COUNTRIES.includes(e.country) && creds.hasOfficer(e.ctd.offices.departure))
+      return [{ ctd: e.ctd, token: e.token, country: e.country }];
   }
   throw new Error(`the data set has no valid CTD departing from ${COUNTRIES.join(', ')} with an officer at its office`);
 });
@@ -69,7 +70,13 @@ export async function setup() {
   const reference = ctd.guarantees[0].references[0];
   // A probe on a roomy guarantee learns what one such movement reserves.
   const run = Date.now().toString(36).toUpperCase();
-  const roomy = await newGuarantee(node, token, officer, reference.currency, Math.ceil(reference.amountToBeCovered * 10) + 1000);
+  const roomy = await newGuarantee(
+    node,
+    token,
+    officer,
+    reference.currency,
+    Math.ceil(reference.amountToBeCovered * 10) + 1000,
+  );
   let amount;
   for (let n = 0; n < 20 && amount === undefined; n++) {
     const probe = await submitCtd(node, token, asHolder(ctd, holder, roomy, lrn(run, `P${n}`)));
@@ -79,13 +86,20 @@ export async function setup() {
   }
   if (amount === undefined) fail('no probe CTD was released: risk holds all of them for control');
   // Room for exactly ROOM reservations, and half of one more.
-  const contended = await newGuarantee(node, token, officer, reference.currency, Math.round(amount * (ROOM + 0.5) * 100) / 100);
+  const contended = await newGuarantee(
+    node,
+    token,
+    officer,
+    reference.currency,
+    Math.round(amount * (ROOM + 0.5) * 100) / 100,
+  );
   return { run, guarantee: contended, amount };
 }
 
 async function newGuarantee(node, token, officer, currency, referenceAmount) {
   const registered = await registerGuarantee(node, token, { type: '1', referenceAmount, currency });
-  if (registered.res.status !== 201) fail(`guarantee registration refused: ${registered.res.status} ${registered.res.body}`);
+  if (registered.res.status !== 201)
+    fail(`guarantee registration refused: ${registered.res.status} ${registered.res.body}`);
   const approved = await approveGuarantee(node, officer, registered.body.grn);
   if (approved.res.status !== 200) fail(`guarantee approval refused: ${approved.res.status} ${approved.res.body}`);
   return { type: '1', grn: registered.body.grn, accessCode: registered.body.accessCode };
@@ -93,20 +107,30 @@ async function newGuarantee(node, token, officer, currency, referenceAmount) {
 
 export default async function (data) {
   const { ctd, token, holder, node } = world();
-  const r = await submitCtd(node, token, asHolder(ctd, holder, data.guarantee, lrn(data.run, exec.vu.idInTest)), { expect: [200, 201, 409] });
+  const r = await submitCtd(node, token, asHolder(ctd, holder, data.guarantee, lrn(data.run, exec.vu.idInTest)), {
+    expect: [200, 201, 409],
+  });
   check(r, { 'accepted, or refused for want of guarantee': (x) => x.accepted || x.code === 'GUARANTEE_INSUFFICIENT' });
 }
 
 export async function teardown(data) {
   const { token, node, officer } = world();
   const contender = /^[0-9]+$/;
-  const mine = (d) => typeof d.lrn === 'string' && d.lrn.startsWith(lrn(data.run, '')) && contender.test(d.lrn.slice(lrn(data.run, '').length));
+  const mine = (d) =>
+    typeof d.lrn === 'string' &&
+    d.lrn.startsWith(lrn(data.run, '')) &&
+    contender.test(d.lrn.slice(lrn(data.run, '').length));
   // Customs releases what risk held back; these reservations contend for the same room.
   for (const d of (await allDeclarations(node, token, 'UNDER_CONTROL')).filter(mine)) {
     const r = await releaseForTransit(node, officer, d.mrn, {}, { expect: [200, 409] });
-    check(r.res, { 'controlled CTD released, or refused for want of guarantee': (res) => res.status === 200 || (res.status === 409 && r.body.code === 'GUARANTEE_INSUFFICIENT') });
+    check(r.res, {
+      'controlled CTD released, or refused for want of guarantee': (res) =>
+        res.status === 200 || (res.status === 409 && r.body.code === 'GUARANTEE_INSUFFICIENT'),
+    });
   }
-  const released = (await allDeclarations(node, token, 'RELEASED')).filter((d) => mine(d) && d.reservation && d.reservation.grn === data.guarantee.grn);
+  const released = (await allDeclarations(node, token, 'RELEASED')).filter(
+    (d) => mine(d) && d.reservation && d.reservation.grn === data.guarantee.grn,
+  );
   const reservedByMovements = released.reduce((sum, d) => sum + Math.round(d.reservation.amount * 100), 0) / 100;
   const { body: g } = await getGuarantee(node, token, data.guarantee.grn);
   const invariant = (name, ok) => {
@@ -118,7 +142,8 @@ export async function teardown(data) {
   // More contenders than room: the room is used up, not a cent left for one more movement.
   const smallest = released.reduce((min, d) => Math.min(min, d.reservation.amount), data.amount);
   invariant('filled to its room', g.referenceAmount - g.reserved < smallest);
-  if (released.every((d) => Math.abs(d.reservation.amount - data.amount) < 0.005)) invariant(`releases exactly its room (${ROOM})`, released.length === ROOM);
+  if (released.every((d) => Math.abs(d.reservation.amount - data.amount) < 0.005))
+    invariant(`releases exactly its room (${ROOM})`, released.length === ROOM);
   guaranteeOverdrawn.add(g.reserved > g.referenceAmount ? 1 : 0);
 }
 

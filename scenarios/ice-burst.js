@@ -14,7 +14,9 @@ import { envNumber } from './lib/schedule.js';
 const deployment = parseDeployment(open(__ENV.DEPLOYMENT || '../.cats-stress/deployment.json'));
 const identities = deployment.ice ? deployment.ice.loadIdentities : [];
 if (identities.length < 2)
-  throw new Error('ice-burst needs ICE and at least two ICE load identities (ice.loadIdentities: countries without a node) in the deployment file');
+  throw new Error(
+    'ice-burst needs ICE and at least two ICE load identities (ice.loadIdentities: countries without a node) in the deployment file',
+  );
 
 const BURST = Math.round(envNumber(__ENV, 'BURST', 500));
 const BURSTS = Math.round(envNumber(__ENV, 'BURSTS', 5));
@@ -35,7 +37,10 @@ export const options = {
     ice_lost: ['count==0'],
     ice_duplicates: ['count==0'],
     ice_refused: ['count==0'],
-    ice_delivery_latency: [`p(95)<${envNumber(__ENV, 'SLO_P95_MS', 1000)}`, `p(99)<${envNumber(__ENV, 'SLO_P99_MS', 2000)}`],
+    ice_delivery_latency: [
+      `p(95)<${envNumber(__ENV, 'SLO_P95_MS', 1000)}`,
+      `p(99)<${envNumber(__ENV, 'SLO_P99_MS', 2000)}`,
+    ],
     checks: ['rate==1'],
   },
 };
@@ -71,7 +76,9 @@ export default async function () {
   const links = [];
   try {
     for (const identity of identities) links.push(await openIceLink(deployment.ice.url, identity, handlers));
-    check(links, { 'every load identity receives its country\'s messages': (ls) => ls.every((l) => l.welcome.receiving) });
+    check(links, {
+      "every load identity receives its country's messages": (ls) => ls.every((l) => l.welcome.receiving),
+    });
 
     // The burst: every identity sends BURST crossing notifications to the next one in the ring.
     links.forEach((link, i) => {

@@ -25,7 +25,13 @@ const templates = new SharedArray('onboarding-templates', () => {
   const records = readCtdRecords(DATA);
   for (let i = records.length - 1; i >= 0; i--) {
     const e = records[i];
-    if (!e.defect && COUNTRIES.includes(e.country) && !byCountry[e.country] && creds.hasOfficer(e.ctd.offices.departure)) byCountry[e.country] = e.ctd;
+    if (
+      !e.defect &&
+      COUNTRIES.includes(e.country) &&
+      !byCountry[e.country] &&
+      creds.hasOfficer(e.ctd.offices.departure)
+    )
+      byCountry[e.country] = e.ctd;
   }
   return Object.values(byCountry);
 });
@@ -74,29 +80,72 @@ export default async function () {
   const country = countryOfOffice(template.offices.departure);
   const node = nodeUrl(deployment, country);
   const officer = creds.officerToken(template.offices.departure);
-  const operator = { tin: `${country}O${RUN}${i.toString(36).toUpperCase()}`, name: `Onboarding Trader ${i}`, country, aeo: true };
+  const operator = {
+    tin: `${country}O${RUN}${i.toString(36).toUpperCase()}`,
+    name: `Onboarding Trader ${i}`,
+    country,
+    aeo: true,
+  };
   const started = Date.now();
 
   const registered = await registerOperator(node, operator);
-  if (!check(registered.res, { 'operator registered, pending': (r) => r.status === 201 && registered.body.operator.status === 'PENDING' })) return;
+  if (
+    !check(registered.res, {
+      'operator registered, pending': (r) => r.status === 201 && registered.body.operator.status === 'PENDING',
+    })
+  )
+    return;
   const token = registered.body.token;
   const reference = template.guarantees[0].references[0];
 
   // Pending accounts cannot lodge.
-  const early = await submitCtd(node, token, asHolder(template, operator, { type: '1', grn: reference.grn, accessCode: reference.accessCode }, `ONB${RUN}-${i}-0`), { expect: [403] });
-  check(early, { 'pending operator refused a declaration': (r) => r.res.status === 403 && r.code === 'OPERATOR_NOT_ACTIVE' });
+  const early = await submitCtd(
+    node,
+    token,
+    asHolder(
+      template,
+      operator,
+      { type: '1', grn: reference.grn, accessCode: reference.accessCode },
+      `ONB${RUN}-${i}-0`,
+    ),
+    { expect: [403] },
+  );
+  check(early, {
+    'pending operator refused a declaration': (r) => r.res.status === 403 && r.code === 'OPERATOR_NOT_ACTIVE',
+  });
 
   const approved = await timed('operator_approval', () => approveOperator(node, officer, operator.tin, true));
-  if (!check(approved.res, { 'customs approves the operator': (r) => r.status === 200 && approved.body.status === 'ACTIVE' })) return;
+  if (
+    !check(approved.res, {
+      'customs approves the operator': (r) => r.status === 200 && approved.body.status === 'ACTIVE',
+    })
+  )
+    return;
 
-  const guarantee = await registerGuarantee(node, token, { type: '1', referenceAmount: Math.ceil(reference.amountToBeCovered * 10) + 1000, currency: reference.currency });
-  if (!check(guarantee.res, { 'guarantee registered, pending': (r) => r.status === 201 && guarantee.body.status === 'PENDING' })) return;
+  const guarantee = await registerGuarantee(node, token, {
+    type: '1',
+    referenceAmount: Math.ceil(reference.amountToBeCovered * 10) + 1000,
+    currency: reference.currency,
+  });
+  if (
+    !check(guarantee.res, {
+      'guarantee registered, pending': (r) => r.status === 201 && guarantee.body.status === 'PENDING',
+    })
+  )
+    return;
   const grn = guarantee.body.grn;
   const active = await timed('guarantee_approval', () => approveGuarantee(node, officer, grn));
-  if (!check(active.res, { 'customs approves the guarantee': (r) => r.status === 200 && active.body.status === 'ACTIVE' })) return;
+  if (
+    !check(active.res, { 'customs approves the guarantee': (r) => r.status === 200 && active.body.status === 'ACTIVE' })
+  )
+    return;
 
   const first = await timed('first_ctd', () =>
-    submitCtd(node, token, asHolder(template, operator, { type: '1', grn, accessCode: guarantee.body.accessCode }, `ONB${RUN}-${i}-1`)),
+    submitCtd(
+      node,
+      token,
+      asHolder(template, operator, { type: '1', grn, accessCode: guarantee.body.accessCode }, `ONB${RUN}-${i}-1`),
+    ),
   );
   if (check(first, { 'first CTD accepted': (r) => r.accepted })) onboardingDuration.add(Date.now() - started);
   else console.error(`first CTD of ${operator.tin} refused: ${first.res.status} ${first.res.body}`);

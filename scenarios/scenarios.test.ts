@@ -28,7 +28,10 @@ let env: Record<string, string>;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cats-scenarios-'));
   const dataDir = path.join(dir, 'data');
-  manifest = await writeDataset({ seed: 'scenario-tests', movements: 800, profile: 'peak-day', defects: 0.05, countries: COUNTRIES, year: 2026 }, dataDir);
+  manifest = await writeDataset(
+    { seed: 'scenario-tests', movements: 800, profile: 'peak-day', defects: 0.05, countries: COUNTRIES, year: 2026 },
+    dataDir,
+  );
   reference = await startInProcessReference({
     countries: COUNTRIES,
     databaseUrl: (c) => createTestDatabase(`scen_${c}`),
@@ -63,12 +66,24 @@ async function run(scenario: string, extra: Record<string, string> = {}, expecte
       done();
     },
   });
-  const result = await runScript(path.join(here, `${scenario}.js`), { env: { ...env, ...extra }, workers: 1, quiet: true, stdout: silent(), stderr });
+  const result = await runScript(path.join(here, `${scenario}.js`), {
+    env: { ...env, ...extra },
+    workers: 1,
+    quiet: true,
+    stdout: silent(),
+    stderr,
+  });
   if (result.exitCode !== expectedExit) {
     // What went wrong, in the scenario's own terms: rejections by code and failed rules.
     const m = result.summaryData?.metrics ?? {};
-    const telling = Object.entries(m).filter(([k, v]) => (k.startsWith('ctd_rejected{') && v.values.count > 0) || (k.startsWith('spec_adherence{') && v.values.fails > 0));
-    console.error(`${scenario} exited ${result.exitCode}:\n${log}${telling.map(([k, v]) => `${k} ${JSON.stringify(v.values)}`).join('\n')}`);
+    const telling = Object.entries(m).filter(
+      ([k, v]) =>
+        (k.startsWith('ctd_rejected{') && v.values.count > 0) ||
+        (k.startsWith('spec_adherence{') && v.values.fails > 0),
+    );
+    console.error(
+      `${scenario} exited ${result.exitCode}:\n${log}${telling.map(([k, v]) => `${k} ${JSON.stringify(v.values)}`).join('\n')}`,
+    );
   }
   return result;
 }
@@ -86,7 +101,12 @@ describe('scenarios against the reference', () => {
   });
 
   it('full-journey: movements along the corridor written off, each step timed', async () => {
-    const r = await run('full-journey', { RATE: '2', DURATION: '4s', SLO_E2E_P95_MS: '20000', SLO_ICE_P95_MS: '10000' });
+    const r = await run('full-journey', {
+      RATE: '2',
+      DURATION: '4s',
+      SLO_E2E_P95_MS: '20000',
+      SLO_ICE_P95_MS: '10000',
+    });
     expect(r.exitCode).toBe(0);
     expect(metric(r, 'movements_written_off').count).toBe(metric(r, 'iterations').count);
     expect(metric(r, 'movement_step_duration{step:crossing}').max).toBeGreaterThan(0);
@@ -118,7 +138,14 @@ describe('scenarios against the reference', () => {
   });
 
   it('spike: a surge and back, no errors', async () => {
-    const r = await run('spike', { DURATION: '5s', RATE: '10', SPIKE_FACTOR: '4', THINK: '0.1', OFFICERS: '1', ...RELAXED_SLO });
+    const r = await run('spike', {
+      DURATION: '5s',
+      RATE: '10',
+      SPIKE_FACTOR: '4',
+      THINK: '0.1',
+      OFFICERS: '1',
+      ...RELAXED_SLO,
+    });
     expect(r.exitCode).toBe(0);
     expect(metric(r, 'ctd_accepted').count).toBeGreaterThan(40);
   });

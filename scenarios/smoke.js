@@ -18,9 +18,11 @@ const movement = new SharedArray('smoke-movement', () => {
   for (const e of readCtdRecords(DATA)) {
     if (e.defect || !deployment.nodes[e.country]) continue;
     const o = e.ctd.offices;
-    const served = (office) => (deployment.ice ? Boolean(deployment.nodes[countryOfOffice(office)]) : countryOfOffice(office) === e.country);
+    const served = (office) =>
+      deployment.ice ? Boolean(deployment.nodes[countryOfOffice(office)]) : countryOfOffice(office) === e.country;
     if (!served(o.destination) || !o.transit.every(served)) continue;
-    const countries = new Set([o.departure, ...o.transit, o.destination].map(countryOfOffice)).size + o.transit.length / 100;
+    const countries =
+      new Set([o.departure, ...o.transit, o.destination].map(countryOfOffice)).size + o.transit.length / 100;
     if (countries > reach) [pick, reach] = [e.ctd, countries];
   }
   if (!pick) throw new Error('the data set has no valid movement whose offices all have a node in the deployment');

@@ -16,13 +16,19 @@ const RATE = Math.max(1, Math.round(envNumber(__ENV, 'RATE', projected.peak * en
 
 export const options = {
   scenarios: {
-    ctd_submissions: submissionScenario({ executor: 'constant-arrival-rate', rate: RATE, duration: duration(DURATION) }, RATE),
+    ctd_submissions: submissionScenario(
+      { executor: 'constant-arrival-rate', rate: RATE, duration: duration(DURATION) },
+      RATE,
+    ),
     officer_releases: officerScenario(__ENV, DURATION, THINK),
   },
   summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
   thresholds: Object.assign(
     {
-      'http_req_duration{operation:ctd_submit}': [`p(95)<${envNumber(__ENV, 'SLO_P95_MS', 250)}`, `p(99)<${envNumber(__ENV, 'SLO_P99_MS', 500)}`],
+      'http_req_duration{operation:ctd_submit}': [
+        `p(95)<${envNumber(__ENV, 'SLO_P95_MS', 250)}`,
+        `p(99)<${envNumber(__ENV, 'SLO_P99_MS', 500)}`,
+      ],
       'http_req_failed{operation:ctd_submit}': ['rate<0.001'],
       dropped_iterations: [`count<${Math.max(1, Math.ceil(RATE * DURATION * 0.001))}`],
       checks: ['rate>0.999'],

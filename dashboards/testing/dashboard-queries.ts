@@ -73,7 +73,12 @@ export function interpolate(expr: string, values: Map<string, string>): string {
  * multi/All variable takes All (its allValue), a custom one its default, a textbox its value, a
  * single-value query variable the first option.
  */
-export async function resolveVariables(base: string, d: GrafanaDashboard, window: Window, picks: Record<string, string> = {}): Promise<Map<string, string>> {
+export async function resolveVariables(
+  base: string,
+  d: GrafanaDashboard,
+  window: Window,
+  picks: Record<string, string> = {},
+): Promise<Map<string, string>> {
   const values = new Map<string, string>([
     ['__rate_interval', window.rateInterval],
     ['__interval', `${window.stepSeconds}s`],
@@ -89,7 +94,8 @@ export async function resolveVariables(base: string, d: GrafanaDashboard, window
     const q = (v.query as { query: string }).query;
     const options = applyRegex(await variableOptions(base, interpolate(q, values), window), v.regex);
     if (pick !== undefined) {
-      if (!options.includes(pick)) throw new Error(`${d.uid}: variable ${v.name} offers ${JSON.stringify(options)}, not ${pick}`);
+      if (!options.includes(pick))
+        throw new Error(`${d.uid}: variable ${v.name} offers ${JSON.stringify(options)}, not ${pick}`);
       values.set(v.name, pick);
     } else if (v.includeAll) values.set(v.name, String(v.allValue ?? '.*'));
     else if (options.length) values.set(v.name, options[0]);
@@ -108,7 +114,12 @@ export async function runQuery(base: string, expr: string, instant: boolean, win
         end: String(window.endMs / 1000),
         step: String(window.stepSeconds),
       });
-  const result = data.result as Array<{ value?: [number, string]; values?: Array<[number, string]>; histogram?: unknown; histograms?: unknown[] }>;
+  const result = data.result as Array<{
+    value?: [number, string];
+    values?: Array<[number, string]>;
+    histogram?: unknown;
+    histograms?: unknown[];
+  }>;
   let finite = 0;
   for (const s of result) {
     const points = s.values ?? (s.value ? [s.value] : []);

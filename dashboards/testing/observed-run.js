@@ -13,10 +13,26 @@ const headers = { authorization: `Bearer ${__ENV.TOKEN}`, 'content-type': 'appli
 
 export const options = {
   scenarios: {
-    ctd_submissions: { executor: 'constant-arrival-rate', exec: 'submit', rate: 20, timeUnit: '1s', duration: DURATION, preAllocatedVUs: 4, maxVUs: 8 },
+    ctd_submissions: {
+      executor: 'constant-arrival-rate',
+      exec: 'submit',
+      rate: 20,
+      timeUnit: '1s',
+      duration: DURATION,
+      preAllocatedVUs: 4,
+      maxVUs: 8,
+    },
     // One VU sleeping 200 ms cannot start 300 iterations a second: the rest are dropped, fast
     // enough that the engine reports them several times a second.
-    starved_probe: { executor: 'constant-arrival-rate', exec: 'probe', rate: 300, timeUnit: '1s', duration: DURATION, preAllocatedVUs: 1, maxVUs: 1 },
+    starved_probe: {
+      executor: 'constant-arrival-rate',
+      exec: 'probe',
+      rate: 300,
+      timeUnit: '1s',
+      duration: DURATION,
+      preAllocatedVUs: 1,
+      maxVUs: 1,
+    },
   },
 };
 
@@ -44,14 +60,19 @@ export async function submit() {
   check(read, { 'declaration readable': (r) => r.status === 200 });
   if (__ITER % 5 === 0) {
     // Same LRN, other content: the node must refuse it (409 DUPLICATE_LRN).
-    const dup = await lodge(lrn, { ...template, consignment: { ...template.consignment, grossMass: template.consignment.grossMass + 1 } });
+    const dup = await lodge(lrn, {
+      ...template,
+      consignment: { ...template.consignment, grossMass: template.consignment.grossMass + 1 },
+    });
     check(dup, { 'duplicate LRN refused': (r) => r.status === 409 });
     if (dup.status === 409) ctdRejected.add(1, { code: JSON.parse(dup.body).code });
   }
 }
 
 export async function probe() {
-  const res = await http.asyncRequest('GET', `${__ENV.NODE_URL}/readyz`, null, { tags: { operation: 'probe', name: 'GET /readyz' } });
+  const res = await http.asyncRequest('GET', `${__ENV.NODE_URL}/readyz`, null, {
+    tags: { operation: 'probe', name: 'GET /readyz' },
+  });
   check(res, { 'node ready': (r) => r.status === 200 });
   await sleep(0.2);
 }

@@ -7,7 +7,8 @@ export function prometheusForTests(testFile: string): string | undefined {
   const binary = findPrometheus();
   if (binary) return binary;
   const hint = 'apt-get install -y --no-install-recommends prometheus, or set PROMETHEUS_BIN';
-  if (process.env.CATS_STRESS_REQUIRE_PROMETHEUS) throw new Error(`${testFile}: no prometheus binary, and CATS_STRESS_REQUIRE_PROMETHEUS is set (${hint})`);
+  if (process.env.CATS_STRESS_REQUIRE_PROMETHEUS)
+    throw new Error(`${testFile}: no prometheus binary, and CATS_STRESS_REQUIRE_PROMETHEUS is set (${hint})`);
   console.warn(`${testFile} skipped: no prometheus binary (${hint})`);
   return undefined;
 }

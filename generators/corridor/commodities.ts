@@ -8,7 +8,15 @@
 // chemicals, fertilisers and polymers, 10 % consumer goods and electronics,
 // 5 % building materials), shifted per country towards the flows it names.
 
-export type CommodityGroup = 'agri-food' | 'metals' | 'machinery-vehicles' | 'textiles' | 'chemicals' | 'consumer-electronics' | 'building' | 'energy';
+export type CommodityGroup =
+  | 'agri-food'
+  | 'metals'
+  | 'machinery-vehicles'
+  | 'textiles'
+  | 'chemicals'
+  | 'consumer-electronics'
+  | 'building'
+  | 'energy';
 
 /** How many goods items a CTD of this commodity carries (see goods.ts for the distributions). */
 export type ItemsClass = 'bulk' | 'general' | 'mixed';
@@ -97,7 +105,8 @@ export const commodities: readonly Commodity[] = [
     packaging: { type: 'CR', kgPerPackage: 12, tare: 0.08 },
     items: 'general',
     origins: { UZ: 26, TR: 8, PK: 14, AZ: 6, CN: 8 },
-    source: '§6: reefer truck 18-20 t, USD 400-1,200/t; UZ→KZ, AF→PK; CPMM top item 29.4% [S14][S66]; Chinese garlic and fruit to Central Asia [E]',
+    source:
+      '§6: reefer truck 18-20 t, USD 400-1,200/t; UZ→KZ, AF→PK; CPMM top item 29.4% [S14][S66]; Chinese garlic and fruit to Central Asia [E]',
   },
   {
     id: 'dried-fruit',
@@ -182,7 +191,7 @@ export const commodities: readonly Commodity[] = [
     packaging: { type: 'BE', kgPerPackage: 2000, tare: 0.001 },
     items: 'general',
     origins: { CN: 5 },
-    source: '§6: 40ft / flatcar 20 t, USD 800-1,300/t; CN→AZ (Xi\'an train) [S2]',
+    source: "§6: 40ft / flatcar 20 t, USD 800-1,300/t; CN→AZ (Xi'an train) [S2]",
   },
   {
     id: 'fertilisers',
@@ -214,7 +223,8 @@ export const commodities: readonly Commodity[] = [
     packaging: { type: 'BG', kgPerPackage: 25, tare: 0.004 },
     items: 'bulk',
     origins: { KZ: 2, UZ: 3, CN: 2, TM: 10, AZ: 10 },
-    source: '§6: truck / 40ft 22 t, USD 1,000-1,300/t; TM (Kiyanly), KZ→TR/EU [S74]; Azerbaijani polymers (Sumqayit) [E]',
+    source:
+      '§6: truck / 40ft 22 t, USD 1,000-1,300/t; TM (Kiyanly), KZ→TR/EU [S74]; Azerbaijani polymers (Sumqayit) [E]',
   },
   {
     id: 'chemicals',
@@ -353,7 +363,10 @@ export const commodities: readonly Commodity[] = [
     id: 'electronics',
     group: 'consumer-electronics',
     subheadings: [
-      { hs: '847130', description: 'Portable automatic data-processing machines (laptops), weighing not more than 10 kg' },
+      {
+        hs: '847130',
+        description: 'Portable automatic data-processing machines (laptops), weighing not more than 10 kg',
+      },
       { hs: '851713', description: 'Smartphones' },
       { hs: '852872', description: 'Reception apparatus for television, colour' },
       { hs: '847150', description: 'Processing units of automatic data-processing machines' },

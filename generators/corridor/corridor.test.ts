@@ -21,7 +21,23 @@ describe('customs office list', () => {
 
   it('names the crossings and ports of the corridor', () => {
     const names = offices.map((o) => o.name).join(' | ');
-    for (const n of ['Khorgos', 'Dostyk', 'Aktau', 'Kuryk', 'Alat', 'Red Bridge', 'Poti', 'Batumi', 'Sarp', 'Torugart', 'Irkeshtam', 'Torkham', 'Turkmenbashi', 'Sadakhlo', 'Constanta']) {
+    for (const n of [
+      'Khorgos',
+      'Dostyk',
+      'Aktau',
+      'Kuryk',
+      'Alat',
+      'Red Bridge',
+      'Poti',
+      'Batumi',
+      'Sarp',
+      'Torugart',
+      'Irkeshtam',
+      'Torkham',
+      'Turkmenbashi',
+      'Sadakhlo',
+      'Constanta',
+    ]) {
       expect(names).toContain(n);
     }
   });
@@ -51,7 +67,9 @@ describe('routes', () => {
     let pos = 0;
     for (const s of stops) {
       const found = routing.indexOf(s.office.country, pos);
-      expect(found, `${s.office.referenceNumber} (${s.office.country}) on ${routing.join('-')}`).toBeGreaterThanOrEqual(0);
+      expect(found, `${s.office.referenceNumber} (${s.office.country}) on ${routing.join('-')}`).toBeGreaterThanOrEqual(
+        0,
+      );
       pos = found;
     }
     expect(route.stops.filter((s) => s.role === 'TRA').length).toBeLessThanOrEqual(9);
@@ -69,7 +87,10 @@ describe('routes', () => {
     expect(route.annualMovements).toBeGreaterThan(0);
     expect(route.volumeSource).toMatch(/\[(S\d+|E)\]/);
     // Goods can be drawn for it, and parties placed at both ends.
-    expect(commodities.some((c) => (c.origins[route.countryOfDispatch] ?? 0) > 0), route.countryOfDispatch).toBe(true);
+    expect(
+      commodities.some((c) => (c.origins[route.countryOfDispatch] ?? 0) > 0),
+      route.countryOfDispatch,
+    ).toBe(true);
     for (const c of [route.countryOfDispatch, route.countryOfDestination]) {
       expect(cities[c], c).toBeDefined();
       expect(fakerLocale[c], c).toBeDefined();

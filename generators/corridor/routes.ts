@@ -60,17 +60,52 @@ const dep = (office: string): RouteStop => ({ office, role: 'DEP' });
 const tra = (office: string): RouteStop => ({ office, role: 'TRA' });
 const pass = (office: string): RouteStop => ({ office, role: 'PASS' });
 const des = (office: string): RouteStop => ({ office, role: 'DES' });
-const leg = (mode: Mode, hours: readonly [number, number], dwellHours: number, source: string): RouteLeg => ({ mode, hours, dwellHours, source });
+const leg = (mode: Mode, hours: readonly [number, number], dwellHours: number, source: string): RouteLeg => ({
+  mode,
+  hours,
+  dwellHours,
+  source,
+});
 
 // Recurring leg figures (corridor.md §3 per-leg defaults and §4 dwell table).
-const CASPIAN_FERRY = leg('sea', [42, 144], 4, '§3 R1: Caspian port wait 24-120 h + crossing 18-24 h [E]; AZ avg dwell 4.3 h [S15]');
-const ALAT_TO_GARDABANI = leg('rail', [10, 16], 22, '§3 R1 Alat→Poti 48 h [E]; rail gauge/border dwell ≈ 0.6 × KZ rail 69.7 h scaled to AZ [E]');
+const CASPIAN_FERRY = leg(
+  'sea',
+  [42, 144],
+  4,
+  '§3 R1: Caspian port wait 24-120 h + crossing 18-24 h [E]; AZ avg dwell 4.3 h [S15]',
+);
+const ALAT_TO_GARDABANI = leg(
+  'rail',
+  [10, 16],
+  22,
+  '§3 R1 Alat→Poti 48 h [E]; rail gauge/border dwell ≈ 0.6 × KZ rail 69.7 h scaled to AZ [E]',
+);
 const GARDABANI_TO_POTI = leg('rail', [30, 40], 36, '§3 R1 Alat→Poti 48 h [E]; Poti port dwell 48-120 h [E]');
 const KZ_RAIL_TO_AKTAU = leg('rail', [72, 96], 42, '§3 R1 border→Aktau 72-96 h [E]; KZ rail dwell 69.7 h × 0.6 [S17]');
-const ROAD_KZ_TO_KURYK = leg('road', [60, 80], 42, '§3 R3 Khorgos→Kuryk ≈ 3,000 km at 50 km/h less stops [E]; Kuryk dwell 69.7 h × 0.6 [S102]');
-const ALAT_TO_RED_BRIDGE = leg('road', [12, 20], 8, '§3 R3 Alat→Ganja→Red Bridge ≈ 450 km, AZ 22 km/h incl. delays [S15]; Red Bridge out 13.6 h × 0.6 [S15]');
-const RED_BRIDGE_TO_SARPI = leg('road', [20, 40], 12, '§3 R3 Red Bridge→Tbilisi→Batumi→Sarpi ≈ 450 km, GE 9.1 km/h congested [S16]; Sarpi out 20.8 h × 0.6 [S16]');
-const IRKESHTAM_TO_DUSTLIK = leg('road', [14, 18], 1.5, '§3 R5 Irkeshtam→Osh→Andijan, 920 km in 31 h incl. Dustlik ≈ 1.5 h [S26]');
+const ROAD_KZ_TO_KURYK = leg(
+  'road',
+  [60, 80],
+  42,
+  '§3 R3 Khorgos→Kuryk ≈ 3,000 km at 50 km/h less stops [E]; Kuryk dwell 69.7 h × 0.6 [S102]',
+);
+const ALAT_TO_RED_BRIDGE = leg(
+  'road',
+  [12, 20],
+  8,
+  '§3 R3 Alat→Ganja→Red Bridge ≈ 450 km, AZ 22 km/h incl. delays [S15]; Red Bridge out 13.6 h × 0.6 [S15]',
+);
+const RED_BRIDGE_TO_SARPI = leg(
+  'road',
+  [20, 40],
+  12,
+  '§3 R3 Red Bridge→Tbilisi→Batumi→Sarpi ≈ 450 km, GE 9.1 km/h congested [S16]; Sarpi out 20.8 h × 0.6 [S16]',
+);
+const IRKESHTAM_TO_DUSTLIK = leg(
+  'road',
+  [14, 18],
+  1.5,
+  '§3 R5 Irkeshtam→Osh→Andijan, 920 km in 31 h incl. Dustlik ≈ 1.5 h [S26]',
+);
 
 export const routes: readonly Route[] = [
   {
@@ -106,7 +141,8 @@ export const routes: readonly Route[] = [
     containerShare: 1,
     tags: ['cn-origin'],
     annualMovements: 8_000,
-    volumeSource: 'China-origin TITR containers (see R1-CN-POTI) continuing to the EU: 30% of 12,500 ≈ 4,000 plus Dostyk gate traffic [E]',
+    volumeSource:
+      'China-origin TITR containers (see R1-CN-POTI) continuing to the EU: 30% of 12,500 ≈ 4,000 plus Dostyk gate traffic [E]',
   },
   {
     id: 'R1-KZ-POTI',
@@ -140,7 +176,8 @@ export const routes: readonly Route[] = [
     containerShare: 0.9,
     tags: [],
     annualMovements: 25_000,
-    volumeSource: 'Westbound 60-70% of declarations [E] (corridor.md §6): eastbound ≈ 30% of the 81,000 westbound rail CTDs [E]',
+    volumeSource:
+      'Westbound 60-70% of declarations [E] (corridor.md §6): eastbound ≈ 30% of the 81,000 westbound rail CTDs [E]',
   },
   {
     id: 'R2-BTK',
@@ -148,7 +185,15 @@ export const routes: readonly Route[] = [
     countryOfDispatch: 'KZ',
     countryOfDestination: 'TR',
     countriesOfRouting: ['KZ', 'AZ', 'GE', 'TR'],
-    stops: [dep('KZ580010'), pass('KZ470100'), tra('AZ000100'), tra('GE069009'), pass('GE000310'), tra('TR360100'), des('TR340100')],
+    stops: [
+      dep('KZ580010'),
+      pass('KZ470100'),
+      tra('AZ000100'),
+      tra('GE069009'),
+      pass('GE000310'),
+      tra('TR360100'),
+      des('TR340100'),
+    ],
     legs: [
       leg('rail', [90, 110], 42, '§3 R1 Shymkent→Aktau ≈ border→Aktau 72-96 h plus 1,000 km [E]'),
       CASPIAN_FERRY,
@@ -161,7 +206,8 @@ export const routes: readonly Route[] = [
     containerShare: 0.6,
     tags: ['kz-grain'],
     annualMovements: 12_000,
-    volumeSource: 'BTK 432,284 t in 2022 [S83] at ~22 t per CTD ≈ 19,600; half attributed to Central Asian transit [E]; grown ×1.25 to 2025 [E]',
+    volumeSource:
+      'BTK 432,284 t in 2022 [S83] at ~22 t per CTD ≈ 19,600; half attributed to Central Asian transit [E]; grown ×1.25 to 2025 [E]',
   },
   {
     id: 'R3-WEST',
@@ -285,7 +331,8 @@ export const routes: readonly Route[] = [
     containerShare: 0.4,
     tags: ['nowruz'],
     annualMovements: 12_000,
-    volumeSource: 'Red Bridge ≈ 300 trucks/day processed (2022) [S19]; ≈ 11% Azerbaijani exports under transit to Poti [E]',
+    volumeSource:
+      'Red Bridge ≈ 300 trucks/day processed (2022) [S19]; ≈ 11% Azerbaijani exports under transit to Poti [E]',
   },
   {
     id: 'R4-SOUTH',
@@ -318,7 +365,8 @@ export const routes: readonly Route[] = [
     containerShare: 0.6,
     tags: ['cn-origin', 'kg-cn-border'],
     annualMovements: 2_000,
-    volumeSource: 'Turkmenbashi–Alat feeder 2,362 TEU in H1 2023, 41% transit [S75] ≈ 1,940 TEU/yr transit ≈ 1,000 CTDs, doubled for road ro-ro [E]',
+    volumeSource:
+      'Turkmenbashi–Alat feeder 2,362 TEU in H1 2023, 41% transit [S75] ≈ 1,940 TEU/yr transit ≈ 1,000 CTDs, doubled for road ro-ro [E]',
   },
   {
     id: 'R5-KG-UZ',
@@ -327,12 +375,17 @@ export const routes: readonly Route[] = [
     countryOfDestination: 'UZ',
     countriesOfRouting: ['KG', 'UZ'],
     stops: [dep('KG000120'), pass('KG000140'), tra('UZ000120'), des('UZ000010')],
-    legs: [IRKESHTAM_TO_DUSTLIK, leg('road', [0.5, 1], 1.5, 'Dostuk KG exit to Dustlik UZ entry ≈ 1.5 h [S26]'), leg('road', [6, 8], 1, 'Andijan→Tashkent ≈ 350 km [E]')],
+    legs: [
+      IRKESHTAM_TO_DUSTLIK,
+      leg('road', [0.5, 1], 1.5, 'Dostuk KG exit to Dustlik UZ entry ≈ 1.5 h [S26]'),
+      leg('road', [6, 8], 1, 'Andijan→Tashkent ≈ 350 km [E]'),
+    ],
     weekly: 'road',
     containerShare: 0.2,
     tags: ['cn-origin', 'kg-cn-border'],
     annualMovements: 65_000,
-    volumeSource: 'Irkeshtam ≈ 650 vehicles/day (Jan-Jun 2025) [S62] ≈ 237,000/yr; 60% laden inbound, 45% of those in transit to Uzbekistan [E]',
+    volumeSource:
+      'Irkeshtam ≈ 650 vehicles/day (Jan-Jun 2025) [S62] ≈ 237,000/yr; 60% laden inbound, 45% of those in transit to Uzbekistan [E]',
   },
   {
     id: 'R5-KG-OSH',
@@ -392,7 +445,8 @@ export const routes: readonly Route[] = [
     containerShare: 0.2,
     tags: ['cn-origin'],
     annualMovements: 100_000,
-    volumeSource: 'Nur Zholy 700-750 trucks/day (Nov 2025) [S21] ≈ 270,000/yr; half laden inbound, ≈ 75% of those cleared inland [E]',
+    volumeSource:
+      'Nur Zholy 700-750 trucks/day (Nov 2025) [S21] ≈ 270,000/yr; half laden inbound, ≈ 75% of those cleared inland [E]',
   },
   {
     id: 'R6-UZ',
@@ -402,7 +456,12 @@ export const routes: readonly Route[] = [
     countriesOfRouting: ['KZ', 'UZ'],
     stops: [dep('KZ510100'), pass('KZ580100'), tra('UZ000110'), des('UZ000010')],
     legs: [
-      leg('road', [18, 24], 2.5, '§3 R6 Khorgos→Almaty→Shymkent→Zhibek Zholy ≈ 1,100 km [E]; UZ road dwell 4.2 h × 0.6 [S104]'),
+      leg(
+        'road',
+        [18, 24],
+        2.5,
+        '§3 R6 Khorgos→Almaty→Shymkent→Zhibek Zholy ≈ 1,100 km [E]; UZ road dwell 4.2 h × 0.6 [S104]',
+      ),
       leg('road', [0.3, 1], 2.5, 'Zhibek Zholy KZ exit to Gisht-Kuprik UZ entry [S65]'),
       leg('road', [1, 2], 1, 'Gisht-Kuprik→Tashkent ≈ 20 km [E]'),
     ],
@@ -428,7 +487,8 @@ export const routes: readonly Route[] = [
     containerShare: 0.05,
     tags: ['uz-produce', 'nowruz', 'eid'],
     annualMovements: 60_000,
-    volumeSource: '≈ 1 million Uzbek export/import/transit road shipments in 2025 [S51]; ≈ 6% Uzbek exports to Kazakhstan under transit [E]',
+    volumeSource:
+      '≈ 1 million Uzbek export/import/transit road shipments in 2025 [S51]; ≈ 6% Uzbek exports to Kazakhstan under transit [E]',
   },
   {
     id: 'UZ-KG-EAST',
@@ -446,7 +506,8 @@ export const routes: readonly Route[] = [
     containerShare: 0.1,
     tags: ['uz-produce', 'kg-cn-border', 'nowruz', 'eid'],
     annualMovements: 25_000,
-    volumeSource: 'Irkeshtam ≈ 237,000 vehicles/yr [S62]; outbound laden ≈ 10% of it, Uzbek cotton and produce to China [S118][E]',
+    volumeSource:
+      'Irkeshtam ≈ 237,000 vehicles/yr [S62]; outbound laden ≈ 10% of it, Uzbek cotton and produce to China [S118][E]',
   },
   {
     id: 'R7-TRANS-AFGHAN',
@@ -464,7 +525,8 @@ export const routes: readonly Route[] = [
     containerShare: 0.2,
     tags: ['nowruz', 'eid', 'pk-af-border'],
     annualMovements: 6_000,
-    volumeSource: 'First trans-Afghan transit 2022 [S98]; ≈ 16 trucks/day assumed [E]; Pakistan–Afghanistan crossings closed from 13 Oct 2025 [S89] (the model assumes they reopen)',
+    volumeSource:
+      'First trans-Afghan transit 2022 [S98]; ≈ 16 trucks/day assumed [E]; Pakistan–Afghanistan crossings closed from 13 Oct 2025 [S89] (the model assumes they reopen)',
   },
   {
     id: 'R7-NORTH',
@@ -496,7 +558,8 @@ export const routes: readonly Route[] = [
     containerShare: 0.9,
     tags: ['eid', 'pk-af-border'],
     annualMovements: 60_000,
-    volumeSource: 'Torkham > 1,000 trucks/day (2022) [S87][S88] ≈ 365,000/yr; ≈ 16% Afghan transit trade from the Karachi ports [E]; closed from Oct 2025 [S89]',
+    volumeSource:
+      'Torkham > 1,000 trucks/day (2022) [S87][S88] ≈ 365,000/yr; ≈ 16% Afghan transit trade from the Karachi ports [E]; closed from Oct 2025 [S89]',
   },
   {
     id: 'PK-ATT-CHAMAN',
@@ -524,7 +587,8 @@ export const routes: readonly Route[] = [
     containerShare: 0.1,
     tags: ['cn-origin'],
     annualMovements: 8_000,
-    volumeSource: 'Khunjerab year-round since 1 Dec 2024 [S29][S86]; ≈ 22 trucks/day [E] (TIR example 5 trucks, 79 t [S99])',
+    volumeSource:
+      'Khunjerab year-round since 1 Dec 2024 [S29][S86]; ≈ 22 trucks/day [E] (TIR example 5 trucks, 79 t [S99])',
   },
   {
     id: 'R11-UZ-CASPIAN',
@@ -532,7 +596,15 @@ export const routes: readonly Route[] = [
     countryOfDispatch: 'UZ',
     countryOfDestination: 'GE',
     countriesOfRouting: ['UZ', 'TM', 'AZ', 'GE'],
-    stops: [dep('UZ000020'), pass('UZ000140'), tra('TM000110'), pass('TM000100'), tra('AZ000100'), tra('GE069009'), des('GE000200')],
+    stops: [
+      dep('UZ000020'),
+      pass('UZ000140'),
+      tra('TM000110'),
+      pass('TM000100'),
+      tra('AZ000100'),
+      tra('GE069009'),
+      des('GE000200'),
+    ],
     legs: [
       leg('road', [8, 12], 2.3, 'Navoi→Alat UZ ≈ 350 km [E]; Alat UZ out 3.9 h × 0.6 [S104]'),
       leg('road', [0.5, 1], 4, 'Alat UZ exit to Farap TM entry [S68][E]'),

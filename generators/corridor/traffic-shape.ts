@@ -9,9 +9,15 @@ import type { Route, WeeklyPattern } from './routes.ts';
 export const hourlyShape: Readonly<Record<WeeklyPattern, readonly number[]>> = {
   // Road offices work 24/7 (Horgos since Aug 2023, Irkeshtam since Jun 2025 [S58][S62]) but lodgements
   // follow office and forwarder hours, peaking 09-11 and 15-17 (§7 day-only default [E]).
-  road: [0.25, 0.2, 0.18, 0.18, 0.2, 0.3, 0.5, 0.8, 1.2, 1.6, 1.7, 1.5, 1.2, 1.3, 1.5, 1.6, 1.6, 1.3, 1.0, 0.8, 0.6, 0.5, 0.4, 0.3],
+  road: [
+    0.25, 0.2, 0.18, 0.18, 0.2, 0.3, 0.5, 0.8, 1.2, 1.6, 1.7, 1.5, 1.2, 1.3, 1.5, 1.6, 1.6, 1.3, 1.0, 0.8, 0.6, 0.5,
+    0.4, 0.3,
+  ],
   // Trains arrive around the clock; declarations still lean to office hours [E].
-  rail: [0.6, 0.55, 0.5, 0.5, 0.55, 0.6, 0.75, 0.9, 1.1, 1.3, 1.35, 1.3, 1.2, 1.25, 1.3, 1.3, 1.25, 1.1, 1.0, 0.9, 0.8, 0.75, 0.7, 0.65],
+  rail: [
+    0.6, 0.55, 0.5, 0.5, 0.55, 0.6, 0.75, 0.9, 1.1, 1.3, 1.35, 1.3, 1.2, 1.25, 1.3, 1.3, 1.25, 1.1, 1.0, 0.9, 0.8, 0.75,
+    0.7, 0.65,
+  ],
 };
 
 /** Monday = index 0. */
@@ -56,10 +62,33 @@ export interface CalendarEvent {
 }
 
 /** Moving holidays per year (Gregorian dates of their first day). */
-const movingHolidays: Readonly<Record<number, { springFestival: string; dragonBoat: string; midAutumn: string; eidAlFitr: string; eidAlAdha: string }>> = {
-  2025: { springFestival: '2025-01-29', dragonBoat: '2025-05-31', midAutumn: '2025-10-06', eidAlFitr: '2025-03-30', eidAlAdha: '2025-06-06' },
-  2026: { springFestival: '2026-02-17', dragonBoat: '2026-06-19', midAutumn: '2026-09-25', eidAlFitr: '2026-03-20', eidAlAdha: '2026-05-27' },
-  2027: { springFestival: '2027-02-06', dragonBoat: '2027-06-09', midAutumn: '2027-09-15', eidAlFitr: '2027-03-10', eidAlAdha: '2027-05-16' },
+const movingHolidays: Readonly<
+  Record<
+    number,
+    { springFestival: string; dragonBoat: string; midAutumn: string; eidAlFitr: string; eidAlAdha: string }
+  >
+> = {
+  2025: {
+    springFestival: '2025-01-29',
+    dragonBoat: '2025-05-31',
+    midAutumn: '2025-10-06',
+    eidAlFitr: '2025-03-30',
+    eidAlAdha: '2025-06-06',
+  },
+  2026: {
+    springFestival: '2026-02-17',
+    dragonBoat: '2026-06-19',
+    midAutumn: '2026-09-25',
+    eidAlFitr: '2026-03-20',
+    eidAlAdha: '2026-05-27',
+  },
+  2027: {
+    springFestival: '2027-02-06',
+    dragonBoat: '2027-06-09',
+    midAutumn: '2027-09-15',
+    eidAlFitr: '2027-03-10',
+    eidAlAdha: '2027-05-16',
+  },
 };
 
 export const CALENDAR_YEARS: readonly number[] = Object.keys(movingHolidays).map(Number);
@@ -158,7 +187,8 @@ export function calendar(year: number): CalendarEvent[] {
       to: `${y}-10-31`,
       factor: 1.3,
       scope: { tags: ['uz-produce'] },
-      source: 'early vegetables from ~10 May cause multi-day queues at KZ–UZ [S128]; grapes and fruit Aug-Oct [S129]; size [E]',
+      source:
+        'early vegetables from ~10 May cause multi-day queues at KZ–UZ [S128]; grapes and fruit Aug-Oct [S129]; size [E]',
     },
     {
       name: 'Kazakh grain export season',

@@ -24,7 +24,13 @@ options:
 
 export async function recordBaseline(runDir: string, machineClass: string, resultsDir: string): Promise<string> {
   const run = await readRunFolder(runDir);
-  const m = measure(String(run.settings?.runId ?? path.basename(run.dir)), run.summary, run.timeseries, run.machine, run.settings);
+  const m = measure(
+    String(run.settings?.runId ?? path.basename(run.dir)),
+    run.summary,
+    run.timeseries,
+    run.machine,
+    run.settings,
+  );
   const baseline: Baseline = {
     kind: BASELINE_KIND,
     machineClass,
@@ -49,10 +55,16 @@ export const command: Command = {
   summary: 'record a run as the regression baseline of its machine class',
   usage,
   async run(argv) {
-    const parsed = parseArgs({ args: argv, allowPositionals: true, options: { 'machine-class': { type: 'string' }, results: { type: 'string', default: 'results' } } });
+    const parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { 'machine-class': { type: 'string' }, results: { type: 'string', default: 'results' } },
+    });
     const machineClass = parsed.values['machine-class'] ?? defaultMachineClass();
     if (parsed.positionals.length !== 1 || !/^[A-Za-z0-9._-]+$/.test(machineClass)) {
-      console.error(`cats-stress baseline: expected one run folder and a machine class of letters, digits, '.', '_' or '-'\n\n${usage}`);
+      console.error(
+        `cats-stress baseline: expected one run folder and a machine class of letters, digits, '.', '_' or '-'\n\n${usage}`,
+      );
       return 2;
     }
     try {

@@ -30,7 +30,8 @@ options:
 function number(v: string | undefined, flag: string, fallback: number, max = Infinity): number {
   if (v === undefined) return fallback;
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0 || n > max) throw new RunFolderError(`${flag} must be a number in (0, ${max}], got '${v}'`);
+  if (!Number.isFinite(n) || n <= 0 || n > max)
+    throw new RunFolderError(`${flag} must be a number in (0, ${max}], got '${v}'`);
   return n;
 }
 
@@ -42,7 +43,12 @@ export const command: Command = {
     const parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { p95: { type: 'string' }, p99: { type: 'string' }, errors: { type: 'string' }, window: { type: 'string' } },
+      options: {
+        p95: { type: 'string' },
+        p99: { type: 'string' },
+        errors: { type: 'string' },
+        window: { type: 'string' },
+      },
     });
     if (parsed.positionals.length === 0) {
       console.error(`cats-stress capacity: expected at least one run folder\n\n${usage}`);
@@ -50,7 +56,11 @@ export const command: Command = {
     }
     try {
       const v = parsed.values;
-      const slo = { p95: number(v.p95, '--p95', DEFAULT_SLO.p95), p99: number(v.p99, '--p99', DEFAULT_SLO.p99), errorRate: number(v.errors, '--errors', DEFAULT_SLO.errorRate, 1) };
+      const slo = {
+        p95: number(v.p95, '--p95', DEFAULT_SLO.p95),
+        p99: number(v.p99, '--p99', DEFAULT_SLO.p99),
+        errorRate: number(v.errors, '--errors', DEFAULT_SLO.errorRate, 1),
+      };
       const windowSeconds = Math.round(number(v.window, '--window', 10));
       const runs = await Promise.all(parsed.positionals.map(readRunFolder));
       const result = capacityOf(runs, { slo, windowSeconds });

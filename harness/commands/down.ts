@@ -17,7 +17,11 @@ export const command: Command = {
   summary: 'stop the deployment started by up',
   usage,
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { deployment: { type: 'string', default: DEFAULT_DEPLOYMENT_FILE } }, strict: true });
+    const { values } = parseArgs({
+      args: argv,
+      options: { deployment: { type: 'string', default: DEFAULT_DEPLOYMENT_FILE } },
+      strict: true,
+    });
     const file = values.deployment as string;
     const d = await readDeployment(file);
     if (!d) {

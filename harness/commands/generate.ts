@@ -27,7 +27,12 @@ options:
   --year YYYY          calendar year of the profile, ${CALENDAR_YEARS.join(' | ')} (default 2026)`;
 
 function list(value: string | undefined): string[] | undefined {
-  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
 }
 
 function progressBar(): ((p: Progress) => void) | undefined {
@@ -72,25 +77,35 @@ export const command: Command = {
     const problems: string[] = [];
     let movements = Number(values.movements);
     const scale = Number(values.scale);
-    if ((values.movements === undefined) === (values.scale === undefined)) problems.push('give either --movements or --scale');
-    else if (values.movements !== undefined && (!Number.isSafeInteger(movements) || movements < 0)) problems.push(`--movements must be a whole number, got '${values.movements}'`);
-    else if (values.scale !== undefined && !(scale >= 0 && Number.isFinite(scale))) problems.push(`--scale must be a non-negative number, got '${values.scale}'`);
+    if ((values.movements === undefined) === (values.scale === undefined))
+      problems.push('give either --movements or --scale');
+    else if (values.movements !== undefined && (!Number.isSafeInteger(movements) || movements < 0))
+      problems.push(`--movements must be a whole number, got '${values.movements}'`);
+    else if (values.scale !== undefined && !(scale >= 0 && Number.isFinite(scale)))
+      problems.push(`--scale must be a non-negative number, got '${values.scale}'`);
     if (!values.seed) problems.push('--seed is required');
     if (!values.out) problems.push('--out is required');
-    if (!(profileNames as readonly string[]).includes(values.profile!)) problems.push(`--profile must be one of ${profileNames.join(', ')}, got '${values.profile}'`);
+    if (!(profileNames as readonly string[]).includes(values.profile!))
+      problems.push(`--profile must be one of ${profileNames.join(', ')}, got '${values.profile}'`);
     const defects = Number(values.defects);
-    if (!(defects >= 0 && defects <= 1)) problems.push(`--defects must be a share between 0 and 1, got '${values.defects}'`);
+    if (!(defects >= 0 && defects <= 1))
+      problems.push(`--defects must be a share between 0 and 1, got '${values.defects}'`);
     const year = Number(values.year);
-    if (!CALENDAR_YEARS.includes(year)) problems.push(`--year must be one of ${CALENDAR_YEARS.join(', ')}, got '${values.year}'`);
+    if (!CALENDAR_YEARS.includes(year))
+      problems.push(`--year must be one of ${CALENDAR_YEARS.join(', ')}, got '${values.year}'`);
     const countries = (list(values.countries) ?? [...PILOT_COUNTRIES]).map((c) => c.toUpperCase());
-    for (const c of countries) if (!(PILOT_COUNTRIES as readonly string[]).includes(c)) problems.push(`--countries: ${c} is not a pilot country (${PILOT_COUNTRIES.join(', ')})`);
+    for (const c of countries)
+      if (!(PILOT_COUNTRIES as readonly string[]).includes(c))
+        problems.push(`--countries: ${c} is not a pilot country (${PILOT_COUNTRIES.join(', ')})`);
     const kinds = list(values['defect-kinds']);
-    for (const k of kinds ?? []) if (!(defectKinds as readonly string[]).includes(k)) problems.push(`--defect-kinds: unknown kind '${k}'`);
+    for (const k of kinds ?? [])
+      if (!(defectKinds as readonly string[]).includes(k)) problems.push(`--defect-kinds: unknown kind '${k}'`);
     if (problems.length > 0) {
       console.error(`cats-stress generate: ${problems.join('; ')}\n\n${usage}`);
       return 2;
     }
-    if (values.scale !== undefined) movements = movementsAtScale(scale, { profile: values.profile as ProfileName, countries, year });
+    if (values.scale !== undefined)
+      movements = movementsAtScale(scale, { profile: values.profile as ProfileName, countries, year });
     const options: DatasetOptions = {
       seed: values.seed!,
       movements,

@@ -40,7 +40,10 @@ export const command: Command = {
         heartbeat: { type: 'string' },
       },
     });
-    const tokenItems = [...(values['node-token'] ?? []), ...(process.env.ICE_NODE_TOKENS ? [process.env.ICE_NODE_TOKENS] : [])];
+    const tokenItems = [
+      ...(values['node-token'] ?? []),
+      ...(process.env.ICE_NODE_TOKENS ? [process.env.ICE_NODE_TOKENS] : []),
+    ];
     const nodeTokens = parseNodeTokens(tokenItems);
     if (Object.keys(nodeTokens).length === 0) {
       console.error(`cats-stress ice: at least one --node-token CC=TOKEN is required\n\n${usage}`);
@@ -52,7 +55,8 @@ export const command: Command = {
       if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got '${v}'`);
       return n;
     };
-    const log = (event: Record<string, unknown>) => console.log(JSON.stringify({ time: new Date().toISOString(), ...event }));
+    const log = (event: Record<string, unknown>) =>
+      console.log(JSON.stringify({ time: new Date().toISOString(), ...event }));
     const pgServer = values['database-url']
       ? undefined
       : await openPostgres({ dataDir: path.resolve(values['data-dir'] ?? '.cats-stress/ice-pg') });
@@ -70,7 +74,9 @@ export const command: Command = {
       heartbeatMs: int('heartbeat', values.heartbeat),
       log,
     });
-    console.log(`ICE listening on ${ice.url} (metrics ${ice.httpUrl}/metrics) for ${Object.keys(nodeTokens).join(', ')}`);
+    console.log(
+      `ICE listening on ${ice.url} (metrics ${ice.httpUrl}/metrics) for ${Object.keys(nodeTokens).join(', ')}`,
+    );
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

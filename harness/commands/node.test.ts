@@ -9,9 +9,24 @@ const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
 
 it('starts a node on an existing PostgreSQL, serves it and stops on SIGTERM', async () => {
   const database = `node_cli_${process.pid}`;
-  const child = spawn(process.execPath, [bin, 'node', '--country', 'ge', '--database-url', inject('postgresAdminUrl'), '--database', database, '--admin-token', 'cli-admin-token-000000001'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      'node',
+      '--country',
+      'ge',
+      '--database-url',
+      inject('postgresAdminUrl'),
+      '--database',
+      database,
+      '--admin-token',
+      'cli-admin-token-000000001',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const lines: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`exited with ${code}: ${lines.join('\n')}`)));
@@ -26,7 +41,9 @@ it('starts a node on an existing PostgreSQL, serves it and stops on SIGTERM', as
   const fixtures = await fetch(`${url}/v1/admin/fixtures`, {
     method: 'POST',
     headers: { authorization: 'Bearer cli-admin-token-000000001', 'content-type': 'application/json' },
-    body: JSON.stringify({ operators: [{ tin: 'GE1', name: 'One', country: 'GE', aeo: false, token: 'cli-operator-token-00001' }] }),
+    body: JSON.stringify({
+      operators: [{ tin: 'GE1', name: 'One', country: 'GE', aeo: false, token: 'cli-operator-token-00001' }],
+    }),
   });
   expect(fixtures.status).toBe(200);
   const spec = await (await fetch(`${url}/openapi.json`)).json();

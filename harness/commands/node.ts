@@ -71,19 +71,36 @@ export const command: Command = {
       console.error('cats-stress node: --ice-url and --ice-token go together');
       return 2;
     }
-    const ice = iceUrl && iceToken ? { url: iceUrl, token: iceToken, log: (e: Record<string, unknown>) => console.log(JSON.stringify({ time: new Date().toISOString(), ...e })) } : undefined;
+    const ice =
+      iceUrl && iceToken
+        ? {
+            url: iceUrl,
+            token: iceToken,
+            log: (e: Record<string, unknown>) => console.log(JSON.stringify({ time: new Date().toISOString(), ...e })),
+          }
+        : undefined;
     const dataDir = path.resolve(values['data-dir']!);
     const server = await openPostgres({ dataDir: path.join(dataDir, 'pg'), databaseUrl: values['database-url'] });
     let node;
     try {
       await server.ensureDatabase(database);
-      node = await startNode({ country, port, databaseUrl: server.url(database), adminToken, poolSize, logger: values.log, ice });
+      node = await startNode({
+        country,
+        port,
+        databaseUrl: server.url(database),
+        adminToken,
+        poolSize,
+        logger: values.log,
+        ice,
+      });
     } catch (err) {
       await server.stop();
       throw err;
     }
     console.log(`CATS node ${country} listening on ${node.url}`);
-    console.log(`database: ${server.embedded ? `embedded PostgreSQL in ${path.join(dataDir, 'pg')}` : 'external'}, ${database}`);
+    console.log(
+      `database: ${server.embedded ? `embedded PostgreSQL in ${path.join(dataDir, 'pg')}` : 'external'}, ${database}`,
+    );
     if (!adminToken) console.log(`admin token: ${node.adminToken}`);
     console.log(`OpenAPI: ${node.url}/openapi.json · metrics: ${node.url}/metrics · Ctrl-C stops`);
     if (ice) console.log(`ICE: ${ice.url}`);

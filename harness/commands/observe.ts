@@ -47,7 +47,9 @@ export const command: Command = {
     }
     const file = values.deployment!;
     if (!existsSync(file)) {
-      console.error(`cats-stress observe: no deployment file ${file}: start a deployment with 'cats-stress up', or name its file with --deployment`);
+      console.error(
+        `cats-stress observe: no deployment file ${file}: start a deployment with 'cats-stress up', or name its file with --deployment`,
+      );
       return 1;
     }
     const deployment = await readDeploymentFile(file);

@@ -33,7 +33,8 @@ async function newestRun(dir: string, after: number): Promise<string | undefined
   for (const name of await readdir(dir)) {
     if (name === 'baselines') continue;
     const s = await stat(path.join(dir, name));
-    if (s.isDirectory() && s.birthtimeMs >= after && (!best || s.birthtimeMs > best[0])) best = [s.birthtimeMs, path.join(dir, name)];
+    if (s.isDirectory() && s.birthtimeMs >= after && (!best || s.birthtimeMs > best[0]))
+      best = [s.birthtimeMs, path.join(dir, name)];
   }
   return best?.[1];
 }
@@ -45,16 +46,36 @@ export const command: Command = {
   async run(argv) {
     const v = parseArgs({
       args: argv,
-      options: { 'machine-class': { type: 'string' }, markdown: { type: 'string' }, results: { type: 'string', default: 'results' }, duration: { type: 'string', default: PERF_CI_RUN.duration }, 'state-dir': { type: 'string' } },
+      options: {
+        'machine-class': { type: 'string' },
+        markdown: { type: 'string' },
+        results: { type: 'string', default: 'results' },
+        duration: { type: 'string', default: PERF_CI_RUN.duration },
+        'state-dir': { type: 'string' },
+      },
     }).values;
     const machineClass = v['machine-class'] ?? defaultMachineClass();
     const baseline = path.join(v.results!, 'baselines', `${machineClass}.json`);
     if (!existsSync(baseline)) {
-      console.error(`cats-stress perf-ci: no baseline for machine class '${machineClass}' (${baseline}).\nRecord one on this class of machine: cats-stress stress --scenario ${PERF_CI_RUN.scenario} --duration ${v.duration} --rate ${PERF_CI_RUN.rate} --seed ${PERF_CI_RUN.seed}, then cats-stress baseline <run-dir> --machine-class ${machineClass}`);
+      console.error(
+        `cats-stress perf-ci: no baseline for machine class '${machineClass}' (${baseline}).\nRecord one on this class of machine: cats-stress stress --scenario ${PERF_CI_RUN.scenario} --duration ${v.duration} --rate ${PERF_CI_RUN.rate} --seed ${PERF_CI_RUN.seed}, then cats-stress baseline <run-dir> --machine-class ${machineClass}`,
+      );
       return 2;
     }
     const started = Date.now() - 1000;
-    const code = await stress.run(['--scenario', PERF_CI_RUN.scenario, '--duration', v.duration!, '--rate', PERF_CI_RUN.rate, '--seed', PERF_CI_RUN.seed, '--results', v.results!, ...(v['state-dir'] ? ['--state-dir', v['state-dir']] : [])]);
+    const code = await stress.run([
+      '--scenario',
+      PERF_CI_RUN.scenario,
+      '--duration',
+      v.duration!,
+      '--rate',
+      PERF_CI_RUN.rate,
+      '--seed',
+      PERF_CI_RUN.seed,
+      '--results',
+      v.results!,
+      ...(v['state-dir'] ? ['--state-dir', v['state-dir']] : []),
+    ]);
     const run = await newestRun(v.results!, started);
     if (!run || !existsSync(path.join(run, 'summary.json'))) {
       console.error(`cats-stress perf-ci: the run left no summary (exit ${code})`);

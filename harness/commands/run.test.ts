@@ -31,14 +31,32 @@ describe('cats-stress run', () => {
   it('runs with the shortcut flags, -e, --tag, --out json and --summary-export', () => {
     const exported = join(dir, 'summary.json');
     const samples = join(dir, 'samples.json');
-    const r = cli(['-q', '-u', '2', '-i', '8', '-e', 'MODE=ok', '--tag', 'testid=cli-test', '--summary-export', exported, '--out', `json=${samples}`, script]);
+    const r = cli([
+      '-q',
+      '-u',
+      '2',
+      '-i',
+      '8',
+      '-e',
+      'MODE=ok',
+      '--tag',
+      'testid=cli-test',
+      '--summary-export',
+      exported,
+      '--out',
+      `json=${samples}`,
+      script,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/✓ mode is ok/);
     expect(r.stdout).toMatch(/iterations\.+: 8 /);
     const summary = JSON.parse(readFileSync(exported, 'utf8'));
     expect(summary.metrics.checks).toMatchObject({ passes: 16, fails: 0 });
-    const points = readFileSync(samples, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const points = readFileSync(samples, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(points.filter((p) => p.type === 'Point' && p.metric === 'iterations')).toHaveLength(8);
   });
 

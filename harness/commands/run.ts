@@ -47,7 +47,9 @@ function count(v: string | undefined, flag: string): number | undefined {
 function runK6(argv: string[]): Promise<number> {
   const probe = spawnSync('k6', ['version'], { stdio: 'ignore' });
   if (probe.error) {
-    console.error("cats-stress run --engine k6: no 'k6' on PATH. Install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/) or leave out --engine k6 to use the built-in engine.");
+    console.error(
+      "cats-stress run --engine k6: no 'k6' on PATH. Install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/) or leave out --engine k6 to use the built-in engine.",
+    );
     return Promise.resolve(2);
   }
   const args: string[] = [];

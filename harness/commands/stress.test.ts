@@ -28,7 +28,11 @@ function stress(args: string[]): Promise<{ code: number | null; stdout: string; 
     // The reference gets its own embedded PostgreSQL, as on a fresh clone.
     const env = { ...process.env };
     delete env.DATABASE_URL;
-    const child = spawn(process.execPath, ['bin/cats-stress.js', 'stress', '--results', resultsRoot, '--state-dir', stateDir, ...args], { cwd: root, env });
+    const child = spawn(
+      process.execPath,
+      ['bin/cats-stress.js', 'stress', '--results', resultsRoot, '--state-dir', stateDir, ...args],
+      { cwd: root, env },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -53,15 +57,32 @@ function refusesConnections(url: string): Promise<boolean> {
 describe('cats-stress stress', () => {
   it('runs ctd-peak against the reference with ICE, writes the results folder and leaves nothing running', async () => {
     const { code, stdout, stderr } = await stress([
-      '--countries', 'KZ,AZ', '--duration', '3s', '--rate', '10',
-      '-e', 'THINK=0.1', '-e', 'OFFICERS=1', '-e', 'SLO_P95_MS=2000', '-e', 'SLO_P99_MS=4000',
+      '--countries',
+      'KZ,AZ',
+      '--duration',
+      '3s',
+      '--rate',
+      '10',
+      '-e',
+      'THINK=0.1',
+      '-e',
+      'OFFICERS=1',
+      '-e',
+      'SLO_P95_MS=2000',
+      '-e',
+      'SLO_P99_MS=4000',
     ]);
     expect(code, stderr).toBe(0);
     expect(stdout).toMatch(/^PASS {2}ctd-peak: \d+\/\d+ SLO thresholds met/m);
     expect(stdout).toMatch(/peak rate +[\d.]+ CTDs\/s held for \d+ s against a target of 10\/s/);
     // Releases at KZ send anticipated records to AZ through ICE while the load runs.
     expect(stdout).toMatch(/ICE traffic +[1-9][\d,]* C2C messages stored, [1-9][\d,]* delivered/);
-    for (const s of ['generating the data set', 'starting the reference', 'running ctd-peak', 'bringing the reference down'])
+    for (const s of [
+      'generating the data set',
+      'starting the reference',
+      'running ctd-peak',
+      'bringing the reference down',
+    ])
       expect(stderr).toContain(s);
 
     const [runId] = await readdir(resultsRoot);
@@ -78,21 +99,29 @@ describe('cats-stress stress', () => {
     expect(existsSync(path.join(dir, 'timeseries.ndjson'))).toBe(true);
     expect(existsSync(path.join(dir, 'dataset')), 'bulky NDJSON removed without --keep-data').toBe(false);
 
-    for (const log of ['supervisor.log', 'ice.log', 'node-KZ.log', 'node-AZ.log']) expect(existsSync(path.join(dir, 'sut', log)), log).toBe(true);
+    for (const log of ['supervisor.log', 'ice.log', 'node-KZ.log', 'node-AZ.log'])
+      expect(existsSync(path.join(dir, 'sut', log)), log).toBe(true);
     // Each part's own resource use, sampled from its /metrics while the load ran: separate processes, each with its CPU and memory.
-    const sut = (await readFile(path.join(dir, 'sut.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const sut = (await readFile(path.join(dir, 'sut.ndjson'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     for (const part of ['node KZ', 'node AZ', 'ICE']) {
       const mine = sut.filter((l) => l.part === part && !l.gap);
       expect(mine.length, part).toBeGreaterThanOrEqual(2);
       expect(Math.max(...mine.map((l) => l.cpuCores ?? 0)), part).toBeGreaterThan(0);
-      expect(mine.every((l) => l.rssBytes > 20 * 2 ** 20), part).toBe(true);
+      expect(
+        mine.every((l) => l.rssBytes > 20 * 2 ** 20),
+        part,
+      ).toBe(true);
     }
     expect(await readFile(path.join(dir, 'report.html'), 'utf8')).toContain('<h2>System under test</h2>');
 
     // Torn down: ICE and the nodes no longer listen, the credentials file is gone.
     const endpoints = await json('endpoints.json');
     expect(Object.keys(endpoints.nodes)).toEqual(['KZ', 'AZ']);
-    for (const url of [endpoints.ice, ...Object.values(endpoints.nodes)] as string[]) expect(await refusesConnections(url), url).toBe(true);
+    for (const url of [endpoints.ice, ...Object.values(endpoints.nodes)] as string[])
+      expect(await refusesConnections(url), url).toBe(true);
     expect(existsSync(path.join(dir, 'deployment.json'))).toBe(false);
   }, 240_000);
 

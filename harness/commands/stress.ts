@@ -11,7 +11,7 @@ import type { Command } from '../cli.ts';
 import { exitCodes, runScript } from '../engine/run.ts';
 import { Dataset, PILOT_COUNTRIES } from '../../generators/dataset.ts';
 import { writeDataset, type Manifest } from '../../generators/write-dataset.ts';
-import { readDeploymentFile, writeDeploymentFile, type DeploymentFile } from '../stress/deployment-file.ts';
+import { readDeploymentFile, type DeploymentFile } from '../stress/deployment-file.ts';
 import { downReference, upReference } from '../stress/reference-deployment.ts';
 import { seedFromDataset } from '../stress/seed.ts';
 import { gitRevision, machineFacts, runId as newRunId } from '../stress/run-facts.ts';
@@ -157,20 +157,29 @@ export const command: Command = {
       const scenario = values.scenario!;
       const known = scenarioNames();
       if (!known.includes(scenario)) throw new UsageError(`unknown scenario '${scenario}'; one of ${known.join(', ')}`);
-      const countries = (values.countries ?? PILOT_COUNTRIES.join(',')).split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
+      const countries = (values.countries ?? PILOT_COUNTRIES.join(','))
+        .split(',')
+        .map((c) => c.trim().toUpperCase())
+        .filter(Boolean);
       const unknown = countries.filter((c) => !(PILOT_COUNTRIES as readonly string[]).includes(c));
-      if (unknown.length || countries.length === 0) throw new UsageError(`--countries: ${unknown.join(', ') || 'none given'}; pilot countries are ${PILOT_COUNTRIES.join(', ')}`);
+      if (unknown.length || countries.length === 0)
+        throw new UsageError(
+          `--countries: ${unknown.join(', ') || 'none given'}; pilot countries are ${PILOT_COUNTRIES.join(', ')}`,
+        );
       const durationSeconds = seconds(values.duration!);
       const rateGiven = positive(values.rate, '--rate');
       const movementsGiven = positive(values.movements, '--movements');
-      if (movementsGiven !== undefined && !Number.isInteger(movementsGiven)) throw new UsageError(`--movements must be a whole number, got '${values.movements}'`);
+      if (movementsGiven !== undefined && !Number.isInteger(movementsGiven))
+        throw new UsageError(`--movements must be a whole number, got '${values.movements}'`);
       const workers = positive(values.workers, '--workers');
       const env = keyValues(values.env);
       const id = newRunId(scenario);
       resultsDir = path.resolve(values.results!, id);
       const seed = values.seed ?? id;
       const isRate = RATE_SCENARIOS.has(scenario);
-      const rate = isRate ? (rateGiven ?? Math.max(1, Math.round(projectedPeakPerSecond(countries, seed) * PEAK_FACTOR))) : undefined;
+      const rate = isRate
+        ? (rateGiven ?? Math.max(1, Math.round(projectedPeakPerSecond(countries, seed) * PEAK_FACTOR)))
+        : undefined;
       const movements = movementsGiven ?? (rate ? Math.ceil(rate * durationSeconds) + 1000 : 2000);
       settings = {
         runId: id,
@@ -199,7 +208,8 @@ export const command: Command = {
 };
 
 function projectedPeakPerSecond(countries: string[], seed: string): number {
-  return new Dataset({ seed, movements: 0, profile: PROFILE, defects: 0, countries, year: YEAR }).yearPeak().ctdsPerSecond;
+  return new Dataset({ seed, movements: 0, profile: PROFILE, defects: 0, countries, year: YEAR }).yearPeak()
+    .ctdsPerSecond;
 }
 
 async function stress(settings: Settings, resultsDir: string, keepData: boolean): Promise<number> {
@@ -211,14 +221,18 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
   let referenceStarted = false;
   let stopping: Promise<void> | undefined;
   const bringDown = () =>
-    (stopping ??= referenceStarted ? step('bringing the reference down', () => downReference(deploymentPath, say)) : Promise.resolve());
+    (stopping ??= referenceStarted
+      ? step('bringing the reference down', () => downReference(deploymentPath, say))
+      : Promise.resolve());
   const onSignal = (signal: NodeJS.Signals) => {
     process.stderr.write(`\n${signal}: stopping the run\n`);
     void bringDown().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  process.stderr.write(`cats-stress stress ${settings.scenario} → ${path.relative(process.cwd(), resultsDir) || resultsDir}\n`);
+  process.stderr.write(
+    `cats-stress stress ${settings.scenario} → ${path.relative(process.cwd(), resultsDir) || resultsDir}\n`,
+  );
   try {
     const manifest = await step(
       `generating the data set (${settings.dataset.movements.toLocaleString('en-US')} CTDs, ${settings.countries.join(',')})`,
@@ -233,24 +247,40 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
       await writeEndpoints(resultsDir, deployment);
       const missing = Object.entries(deployment.nodes).filter(([, n]) => !n.adminToken);
       if (missing.length) {
-        process.stderr.write(`▸ not seeding: no admin token for ${missing.map(([c]) => c).join(', ')}; the data set's parties must already exist there\n`);
+        process.stderr.write(
+          `▸ not seeding: no admin token for ${missing.map(([c]) => c).join(', ')}; the data set's parties must already exist there\n`,
+        );
       } else {
         await step(
           'seeding parties and guarantees',
           () => seedFromDataset(deployment, dataDir, manifest.files.fixtures),
-          (counts) => counts.map((c) => `${c.country} ${c.operators}/${c.officers}/${c.guarantees}`).join(', ') + ' operators/officers/guarantees',
+          (counts) =>
+            counts.map((c) => `${c.country} ${c.operators}/${c.officers}/${c.guarantees}`).join(', ') +
+            ' operators/officers/guarantees',
         );
       }
     } else {
       referenceStarted = true;
-      deployment = await step(`starting the reference: ICE and nodes ${settings.countries.join(', ')}, seeded from the data set`, () =>
-        upReference({ countries: settings.countries, deploymentFile: deploymentPath, dataSet: dataDir, logDir: path.join(resultsDir, 'sut'), stateDir: settings.stateDir, observability: settings.observability, say }),
+      deployment = await step(
+        `starting the reference: ICE and nodes ${settings.countries.join(', ')}, seeded from the data set`,
+        () =>
+          upReference({
+            countries: settings.countries,
+            deploymentFile: deploymentPath,
+            dataSet: dataDir,
+            logDir: path.join(resultsDir, 'sut'),
+            stateDir: settings.stateDir,
+            observability: settings.observability,
+            say,
+          }),
       );
       await writeEndpoints(resultsDir, deployment);
     }
     const loadIdentities = deployment.ice?.loadIdentities?.length ?? 0;
     if (settings.scenario === 'ice-burst' && loadIdentities < 2)
-      throw new Error(`ice-burst needs ICE and at least two ICE load identities (ice.loadIdentities: countries without a node); the deployment lists ${loadIdentities} (see scenarios/README.md)`);
+      throw new Error(
+        `ice-burst needs ICE and at least two ICE load identities (ice.loadIdentities: countries without a node); the deployment lists ${loadIdentities} (see scenarios/README.md)`,
+      );
 
     const env: Record<string, string> = {
       DEPLOYMENT: deploymentPath,
@@ -260,7 +290,9 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
       ...(settings.rate !== undefined ? { RATE: String(settings.rate) } : {}),
       ...settings.env,
     };
-    process.stderr.write(`▸ running ${settings.scenario}${settings.rate ? ` at up to ${settings.rate} CTDs/s` : ''} for ${settings.duration}\n`);
+    process.stderr.write(
+      `▸ running ${settings.scenario}${settings.rate ? ` at up to ${settings.rate} CTDs/s` : ''} for ${settings.duration}\n`,
+    );
     const timeseriesFile = path.join(resultsDir, 'timeseries.ndjson');
     const outputs = [`timeseries=${timeseriesFile}`];
     const prometheus = deployment.prometheus;
@@ -270,7 +302,9 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
       outputs.push('experimental-prometheus-rw');
       process.stderr.write(`▸ live metrics: Prometheus ${prometheus.url} (testid ${settings.runId})\n`);
     } else if (settings.observability) {
-      process.stderr.write(`▸ no live metrics: the deployment file lists no Prometheus (start it with cats-stress up --observability)\n`);
+      process.stderr.write(
+        `▸ no live metrics: the deployment file lists no Prometheus (start it with cats-stress up --observability)\n`,
+      );
     }
     const sampler = startSutSampler({ parts: sutParts(deployment), file: path.join(resultsDir, SUT_FILE) });
     const result = await runScript(settings.script, {
@@ -281,14 +315,23 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
       summaryExport: path.join(resultsDir, 'summary-export.json'),
     }).finally(async () => {
       const sampled = await sampler.stop();
-      if (sampled.gaps) process.stderr.write(`  SUT metrics: ${sampled.gaps} of ${sampled.lines} scrapes failed (gaps in ${SUT_FILE})\n`);
+      if (sampled.gaps)
+        process.stderr.write(
+          `  SUT metrics: ${sampled.gaps} of ${sampled.lines} scrapes failed (gaps in ${SUT_FILE})\n`,
+        );
     });
-    await writeRunFacts(resultsDir, { ...settings, env, finishedAt: new Date().toISOString(), exitCode: result.exitCode }, result.summaryData);
+    await writeRunFacts(
+      resultsDir,
+      { ...settings, env, finishedAt: new Date().toISOString(), exitCode: result.exitCode },
+      result.summaryData,
+    );
     const ice = deployment.ice?.httpUrl ? await readIceTraffic(deployment.ice.httpUrl) : undefined;
     await bringDown();
     if (!keepData) await rm(dataDir, { recursive: true, force: true });
     if (!result.summaryData) {
-      process.stderr.write(`\nFAIL  ${settings.scenario}: the run did not complete (exit ${result.exitCode}${result.error ? `: ${result.error}` : ''})\n  results          ${resultsDir}\n`);
+      process.stderr.write(
+        `\nFAIL  ${settings.scenario}: the run did not complete (exit ${result.exitCode}${result.error ? `: ${result.error}` : ''})\n  results          ${resultsDir}\n`,
+      );
       return result.exitCode || 1;
     }
     const verdict = verdictOf({
@@ -300,8 +343,13 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
       resultsDir,
     });
     process.stdout.write(`\n${verdict.lines.join('\n')}\n`);
-    if (prometheus) process.stdout.write(`  prometheus       ${prometheus.url} (testid ${settings.runId}${referenceStarted ? '; stopped with the reference' : ''})\n`);
-    process.stdout.write(`  report           ${await writeRunReport(resultsDir).catch((err: Error) => `not written: ${err.message}`)}\n`);
+    if (prometheus)
+      process.stdout.write(
+        `  prometheus       ${prometheus.url} (testid ${settings.runId}${referenceStarted ? '; stopped with the reference' : ''})\n`,
+      );
+    process.stdout.write(
+      `  report           ${await writeRunReport(resultsDir).catch((err: Error) => `not written: ${err.message}`)}\n`,
+    );
     if (result.exitCode === exitCodes.ok && !verdict.passed) return exitCodes.thresholdsFailed;
     return result.exitCode;
   } catch (err) {

@@ -54,9 +54,13 @@ const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
 
 function summary(d: Deployment, file: string): string {
   const load = d.ice.loadIdentities.map((i) => i.country);
-  const lines = [`ICE      ${d.ice.url}  (metrics ${d.ice.httpUrl}/metrics${load.length ? `; load identities ${load.join(', ')}` : ''})`];
+  const lines = [
+    `ICE      ${d.ice.url}  (metrics ${d.ice.httpUrl}/metrics${load.length ? `; load identities ${load.join(', ')}` : ''})`,
+  ];
   for (const n of Object.values(d.nodes)) {
-    lines.push(`node ${n.country}  ${n.url}  (${n.seeded.operators} operators, ${n.seeded.officers} officers, ${n.seeded.guarantees} guarantees)`);
+    lines.push(
+      `node ${n.country}  ${n.url}  (${n.seeded.operators} operators, ${n.seeded.officers} officers, ${n.seeded.guarantees} guarantees)`,
+    );
   }
   if (d.prometheus) lines.push(`Prometheus ${d.prometheus.url}  (remote write ${d.prometheus.remoteWriteUrl})`);
   lines.push(`deployment file ${path.resolve(file)} (credentials inside); logs in ${path.dirname(d.supervisor.log)}`);
@@ -85,22 +89,52 @@ export const command: Command = {
       },
       strict: true,
     });
-    const countries = [...new Set((values.countries ?? '').split(',').map((c) => c.trim().toUpperCase()).filter(Boolean))];
+    const countries = [
+      ...new Set(
+        (values.countries ?? '')
+          .split(',')
+          .map((c) => c.trim().toUpperCase())
+          .filter(Boolean),
+      ),
+    ];
     const unknown = countries.filter((c) => !hasOffice(c));
     if (countries.length === 0 || unknown.length > 0) {
-      console.error(`cats-stress up: --countries must list countries with customs offices in the reference data; unknown: ${unknown.join(', ') || '(none given)'}`);
+      console.error(
+        `cats-stress up: --countries must list countries with customs offices in the reference data; unknown: ${unknown.join(', ') || '(none given)'}`,
+      );
       return 2;
     }
-    const iceLoadCountries = values['ice-load-countries'] === undefined
-      ? loadCandidates.filter((c) => !countries.includes(c))
-      : [...new Set(values['ice-load-countries'].split(',').map((c) => c.trim().toUpperCase()).filter(Boolean))];
+    const iceLoadCountries =
+      values['ice-load-countries'] === undefined
+        ? loadCandidates.filter((c) => !countries.includes(c))
+        : [
+            ...new Set(
+              values['ice-load-countries']
+                .split(',')
+                .map((c) => c.trim().toUpperCase())
+                .filter(Boolean),
+            ),
+          ];
     const unfit = iceLoadCountries.filter((c) => !loadCandidates.includes(c) || countries.includes(c));
     if (unfit.length > 0) {
-      const why = (c: string) => (countries.includes(c) ? 'has a node' : countryByCode.get(c)?.pilot ? 'is in the exchange' : 'has no customs office');
-      console.error(`cats-stress up: --ice-load-countries: ${unfit.map((c) => `${c} ${why(c)}`).join(', ')}; choose from ${loadCandidates.join(', ')} without a node`);
+      const why = (c: string) =>
+        countries.includes(c)
+          ? 'has a node'
+          : countryByCode.get(c)?.pilot
+            ? 'is in the exchange'
+            : 'has no customs office';
+      console.error(
+        `cats-stress up: --ice-load-countries: ${unfit.map((c) => `${c} ${why(c)}`).join(', ')}; choose from ${loadCandidates.join(', ')} without a node`,
+      );
       return 2;
     }
-    if (values['data-set'] && !(await stat(values['data-set']).then((s) => s.isDirectory(), () => false))) {
+    if (
+      values['data-set'] &&
+      !(await stat(values['data-set']).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ))
+    ) {
       console.error(`cats-stress up: --data-set ${values['data-set']} is not a folder`);
       return 2;
     }
@@ -122,14 +156,18 @@ export const command: Command = {
         return 2;
       }
       if (!findPrometheus()) {
-        console.error('cats-stress up: --observability needs Prometheus: apt-get install prometheus, or set PROMETHEUS_BIN');
+        console.error(
+          'cats-stress up: --observability needs Prometheus: apt-get install prometheus, or set PROMETHEUS_BIN',
+        );
         return 2;
       }
     }
 
     const existing = await readDeployment(file);
     if (existing && isAlive(existing.supervisor.pid) && existing.supervisor.pid !== process.pid) {
-      console.error(`cats-stress up: a deployment is already up (${path.resolve(file)}); stop it with cats-stress down`);
+      console.error(
+        `cats-stress up: a deployment is already up (${path.resolve(file)}); stop it with cats-stress down`,
+      );
       return 1;
     }
     if (existing) await stopDeployment(existing, file, (l) => console.log(`clearing a stale deployment: ${l}`));

@@ -16,8 +16,18 @@ export function defaultFixture(country: string, year: number): Required<Fixtures
   const currency = countryByCode.get(country)?.currency ?? 'USD';
   const unitsPerUsd = countryByCode.get(country)?.unitsPerUsd ?? 1;
   const officers = [
-    { id: `${country.toLowerCase()}-all`, name: `Chief officer ${country}`, offices: own, token: token(`${country.toLowerCase()}-all`) },
-    ...own.map((o) => ({ id: `${country.toLowerCase()}-${o.toLowerCase()}`, name: `Officer ${o}`, offices: [o], token: token(o.toLowerCase()) })),
+    {
+      id: `${country.toLowerCase()}-all`,
+      name: `Chief officer ${country}`,
+      offices: own,
+      token: token(`${country.toLowerCase()}-all`),
+    },
+    ...own.map((o) => ({
+      id: `${country.toLowerCase()}-${o.toLowerCase()}`,
+      name: `Officer ${o}`,
+      offices: [o],
+      token: token(o.toLowerCase()),
+    })),
   ];
   const operators = [1, 2, 3].map((i) => ({
     tin: `${country}DEPLOY${String(i).padStart(4, '0')}`,

@@ -46,7 +46,6 @@ export async function readDeployment(file: string): Promise<Deployment | undefin
   }
 }
 
-
 export async function removeDeployment(file: string): Promise<void> {
   await rm(file, { force: true });
 }

@@ -17,9 +17,14 @@ export class Part {
     readonly log: string,
   ) {
     const fd = openSync(log, 'a');
-    this.child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
+    this.child = spawn(process.execPath, [bin, ...args], {
+      stdio: ['ignore', fd, fd],
+      env: { ...process.env, ...env },
+    });
     closeSync(fd);
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))),
+    );
   }
 
   get pid(): number {

@@ -33,7 +33,12 @@ function kill(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-export async function stopDeployment(d: Deployment, file: string, say: (line: string) => void, graceMs = 30_000): Promise<void> {
+export async function stopDeployment(
+  d: Deployment,
+  file: string,
+  say: (line: string) => void,
+  graceMs = 30_000,
+): Promise<void> {
   const sup = d.supervisor.pid;
   if (runsOurs(sup, 'cats-stress')) {
     say(`stopping the deployment (supervisor ${sup})…`);

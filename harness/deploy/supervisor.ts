@@ -36,7 +36,11 @@ const token = (prefix: string) => `${prefix}-${randomBytes(24).toString('base64u
 
 class Stopped extends Error {}
 
-async function seed(url: string, adminToken: string, fixtures: Fixtures): Promise<{ operators: number; officers: number; guarantees: number }> {
+async function seed(
+  url: string,
+  adminToken: string,
+  fixtures: Fixtures,
+): Promise<{ operators: number; officers: number; guarantees: number }> {
   const res = await fetch(`${url}/v1/admin/fixtures`, {
     method: 'POST',
     headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
@@ -111,29 +115,45 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
     }
     guard();
 
-    const nodeTokens = Object.fromEntries([...opts.countries, ...opts.iceLoadCountries].map((c) => [c, token(`ice-${c.toLowerCase()}`)]));
+    const nodeTokens = Object.fromEntries(
+      [...opts.countries, ...opts.iceLoadCountries].map((c) => [c, token(`ice-${c.toLowerCase()}`)]),
+    );
     const loadIdentities = opts.iceLoadCountries.map((c) => iceLoadIdentity(c, nodeTokens[c]!));
     const icePort = await freePort();
     const iceLog = path.resolve(opts.logDir, 'ice.log');
-    const ice = new Part('ice', ['ice', '--port', String(icePort), '--database-url', pg.url('cats_ice')], {
-      ICE_NODE_TOKENS: Object.entries(nodeTokens).map(([c, t]) => `${c}=${t}`).join(','),
-    }, iceLog);
+    const ice = new Part(
+      'ice',
+      ['ice', '--port', String(icePort), '--database-url', pg.url('cats_ice')],
+      {
+        ICE_NODE_TOKENS: Object.entries(nodeTokens)
+          .map(([c, t]) => `${c}=${t}`)
+          .join(','),
+      },
+      iceLog,
+    );
     parts.push(ice);
     const iceUrl = `ws://127.0.0.1:${icePort}/v1/ice`;
     const iceHttp = `http://127.0.0.1:${icePort}`;
     await ice.ready(`${iceHttp}/readyz`, readyTimeout);
     guard();
-    say(`ICE ready on ${iceUrl}${loadIdentities.length ? `; load identities ${opts.iceLoadCountries.join(', ')}` : ''}`);
+    say(
+      `ICE ready on ${iceUrl}${loadIdentities.length ? `; load identities ${opts.iceLoadCountries.join(', ')}` : ''}`,
+    );
 
     const nodes: { country: string; part: Part; url: string; adminToken: string }[] = [];
     for (const country of opts.countries) {
       const port = await freePort();
       const adminToken = token(`admin-${country.toLowerCase()}`);
-      const part = new Part(`node ${country}`, ['node', '--country', country, '--port', String(port), '--database-url', pg.url('postgres')], {
-        CATS_ADMIN_TOKEN: adminToken,
-        CATS_ICE_URL: iceUrl,
-        CATS_ICE_TOKEN: nodeTokens[country],
-      }, path.resolve(opts.logDir, `node-${country}.log`));
+      const part = new Part(
+        `node ${country}`,
+        ['node', '--country', country, '--port', String(port), '--database-url', pg.url('postgres')],
+        {
+          CATS_ADMIN_TOKEN: adminToken,
+          CATS_ICE_URL: iceUrl,
+          CATS_ICE_TOKEN: nodeTokens[country],
+        },
+        path.resolve(opts.logDir, `node-${country}.log`),
+      );
       parts.push(part);
       nodes.push({ country, part, url: `http://127.0.0.1:${port}`, adminToken });
     }
@@ -148,10 +168,17 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
     const endpoints: Record<string, NodeEndpoint> = {};
     for (const n of nodes) {
       const file = opts.dataSet ? path.resolve(opts.dataSet, `fixtures.${n.country}.ndjson`) : undefined;
-      const fromDataSet = file ? await access(file).then(() => true, () => false) : false;
+      const fromDataSet = file
+        ? await access(file).then(
+            () => true,
+            () => false,
+          )
+        : false;
       const seeded = { operators: 0, officers: 0, guarantees: 0 };
       const kept: Required<Fixtures> = { officers: [], operators: [], guarantees: [] };
-      const requests: AsyncIterable<Fixtures> | Fixtures[] = fromDataSet ? fixtureRequests(file as string) : [defaultFixture(n.country, year)];
+      const requests: AsyncIterable<Fixtures> | Fixtures[] = fromDataSet
+        ? fixtureRequests(file as string)
+        : [defaultFixture(n.country, year)];
       for await (const f of requests) {
         const counts = await seed(n.url, n.adminToken, f);
         seeded.operators += counts.operators;
@@ -165,7 +192,15 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
         guard();
       }
       say(`seeded ${n.country} from ${fromDataSet ? file : 'the default fixture'}: ${JSON.stringify(seeded)}`);
-      endpoints[n.country] = { country: n.country, url: n.url, adminToken: n.adminToken, pid: n.part.pid, log: n.part.log, ...kept, seeded };
+      endpoints[n.country] = {
+        country: n.country,
+        url: n.url,
+        adminToken: n.adminToken,
+        pid: n.part.pid,
+        log: n.part.log,
+        ...kept,
+        seeded,
+      };
     }
 
     const pgPid = pgDataDir
@@ -184,7 +219,12 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
     if (opts.prometheusPort !== undefined) {
       const promLog = path.resolve(opts.logDir, 'prometheus.log');
       const logLine = (line: string) => void appendFile(promLog, `${line}\n`).catch(() => undefined);
-      prometheus = await startPrometheus({ deployment, dataDir: path.resolve(opts.stateDir, 'prometheus'), port: opts.prometheusPort, log: logLine });
+      prometheus = await startPrometheus({
+        deployment,
+        dataDir: path.resolve(opts.stateDir, 'prometheus'),
+        port: opts.prometheusPort,
+        log: logLine,
+      });
       deployment.prometheus = { pid: prometheus.pid, url: prometheus.url, remoteWriteUrl: prometheus.remoteWriteUrl };
       void prometheus.exited.then((code) => stop(1, `Prometheus exited (${code}); see ${promLog}`));
       say(`Prometheus ready on ${prometheus.url} (remote write ${prometheus.remoteWriteUrl})`);

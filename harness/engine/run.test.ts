@@ -24,12 +24,15 @@ export default function () { c.add(1); }`);
 
   it('abortOnFail stops the test early with 99, after delayAbortEval', async () => {
     const started = Date.now();
-    const run = await runSource(`
+    const run = await runSource(
+      `
 import { sleep } from 'k6';
 import { Counter } from 'k6/metrics';
 const errors = new Counter('errors');
 export const options = { vus: 2, duration: '20s', thresholds: { errors: [{ threshold: 'count<1', abortOnFail: true, delayAbortEval: '1s' }] } };
-export default async function () { errors.add(1); await sleep(0.05); }`, { flushMs: 200 });
+export default async function () { errors.add(1); await sleep(0.05); }`,
+      { flushMs: 200 },
+    );
     expect(run.exitCode).toBe(exitCodes.thresholdsFailed);
     expect(run.summaryData!.state.testRunDurationMs).toBeGreaterThanOrEqual(1000);
     expect(Date.now() - started).toBeLessThan(8000);
@@ -52,19 +55,35 @@ export default function () { exec.test.fail('bad data'); }`);
   });
 
   it('exits 107 on script errors and 104 on invalid options', async () => {
-    expect((await runSource(`throw new Error('broken init');\nexport default function () {}`)).exitCode).toBe(exitCodes.scriptException);
+    expect((await runSource(`throw new Error('broken init');\nexport default function () {}`)).exitCode).toBe(
+      exitCodes.scriptException,
+    );
     const missing = await runSource(`import x from 'k6/net/grpc';\nexport default function () {}`);
     expect(missing.exitCode).toBe(exitCodes.scriptException);
     expect(missing.error).toMatch(/not supported.*--engine k6/);
-    const bad = await runSource(`export const options = { scenarios: { a: { executor: 'constant-vus', duration: 'soon' } } };\nexport default function () {}`);
+    const bad = await runSource(
+      `export const options = { scenarios: { a: { executor: 'constant-vus', duration: 'soon' } } };\nexport default function () {}`,
+    );
     expect(bad.exitCode).toBe(exitCodes.invalidConfig);
     expect(bad.error).toMatch(/not a duration/);
-    const noExec = await runSource(`export const options = { scenarios: { a: { executor: 'shared-iterations', exec: 'nope' } } };\nexport default function () {}`);
-    expect([noExec.exitCode, noExec.error]).toEqual([exitCodes.invalidConfig, "scenario 'a': exec 'nope' is not an exported function"]);
-    const badThreshold = await runSource(`export const options = { thresholds: { http_reqs: ['p(95)<1'] } };\nexport default function () {}`);
+    const noExec = await runSource(
+      `export const options = { scenarios: { a: { executor: 'shared-iterations', exec: 'nope' } } };\nexport default function () {}`,
+    );
+    expect([noExec.exitCode, noExec.error]).toEqual([
+      exitCodes.invalidConfig,
+      "scenario 'a': exec 'nope' is not an exported function",
+    ]);
+    const badThreshold = await runSource(
+      `export const options = { thresholds: { http_reqs: ['p(95)<1'] } };\nexport default function () {}`,
+    );
     expect(badThreshold.exitCode).toBe(exitCodes.invalidConfig);
-    const setupThrows = await runSource(`export function setup() { throw new Error('no db'); }\nexport default function () {}`);
-    expect([setupThrows.exitCode, setupThrows.error]).toEqual([exitCodes.scriptException, expect.stringMatching(/setup\(\) failed: no db/)]);
+    const setupThrows = await runSource(
+      `export function setup() { throw new Error('no db'); }\nexport default function () {}`,
+    );
+    expect([setupThrows.exitCode, setupThrows.error]).toEqual([
+      exitCodes.scriptException,
+      expect.stringMatching(/setup\(\) failed: no db/),
+    ]);
   });
 
   it('stops with a clear error when sleep() is not awaited (Node cannot block)', async () => {
@@ -111,13 +130,28 @@ export function handleSummary(data) {
     const data = JSON.parse(readFileSync(file, 'utf8'));
     expect(Object.keys(data).sort()).toEqual(['metrics', 'options', 'root_group', 'setup_data', 'state']);
     expect(data.setup_data).toEqual({ when: '1970-01-01T00:00:00.000Z', n: 7 });
-    expect(data.root_group.checks).toEqual([{ name: 'n is 7', path: '::n is 7', id: expect.stringMatching(/^[0-9a-f]{32}$/), passes: 6, fails: 0 }]);
+    expect(data.root_group.checks).toEqual([
+      { name: 'n is 7', path: '::n is 7', id: expect.stringMatching(/^[0-9a-f]{32}$/), passes: 6, fails: 0 },
+    ]);
     const inner = data.root_group.groups[0].groups[0];
-    expect([data.root_group.groups[0].name, inner.path, inner.checks[0].passes]).toEqual(['outer', '::outer::inner', 6]);
-    expect(data.metrics.checks).toEqual({ type: 'rate', contains: 'default', values: { rate: 1, passes: 12, fails: 0 }, thresholds: { 'rate==1': { ok: true } } });
+    expect([data.root_group.groups[0].name, inner.path, inner.checks[0].passes]).toEqual([
+      'outer',
+      '::outer::inner',
+      6,
+    ]);
+    expect(data.metrics.checks).toEqual({
+      type: 'rate',
+      contains: 'default',
+      values: { rate: 1, passes: 12, fails: 0 },
+      thresholds: { 'rate==1': { ok: true } },
+    });
     expect(data.metrics.iteration_duration.contains).toBe('time');
     expect(Object.keys(data.metrics.iteration_duration.values)).toEqual(['avg', 'min', 'med', 'max', 'p(90)', 'p(95)']);
-    expect(data.options).toEqual({ summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'], summaryTimeUnit: '', noColor: false });
+    expect(data.options).toEqual({
+      summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'],
+      summaryTimeUnit: '',
+      noColor: false,
+    });
     expect(run.stdout).toMatch(/✓ checks\.+: 100\.00%/);
     expect(run.stdout).toMatch(/█ outer/);
     const exp = JSON.parse(readFileSync(exported, 'utf8'));
@@ -239,14 +273,20 @@ export async function teardown() {
     );
     expect(run.exitCode).toBe(exitCodes.scriptAborted);
     expect(run.summaryData!.root_group.groups).toEqual([
-      expect.objectContaining({ name: 'teardown', checks: [expect.objectContaining({ name: 'teardown reached the server', passes: 1, fails: 0 })] }),
+      expect.objectContaining({
+        name: 'teardown',
+        checks: [expect.objectContaining({ name: 'teardown reached the server', passes: 1, fails: 0 })],
+      }),
     ]);
   });
 
-  it('measures http_req_duration within 5 % of the server delay under load, with k6 tags and sub-metrics', { retry: 2 }, async () => {
-    applied.length = 0;
-    const run = await runSource(
-      `
+  it(
+    'measures http_req_duration within 5 % of the server delay under load, with k6 tags and sub-metrics',
+    { retry: 2 },
+    async () => {
+      applied.length = 0;
+      const run = await runSource(
+        `
 import http from 'k6/http';
 import { check } from 'k6';
 export const options = { scenarios: { load: { executor: 'constant-vus', vus: 10, duration: '1500ms' } },
@@ -255,18 +295,19 @@ export default async function () {
   const r = await http.asyncRequest('GET', __ENV.BASE + (__ITER % 10 === 9 ? '/missing' : '/'));
   check(r, { 'answered': (x) => x.status === 200 || x.status === 404 });
 }`,
-      { env: { BASE: base }, workers: 1 },
-    );
-    expect(run.exitCode).toBe(0);
-    const med = metricValue(run, 'http_req_duration{status:200}', 'med');
-    const serverMed = applied.sort((a, b) => a - b)[Math.floor(applied.length / 2)];
-    expect(serverMed).toBeGreaterThanOrEqual(DELAY_MS);
-    // A generator short of CPU must say so instead (see the arrival-rate test).
-    if (run.generatorDelayMs! <= 10) expect(Math.abs(med - serverMed) / serverMed).toBeLessThan(0.05);
-    else expect(med - serverMed).toBeGreaterThan(0);
-    const reqs = metricValue(run, 'http_reqs', 'count');
-    expect(reqs).toBe(metricValue(run, 'iterations', 'count'));
-    expect(metricValue(run, 'http_reqs{status:404}', 'count')).toBeGreaterThan(0);
-    expect(metricValue(run, 'http_req_failed', 'passes')).toBe(metricValue(run, 'http_reqs{status:404}', 'count'));
-  });
+        { env: { BASE: base }, workers: 1 },
+      );
+      expect(run.exitCode).toBe(0);
+      const med = metricValue(run, 'http_req_duration{status:200}', 'med');
+      const serverMed = applied.sort((a, b) => a - b)[Math.floor(applied.length / 2)];
+      expect(serverMed).toBeGreaterThanOrEqual(DELAY_MS);
+      // A generator short of CPU must say so instead (see the arrival-rate test).
+      if (run.generatorDelayMs! <= 10) expect(Math.abs(med - serverMed) / serverMed).toBeLessThan(0.05);
+      else expect(med - serverMed).toBeGreaterThan(0);
+      const reqs = metricValue(run, 'http_reqs', 'count');
+      expect(reqs).toBe(metricValue(run, 'iterations', 'count'));
+      expect(metricValue(run, 'http_reqs{status:404}', 'count')).toBeGreaterThan(0);
+      expect(metricValue(run, 'http_req_failed', 'passes')).toBe(metricValue(run, 'http_reqs{status:404}', 'count'));
+    },
+  );
 });

@@ -7,8 +7,20 @@ import { dirname, resolve } from 'node:path';
 import { builtin, type MetricType, type Sample } from './metrics/metric.ts';
 import { MetricRegistry } from './metrics/registry.ts';
 import { TrendSink } from './metrics/sinks.ts';
-import { aggregate, checkThresholdTypes, parseThresholds, passes, type MetricThresholds } from './metrics/thresholds.ts';
-import { consolidateOptions, scenarioEndMs, type OptionOverrides, type RunOptions, type ScenarioPlan } from './options/options.ts';
+import {
+  aggregate,
+  checkThresholdTypes,
+  parseThresholds,
+  passes,
+  type MetricThresholds,
+} from './metrics/thresholds.ts';
+import {
+  consolidateOptions,
+  scenarioEndMs,
+  type OptionOverrides,
+  type RunOptions,
+  type ScenarioPlan,
+} from './options/options.ts';
 import type { MetricDescription, Output } from './output/output.ts';
 import { loadOutput } from './output/load.ts';
 import { EngineThread, ThreadFailure } from './runtime/engine-thread.ts';
@@ -106,7 +118,11 @@ export interface ThresholdOutcome {
   abort?: string;
 }
 
-export function evaluateThresholds(registry: MetricRegistry, all: MetricThresholds[], elapsedMs: number): ThresholdOutcome {
+export function evaluateThresholds(
+  registry: MetricRegistry,
+  all: MetricThresholds[],
+  elapsedMs: number,
+): ThresholdOutcome {
   const results = new Map<string, Record<string, { ok: boolean }>>();
   const failed: string[] = [];
   let abort: string | undefined;
@@ -150,9 +166,15 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
       options = consolidateOptions(loaded.options, opts.overrides);
       for (const s of options.scenarios)
         if (!loaded.functions.includes(s.exec))
-          throw new Error(s.exec === 'default' ? `the script exports no default function (scenario '${s.name}')` : `scenario '${s.name}': exec '${s.exec}' is not an exported function`);
+          throw new Error(
+            s.exec === 'default'
+              ? `the script exports no default function (scenario '${s.name}')`
+              : `scenario '${s.name}': exec '${s.exec}' is not an exported function`,
+          );
       thresholds = parseThresholds(options.thresholds);
-      const types = new Map<string, MetricType>([...Object.values(builtin), ...loaded.metrics].map((d) => [d.name, d.type]));
+      const types = new Map<string, MetricType>(
+        [...Object.values(builtin), ...loaded.metrics].map((d) => [d.name, d.type]),
+      );
       checkThresholdTypes(thresholds, (n) => types.get(n));
     } catch (e) {
       throw new RunError(exitCodes.invalidConfig, (e as Error).message);
@@ -168,7 +190,11 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
         thresholds: mine.flatMap((t) => t.thresholds.map((x) => x.source)),
         submetrics: mine
           .filter((t) => t.selector.tags.length)
-          .map((t) => ({ name: t.selector.name, suffix: t.selector.name.slice(name.length + 1, -1), tags: Object.fromEntries(t.selector.tags) })),
+          .map((t) => ({
+            name: t.selector.name,
+            suffix: t.selector.name.slice(name.length + 1, -1),
+            tags: Object.fromEntries(t.selector.tags),
+          })),
       };
     };
     let registry: MetricRegistry | undefined;
@@ -187,16 +213,30 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     await Promise.all(threads.splice(threadCount).map((t) => t.terminate()));
     await Promise.all(threads.slice(1).map((t) => t.expect('loaded')));
 
-    const selectors = [...new Set([...thresholds.map((t) => t.selector.name), 'http_req_duration{expected_response:true}'])];
+    const selectors = [
+      ...new Set([...thresholds.map((t) => t.selector.name), 'http_req_duration{expected_response:true}']),
+    ];
     registry = new MetricRegistry(
-      selectors.map((name) => thresholds.find((t) => t.selector.name === name)?.selector ?? { name, parent: 'http_req_duration', tags: [['expected_response', 'true']] }),
+      selectors.map(
+        (name) =>
+          thresholds.find((t) => t.selector.name === name)?.selector ?? {
+            name,
+            parent: 'http_req_duration',
+            tags: [['expected_response', 'true']],
+          },
+      ),
     );
     const pending: Sample[] = [];
     const bufferSamples = outputs.length > 0;
 
     // setup()
     threads[0].send({ type: 'setup', options, selectors });
-    const setup = await withTimeout(threads[0].expect('setupDone'), options.setupTimeoutMs, exitCodes.setupTimeout, 'setup()');
+    const setup = await withTimeout(
+      threads[0].expect('setupDone'),
+      options.setupTimeoutMs,
+      exitCodes.setupTimeout,
+      'setup()',
+    );
     registry.merge(setup.delta);
     if (bufferSamples) pending.push(...setup.delta.samples);
 
@@ -206,7 +246,9 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     const stopAll = (reason: { code: number; message: string }): void => {
       if (stop) return;
       stop = reason;
-      err.write(`\n${reason.code === exitCodes.thresholdsFailed ? 'thresholds crossed' : 'test stopped'}: ${reason.message}\n`);
+      err.write(
+        `\n${reason.code === exitCodes.thresholdsFailed ? 'thresholds crossed' : 'test stopped'}: ${reason.message}\n`,
+      );
       for (const t of threads) t.send({ type: 'stop' });
     };
     const onSignal = (): void => stopAll({ code: exitCodes.externalAbort, message: 'interrupted' });
@@ -239,7 +281,9 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
         vusMax: all.reduce((a, x) => a + x.vusMax, 0),
         iterations,
         iterationRate: now > recent[0].at ? ((iterations - recent[0].iterations) * 1000) / (now - recent[0].at) : 0,
-        p95: trend?.count ? { metric: trend === http ? 'http_req_duration' : 'iteration_duration', ms: trend.percentiles([0.95])[0] } : undefined,
+        p95: trend?.count
+          ? { metric: trend === http ? 'http_req_duration' : 'iteration_duration', ms: trend.percentiles([0.95])[0] }
+          : undefined,
         errors: (failedReqs?.passes ?? 0) + all.reduce((a, x) => a + x.errors, 0),
         dropped: dropped?.sum ?? 0,
       };
@@ -255,7 +299,11 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
         const vusMax = all.reduce((a, x) => a + x.vusMax, 0);
         registry.add(builtin.vus, vus, options.tags, now);
         registry.add(builtin.vus_max, vusMax, options.tags, now);
-        if (bufferSamples) pending.push({ metric: 'vus', time: now, value: vus, tags: options.tags }, { metric: 'vus_max', time: now, value: vusMax, tags: options.tags });
+        if (bufferSamples)
+          pending.push(
+            { metric: 'vus', time: now, value: vus, tags: options.tags },
+            { metric: 'vus_max', time: now, value: vusMax, tags: options.tags },
+          );
       }
       if (bufferSamples) {
         const batch = pending.splice(0);
@@ -267,7 +315,18 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     };
     const ticker = setInterval(tick, flushMs);
     const done = threads.map((t) => t.expect('done'));
-    for (const t of threads) t.send({ type: 'start', options, selectors, setupJson: setup.setupJson, testStart, flushMs, bufferSamples, threads: threadCount, vuBudget });
+    for (const t of threads)
+      t.send({
+        type: 'start',
+        options,
+        selectors,
+        setupJson: setup.setupJson,
+        testStart,
+        flushMs,
+        bufferSamples,
+        threads: threadCount,
+        vuBudget,
+      });
     let runFailure: unknown;
     for (const [i, d] of done.entries()) {
       try {
@@ -277,7 +336,10 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
         status.set(i, { ...m.status, vus: status.get(i)?.vus ?? m.status.vus });
       } catch (e) {
         runFailure ??= e;
-        stopAll({ code: e instanceof ThreadFailure ? e.code : exitCodes.scriptException, message: (e as Error).message });
+        stopAll({
+          code: e instanceof ThreadFailure ? e.code : exitCodes.scriptException,
+          message: (e as Error).message,
+        });
       }
     }
     clearInterval(ticker);
@@ -285,7 +347,11 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     const durationMs = Date.now() - testStart;
     tick();
     const final = stats();
-    progress.finish({ ...final, elapsedMs: durationMs, iterationRate: durationMs > 0 ? (final.iterations * 1000) / durationMs : 0 });
+    progress.finish({
+      ...final,
+      elapsedMs: durationMs,
+      iterationRate: durationMs > 0 ? (final.iterations * 1000) / durationMs : 0,
+    });
     if (runFailure && !(runFailure instanceof ThreadFailure)) throw runFailure;
     const lateMs = Math.max(0, ...[...status.values()].map((s) => s.loopDelayP99Ms));
     generatorDelayMs = lateMs;
@@ -297,7 +363,12 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     // teardown()
     if (!stop || stop.code !== exitCodes.scriptException) {
       threads[0].send({ type: 'teardown', setupJson: setup.setupJson });
-      const td = await withTimeout(threads[0].expect('teardownDone'), options.teardownTimeoutMs, exitCodes.teardownTimeout, 'teardown()');
+      const td = await withTimeout(
+        threads[0].expect('teardownDone'),
+        options.teardownTimeoutMs,
+        exitCodes.teardownTimeout,
+        'teardown()',
+      );
       registry.merge(td.delta);
       if (bufferSamples) for (const o of outputs) o.addSamples(td.delta.samples);
     }
@@ -315,7 +386,8 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     });
     if (opts.summaryExport) await writeOut(opts.summaryExport, JSON.stringify(summaryExport(summaryData), null, 2));
     if (!opts.noSummary) {
-      const text = (): string => `\n${textSummary(summaryData!, { indent: ' ', enableColors: !options.noColor && !!(out as { isTTY?: boolean }).isTTY })}\n`;
+      const text = (): string =>
+        `\n${textSummary(summaryData!, { indent: ' ', enableColors: !options.noColor && !!(out as { isTTY?: boolean }).isTTY })}\n`;
       if (loaded.functions.includes('handleSummary')) {
         threads[0].send({ type: 'handleSummary', data: summaryData });
         try {
@@ -333,12 +405,19 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
       } else out.write(text());
     }
     const anyWorkerFailed = [...status.values()].some((s) => s.failed);
-    if (stop) return { exitCode: stop.code, summaryData, generatorDelayMs, error: stop.code === exitCodes.thresholdsFailed ? undefined : stop.message };
+    if (stop)
+      return {
+        exitCode: stop.code,
+        summaryData,
+        generatorDelayMs,
+        error: stop.code === exitCodes.thresholdsFailed ? undefined : stop.message,
+      };
     if (outcome.failed.length) {
       err.write(`thresholds crossed: ${outcome.failed.join('; ')}\n`);
       return { exitCode: exitCodes.thresholdsFailed, summaryData, generatorDelayMs };
     }
-    if (anyWorkerFailed) return { exitCode: exitCodes.testFailed, summaryData, generatorDelayMs, error: 'exec.test.fail() was called' };
+    if (anyWorkerFailed)
+      return { exitCode: exitCodes.testFailed, summaryData, generatorDelayMs, error: 'exec.test.fail() was called' };
     return { exitCode: exitCodes.ok, summaryData, generatorDelayMs };
   } catch (e) {
     const code = e instanceof RunError || e instanceof ThreadFailure ? e.code : exitCodes.scriptException;
@@ -355,6 +434,7 @@ async function writeOut(target: string, content: unknown): Promise<void> {
   const file = resolve(target);
   await mkdir(dirname(file), { recursive: true });
   if (content instanceof ArrayBuffer) await writeFile(file, new Uint8Array(content));
-  else if (ArrayBuffer.isView(content)) await writeFile(file, new Uint8Array(content.buffer, content.byteOffset, content.byteLength));
+  else if (ArrayBuffer.isView(content))
+    await writeFile(file, new Uint8Array(content.buffer, content.byteOffset, content.byteLength));
   else await writeFile(file, String(content));
 }

@@ -21,9 +21,20 @@ let reference: InProcessReference;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'capacity-'));
   node = await startLoopbackNode(5, 12);
-  reference = await startInProcessReference({ countries: ['GE'], databaseUrl: () => createTestDatabase('capacity_ge') });
-  ramp = await loopbackRun(dir, node, { runId: 'ramp', stages: [{ target: 10, duration: '1s' }, { target: 80, duration: '7s' }], sut: sutParts(reference.deployment) });
-  for (const rate of [8, 16, 60]) steps.push(await loopbackRun(dir, node, { runId: `step-${rate}`, stages: [{ target: rate, duration: '3s' }] }));
+  reference = await startInProcessReference({
+    countries: ['GE'],
+    databaseUrl: () => createTestDatabase('capacity_ge'),
+  });
+  ramp = await loopbackRun(dir, node, {
+    runId: 'ramp',
+    stages: [
+      { target: 10, duration: '1s' },
+      { target: 80, duration: '7s' },
+    ],
+    sut: sutParts(reference.deployment),
+  });
+  for (const rate of [8, 16, 60])
+    steps.push(await loopbackRun(dir, node, { runId: `step-${rate}`, stages: [{ target: rate, duration: '3s' }] }));
 }, 120_000);
 afterAll(async () => {
   await node?.close();
@@ -38,7 +49,14 @@ async function capacity(runs: string[], options: string[] = []): Promise<Capacit
 
 /** The documented conversions, computed here from the generators' model independently of the command. */
 function expectFigures(c: CapacityResult) {
-  const ds = new Dataset({ seed: 'x', movements: 0, profile: 'peak-day', defects: 0, countries: ['GE', 'AZ', 'KZ'], year: 2026 });
+  const ds = new Dataset({
+    seed: 'x',
+    movements: 0,
+    profile: 'peak-day',
+    defects: 0,
+    countries: ['GE', 'AZ', 'KZ'],
+    year: 2026,
+  });
   const peak = ds.yearPeak();
   expect(c.demand.annualMovements).toBe(Math.round(ds.model.projectedAnnual()));
   expect(c.demand.peakPerSecond).toBeCloseTo(peak.ctdsPerSecond, 9);
@@ -65,7 +83,11 @@ describe('capacity', () => {
     expect(html).toContain('<h2>Capacity</h2>');
     expect(html).toContain('windows within the SLOs');
     // The node's own resources up to the knee, from sut.ndjson.
-    expect(c.resource?.busiest).toEqual([expect.stringMatching(/^node GE: CPU ≤ 0?\.?\d[\d.]* cores, event-loop lag p99 ≤ [\d.]+ ms, DB pool waiting ≤ 0$/)]);
+    expect(c.resource?.busiest).toEqual([
+      expect.stringMatching(
+        /^node GE: CPU ≤ 0?\.?\d[\d.]* cores, event-loop lag p99 ≤ [\d.]+ ms, DB pool waiting ≤ 0$/,
+      ),
+    ]);
     if (c.resource!.saturated) expect(c.resource!.saturated.part).toBe('node GE');
     else expect(c.notes.some((n) => n.startsWith('No SUT resource passed its limit'))).toBe(true);
     expect(html).toContain('SUT up to the knee: node GE: CPU');

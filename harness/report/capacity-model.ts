@@ -73,7 +73,10 @@ const at = (points: Point[]) => new Map(points);
 /** Sliding windows over one run's seconds, each judged on all its submissions: the busiest window within the SLOs is the capacity. */
 export function windowSteps(run: RunFolder, slo: Slo, windowSeconds: number): Step[] {
   const ts = run.timeseries;
-  if (!ts) throw new RunFolderError(`${run.dir}: no time series; capacity from one run needs timeseries.ndjson or samples.json.gz`);
+  if (!ts)
+    throw new RunFolderError(
+      `${run.dir}: no time series; capacity from one run needs timeseries.ndjson or samples.json.gz`,
+    );
   const submits = counterPerSecond(ts, 'http_reqs', SUBMIT);
   const failed = at(rateShare(ts, 'http_req_failed', SUBMIT));
   const dropped = at(counterPerSecond(ts, 'dropped_iterations'));
@@ -105,7 +108,10 @@ export function runStep(run: RunFolder, slo: Slo): Step {
   const failed = m['http_req_failed{operation:ctd_submit}'] ?? m.http_req_failed;
   // Submissions per second from the time series when the summary has no sub-metric for them.
   const seconds = (run.summary.state?.testRunDurationMs ?? 0) / 1000;
-  const fromSeries = run.timeseries && seconds > 0 ? counterPerSecond(run.timeseries, 'http_reqs', SUBMIT).reduce((a, [, v]) => a + v, 0) / seconds : undefined;
+  const fromSeries =
+    run.timeseries && seconds > 0
+      ? counterPerSecond(run.timeseries, 'http_reqs', SUBMIT).reduce((a, [, v]) => a + v, 0) / seconds
+      : undefined;
   const s = {
     label: String(run.settings?.runId ?? run.dir.split('/').pop()),
     rate: m['http_reqs{operation:ctd_submit}'] ? reqs!.values.rate! : (fromSeries ?? reqs?.values.rate ?? 0),
@@ -119,7 +125,14 @@ export function runStep(run: RunFolder, slo: Slo): Step {
 
 /** Projected corridor demand for the countries and year, from the generators' traffic model. */
 export function projectedDemand(countries: string[], year: number): Demand {
-  const ds = new Dataset({ seed: 'capacity', movements: 0, profile: 'peak-day', defects: 0, countries: countries as (typeof PILOT_COUNTRIES)[number][], year });
+  const ds = new Dataset({
+    seed: 'capacity',
+    movements: 0,
+    profile: 'peak-day',
+    defects: 0,
+    countries: countries as (typeof PILOT_COUNTRIES)[number][],
+    year,
+  });
   const annual = ds.model.projectedAnnual();
   return {
     year,
@@ -133,11 +146,17 @@ export function projectedDemand(countries: string[], year: number): Demand {
   };
 }
 
-export function capacityOf(runs: RunFolder[], opts: { slo?: Slo; windowSeconds?: number; demand?: Demand } = {}): CapacityResult {
+export function capacityOf(
+  runs: RunFolder[],
+  opts: { slo?: Slo; windowSeconds?: number; demand?: Demand } = {},
+): CapacityResult {
   const slo = opts.slo ?? DEFAULT_SLO;
   const windowSeconds = opts.windowSeconds ?? 10;
   const method = runs.length === 1 ? 'windows' : 'steps';
-  const steps = method === 'windows' ? windowSteps(runs[0]!, slo, windowSeconds) : runs.map((r) => runStep(r, slo)).sort((a, b) => a.rate - b.rate);
+  const steps =
+    method === 'windows'
+      ? windowSteps(runs[0]!, slo, windowSeconds)
+      : runs.map((r) => runStep(r, slo)).sort((a, b) => a.rate - b.rate);
   const notes: string[] = [];
   const settings = runs[0]!.settings ?? {};
   const manifest = runs[0]!.manifest as { rates?: { annualGrowth?: number } } | undefined;
@@ -151,11 +170,20 @@ export function capacityOf(runs: RunFolder[], opts: { slo?: Slo; windowSeconds?:
   // carries the peak-hour rate times the peak day's volume per peak hour.
   const dayPerPeakHour = demand.peakDay / demand.peakHour;
   const sustained = best
-    ? { ctdsPerSecond: best.rate, movementsPerHour: best.rate * 3600, movementsPerDay: best.rate * 3600 * dayPerPeakHour, step: best.label }
+    ? {
+        ctdsPerSecond: best.rate,
+        movementsPerHour: best.rate * 3600,
+        movementsPerDay: best.rate * 3600 * dayPerPeakHour,
+        step: best.label,
+      }
     : null;
   const factor = best ? best.rate / demand.peakPerSecond : NaN;
-  const headroom = best ? { factor, yearsOfGrowth: factor > 1 ? Math.log(factor) / Math.log(1 + demand.annualGrowth) : 0 } : null;
-  const above = best ? steps.filter((s) => s.broke !== null && s.rate > best.rate).sort((a, b) => (a.t ?? a.rate) - (b.t ?? b.rate)) : steps.filter((s) => s.broke);
+  const headroom = best
+    ? { factor, yearsOfGrowth: factor > 1 ? Math.log(factor) / Math.log(1 + demand.annualGrowth) : 0 }
+    : null;
+  const above = best
+    ? steps.filter((s) => s.broke !== null && s.rate > best.rate).sort((a, b) => (a.t ?? a.rate) - (b.t ?? b.rate))
+    : steps.filter((s) => s.broke);
   const first = above[0];
   const saturation = first
     ? {
@@ -170,13 +198,32 @@ export function capacityOf(runs: RunFolder[], opts: { slo?: Slo; windowSeconds?:
       }
     : null;
   if (!best) notes.push('No window or step met the SLOs: the capacity is below the lowest rate tried.');
-  if (!first) notes.push('No rate tried broke an SLO: the capacity is at least the figure shown; push the breakpoint further to find the knee.');
+  if (!first)
+    notes.push(
+      'No rate tried broke an SLO: the capacity is at least the figure shown; push the breakpoint further to find the knee.',
+    );
   const resource = resourceAtKnee(runs, method, steps, first, windowSeconds);
   if (!resource)
-    notes.push('Saturation is seen from the client side (latency, errors, load-generator limits): the run has no sut.ndjson, so the resource behind it is read from the parts\' /metrics dashboards.');
+    notes.push(
+      "Saturation is seen from the client side (latency, errors, load-generator limits): the run has no sut.ndjson, so the resource behind it is read from the parts' /metrics dashboards.",
+    );
   else if (!resource.saturated)
-    notes.push(`No SUT resource passed its limit (CPU ≥ 0.9 cores, event-loop lag p99 > 50 ms, DB pool waiting > 0, ICE queue growing) up to ${first ? 'the knee' : 'the end of the run'}; the limit lies elsewhere (network, the load generator, PostgreSQL itself).`);
-  return { runs: runs.map((r) => r.dir), method, windowSeconds: method === 'windows' ? windowSeconds : undefined, slo, steps, sustained, demand, headroom, saturation, ...(resource ? { resource } : {}), notes };
+    notes.push(
+      `No SUT resource passed its limit (CPU ≥ 0.9 cores, event-loop lag p99 > 50 ms, DB pool waiting > 0, ICE queue growing) up to ${first ? 'the knee' : 'the end of the run'}; the limit lies elsewhere (network, the load generator, PostgreSQL itself).`,
+    );
+  return {
+    runs: runs.map((r) => r.dir),
+    method,
+    windowSeconds: method === 'windows' ? windowSeconds : undefined,
+    slo,
+    steps,
+    sustained,
+    demand,
+    headroom,
+    saturation,
+    ...(resource ? { resource } : {}),
+    notes,
+  };
 }
 
 /**
@@ -184,7 +231,13 @@ export function capacityOf(runs: RunFolder[], opts: { slo?: Slo; windowSeconds?:
  * window that broke an SLO; for stepped runs, over the first run that broke one (or the
  * busiest run when none did).
  */
-function resourceAtKnee(runs: RunFolder[], method: CapacityResult['method'], steps: Step[], first: Step | undefined, windowSeconds: number): SutReading | undefined {
+function resourceAtKnee(
+  runs: RunFolder[],
+  method: CapacityResult['method'],
+  steps: Step[],
+  first: Step | undefined,
+  windowSeconds: number,
+): SutReading | undefined {
   if (method === 'windows') {
     const sut = runs[0]!.sut;
     if (!sut?.length) return undefined;
@@ -199,16 +252,27 @@ const n = (v: number, d = 1) => (Number.isFinite(v) ? v.toLocaleString('en-US', 
 
 export function capacityLines(c: CapacityResult): string[] {
   const lines: string[] = [];
-  lines.push(`SLO: CTD submission p95 ≤ ${c.slo.p95} ms, p99 ≤ ${c.slo.p99} ms, failures ≤ ${(c.slo.errorRate * 100).toFixed(2)} %${c.method === 'windows' ? `, over ${c.windowSeconds} s windows` : ', per run'}`);
+  lines.push(
+    `SLO: CTD submission p95 ≤ ${c.slo.p95} ms, p99 ≤ ${c.slo.p99} ms, failures ≤ ${(c.slo.errorRate * 100).toFixed(2)} %${c.method === 'windows' ? `, over ${c.windowSeconds} s windows` : ', per run'}`,
+  );
   if (c.sustained) {
-    lines.push(`sustained:  ${n(c.sustained.ctdsPerSecond, 2)} CTDs/s (${c.sustained.step}) = ${n(c.sustained.movementsPerHour, 0)} movements/h = ${n(c.sustained.movementsPerDay, 0)} movements/day at the corridor's daily profile`);
+    lines.push(
+      `sustained:  ${n(c.sustained.ctdsPerSecond, 2)} CTDs/s (${c.sustained.step}) = ${n(c.sustained.movementsPerHour, 0)} movements/h = ${n(c.sustained.movementsPerDay, 0)} movements/day at the corridor's daily profile`,
+    );
   } else lines.push('sustained:  none (no window met the SLOs)');
   const d = c.demand;
-  lines.push(`demand ${d.year} (${d.countries.join(',')}): ${n(d.annualMovements, 0)} movements/yr, peak day ${n(d.peakDay, 0)}, peak hour ${n(d.peakHour, 0)} (${n(d.peakPerSecond, 4)} CTDs/s)`);
-  if (c.headroom) lines.push(`headroom:   ×${n(c.headroom.factor, 0)} the projected peak hour = ${n(c.headroom.yearsOfGrowth, 0)} years of growth at ${(d.annualGrowth * 100).toFixed(0)} %/yr`);
+  lines.push(
+    `demand ${d.year} (${d.countries.join(',')}): ${n(d.annualMovements, 0)} movements/yr, peak day ${n(d.peakDay, 0)}, peak hour ${n(d.peakHour, 0)} (${n(d.peakPerSecond, 4)} CTDs/s)`,
+  );
+  if (c.headroom)
+    lines.push(
+      `headroom:   ×${n(c.headroom.factor, 0)} the projected peak hour = ${n(c.headroom.yearsOfGrowth, 0)} years of growth at ${(d.annualGrowth * 100).toFixed(0)} %/yr`,
+    );
   if (c.saturation) lines.push(`first limit: ${c.saturation.broke} (${c.saturation.step}): ${c.saturation.detail}`);
-  if (c.resource?.saturated) lines.push(`first resource: ${c.resource.saturated.resource}: ${c.resource.saturated.detail}`);
-  if (c.resource) lines.push(`SUT ${c.saturation ? 'up to the knee' : 'over the run'}: ${c.resource.busiest.join('; ')}`);
+  if (c.resource?.saturated)
+    lines.push(`first resource: ${c.resource.saturated.resource}: ${c.resource.saturated.detail}`);
+  if (c.resource)
+    lines.push(`SUT ${c.saturation ? 'up to the knee' : 'over the run'}: ${c.resource.busiest.join('; ')}`);
   for (const note of c.notes) lines.push(`note: ${note}`);
   return lines;
 }
@@ -227,7 +291,10 @@ export function capacitySection(c: CapacityResult): string {
           start,
         })
       : `<table><thead><tr><th>run</th><th>CTDs/s</th><th>p95</th><th>p99</th><th>failed</th><th>verdict</th></tr></thead><tbody>${c.steps
-          .map((s) => `<tr class="${s.broke ? 'fail' : 'ok'}"><td>${escapeHtml(s.label)}</td><td>${n(s.rate, 2)}</td><td>${formatValue(s.p95, 'ms')}</td><td>${formatValue(s.p99, 'ms')}</td><td>${(s.errorRate * 100).toFixed(2)} %</td><td>${escapeHtml(s.broke ?? 'within SLOs')}</td></tr>`)
+          .map(
+            (s) =>
+              `<tr class="${s.broke ? 'fail' : 'ok'}"><td>${escapeHtml(s.label)}</td><td>${n(s.rate, 2)}</td><td>${formatValue(s.p95, 'ms')}</td><td>${formatValue(s.p99, 'ms')}</td><td>${(s.errorRate * 100).toFixed(2)} %</td><td>${escapeHtml(s.broke ?? 'within SLOs')}</td></tr>`,
+          )
           .join('')}</tbody></table>`;
   return `<h2>Capacity</h2><ul>${capacityLines(c)
     .map((l) => `<li>${escapeHtml(l)}</li>`)

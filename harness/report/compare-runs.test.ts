@@ -33,17 +33,23 @@ describe('compare', () => {
     expect(result.rows.filter((r) => r.verdict === 'regression')).toEqual([]);
     expect(result.rows.length).toBeGreaterThan(10);
     // p99 of ~120 submissions is one or two requests: reported, not judged.
-    expect(result.rows.find((r) => r.metric === 'http_req_duration{operation:ctd_submit}' && r.stat === 'p(99)')?.verdict).toBe('too few samples');
+    expect(
+      result.rows.find((r) => r.metric === 'http_req_duration{operation:ctd_submit}' && r.stat === 'p(99)')?.verdict,
+    ).toBe('too few samples');
     expect(await compareCommand.run([runs.first, runs.rerun])).toBe(0);
   });
 
   it('flags the slowed node on the latency of every operation, and exits non-zero', async () => {
     const result = compare(await loadMeasured(runs.first), await loadMeasured(runs.slowed));
     const regressed = result.rows.filter((r) => r.verdict === 'regression').map((r) => `${r.metric} ${r.stat}`);
-    expect(regressed).toEqual(expect.arrayContaining(['http_req_duration med', 'http_req_duration{operation:ctd_submit} p(95)']));
+    expect(regressed).toEqual(
+      expect.arrayContaining(['http_req_duration med', 'http_req_duration{operation:ctd_submit} p(95)']),
+    );
     // Operations without a threshold are compared from the time series; the rarer ones may
     // carry wide noise on a busy machine, so any of them regressing is the check.
-    expect(regressed.some((r) => r.startsWith('http_req_duration{operation:') && r.endsWith('(time series)'))).toBe(true);
+    expect(regressed.some((r) => r.startsWith('http_req_duration{operation:') && r.endsWith('(time series)'))).toBe(
+      true,
+    );
     // Failures and throughput did not change: an open-model run keeps its arrival rate.
     expect(regressed.filter((r) => /http_req_failed|http_reqs|checks/.test(r))).toEqual([]);
     const md = path.join(dir, 'comment.md');

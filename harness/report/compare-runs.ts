@@ -77,7 +77,8 @@ export interface Comparison {
   notes: string[];
 }
 
-const LATENCY_TRENDS = /^(http_req_duration|ice_delivery_latency|movement_e2e_duration|notification_latency|movement_step_duration)(\{|$)/;
+const LATENCY_TRENDS =
+  /^(http_req_duration|ice_delivery_latency|movement_e2e_duration|notification_latency|movement_step_duration)(\{|$)/;
 
 /** Robust relative standard error of a run-wide figure from its per-second values. */
 function relativeError(values: number[]): number {
@@ -92,7 +93,13 @@ function relativeError(values: number[]): number {
 
 const STAT_OF: Record<string, 'p50' | 'p95' | 'p99'> = { med: 'p50', 'p(95)': 'p95', 'p(99)': 'p99' };
 
-export function measure(label: string, summary: Summary, ts: Timeseries | undefined, machine?: Record<string, unknown>, settings?: Record<string, unknown>): Measured {
+export function measure(
+  label: string,
+  summary: Summary,
+  ts: Timeseries | undefined,
+  machine?: Record<string, unknown>,
+  settings?: Record<string, unknown>,
+): Measured {
   const noise: Record<string, number> = {};
   const operations: Measured['operations'] = {};
   const samples: Measured['samples'] = {};
@@ -101,7 +108,8 @@ export function measure(label: string, summary: Summary, ts: Timeseries | undefi
       const base = name.replace(/\{.*$/, '');
       const op = /operation:([^,}]+)/.exec(name)?.[1];
       const filter = op ? (k: { operation?: string }) => k.operation === op : undefined;
-      for (const [stat, s] of Object.entries(STAT_OF)) noise[`${name} ${stat}`] = relativeError(trendStat(ts, base, s, filter).map(([, v]) => v));
+      for (const [stat, s] of Object.entries(STAT_OF))
+        noise[`${name} ${stat}`] = relativeError(trendStat(ts, base, s, filter).map(([, v]) => v));
       // Only the operation selector splits a trend here; other selectors count the whole metric.
       samples[name] = trendStat(ts, base, 'n', filter).reduce((a, [, v]) => a + v, 0);
     }
@@ -110,8 +118,14 @@ export function measure(label: string, summary: Summary, ts: Timeseries | undefi
       const [from, to] = span(ts);
       const n = trendStat(ts, 'http_req_duration', 'n', f);
       const over = (s: 'p50' | 'p95') => trendOver(ts, 'http_req_duration', s, from, to, f);
-      operations[op] = { p50: over('p50'), p95: over('p95'), seconds: n.length, samples: n.reduce((a, [, v]) => a + v, 0) };
-      for (const s of ['p50', 'p95'] as const) noise[`op:${op} ${s}`] = relativeError(trendStat(ts, 'http_req_duration', s, f).map(([, v]) => v));
+      operations[op] = {
+        p50: over('p50'),
+        p95: over('p95'),
+        seconds: n.length,
+        samples: n.reduce((a, [, v]) => a + v, 0),
+      };
+      for (const s of ['p50', 'p95'] as const)
+        noise[`op:${op} ${s}`] = relativeError(trendStat(ts, 'http_req_duration', s, f).map(([, v]) => v));
     }
   }
   return { label, summary, machine, settings, noise, operations, samples };
@@ -122,7 +136,13 @@ export async function loadMeasured(target: string): Promise<Measured> {
   if (!existsSync(target)) throw new RunFolderError(`${target}: no such run folder or file`);
   if (statSync(target).isDirectory()) {
     const run = await readRunFolder(target);
-    return measure(String(run.settings?.runId ?? path.basename(run.dir)), run.summary, run.timeseries, run.machine, run.settings);
+    return measure(
+      String(run.settings?.runId ?? path.basename(run.dir)),
+      run.summary,
+      run.timeseries,
+      run.machine,
+      run.settings,
+    );
   }
   let data: unknown;
   try {
@@ -131,7 +151,16 @@ export async function loadMeasured(target: string): Promise<Measured> {
     throw new RunFolderError(`${target}: not valid JSON (${(err as Error).message})`);
   }
   const obj = data as Partial<Baseline> & Partial<Summary>;
-  if (obj.kind === BASELINE_KIND && obj.summary) return { label: `baseline ${obj.machineClass} (${obj.run})`, summary: obj.summary, machine: obj.machine, settings: obj.settings, noise: obj.noise ?? {}, operations: obj.operations ?? {}, samples: obj.samples ?? {} };
+  if (obj.kind === BASELINE_KIND && obj.summary)
+    return {
+      label: `baseline ${obj.machineClass} (${obj.run})`,
+      summary: obj.summary,
+      machine: obj.machine,
+      settings: obj.settings,
+      noise: obj.noise ?? {},
+      operations: obj.operations ?? {},
+      samples: obj.samples ?? {},
+    };
   if (obj.metrics) {
     const dir = path.dirname(target);
     return measure(path.basename(target), obj as Summary, await readTimeseries(dir), undefined);
@@ -143,22 +172,66 @@ export async function loadMeasured(target: string): Promise<Measured> {
 export const MIN_TAIL_SAMPLES = 5;
 const TAIL: Record<string, number> = { 'p(95)': 0.05, 'p(99)': 0.01 };
 
-function row(metric: string, stat: string, base: number | undefined, run: number | undefined, rule: Rule, noise: number, unit: string, samples?: number): Row {
+function row(
+  metric: string,
+  stat: string,
+  base: number | undefined,
+  run: number | undefined,
+  rule: Rule,
+  noise: number,
+  unit: string,
+  samples?: number,
+): Row {
   const tail = TAIL[stat.replace(' (time series)', '')];
-  if (tail && samples !== undefined && samples * tail < MIN_TAIL_SAMPLES && Number.isFinite(base) && Number.isFinite(run))
-    return { metric, stat, baseline: base!, run: run!, change: (run! - base!) / Math.abs(base!), tolerance: `n<${Math.ceil(MIN_TAIL_SAMPLES / tail)}`, verdict: 'too few samples', unit };
-  if (base === undefined || !Number.isFinite(base)) return { metric, stat, baseline: NaN, run: run ?? NaN, change: NaN, tolerance: '', verdict: 'new', unit };
-  if (run === undefined || !Number.isFinite(run)) return { metric, stat, baseline: base, run: NaN, change: NaN, tolerance: '', verdict: 'missing', unit };
+  if (
+    tail &&
+    samples !== undefined &&
+    samples * tail < MIN_TAIL_SAMPLES &&
+    Number.isFinite(base) &&
+    Number.isFinite(run)
+  )
+    return {
+      metric,
+      stat,
+      baseline: base!,
+      run: run!,
+      change: (run! - base!) / Math.abs(base!),
+      tolerance: `n<${Math.ceil(MIN_TAIL_SAMPLES / tail)}`,
+      verdict: 'too few samples',
+      unit,
+    };
+  if (base === undefined || !Number.isFinite(base))
+    return { metric, stat, baseline: NaN, run: run ?? NaN, change: NaN, tolerance: '', verdict: 'new', unit };
+  if (run === undefined || !Number.isFinite(run))
+    return { metric, stat, baseline: base, run: NaN, change: NaN, tolerance: '', verdict: 'missing', unit };
   // Allowed change: the rule's, widened to three standard errors of the two runs' noise.
   const relative = Math.max(rule.relative ?? 0, 3 * noise);
   const allowed = Math.max(Math.abs(base) * relative, rule.absolute ?? 0);
   const worse = rule.better === 'lower' ? run - base : base - run;
   const verdict: Verdict = worse > allowed ? 'regression' : -worse > allowed ? 'improvement' : 'same';
-  const tolerance = [relative ? `±${(relative * 100).toFixed(0)} %` : '', rule.absolute !== undefined && (!relative || allowed === rule.absolute) ? `±${rule.absolute}${unit ? ` ${unit}` : ''}` : ''].filter(Boolean).join(' ');
-  return { metric, stat, baseline: base, run, change: base === 0 ? (run === 0 ? 0 : Infinity) : (run - base) / Math.abs(base), tolerance, verdict, unit, widened: relative > (rule.relative ?? 0) };
+  const tolerance = [
+    relative ? `±${(relative * 100).toFixed(0)} %` : '',
+    rule.absolute !== undefined && (!relative || allowed === rule.absolute)
+      ? `±${rule.absolute}${unit ? ` ${unit}` : ''}`
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return {
+    metric,
+    stat,
+    baseline: base,
+    run,
+    change: base === 0 ? (run === 0 ? 0 : Infinity) : (run - base) / Math.abs(base),
+    tolerance,
+    verdict,
+    unit,
+    widened: relative > (rule.relative ?? 0),
+  };
 }
 
-const fewest = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
+const fewest = (a: number | undefined, b: number | undefined) =>
+  a === undefined ? b : b === undefined ? a : Math.min(a, b);
 const SETTINGS = ['scenario', 'rate', 'duration', 'stages', 'workers', 'countries'];
 const MACHINE_FACTS = ['cpus', 'cpuModel', 'memoryBytes', 'node', 'arch', 'platform'];
 
@@ -171,62 +244,148 @@ export function compare(base: Measured, run: Measured): Comparison {
     if (LATENCY_TRENDS.test(name)) {
       for (const stat of ['med', 'p(95)', 'p(99)']) {
         if (val(base, name, stat) === undefined && val(run, name, stat) === undefined) continue;
-        rows.push(row(name, stat, val(base, name, stat), val(run, name, stat), RULES[stat]!, noiseOf(`${name} ${stat}`), 'ms', fewest(base.samples[name], run.samples[name])));
+        rows.push(
+          row(
+            name,
+            stat,
+            val(base, name, stat),
+            val(run, name, stat),
+            RULES[stat]!,
+            noiseOf(`${name} ${stat}`),
+            'ms',
+            fewest(base.samples[name], run.samples[name]),
+          ),
+        );
       }
-    } else if (/^http_req_failed(\{|$)/.test(name)) rows.push(row(name, 'rate', val(base, name, 'rate'), val(run, name, 'rate'), RULES.failed!, 0, ''));
-    else if (name === 'checks') rows.push(row(name, 'rate', val(base, name, 'rate'), val(run, name, 'rate'), RULES.checks!, 0, ''));
+    } else if (/^http_req_failed(\{|$)/.test(name))
+      rows.push(row(name, 'rate', val(base, name, 'rate'), val(run, name, 'rate'), RULES.failed!, 0, ''));
+    else if (name === 'checks')
+      rows.push(row(name, 'rate', val(base, name, 'rate'), val(run, name, 'rate'), RULES.checks!, 0, ''));
     else if (/^(http_reqs|iterations)(\{|$)/.test(name)) {
       // Counts are Poisson: a rate from few events is noisy on its own.
       const poisson = Math.hypot(...[base, run].map((m) => 1 / Math.sqrt(Math.max(1, val(m, name, 'count') ?? 1))));
       rows.push(row(name, 'rate', val(base, name, 'rate'), val(run, name, 'rate'), RULES.throughput!, poisson, '/s'));
-    }
-    else if (name === 'dropped_iterations') rows.push(row(name, 'count', val(base, name, 'count') ?? 0, val(run, name, 'count') ?? 0, RULES.dropped!, 0, ''));
+    } else if (name === 'dropped_iterations')
+      rows.push(row(name, 'count', val(base, name, 'count') ?? 0, val(run, name, 'count') ?? 0, RULES.dropped!, 0, ''));
   }
   // Operations the thresholds did not select: from the time series' histograms.
   for (const op of [...new Set([...Object.keys(base.operations), ...Object.keys(run.operations)])].sort()) {
     if (base.summary.metrics[`http_req_duration{operation:${op}}`]) continue;
-    for (const [stat, key] of [['med', 'p50'], ['p(95)', 'p95']] as const)
-      rows.push(row(`http_req_duration{operation:${op}}`, `${stat} (time series)`, base.operations[op]?.[key], run.operations[op]?.[key], RULES[stat]!, noiseOf(`op:${op} ${key}`), 'ms', fewest(base.operations[op]?.samples, run.operations[op]?.samples)));
+    for (const [stat, key] of [
+      ['med', 'p50'],
+      ['p(95)', 'p95'],
+    ] as const)
+      rows.push(
+        row(
+          `http_req_duration{operation:${op}}`,
+          `${stat} (time series)`,
+          base.operations[op]?.[key],
+          run.operations[op]?.[key],
+          RULES[stat]!,
+          noiseOf(`op:${op} ${key}`),
+          'ms',
+          fewest(base.operations[op]?.samples, run.operations[op]?.samples),
+        ),
+      );
   }
   const notes: string[] = [];
   if (base.machine && run.machine) {
     const differ = MACHINE_FACTS.filter((f) => JSON.stringify(base.machine![f]) !== JSON.stringify(run.machine![f]));
-    if (differ.length) notes.push(`machines differ (${differ.map((f) => `${f}: ${String(base.machine![f])} → ${String(run.machine![f])}`).join('; ')}): changes may come from the machine, not the code`);
+    if (differ.length)
+      notes.push(
+        `machines differ (${differ.map((f) => `${f}: ${String(base.machine![f])} → ${String(run.machine![f])}`).join('; ')}): changes may come from the machine, not the code`,
+      );
   } else notes.push('machine facts missing on one side: cannot tell whether both ran on the same class of machine');
-  const differ = SETTINGS.filter((f) => base.settings && run.settings && JSON.stringify(base.settings[f]) !== JSON.stringify(run.settings[f]));
-  if (differ.length) notes.push(`the runs had different settings (${differ.map((f) => `${f}: ${JSON.stringify(base.settings![f])} → ${JSON.stringify(run.settings![f])}`).join('; ')}): compare runs of the same settings`);
+  const differ = SETTINGS.filter(
+    (f) => base.settings && run.settings && JSON.stringify(base.settings[f]) !== JSON.stringify(run.settings[f]),
+  );
+  if (differ.length)
+    notes.push(
+      `the runs had different settings (${differ.map((f) => `${f}: ${JSON.stringify(base.settings![f])} → ${JSON.stringify(run.settings![f])}`).join('; ')}): compare runs of the same settings`,
+    );
   const widened = rows.filter((r) => r.widened).length;
-  if (widened) notes.push(`${widened} figure${widened > 1 ? 's' : ''} had their tolerance widened by the runs' own noise; a longer or steadier run gives a sharper verdict`);
+  if (widened)
+    notes.push(
+      `${widened} figure${widened > 1 ? 's' : ''} had their tolerance widened by the runs' own noise; a longer or steadier run gives a sharper verdict`,
+    );
   const thin = rows.filter((r) => r.verdict === 'too few samples').length;
-  if (thin) notes.push(`${thin} tail percentile${thin > 1 ? 's' : ''} not judged: fewer than ${MIN_TAIL_SAMPLES} samples beyond them; run longer or faster to gate on them`);
-  if (rows.some((r) => r.verdict === 'missing')) notes.push('figures missing in the run are not counted as regressions; check that the same scenario ran');
-  return { baseline: base.label, run: run.label, rows, regressions: rows.filter((r) => r.verdict === 'regression').length, notes };
+  if (thin)
+    notes.push(
+      `${thin} tail percentile${thin > 1 ? 's' : ''} not judged: fewer than ${MIN_TAIL_SAMPLES} samples beyond them; run longer or faster to gate on them`,
+    );
+  if (rows.some((r) => r.verdict === 'missing'))
+    notes.push('figures missing in the run are not counted as regressions; check that the same scenario ran');
+  return {
+    baseline: base.label,
+    run: run.label,
+    rows,
+    regressions: rows.filter((r) => r.verdict === 'regression').length,
+    notes,
+  };
 }
 
-const fmt = (v: number, unit: string) => (Number.isFinite(v) ? `${v.toLocaleString('en-US', { maximumFractionDigits: unit === '' ? 4 : 2 })}${unit ? ` ${unit}` : ''}` : '–');
-const pct = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} %` : v === Infinity ? 'new > 0' : '–');
-const MARK: Record<Verdict, string> = { regression: '✘ regression', improvement: '▲ improvement', same: '✔ same', missing: '? missing', new: '· new', 'too few samples': '· too few samples' };
+const fmt = (v: number, unit: string) =>
+  Number.isFinite(v)
+    ? `${v.toLocaleString('en-US', { maximumFractionDigits: unit === '' ? 4 : 2 })}${unit ? ` ${unit}` : ''}`
+    : '–';
+const pct = (v: number) =>
+  Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} %` : v === Infinity ? 'new > 0' : '–';
+const MARK: Record<Verdict, string> = {
+  regression: '✘ regression',
+  improvement: '▲ improvement',
+  same: '✔ same',
+  missing: '? missing',
+  new: '· new',
+  'too few samples': '· too few samples',
+};
 
 function cells(r: Row): string[] {
-  return [`${r.metric} ${r.stat}`, fmt(r.baseline, r.unit), fmt(r.run, r.unit), pct(r.change), r.tolerance, MARK[r.verdict]];
+  return [
+    `${r.metric} ${r.stat}`,
+    fmt(r.baseline, r.unit),
+    fmt(r.run, r.unit),
+    pct(r.change),
+    r.tolerance,
+    MARK[r.verdict],
+  ];
 }
 const HEAD = ['figure', 'baseline', 'run', 'change', 'tolerance', 'verdict'];
 
 function headline(c: Comparison): string {
-  return c.regressions ? `FAIL: ${c.regressions} regression${c.regressions > 1 ? 's' : ''} against ${c.baseline}` : `PASS: no regression against ${c.baseline}`;
+  return c.regressions
+    ? `FAIL: ${c.regressions} regression${c.regressions > 1 ? 's' : ''} against ${c.baseline}`
+    : `PASS: no regression against ${c.baseline}`;
 }
 
 export function comparisonTable(c: Comparison): string {
   const rows = [HEAD, ...c.rows.map(cells)];
   const widths = HEAD.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((cell, i) => (i === 0 || i >= 4 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
-  return [`${c.run} vs ${c.baseline}`, '', ...rows.map(line), '', headline(c), ...c.notes.map((n) => `note: ${n}`)].join('\n');
+  const line = (r: string[]) =>
+    r
+      .map((cell, i) => (i === 0 || i >= 4 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [
+    `${c.run} vs ${c.baseline}`,
+    '',
+    ...rows.map(line),
+    '',
+    headline(c),
+    ...c.notes.map((n) => `note: ${n}`),
+  ].join('\n');
 }
 
 export function comparisonMarkdown(c: Comparison): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
-  const shown = c.rows.filter((r) => r.verdict === 'regression' || r.verdict === 'improvement' || r.verdict === 'missing');
-  const table = (rows: Row[]) => [`| ${HEAD.join(' | ')} |`, `|${HEAD.map((_, i) => (i === 0 || i >= 4 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map((r) => `| ${cells(r).map(esc).join(' | ')} |`)].join('\n');
+  const shown = c.rows.filter(
+    (r) => r.verdict === 'regression' || r.verdict === 'improvement' || r.verdict === 'missing',
+  );
+  const table = (rows: Row[]) =>
+    [
+      `| ${HEAD.join(' | ')} |`,
+      `|${HEAD.map((_, i) => (i === 0 || i >= 4 ? ' --- ' : ' ---: ')).join('|')}|`,
+      ...rows.map((r) => `| ${cells(r).map(esc).join(' | ')} |`),
+    ].join('\n');
   return [
     `### cats-stress: ${esc(headline(c))}`,
     '',

@@ -23,7 +23,10 @@ export interface Summary {
 }
 
 export interface Timeseries {
-  metrics: Map<string, { type: MetricDefinition['type']; contains: MetricDefinition['contains']; thresholds: string[] }>;
+  metrics: Map<
+    string,
+    { type: MetricDefinition['type']; contains: MetricDefinition['contains']; thresholds: string[] }
+  >;
   lines: BucketLine[];
   source: 'timeseries.ndjson' | 'samples';
 }
@@ -121,10 +124,28 @@ async function timeseriesFromSamples(file: string): Promise<Timeseries> {
     const obj = JSON.parse(text) as {
       type: string;
       metric: string;
-      data: { type: MetricDefinition['type']; contains: MetricDefinition['contains']; thresholds?: string[]; time: string; value: number; tags: Record<string, string> };
+      data: {
+        type: MetricDefinition['type'];
+        contains: MetricDefinition['contains'];
+        thresholds?: string[];
+        time: string;
+        value: number;
+        tags: Record<string, string>;
+      };
     };
-    if (obj.type === 'Metric') ts.metrics.set(obj.metric, { type: obj.data.type, contains: obj.data.contains, thresholds: obj.data.thresholds ?? [] });
-    else if (obj.type === 'Point') batch.push({ metric: obj.metric, time: Date.parse(obj.data.time), value: obj.data.value ?? NaN, tags: obj.data.tags ?? {} });
+    if (obj.type === 'Metric')
+      ts.metrics.set(obj.metric, {
+        type: obj.data.type,
+        contains: obj.data.contains,
+        thresholds: obj.data.thresholds ?? [],
+      });
+    else if (obj.type === 'Point')
+      batch.push({
+        metric: obj.metric,
+        time: Date.parse(obj.data.time),
+        value: obj.data.value ?? NaN,
+        tags: obj.data.tags ?? {},
+      });
     if (batch.length >= 10_000) {
       buckets.add(batch);
       ts.lines.push(...buckets.drain());

@@ -12,7 +12,16 @@ import { startInProcessReference, type InProcessReference } from '../stress/in-p
 import { sutParts, type SutLine } from '../stress/sut-sampler.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let dir: string;
 let node: LoopbackNode;
@@ -22,10 +31,17 @@ let reference: InProcessReference;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'run-report-'));
   node = await startLoopbackNode(5);
-  reference = await startInProcessReference({ countries: ['GE'], databaseUrl: () => createTestDatabase('report_ge'), iceDatabaseUrl: await createTestDatabase('report_ice') });
+  reference = await startInProcessReference({
+    countries: ['GE'],
+    databaseUrl: () => createTestDatabase('report_ge'),
+    iceDatabaseUrl: await createTestDatabase('report_ice'),
+  });
   runDir = await loopbackRun(dir, node, {
     runId: 'report-run',
-    stages: [{ target: 20, duration: '2s' }, { target: 40, duration: '2s' }],
+    stages: [
+      { target: 20, duration: '2s' },
+      { target: 40, duration: '2s' },
+    ],
     sut: sutParts(reference.deployment),
   });
 }, 60_000);
@@ -37,13 +53,18 @@ afterAll(async () => {
 describe('run report', () => {
   it('writes a time series of 1 s buckets beside the summary', async () => {
     const text = await readFile(path.join(runDir, 'timeseries.ndjson'), 'utf8');
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ type: 'timeseries', bucketMs: 1000 });
     expect(lines.at(-1)).toMatchObject({ type: 'end', late: 0 });
     const submits = lines.filter((l) => l.m === 'http_reqs' && l.k?.operation === 'ctd_submit');
     const summary = JSON.parse(await readFile(path.join(runDir, 'summary.json'), 'utf8'));
     // Every request is in exactly one bucket.
-    expect(submits.reduce((a, l) => a + l.sum, 0)).toBe(summary.metrics.ctd_accepted.values.count + summary.metrics.ctd_rejected.values.count);
+    expect(submits.reduce((a, l) => a + l.sum, 0)).toBe(
+      summary.metrics.ctd_accepted.values.count + summary.metrics.ctd_rejected.values.count,
+    );
     expect(new Set(submits.map((l) => l.k.status))).toEqual(new Set(['201', '422']));
     const all = lines.filter((l) => l.m === 'http_req_duration' && l.k === null);
     expect(all.reduce((a, l) => a + l.n, 0)).toBe(summary.metrics.http_reqs.values.count);
@@ -51,17 +72,30 @@ describe('run report', () => {
   });
 
   it('samples every part of the deployment once a second into sut.ndjson', async () => {
-    const lines = (await readFile(path.join(runDir, 'sut.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as SutLine);
+    const lines = (await readFile(path.join(runDir, 'sut.ndjson'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as SutLine);
     for (const part of ['node GE', 'ICE']) {
       const mine = lines.filter((l) => l.part === part && !l.gap);
       expect(mine.length, part).toBeGreaterThanOrEqual(3);
       // CPU is a rate between scrapes, so from the second scrape on.
-      expect(mine.slice(1).every((l) => l.cpuCores! > 0 && l.cpuCores! < 8), part).toBe(true);
-      expect(mine.every((l) => l.rssBytes! > 20 * 2 ** 20 && l.eventLoopLagP99Ms! >= 0), part).toBe(true);
+      expect(
+        mine.slice(1).every((l) => l.cpuCores! > 0 && l.cpuCores! < 8),
+        part,
+      ).toBe(true);
+      expect(
+        mine.every((l) => l.rssBytes! > 20 * 2 ** 20 && l.eventLoopLagP99Ms! >= 0),
+        part,
+      ).toBe(true);
       expect(new Set(mine.map((l) => l.t)).size, `${part}: one line per second`).toBe(mine.length);
     }
-    expect(lines.filter((l) => l.part === 'node GE' && !l.gap).every((l) => l.dbPoolTotal! >= 1 && l.dbPoolWaiting === 0)).toBe(true);
-    expect(lines.filter((l) => l.part === 'ICE' && !l.gap).every((l) => l.queueDepth === 0 && l.inFlight === 0)).toBe(true);
+    expect(
+      lines.filter((l) => l.part === 'node GE' && !l.gap).every((l) => l.dbPoolTotal! >= 1 && l.dbPoolWaiting === 0),
+    ).toBe(true);
+    expect(lines.filter((l) => l.part === 'ICE' && !l.gap).every((l) => l.queueDepth === 0 && l.inFlight === 0)).toBe(
+      true,
+    );
   });
 
   it('opens in a browser with no network, every chart drawn with data and no console errors', async () => {
@@ -88,8 +122,24 @@ describe('run report', () => {
         })),
       );
       const titles = charts.map((c) => c.title);
-      for (const t of ['Throughput', 'Request latency over time', 'p95 latency by operation', 'Errors by code', 'Virtual users', 'ICE delivery latency', 'Movement funnel', 'SUT CPU per part', 'SUT resident memory per part', 'SUT event-loop lag p99 per part', 'SUT DB pool', 'ICE queue'])
-        expect(titles.some((x) => x.startsWith(t)), `chart ${t}`).toBe(true);
+      for (const t of [
+        'Throughput',
+        'Request latency over time',
+        'p95 latency by operation',
+        'Errors by code',
+        'Virtual users',
+        'ICE delivery latency',
+        'Movement funnel',
+        'SUT CPU per part',
+        'SUT resident memory per part',
+        'SUT event-loop lag p99 per part',
+        'SUT DB pool',
+        'ICE queue',
+      ])
+        expect(
+          titles.some((x) => x.startsWith(t)),
+          `chart ${t}`,
+        ).toBe(true);
       for (const c of charts) {
         expect(c.height, c.title).toBeGreaterThan(80);
         if (c.title.startsWith('Movement funnel')) {
@@ -97,8 +147,7 @@ describe('run report', () => {
           const [submitted, accepted, released, arrived, writtenOff] = c.bars;
           expect(submitted).toBeGreaterThan(accepted!);
           expect([released, arrived, writtenOff]).toEqual([accepted, accepted, accepted]);
-        }
-        else expect(Math.max(...c.lines), c.title).toBeGreaterThan(2);
+        } else expect(Math.max(...c.lines), c.title).toBeGreaterThan(2);
       }
       // The rejections the node answered show as their code.
       expect(await page.locator('.legend .key', { hasText: 'rejected INVALID_HS_CODE' }).count()).toBe(1);

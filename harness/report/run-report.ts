@@ -6,7 +6,18 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SeriesTags } from '../engine/output/timeseries.ts';
 import { readRunFolder, type RunFolder, type Summary, type Timeseries } from './run-folder.ts';
-import { counterPerSecond, counterPerSecondBy, counterTotalsBy, gaugeLast, hasMetric, ratePassesPerSecondBy, span, tagValues, trendStat, type Point } from './series.ts';
+import {
+  counterPerSecond,
+  counterPerSecondBy,
+  counterTotalsBy,
+  gaugeLast,
+  hasMetric,
+  ratePassesPerSecondBy,
+  span,
+  tagValues,
+  trendStat,
+  type Point,
+} from './series.ts';
 import { barChart, escapeHtml, formatValue, lineChart, type LineSeries } from './svg-chart.ts';
 import { capacitySection, type CapacityResult } from './capacity-model.ts';
 import { sutSection } from './sut-resources.ts';
@@ -17,7 +28,9 @@ export const REPORT_FILE = 'report.html';
 export async function writeRunReport(runDir: string): Promise<string> {
   const run = await readRunFolder(runDir);
   const capacityFile = path.join(run.dir, 'capacity.json');
-  const capacity = existsSync(capacityFile) ? (JSON.parse(await readFile(capacityFile, 'utf8')) as CapacityResult) : undefined;
+  const capacity = existsSync(capacityFile)
+    ? (JSON.parse(await readFile(capacityFile, 'utf8')) as CapacityResult)
+    : undefined;
   const file = path.join(run.dir, REPORT_FILE);
   await writeFile(file, renderReport(run, capacity));
   return file;
@@ -39,7 +52,8 @@ export function observedFor(values: Record<string, number>, expression: string):
 export function thresholdRows(summary: Summary): ThresholdRow[] {
   const rows: ThresholdRow[] = [];
   for (const [metric, m] of Object.entries(summary.metrics)) {
-    for (const [expression, t] of Object.entries(m.thresholds ?? {})) rows.push({ metric, expression, observed: observedFor(m.values, expression), ok: t.ok });
+    for (const [expression, t] of Object.entries(m.thresholds ?? {}))
+      rows.push({ metric, expression, observed: observedFor(m.values, expression), ok: t.ok });
   }
   return rows.sort((a, b) => Number(a.ok) - Number(b.ok) || a.metric.localeCompare(b.metric));
 }
@@ -60,7 +74,8 @@ function charts(ts: Timeseries, summary: Summary): string[] {
   for (const [op, points] of byOp.slice(0, 5)) if (op && operations.length > 1) throughput.push({ label: op, points });
   if (hasMetric(ts, 'iterations')) throughput.push({ label: 'iterations', points: counterPerSecond(ts, 'iterations') });
   // The breakpoint scenario reports the arrival rate its schedule offered.
-  if (hasMetric(ts, 'offered_rate')) throughput.push({ label: 'offered CTD rate', points: gaugeLast(ts, 'offered_rate', 'max') });
+  if (hasMetric(ts, 'offered_rate'))
+    throughput.push({ label: 'offered CTD rate', points: gaugeLast(ts, 'offered_rate', 'max') });
   out.push(lineChart({ title: 'Throughput', unit: '/s', series: throughput, start }));
 
   const marks = Object.entries(summary.metrics)
@@ -68,14 +83,19 @@ function charts(ts: Timeseries, summary: Summary): string[] {
     .flatMap(([name, m]) =>
       Object.keys(m.thresholds ?? {}).flatMap((expr) => {
         const limit = /^p\((\d+(?:\.\d+)?)\)\s*<=?\s*([\d.]+)/.exec(expr);
-        return limit ? [{ label: `${/operation:([^,}]+)/.exec(name)?.[1] ?? 'all requests'} ${expr}`, value: Number(limit[2]) }] : [];
+        return limit
+          ? [{ label: `${/operation:([^,}]+)/.exec(name)?.[1] ?? 'all requests'} ${expr}`, value: Number(limit[2]) }]
+          : [];
       }),
     );
   out.push(
     lineChart({
       title: 'Request latency over time (all requests)',
       unit: 'ms',
-      series: (['p50', 'p95', 'p99', 'max'] as const).map((s) => ({ label: s, points: trendStat(ts, 'http_req_duration', s) })),
+      series: (['p50', 'p95', 'p99', 'max'] as const).map((s) => ({
+        label: s,
+        points: trendStat(ts, 'http_req_duration', s),
+      })),
       marks,
       start,
     }),
@@ -85,7 +105,10 @@ function charts(ts: Timeseries, summary: Summary): string[] {
       lineChart({
         title: 'p95 latency by operation',
         unit: 'ms',
-        series: byOp.slice(0, 8).map(([op]) => ({ label: op || '(untagged)', points: trendStat(ts, 'http_req_duration', 'p95', (k) => (k.operation ?? '') === op) })),
+        series: byOp.slice(0, 8).map(([op]) => ({
+          label: op || '(untagged)',
+          points: trendStat(ts, 'http_req_duration', 'p95', (k) => (k.operation ?? '') === op),
+        })),
         start,
       }),
     );
@@ -96,8 +119,10 @@ function charts(ts: Timeseries, summary: Summary): string[] {
     label: status === '0' || status === '' ? 'no response' : `HTTP ${status}`,
     points,
   }));
-  for (const [code, points] of counterPerSecondBy(ts, 'ctd_rejected', 'code')) errors.push({ label: `rejected ${code || '(no code)'}`, points });
-  if (errors.length === 0) errors.push({ label: 'no errors in this run', points: counterPerSecond(ts, 'http_reqs', () => false) });
+  for (const [code, points] of counterPerSecondBy(ts, 'ctd_rejected', 'code'))
+    errors.push({ label: `rejected ${code || '(no code)'}`, points });
+  if (errors.length === 0)
+    errors.push({ label: 'no errors in this run', points: counterPerSecond(ts, 'http_reqs', () => false) });
   out.push(lineChart({ title: 'Errors by code', unit: '/s', series: errors, start }));
 
   const vus: LineSeries[] = [{ label: 'VUs', points: gaugeLast(ts, 'vus') }];
@@ -109,7 +134,10 @@ function charts(ts: Timeseries, summary: Summary): string[] {
       lineChart({
         title: 'ICE delivery latency (sender → receiving node)',
         unit: 'ms',
-        series: (['p50', 'p95', 'p99', 'max'] as const).map((s) => ({ label: s, points: trendStat(ts, 'ice_delivery_latency', s) })),
+        series: (['p50', 'p95', 'p99', 'max'] as const).map((s) => ({
+          label: s,
+          points: trendStat(ts, 'ice_delivery_latency', s),
+        })),
         start,
       }),
     );
@@ -119,7 +147,10 @@ function charts(ts: Timeseries, summary: Summary): string[] {
       lineChart({
         title: 'Load generator: start lag of scheduled iterations',
         unit: 'ms',
-        series: (['p95', 'max'] as const).map((s) => ({ label: s, points: trendStat(ts, 'iteration_schedule_lag', s) })),
+        series: (['p95', 'max'] as const).map((s) => ({
+          label: s,
+          points: trendStat(ts, 'iteration_schedule_lag', s),
+        })),
         start,
       }),
     );
@@ -133,7 +164,8 @@ function charts(ts: Timeseries, summary: Summary): string[] {
 function movementFunnel(ts: Timeseries, summary: Summary): string | undefined {
   const ok = counterTotalsBy(ts, 'http_reqs', 'operation', isSuccess);
   const all = counterTotalsBy(ts, 'http_reqs', 'operation');
-  const matching = (map: Map<string, number>, re: RegExp) => [...map].filter(([op]) => re.test(op)).reduce((a, [, v]) => a + v, 0);
+  const matching = (map: Map<string, number>, re: RegExp) =>
+    [...map].filter(([op]) => re.test(op)).reduce((a, [, v]) => a + v, 0);
   const submitted = matching(all, /^ctd_submit$/);
   if (submitted === 0) return undefined;
   const count = (name: string) => summary.metrics[name]?.values.count;
@@ -170,9 +202,12 @@ function keyFigures(summary: Summary): Array<[string, string]> {
   return rows;
 }
 
-const table = (rows: Array<[string, string]>) => `<table class="kv">${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`;
+const table = (rows: Array<[string, string]>) =>
+  `<table class="kv">${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`;
 const json = (title: string, value: unknown) =>
-  value === undefined ? '' : `<details open><summary>${escapeHtml(title)}</summary><pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre></details>`;
+  value === undefined
+    ? ''
+    : `<details open><summary>${escapeHtml(title)}</summary><pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre></details>`;
 
 export function renderReport(run: RunFolder, capacity?: CapacityResult): string {
   const { summary, settings } = run;

@@ -1,6 +1,15 @@
 // Queries over a run's time series: per-second values of one metric, summed or picked
 // by series tags, as points for charts, capacity and comparison.
-import { histogramPercentile, mergeHistograms, type BucketLine, type CounterLine, type GaugeLine, type RateLine, type SeriesTags, type TrendLine } from '../engine/output/timeseries.ts';
+import {
+  histogramPercentile,
+  mergeHistograms,
+  type BucketLine,
+  type CounterLine,
+  type GaugeLine,
+  type RateLine,
+  type SeriesTags,
+  type TrendLine,
+} from '../engine/output/timeseries.ts';
 import type { Timeseries } from './run-folder.ts';
 
 export type Point = [t: number, v: number];
@@ -47,12 +56,18 @@ function dense(ts: Timeseries, sums: Map<number, number>): Point[] {
 /** Counter: sum of values per second (a rate per second). */
 export function counterPerSecond(ts: Timeseries, metric: string, filter: Filter = () => true): Point[] {
   const sums = new Map<number, number>();
-  for (const l of linesOf(ts, metric) as CounterLine[]) if (l.k && filter(l.k)) sums.set(l.t, (sums.get(l.t) ?? 0) + l.sum);
+  for (const l of linesOf(ts, metric) as CounterLine[])
+    if (l.k && filter(l.k)) sums.set(l.t, (sums.get(l.t) ?? 0) + l.sum);
   return dense(ts, sums);
 }
 
 /** Counter totals per value of one tag. */
-export function counterTotalsBy(ts: Timeseries, metric: string, tag: keyof SeriesTags, filter: Filter = () => true): Map<string, number> {
+export function counterTotalsBy(
+  ts: Timeseries,
+  metric: string,
+  tag: keyof SeriesTags,
+  filter: Filter = () => true,
+): Map<string, number> {
   const out = new Map<string, number>();
   for (const l of linesOf(ts, metric) as CounterLine[]) {
     if (!l.k || !filter(l.k)) continue;
@@ -63,9 +78,18 @@ export function counterTotalsBy(ts: Timeseries, metric: string, tag: keyof Serie
 }
 
 /** Counter per second for each value of one tag. */
-export function counterPerSecondBy(ts: Timeseries, metric: string, tag: keyof SeriesTags, filter: Filter = () => true): Map<string, Point[]> {
+export function counterPerSecondBy(
+  ts: Timeseries,
+  metric: string,
+  tag: keyof SeriesTags,
+  filter: Filter = () => true,
+): Map<string, Point[]> {
   const out = new Map<string, Point[]>();
-  for (const value of counterTotalsBy(ts, metric, tag, filter).keys()) out.set(value, counterPerSecond(ts, metric, (k) => filter(k) && (k[tag] ?? '') === value));
+  for (const value of counterTotalsBy(ts, metric, tag, filter).keys())
+    out.set(
+      value,
+      counterPerSecond(ts, metric, (k) => filter(k) && (k[tag] ?? '') === value),
+    );
   return out;
 }
 
@@ -118,9 +142,17 @@ export function trendStat(ts: Timeseries, metric: string, stat: TrendStat, filte
 }
 
 /** A trend statistic over the seconds [from, to] (epoch seconds), e.g. a window's p95. */
-export function trendOver(ts: Timeseries, metric: string, stat: TrendStat, from: number, to: number, filter?: Filter): number {
+export function trendOver(
+  ts: Timeseries,
+  metric: string,
+  stat: TrendStat,
+  from: number,
+  to: number,
+  filter?: Filter,
+): number {
   const lines: TrendLine[] = [];
-  for (const [t, perSecond] of trendLinesBySecond(ts, metric, filter)) if (t >= from && t <= to) lines.push(...perSecond);
+  for (const [t, perSecond] of trendLinesBySecond(ts, metric, filter))
+    if (t >= from && t <= to) lines.push(...perSecond);
   return lines.length ? statOf(lines, stat) : NaN;
 }
 

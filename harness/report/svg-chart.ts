@@ -16,7 +16,18 @@ export interface LineChartSpec {
   start: number;
 }
 
-const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#4b5563', '#65a30d'];
+const PALETTE = [
+  '#2563eb',
+  '#dc2626',
+  '#16a34a',
+  '#9333ea',
+  '#ea580c',
+  '#0891b2',
+  '#ca8a04',
+  '#db2777',
+  '#4b5563',
+  '#65a30d',
+];
 const W = 900;
 const H = 240;
 const M = { top: 12, right: 16, bottom: 28, left: 64 };
@@ -45,7 +56,8 @@ export function lineChart(spec: LineChartSpec): string {
     .filter((s) => s.points.length > 0);
   const all = series.flatMap((s) => s.points);
   const total = all.length;
-  if (total === 0) return `<figure class="chart empty" data-points="0"><figcaption>${escapeHtml(spec.title)}</figcaption><p class="muted">no data in this run</p></figure>`;
+  if (total === 0)
+    return `<figure class="chart empty" data-points="0"><figcaption>${escapeHtml(spec.title)}</figcaption><p class="muted">no data in this run</p></figure>`;
   const xs = all.map(([t]) => t - spec.start);
   const xMin = Math.min(0, ...xs);
   const xMax = Math.max(xMin + 1, ...xs);
@@ -58,8 +70,12 @@ export function lineChart(spec: LineChartSpec): string {
   const y = (v: number) => M.top + ph - (Math.max(0, v) / yMax) * ph;
   const parts: string[] = [];
   for (let v = 0; v <= yMax + yStep / 2; v += yStep) {
-    parts.push(`<line class="grid" x1="${M.left}" x2="${W - M.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/>`);
-    parts.push(`<text class="tick" x="${M.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${escapeHtml(formatValue(v, ''))}</text>`);
+    parts.push(
+      `<line class="grid" x1="${M.left}" x2="${W - M.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/>`,
+    );
+    parts.push(
+      `<text class="tick" x="${M.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${escapeHtml(formatValue(v, ''))}</text>`,
+    );
   }
   const xStep = Math.max(1, niceStep(xMax - xMin, 8));
   for (let s = Math.ceil(xMin / xStep) * xStep; s <= xMax; s += xStep) {
@@ -68,7 +84,9 @@ export function lineChart(spec: LineChartSpec): string {
   }
   for (const m of spec.marks ?? []) {
     const py = y(m.value).toFixed(1);
-    parts.push(`<line class="mark" x1="${M.left}" x2="${W - M.right}" y1="${py}" y2="${py}"/><text class="mark-label" x="${W - M.right - 4}" y="${(Number(py) - 4).toFixed(1)}" text-anchor="end">${escapeHtml(m.label)}</text>`);
+    parts.push(
+      `<line class="mark" x1="${M.left}" x2="${W - M.right}" y1="${py}" y2="${py}"/><text class="mark-label" x="${W - M.right - 4}" y="${(Number(py) - 4).toFixed(1)}" text-anchor="end">${escapeHtml(m.label)}</text>`,
+    );
   }
   series.forEach((s, i) => {
     const color = PALETTE[i % PALETTE.length];
@@ -77,10 +95,14 @@ export function lineChart(spec: LineChartSpec): string {
     parts.push(
       `<polyline class="series" data-points="${s.points.length}" fill="none" stroke="${color}" stroke-width="1.8" points="${pts}"><title>${escapeHtml(`${s.label}: max ${formatValue(peak, spec.unit)}`)}</title></polyline>`,
     );
-    if (s.points.length === 1) parts.push(`<circle cx="${pts.split(',')[0]}" cy="${pts.split(',')[1]}" r="3" fill="${color}"/>`);
+    if (s.points.length === 1)
+      parts.push(`<circle cx="${pts.split(',')[0]}" cy="${pts.split(',')[1]}" r="3" fill="${color}"/>`);
   });
   const legend = series
-    .map((s, i) => `<span class="key"><i style="background:${PALETTE[i % PALETTE.length]}"></i>${escapeHtml(s.label)}</span>`)
+    .map(
+      (s, i) =>
+        `<span class="key"><i style="background:${PALETTE[i % PALETTE.length]}"></i>${escapeHtml(s.label)}</span>`,
+    )
     .join('');
   return `<figure class="chart" data-points="${total}"><figcaption>${escapeHtml(spec.title)}${spec.unit ? ` <span class="muted">(${escapeHtml(spec.unit)})</span>` : ''}</figcaption><div class="legend">${legend}</div><svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(spec.title)}"><line class="axis" x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${H - M.bottom}"/><line class="axis" x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}"/>${parts.join('')}</svg></figure>`;
 }

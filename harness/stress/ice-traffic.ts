@@ -28,7 +28,8 @@ export function parseIceTraffic(text: string): IceTraffic {
     const m = /^([a-z_]+)(\{[^}]*\})? ([0-9.eE+-]+)$/.exec(line.trim());
     if (!m) continue;
     const value = Number(m[3]);
-    for (const [key, name] of Object.entries(SERIES) as [Exclude<keyof IceTraffic, 'refusedByCode'>, string][]) if (m[1] === name) out[key] += value;
+    for (const [key, name] of Object.entries(SERIES) as [Exclude<keyof IceTraffic, 'refusedByCode'>, string][])
+      if (m[1] === name) out[key] += value;
     const code = m[1] === SERIES.refused ? /code="([^"]*)"/.exec(m[2] ?? '')?.[1] : undefined;
     if (code && value > 0) out.refusedByCode[code] = (out.refusedByCode[code] ?? 0) + value;
   }

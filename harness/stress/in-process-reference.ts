@@ -25,8 +25,12 @@ export async function startInProcessReference(opts: {
   const loadCountries = opts.iceLoadCountries ?? [];
   const clash = loadCountries.filter((c) => opts.countries.includes(c));
   if (clash.length) throw new Error(`ICE load countries must not have a node: ${clash.join(', ')}`);
-  const nodeTokens = Object.fromEntries([...opts.countries, ...loadCountries].map((c) => [c, randomBytes(24).toString('base64url')]));
-  const loadIdentities: IceLoadIdentity[] = loadCountries.map((country) => iceLoadIdentity(country, nodeTokens[country]!));
+  const nodeTokens = Object.fromEntries(
+    [...opts.countries, ...loadCountries].map((c) => [c, randomBytes(24).toString('base64url')]),
+  );
+  const loadIdentities: IceLoadIdentity[] = loadCountries.map((country) =>
+    iceLoadIdentity(country, nodeTokens[country]!),
+  );
 
   const nodes: RunningNode[] = [];
   let ice: IceServer | undefined;
@@ -52,7 +56,9 @@ export async function startInProcessReference(opts: {
   }
   const deployment: DeploymentFile = {
     nodes: Object.fromEntries(nodes.map((n) => [n.country, { url: n.url, adminToken: n.adminToken }])),
-    ...(ice ? { ice: { url: ice.url, httpUrl: ice.httpUrl, ...(loadIdentities.length ? { loadIdentities } : {}) } } : {}),
+    ...(ice
+      ? { ice: { url: ice.url, httpUrl: ice.httpUrl, ...(loadIdentities.length ? { loadIdentities } : {}) } }
+      : {}),
   };
   return { deployment, nodes, stop };
 }

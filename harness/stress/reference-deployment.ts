@@ -43,7 +43,20 @@ export async function upReference(opts: {
     if (!line.startsWith('stop with:')) opts.say(line);
   };
   const code = await cli(
-    ['up', '--countries', opts.countries.join(','), '--deployment', opts.deploymentFile, '--data-set', opts.dataSet, '--logs', opts.logDir, '--state-dir', opts.stateDir, ...(opts.observability ? ['--observability'] : [])],
+    [
+      'up',
+      '--countries',
+      opts.countries.join(','),
+      '--deployment',
+      opts.deploymentFile,
+      '--data-set',
+      opts.dataSet,
+      '--logs',
+      opts.logDir,
+      '--state-dir',
+      opts.stateDir,
+      ...(opts.observability ? ['--observability'] : []),
+    ],
     say,
   );
   if (code !== 0) {

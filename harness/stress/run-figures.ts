@@ -30,7 +30,8 @@ export async function runFigures(file: string, window = 5): Promise<RunFigures> 
     if (!line.includes('"m":"http_reqs"') && !line.includes('"m":"ctd_rejected"')) continue;
     const b = JSON.parse(line) as BucketLine;
     if (b.t === undefined || !b.k || b.sum === undefined) continue;
-    if (b.m === 'http_reqs' && b.k.operation === 'ctd_submit') perSecondAt.set(b.t, (perSecondAt.get(b.t) ?? 0) + b.sum);
+    if (b.m === 'http_reqs' && b.k.operation === 'ctd_submit')
+      perSecondAt.set(b.t, (perSecondAt.get(b.t) ?? 0) + b.sum);
     else if (b.m === 'ctd_rejected' && b.k.code) rejectedByCode[b.k.code] = (rejectedByCode[b.k.code] ?? 0) + b.sum;
   }
   const seconds = [...perSecondAt.keys()];

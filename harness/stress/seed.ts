@@ -14,12 +14,17 @@ export interface SeedCounts {
 }
 
 /** Seeds every country of `fixtureFiles` (country → file name in the data set) that has a node. */
-export async function seedFromDataset(deployment: DeploymentFile, datasetDir: string, fixtureFiles: Record<string, string>): Promise<SeedCounts[]> {
+export async function seedFromDataset(
+  deployment: DeploymentFile,
+  datasetDir: string,
+  fixtureFiles: Record<string, string>,
+): Promise<SeedCounts[]> {
   const applied: SeedCounts[] = [];
   for (const [country, file] of Object.entries(fixtureFiles)) {
     const node = deployment.nodes[country];
     if (!node) continue;
-    if (!node.adminToken) throw new Error(`cannot seed ${country}: the deployment file has no admin token for its node`);
+    if (!node.adminToken)
+      throw new Error(`cannot seed ${country}: the deployment file has no admin token for its node`);
     const total: SeedCounts = { country, operators: 0, officers: 0, guarantees: 0 };
     const lines = createInterface({ input: createReadStream(path.join(datasetDir, file)), crlfDelay: Infinity });
     for await (const line of lines) {
@@ -30,7 +35,8 @@ export async function seedFromDataset(deployment: DeploymentFile, datasetDir: st
         body: line,
       });
       const text = await res.text();
-      if (res.status !== 200) throw new Error(`seeding ${country} at ${node.url} failed: ${res.status} ${text.slice(0, 500)}`);
+      if (res.status !== 200)
+        throw new Error(`seeding ${country} at ${node.url} failed: ${res.status} ${text.slice(0, 500)}`);
       const counts = JSON.parse(text) as Omit<SeedCounts, 'country'>;
       total.operators += counts.operators;
       total.officers += counts.officers;

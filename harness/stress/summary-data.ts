@@ -30,7 +30,8 @@ export function byTag(summary: SummaryData, metric: string, tag: string): Record
   const prefix = `${metric}{${tag}:`;
   const out: Record<string, Record<string, number>> = {};
   for (const [name, m] of Object.entries(summary.metrics)) {
-    if (name.startsWith(prefix) && name.endsWith('}') && !name.slice(prefix.length, -1).includes(',')) out[name.slice(prefix.length, -1)] = m.values;
+    if (name.startsWith(prefix) && name.endsWith('}') && !name.slice(prefix.length, -1).includes(','))
+      out[name.slice(prefix.length, -1)] = m.values;
   }
   return out;
 }

@@ -35,7 +35,10 @@ export interface SutLine {
 
 /** Every part of a deployment that publishes /metrics: each node, and ICE when it gives its HTTP address. */
 export function sutParts(d: DeploymentFile): SutPart[] {
-  const parts = Object.entries(d.nodes).map(([country, n]) => ({ part: `node ${country}`, metricsUrl: `${n.url.replace(/\/+$/, '')}/metrics` }));
+  const parts = Object.entries(d.nodes).map(([country, n]) => ({
+    part: `node ${country}`,
+    metricsUrl: `${n.url.replace(/\/+$/, '')}/metrics`,
+  }));
   if (d.ice?.httpUrl) parts.push({ part: 'ICE', metricsUrl: `${d.ice.httpUrl.replace(/\/+$/, '')}/metrics` });
   return parts;
 }
@@ -43,7 +46,14 @@ export function sutParts(d: DeploymentFile): SutPart[] {
 type Samples = Map<string, Array<{ labels: string; value: number }>>;
 
 // Matched by suffix: prom-client's default metrics carry each part's prefix (cats_node_, ice_process_).
-const WANTED = ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_p99_seconds', 'cats_db_pool_clients', 'ice_queue_depth', 'ice_in_flight'];
+const WANTED = [
+  'process_cpu_seconds_total',
+  'process_resident_memory_bytes',
+  'nodejs_eventloop_lag_p99_seconds',
+  'cats_db_pool_clients',
+  'ice_queue_depth',
+  'ice_in_flight',
+];
 
 /** Parses the wanted series of a text exposition; comments and every other series are skipped unread. */
 export function parseExposition(text: string, wanted: readonly string[] = WANTED): Samples {
@@ -59,7 +69,12 @@ export function parseExposition(text: string, wanted: readonly string[] = WANTED
     if (!key) continue;
     const labelEnd = brace === nameEnd ? line.lastIndexOf('}') : nameEnd - 1;
     const labels = brace === nameEnd ? line.slice(brace + 1, labelEnd) : '';
-    const value = Number(line.slice(labelEnd + 1).trim().split(' ')[0]);
+    const value = Number(
+      line
+        .slice(labelEnd + 1)
+        .trim()
+        .split(' ')[0],
+    );
     if (!Number.isFinite(value)) continue;
     let list = out.get(key);
     if (!list) out.set(key, (list = []));
@@ -78,7 +93,12 @@ export interface SutSampler {
   stop(): Promise<{ lines: number; gaps: number }>;
 }
 
-export function startSutSampler(opts: { parts: SutPart[]; file: string; intervalMs?: number; timeoutMs?: number }): SutSampler {
+export function startSutSampler(opts: {
+  parts: SutPart[];
+  file: string;
+  intervalMs?: number;
+  timeoutMs?: number;
+}): SutSampler {
   const intervalMs = opts.intervalMs ?? 1000;
   const timeoutMs = opts.timeoutMs ?? Math.min(900, intervalMs);
   const out = createWriteStream(opts.file);
@@ -99,7 +119,8 @@ export function startSutSampler(opts: { parts: SutPart[]; file: string; interval
       if (cpu !== undefined) lastCpu.set(p.part, { at, seconds: cpu });
       const line: SutLine = { t, part: p.part };
       // A rate needs two scrapes; the first line of a part has no CPU figure.
-      if (cpu !== undefined && prev && at > prev.at) line.cpuCores = round(Math.max(0, (cpu - prev.seconds) / ((at - prev.at) / 1000)), 3);
+      if (cpu !== undefined && prev && at > prev.at)
+        line.cpuCores = round(Math.max(0, (cpu - prev.seconds) / ((at - prev.at) / 1000)), 3);
       const rss = first(s, 'process_resident_memory_bytes');
       if (rss !== undefined) line.rssBytes = rss;
       const lag = first(s, 'nodejs_eventloop_lag_p99_seconds');
@@ -113,7 +134,11 @@ export function startSutSampler(opts: { parts: SutPart[]; file: string; interval
       if (s.has('ice_in_flight')) line.inFlight = sum(s, 'ice_in_flight');
       return line;
     } catch (err) {
-      return { t, part: p.part, gap: (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err as Error).message };
+      return {
+        t,
+        part: p.part,
+        gap: (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err as Error).message,
+      };
     }
   };
 

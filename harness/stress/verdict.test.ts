@@ -12,7 +12,12 @@ describe('verdictOf', () => {
       scenario: 'ctd-peak',
       targetRate: 50,
       resultsDir: '/r',
-      samples: { submissionsPerSecond: [40, 50, 50], peakRate: 48, window: 3, rejectedByCode: { GUARANTEE_INSUFFICIENT: 2, NETWORK_1211: 1 } },
+      samples: {
+        submissionsPerSecond: [40, 50, 50],
+        peakRate: 48,
+        window: 3,
+        rejectedByCode: { GUARANTEE_INSUFFICIENT: 2, NETWORK_1211: 1 },
+      },
       summary: summary({
         'http_reqs{operation:ctd_submit}': { type: 'counter', contains: 'default', values: { count: 400, rate: 40 } },
         'http_req_duration{operation:ctd_submit}': {
@@ -39,7 +44,12 @@ describe('verdictOf', () => {
       scenario: 'breakpoint',
       resultsDir: '/r',
       summary: summary({
-        'http_req_duration{operation:ctd_submit}': { type: 'trend', contains: 'time', values: { 'p(95)': 900 }, thresholds: { 'p(95)<250': { ok: false } } },
+        'http_req_duration{operation:ctd_submit}': {
+          type: 'trend',
+          contains: 'time',
+          values: { 'p(95)': 900 },
+          thresholds: { 'p(95)<250': { ok: false } },
+        },
         offered_rate: { type: 'gauge', contains: 'default', values: { value: 312.4, min: 10, max: 312.4 } },
       }),
     });
@@ -62,6 +72,13 @@ describe('parseIceTraffic', () => {
       'ice_frames_refused_total{code="UNKNOWN_RECIPIENT"} 4',
       'ice_delivery_latency_seconds_bucket{le="0.1",recipient_country="AZ"} 15',
     ].join('\n');
-    expect(parseIceTraffic(text)).toEqual({ stored: 15, delivered: 15, redelivered: 0, refused: 4, queued: 0, refusedByCode: { UNKNOWN_RECIPIENT: 4 } });
+    expect(parseIceTraffic(text)).toEqual({
+      stored: 15,
+      delivered: 15,
+      redelivered: 0,
+      refused: 4,
+      queued: 0,
+      refusedByCode: { UNKNOWN_RECIPIENT: 4 },
+    });
   });
 });

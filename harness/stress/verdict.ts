@@ -21,7 +21,8 @@ export interface Verdict {
   lines: string[];
 }
 
-const ms = (v: number | undefined) => (v === undefined ? 'n/a' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`);
+const ms = (v: number | undefined) =>
+  v === undefined ? 'n/a' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`;
 const pct = (v: number | undefined) => (v === undefined ? 'n/a' : `${(v * 100).toFixed(2)} %`);
 const int = (v: number | undefined) => (v === undefined ? '0' : Math.round(v).toLocaleString('en-US'));
 
@@ -33,12 +34,18 @@ export function verdictOf({ summary, scenario, targetRate, samples, ice, results
   const failed = thresholds.filter((t) => !t.ok);
   const passed = failed.length === 0;
 
-  lines.push(`${passed ? 'PASS' : 'FAIL'}  ${scenario}: ${thresholds.length - failed.length}/${thresholds.length} SLO thresholds met in ${seconds.toFixed(1)} s`);
+  lines.push(
+    `${passed ? 'PASS' : 'FAIL'}  ${scenario}: ${thresholds.length - failed.length}/${thresholds.length} SLO thresholds met in ${seconds.toFixed(1)} s`,
+  );
 
   const submits = m['http_reqs{operation:ctd_submit}']?.values;
-  if (submits) lines.push(`  CTDs submitted   ${int(submits.count)}, ${(submits.count / seconds).toFixed(1)}/s over the whole run`);
+  if (submits)
+    lines.push(
+      `  CTDs submitted   ${int(submits.count)}, ${(submits.count / seconds).toFixed(1)}/s over the whole run`,
+    );
   if (submits && samples) {
-    const target = targetRate !== undefined ? ` against a target of ${targetRate}/s (${pct(samples.peakRate / targetRate)})` : '';
+    const target =
+      targetRate !== undefined ? ` against a target of ${targetRate}/s (${pct(samples.peakRate / targetRate)})` : '';
     lines.push(`  peak rate        ${samples.peakRate.toFixed(1)} CTDs/s held for ${samples.window} s${target}`);
   }
   const accepted = m.ctd_accepted?.values;
@@ -48,12 +55,17 @@ export function verdictOf({ summary, scenario, targetRate, samples, ice, results
       .filter(([, v]) => v.count > 0)
       .map(([d, v]) => `${d} ${int(v.count)}`)
       .join(', ');
-    lines.push(`  CTDs accepted    ${int(accepted.count)} (${(accepted.count / seconds).toFixed(1)}/s)${split ? `; ${split}` : ''}`);
+    lines.push(
+      `  CTDs accepted    ${int(accepted.count)} (${(accepted.count / seconds).toFixed(1)}/s)${split ? `; ${split}` : ''}`,
+    );
   }
   const latency = m['http_req_duration{operation:ctd_submit}']?.values;
-  if (latency) lines.push(`  submit latency   p95 ${ms(latency['p(95)'])}, p99 ${ms(latency['p(99)'])}, max ${ms(latency.max)}`);
+  if (latency)
+    lines.push(`  submit latency   p95 ${ms(latency['p(95)'])}, p99 ${ms(latency['p(99)'])}, max ${ms(latency.max)}`);
   if (m.ctd_rejected || submits) {
-    const byCode = samples ? Object.entries(samples.rejectedByCode) : Object.entries(byTag(summary, 'ctd_rejected', 'code')).map(([c, v]) => [c, v.count] as const);
+    const byCode = samples
+      ? Object.entries(samples.rejectedByCode)
+      : Object.entries(byTag(summary, 'ctd_rejected', 'code')).map(([c, v]) => [c, v.count] as const);
     const codes = byCode
       .filter(([, n]) => n > 0)
       .sort((a, b) => b[1] - a[1])
@@ -62,11 +74,15 @@ export function verdictOf({ summary, scenario, targetRate, samples, ice, results
     lines.push(`  CTDs rejected    ${int(m.ctd_rejected?.values.count)}${codes ? ` (${codes})` : ''}`);
   }
   const failedReqs = m.http_req_failed?.values;
-  if (failedReqs) lines.push(`  request errors   ${pct(failedReqs.rate)} of ${int(m.http_reqs?.values.count)} requests`);
+  if (failedReqs)
+    lines.push(`  request errors   ${pct(failedReqs.rate)} of ${int(m.http_reqs?.values.count)} requests`);
   const dropped = m.dropped_iterations?.values.count;
   if (dropped) lines.push(`  dropped          ${int(dropped)} iterations the load generator could not start on time`);
   const adherence = m.spec_adherence?.values;
-  if (adherence) lines.push(`  adherence        ${pct(adherence.rate)} (${int(adherence.passes)} of ${int(adherence.passes + adherence.fails)} checks of the spec)`);
+  if (adherence)
+    lines.push(
+      `  adherence        ${pct(adherence.rate)} (${int(adherence.passes)} of ${int(adherence.passes + adherence.fails)} checks of the spec)`,
+    );
   const e2e = m.movement_e2e_duration?.values;
   if (e2e) lines.push(`  movement e2e     p95 ${ms(e2e['p(95)'])}, max ${ms(e2e.max)}`);
   const delivery = m.ice_delivery_latency?.values;
@@ -78,14 +94,18 @@ export function verdictOf({ summary, scenario, targetRate, samples, ice, results
   if (ice) {
     lines.push(
       `  ICE traffic      ${int(ice.stored)} C2C messages stored, ${int(ice.delivered)} delivered, ${int(ice.queued)} queued; ${int(ice.redelivered)} redelivered, ${int(ice.refused)} refused` +
-        (ice.refused ? ` (${Object.entries(ice.refusedByCode).map(([c, n]) => `${c} ${int(n)}`).join(', ')})` : ''),
+        (ice.refused
+          ? ` (${Object.entries(ice.refusedByCode)
+              .map(([c, n]) => `${c} ${int(n)}`)
+              .join(', ')})`
+          : ''),
     );
   }
   const offered = m.offered_rate?.values;
-  if (offered && failed.length) lines.push(`  capacity         an SLO broke at an offered ${offered.value.toFixed(1)} CTDs/s`);
+  if (offered && failed.length)
+    lines.push(`  capacity         an SLO broke at an offered ${offered.value.toFixed(1)} CTDs/s`);
   else if (offered) lines.push(`  capacity         no SLO broke up to an offered ${offered.max.toFixed(1)} CTDs/s`);
   for (const t of failed) lines.push(`  ✗ ${t.metric}: ${t.expression}`);
   lines.push(`  results          ${resultsDir}`);
   return { passed, lines };
 }
-

@@ -3,7 +3,13 @@
 // error handler here as a 4xx in the one error shape.
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawServerDefault } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type RawServerDefault,
+} from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { IllegalTransitionError } from '../domain/movement.ts';
 import type { ErrorCode, ErrorResponse } from '../spec/errors.ts';
@@ -22,7 +28,13 @@ import type { Principal } from './principal.ts';
 import { Rejection } from './rejection.ts';
 import { schemaErrors, type AjvError } from './schema-errors.ts';
 
-export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,29 +50,63 @@ function errorBody(code: ErrorCode, message: string, errors: ErrorResponse['erro
 }
 
 const byStatus: Record<number, ErrorCode> = {
-  400: 'MALFORMED_JSON', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT',
-  413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE',
+  400: 'MALFORMED_JSON',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'BODY_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
 };
 
 function toResponse(err: unknown, request: FastifyRequest): { status: number; body: ErrorResponse } {
   if (err instanceof Rejection) return { status: err.status, body: err.body() };
   if (err instanceof IllegalTransitionError) {
-    return { status: 409, body: errorBody('ILLEGAL_TRANSITION', err.message, [{ code: 'ILLEGAL_TRANSITION', pointer: '', message: err.message }]) };
+    return {
+      status: 409,
+      body: errorBody('ILLEGAL_TRANSITION', err.message, [
+        { code: 'ILLEGAL_TRANSITION', pointer: '', message: err.message },
+      ]),
+    };
   }
-  const e = err as { validation?: AjvError[]; validationContext?: string; code?: string; statusCode?: number; message?: string };
+  const e = err as {
+    validation?: AjvError[];
+    validationContext?: string;
+    code?: string;
+    statusCode?: number;
+    message?: string;
+  };
   if (e.validation) {
     const errors = schemaErrors(e.validation, e.validationContext ?? 'body');
     const where = e.validationContext === 'body' || !e.validationContext ? 'request body' : e.validationContext;
-    return { status: 400, body: errorBody('SCHEMA_VIOLATION', `${where} does not match the schema: ${errors[0]?.pointer || '/'} ${errors[0]?.message ?? ''}`.trim(), errors) };
+    return {
+      status: 400,
+      body: errorBody(
+        'SCHEMA_VIOLATION',
+        `${where} does not match the schema: ${errors[0]?.pointer || '/'} ${errors[0]?.message ?? ''}`.trim(),
+        errors,
+      ),
+    };
   }
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, body: errorBody('BODY_TOO_LARGE', `request body over the limit of ${request.routeOptions.bodyLimit ?? BODY_LIMIT} bytes`) };
+      return {
+        status: 413,
+        body: errorBody(
+          'BODY_TOO_LARGE',
+          `request body over the limit of ${request.routeOptions.bodyLimit ?? BODY_LIMIT} bytes`,
+        ),
+      };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { status: 415, body: errorBody('UNSUPPORTED_MEDIA_TYPE', 'send application/json') };
   }
   if (err instanceof SyntaxError || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-    return { status: 400, body: errorBody('MALFORMED_JSON', `request body is not valid JSON: ${e.message ?? ''}`, [{ code: 'MALFORMED_JSON', pointer: '', message: e.message ?? 'invalid JSON' }]) };
+    return {
+      status: 400,
+      body: errorBody('MALFORMED_JSON', `request body is not valid JSON: ${e.message ?? ''}`, [
+        { code: 'MALFORMED_JSON', pointer: '', message: e.message ?? 'invalid JSON' },
+      ]),
+    };
   }
   const status = e.statusCode;
   if (status && status >= 400 && status < 500) {
@@ -106,8 +152,12 @@ export async function buildApp(ctx: NodeContext, opts: { logger?: boolean } = {}
     clientErrorHandler: (err, socket) => {
       if (!socket.writable) return void socket.destroy(err);
       const status = (err as { code?: string }).code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-      const body = JSON.stringify(errorBody('MALFORMED_JSON', `malformed HTTP request: ${(err as { code?: string }).code ?? err.message}`));
-      socket.end(`HTTP/1.1 ${status} Bad Request\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      const body = JSON.stringify(
+        errorBody('MALFORMED_JSON', `malformed HTTP request: ${(err as { code?: string }).code ?? err.message}`),
+      );
+      socket.end(
+        `HTTP/1.1 ${status} Bad Request\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
     },
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false, useDefaults: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -122,9 +172,13 @@ export async function buildApp(ctx: NodeContext, opts: { logger?: boolean } = {}
       // PostgreSQL stores neither U+0000 nor lone surrogates; refuse them here rather than fail later.
       if ((body as string).includes('\\u')) {
         const bad = unstorableString(parsed);
-        if (bad !== undefined) return done(new Rejection(400, 'SCHEMA_VIOLATION', 'strings may not contain U+0000 or unpaired surrogates', [
-          { code: 'SCHEMA_VIOLATION', pointer: bad, message: 'contains U+0000 or an unpaired surrogate' },
-        ]), undefined);
+        if (bad !== undefined)
+          return done(
+            new Rejection(400, 'SCHEMA_VIOLATION', 'strings may not contain U+0000 or unpaired surrogates', [
+              { code: 'SCHEMA_VIOLATION', pointer: bad, message: 'contains U+0000 or an unpaired surrogate' },
+            ]),
+            undefined,
+          );
       }
       done(null, parsed);
     });

@@ -16,7 +16,8 @@ const plugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = async (app, { ct
     if (!token) throw new Rejection(401, 'UNAUTHENTICATED', 'missing bearer token (Authorization: Bearer <token>)');
     const principal = await ctx.credentials.resolve(token);
     if (!principal) throw new Rejection(401, 'UNAUTHENTICATED', 'unknown bearer token');
-    if (!roles.includes(principal.role)) throw new Rejection(403, 'FORBIDDEN', `this route is for ${roles.join(', ')}, not ${principal.role}`);
+    if (!roles.includes(principal.role))
+      throw new Rejection(403, 'FORBIDDEN', `this route is for ${roles.join(', ')}, not ${principal.role}`);
     request.principal = principal;
   });
 };

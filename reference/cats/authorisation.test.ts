@@ -35,13 +35,24 @@ beforeAll(async () => {
   const [r1, r2] = lrnsFor(a.tin, 'release', 2, 'AZ');
   const [c1] = lrnsFor(a.tin, 'control', 1, 'AZC');
   released = (await op.post('/v1/declarations', domesticCtd({ lrn: r1!, holderTin: a.tin, grn: grnA }))).body.mrn;
-  prelodged = (await op.post('/v1/declarations', domesticCtd({ lrn: r2!, holderTin: a.tin, grn: grnA, prelodged: true }))).body.mrn;
+  prelodged = (
+    await op.post('/v1/declarations', domesticCtd({ lrn: r2!, holderTin: a.tin, grn: grnA, prelodged: true }))
+  ).body.mrn;
   controlled = (await op.post('/v1/declarations', domesticCtd({ lrn: c1!, holderTin: a.tin, grn: grnA }))).body.mrn;
 });
 afterAll(async () => node?.close());
 
 it('lets each party read and act only within its scope', async () => {
-  const tokens = { a: a.token, b: b.token, dep: dep.token, tra: tra.token, des: des.token, far: far.token, admin, anon: undefined };
+  const tokens = {
+    a: a.token,
+    b: b.token,
+    dep: dep.token,
+    tra: tra.token,
+    des: des.token,
+    far: far.token,
+    admin,
+    anon: undefined,
+  };
   type Who = keyof typeof tokens;
   const matrix: [Who, 'GET' | 'POST', () => string, unknown, number][] = [
     // reading a movement
@@ -63,7 +74,13 @@ it('lets each party read and act only within its scope', async () => {
     ['anon', 'POST', () => `/v1/admin/fixtures`, {}, 401],
     ['dep', 'POST', () => `/v1/admin/fixtures`, {}, 403],
     // the holder's own acts
-    ['b', 'POST', () => `/v1/declarations/${prelodged}/amendment`, domesticCtd({ lrn: 'X', holderTin: b.tin, grn: grnB }), 404],
+    [
+      'b',
+      'POST',
+      () => `/v1/declarations/${prelodged}/amendment`,
+      domesticCtd({ lrn: 'X', holderTin: b.tin, grn: grnB }),
+      404,
+    ],
     ['b', 'POST', () => `/v1/declarations/${prelodged}/cancellation`, {}, 404],
     ['b', 'POST', () => `/v1/declarations/${prelodged}/presentation`, {}, 404],
     ['dep', 'POST', () => `/v1/declarations/${prelodged}/cancellation`, {}, 403],
@@ -88,11 +105,15 @@ it('lets each party read and act only within its scope', async () => {
   for (const [who, method, path, body, status] of matrix) {
     const c = client(node, tokens[who]);
     const res = method === 'GET' ? await c.get(path()) : await c.post(path(), body);
-    if (res.status !== status) wrong.push(`${who} ${method} ${path()}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== status)
+      wrong.push(`${who} ${method} ${path()}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
   }
   expect(wrong).toEqual([]);
   // Refused acts changed nothing: the pre-lodged declaration is untouched.
-  expect((await client(node, a.token).get(`/v1/declarations/${prelodged}`)).body).toMatchObject({ state: 'ACCEPTED', amendments: 0 });
+  expect((await client(node, a.token).get(`/v1/declarations/${prelodged}`)).body).toMatchObject({
+    state: 'ACCEPTED',
+    amendments: 0,
+  });
 });
 
 it('lists only what each party may see', async () => {
@@ -106,7 +127,9 @@ it('lists only what each party may see', async () => {
 it("streams an operator's notifications to that operator only", async () => {
   const open = (token: string) =>
     new Promise<{ ws: WebSocket; got: any[] }>((resolve, reject) => {
-      const ws = new WebSocket(`${node.url.replace('http', 'ws')}/v1/notifications`, { headers: { authorization: `Bearer ${token}` } });
+      const ws = new WebSocket(`${node.url.replace('http', 'ws')}/v1/notifications`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       const got: any[] = [];
       ws.on('message', (d) => got.push(JSON.parse(String(d))));
       ws.on('open', () => resolve({ ws, got }));
@@ -118,7 +141,10 @@ it("streams an operator's notifications to that operator only", async () => {
   await expect(open(dep.token)).rejects.toThrow('403');
   await expect(open('no-such-token-0000000')).rejects.toThrow('401');
   const [lrn] = lrnsFor(a.tin, 'release', 1, 'AZWS');
-  const lodged = await client(node, a.token).post('/v1/declarations', domesticCtd({ lrn: lrn!, holderTin: a.tin, grn: grnA }));
+  const lodged = await client(node, a.token).post(
+    '/v1/declarations',
+    domesticCtd({ lrn: lrn!, holderTin: a.tin, grn: grnA }),
+  );
   await expect.poll(() => sa.got.length).toBe(2);
   // B's stream is still open and silent: a notification for it would have arrived by now on the same loop.
   await client(node, b.token).get('/healthz');

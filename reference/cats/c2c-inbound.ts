@@ -18,6 +18,8 @@ export interface InboundMessage {
   id: string;
   type: string;
   mrn: string;
+  // Bodies were validated against their ICE message schema before they reach a node.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: Record<string, any>;
 }
 
@@ -50,7 +52,9 @@ export async function applyInboundMessage(ctx: NodeContext, msg: InboundMessage)
         await atDeparture(ctx, msg, remember, () => ({ events: [{ type: 'arrive', office: b.officeOfDestination }] }));
         return 'applied';
       case 'IE018':
-        await atDeparture(ctx, msg, remember, (m) => controlResultsAtDeparture(ctx, m, { office: b.officeOfDestination, conform: b.conform }));
+        await atDeparture(ctx, msg, remember, (m) =>
+          controlResultsAtDeparture(ctx, m, { office: b.officeOfDestination, conform: b.conform }),
+        );
         return 'applied';
       case 'IE045': {
         // The office of departure has discharged the movement: the copy here is closed as it is.
@@ -61,7 +65,8 @@ export async function applyInboundMessage(ctx: NodeContext, msg: InboundMessage)
           await updateMovement(client, msg.mrn, { state: 'WRITTEN_OFF' });
           return m;
         });
-        if (closed) ctx.metrics.movements.record(closed.role, [{ from: closed.state as MovementState, to: 'WRITTEN_OFF' }]);
+        if (closed)
+          ctx.metrics.movements.record(closed.role, [{ from: closed.state as MovementState, to: 'WRITTEN_OFF' }]);
         return 'applied';
       }
       default:

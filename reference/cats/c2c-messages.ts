@@ -30,7 +30,12 @@ function recipient(node: Sender, office: string): string | undefined {
 
 /** On release: IE001 anticipated arrival record to the destination, IE050 anticipated transit record to each office of transit. */
 export function releaseMessages(node: Sender, ctd: Ctd, acceptedAt: Date, releasedAt: Date): OutboxMessage[] {
-  const released = { declaration: ctd, acceptedAt: acceptedAt.toISOString(), releasedAt: releasedAt.toISOString(), officeOfDeparture: ctd.offices.departure };
+  const released = {
+    declaration: ctd,
+    acceptedAt: acceptedAt.toISOString(),
+    releasedAt: releasedAt.toISOString(),
+    officeOfDeparture: ctd.offices.departure,
+  };
   const out: OutboxMessage[] = [];
   const destination = ctd.offices.destination;
   const destinationCountry = recipient(node, destination);
@@ -48,7 +53,11 @@ export function releaseMessages(node: Sender, ctd: Ctd, acceptedAt: Date, releas
 }
 
 /** On write-off at departure: IE045 to every foreign office that was sent IE001 or IE050. */
-export function writeOffMessages(node: Sender, offices: { transit: readonly string[]; destination: string }, at: Date): OutboxMessage[] {
+export function writeOffMessages(
+  node: Sender,
+  offices: { transit: readonly string[]; destination: string },
+  at: Date,
+): OutboxMessage[] {
   const body: IE045['body'] = { writtenOffAt: at.toISOString(), outcome: 'discharged' };
   return [...offices.transit, offices.destination].flatMap((office) => {
     const country = recipient(node, office);

@@ -41,13 +41,24 @@ async function relay(from: RunningNode, to: RunningNode): Promise<string[]> {
   rows.sort((a, b) => Number(a.seq) - Number(b.seq));
   for (const r of rows) {
     const envelope = {
-      id: r.id, type: r.message_type, mrn: r.mrn, sentAt: new Date().toISOString(),
-      sender: { country: from.country, office: r.body.officeOfDeparture ?? r.body.officeOfTransit ?? r.body.officeOfDestination ?? r.recipient_office },
-      recipient: { country: to.country, office: r.recipient_office }, body: r.body,
+      id: r.id,
+      type: r.message_type,
+      mrn: r.mrn,
+      sentAt: new Date().toISOString(),
+      sender: {
+        country: from.country,
+        office: r.body.officeOfDeparture ?? r.body.officeOfTransit ?? r.body.officeOfDestination ?? r.recipient_office,
+      },
+      recipient: { country: to.country, office: r.recipient_office },
+      body: r.body,
     };
     expect(validateIceMessage(envelope)).not.toHaveProperty('errors');
-    expect(await applyInboundMessage(to.context, { id: r.id, type: r.message_type, mrn: r.mrn, body: r.body })).toBe('applied');
-    expect(await applyInboundMessage(to.context, { id: r.id, type: r.message_type, mrn: r.mrn, body: r.body })).toBe('duplicate');
+    expect(await applyInboundMessage(to.context, { id: r.id, type: r.message_type, mrn: r.mrn, body: r.body })).toBe(
+      'applied',
+    );
+    expect(await applyInboundMessage(to.context, { id: r.id, type: r.message_type, mrn: r.mrn, body: r.body })).toBe(
+      'duplicate',
+    );
   }
   return rows.map((r) => r.message_type);
 }
@@ -70,7 +81,9 @@ it('carries a GE → AZ movement through both nodes to write-off', async () => {
   expect((await border.get(`/v1/declarations/${mrn}`)).body).toMatchObject({ role: 'destination', state: 'RELEASED' });
   expect((await border.post(`/v1/movements/${mrn}/crossing`, { office: 'AZ000210' })).body.state).toBe('IN_TRANSIT');
   expect((await port.post(`/v1/movements/${mrn}/arrival`, { office: 'AZ000100' })).body.state).toBe('ARRIVED');
-  expect((await port.post(`/v1/movements/${mrn}/control-results`, { office: 'AZ000100', conform: true })).body.state).toBe('CONTROLLED');
+  expect(
+    (await port.post(`/v1/movements/${mrn}/control-results`, { office: 'AZ000100', conform: true })).body.state,
+  ).toBe('CONTROLLED');
   expect(await relay(az, ge)).toEqual(['IE118', 'IE006', 'IE018']);
 
   const atHome = await trading.get(`/v1/declarations/${mrn}`);
@@ -98,6 +111,10 @@ it('sends nothing through ICE to an office in a country outside the exchange', a
     { message_type: 'IE001', recipient_country: 'AZ', recipient_office: 'AZ000100' },
     { message_type: 'IE050', recipient_country: 'AZ', recipient_office: 'AZ000210' },
   ]);
-  const writeOff = writeOffMessages(ge.context, { transit: ctd.offices.transit, destination: ctd.offices.destination }, new Date());
+  const writeOff = writeOffMessages(
+    ge.context,
+    { transit: ctd.offices.transit, destination: ctd.offices.destination },
+    new Date(),
+  );
   expect(writeOff.map((m) => m.office)).toEqual(['AZ000210', 'AZ000100']);
 });

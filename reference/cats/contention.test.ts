@@ -2,7 +2,15 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/support/database.ts';
 import type { RunningNode } from './start.ts';
-import { client, domesticCtd, lrnsFor, RESERVED_PER_DOMESTIC_CTD, seed, startTestNode, testGrn } from './testing/node-harness.ts';
+import {
+  client,
+  domesticCtd,
+  lrnsFor,
+  RESERVED_PER_DOMESTIC_CTD,
+  seed,
+  startTestNode,
+  testGrn,
+} from './testing/node-harness.ts';
 
 let node: RunningNode;
 const trader = { tin: 'GE500000001', token: 'trader-token-contention-1' };
@@ -25,7 +33,9 @@ afterAll(async () => node?.close());
 it('releases exactly 100 of 200 concurrent CTDs against a guarantee with room for 100', async () => {
   const op = client(node, trader.token);
   const lrns = lrnsFor(trader.tin, 'release', 200, 'RUSH');
-  const replies = await Promise.all(lrns.map((lrn) => op.post('/v1/declarations', domesticCtd({ lrn, holderTin: trader.tin, grn }))));
+  const replies = await Promise.all(
+    lrns.map((lrn) => op.post('/v1/declarations', domesticCtd({ lrn, holderTin: trader.tin, grn }))),
+  );
   const statuses = replies.map((r) => `${r.status} ${r.body.code ?? r.body.state}`);
   expect(statuses.filter((s) => s === '201 RELEASED')).toHaveLength(100);
   expect(statuses.filter((s) => s === '409 GUARANTEE_INSUFFICIENT')).toHaveLength(100);

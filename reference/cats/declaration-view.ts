@@ -21,7 +21,9 @@ export function declarationView(m: MovementRecord): Declaration {
     riskReasons: m.riskReasons ?? [],
     amountToReserve: m.amountToReserve === null ? null : major(m.amountToReserve),
     reservation:
-      m.reservedAmount > 0 && m.guaranteeGrn && m.currency ? { grn: m.guaranteeGrn, amount: major(m.reservedAmount), currency: m.currency } : null,
+      m.reservedAmount > 0 && m.guaranteeGrn && m.currency
+        ? { grn: m.guaranteeGrn, amount: major(m.reservedAmount), currency: m.currency }
+        : null,
     amendments: m.amendments,
     controlConform: m.controlConform,
     createdAt: m.createdAt.toISOString(),

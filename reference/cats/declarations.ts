@@ -7,7 +7,14 @@ import { routeOptions } from './route-options.ts';
 import { principalOf } from './auth.ts';
 import type { NodeContext } from './context.ts';
 import { declarationView, declarationWithCtd } from './declaration-view.ts';
-import { amendDeclaration, cancelDeclaration, canRead, presentGoods, refuseRelease, releaseAfterControl } from './lifecycle.ts';
+import {
+  amendDeclaration,
+  cancelDeclaration,
+  canRead,
+  presentGoods,
+  refuseRelease,
+  releaseAfterControl,
+} from './lifecycle.ts';
 import { lodgeDeclaration } from './lodging.ts';
 import { notFound, Rejection } from './rejection.ts';
 
@@ -31,7 +38,9 @@ export const declarationsPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }>
       const rows = await listMovements(ctx.pool, {
         ...(p.role === 'operator' ? { operatorTin: p.operator.tin } : {}),
         ...(p.role === 'officer' ? { offices: p.officer.offices } : {}),
-        state, after, limit: n,
+        state,
+        after,
+        limit: n,
       });
       return { items: rows.map(declarationView), next: rows.length === n ? rows[rows.length - 1]!.mrn : null };
     },

@@ -20,7 +20,8 @@ export const fixturesPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = a
       const unique = (list: readonly { [k: string]: unknown }[], key: string, group: string) => {
         const seen = new Set<unknown>();
         list.forEach((item, i) => {
-          if (seen.has(item[key])) errors.push({ code: 'CONFLICT', pointer: `/${group}/${i}/${key}`, message: `${key} repeated in ${group}` });
+          if (seen.has(item[key]))
+            errors.push({ code: 'CONFLICT', pointer: `/${group}/${i}/${key}`, message: `${key} repeated in ${group}` });
           seen.add(item[key]);
         });
       };
@@ -28,7 +29,10 @@ export const fixturesPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = a
       unique(officers, 'id', 'officers');
       unique(guarantees, 'grn', 'guarantees');
       const tokens = new Set<string>();
-      [...operators.map((o, i) => ['operators', i, o.token] as const), ...officers.map((o, i) => ['officers', i, o.token] as const)].forEach(([g, i, t]) => {
+      [
+        ...operators.map((o, i) => ['operators', i, o.token] as const),
+        ...officers.map((o, i) => ['officers', i, o.token] as const),
+      ].forEach(([g, i, t]) => {
         if (tokens.has(t)) errors.push({ code: 'CONFLICT', pointer: `/${g}/${i}/token`, message: 'token used twice' });
         tokens.add(t);
       });
@@ -36,13 +40,27 @@ export const fixturesPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = a
         o.offices.forEach((office, j) => {
           const known = ctx.offices.get(office);
           if (!known || known.country !== ctx.country) {
-            errors.push({ code: 'UNKNOWN_OFFICE', pointer: `/officers/${i}/offices/${j}`, message: `${office} is not an office of ${ctx.country}` });
+            errors.push({
+              code: 'UNKNOWN_OFFICE',
+              pointer: `/officers/${i}/offices/${j}`,
+              message: `${office} is not an office of ${ctx.country}`,
+            });
           }
         }),
       );
       guarantees.forEach((g, i) => {
-        if (!isValidGrn(g.grn)) errors.push({ code: 'SCHEMA_VIOLATION', pointer: `/guarantees/${i}/grn`, message: 'check digit does not match' });
-        if (!isKnownCurrency(g.currency, ctx.countries)) errors.push({ code: 'UNKNOWN_COUNTRY', pointer: `/guarantees/${i}/currency`, message: `unknown currency ${g.currency}` });
+        if (!isValidGrn(g.grn))
+          errors.push({
+            code: 'SCHEMA_VIOLATION',
+            pointer: `/guarantees/${i}/grn`,
+            message: 'check digit does not match',
+          });
+        if (!isKnownCurrency(g.currency, ctx.countries))
+          errors.push({
+            code: 'UNKNOWN_COUNTRY',
+            pointer: `/guarantees/${i}/currency`,
+            message: `unknown currency ${g.currency}`,
+          });
       });
       if (errors.length > 0) throw functionalRejection(errors);
 
@@ -55,10 +73,21 @@ export const fixturesPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = a
         );
         const missing = new Set(rows.map((r) => r.tin));
         const holderErrors = guarantees.flatMap((g, i) =>
-          missing.has(g.holderTin) ? [{ code: 'NOT_FOUND' as const, pointer: `/guarantees/${i}/holderTin`, message: `operator ${g.holderTin} is not registered` }] : [],
+          missing.has(g.holderTin)
+            ? [
+                {
+                  code: 'NOT_FOUND' as const,
+                  pointer: `/guarantees/${i}/holderTin`,
+                  message: `operator ${g.holderTin} is not registered`,
+                },
+              ]
+            : [],
         );
         if (holderErrors.length > 0) throw functionalRejection(holderErrors);
-        const left = await upsertGuarantees(client, guarantees.map((g) => ({ ...g, referenceAmount: toMinorUnits(g.referenceAmount) })));
+        const left = await upsertGuarantees(
+          client,
+          guarantees.map((g) => ({ ...g, referenceAmount: toMinorUnits(g.referenceAmount) })),
+        );
         if (left.length > 0) {
           throw functionalRejection(
             left.map((grn) => ({

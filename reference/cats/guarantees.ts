@@ -32,14 +32,30 @@ export const guaranteesPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> =
     handler: async (request, reply) => {
       const p = principalOf(request);
       if (p.role !== 'operator') throw new Rejection(403, 'FORBIDDEN', 'operators only');
-      if (p.operator.status !== 'ACTIVE') throw new Rejection(403, 'OPERATOR_NOT_ACTIVE', `operator ${p.operator.tin} is ${p.operator.status.toLowerCase()}`);
+      if (p.operator.status !== 'ACTIVE')
+        throw new Rejection(
+          403,
+          'OPERATOR_NOT_ACTIVE',
+          `operator ${p.operator.tin} is ${p.operator.status.toLowerCase()}`,
+        );
       const { type, referenceAmount, currency } = request.body;
       if (!isKnownCurrency(currency, ctx.countries)) {
-        throw new Rejection(422, 'UNKNOWN_COUNTRY', `unknown currency ${currency}`, [{ code: 'UNKNOWN_COUNTRY', pointer: '/currency', message: 'not a currency of the reference data' }]);
+        throw new Rejection(422, 'UNKNOWN_COUNTRY', `unknown currency ${currency}`, [
+          { code: 'UNKNOWN_COUNTRY', pointer: '/currency', message: 'not a currency of the reference data' },
+        ]);
       }
-      const grn = grnFromSequence({ year: ctx.now().getUTCFullYear(), country: ctx.country, sequence: await nextGrnSequence(ctx.pool) });
+      const grn = grnFromSequence({
+        year: ctx.now().getUTCFullYear(),
+        country: ctx.country,
+        sequence: await nextGrnSequence(ctx.pool),
+      });
       const g = await insertGuarantee(ctx.pool, {
-        grn, accessCode: accessCodeFrom(ctx.random), holderTin: p.operator.tin, type, currency, referenceAmount: toMinorUnits(referenceAmount),
+        grn,
+        accessCode: accessCodeFrom(ctx.random),
+        holderTin: p.operator.tin,
+        type,
+        currency,
+        referenceAmount: toMinorUnits(referenceAmount),
       });
       return reply.status(201).send(guaranteeView(g));
     },
@@ -50,7 +66,8 @@ export const guaranteesPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> =
     handler: async (request) => {
       const p = principalOf(request);
       const g = await findGuarantee(ctx.pool, request.params.grn);
-      if (!g || (p.role === 'operator' && g.holderTin !== p.operator.tin)) throw notFound(`guarantee ${request.params.grn}`);
+      if (!g || (p.role === 'operator' && g.holderTin !== p.operator.tin))
+        throw notFound(`guarantee ${request.params.grn}`);
       return guaranteeView(g);
     },
   });

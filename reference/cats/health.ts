@@ -22,5 +22,7 @@ export const healthPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = asy
     },
   });
 
-  app.get('/openapi.json', { config: { roles: ['public'] } }, async (_request, reply) => reply.type('application/json').send(document));
+  app.get('/openapi.json', { config: { roles: ['public'] } }, async (_request, reply) =>
+    reply.type('application/json').send(document),
+  );
 };

@@ -5,7 +5,15 @@ import WebSocket from 'ws';
 import { createTestDatabase } from '../../test/support/database.ts';
 import { isValidMrn } from '../domain/mrn.ts';
 import type { RunningNode } from './start.ts';
-import { client, domesticCtd, lrnsFor, RESERVED_PER_DOMESTIC_CTD, seed, startTestNode, testGrn } from './testing/node-harness.ts';
+import {
+  client,
+  domesticCtd,
+  lrnsFor,
+  RESERVED_PER_DOMESTIC_CTD,
+  seed,
+  startTestNode,
+  testGrn,
+} from './testing/node-harness.ts';
 
 let node: RunningNode;
 const trader = { tin: 'GE100000001', token: 'trader-token-0000000001' };
@@ -16,13 +24,19 @@ const grn = testGrn();
 
 beforeAll(async () => {
   node = await startTestNode(await createTestDatabase('lifecycle'));
-  await seed(node, { operators: [trader], officers: [departure, transit, destination], guarantees: [{ grn, holderTin: trader.tin, referenceAmount: 10_000 }] });
+  await seed(node, {
+    operators: [trader],
+    officers: [departure, transit, destination],
+    guarantees: [{ grn, holderTin: trader.tin, referenceAmount: 10_000 }],
+  });
 });
 afterAll(async () => node?.close());
 
 function stream(token: string): Promise<{ messages: any[]; ws: WebSocket; next(n: number): Promise<any[]> }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${node.url.replace('http', 'ws')}/v1/notifications`, { headers: { authorization: `Bearer ${token}` } });
+    const ws = new WebSocket(`${node.url.replace('http', 'ws')}/v1/notifications`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const messages: any[] = [];
     const waiters: (() => void)[] = [];
     ws.on('message', (data) => {
@@ -51,12 +65,22 @@ describe('domestic movement lifecycle', () => {
     const [lrn] = lrnsFor(trader.tin, 'release', 1, 'LIFE');
     const lodged = await op.post('/v1/declarations', domesticCtd({ lrn: lrn!, holderTin: trader.tin, grn }));
     expect(lodged.status).toBe(201);
-    expect(lodged.body).toMatchObject({ state: 'RELEASED', decision: 'release', riskClass: 'low', replayed: false, reservation: { grn, amount: RESERVED_PER_DOMESTIC_CTD, currency: 'GEL' } });
+    expect(lodged.body).toMatchObject({
+      state: 'RELEASED',
+      decision: 'release',
+      riskClass: 'low',
+      replayed: false,
+      reservation: { grn, amount: RESERVED_PER_DOMESTIC_CTD, currency: 'GEL' },
+    });
     const mrn: string = lodged.body.mrn;
     expect(isValidMrn(mrn)).toBe(true);
     expect(mrn.slice(2, 4)).toBe('GE');
 
-    expect((await op.get(`/v1/guarantees/${grn}`)).body).toMatchObject({ reserved: RESERVED_PER_DOMESTIC_CTD, available: 10_000 - RESERVED_PER_DOMESTIC_CTD, openMovements: 1 });
+    expect((await op.get(`/v1/guarantees/${grn}`)).body).toMatchObject({
+      reserved: RESERVED_PER_DOMESTIC_CTD,
+      available: 10_000 - RESERVED_PER_DOMESTIC_CTD,
+      openMovements: 1,
+    });
 
     const crossed = await client(node, transit.token).post(`/v1/movements/${mrn}/crossing`, { office: 'GE069002' });
     expect(crossed.status).toBe(200);
@@ -66,13 +90,27 @@ describe('domestic movement lifecycle', () => {
     expect(arrived.status).toBe(200);
     expect(arrived.body.state).toBe('ARRIVED');
 
-    const controlled = await client(node, destination.token).post(`/v1/movements/${mrn}/control-results`, { office: 'GE000200', conform: true });
+    const controlled = await client(node, destination.token).post(`/v1/movements/${mrn}/control-results`, {
+      office: 'GE000200',
+      conform: true,
+    });
     expect(controlled.status).toBe(200);
     expect(controlled.body).toMatchObject({ state: 'WRITTEN_OFF', controlConform: true, reservation: null });
 
-    expect((await op.get(`/v1/guarantees/${grn}`)).body).toMatchObject({ reserved: 0, available: 10_000, openMovements: 0 });
+    expect((await op.get(`/v1/guarantees/${grn}`)).body).toMatchObject({
+      reserved: 0,
+      available: 10_000,
+      openMovements: 0,
+    });
     const events = (await s.next(6)).map((n) => `${n.event}:${n.state}`);
-    expect(events).toEqual(['accept:ACCEPTED', 'release:RELEASED', 'cross:IN_TRANSIT', 'arrive:ARRIVED', 'controlResults:CONTROLLED', 'writeOff:WRITTEN_OFF']);
+    expect(events).toEqual([
+      'accept:ACCEPTED',
+      'release:RELEASED',
+      'cross:IN_TRANSIT',
+      'arrive:ARRIVED',
+      'controlResults:CONTROLLED',
+      'writeOff:WRITTEN_OFF',
+    ]);
     expect(s.messages.every((n) => n.mrn === mrn && n.lrn === lrn)).toBe(true);
     s.ws.close();
 
@@ -105,7 +143,10 @@ describe('domestic movement lifecycle', () => {
   it('keeps a pre-lodged CTD open for amendment and cancellation until the goods are presented', async () => {
     const op = client(node, trader.token);
     const [a, b] = lrnsFor(trader.tin, 'release', 2, 'PRE');
-    const lodged = await op.post('/v1/declarations', domesticCtd({ lrn: a!, holderTin: trader.tin, grn, prelodged: true }));
+    const lodged = await op.post(
+      '/v1/declarations',
+      domesticCtd({ lrn: a!, holderTin: trader.tin, grn, prelodged: true }),
+    );
     expect(lodged.status).toBe(201);
     expect(lodged.body).toMatchObject({ state: 'ACCEPTED', reservation: null });
     const mrn = lodged.body.mrn;
@@ -121,7 +162,10 @@ describe('domestic movement lifecycle', () => {
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('ILLEGAL_TRANSITION');
 
-    const other = await op.post('/v1/declarations', domesticCtd({ lrn: b!, holderTin: trader.tin, grn, prelodged: true }));
+    const other = await op.post(
+      '/v1/declarations',
+      domesticCtd({ lrn: b!, holderTin: trader.tin, grn, prelodged: true }),
+    );
     const cancelled = await op.post(`/v1/declarations/${other.body.mrn}/cancellation`, { reason: 'trip cancelled' });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.state).toBe('CANCELLED');
@@ -133,9 +177,20 @@ describe('domestic movement lifecycle', () => {
     const [lrn] = lrnsFor(trader.tin, 'release', 1, 'DISC');
     const { body } = await op.post('/v1/declarations', domesticCtd({ lrn: lrn!, holderTin: trader.tin, grn }));
     await officer.post(`/v1/movements/${body.mrn}/arrival`, { office: 'GE000200' });
-    const discrepancy = await officer.post(`/v1/movements/${body.mrn}/control-results`, { office: 'GE000200', conform: false, remarks: 'one package missing' });
-    expect(discrepancy.body).toMatchObject({ state: 'CONTROLLED', controlConform: false, reservation: { amount: RESERVED_PER_DOMESTIC_CTD } });
-    const settled = await officer.post(`/v1/movements/${body.mrn}/control-results`, { office: 'GE000200', conform: true });
+    const discrepancy = await officer.post(`/v1/movements/${body.mrn}/control-results`, {
+      office: 'GE000200',
+      conform: false,
+      remarks: 'one package missing',
+    });
+    expect(discrepancy.body).toMatchObject({
+      state: 'CONTROLLED',
+      controlConform: false,
+      reservation: { amount: RESERVED_PER_DOMESTIC_CTD },
+    });
+    const settled = await officer.post(`/v1/movements/${body.mrn}/control-results`, {
+      office: 'GE000200',
+      conform: true,
+    });
     expect(settled.body).toMatchObject({ state: 'WRITTEN_OFF', reservation: null });
   });
 
@@ -174,7 +229,11 @@ describe('domestic movement lifecycle', () => {
       ['IE001', 'AZ', 'AZ000100'],
       ['IE050', 'AZ', 'AZ000210'],
     ]);
-    expect(rows[0].body).toMatchObject({ officeOfDeparture: 'GE000010', officeOfDestination: 'AZ000100', declaration: { lrn } });
+    expect(rows[0].body).toMatchObject({
+      officeOfDeparture: 'GE000010',
+      officeOfDestination: 'AZ000100',
+      declaration: { lrn },
+    });
     expect(rows[1].body).toMatchObject({ officeOfTransit: 'AZ000210', declaration: { lrn } });
   });
 
@@ -198,12 +257,20 @@ describe('domestic movement lifecycle', () => {
     const early = await op.post('/v1/guarantees', { type: '1', referenceAmount: 5000, currency: 'GEL' });
     expect(early.status).toBe(403);
     expect(early.body.code).toBe('OPERATOR_NOT_ACTIVE');
-    expect((await officer.post('/v1/operators/GE100000099/approval', { aeo: true })).body).toMatchObject({ status: 'ACTIVE', aeo: true });
+    expect((await officer.post('/v1/operators/GE100000099/approval', { aeo: true })).body).toMatchObject({
+      status: 'ACTIVE',
+      aeo: true,
+    });
     const g = await op.post('/v1/guarantees', { type: '1', referenceAmount: 5000, currency: 'GEL' });
     expect(g.status).toBe(201);
     expect(g.body).toMatchObject({ status: 'PENDING', referenceAmount: 5000, reserved: 0, holderTin: 'GE100000099' });
     const [lrn] = lrnsFor('GE100000099', 'release', 1, 'NEW');
-    const ctd = domesticCtd({ lrn: lrn!, holderTin: 'GE100000099', grn: g.body.grn, accessCode: g.body.accessCode.toLowerCase() });
+    const ctd = domesticCtd({
+      lrn: lrn!,
+      holderTin: 'GE100000099',
+      grn: g.body.grn,
+      accessCode: g.body.accessCode.toLowerCase(),
+    });
     expect((await op.post('/v1/declarations', ctd)).body.code).toBe('GUARANTEE_NOT_ACTIVE');
     expect((await officer.post(`/v1/guarantees/${g.body.grn}/approval`)).body.status).toBe('ACTIVE');
     const lodged = await op.post('/v1/declarations', ctd);
@@ -222,4 +289,3 @@ describe('domestic movement lifecycle', () => {
     expect(text).toMatch(/cats_outbox_pending_messages\{country="GE"\} [1-9]/);
   });
 });
-

@@ -5,11 +5,23 @@ import type { PoolClient } from 'pg';
 import type { Ctd } from '../spec/ctd.ts';
 import type { Declaration } from '../spec/declarations.ts';
 import type { Notification } from '../spec/notifications.ts';
-import { applyEvent, IllegalTransitionError, type MovementEvent, type MovementState, type MovementView } from '../domain/movement.ts';
+import {
+  applyEvent,
+  IllegalTransitionError,
+  type MovementEvent,
+  type MovementState,
+  type MovementView,
+} from '../domain/movement.ts';
 import { withTransaction } from '../store/database.ts';
 import {
-  insertOutbox, lockMovement, releaseReservation, reserveGuarantee, updateMovement,
-  type MovementChange, type MovementRecord, type OutboxMessage,
+  insertOutbox,
+  lockMovement,
+  releaseReservation,
+  reserveGuarantee,
+  updateMovement,
+  type MovementChange,
+  type MovementRecord,
+  type OutboxMessage,
 } from '../store/movements.ts';
 import type { OperatorRecord } from '../store/parties.ts';
 import { releaseMessages, toDeparture, writeOffMessages } from './c2c-messages.ts';
@@ -45,7 +57,10 @@ export interface Step {
 }
 
 function illegal(err: unknown): never {
-  if (err instanceof IllegalTransitionError) throw new Rejection(409, 'ILLEGAL_TRANSITION', err.message, [{ code: 'ILLEGAL_TRANSITION', pointer: '', message: err.message }]);
+  if (err instanceof IllegalTransitionError)
+    throw new Rejection(409, 'ILLEGAL_TRANSITION', err.message, [
+      { code: 'ILLEGAL_TRANSITION', pointer: '', message: err.message },
+    ]);
   throw err;
 }
 
@@ -91,7 +106,8 @@ export async function runStep(
       const grn = change.guaranteeGrn ?? m.guaranteeGrn!;
       const accessCode = ((change.ctd ?? m.ctd) as Ctd).guarantees[0]!.references[0]!.accessCode;
       const r = await reserveGuarantee(client, { grn, holderTin: m.operatorTin!, accessCode, currency, amount });
-      if (!r.reserved) throw guaranteeRefusal(r.guarantee, { grn, holderTin: m.operatorTin!, accessCode, currency, amount });
+      if (!r.reserved)
+        throw guaranteeRefusal(r.guarantee, { grn, holderTin: m.operatorTin!, accessCode, currency, amount });
       change.reservedAmount = amount;
     }
     if (step.giveBack && m.reservedAmount > 0 && m.guaranteeGrn) {
@@ -112,7 +128,8 @@ export async function runStep(
 
 /** The holder's own departure movements only; anything else is reported as not found. */
 export function requireOwner(p: Principal, m: MovementRecord): OperatorRecord {
-  if (p.role !== 'operator' || m.role !== 'departure' || m.operatorTin !== p.operator.tin) throw notFound(`movement ${m.mrn}`);
+  if (p.role !== 'operator' || m.role !== 'departure' || m.operatorTin !== p.operator.tin)
+    throw notFound(`movement ${m.mrn}`);
   return p.operator;
 }
 
@@ -127,14 +144,21 @@ export function canRead(p: Principal, m: MovementRecord): boolean {
   if (p.role === 'admin') return true;
   if (p.role === 'operator') return m.operatorTin === p.operator.tin && m.role === 'departure';
   const offices = p.officer.offices;
-  return offices.includes(m.departureOffice) || offices.includes(m.destinationOffice) || m.transitOffices.some((o) => offices.includes(o));
+  return (
+    offices.includes(m.departureOffice) ||
+    offices.includes(m.destinationOffice) ||
+    m.transitOffices.some((o) => offices.includes(o))
+  );
 }
 
 function servedHere(ctx: NodeContext, office: string): void {
   if (office.slice(0, 2) !== ctx.country) {
-    throw new Rejection(409, 'ILLEGAL_TRANSITION', `office ${office} is served by the node of ${office.slice(0, 2)}, not ${ctx.country}`, [
-      { code: 'ILLEGAL_TRANSITION', pointer: '/office', message: `office ${office} is not in ${ctx.country}` },
-    ]);
+    throw new Rejection(
+      409,
+      'ILLEGAL_TRANSITION',
+      `office ${office} is served by the node of ${office.slice(0, 2)}, not ${ctx.country}`,
+      [{ code: 'ILLEGAL_TRANSITION', pointer: '/office', message: `office ${office} is not in ${ctx.country}` }],
+    );
   }
 }
 
@@ -168,8 +192,15 @@ export const amendDeclaration = (ctx: NodeContext, p: Principal, mrn: string, ct
     return {
       events: [{ type: 'amend', transitOffices: ctd.offices.transit, destinationOffice: ctd.offices.destination }],
       change: (v) => ({
-        ctd, departureOffice: ctd.offices.departure, transitOffices: v.transitOffices as string[], destinationOffice: v.destinationOffice,
-        riskClass: risk.riskClass, riskReasons: risk.reasons, amountToReserve: toReserve, currency, guaranteeGrn: ref.grn,
+        ctd,
+        departureOffice: ctd.offices.departure,
+        transitOffices: v.transitOffices as string[],
+        destinationOffice: v.destinationOffice,
+        riskClass: risk.riskClass,
+        riskReasons: risk.reasons,
+        amountToReserve: toReserve,
+        currency,
+        guaranteeGrn: ref.grn,
       }),
     };
   });
@@ -184,7 +215,11 @@ export const releaseAfterControl = (ctx: NodeContext, p: Principal, mrn: string)
   runStep(ctx, mrn, (m) => {
     if (m.role !== 'departure') throw notFound(`movement ${mrn}`);
     requireOfficerAt(p, m.departureOffice);
-    return { events: [{ type: 'release' }], reserve: true, messages: releaseMessages(ctx, m.ctd as Ctd, m.createdAt, ctx.now()) };
+    return {
+      events: [{ type: 'release' }],
+      reserve: true,
+      messages: releaseMessages(ctx, m.ctd as Ctd, m.createdAt, ctx.now()),
+    };
   });
 
 export const refuseRelease = (ctx: NodeContext, p: Principal, mrn: string) =>
@@ -201,7 +236,10 @@ export const notifyCrossing = (ctx: NodeContext, p: Principal, mrn: string, offi
     const at = ctx.now().toISOString();
     return {
       events: [{ type: 'cross', office }],
-      messages: m.role === 'departure' ? [] : toDeparture(ctx, m.departureOffice, { type: 'IE118', body: { officeOfTransit: office, crossedAt: at } }),
+      messages:
+        m.role === 'departure'
+          ? []
+          : toDeparture(ctx, m.departureOffice, { type: 'IE118', body: { officeOfTransit: office, crossedAt: at } }),
     };
   });
 
@@ -213,23 +251,50 @@ export const notifyArrival = (ctx: NodeContext, p: Principal, mrn: string, offic
     const at = ctx.now().toISOString();
     return {
       events: [{ type: 'arrive', office }],
-      messages: m.role === 'departure' ? [] : toDeparture(ctx, m.departureOffice, { type: 'IE006', body: { officeOfDestination: office, arrivedAt: at } }),
+      messages:
+        m.role === 'departure'
+          ? []
+          : toDeparture(ctx, m.departureOffice, {
+              type: 'IE006',
+              body: { officeOfDestination: office, arrivedAt: at },
+            }),
     };
   });
 
-export const recordControlResults = (ctx: NodeContext, p: Principal, mrn: string, r: { office: string; conform: boolean; remarks?: string }) =>
+export const recordControlResults = (
+  ctx: NodeContext,
+  p: Principal,
+  mrn: string,
+  r: { office: string; conform: boolean; remarks?: string },
+) =>
   runStep(ctx, mrn, (m) => {
     requireOfficerAt(p, r.office);
     servedHere(ctx, r.office);
     if (m.role === 'departure') return controlResultsAtDeparture(ctx, m, r);
-    const body = { officeOfDestination: r.office, controlledAt: ctx.now().toISOString(), conform: r.conform, ...(r.remarks ? { remarks: r.remarks } : {}) };
-    return { events: [{ type: 'controlResults', office: r.office, conform: r.conform }], messages: toDeparture(ctx, m.departureOffice, { type: 'IE018', body }) };
+    const body = {
+      officeOfDestination: r.office,
+      controlledAt: ctx.now().toISOString(),
+      conform: r.conform,
+      ...(r.remarks ? { remarks: r.remarks } : {}),
+    };
+    return {
+      events: [{ type: 'controlResults', office: r.office, conform: r.conform }],
+      messages: toDeparture(ctx, m.departureOffice, { type: 'IE018', body }),
+    };
   });
 
 /** Control results reaching the office of departure (its own destination office, or IE018): conform results discharge the movement. */
-export function controlResultsAtDeparture(ctx: NodeContext, m: MovementRecord, r: { office: string; conform: boolean }): Step {
+export function controlResultsAtDeparture(
+  ctx: NodeContext,
+  m: MovementRecord,
+  r: { office: string; conform: boolean },
+): Step {
   const events: MovementEvent[] = [{ type: 'controlResults', office: r.office, conform: r.conform }];
   if (!r.conform) return { events };
   events.push({ type: 'writeOff' });
-  return { events, giveBack: true, messages: writeOffMessages(ctx, { transit: m.transitOffices, destination: m.destinationOffice }, ctx.now()) };
+  return {
+    events,
+    giveBack: true,
+    messages: writeOffMessages(ctx, { transit: m.transitOffices, destination: m.destinationOffice }, ctx.now()),
+  };
 }

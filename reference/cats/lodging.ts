@@ -29,7 +29,11 @@ export interface Lodged {
 export function checkContent(ctx: NodeContext, ctd: Ctd, operator: OperatorRecord): void {
   if (ctd.holder.identificationNumber !== operator.tin) {
     throw functionalRejection([
-      { code: 'HOLDER_MISMATCH', pointer: '/holder/identificationNumber', message: `holder ${ctd.holder.identificationNumber} is not the authenticated operator ${operator.tin}` },
+      {
+        code: 'HOLDER_MISMATCH',
+        pointer: '/holder/identificationNumber',
+        message: `holder ${ctd.holder.identificationNumber} is not the authenticated operator ${operator.tin}`,
+      },
     ]);
   }
   // Amounts are computed only on a CTD the rules accept: they bound every value, so the calculus cannot overflow.
@@ -48,7 +52,8 @@ export function assess(ctx: NodeContext, ctd: Ctd, operator: OperatorRecord) {
 }
 
 export async function lodgeDeclaration(ctx: NodeContext, operator: OperatorRecord, ctd: Ctd): Promise<Lodged> {
-  if (operator.status !== 'ACTIVE') throw new Rejection(403, 'OPERATOR_NOT_ACTIVE', `operator ${operator.tin} is ${operator.status.toLowerCase()}`);
+  if (operator.status !== 'ACTIVE')
+    throw new Rejection(403, 'OPERATOR_NOT_ACTIVE', `operator ${operator.tin} is ${operator.status.toLowerCase()}`);
   checkContent(ctx, ctd, operator);
   const { risk, currency, toReserve } = assess(ctx, ctd, operator);
   const prelodged = ctd.additionalDeclarationType === 'D';
@@ -59,10 +64,20 @@ export async function lodgeDeclaration(ctx: NodeContext, operator: OperatorRecor
   const reserve = view.state === 'RELEASED';
 
   const now = ctx.now();
-  const mrn = mrnFromSequence({ year: now.getUTCFullYear(), country: ctx.country, security: ctd.security, sequence: await ctx.mrnSequence.take() });
+  const mrn = mrnFromSequence({
+    year: now.getUTCFullYear(),
+    country: ctx.country,
+    security: ctd.security,
+    sequence: await ctx.mrnSequence.take(),
+  });
   const hash = contentHash(ctd);
   const ref = ctd.guarantees[0]!.references[0]!;
-  const accepted = (state: DeclarationAccepted['state'], replayed: boolean, reserved: boolean, m: string): DeclarationAccepted => ({
+  const accepted = (
+    state: DeclarationAccepted['state'],
+    replayed: boolean,
+    reserved: boolean,
+    m: string,
+  ): DeclarationAccepted => ({
     mrn: m,
     lrn: ctd.lrn,
     state,
@@ -74,13 +89,27 @@ export async function lodgeDeclaration(ctx: NodeContext, operator: OperatorRecor
 
   let result;
   try {
-    result = await retryOnDeadlock(() => insertDeclaration(ctx.pool, {
-      mrn, operatorTin: operator.tin, lrn: ctd.lrn, contentHash: hash, state: view.state, ctd,
-      departureOffice: ctd.offices.departure, transitOffices: ctd.offices.transit, destinationOffice: ctd.offices.destination,
-      riskClass: risk.riskClass, riskReasons: risk.reasons, guaranteeGrn: ref.grn, accessCode: ref.accessCode,
-      amountToReserve: toReserve, currency, reserve,
-      messages: reserve ? releaseMessages(ctx, ctd, now, now) : [],
-    }));
+    result = await retryOnDeadlock(() =>
+      insertDeclaration(ctx.pool, {
+        mrn,
+        operatorTin: operator.tin,
+        lrn: ctd.lrn,
+        contentHash: hash,
+        state: view.state,
+        ctd,
+        departureOffice: ctd.offices.departure,
+        transitOffices: ctd.offices.transit,
+        destinationOffice: ctd.offices.destination,
+        riskClass: risk.riskClass,
+        riskReasons: risk.reasons,
+        guaranteeGrn: ref.grn,
+        accessCode: ref.accessCode,
+        amountToReserve: toReserve,
+        currency,
+        reserve,
+        messages: reserve ? releaseMessages(ctx, ctd, now, now) : [],
+      }),
+    );
   } catch (err) {
     // The same LRN lodged concurrently: the unique index refused this one, which changed nothing.
     if ((err as { code?: string }).code !== '23505') throw err;
@@ -92,7 +121,13 @@ export async function lodgeDeclaration(ctx: NodeContext, operator: OperatorRecor
     if (!existing || !existing.contentHash?.equals(hash)) {
       ctx.metrics.declarations.inc({ outcome: 'DUPLICATE_LRN' });
       throw functionalRejection(
-        [{ code: 'DUPLICATE_LRN', pointer: '/lrn', message: `LRN ${ctd.lrn} was already lodged${existing ? ` as ${existing.mrn}` : ''} with different content` }],
+        [
+          {
+            code: 'DUPLICATE_LRN',
+            pointer: '/lrn',
+            message: `LRN ${ctd.lrn} was already lodged${existing ? ` as ${existing.mrn}` : ''} with different content`,
+          },
+        ],
         409,
       );
     }
@@ -103,13 +138,25 @@ export async function lodgeDeclaration(ctx: NodeContext, operator: OperatorRecor
         ...accepted(existing.state as DeclarationAccepted['state'], true, false, existing.mrn),
         riskClass: (existing.riskClass ?? risk.riskClass) as DeclarationAccepted['riskClass'],
         // What was decided at lodging, not what the rules would say today.
-        decision: existing.riskReasons?.some((r) => r.startsWith('SAMPLING')) || existing.riskClass === 'high' ? 'control' : 'release',
-        reservation: existing.reservedAmount > 0 ? { grn: existing.guaranteeGrn!, amount: existing.reservedAmount / 100, currency: existing.currency! } : null,
+        decision:
+          existing.riskReasons?.some((r) => r.startsWith('SAMPLING')) || existing.riskClass === 'high'
+            ? 'control'
+            : 'release',
+        reservation:
+          existing.reservedAmount > 0
+            ? { grn: existing.guaranteeGrn!, amount: existing.reservedAmount / 100, currency: existing.currency! }
+            : null,
       },
     };
   }
   if (result.outcome === 'guarantee-refused') {
-    const refusal = guaranteeRefusal(result.guarantee, { grn: ref.grn, holderTin: operator.tin, accessCode: ref.accessCode, currency, amount: toReserve });
+    const refusal = guaranteeRefusal(result.guarantee, {
+      grn: ref.grn,
+      holderTin: operator.tin,
+      accessCode: ref.accessCode,
+      currency,
+      amount: toReserve,
+    });
     ctx.metrics.declarations.inc({ outcome: refusal.code });
     throw refusal;
   }
@@ -117,6 +164,9 @@ export async function lodgeDeclaration(ctx: NodeContext, operator: OperatorRecor
   ctx.metrics.declarations.inc({ outcome: prelodged ? 'prelodged' : reserve ? 'released' : 'controlled' });
   for (const e of decision) ctx.metrics.transitions.inc({ event: e.type });
   ctx.metrics.movements.record('departure', transitionsAlong('none', ['SUBMITTED', ...views.map((v) => v.state)]));
-  ctx.notifier.publish(operator.tin, decision.map((e, i) => notification({ mrn, lrn: ctd.lrn }, e, views[i]!, now)));
+  ctx.notifier.publish(
+    operator.tin,
+    decision.map((e, i) => notification({ mrn, lrn: ctd.lrn }, e, views[i]!, now)),
+  );
   return { status: 201, body: accepted(view.state as DeclarationAccepted['state'], false, reserve, mrn) };
 }

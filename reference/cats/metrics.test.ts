@@ -6,7 +6,15 @@ import { createTestDatabase } from '../../test/support/database.ts';
 import type { Ctd } from '../spec/ctd.ts';
 import { applyInboundMessage } from './c2c-inbound.ts';
 import type { RunningNode } from './start.ts';
-import { client, domesticCtd, lrnsFor, RESERVED_PER_DOMESTIC_CTD, seed, startTestNode, testGrn } from './testing/node-harness.ts';
+import {
+  client,
+  domesticCtd,
+  lrnsFor,
+  RESERVED_PER_DOMESTIC_CTD,
+  seed,
+  startTestNode,
+  testGrn,
+} from './testing/node-harness.ts';
 
 const trader = { tin: 'GE100000031', token: 'trader-token-metrics-00001' };
 const departure = { id: 'dep-m', token: 'officer-token-metrics-dep-1', offices: ['GE000010'] };
@@ -21,7 +29,11 @@ let node: RunningNode;
 beforeAll(async () => {
   databaseUrl = await createTestDatabase('metrics');
   node = await startTestNode(databaseUrl);
-  await seed(node, { operators: [trader], officers: [departure, transit, destination], guarantees: [{ grn, holderTin: trader.tin, referenceAmount: REFERENCE }] });
+  await seed(node, {
+    operators: [trader],
+    officers: [departure, transit, destination],
+    guarantees: [{ grn, holderTin: trader.tin, referenceAmount: REFERENCE }],
+  });
 });
 afterAll(async () => node?.close());
 
@@ -35,7 +47,9 @@ async function scrape(n: RunningNode = node): Promise<{ text: string; samples: S
   for (const line of text.split('\n')) {
     const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!m) continue;
-    const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1]!, l[2]!]));
+    const labels = Object.fromEntries(
+      [...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1]!, l[2]!]),
+    );
     samples.push({ name: m[1]!, labels, value: Number(m[3]) });
   }
   return { text, samples };
@@ -74,17 +88,28 @@ describe('node metrics', () => {
     expect(value(samples, 'cats_movements_open', open('RELEASED'))).toBe(1);
     expect(value(samples, 'cats_movements_open', open('SUBMITTED'))).toBe(0);
 
-    expect((await client(node, transit.token).post(`/v1/movements/${mrn}/crossing`, { office: 'GE069002' })).status).toBe(200);
+    expect(
+      (await client(node, transit.token).post(`/v1/movements/${mrn}/crossing`, { office: 'GE069002' })).status,
+    ).toBe(200);
     expect((await op.post(`/v1/movements/${mrn}/arrival`, { office: 'GE000200' })).status).toBe(200);
-    const written = await client(node, destination.token).post(`/v1/movements/${mrn}/control-results`, { office: 'GE000200', conform: true });
+    const written = await client(node, destination.token).post(`/v1/movements/${mrn}/control-results`, {
+      office: 'GE000200',
+      conform: true,
+    });
     expect(written.body.state).toBe('WRITTEN_OFF');
 
     const scraped = await scrape();
     samples = scraped.samples;
     expect(value(samples, 'cats_guarantee_amount', guarantee('reserved'))).toBe(0);
-    for (const [from, to] of [['RELEASED', 'IN_TRANSIT'], ['IN_TRANSIT', 'ARRIVED'], ['ARRIVED', 'CONTROLLED'], ['CONTROLLED', 'WRITTEN_OFF']])
+    for (const [from, to] of [
+      ['RELEASED', 'IN_TRANSIT'],
+      ['IN_TRANSIT', 'ARRIVED'],
+      ['ARRIVED', 'CONTROLLED'],
+      ['CONTROLLED', 'WRITTEN_OFF'],
+    ])
       expect(value(samples, 'cats_movement_transitions_total', transition(from!, to!)), `${from} → ${to}`).toBe(1);
-    for (const state of ['RELEASED', 'IN_TRANSIT', 'ARRIVED', 'CONTROLLED']) expect(value(samples, 'cats_movements_open', open(state)), state).toBe(0);
+    for (const state of ['RELEASED', 'IN_TRANSIT', 'ARRIVED', 'CONTROLLED'])
+      expect(value(samples, 'cats_movements_open', open(state)), state).toBe(0);
     // Final states are counted as transitions, never as open movements.
     expect(value(samples, 'cats_movements_open', open('WRITTEN_OFF'))).toBeUndefined();
     // Labels stay bounded: no movement's identifiers.
@@ -94,21 +119,31 @@ describe('node metrics', () => {
 
   it('counts a refused step as no transition and a release after control as one', async () => {
     const [lrn] = lrnsFor(trader.tin, 'control', 1, 'MCT');
-    const lodged = await client(node, trader.token).post('/v1/declarations', domesticCtd({ lrn: lrn!, holderTin: trader.tin, grn }));
+    const lodged = await client(node, trader.token).post(
+      '/v1/declarations',
+      domesticCtd({ lrn: lrn!, holderTin: trader.tin, grn }),
+    );
     expect(lodged.body.state).toBe('UNDER_CONTROL');
     const mrn: string = lodged.body.mrn;
     let { samples } = await scrape();
     expect(value(samples, 'cats_movements_open', open('UNDER_CONTROL'))).toBe(1);
     expect(value(samples, 'cats_guarantee_amount', guarantee('reserved'))).toBe(0);
-    const releasedBefore = value(samples, 'cats_movement_transitions_total', transition('UNDER_CONTROL', 'RELEASED')) ?? 0;
+    const releasedBefore =
+      value(samples, 'cats_movement_transitions_total', transition('UNDER_CONTROL', 'RELEASED')) ?? 0;
 
     // Crossing before release is illegal: nothing committed, nothing counted.
-    expect((await client(node, transit.token).post(`/v1/movements/${mrn}/crossing`, { office: 'GE069002' })).status).toBe(409);
+    expect(
+      (await client(node, transit.token).post(`/v1/movements/${mrn}/crossing`, { office: 'GE069002' })).status,
+    ).toBe(409);
     expect((await client(node, departure.token).post(`/v1/declarations/${mrn}/release`)).status).toBe(200);
 
     ({ samples } = await scrape());
-    expect(value(samples, 'cats_movement_transitions_total', transition('UNDER_CONTROL', 'RELEASED'))).toBe(releasedBefore + 1);
-    expect(value(samples, 'cats_movement_transitions_total', transition('UNDER_CONTROL', 'IN_TRANSIT'))).toBeUndefined();
+    expect(value(samples, 'cats_movement_transitions_total', transition('UNDER_CONTROL', 'RELEASED'))).toBe(
+      releasedBefore + 1,
+    );
+    expect(
+      value(samples, 'cats_movement_transitions_total', transition('UNDER_CONTROL', 'IN_TRANSIT')),
+    ).toBeUndefined();
     expect(value(samples, 'cats_movements_open', open('UNDER_CONTROL'))).toBe(0);
     expect(value(samples, 'cats_movements_open', open('RELEASED'))).toBe(1);
     expect(value(samples, 'cats_guarantee_amount', guarantee('reserved'))).toBe(RESERVED_PER_DOMESTIC_CTD);
@@ -150,7 +185,9 @@ describe('node metrics', () => {
       expect(value(samples, 'cats_movements_open', open('UNDER_CONTROL'))).toBeUndefined();
       expect(value(samples, 'cats_movement_transitions_total', transition('ACCEPTED', 'RELEASED'))).toBeUndefined();
       // Read from the database, so every node on it shows the same.
-      expect(value(samples, 'cats_guarantee_amount', guarantee('reserved'))).toBe(value(before.samples, 'cats_guarantee_amount', guarantee('reserved')));
+      expect(value(samples, 'cats_guarantee_amount', guarantee('reserved'))).toBe(
+        value(before.samples, 'cats_guarantee_amount', guarantee('reserved')),
+      );
     } finally {
       await again.close();
     }
@@ -160,26 +197,43 @@ describe('node metrics', () => {
     const az = await startTestNode(await createTestDatabase('metrics_az'), 'AZ');
     try {
       // The IE001 and IE050 the GE node holds for its cross-border movement, delivered twice each as ICE may.
-      const { rows } = await node.context.pool.query<{ id: string; message_type: string; mrn: string; body: Record<string, unknown> }>(
+      const { rows } = await node.context.pool.query<{
+        id: string;
+        message_type: string;
+        mrn: string;
+        body: Record<string, unknown>;
+      }>(
         `SELECT id, message_type, mrn, body FROM outbox WHERE sent_at IS NULL AND recipient_country = 'AZ' ORDER BY seq`,
       );
       expect(rows.map((r) => r.message_type)).toEqual(['IE001', 'IE050']);
-      for (const r of [...rows, ...rows]) await applyInboundMessage(az.context, { id: r.id, type: r.message_type, mrn: r.mrn, body: r.body });
+      for (const r of [...rows, ...rows])
+        await applyInboundMessage(az.context, { id: r.id, type: r.message_type, mrn: r.mrn, body: r.body });
       const mrn = rows[0]!.mrn;
 
       let { samples } = await scrape(az);
       // AZ is both office of transit and destination: one movement, recorded from the IE001.
-      expect(value(samples, 'cats_movement_transitions_total', { from: 'none', to: 'RELEASED', role: 'destination' })).toBe(1);
-      expect(value(samples, 'cats_movement_transitions_total', { from: 'none', to: 'RELEASED', role: 'transit' })).toBeUndefined();
+      expect(
+        value(samples, 'cats_movement_transitions_total', { from: 'none', to: 'RELEASED', role: 'destination' }),
+      ).toBe(1);
+      expect(
+        value(samples, 'cats_movement_transitions_total', { from: 'none', to: 'RELEASED', role: 'transit' }),
+      ).toBeUndefined();
       expect(value(samples, 'cats_movements_open', { role: 'destination', state: 'RELEASED' })).toBe(1);
       // No guarantee is held here.
       expect(value(samples, 'cats_guarantee_amount', guarantee('reserved'))).toBeUndefined();
 
-      const close = { id: randomUUID(), type: 'IE045', mrn, body: { writtenOffAt: new Date().toISOString(), outcome: 'discharged' } };
+      const close = {
+        id: randomUUID(),
+        type: 'IE045',
+        mrn,
+        body: { writtenOffAt: new Date().toISOString(), outcome: 'discharged' },
+      };
       expect(await applyInboundMessage(az.context, close)).toBe('applied');
       expect(await applyInboundMessage(az.context, close)).toBe('duplicate');
       ({ samples } = await scrape(az));
-      expect(value(samples, 'cats_movement_transitions_total', { from: 'RELEASED', to: 'WRITTEN_OFF', role: 'destination' })).toBe(1);
+      expect(
+        value(samples, 'cats_movement_transitions_total', { from: 'RELEASED', to: 'WRITTEN_OFF', role: 'destination' }),
+      ).toBe(1);
       expect(value(samples, 'cats_movements_open', { role: 'destination', state: 'RELEASED' })).toBe(0);
     } finally {
       await az.close();

@@ -78,7 +78,9 @@ export class NodeMetrics {
       help: 'C2C messages written but not yet sent',
       registers: [this.registry],
       async collect() {
-        const n = await withinScrapeTimeout(pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL'));
+        const n = await withinScrapeTimeout(
+          pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL'),
+        );
         this.set(n?.rows[0]!.n ?? NaN);
       },
     });

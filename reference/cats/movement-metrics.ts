@@ -13,7 +13,10 @@ import { countOpenMovements, type MovementRole } from '../store/movements.ts';
 export type TransitionFrom = MovementState | 'none';
 
 /** The transitions along a sequence of states: from `start` to `states[0]`, then between consecutive states. */
-export function transitionsAlong(start: TransitionFrom, states: readonly MovementState[]): { from: TransitionFrom; to: MovementState }[] {
+export function transitionsAlong(
+  start: TransitionFrom,
+  states: readonly MovementState[],
+): { from: TransitionFrom; to: MovementState }[] {
   return states.map((to, i) => ({ from: i === 0 ? start : states[i - 1]!, to }));
 }
 
@@ -25,13 +28,13 @@ export class MovementMetrics {
   constructor(registry: client.Registry) {
     this.transitions = new client.Counter({
       name: 'cats_movement_transitions_total',
-      help: 'Movement state changes committed, by previous state (none: the node starts recording the movement), new state and the node\'s role in the movement',
+      help: "Movement state changes committed, by previous state (none: the node starts recording the movement), new state and the node's role in the movement",
       labelNames: ['from', 'to', 'role'],
       registers: [registry],
     });
     this.open = new client.Gauge({
       name: 'cats_movements_open',
-      help: 'Movements in a non-final state, by role and state: counted at startup, then moved by this process\'s transitions (per process)',
+      help: "Movements in a non-final state, by role and state: counted at startup, then moved by this process's transitions (per process)",
       labelNames: ['role', 'state'],
       registers: [registry],
     });
@@ -40,7 +43,8 @@ export class MovementMetrics {
   /** Counts the open movements (one scan of the table); call before the node serves anything. */
   async load(db: Queryable): Promise<void> {
     this.open.reset();
-    for (const r of await countOpenMovements(db, [...finalStates])) this.open.set({ role: r.role, state: r.state }, r.count);
+    for (const r of await countOpenMovements(db, [...finalStates]))
+      this.open.set({ role: r.role, state: r.state }, r.count);
     this.loaded = true;
   }
 

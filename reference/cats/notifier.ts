@@ -33,7 +33,12 @@ export class Notifier {
 }
 
 /** The notification of one step of a movement. */
-export function notification(m: { mrn: string; lrn: string | null }, event: MovementEvent, view: MovementView, at: Date): Notification {
+export function notification(
+  m: { mrn: string; lrn: string | null },
+  event: MovementEvent,
+  view: MovementView,
+  at: Date,
+): Notification {
   return {
     type: 'movement',
     mrn: m.mrn,

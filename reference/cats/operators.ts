@@ -25,7 +25,9 @@ export const operatorsPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = 
       const token = newToken();
       const operator = await insertOperator(ctx.pool, { tin, name, country, aeo: aeo ?? false }, token);
       if (!operator) {
-        throw new Rejection(409, 'CONFLICT', `operator ${tin} is already registered`, [{ code: 'CONFLICT', pointer: '/tin', message: 'already registered' }]);
+        throw new Rejection(409, 'CONFLICT', `operator ${tin} is already registered`, [
+          { code: 'CONFLICT', pointer: '/tin', message: 'already registered' },
+        ]);
       }
       return reply.status(201).send({ operator, token });
     },

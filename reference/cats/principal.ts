@@ -5,9 +5,7 @@ import type pg from 'pg';
 import { findCredential, tokenHash, type OfficerRecord, type OperatorRecord } from '../store/parties.ts';
 
 export type Principal =
-  | { role: 'operator'; operator: OperatorRecord }
-  | { role: 'officer'; officer: OfficerRecord }
-  | { role: 'admin' };
+  { role: 'operator'; operator: OperatorRecord } | { role: 'officer'; officer: OfficerRecord } | { role: 'admin' };
 
 const TTL_MS = 5_000;
 const MAX_ENTRIES = 50_000;

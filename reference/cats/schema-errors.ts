@@ -35,10 +35,17 @@ export function schemaErrors(errors: readonly AjvError[], where: string): Functi
     } else if (e.keyword === 'additionalProperties') {
       pointer += `/${escape(String(e.params.additionalProperty))}`;
       message = 'is not allowed here';
-    } else if (e.keyword === 'const' && unionValues.has(e.instancePath) && errors.some((x) => x.keyword === 'anyOf' && x.instancePath === e.instancePath)) {
+    } else if (
+      e.keyword === 'const' &&
+      unionValues.has(e.instancePath) &&
+      errors.some((x) => x.keyword === 'anyOf' && x.instancePath === e.instancePath)
+    ) {
       continue;
     } else if (e.keyword === 'anyOf' && unionValues.has(e.instancePath)) {
-      message = `must be one of ${unionValues.get(e.instancePath)!.map((v) => JSON.stringify(v)).join(', ')}`;
+      message = `must be one of ${unionValues
+        .get(e.instancePath)!
+        .map((v) => JSON.stringify(v))
+        .join(', ')}`;
     }
     const key = `${pointer} ${message}`;
     if (seen.has(key)) continue;

@@ -41,7 +41,9 @@ describe('checkCtd on random CTDs', () => {
           transit: Array.from({ length: Math.floor(random() * 4) }, () => pick(officeRefs)),
           destination: pick(officeRefs),
         };
-        ctd.consignment.countriesOfRouting = Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(countryCodes));
+        ctd.consignment.countriesOfRouting = Array.from({ length: 1 + Math.floor(random() * 4) }, () =>
+          pick(countryCodes),
+        );
       }
       if (random() < 0.3) ctd.consignment.countryOfDispatch = pick(countryCodes);
       if (random() < 0.3) ctd.guarantees[0]!.references[0]!.currency = pick(currencyCodes);

@@ -18,7 +18,9 @@ function errorsOf(edit: (ctd: Ctd) => void, ctx: CtdContext = context) {
 describe('checkCtd', () => {
   it('accepts a consistent CTD, with arrays or maps as reference tables', () => {
     expect(checkCtd(sampleCtd(), context)).toEqual([]);
-    expect(checkCtd(sampleCtd(), { nodeCountry: 'GE', offices: officeByReference, countries: countryByCode })).toEqual([]);
+    expect(checkCtd(sampleCtd(), { nodeCountry: 'GE', offices: officeByReference, countries: countryByCode })).toEqual(
+      [],
+    );
   });
 
   describe('offices', () => {
@@ -45,7 +47,9 @@ describe('checkCtd', () => {
     });
 
     it("requires the office of departure in the node's country", () => {
-      expect(errorsOf(() => {}, { ...context, nodeCountry: 'AZ' })).toEqual([{ code: 'OFFICE_ROLE_MISMATCH', pointer: '/offices/departure' }]);
+      expect(errorsOf(() => {}, { ...context, nodeCountry: 'AZ' })).toEqual([
+        { code: 'OFFICE_ROLE_MISMATCH', pointer: '/offices/departure' },
+      ]);
     });
   });
 
@@ -120,9 +124,14 @@ describe('checkCtd', () => {
   it('reports container numbers with a wrong ISO 6346 check digit', () => {
     expect(
       errorsOf((c) => {
-        c.consignment.transportEquipment.push({ containerIdentificationNumber: 'CSQU3054384', seals: [] }, { seals: [] });
+        c.consignment.transportEquipment.push(
+          { containerIdentificationNumber: 'CSQU3054384', seals: [] },
+          { seals: [] },
+        );
       }),
-    ).toEqual([{ code: 'INVALID_CONTAINER_NUMBER', pointer: '/consignment/transportEquipment/1/containerIdentificationNumber' }]);
+    ).toEqual([
+      { code: 'INVALID_CONTAINER_NUMBER', pointer: '/consignment/transportEquipment/1/containerIdentificationNumber' },
+    ]);
   });
 
   it('reports HS codes outside chapters 01-97 and chapter 77', () => {
@@ -147,10 +156,12 @@ describe('checkCtd', () => {
       expect(errorsOf((c) => (c.consignment.goodsItems[1]!.netMass = 20_100))).toEqual([]);
     });
 
-    it("reports items heavier than the consignment beyond 0.5 % or 1 kg", () => {
+    it('reports items heavier than the consignment beyond 0.5 % or 1 kg', () => {
       // Items weigh 21,200 kg gross; 0.5 % of 21,100 = 105.5 kg of tolerance.
       expect(errorsOf((c) => (c.consignment.grossMass = 21_095))).toEqual([]);
-      expect(errorsOf((c) => (c.consignment.grossMass = 21_094))).toEqual([{ code: 'MASS_INCONSISTENT', pointer: '/consignment/grossMass' }]);
+      expect(errorsOf((c) => (c.consignment.grossMass = 21_094))).toEqual([
+        { code: 'MASS_INCONSISTENT', pointer: '/consignment/grossMass' },
+      ]);
       // Small consignments get 1 kg.
       const small = (gross: number) =>
         errorsOf((c) => {
@@ -172,7 +183,11 @@ describe('checkCtd', () => {
     expect(
       errorsOf((c) => {
         c.consignment.goodsItems[1]!.value = { amount: 1e300, currency: 'UZS' };
-        c.guarantees[0]!.references.push({ ...c.guarantees[0]!.references[0]!, amountToBeCovered: 1e9, currency: 'USD' });
+        c.guarantees[0]!.references.push({
+          ...c.guarantees[0]!.references[0]!,
+          amountToBeCovered: 1e9,
+          currency: 'USD',
+        });
       }),
     ).toEqual([
       { code: 'AMOUNT_OUT_OF_RANGE', pointer: '/guarantees' },
@@ -206,8 +221,16 @@ describe('checkCtd', () => {
     ctd.consignment.goodsItems[0]!.hsCode = '990000';
     const errors = checkCtd(ctd, context);
     expect(errors).toEqual([
-      { code: 'UNKNOWN_OFFICE', pointer: '/offices/destination', message: 'customs office XX000000 is not in the office list' },
-      { code: 'INVALID_HS_CODE', pointer: '/consignment/goodsItems/0/hsCode', message: '990000 is not in an HS chapter (01-97, not 77)' },
+      {
+        code: 'UNKNOWN_OFFICE',
+        pointer: '/offices/destination',
+        message: 'customs office XX000000 is not in the office list',
+      },
+      {
+        code: 'INVALID_HS_CODE',
+        pointer: '/consignment/goodsItems/0/hsCode',
+        message: '990000 is not in an HS chapter (01-97, not 77)',
+      },
     ]);
   });
 });

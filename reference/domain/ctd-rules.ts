@@ -38,7 +38,8 @@ export function isValidHsChapter(hsCode: string): boolean {
 
 export function checkCtd(ctd: Ctd, context: CtdContext): FunctionalError[] {
   const errors: FunctionalError[] = [];
-  const add = (code: FunctionalError['code'], pointer: string, message: string) => errors.push({ code, pointer, message });
+  const add = (code: FunctionalError['code'], pointer: string, message: string) =>
+    errors.push({ code, pointer, message });
   const { offices, countries } = context;
 
   // Offices: known, able to act in their declared role, departure in this node's country.
@@ -55,23 +56,38 @@ export function checkCtd(ctd: Ctd, context: CtdContext): FunctionalError[] {
   };
   const departureCountry = officeCountry(ctd.offices.departure, 'DEP', '/offices/departure');
   if (departureCountry !== undefined && departureCountry !== context.nodeCountry) {
-    add('OFFICE_ROLE_MISMATCH', '/offices/departure', `office of departure ${ctd.offices.departure} is in ${departureCountry}, not in ${context.nodeCountry}`);
+    add(
+      'OFFICE_ROLE_MISMATCH',
+      '/offices/departure',
+      `office of departure ${ctd.offices.departure} is in ${departureCountry}, not in ${context.nodeCountry}`,
+    );
   }
-  const transitCountries = ctd.offices.transit.map((reference, i) => officeCountry(reference, 'TRA', `/offices/transit/${i}`));
+  const transitCountries = ctd.offices.transit.map((reference, i) =>
+    officeCountry(reference, 'TRA', `/offices/transit/${i}`),
+  );
   const destinationCountry = officeCountry(ctd.offices.destination, 'DES', '/offices/destination');
 
   // Itinerary: known countries, from departure's country to destination's,
   // passing each office of transit's country in declared order.
   const routing = ctd.consignment.countriesOfRouting;
   routing.forEach((code, i) => {
-    if (!findCountry(code, countries)) add('UNKNOWN_COUNTRY', `/consignment/countriesOfRouting/${i}`, `country ${code} is not in the country list`);
+    if (!findCountry(code, countries))
+      add('UNKNOWN_COUNTRY', `/consignment/countriesOfRouting/${i}`, `country ${code} is not in the country list`);
   });
   if (departureCountry !== undefined && routing[0] !== departureCountry) {
-    add('ITINERARY_MISMATCH', '/consignment/countriesOfRouting/0', `itinerary starts in ${routing[0]}, office of departure is in ${departureCountry}`);
+    add(
+      'ITINERARY_MISMATCH',
+      '/consignment/countriesOfRouting/0',
+      `itinerary starts in ${routing[0]}, office of departure is in ${departureCountry}`,
+    );
   }
   const last = routing.length - 1;
   if (destinationCountry !== undefined && routing[last] !== destinationCountry) {
-    add('ITINERARY_MISMATCH', `/consignment/countriesOfRouting/${last}`, `itinerary ends in ${routing[last]}, office of destination is in ${destinationCountry}`);
+    add(
+      'ITINERARY_MISMATCH',
+      `/consignment/countriesOfRouting/${last}`,
+      `itinerary ends in ${routing[last]}, office of destination is in ${destinationCountry}`,
+    );
   }
   const seenTransit = new Set<string>();
   let position = 0;
@@ -86,7 +102,11 @@ export function checkCtd(ctd: Ctd, context: CtdContext): FunctionalError[] {
     const found = routing.indexOf(country, position);
     if (found < 0) {
       const where = routing.includes(country) ? 'out of order in' : 'not in';
-      add('ITINERARY_MISMATCH', `/offices/transit/${i}`, `office of transit ${reference} is in ${country}, ${where} the itinerary ${routing.join('-')}`);
+      add(
+        'ITINERARY_MISMATCH',
+        `/offices/transit/${i}`,
+        `office of transit ${reference} is in ${country}, ${where} the itinerary ${routing.join('-')}`,
+      );
     } else {
       position = found;
     }
@@ -94,27 +114,40 @@ export function checkCtd(ctd: Ctd, context: CtdContext): FunctionalError[] {
 
   const consignment = ctd.consignment;
   for (const field of ['countryOfDispatch', 'countryOfDestination'] as const) {
-    if (!findCountry(consignment[field], countries)) add('UNKNOWN_COUNTRY', `/consignment/${field}`, `country ${consignment[field]} is not in the country list`);
+    if (!findCountry(consignment[field], countries))
+      add('UNKNOWN_COUNTRY', `/consignment/${field}`, `country ${consignment[field]} is not in the country list`);
   }
 
   let coveredUsd = 0;
   ctd.guarantees.forEach((guarantee, g) =>
     guarantee.references.forEach((ref, r) => {
       if (!isKnownCurrency(ref.currency, countries)) {
-        add('UNKNOWN_COUNTRY', `/guarantees/${g}/references/${r}/currency`, `currency ${ref.currency} is not that of any country in the country list`);
+        add(
+          'UNKNOWN_COUNTRY',
+          `/guarantees/${g}/references/${r}/currency`,
+          `currency ${ref.currency} is not that of any country in the country list`,
+        );
       } else {
         coveredUsd += toUsd(ref.amountToBeCovered, ref.currency, countries);
       }
     }),
   );
   if (coveredUsd > MAX_TOTAL_USD) {
-    add('AMOUNT_OUT_OF_RANGE', '/guarantees', `amounts to be covered total ${Math.round(coveredUsd)} USD, more than ${MAX_TOTAL_USD}`);
+    add(
+      'AMOUNT_OUT_OF_RANGE',
+      '/guarantees',
+      `amounts to be covered total ${Math.round(coveredUsd)} USD, more than ${MAX_TOTAL_USD}`,
+    );
   }
 
   consignment.transportEquipment.forEach((equipment, i) => {
     const number = equipment.containerIdentificationNumber;
     if (number !== undefined && !isValidContainerNumber(number)) {
-      add('INVALID_CONTAINER_NUMBER', `/consignment/transportEquipment/${i}/containerIdentificationNumber`, `${number} fails the ISO 6346 check digit`);
+      add(
+        'INVALID_CONTAINER_NUMBER',
+        `/consignment/transportEquipment/${i}/containerIdentificationNumber`,
+        `${number} fails the ISO 6346 check digit`,
+      );
     }
   });
 
@@ -122,21 +155,35 @@ export function checkCtd(ctd: Ctd, context: CtdContext): FunctionalError[] {
   let valueUsd = 0;
   consignment.goodsItems.forEach((item, i) => {
     const at = `/consignment/goodsItems/${i}`;
-    if (!isValidHsChapter(item.hsCode)) add('INVALID_HS_CODE', `${at}/hsCode`, `${item.hsCode} is not in an HS chapter (01-97, not 77)`);
-    if (item.netMass > item.grossMass) add('MASS_INCONSISTENT', `${at}/netMass`, `net mass ${item.netMass} kg exceeds gross mass ${item.grossMass} kg`);
+    if (!isValidHsChapter(item.hsCode))
+      add('INVALID_HS_CODE', `${at}/hsCode`, `${item.hsCode} is not in an HS chapter (01-97, not 77)`);
+    if (item.netMass > item.grossMass)
+      add('MASS_INCONSISTENT', `${at}/netMass`, `net mass ${item.netMass} kg exceeds gross mass ${item.grossMass} kg`);
     if (!isKnownCurrency(item.value.currency, countries)) {
-      add('UNKNOWN_COUNTRY', `${at}/value/currency`, `currency ${item.value.currency} is not that of any country in the country list`);
+      add(
+        'UNKNOWN_COUNTRY',
+        `${at}/value/currency`,
+        `currency ${item.value.currency} is not that of any country in the country list`,
+      );
     } else {
       valueUsd += toUsd(item.value.amount, item.value.currency, countries);
     }
     itemsGross += item.grossMass;
   });
   if (valueUsd > MAX_TOTAL_USD) {
-    add('AMOUNT_OUT_OF_RANGE', '/consignment/goodsItems', `goods value totals ${Math.round(valueUsd)} USD, more than ${MAX_TOTAL_USD}`);
+    add(
+      'AMOUNT_OUT_OF_RANGE',
+      '/consignment/goodsItems',
+      `goods value totals ${Math.round(valueUsd)} USD, more than ${MAX_TOTAL_USD}`,
+    );
   }
   const allowed = consignment.grossMass + Math.max(consignment.grossMass * MASS_TOLERANCE.fraction, MASS_TOLERANCE.kg);
   if (itemsGross > allowed) {
-    add('MASS_INCONSISTENT', '/consignment/grossMass', `goods items weigh ${itemsGross} kg gross, more than the consignment's ${consignment.grossMass} kg`);
+    add(
+      'MASS_INCONSISTENT',
+      '/consignment/grossMass',
+      `goods items weigh ${itemsGross} kg gross, more than the consignment's ${consignment.grossMass} kg`,
+    );
   }
 
   return errors;

@@ -20,9 +20,13 @@ const grnPattern = /^[0-9]{2}[A-Z]{2}[A-Z0-9]{12}([0-9])([A-Z][0-9]{6})?$/;
 /** The GRN for the `sequence`-th guarantee registered in `country` in `year`; distinct sequences give distinct GRNs. */
 export function grnFromSequence({ year, country, sequence }: GrnAllocation): string {
   if (!Number.isInteger(year) || year < 2000 || year > 2099) throw new RangeError(`year ${year} outside 2000-2099`);
-  if (!/^[A-Z]{2}$/.test(country)) throw new RangeError(`country ${JSON.stringify(country)} is not an ISO alpha-2 code`);
+  if (!/^[A-Z]{2}$/.test(country))
+    throw new RangeError(`country ${JSON.stringify(country)} is not an ISO alpha-2 code`);
   // A key distinct from the MRN's so a GRN's unique part never mirrors an MRN's.
-  const body = String(year % 100).padStart(2, '0') + country + uniquePartFromSequence(sequence, roundKeys(`GRN/${year}/${country}`));
+  const body =
+    String(year % 100).padStart(2, '0') +
+    country +
+    uniquePartFromSequence(sequence, roundKeys(`GRN/${year}/${country}`));
   return body + checkDigit(body);
 }
 

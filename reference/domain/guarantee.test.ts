@@ -44,7 +44,11 @@ describe('amountDue', () => {
     const ctd = sampleCtd();
     ctd.guarantees[0]!.references[0]!.currency = 'UZS';
     ctd.consignment.countriesOfRouting = ['UZ'];
-    ctd.consignment.goodsItems = Array.from({ length: 1999 }, (_, i) => ({ ...sampleCtd().consignment.goodsItems[0]!, goodsItemNumber: i + 1, value: { amount: 123_456.78, currency: 'USD' } }));
+    ctd.consignment.goodsItems = Array.from({ length: 1999 }, (_, i) => ({
+      ...sampleCtd().consignment.goodsItems[0]!,
+      goodsItemNumber: i + 1,
+      value: { amount: 123_456.78, currency: 'USD' },
+    }));
     const due = amountDue(ctd, countries);
     expect(Number.isSafeInteger(due.amount)).toBe(true);
     // 1999 × 123,456.78 USD × 12,700 × (7.5 % + 12 %) in tiyin, computed with bigints.
@@ -129,7 +133,10 @@ describe('comprehensive guarantee', () => {
 
 describe('inCurrency', () => {
   it('converts an amount into the guarantee currency, rounding up', () => {
-    expect(inCurrency({ amount: 27_501, currency: 'GEL' }, 'USD', countries)).toEqual({ amount: 10_001, currency: 'USD' });
+    expect(inCurrency({ amount: 27_501, currency: 'GEL' }, 'USD', countries)).toEqual({
+      amount: 10_001,
+      currency: 'USD',
+    });
     expect(inCurrency({ amount: 500, currency: 'GEL' }, 'GEL', countries)).toEqual({ amount: 500, currency: 'GEL' });
   });
 });
@@ -145,7 +152,10 @@ describe('checkDeclaredAmount', () => {
   it('sums references across guarantees and currencies', () => {
     const ctd = sampleCtd();
     ctd.guarantees[0]!.references[0]!.amountToBeCovered = 30_000; // GEL
-    ctd.guarantees.push({ type: '2', references: [{ grn: '26GELHDGU43K9D8T8', accessCode: 'ZZ99', amountToBeCovered: 8_000, currency: 'USD' }] }); // 22,000 GEL
+    ctd.guarantees.push({
+      type: '2',
+      references: [{ grn: '26GELHDGU43K9D8T8', accessCode: 'ZZ99', amountToBeCovered: 8_000, currency: 'USD' }],
+    }); // 22,000 GEL
     expect(checkDeclaredAmount(ctd, countries)).toEqual([]);
   });
 

@@ -48,7 +48,8 @@ export function chargeRate(ctd: Ctd, countries: CountryTable): number {
 /** Sum of the goods items' values, in minor units of `currency`. */
 export function goodsValue(ctd: Ctd, currency: string, countries: CountryTable): number {
   let total = 0;
-  for (const item of ctd.consignment.goodsItems) total += convertToMinor(item.value.amount, item.value.currency, currency, countries);
+  for (const item of ctd.consignment.goodsItems)
+    total += convertToMinor(item.value.amount, item.value.currency, currency, countries);
   if (!Number.isSafeInteger(total)) throw new RangeError('goods value too large for exact minor units');
   return total;
 }
@@ -113,7 +114,8 @@ export function reserve<G extends GuaranteeBalance>(guarantee: G, amount: number
 /** Gives back a reservation at write-off (or when a released movement's reservation is otherwise settled). */
 export function releaseReservation<G extends GuaranteeBalance>(guarantee: G, amount: number): G {
   checkMinor(amount);
-  if (amount > guarantee.reserved) throw new RangeError(`cannot release ${amount}: only ${guarantee.reserved} reserved`);
+  if (amount > guarantee.reserved)
+    throw new RangeError(`cannot release ${amount}: only ${guarantee.reserved} reserved`);
   return { ...guarantee, reserved: guarantee.reserved - amount };
 }
 
@@ -129,7 +131,8 @@ export function checkDeclaredAmount(ctd: Ctd, countries: CountryTable): Function
   const due = amountDue(ctd, countries);
   let declared = 0;
   for (const guarantee of ctd.guarantees) {
-    for (const ref of guarantee.references) declared += convertToMinor(ref.amountToBeCovered, ref.currency, due.currency, countries);
+    for (const ref of guarantee.references)
+      declared += convertToMinor(ref.amountToBeCovered, ref.currency, due.currency, countries);
   }
   if (declared >= Math.floor(due.amount * (1 - DECLARED_AMOUNT_TOLERANCE))) return [];
   return [
@@ -151,5 +154,6 @@ function formatMinor(minor: number): string {
 }
 
 function checkMinor(amount: number): void {
-  if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError(`amount ${amount} is not a non-negative integer of minor units`);
+  if (!Number.isSafeInteger(amount) || amount < 0)
+    throw new RangeError(`amount ${amount} is not a non-negative integer of minor units`);
 }

@@ -37,7 +37,13 @@ export function convertToMinor(amount: number, from: string, to: string, countri
 }
 
 /** Converts integer minor units between currencies, to the nearest minor unit or (`up`) the next one. */
-export function convertMinor(minor: number, from: string, to: string, countries: CountryTable, rounding: 'nearest' | 'up' = 'nearest'): number {
+export function convertMinor(
+  minor: number,
+  from: string,
+  to: string,
+  countries: CountryTable,
+  rounding: 'nearest' | 'up' = 'nearest',
+): number {
   if (from === to) return minor;
   const exact = (minor * rate(to, countries)) / rate(from, countries);
   const converted = rounding === 'up' ? Math.ceil(exact) : Math.round(exact);

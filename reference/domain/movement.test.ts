@@ -37,7 +37,13 @@ const sampleEvent: Record<MovementEventType, MovementEvent> = {
 const expected: Record<MovementState, Partial<Record<MovementEventType, MovementState>>> = {
   SUBMITTED: { accept: 'ACCEPTED', reject: 'REJECTED' },
   REJECTED: {},
-  ACCEPTED: { control: 'UNDER_CONTROL', release: 'RELEASED', refuse: 'NOT_RELEASED', amend: 'ACCEPTED', cancel: 'CANCELLED' },
+  ACCEPTED: {
+    control: 'UNDER_CONTROL',
+    release: 'RELEASED',
+    refuse: 'NOT_RELEASED',
+    amend: 'ACCEPTED',
+    cancel: 'CANCELLED',
+  },
   UNDER_CONTROL: { release: 'RELEASED', refuse: 'NOT_RELEASED' },
   RELEASED: { cross: 'IN_TRANSIT', arrive: 'ARRIVED' },
   NOT_RELEASED: {},
@@ -74,7 +80,9 @@ describe('movement transition table', () => {
 
   it('writes off a CONTROLLED movement only once the results are conform', () => {
     expect(applyEvent(inState('CONTROLLED', { conform: true }), { type: 'writeOff' }).state).toBe('WRITTEN_OFF');
-    expect(() => applyEvent(inState('CONTROLLED', { conform: false }), { type: 'writeOff' })).toThrow(IllegalTransitionError);
+    expect(() => applyEvent(inState('CONTROLLED', { conform: false }), { type: 'writeOff' })).toThrow(
+      IllegalTransitionError,
+    );
   });
 });
 
@@ -96,7 +104,16 @@ describe('movement lifecycle', () => {
       view = applyEvent(view, event);
       states.push(view.state);
     }
-    expect(states).toEqual(['ACCEPTED', 'ACCEPTED', 'RELEASED', 'IN_TRANSIT', 'IN_TRANSIT', 'ARRIVED', 'CONTROLLED', 'WRITTEN_OFF']);
+    expect(states).toEqual([
+      'ACCEPTED',
+      'ACCEPTED',
+      'RELEASED',
+      'IN_TRANSIT',
+      'IN_TRANSIT',
+      'ARRIVED',
+      'CONTROLLED',
+      'WRITTEN_OFF',
+    ]);
     expect(view).toMatchObject({ crossedOffices: TRANSIT, amendments: 1, conform: true });
   });
 
@@ -122,19 +139,27 @@ describe('movement lifecycle', () => {
     view = applyEvent(view, { type: 'cross', office: TRANSIT[0]! });
     expect(view).toMatchObject({ state: 'CONTROLLED', crossedOffices: [TRANSIT[1], TRANSIT[0]] });
     expect(() => applyEvent(view, { type: 'cross', office: TRANSIT[0]! })).toThrow(/already notified/);
-    expect(() => applyEvent({ ...view, state: 'WRITTEN_OFF' }, { type: 'cross', office: TRANSIT[0]! })).toThrow(IllegalTransitionError);
+    expect(() => applyEvent({ ...view, state: 'WRITTEN_OFF' }, { type: 'cross', office: TRANSIT[0]! })).toThrow(
+      IllegalTransitionError,
+    );
   });
 
   it('refuses a crossing at an office that is not a declared office of transit', () => {
-    expect(() => applyEvent(inState('RELEASED'), { type: 'cross', office: 'GE069002' })).toThrow(/not a declared office of transit/);
-    expect(() => applyEvent(inState('RELEASED'), { type: 'cross', office: DESTINATION })).toThrow(IllegalTransitionError);
+    expect(() => applyEvent(inState('RELEASED'), { type: 'cross', office: 'GE069002' })).toThrow(
+      /not a declared office of transit/,
+    );
+    expect(() => applyEvent(inState('RELEASED'), { type: 'cross', office: DESTINATION })).toThrow(
+      IllegalTransitionError,
+    );
   });
 
   it('refuses arrival and control results anywhere but the declared destination', () => {
-    expect(() => applyEvent(inState('IN_TRANSIT'), { type: 'arrive', office: TRANSIT[1]! })).toThrow(/not the declared office of destination/);
-    expect(() => applyEvent(inState('ARRIVED'), { type: 'controlResults', office: TRANSIT[1]!, conform: true })).toThrow(
+    expect(() => applyEvent(inState('IN_TRANSIT'), { type: 'arrive', office: TRANSIT[1]! })).toThrow(
       /not the declared office of destination/,
     );
+    expect(() =>
+      applyEvent(inState('ARRIVED'), { type: 'controlResults', office: TRANSIT[1]!, conform: true }),
+    ).toThrow(/not the declared office of destination/);
   });
 
   it('settles discrepancies with a later conform result, but takes no second result once conform', () => {
@@ -142,18 +167,31 @@ describe('movement lifecycle', () => {
     expect(view).toMatchObject({ state: 'CONTROLLED', conform: false });
     view = applyEvent(view, { type: 'controlResults', office: DESTINATION, conform: true });
     expect(view).toMatchObject({ state: 'CONTROLLED', conform: true });
-    expect(() => applyEvent(view, { type: 'controlResults', office: DESTINATION, conform: false })).toThrow(/already in and conform/);
+    expect(() => applyEvent(view, { type: 'controlResults', office: DESTINATION, conform: false })).toThrow(
+      /already in and conform/,
+    );
   });
 
   it('takes new declared offices from an amendment and counts amendments', () => {
-    const view = applyEvent(inState('ACCEPTED'), { type: 'amend', transitOffices: ['UZ000110'], destinationOffice: 'UZ000010' });
-    expect(view).toMatchObject({ state: 'ACCEPTED', transitOffices: ['UZ000110'], destinationOffice: 'UZ000010', amendments: 1 });
+    const view = applyEvent(inState('ACCEPTED'), {
+      type: 'amend',
+      transitOffices: ['UZ000110'],
+      destinationOffice: 'UZ000010',
+    });
+    expect(view).toMatchObject({
+      state: 'ACCEPTED',
+      transitOffices: ['UZ000110'],
+      destinationOffice: 'UZ000010',
+      amendments: 1,
+    });
     const released = applyEvent(view, { type: 'release' });
     expect(() => applyEvent(released, { type: 'arrive', office: DESTINATION })).toThrow(IllegalTransitionError);
     expect(applyEvent(released, { type: 'arrive', office: 'UZ000010' }).state).toBe('ARRIVED');
   });
 
   it('reports the state and event in the error message', () => {
-    expect(() => applyEvent(inState('WRITTEN_OFF'), { type: 'cancel' })).toThrow('cancel is not allowed in state WRITTEN_OFF: only allowed in ACCEPTED');
+    expect(() => applyEvent(inState('WRITTEN_OFF'), { type: 'cancel' })).toThrow(
+      'cancel is not allowed in state WRITTEN_OFF: only allowed in ACCEPTED',
+    );
   });
 });

@@ -88,10 +88,20 @@ export const transitions: Readonly<Record<MovementEventType, Partial<Record<Move
   writeOff: { CONTROLLED: 'WRITTEN_OFF' },
 };
 
-export const finalStates: ReadonlySet<MovementState> = new Set(['REJECTED', 'NOT_RELEASED', 'CANCELLED', 'WRITTEN_OFF']);
+export const finalStates: ReadonlySet<MovementState> = new Set([
+  'REJECTED',
+  'NOT_RELEASED',
+  'CANCELLED',
+  'WRITTEN_OFF',
+]);
 
 /** States in which the movement holds a reservation on its guarantee: from release to write-off. */
-export const guaranteeReservedStates: ReadonlySet<MovementState> = new Set(['RELEASED', 'IN_TRANSIT', 'ARRIVED', 'CONTROLLED']);
+export const guaranteeReservedStates: ReadonlySet<MovementState> = new Set([
+  'RELEASED',
+  'IN_TRANSIT',
+  'ARRIVED',
+  'CONTROLLED',
+]);
 
 export class IllegalTransitionError extends Error {
   readonly code = 'ILLEGAL_TRANSITION' as const;
@@ -107,7 +117,13 @@ export class IllegalTransitionError extends Error {
 
 /** A movement just lodged with the given declared offices. */
 export function submittedMovement(offices: { transit: readonly string[]; destination: string }): MovementView {
-  return { state: 'SUBMITTED', transitOffices: [...offices.transit], crossedOffices: [], destinationOffice: offices.destination, amendments: 0 };
+  return {
+    state: 'SUBMITTED',
+    transitOffices: [...offices.transit],
+    crossedOffices: [],
+    destinationOffice: offices.destination,
+    amendments: 0,
+  };
 }
 
 export function applyEvent(movement: MovementView, event: MovementEvent): MovementView {
@@ -129,14 +145,17 @@ export function applyEvent(movement: MovementView, event: MovementEvent): Moveme
         amendments: movement.amendments + 1,
       };
     case 'cross':
-      if (!movement.transitOffices.includes(event.office)) throw illegal(`${event.office} is not a declared office of transit`);
+      if (!movement.transitOffices.includes(event.office))
+        throw illegal(`${event.office} is not a declared office of transit`);
       if (movement.crossedOffices.includes(event.office)) throw illegal(`crossing at ${event.office} already notified`);
       return { ...movement, state: to, crossedOffices: [...movement.crossedOffices, event.office] };
     case 'arrive':
-      if (event.office !== movement.destinationOffice) throw illegal(`${event.office} is not the declared office of destination`);
+      if (event.office !== movement.destinationOffice)
+        throw illegal(`${event.office} is not the declared office of destination`);
       return { ...movement, state: to };
     case 'controlResults':
-      if (event.office !== movement.destinationOffice) throw illegal(`${event.office} is not the declared office of destination`);
+      if (event.office !== movement.destinationOffice)
+        throw illegal(`${event.office} is not the declared office of destination`);
       if (from === 'CONTROLLED' && movement.conform !== false) throw illegal('control results already in and conform');
       return { ...movement, state: to, conform: event.conform };
     case 'writeOff':

@@ -21,12 +21,18 @@ describe('mrnFromSequence', () => {
   it('is deterministic and different per country and per year', () => {
     const a = mrnFromSequence({ year: 2026, country: 'GE', security: 0, sequence: 42n });
     expect(mrnFromSequence({ year: 2026, country: 'GE', security: 0, sequence: 42n })).toBe(a);
-    expect(mrnFromSequence({ year: 2026, country: 'AZ', security: 0, sequence: 42n }).slice(4, 16)).not.toBe(a.slice(4, 16));
-    expect(mrnFromSequence({ year: 2027, country: 'GE', security: 0, sequence: 42n }).slice(4, 16)).not.toBe(a.slice(4, 16));
+    expect(mrnFromSequence({ year: 2026, country: 'AZ', security: 0, sequence: 42n }).slice(4, 16)).not.toBe(
+      a.slice(4, 16),
+    );
+    expect(mrnFromSequence({ year: 2027, country: 'GE', security: 0, sequence: 42n }).slice(4, 16)).not.toBe(
+      a.slice(4, 16),
+    );
   });
 
   it('does not make consecutive sequences look consecutive', () => {
-    const uniques = [0n, 1n, 2n, 3n].map((sequence) => mrnFromSequence({ year: 2026, country: 'KZ', security: 0, sequence }).slice(4, 16));
+    const uniques = [0n, 1n, 2n, 3n].map((sequence) =>
+      mrnFromSequence({ year: 2026, country: 'KZ', security: 0, sequence }).slice(4, 16),
+    );
     for (let i = 1; i < uniques.length; i++) {
       // No shared 6-character half: the halves are mixed through each other.
       expect(uniques[i]!.slice(0, 6)).not.toBe(uniques[i - 1]!.slice(0, 6));
@@ -69,8 +75,20 @@ describe('mrnFromSequence', () => {
 
 describe('parseMrn / isValidMrn', () => {
   it('parses HMRC published MRNs', () => {
-    expect(parseMrn('24GB000246J8NY33L7')).toEqual({ year: 2024, country: 'GB', unique: '000246J8NY33', procedure: 'L', checkDigit: 7 });
-    expect(parseMrn('23GB000246IF9W5YJ0')).toEqual({ year: 2023, country: 'GB', unique: '000246IF9W5Y', procedure: 'J', checkDigit: 0 });
+    expect(parseMrn('24GB000246J8NY33L7')).toEqual({
+      year: 2024,
+      country: 'GB',
+      unique: '000246J8NY33',
+      procedure: 'L',
+      checkDigit: 7,
+    });
+    expect(parseMrn('23GB000246IF9W5YJ0')).toEqual({
+      year: 2023,
+      country: 'GB',
+      unique: '000246IF9W5Y',
+      procedure: 'J',
+      checkDigit: 0,
+    });
   });
 
   it('rejects a wrong check digit', () => {

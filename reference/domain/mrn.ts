@@ -58,7 +58,8 @@ function keysFor(year: number, country: string): readonly number[] {
 
 function checkYearAndCountry(year: number, country: string): void {
   if (!Number.isInteger(year) || year < 2000 || year > 2099) throw new RangeError(`year ${year} outside 2000-2099`);
-  if (!/^[A-Z]{2}$/.test(country)) throw new RangeError(`country ${JSON.stringify(country)} is not an ISO alpha-2 code`);
+  if (!/^[A-Z]{2}$/.test(country))
+    throw new RangeError(`country ${JSON.stringify(country)} is not an ISO alpha-2 code`);
 }
 
 /**
@@ -91,7 +92,13 @@ export function parseMrn(s: string): ParsedMrn | undefined {
   if (!m) return undefined;
   const digit = Number(m[5]);
   if (checkDigit(s.slice(0, 17)) !== digit) return undefined;
-  return { year: 2000 + Number(m[1]), country: m[2]!, unique: m[3]!, procedure: m[4] as ProcedureLetter, checkDigit: digit };
+  return {
+    year: 2000 + Number(m[1]),
+    country: m[2]!,
+    unique: m[3]!,
+    procedure: m[4] as ProcedureLetter,
+    checkDigit: digit,
+  };
 }
 
 export function isValidMrn(s: string): boolean {

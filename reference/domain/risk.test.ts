@@ -19,7 +19,11 @@ function unsampled(operator: { aeo: boolean; releasedMovements: number }, edit: 
 
 describe('assessRisk', () => {
   it('releases ordinary goods of an established operator at low risk', () => {
-    expect(assessRisk(unsampled(established), established)).toEqual({ riskClass: 'low', decision: 'release', reasons: [] });
+    expect(assessRisk(unsampled(established), established)).toEqual({
+      riskClass: 'low',
+      decision: 'release',
+      reasons: [],
+    });
     expect(assessRisk(unsampled(aeo), aeo)).toEqual({ riskClass: 'low', decision: 'release', reasons: [] });
   });
 
@@ -29,14 +33,20 @@ describe('assessRisk', () => {
       const result = assessRisk(ctd, aeo);
       expect(result.riskClass, hs).toBe('high');
       expect(result.decision).toBe('control');
-      expect(result.reasons).toEqual([expect.stringMatching(new RegExp(`^SENSITIVE_GOODS: item 1 is in HS chapter ${hs.slice(0, 2)}`))]);
+      expect(result.reasons).toEqual([
+        expect.stringMatching(new RegExp(`^SENSITIVE_GOODS: item 1 is in HS chapter ${hs.slice(0, 2)}`)),
+      ]);
     }
   });
 
   it('rates a new non-AEO operator medium and releases it', () => {
     const operator = { aeo: false, releasedMovements: 9 };
     const result = assessRisk(unsampled(operator), operator);
-    expect(result).toEqual({ riskClass: 'medium', decision: 'release', reasons: ['NEW_OPERATOR: 9 movements released, no AEO status'] });
+    expect(result).toEqual({
+      riskClass: 'medium',
+      decision: 'release',
+      reasons: ['NEW_OPERATOR: 9 movements released, no AEO status'],
+    });
     expect(assessRisk(unsampled(operator), { aeo: false, releasedMovements: 10 }).riskClass).toBe('low');
   });
 
@@ -45,7 +55,11 @@ describe('assessRisk', () => {
       c.consignment.goodsItems[0]!.netMass = 100;
       c.consignment.goodsItems[0]!.value.amount = 100_001; // 1,000.01 USD/kg
     });
-    expect(assessRisk(high, established)).toEqual({ riskClass: 'medium', decision: 'release', reasons: ['VALUE_OUTLIER: item 0 declared at 1000.01 USD/kg'] });
+    expect(assessRisk(high, established)).toEqual({
+      riskClass: 'medium',
+      decision: 'release',
+      reasons: ['VALUE_OUTLIER: item 0 declared at 1000.01 USD/kg'],
+    });
     const atBound = unsampled(established, (c) => {
       c.consignment.goodsItems[0]!.netMass = 100;
       c.consignment.goodsItems[0]!.value.amount = 100_000;
@@ -68,7 +82,10 @@ describe('assessRisk', () => {
   });
 
   it('converts values to USD before applying thresholds', () => {
-    const ctd = unsampled(established, (c) => (c.consignment.goodsItems[0]!.value = { amount: 2_750_000, currency: 'GEL' })); // 1,000,000 USD
+    const ctd = unsampled(
+      established,
+      (c) => (c.consignment.goodsItems[0]!.value = { amount: 2_750_000, currency: 'GEL' }),
+    ); // 1,000,000 USD
     expect(assessRisk(ctd, established, countries).reasons.map((r) => r.split(':')[0])).toEqual(['HIGH_VALUE']);
   });
 

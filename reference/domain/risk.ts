@@ -66,7 +66,11 @@ export const NEW_OPERATOR_RELEASES = 10;
  */
 export const SAMPLING_PER_10000 = { aeo: 300, nonAeo: 800 } as const;
 
-export function assessRisk(ctd: Ctd, operator: OperatorRecord, countries: CountryTable = referenceCountries): RiskAssessment {
+export function assessRisk(
+  ctd: Ctd,
+  operator: OperatorRecord,
+  countries: CountryTable = referenceCountries,
+): RiskAssessment {
   const reasons: string[] = [];
   let score = 0;
   let sensitive = false;
@@ -100,7 +104,9 @@ export function assessRisk(ctd: Ctd, operator: OperatorRecord, countries: Countr
   }
 
   const riskClass: RiskClass = sensitive || score >= 3 ? 'high' : score >= 1 ? 'medium' : 'low';
-  const sampled = hashString(`${ctd.holder.identificationNumber}/${ctd.lrn}`) % 10_000 < (operator.aeo ? SAMPLING_PER_10000.aeo : SAMPLING_PER_10000.nonAeo);
+  const sampled =
+    hashString(`${ctd.holder.identificationNumber}/${ctd.lrn}`) % 10_000 <
+    (operator.aeo ? SAMPLING_PER_10000.aeo : SAMPLING_PER_10000.nonAeo);
   if (sampled) reasons.push('SAMPLING: drawn for control');
   return { riskClass, decision: riskClass === 'high' || sampled ? 'control' : 'release', reasons };
 }

@@ -53,7 +53,8 @@ export function uniquePartFromSequence(sequence: bigint, keys: readonly number[]
 
 /** Inverse of uniquePartFromSequence: the sequence a unique part was allocated from. */
 export function sequenceFromUniquePart(unique: string, keys: readonly number[]): bigint {
-  if (!/^[A-Z0-9]{12}$/.test(unique)) throw new RangeError(`unique part ${JSON.stringify(unique)} is not 12 characters A-Z0-9`);
+  if (!/^[A-Z0-9]{12}$/.test(unique))
+    throw new RangeError(`unique part ${JSON.stringify(unique)} is not 12 characters A-Z0-9`);
   let left = parseInt(unique.slice(0, 6), 36);
   let right = parseInt(unique.slice(6), 36);
   for (let r = keys.length - 1; r >= 0; r--) {

@@ -74,7 +74,10 @@ function isTransient(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown } | null;
   if (!e || typeof e !== 'object') return false;
   if (typeof e.code === 'string' && /^(08|40|53|57|58)[0-9A-Z]{3}$|^E[A-Z]+$/.test(e.code)) return true;
-  return typeof e.message === 'string' && /Connection terminated|not queryable|timeout exceeded when trying to connect/.test(e.message);
+  return (
+    typeof e.message === 'string' &&
+    /Connection terminated|not queryable|timeout exceeded when trying to connect/.test(e.message)
+  );
 }
 
 export class IceClient {
@@ -110,17 +113,16 @@ export class IceClient {
     return new Promise((resolve) => this.waiters.push(() => resolve(this.welcome as WelcomeFrame)));
   }
 
-
-
   /** Resolves once ICE has stored the message (duplicate: it already had); rejects when ICE refuses it. */
   send(message: IceMessage): Promise<{ duplicate: boolean }> {
     if (this.closed) return Promise.reject(new Error('ICE client is closed'));
     const existing = this.pending.get(message.id);
-    if (existing) return new Promise((resolve, reject) => {
-      const { resolve: r0, reject: j0 } = existing;
-      existing.resolve = (v) => (r0(v), resolve(v));
-      existing.reject = (e) => (j0(e), reject(e));
-    });
+    if (existing)
+      return new Promise((resolve, reject) => {
+        const { resolve: r0, reject: j0 } = existing;
+        existing.resolve = (v) => (r0(v), resolve(v));
+        existing.reject = (e) => (j0(e), reject(e));
+      });
     return new Promise((resolve, reject) => {
       this.pending.set(message.id, { text: JSON.stringify({ type: 'send', message }), onWire: false, resolve, reject });
       this.pump();
@@ -262,9 +264,11 @@ export class IceClient {
     const receiver = this.opts.receiver;
     if (!receiver) return;
     try {
-      const outcome = 'handle' in receiver ? await this.handleOnce(receiver, message) : await this.applyOnce(receiver, message);
+      const outcome =
+        'handle' in receiver ? await this.handleOnce(receiver, message) : await this.applyOnce(receiver, message);
       receiver.committed?.(message, outcome);
-      if (outcome === 'rejected') this.opts.log({ event: 'ice-message-rejected', id: message.id, type: message.type, mrn: message.mrn });
+      if (outcome === 'rejected')
+        this.opts.log({ event: 'ice-message-rejected', id: message.id, type: message.type, mrn: message.mrn });
       if (ws.readyState === WebSocket.OPEN) ws.send(`{"type":"ack","ref":"${message.id}"}`);
     } catch (err) {
       // Not acknowledged: ICE delivers it again after its timeout or a reconnect.
@@ -272,7 +276,10 @@ export class IceClient {
     }
   }
 
-  private async handleOnce(receiver: SelfDeduplicatingReceiver, m: IceMessage): Promise<'applied' | 'duplicate' | 'rejected'> {
+  private async handleOnce(
+    receiver: SelfDeduplicatingReceiver,
+    m: IceMessage,
+  ): Promise<'applied' | 'duplicate' | 'rejected'> {
     try {
       return await receiver.handle(m);
     } catch (err) {

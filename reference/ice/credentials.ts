@@ -29,9 +29,15 @@ export class NodeCredentials {
 /** Parses `GE=token,AZ=token` (or repeated `GE=token` items). */
 export function parseNodeTokens(items: string[]): NodeTokens {
   const tokens: NodeTokens = {};
-  for (const item of items.flatMap((i) => i.split(',')).map((i) => i.trim()).filter(Boolean)) {
+  for (const item of items
+    .flatMap((i) => i.split(','))
+    .map((i) => i.trim())
+    .filter(Boolean)) {
     const m = /^([A-Z]{2})=(.{8,})$/.exec(item);
-    if (!m) throw new Error(`node token '${item.replace(/=.*/, '=…')}' must be CC=TOKEN with a token of at least 8 characters`);
+    if (!m)
+      throw new Error(
+        `node token '${item.replace(/=.*/, '=…')}' must be CC=TOKEN with a token of at least 8 characters`,
+      );
     tokens[m[1]] = m[2];
   }
   return tokens;

@@ -145,7 +145,14 @@ export class Hub {
 
   /** Delivery starts over for a new receiving connection, from the oldest undelivered message. */
   private startLane(session: Session): void {
-    this.lanes.set(session.country, { session, cursor: '0', blocked: new Map(), blockedCount: 0, running: false, again: false });
+    this.lanes.set(session.country, {
+      session,
+      cursor: '0',
+      blocked: new Map(),
+      blockedCount: 0,
+      running: false,
+      again: false,
+    });
     void this.fill(session.country);
   }
 
@@ -166,7 +173,13 @@ export class Hub {
     if (list.length > 0) this.startLane(list[0]);
   }
 
-  private refuse(session: Session, code: IceErrorCode, message: string, errors: FrameError[], ref: string | null): void {
+  private refuse(
+    session: Session,
+    code: IceErrorCode,
+    message: string,
+    errors: FrameError[],
+    ref: string | null,
+  ): void {
     this.metrics.refused.inc({ code });
     const frame: ErrorFrame = { type: 'error', code, message, errors, ref };
     session.send(JSON.stringify(frame));
@@ -177,7 +190,13 @@ export class Hub {
     const bytes = text.byteLength;
     if (isBinary) return this.refuse(session, 'UNKNOWN_FRAME', 'frames are JSON text', [], null);
     if (bytes > this.opts.maxFrameBytes) {
-      return this.refuse(session, 'BODY_TOO_LARGE', `frame of ${bytes} bytes exceeds ${this.opts.maxFrameBytes}`, [], null);
+      return this.refuse(
+        session,
+        'BODY_TOO_LARGE',
+        `frame of ${bytes} bytes exceeds ${this.opts.maxFrameBytes}`,
+        [],
+        null,
+      );
     }
     let frame: unknown;
     try {
@@ -189,47 +208,84 @@ export class Hub {
     if (kind === 'ack') {
       const ref = (frame as { ref?: unknown }).ref;
       if (typeof ref !== 'string' || !messageIdPattern.test(ref)) {
-        return this.refuse(session, 'SCHEMA_VIOLATION', 'ack needs the ref of a delivered message', [
-          { code: 'SCHEMA_VIOLATION', pointer: '/ref', message: 'expected a message id' },
-        ], null);
+        return this.refuse(
+          session,
+          'SCHEMA_VIOLATION',
+          'ack needs the ref of a delivered message',
+          [{ code: 'SCHEMA_VIOLATION', pointer: '/ref', message: 'expected a message id' }],
+          null,
+        );
       }
       return this.onAck(session, ref);
     }
     if (kind === 'send') return this.onSend(session, (frame as { message?: unknown }).message);
-    this.refuse(session, 'UNKNOWN_FRAME', "frame type must be 'send' or 'ack'", [
-      { code: 'UNKNOWN_FRAME', pointer: '/type', message: "expected 'send' or 'ack'" },
-    ], null);
+    this.refuse(
+      session,
+      'UNKNOWN_FRAME',
+      "frame type must be 'send' or 'ack'",
+      [{ code: 'UNKNOWN_FRAME', pointer: '/type', message: "expected 'send' or 'ack'" }],
+      null,
+    );
   }
 
   private onSend(session: Session, value: unknown): void {
     const rawId = (value as { id?: unknown } | null)?.id;
     const ref = typeof rawId === 'string' && messageIdPattern.test(rawId) ? rawId : null;
     const result = validateIceMessage(value, '/message');
-    if ('errors' in result) return this.refuse(session, 'SCHEMA_VIOLATION', 'message does not match its schema', result.errors, ref);
+    if ('errors' in result)
+      return this.refuse(session, 'SCHEMA_VIOLATION', 'message does not match its schema', result.errors, ref);
     const m = result.message;
     if (m.sender.country !== session.country) {
-      this.opts.log({ event: 'forged-sender', connection: session.country, claimed: m.sender.country, id: m.id, type: m.type });
-      return this.refuse(session, 'FORGED_SENDER', `this connection speaks for ${session.country}, not ${m.sender.country}`, [
-        { code: 'FORGED_SENDER', pointer: '/message/sender/country', message: `must be ${session.country}` },
-      ], ref);
+      this.opts.log({
+        event: 'forged-sender',
+        connection: session.country,
+        claimed: m.sender.country,
+        id: m.id,
+        type: m.type,
+      });
+      return this.refuse(
+        session,
+        'FORGED_SENDER',
+        `this connection speaks for ${session.country}, not ${m.sender.country}`,
+        [{ code: 'FORGED_SENDER', pointer: '/message/sender/country', message: `must be ${session.country}` }],
+        ref,
+      );
     }
     const errors: FrameError[] = [];
     for (const side of ['sender', 'recipient'] as const) {
       const office = officeByReference.get(m[side].office);
       if (office?.country !== m[side].country) {
-        errors.push({ code: 'UNKNOWN_OFFICE', pointer: `/message/${side}/office`, message: `no office ${m[side].office} in ${m[side].country}` });
+        errors.push({
+          code: 'UNKNOWN_OFFICE',
+          pointer: `/message/${side}/office`,
+          message: `no office ${m[side].office} in ${m[side].country}`,
+        });
       }
     }
     if (errors.length > 0) return this.refuse(session, 'UNKNOWN_OFFICE', 'unknown office', errors, ref);
     if (!isValidMrn(m.mrn)) {
-      return this.refuse(session, 'INVALID_MRN', `MRN ${m.mrn} fails its check digit`, [
-        { code: 'INVALID_MRN', pointer: '/message/mrn', message: 'check digit does not match' },
-      ], ref);
+      return this.refuse(
+        session,
+        'INVALID_MRN',
+        `MRN ${m.mrn} fails its check digit`,
+        [{ code: 'INVALID_MRN', pointer: '/message/mrn', message: 'check digit does not match' }],
+        ref,
+      );
     }
     if (!this.credentials.countries.includes(m.recipient.country)) {
-      return this.refuse(session, 'UNKNOWN_RECIPIENT', `no node is registered for ${m.recipient.country}`, [
-        { code: 'UNKNOWN_RECIPIENT', pointer: '/message/recipient/country', message: 'not a country of this exchange' },
-      ], ref);
+      return this.refuse(
+        session,
+        'UNKNOWN_RECIPIENT',
+        `no node is registered for ${m.recipient.country}`,
+        [
+          {
+            code: 'UNKNOWN_RECIPIENT',
+            pointer: '/message/recipient/country',
+            message: 'not a country of this exchange',
+          },
+        ],
+        ref,
+      );
     }
     session.unstored++;
     if (session.unstored >= this.opts.maxUnstoredPerConnection && !session.ws.isPaused) session.ws.pause();
@@ -256,14 +312,22 @@ export class Hub {
           if (outcome === undefined) {
             this.refuse(session, 'STORE_UNAVAILABLE', 'not stored; send again later', [], message.id);
           } else if (outcome === 'conflict') {
-            this.refuse(session, 'CONFLICT', `message ${message.id} was already stored with other content`, [
-              { code: 'CONFLICT', pointer: '/message/id', message: 'id reused for a different message' },
-            ], message.id);
+            this.refuse(
+              session,
+              'CONFLICT',
+              `message ${message.id} was already stored with other content`,
+              [{ code: 'CONFLICT', pointer: '/message/id', message: 'id reused for a different message' }],
+              message.id,
+            );
           } else {
             session.send(`{"type":"stored","ref":"${message.id}","duplicate":${outcome === 'duplicate'}}`);
             if (outcome === 'stored') {
               recipients.add(message.recipient.country);
-              this.metrics.stored.inc({ sender_country: message.sender.country, recipient_country: message.recipient.country, type: message.type });
+              this.metrics.stored.inc({
+                sender_country: message.sender.country,
+                recipient_country: message.recipient.country,
+                type: message.type,
+              });
             } else {
               this.metrics.duplicates.inc({ sender_country: message.sender.country });
             }
@@ -355,7 +419,12 @@ export class Hub {
   private deliver(session: Session, row: PendingMessage): void {
     const before = this.sentBefore.get(session.country);
     const redelivery = before?.has(row.id) ?? false;
-    session.inflight.set(row.id, { mrn: row.mrn, json: row.json, storedAtMs: row.storedAtMs, deadline: Date.now() + this.opts.ackTimeoutMs });
+    session.inflight.set(row.id, {
+      mrn: row.mrn,
+      json: row.json,
+      storedAtMs: row.storedAtMs,
+      deadline: Date.now() + this.opts.ackTimeoutMs,
+    });
     this.metrics.inFlight.inc({ recipient_country: session.country });
     if (redelivery) this.metrics.redeliveries.inc({ recipient_country: session.country });
     session.send(`{"type":"deliver","redelivery":${redelivery},"message":${row.json}}`);

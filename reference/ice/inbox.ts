@@ -25,7 +25,12 @@ export async function migrateInbox(pool: pg.Pool): Promise<void> {
 }
 
 /** Claims a message for this transaction; false when it was taken in before. */
-export async function claimInboxEntry(tx: pg.PoolClient | pg.Pool, m: IceMessage, outcome: 'applied' | 'rejected', error?: string): Promise<boolean> {
+export async function claimInboxEntry(
+  tx: pg.PoolClient | pg.Pool,
+  m: IceMessage,
+  outcome: 'applied' | 'rejected',
+  error?: string,
+): Promise<boolean> {
   const res = await tx.query(
     `INSERT INTO ice_inbox (message_id, type, sender_country, mrn, outcome, error) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (message_id) DO NOTHING`,

@@ -27,7 +27,8 @@ export async function linkNodeToIce(ctx: NodeContext, opts: IceLinkOptions): Pro
     log: opts.log,
     receiver: {
       pool: ctx.pool,
-      handle: (m) => applyInboundMessage(ctx, { id: m.id, type: m.type, mrn: m.mrn, body: m.body as Record<string, unknown> }),
+      handle: (m) =>
+        applyInboundMessage(ctx, { id: m.id, type: m.type, mrn: m.mrn, body: m.body as Record<string, unknown> }),
     },
   });
   client.start();

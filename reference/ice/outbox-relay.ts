@@ -78,7 +78,13 @@ export class OutboxRelay {
         else if (r.reason instanceof IceRefusal) {
           // Left unsent in the outbox for inspection; it is tried again only after a restart.
           this.refused.add(rows[i].id);
-          this.log({ event: 'outbox-message-refused', id: rows[i].id, type: rows[i].messageType, code: r.reason.code, errors: r.reason.errors });
+          this.log({
+            event: 'outbox-message-refused',
+            id: rows[i].id,
+            type: rows[i].messageType,
+            code: r.reason.code,
+            errors: r.reason.errors,
+          });
         }
       });
       while (sent.length > 0) {
@@ -99,7 +105,10 @@ export class OutboxRelay {
     // The office speaking: departure for the anticipated records, else the office reporting.
     let office = (body.officeOfDeparture ?? body.officeOfTransit ?? body.officeOfDestination) as string | undefined;
     if (!office) {
-      const { rows } = await this.opts.pool.query<{ office: string }>('SELECT departure_office AS office FROM movements WHERE mrn = $1', [r.mrn]);
+      const { rows } = await this.opts.pool.query<{ office: string }>(
+        'SELECT departure_office AS office FROM movements WHERE mrn = $1',
+        [r.mrn],
+      );
       office = rows[0]?.office;
     }
     return {

@@ -83,7 +83,11 @@ export async function startIce(opts: IceServerOptions): Promise<IceServer> {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const country = token ? credentials.countryOf(token) : undefined;
     if (!country) {
-      log({ event: 'refused-connection', reason: token ? 'unknown token' : 'no token', from: req.socket.remoteAddress });
+      log({
+        event: 'refused-connection',
+        reason: token ? 'unknown token' : 'no token',
+        from: req.socket.remoteAddress,
+      });
       return refuseUpgrade(socket, 401, 'a node credential (Authorization: Bearer …) is required');
     }
     wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws, country));

@@ -89,11 +89,20 @@ export class IceStore {
        FROM ice_message WHERE recipient_country = $1 AND delivered_at IS NULL AND seq > $2 ORDER BY ice_message.seq LIMIT $3`,
       [recipientCountry, afterSeq, limit],
     );
-    return res.rows.map((r) => ({ seq: r.seq_text, id: r.id, mrn: r.mrn, json: r.json, storedAtMs: Number(r.stored_ms) }));
+    return res.rows.map((r) => ({
+      seq: r.seq_text,
+      id: r.id,
+      mrn: r.mrn,
+      json: r.json,
+      storedAtMs: Number(r.stored_ms),
+    }));
   }
 
   async markDelivered(ids: string[]): Promise<void> {
-    await this.pool.query('UPDATE ice_message SET delivered_at = clock_timestamp() WHERE id = ANY($1::uuid[]) AND delivered_at IS NULL', [ids]);
+    await this.pool.query(
+      'UPDATE ice_message SET delivered_at = clock_timestamp() WHERE id = ANY($1::uuid[]) AND delivered_at IS NULL',
+      [ids],
+    );
   }
 
   async queueDepths(): Promise<Map<string, number>> {

@@ -11,7 +11,10 @@ export const OfficeReference = Type.String({
   pattern: '^[A-Z]{2}[A-Z0-9]{6}$',
   description: 'Customs office reference number: country code + 6 characters',
 });
-export const Lrn = Type.String({ pattern: '^[A-Za-z0-9./_-]{1,22}$', description: "Operator's local reference number (an..22, no spaces)" });
+export const Lrn = Type.String({
+  pattern: '^[A-Za-z0-9./_-]{1,22}$',
+  description: "Operator's local reference number (an..22, no spaces)",
+});
 export const Grn = Type.String({
   pattern: '^[0-9]{2}[A-Z]{2}[A-Z0-9]{12}[0-9]([A-Z][0-9]{6})?$',
   description: 'Guarantee reference number',
@@ -45,9 +48,13 @@ export const GuaranteeReference = Strict({
   currency: CurrencyCode,
 });
 
-export const GuaranteeType = Type.Union(['0', '1', '2', '4', '9'].map((t) => Type.Literal(t)), {
-  description: '0 waiver, 1 comprehensive, 2 individual by guarantor, 4 individual vouchers, 9 individual multiple usage',
-});
+export const GuaranteeType = Type.Union(
+  ['0', '1', '2', '4', '9'].map((t) => Type.Literal(t)),
+  {
+    description:
+      '0 waiver, 1 comprehensive, 2 individual by guarantor, 4 individual vouchers, 9 individual multiple usage',
+  },
+);
 
 export const DeclaredGuarantee = Strict({
   type: GuaranteeType,
@@ -72,7 +79,10 @@ export const GoodsItem = Strict({
 });
 
 export const TransportMeans = Strict({
-  typeOfIdentification: Type.String({ pattern: '^[0-9]{2}$', description: 'e.g. 30 registration number of road vehicle, 20 wagon number' }),
+  typeOfIdentification: Type.String({
+    pattern: '^[0-9]{2}$',
+    description: 'e.g. 30 registration number of road vehicle, 20 wagon number',
+  }),
   identificationNumber: Type.String({ minLength: 1, maxLength: 35 }),
   nationality: CountryCode,
 });
@@ -94,7 +104,11 @@ export const Consignment = Strict({
   consignor: Party,
   consignee: Party,
   carrier: Type.Optional(Strict({ identificationNumber: Tin, name: Type.String({ minLength: 1, maxLength: 70 }) })),
-  countriesOfRouting: Type.Array(CountryCode, { minItems: 1, maxItems: 99, description: 'Itinerary, in order, departure to destination' }),
+  countriesOfRouting: Type.Array(CountryCode, {
+    minItems: 1,
+    maxItems: 99,
+    description: 'Itinerary, in order, departure to destination',
+  }),
   departureTransportMeans: Type.Array(TransportMeans, { minItems: 1, maxItems: 999 }),
   transportEquipment: Type.Array(TransportEquipment, { maxItems: 9999 }),
   goodsItems: Type.Array(GoodsItem, { minItems: 1, maxItems: 1999 }),
@@ -104,7 +118,9 @@ export const Ctd = Type.Object(
   {
     lrn: Lrn,
     declarationType: Type.Union([Type.Literal('T1'), Type.Literal('T2'), Type.Literal('T2F')]),
-    additionalDeclarationType: Type.Union([Type.Literal('A'), Type.Literal('D')], { description: 'A standard, D pre-lodged' }),
+    additionalDeclarationType: Type.Union([Type.Literal('A'), Type.Literal('D')], {
+      description: 'A standard, D pre-lodged',
+    }),
     security: Type.Integer({ minimum: 0, maximum: 3, description: '0 none, 1 ENS, 2 EXS, 3 ENS+EXS' }),
     offices: Strict({
       departure: OfficeReference,

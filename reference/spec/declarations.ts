@@ -21,7 +21,11 @@ export const Declaration = Type.Object({
   }),
   state: MovementStateSchema,
   holderTin: Tin,
-  offices: Type.Object({ departure: OfficeReference, transit: Type.Array(OfficeReference), destination: OfficeReference }),
+  offices: Type.Object({
+    departure: OfficeReference,
+    transit: Type.Array(OfficeReference),
+    destination: OfficeReference,
+  }),
   crossedOffices: Type.Array(OfficeReference),
   riskClass: Type.Union([RiskClass, Type.Null()]),
   riskReasons: Type.Array(Type.String()),
@@ -66,7 +70,10 @@ export const Cancellation = Type.Object(
   { additionalProperties: false },
 );
 
-export const Refusal = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false });
+export const Refusal = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 512 }) },
+  { additionalProperties: false },
+);
 
 export type Declaration = Static<typeof Declaration>;
 export type DeclarationAccepted = Static<typeof DeclarationAccepted>;

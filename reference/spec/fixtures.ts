@@ -57,6 +57,10 @@ export const Fixtures = Type.Object(
   { additionalProperties: false },
 );
 
-export const FixturesApplied = Type.Object({ operators: Type.Integer(), officers: Type.Integer(), guarantees: Type.Integer() });
+export const FixturesApplied = Type.Object({
+  operators: Type.Integer(),
+  officers: Type.Integer(),
+  guarantees: Type.Integer(),
+});
 
 export type Fixtures = Static<typeof Fixtures>;

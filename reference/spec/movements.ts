@@ -2,12 +2,18 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { OfficeReference } from './ctd.ts';
 
-export const Mrn = Type.String({ pattern: '^[0-9]{2}[A-Z]{2}[A-Z0-9]{12}[J-M][0-9]$', description: 'Movement reference number (NCTS phase 5)' });
+export const Mrn = Type.String({
+  pattern: '^[0-9]{2}[A-Z]{2}[A-Z0-9]{12}[J-M][0-9]$',
+  description: 'Movement reference number (NCTS phase 5)',
+});
 export const MrnParams = Type.Object({ mrn: Mrn });
 
 export const CrossingNotification = Type.Object(
   { office: OfficeReference },
-  { additionalProperties: false, description: 'Notification of crossing a frontier (IE118) at a declared office of transit' },
+  {
+    additionalProperties: false,
+    description: 'Notification of crossing a frontier (IE118) at a declared office of transit',
+  },
 );
 
 export const ArrivalNotification = Type.Object(
@@ -18,7 +24,9 @@ export const ArrivalNotification = Type.Object(
 export const ControlResults = Type.Object(
   {
     office: OfficeReference,
-    conform: Type.Boolean({ description: 'Goods and seals conform to the declaration; a conform result writes the movement off' }),
+    conform: Type.Boolean({
+      description: 'Goods and seals conform to the declaration; a conform result writes the movement off',
+    }),
     remarks: Type.Optional(Type.String({ maxLength: 512 })),
   },
   { additionalProperties: false, description: 'Unloading / destination control results (IE044 / IE018)' },

@@ -8,7 +8,9 @@ export const Notification = Type.Object({
   type: Type.Literal('movement'),
   mrn: Mrn,
   lrn: Type.Union([Lrn, Type.Null()]),
-  event: Type.String({ description: 'accept, control, release, refuse, amend, cancel, cross, arrive, controlResults, writeOff' }),
+  event: Type.String({
+    description: 'accept, control, release, refuse, amend, cancel, cross, arrive, controlResults, writeOff',
+  }),
   state: MovementStateSchema,
   office: Type.Union([OfficeReference, Type.Null()]),
   at: Type.String({ format: 'date-time' }),

@@ -11,11 +11,15 @@ import { Notification } from './notifications.ts';
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 const statusText: Record<number, string> = {
-  200: 'OK', 201: 'Created', 400: 'Malformed JSON or schema violation (pointers to each offending value)',
-  401: 'Missing or unknown bearer token', 403: 'Authenticated but not allowed (role, office, operator status)',
+  200: 'OK',
+  201: 'Created',
+  400: 'Malformed JSON or schema violation (pointers to each offending value)',
+  401: 'Missing or unknown bearer token',
+  403: 'Authenticated but not allowed (role, office, operator status)',
   404: "Not found (also another operator's resource: operators cannot probe each other's MRNs or GRNs)",
   409: 'Conflict with the current state: duplicate LRN with different content, illegal transition, guarantee insufficient',
-  413: `Body over the size limit (${BODY_LIMIT} bytes unless stated)`, 415: 'Content type other than application/json',
+  413: `Body over the size limit (${BODY_LIMIT} bytes unless stated)`,
+  415: 'Content type other than application/json',
   422: 'Functional errors in the content (unknown office, HS code, itinerary, guarantee…), each with a JSON pointer',
   503: 'Not ready',
 };
@@ -41,22 +45,39 @@ function toJson(schema: TSchema, components: Record<string, Json>): Json {
 function operation(route: RouteSpec, components: Record<string, Json>): Json {
   const { params, querystring, body, response = {} } = route.schema;
   const parameters: Json[] = [];
-  for (const [where, schema] of [['path', params], ['query', querystring]] as const) {
+  for (const [where, schema] of [
+    ['path', params],
+    ['query', querystring],
+  ] as const) {
     if (!schema) continue;
     const props = (schema as unknown as { properties: Record<string, TSchema>; required?: string[] }).properties;
     const required = new Set((schema as unknown as { required?: string[] }).required ?? []);
     for (const [name, s] of Object.entries(props)) {
-      parameters.push({ name, in: where, required: where === 'path' || required.has(name), schema: toJson(s, components) });
+      parameters.push({
+        name,
+        in: where,
+        required: where === 'path' || required.has(name),
+        schema: toJson(s, components),
+      });
     }
   }
   const responses: Record<string, Json> = {};
   for (const [status, schema] of Object.entries(response)) {
-    responses[status] = { description: statusText[Number(status)] ?? '', content: { 'application/json': { schema: toJson(schema, components) } } };
+    responses[status] = {
+      description: statusText[Number(status)] ?? '',
+      content: { 'application/json': { schema: toJson(schema, components) } },
+    };
   }
   const rejections = new Set<number>(route.rejections);
   if (body || querystring || params) rejections.add(400);
-  if (body) { rejections.add(413); rejections.add(415); }
-  if (!route.roles.includes('public')) { rejections.add(401); if (!route.roles.includes('operator') || route.roles.length < 3) rejections.add(403); }
+  if (body) {
+    rejections.add(413);
+    rejections.add(415);
+  }
+  if (!route.roles.includes('public')) {
+    rejections.add(401);
+    if (!route.roles.includes('operator') || route.roles.length < 3) rejections.add(403);
+  }
   for (const status of [...rejections].sort()) {
     responses[String(status)] = { $ref: `#/components/responses/E${status}` };
   }
@@ -81,22 +102,48 @@ export function openApiDocument(): Record<string, Json> {
   }
   paths['/v1/notifications'] = {
     get: {
-      operationId: 'streamNotifications', tags: ['notifications'], security: [{ bearer: [] }],
+      operationId: 'streamNotifications',
+      tags: ['notifications'],
+      security: [{ bearer: [] }],
       summary: 'WebSocket (upgrade) stream of notifications for every step of each own movement (operator)',
-      description: 'Send the bearer token in the Authorization header of the upgrade request. Each text frame is one JSON Notification.',
+      description:
+        'Send the bearer token in the Authorization header of the upgrade request. Each text frame is one JSON Notification.',
       parameters: [],
       responses: {
-        '101': { description: 'Switching protocols; frames carry Notification', content: { 'application/json': { schema: toJson(Notification, components) } } },
-        '401': { $ref: '#/components/responses/E401' }, '403': { $ref: '#/components/responses/E403' },
+        '101': {
+          description: 'Switching protocols; frames carry Notification',
+          content: { 'application/json': { schema: toJson(Notification, components) } },
+        },
+        '401': { $ref: '#/components/responses/E401' },
+        '403': { $ref: '#/components/responses/E403' },
       },
     },
   };
-  paths['/metrics'] = { get: { operationId: 'metrics', tags: ['operations'], summary: 'Prometheus metrics', parameters: [], responses: { '200': { description: 'text/plain exposition format' } } } };
-  paths['/openapi.json'] = { get: { operationId: 'openapi', tags: ['operations'], summary: 'This document', parameters: [], responses: { '200': { description: 'OpenAPI 3.1' } } } };
+  paths['/metrics'] = {
+    get: {
+      operationId: 'metrics',
+      tags: ['operations'],
+      summary: 'Prometheus metrics',
+      parameters: [],
+      responses: { '200': { description: 'text/plain exposition format' } },
+    },
+  };
+  paths['/openapi.json'] = {
+    get: {
+      operationId: 'openapi',
+      tags: ['operations'],
+      summary: 'This document',
+      parameters: [],
+      responses: { '200': { description: 'OpenAPI 3.1' } },
+    },
+  };
   const errorSchema = toJson(ErrorResponse, components);
   const responses: Record<string, Json> = {};
   for (const status of [400, 401, 403, 404, 409, 413, 415, 422]) {
-    responses[`E${status}`] = { description: statusText[status]!, content: { 'application/json': { schema: errorSchema } } };
+    responses[`E${status}`] = {
+      description: statusText[status]!,
+      content: { 'application/json': { schema: errorSchema } },
+    };
   }
   return {
     openapi: '3.1.0',

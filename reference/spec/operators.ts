@@ -9,7 +9,9 @@ export const OperatorRegistration = Type.Object(
     tin: Tin,
     name: Type.String({ minLength: 1, maxLength: 70 }),
     country: CountryCode,
-    aeo: Type.Optional(Type.Boolean({ description: 'Authorised Economic Operator status claimed; customs confirms at approval' })),
+    aeo: Type.Optional(
+      Type.Boolean({ description: 'Authorised Economic Operator status claimed; customs confirms at approval' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -38,8 +38,15 @@ export async function findGuarantee(db: Queryable, grn: string): Promise<Guarant
   return rows[0];
 }
 
-export async function setGuaranteeStatus(db: Queryable, grn: string, status: GuaranteeStatus): Promise<GuaranteeRecord | undefined> {
-  const { rowCount } = await db.query(`UPDATE guarantees SET status = $2, updated_at = now() WHERE grn = $1`, [grn, status]);
+export async function setGuaranteeStatus(
+  db: Queryable,
+  grn: string,
+  status: GuaranteeStatus,
+): Promise<GuaranteeRecord | undefined> {
+  const { rowCount } = await db.query(`UPDATE guarantees SET status = $2, updated_at = now() WHERE grn = $1`, [
+    grn,
+    status,
+  ]);
   return rowCount ? findGuarantee(db, grn) : undefined;
 }
 
@@ -66,7 +73,14 @@ export async function upsertGuarantees(
        RETURNING grn
      )
      SELECT grn FROM input WHERE grn NOT IN (SELECT grn FROM up)`,
-    [gs.map((g) => g.grn), gs.map((g) => g.accessCode), gs.map((g) => g.holderTin), gs.map((g) => g.type), gs.map((g) => g.referenceAmount), gs.map((g) => g.currency)],
+    [
+      gs.map((g) => g.grn),
+      gs.map((g) => g.accessCode),
+      gs.map((g) => g.holderTin),
+      gs.map((g) => g.type),
+      gs.map((g) => g.referenceAmount),
+      gs.map((g) => g.currency),
+    ],
   );
   return rows.map((r) => r.grn);
 }

@@ -87,16 +87,29 @@ export type DeclarationInsert =
  */
 export async function insertDeclaration(db: Queryable, d: NewDeclaration): Promise<DeclarationInsert> {
   const { rows } = await db.query<{
-    existing: string | null; inserted: string | null;
-    status: string | null; access_code: string; holder_tin: string; currency: string; reference_amount: number; reserved: number;
+    existing: string | null;
+    inserted: string | null;
+    status: string | null;
+    access_code: string;
+    holder_tin: string;
+    currency: string;
+    reference_amount: number;
+    reserved: number;
   }>(declarationQuery(d));
   const row = rows[0]!;
   if (row.existing !== null) return { outcome: 'lrn-taken' };
   if (row.inserted !== null) return { outcome: 'inserted', reserved: d.reserve };
-  const guarantee: GuaranteeCheck | undefined = row.status === null ? undefined : {
-    status: row.status, accessCode: row.access_code, holderTin: row.holder_tin, currency: row.currency,
-    referenceAmount: row.reference_amount, reserved: row.reserved,
-  };
+  const guarantee: GuaranteeCheck | undefined =
+    row.status === null
+      ? undefined
+      : {
+          status: row.status,
+          accessCode: row.access_code,
+          holderTin: row.holder_tin,
+          currency: row.currency,
+          referenceAmount: row.reference_amount,
+          reserved: row.reserved,
+        };
   return { outcome: 'guarantee-refused', guarantee };
 }
 
@@ -107,8 +120,23 @@ export function declarationQuery(d: NewDeclaration): { name: string; text: strin
 
 function declarationParams(d: NewDeclaration): unknown[] {
   return [
-    d.mrn, d.operatorTin, d.lrn, d.contentHash, d.state, d.ctd, d.departureOffice, d.transitOffices, d.destinationOffice,
-    d.riskClass, d.riskReasons, d.guaranteeGrn, d.amountToReserve, d.reserve, d.currency, d.accessCode, JSON.stringify(d.messages),
+    d.mrn,
+    d.operatorTin,
+    d.lrn,
+    d.contentHash,
+    d.state,
+    d.ctd,
+    d.departureOffice,
+    d.transitOffices,
+    d.destinationOffice,
+    d.riskClass,
+    d.riskReasons,
+    d.guaranteeGrn,
+    d.amountToReserve,
+    d.reserve,
+    d.currency,
+    d.accessCode,
+    JSON.stringify(d.messages),
   ];
 }
 
@@ -181,10 +209,20 @@ export interface MovementChange {
 }
 
 const changeColumns: Record<keyof MovementChange, string> = {
-  state: 'state', crossedOffices: 'crossed_offices', amendments: 'amendments', ctd: 'ctd',
-  departureOffice: 'departure_office', transitOffices: 'transit_offices', destinationOffice: 'destination_office',
-  riskClass: 'risk_class', riskReasons: 'risk_reasons', guaranteeGrn: 'guarantee_grn', amountToReserve: 'amount_to_reserve',
-  currency: 'currency', reservedAmount: 'reserved_amount', controlConform: 'control_conform',
+  state: 'state',
+  crossedOffices: 'crossed_offices',
+  amendments: 'amendments',
+  ctd: 'ctd',
+  departureOffice: 'departure_office',
+  transitOffices: 'transit_offices',
+  destinationOffice: 'destination_office',
+  riskClass: 'risk_class',
+  riskReasons: 'risk_reasons',
+  guaranteeGrn: 'guarantee_grn',
+  amountToReserve: 'amount_to_reserve',
+  currency: 'currency',
+  reservedAmount: 'reserved_amount',
+  controlConform: 'control_conform',
 };
 
 export async function updateMovement(db: Queryable, mrn: string, change: MovementChange): Promise<MovementRecord> {
@@ -207,7 +245,13 @@ export async function reserveGuarantee(
   r: { grn: string; holderTin: string; accessCode: string; currency: string; amount: number },
 ): Promise<{ reserved: boolean; guarantee: GuaranteeCheck | undefined }> {
   const { rows } = await db.query<{
-    reserved_now: number | null; status: string | null; access_code: string; holder_tin: string; currency: string; reference_amount: number; reserved: number;
+    reserved_now: number | null;
+    status: string | null;
+    access_code: string;
+    holder_tin: string;
+    currency: string;
+    reference_amount: number;
+    reserved: number;
   }>(
     `WITH g AS (
        SELECT status, access_code, holder_tin, currency, reference_amount, reserved FROM guarantees WHERE grn = $1
@@ -223,17 +267,27 @@ export async function reserveGuarantee(
     [r.grn, r.holderTin, r.currency, r.amount, r.accessCode],
   );
   const row = rows[0]!;
-  const guarantee = row.status === null ? undefined : {
-    status: row.status, accessCode: row.access_code, holderTin: row.holder_tin, currency: row.currency,
-    referenceAmount: row.reference_amount, reserved: row.reserved,
-  };
+  const guarantee =
+    row.status === null
+      ? undefined
+      : {
+          status: row.status,
+          accessCode: row.access_code,
+          holderTin: row.holder_tin,
+          currency: row.currency,
+          referenceAmount: row.reference_amount,
+          reserved: row.reserved,
+        };
   return { reserved: row.reserved_now !== null, guarantee };
 }
 
 /** Gives a movement's reservation back to its guarantee (write-off). */
 export async function releaseReservation(db: Queryable, grn: string, amount: number): Promise<void> {
   if (amount <= 0) return;
-  await db.query(`UPDATE guarantees SET reserved = reserved - $2::bigint, updated_at = now() WHERE grn = $1`, [grn, amount]);
+  await db.query(`UPDATE guarantees SET reserved = reserved - $2::bigint, updated_at = now() WHERE grn = $1`, [
+    grn,
+    amount,
+  ]);
 }
 
 export async function insertOutbox(db: Queryable, mrn: string, messages: readonly OutboxMessage[]): Promise<void> {
@@ -246,7 +300,10 @@ export async function insertOutbox(db: Queryable, mrn: string, messages: readonl
 }
 
 /** Movements per role and state, the final states left out (a scan of the table: for startup, not per request). */
-export async function countOpenMovements(db: Queryable, finalStates: readonly string[]): Promise<{ role: MovementRole; state: string; count: number }[]> {
+export async function countOpenMovements(
+  db: Queryable,
+  finalStates: readonly string[],
+): Promise<{ role: MovementRole; state: string; count: number }[]> {
   const { rows } = await db.query<{ role: MovementRole; state: string; count: number }>(
     'SELECT role, state, count(*)::int AS count FROM movements WHERE NOT (state = ANY($1::text[])) GROUP BY role, state',
     [finalStates],
@@ -266,9 +323,16 @@ export interface MovementFilter {
 export async function listMovements(db: Queryable, f: MovementFilter): Promise<MovementRecord[]> {
   const where: string[] = [];
   const params: unknown[] = [];
-  const add = (sql: (p: string) => string, v: unknown) => { params.push(v); where.push(sql(`$${params.length}`)); };
+  const add = (sql: (p: string) => string, v: unknown) => {
+    params.push(v);
+    where.push(sql(`$${params.length}`));
+  };
   if (f.operatorTin !== undefined) add((p) => `operator_tin = ${p}`, f.operatorTin);
-  if (f.offices !== undefined) add((p) => `(departure_office = ANY(${p}) OR destination_office = ANY(${p}) OR transit_offices && ${p})`, f.offices);
+  if (f.offices !== undefined)
+    add(
+      (p) => `(departure_office = ANY(${p}) OR destination_office = ANY(${p}) OR transit_offices && ${p})`,
+      f.offices,
+    );
   if (f.state !== undefined) add((p) => `state = ${p}`, f.state);
   if (f.after !== undefined) add((p) => `mrn > ${p}`, f.after);
   params.push(f.limit);
@@ -282,12 +346,31 @@ export async function listMovements(db: Queryable, f: MovementFilter): Promise<M
 /** A movement declared in another country, seen here as office of transit or destination (from IE050 / IE001). */
 export async function insertForeignMovement(
   db: Queryable,
-  f: { mrn: string; role: 'transit' | 'destination'; ctd: { lrn: string; holder: { identificationNumber: string }; offices: { departure: string; transit: string[]; destination: string } }; state: string },
+  f: {
+    mrn: string;
+    role: 'transit' | 'destination';
+    ctd: {
+      lrn: string;
+      holder: { identificationNumber: string };
+      offices: { departure: string; transit: string[]; destination: string };
+    };
+    state: string;
+  },
 ): Promise<boolean> {
   const { rowCount } = await db.query(
     `INSERT INTO movements (mrn, role, operator_tin, lrn, state, ctd, departure_office, transit_offices, destination_office)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (mrn) DO NOTHING`,
-    [f.mrn, f.role, f.ctd.holder.identificationNumber, f.ctd.lrn, f.state, f.ctd, f.ctd.offices.departure, f.ctd.offices.transit, f.ctd.offices.destination],
+    [
+      f.mrn,
+      f.role,
+      f.ctd.holder.identificationNumber,
+      f.ctd.lrn,
+      f.state,
+      f.ctd,
+      f.ctd.offices.departure,
+      f.ctd.offices.transit,
+      f.ctd.offices.destination,
+    ],
   );
   return rowCount === 1;
 }

@@ -19,7 +19,8 @@ export interface OfficerRecord {
   offices: string[];
 }
 
-export type CredentialOwner = { role: 'operator'; operator: OperatorRecord } | { role: 'officer'; officer: OfficerRecord };
+export type CredentialOwner =
+  { role: 'operator'; operator: OperatorRecord } | { role: 'officer'; officer: OfficerRecord };
 
 export function tokenHash(token: string): Buffer {
   return createHash('sha256').update(token).digest();
@@ -28,7 +29,11 @@ export function tokenHash(token: string): Buffer {
 const operatorColumns = `tin, name, country, aeo, status, released_movements AS "releasedMovements"`;
 
 /** Inserts a pending operator with its token; false when the TIN is already registered. */
-export async function insertOperator(db: Queryable, op: Omit<OperatorRecord, 'releasedMovements' | 'status'>, token: string): Promise<OperatorRecord | undefined> {
+export async function insertOperator(
+  db: Queryable,
+  op: Omit<OperatorRecord, 'releasedMovements' | 'status'>,
+  token: string,
+): Promise<OperatorRecord | undefined> {
   const { rows } = await db.query<OperatorRecord>(
     `WITH o AS (
        INSERT INTO operators (tin, name, country, aeo, status) VALUES ($1, $2, $3, $4, 'PENDING')
@@ -47,7 +52,12 @@ export async function findOperator(db: Queryable, tin: string): Promise<Operator
   return rows[0];
 }
 
-export async function setOperatorStatus(db: Queryable, tin: string, status: OperatorStatus, aeo?: boolean): Promise<OperatorRecord | undefined> {
+export async function setOperatorStatus(
+  db: Queryable,
+  tin: string,
+  status: OperatorStatus,
+  aeo?: boolean,
+): Promise<OperatorRecord | undefined> {
   const { rows } = await db.query<OperatorRecord>(
     `UPDATE operators SET status = $2, aeo = COALESCE($3, aeo), updated_at = now() WHERE tin = $1 RETURNING ${operatorColumns}`,
     [tin, status, aeo ?? null],
@@ -58,8 +68,15 @@ export async function setOperatorStatus(db: Queryable, tin: string, status: Oper
 export async function findCredential(db: Queryable, token: string): Promise<CredentialOwner | undefined> {
   const { rows } = await db.query<{
     role: 'operator' | 'officer';
-    tin: string; name: string; country: string; aeo: boolean; status: OperatorStatus; released: number;
-    officer_id: string; officer_name: string; offices: string[];
+    tin: string;
+    name: string;
+    country: string;
+    aeo: boolean;
+    status: OperatorStatus;
+    released: number;
+    officer_id: string;
+    officer_name: string;
+    offices: string[];
   }>(
     `SELECT c.role, o.tin, o.name, o.country, o.aeo, o.status, o.released_movements AS released,
             f.id AS officer_id, f.name AS officer_name, f.offices
@@ -72,12 +89,25 @@ export async function findCredential(db: Queryable, token: string): Promise<Cred
   const r = rows[0];
   if (!r) return undefined;
   return r.role === 'operator'
-    ? { role: 'operator', operator: { tin: r.tin, name: r.name, country: r.country, aeo: r.aeo, status: r.status, releasedMovements: r.released } }
+    ? {
+        role: 'operator',
+        operator: {
+          tin: r.tin,
+          name: r.name,
+          country: r.country,
+          aeo: r.aeo,
+          status: r.status,
+          releasedMovements: r.released,
+        },
+      }
     : { role: 'officer', officer: { id: r.officer_id, name: r.officer_name, offices: r.offices } };
 }
 
 /** Upserts active operators with their tokens (fixtures). */
-export async function upsertOperators(db: Queryable, ops: readonly (Omit<OperatorRecord, 'releasedMovements' | 'status'> & { token: string })[]): Promise<void> {
+export async function upsertOperators(
+  db: Queryable,
+  ops: readonly (Omit<OperatorRecord, 'releasedMovements' | 'status'> & { token: string })[],
+): Promise<void> {
   if (ops.length === 0) return;
   await db.query(
     `WITH input AS (
@@ -91,12 +121,21 @@ export async function upsertOperators(db: Queryable, ops: readonly (Omit<Operato
      INSERT INTO credentials (token_hash, role, operator_tin)
      SELECT i.token_hash, 'operator', o.tin FROM input i JOIN o ON o.tin = i.tin
      ON CONFLICT (token_hash) DO UPDATE SET role = 'operator', operator_tin = EXCLUDED.operator_tin, officer_id = NULL`,
-    [ops.map((o) => o.tin), ops.map((o) => o.name), ops.map((o) => o.country), ops.map((o) => o.aeo), ops.map((o) => tokenHash(o.token))],
+    [
+      ops.map((o) => o.tin),
+      ops.map((o) => o.name),
+      ops.map((o) => o.country),
+      ops.map((o) => o.aeo),
+      ops.map((o) => tokenHash(o.token)),
+    ],
   );
 }
 
 /** Upserts officers with their tokens (fixtures). */
-export async function upsertOfficers(db: Queryable, officers: readonly (OfficerRecord & { token: string })[]): Promise<void> {
+export async function upsertOfficers(
+  db: Queryable,
+  officers: readonly (OfficerRecord & { token: string })[],
+): Promise<void> {
   if (officers.length === 0) return;
   await db.query(
     `WITH input AS (
@@ -110,6 +149,11 @@ export async function upsertOfficers(db: Queryable, officers: readonly (OfficerR
      INSERT INTO credentials (token_hash, role, officer_id)
      SELECT i.token_hash, 'officer', f.id FROM input i JOIN f ON f.id = i.id
      ON CONFLICT (token_hash) DO UPDATE SET role = 'officer', officer_id = EXCLUDED.officer_id, operator_tin = NULL`,
-    [officers.map((o) => o.id), officers.map((o) => o.name), officers.map((o) => o.offices.join(',')), officers.map((o) => tokenHash(o.token))],
+    [
+      officers.map((o) => o.id),
+      officers.map((o) => o.name),
+      officers.map((o) => o.offices.join(',')),
+      officers.map((o) => tokenHash(o.token)),
+    ],
   );
 }

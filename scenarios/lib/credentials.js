@@ -28,7 +28,8 @@ export function credentialIndex(...sources) {
     },
     hasOfficer: (office) => officers.has(office),
     /** Every office that has an officer, with that officer. */
-    officers: () => [...officers.entries()].map(([office, officer]) => ({ office, token: officer.token, id: officer.id })),
+    officers: () =>
+      [...officers.entries()].map(([office, officer]) => ({ office, token: officer.token, id: officer.id })),
     operators: () => [...operators.values()],
     /** Every officer with the offices they act for. */
     allOfficers: () => officerList.slice(),

@@ -31,7 +31,8 @@ export function ctdTraffic({ deployment, dataDir, countries, think = 2 }) {
   // One desk per office of departure the traffic uses, each with an officer of that office.
   const departures = new SharedArray(`departures:${dataDir}:${COUNTRIES.join(',')}`, () => {
     const offices = new Set();
-    for (const e of readCtdRecords(dataDir)) if (!e.defect && COUNTRIES.includes(e.country)) offices.add(e.ctd.offices.departure);
+    for (const e of readCtdRecords(dataDir))
+      if (!e.defect && COUNTRIES.includes(e.country)) offices.add(e.ctd.offices.departure);
     return [...offices];
   });
   const desks = [];

@@ -10,7 +10,10 @@ function parseNdjson(text) {
 /** Directory of the data set, from __ENV.DATASET; scripts cannot run without one. */
 export function datasetDir(env) {
   const dir = env.DATASET;
-  if (!dir) throw new Error('set DATASET to a data set directory (cats-stress generate --out DIR), e.g. -e DATASET=$PWD/results/data');
+  if (!dir)
+    throw new Error(
+      'set DATASET to a data set directory (cats-stress generate --out DIR), e.g. -e DATASET=$PWD/results/data',
+    );
   return dir.replace(/\/$/, '');
 }
 
@@ -28,7 +31,10 @@ export function readCtdRecords(dir) {
 
 /** Operators and officers with their bearer tokens (`operators.ndjson`, `officers.ndjson`). */
 export function readParties(dir) {
-  return { operators: parseNdjson(open(`${dir}/operators.ndjson`)), officers: parseNdjson(open(`${dir}/officers.ndjson`)) };
+  return {
+    operators: parseNdjson(open(`${dir}/operators.ndjson`)),
+    officers: parseNdjson(open(`${dir}/officers.ndjson`)),
+  };
 }
 
 /** Projected corridor rates in CTDs per second for the data set's routes (manifest `rates`). */
@@ -36,6 +42,9 @@ export function projectedRates(manifest) {
   const r = manifest.rates || {};
   const average = r.projectedAnnualMovements ? r.projectedAnnualMovements / (365 * 24 * 3600) : undefined;
   const peak = r.yearPeakHour ? r.yearPeakHour.ctdsPerSecond : undefined;
-  if (!(average > 0) || !(peak > 0)) throw new Error('the data set manifest has no projected rates (rates.projectedAnnualMovements, rates.yearPeakHour)');
+  if (!(average > 0) || !(peak > 0))
+    throw new Error(
+      'the data set manifest has no projected rates (rates.projectedAnnualMovements, rates.yearPeakHour)',
+    );
   return { average, peak };
 }

@@ -35,7 +35,10 @@ export function parseDeployment(text) {
 export function countriesOf(deployment, only) {
   const all = Object.keys(deployment.nodes);
   if (!only) return all;
-  const wanted = only.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
+  const wanted = only
+    .split(',')
+    .map((c) => c.trim().toUpperCase())
+    .filter(Boolean);
   const missing = wanted.filter((c) => !deployment.nodes[c]);
   if (missing.length) throw new Error(`no node for ${missing.join(', ')} in the deployment (has ${all.join(', ')})`);
   return wanted;

@@ -10,7 +10,13 @@ import { submitCtd, getDeclaration } from './ctd.js';
 import { presentGoods, releaseForTransit, notifyCrossing, notifyArrival, recordControlResults } from './movement.js';
 import { getGuarantee } from './guarantee.js';
 import { openNotifications } from './notifications.js';
-import { iceDeliveryLatency, movementE2eDuration, movementStepDuration, movementsWrittenOff, notificationLatency } from './metrics.js';
+import {
+  iceDeliveryLatency,
+  movementE2eDuration,
+  movementStepDuration,
+  movementsWrittenOff,
+  notificationLatency,
+} from './metrics.js';
 
 const MRN = /^[0-9]{2}[A-Z]{2}[A-Z0-9]{12}[J-M][0-9]$/;
 
@@ -28,7 +34,10 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
 
   const stream = await openNotifications(nodeWsUrl(deployment, departureCountry), operatorToken);
   const notified = async (mrn, event, since, office) => {
-    const hit = await stream.waitFor((n) => n.mrn === mrn && n.event === event && (office === undefined || n.office === office), stepTimeoutMs);
+    const hit = await stream.waitFor(
+      (n) => n.mrn === mrn && n.event === event && (office === undefined || n.office === office),
+      stepTimeoutMs,
+    );
     if (hit) notificationLatency.add(hit.at - since, { event });
     return check(hit, { [`operator notified: ${event}`]: (h) => h !== undefined });
   };
@@ -81,7 +90,12 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
   const started = Date.now();
   try {
     const lodged = await step('submit', () => submitCtd(departure, operatorToken, ctd));
-    if (!check(lodged, { 'CTD accepted as a new movement with a valid MRN': (r) => r.accepted && MRN.test(r.mrn) && r.body.replayed === false })) {
+    if (
+      !check(lodged, {
+        'CTD accepted as a new movement with a valid MRN': (r) =>
+          r.accepted && MRN.test(r.mrn) && r.body.replayed === false,
+      })
+    ) {
       console.error(`CTD ${ctd.lrn} not accepted: ${lodged.res.status} ${lodged.res.body}`);
       return false;
     }
@@ -97,7 +111,9 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
     }
     if (state === 'UNDER_CONTROL') {
       const since = Date.now();
-      const released = await step('release', () => releaseForTransit(departure, creds.officerToken(ctd.offices.departure), mrn));
+      const released = await step('release', () =>
+        releaseForTransit(departure, creds.officerToken(ctd.offices.departure), mrn),
+      );
       succeeded(released.res, 'officer releases after control');
       releasedAt = Date.now();
       await notified(mrn, 'release', since);
@@ -106,43 +122,61 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
     const reservation = atRelease && atRelease.reservation;
     check(atRelease, {
       'movement released for transit': (b) => b !== undefined && b.state === 'RELEASED',
-      'guarantee reserved at release': () => reservation !== null && reservation !== undefined && reservation.amount > 0,
+      'guarantee reserved at release': () =>
+        reservation !== null && reservation !== undefined && reservation.amount > 0,
     });
     const grn = reservation ? reservation.grn : ctd.guarantees[0].references[0].grn;
     const guaranteeAtRelease = (await getGuarantee(departure, operatorToken, grn)).body;
-    check(guaranteeAtRelease, { 'guarantee exposure includes the reservation': (g) => g !== undefined && reservation && g.reserved >= reservation.amount });
+    check(guaranteeAtRelease, {
+      'guarantee exposure includes the reservation': (g) =>
+        g !== undefined && reservation && g.reserved >= reservation.amount,
+    });
 
     for (const office of ctd.offices.transit) {
       await anticipated(office, 'IE050', releasedAt);
       const since = Date.now();
-      const crossed = await step('crossing', () => notifyCrossing(nodeOf(office), creds.officerToken(office), mrn, { office }));
+      const crossed = await step('crossing', () =>
+        notifyCrossing(nodeOf(office), creds.officerToken(office), mrn, { office }),
+      );
       succeeded(crossed.res, 'crossing recorded at office of transit');
       await notified(mrn, 'cross', since, office);
     }
     if (ctd.offices.transit.length) {
       const inTransit = await reaches(mrn, 'IN_TRANSIT');
-      check(inTransit, { 'departure sees the movement in transit': (b) => b !== undefined && b.state === 'IN_TRANSIT' });
+      check(inTransit, {
+        'departure sees the movement in transit': (b) => b !== undefined && b.state === 'IN_TRANSIT',
+      });
     }
 
     const destination = ctd.offices.destination;
     await anticipated(destination, 'IE001', releasedAt);
     let since = Date.now();
-    const arrived = await step('arrival', () => notifyArrival(nodeOf(destination), creds.officerToken(destination), mrn, { office: destination }));
+    const arrived = await step('arrival', () =>
+      notifyArrival(nodeOf(destination), creds.officerToken(destination), mrn, { office: destination }),
+    );
     succeeded(arrived.res, 'arrival recorded at destination');
     await notified(mrn, 'arrive', since);
 
     since = Date.now();
     const results = await step('control_results', () =>
-      recordControlResults(nodeOf(destination), creds.officerToken(destination), mrn, { office: destination, conform: true }),
+      recordControlResults(nodeOf(destination), creds.officerToken(destination), mrn, {
+        office: destination,
+        conform: true,
+      }),
     );
     succeeded(results.res, 'control results recorded');
     await notified(mrn, 'writeOff', since);
     const writtenOff = await reaches(mrn, 'WRITTEN_OFF');
-    const done = check(writtenOff, { 'movement written off at departure': (b) => b !== undefined && b.state === 'WRITTEN_OFF' });
+    const done = check(writtenOff, {
+      'movement written off at departure': (b) => b !== undefined && b.state === 'WRITTEN_OFF',
+    });
     const guaranteeAfter = (await getGuarantee(departure, operatorToken, grn)).body;
     check(guaranteeAfter, {
       'reservation given back at write-off': (g) =>
-        g !== undefined && guaranteeAtRelease !== undefined && reservation && g.reserved <= guaranteeAtRelease.reserved - reservation.amount + 0.005,
+        g !== undefined &&
+        guaranteeAtRelease !== undefined &&
+        reservation &&
+        g.reserved <= guaranteeAtRelease.reserved - reservation.amount + 0.005,
     });
     if (done) {
       movementE2eDuration.add(Date.now() - started);

@@ -14,18 +14,50 @@ function action(operation, path, name) {
 }
 
 /** Operator: present the goods of a pre-lodged CTD (IE170); customs then releases or decides to control. */
-export const presentGoods = action('ctd_present', '/v1/declarations/{mrn}/presentation', 'POST /v1/declarations/{mrn}/presentation');
+export const presentGoods = action(
+  'ctd_present',
+  '/v1/declarations/{mrn}/presentation',
+  'POST /v1/declarations/{mrn}/presentation',
+);
 /** Officer at departure: release for transit after control. */
-export const releaseForTransit = action('ctd_release', '/v1/declarations/{mrn}/release', 'POST /v1/declarations/{mrn}/release');
+export const releaseForTransit = action(
+  'ctd_release',
+  '/v1/declarations/{mrn}/release',
+  'POST /v1/declarations/{mrn}/release',
+);
 /** Officer at departure: refuse release (no release for transit). */
-export const refuseRelease = action('ctd_refuse', '/v1/declarations/{mrn}/refusal', 'POST /v1/declarations/{mrn}/refusal');
+export const refuseRelease = action(
+  'ctd_refuse',
+  '/v1/declarations/{mrn}/refusal',
+  'POST /v1/declarations/{mrn}/refusal',
+);
 /** Operator: amend before release. */
-export const amendDeclaration = action('ctd_amend', '/v1/declarations/{mrn}/amendment', 'POST /v1/declarations/{mrn}/amendment');
+export const amendDeclaration = action(
+  'ctd_amend',
+  '/v1/declarations/{mrn}/amendment',
+  'POST /v1/declarations/{mrn}/amendment',
+);
 /** Operator: cancel before release. */
-export const cancelDeclaration = action('ctd_cancel', '/v1/declarations/{mrn}/cancellation', 'POST /v1/declarations/{mrn}/cancellation');
+export const cancelDeclaration = action(
+  'ctd_cancel',
+  '/v1/declarations/{mrn}/cancellation',
+  'POST /v1/declarations/{mrn}/cancellation',
+);
 /** Officer at an office of transit: notification of crossing the frontier (IE118). */
-export const notifyCrossing = action('movement_crossing', '/v1/movements/{mrn}/crossing', 'POST /v1/movements/{mrn}/crossing');
+export const notifyCrossing = action(
+  'movement_crossing',
+  '/v1/movements/{mrn}/crossing',
+  'POST /v1/movements/{mrn}/crossing',
+);
 /** Operator at destination: arrival notification (IE007). */
-export const notifyArrival = action('movement_arrival', '/v1/movements/{mrn}/arrival', 'POST /v1/movements/{mrn}/arrival');
+export const notifyArrival = action(
+  'movement_arrival',
+  '/v1/movements/{mrn}/arrival',
+  'POST /v1/movements/{mrn}/arrival',
+);
 /** Officer at destination: unloading / control results (IE044/IE018); conform results lead to write-off. */
-export const recordControlResults = action('movement_control_results', '/v1/movements/{mrn}/control-results', 'POST /v1/movements/{mrn}/control-results');
+export const recordControlResults = action(
+  'movement_control_results',
+  '/v1/movements/{mrn}/control-results',
+  'POST /v1/movements/{mrn}/control-results',
+);

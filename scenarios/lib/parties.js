@@ -4,17 +4,25 @@ import { jsonBody, request } from './api.js';
 
 /** A trader registers as a CATS operator (public route); the account waits for customs. */
 export async function registerOperator(nodeUrl, operator) {
-  const res = await request('POST', `${nodeUrl}/v1/operators`, operator, { operation: 'operator_register', name: 'POST /v1/operators' });
+  const res = await request('POST', `${nodeUrl}/v1/operators`, operator, {
+    operation: 'operator_register',
+    name: 'POST /v1/operators',
+  });
   return { res, body: jsonBody(res) };
 }
 
 /** Customs approves the operator's account, confirming its AEO status. */
 export async function approveOperator(nodeUrl, officerToken, tin, aeo) {
-  const res = await request('POST', `${nodeUrl}/v1/operators/${tin}/approval`, { aeo }, {
-    token: officerToken,
-    operation: 'operator_approve',
-    name: 'POST /v1/operators/{tin}/approval',
-  });
+  const res = await request(
+    'POST',
+    `${nodeUrl}/v1/operators/${tin}/approval`,
+    { aeo },
+    {
+      token: officerToken,
+      operation: 'operator_approve',
+      name: 'POST /v1/operators/{tin}/approval',
+    },
+  );
   return { res, body: jsonBody(res) };
 }
 
@@ -30,11 +38,16 @@ export async function registerGuarantee(nodeUrl, operatorToken, guarantee) {
 
 /** Customs approves the guarantee: it becomes usable in declarations. */
 export async function approveGuarantee(nodeUrl, officerToken, grn) {
-  const res = await request('POST', `${nodeUrl}/v1/guarantees/${grn}/approval`, {}, {
-    token: officerToken,
-    operation: 'guarantee_approve',
-    name: 'POST /v1/guarantees/{grn}/approval',
-  });
+  const res = await request(
+    'POST',
+    `${nodeUrl}/v1/guarantees/${grn}/approval`,
+    {},
+    {
+      token: officerToken,
+      operation: 'guarantee_approve',
+      name: 'POST /v1/guarantees/{grn}/approval',
+    },
+  );
   return { res, body: jsonBody(res) };
 }
 
@@ -47,7 +60,14 @@ export function asHolder(ctd, holder, guarantee, lrn) {
     guarantees: [
       {
         type: guarantee.type,
-        references: [{ grn: guarantee.grn, accessCode: guarantee.accessCode, amountToBeCovered: reference.amountToBeCovered, currency: reference.currency }],
+        references: [
+          {
+            grn: guarantee.grn,
+            accessCode: guarantee.accessCode,
+            amountToBeCovered: reference.amountToBeCovered,
+            currency: reference.currency,
+          },
+        ],
       },
     ],
   });

@@ -18,7 +18,11 @@ describe('ICE client', () => {
   });
 
   async function setup(ackTimeoutMs: number, apply: (m: IceMessage, tx: pg.PoolClient) => Promise<void>) {
-    const ice: IceServer = await startIce({ databaseUrl: await createTestDatabase('ice_client'), nodeTokens: tokens, ackTimeoutMs });
+    const ice: IceServer = await startIce({
+      databaseUrl: await createTestDatabase('ice_client'),
+      nodeTokens: tokens,
+      ackTimeoutMs,
+    });
     cleanups.push(() => ice.close());
     const pool = new pg.Pool({ connectionString: await createTestDatabase('kz_client'), max: 4 });
     cleanups.push(() => pool.end());
@@ -26,21 +30,27 @@ describe('ICE client', () => {
     await pool.query('CREATE TABLE applied (id uuid PRIMARY KEY, times int NOT NULL DEFAULT 1)');
     const kz = new IceClient({ url: ice.url, token: tokens.KZ, receiver: { pool, apply } });
     const az = new IceClient({ url: ice.url, token: tokens.AZ });
-    cleanups.push(() => kz.close(), () => az.close());
+    cleanups.push(
+      () => kz.close(),
+      () => az.close(),
+    );
     kz.start();
     az.start();
     await Promise.all([kz.connectedOnce(), az.connectedOnce()]);
     return { ice, pool, kz, az };
   }
 
-  const inbox = async (pool: pg.Pool) => (await pool.query('SELECT message_id::text AS id, outcome, error FROM ice_inbox')).rows;
+  const inbox = async (pool: pg.Pool) =>
+    (await pool.query('SELECT message_id::text AS id, outcome, error FROM ice_inbox')).rows;
 
   it('applies a message once even when ICE delivers it again while it is still being applied', async () => {
     let calls = 0;
     const { ice, pool, az } = await setup(150, async (m, tx) => {
       calls++;
       await new Promise((r) => setTimeout(r, 500)); // longer than the acknowledgement timeout
-      await tx.query('INSERT INTO applied (id) VALUES ($1) ON CONFLICT (id) DO UPDATE SET times = applied.times + 1', [m.id]);
+      await tx.query('INSERT INTO applied (id) VALUES ($1) ON CONFLICT (id) DO UPDATE SET times = applied.times + 1', [
+        m.id,
+      ]);
     });
     const m = crossing('AZ', 'KZ', movementMrn('KZ', 1));
     await az.send(m);

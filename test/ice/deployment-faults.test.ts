@@ -16,7 +16,17 @@ async function workspace() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cats-stress-deploy-'));
   await chmod(dir, 0o755);
   const file = path.join(dir, 'deployment.json');
-  const args = ['up', '--countries', 'KZ,GE', '--deployment', file, '--logs', path.join(dir, 'logs'), '--state-dir', path.join(dir, 'state')];
+  const args = [
+    'up',
+    '--countries',
+    'KZ,GE',
+    '--deployment',
+    file,
+    '--logs',
+    path.join(dir, 'logs'),
+    '--state-dir',
+    path.join(dir, 'state'),
+  ];
   return { dir, file, args, pgData: path.join(dir, 'state', 'deploy-pg') };
 }
 
@@ -29,7 +39,10 @@ describe('deployment faults', () => {
   it('Ctrl-C while up is starting leaves nothing running and no half state', async () => {
     const w = await workspace();
     cleanups.push(() => rm(w.dir, { recursive: true, force: true }));
-    const up = spawn(process.execPath, [bin, ...w.args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' } });
+    const up = spawn(process.execPath, [bin, ...w.args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DATABASE_URL: '' },
+    });
     let out = '';
     up.stdout.on('data', (d: Buffer) => (out += d));
     const exited = new Promise<number | null>((resolve) => up.once('exit', (code) => resolve(code)));
@@ -47,11 +60,17 @@ describe('deployment faults', () => {
     const w = await workspace();
     cleanups.push(() => rm(w.dir, { recursive: true, force: true }));
     const up = await new Promise<number | null>((resolve) =>
-      spawn(process.execPath, [bin, ...w.args], { stdio: 'ignore', env: { ...process.env, DATABASE_URL: '' } }).once('exit', resolve),
+      spawn(process.execPath, [bin, ...w.args], { stdio: 'ignore', env: { ...process.env, DATABASE_URL: '' } }).once(
+        'exit',
+        resolve,
+      ),
     );
     expect(up).toBe(0);
     const d: Deployment = JSON.parse(await readFile(w.file, 'utf8'));
-    cleanups.push(() => new Promise((resolve) => spawn(process.execPath, [bin, 'down', '--deployment', w.file]).once('exit', resolve)));
+    cleanups.push(
+      () =>
+        new Promise((resolve) => spawn(process.execPath, [bin, 'down', '--deployment', w.file]).once('exit', resolve)),
+    );
     process.kill(d.nodes.GE.pid, 'SIGKILL');
     await expect.poll(() => groupMembers(d.supervisor.pid), { timeout: 30_000, interval: 200 }).toEqual([]);
     expect(existsSync(w.file)).toBe(false);

@@ -17,7 +17,10 @@ const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
 
 function cli(args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' } });
+    const child = spawn(process.execPath, [bin, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DATABASE_URL: '' },
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.stderr.on('data', (d: Buffer) => (out += d));
@@ -28,7 +31,10 @@ function cli(args: string[]): Promise<{ code: number | null; out: string }> {
 async function call(base: string, token: string, method: string, route: string, body?: unknown) {
   const res = await fetch(base + route, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as any };
@@ -52,7 +58,10 @@ function journeyCtd(lrn: string, holderTin: string, grn: string, accessCode: str
       modeOfTransportAtTheBorder: '3',
       grossMass: 1100,
       consignor: { name: 'Almaty Cotton LLP', address },
-      consignee: { name: 'Tbilisi Textiles LLC', address: { streetAndNumber: '3 Tsereteli Ave', city: 'Tbilisi', country: 'GE' } },
+      consignee: {
+        name: 'Tbilisi Textiles LLC',
+        address: { streetAndNumber: '3 Tsereteli Ave', city: 'Tbilisi', country: 'GE' },
+      },
       countriesOfRouting: ['KZ', 'AZ', 'GE'],
       departureTransportMeans: [{ typeOfIdentification: '30', identificationNumber: '123ABC02', nationality: 'KZ' }],
       transportEquipment: [],
@@ -80,7 +89,17 @@ describe('cats-stress up / down', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'cats-stress-deploy-'));
     await chmod(dir, 0o755); // as root, PostgreSQL runs as another user who must reach its data folder
     file = path.join(dir, 'deployment.json');
-    const up = await cli(['up', '--countries', 'KZ,AZ,GE', '--deployment', file, '--logs', path.join(dir, 'logs'), '--state-dir', path.join(dir, 'state')]);
+    const up = await cli([
+      'up',
+      '--countries',
+      'KZ,AZ,GE',
+      '--deployment',
+      file,
+      '--logs',
+      path.join(dir, 'logs'),
+      '--state-dir',
+      path.join(dir, 'state'),
+    ]);
     const log = await readFile(path.join(dir, 'logs', 'supervisor.log'), 'utf8').catch(() => '');
     expect(up.code, `${up.out}\n${log}`).toBe(0);
     expect(up.out).toContain('node KZ  http://127.0.0.1:');
@@ -101,15 +120,25 @@ describe('cats-stress up / down', () => {
     const officer = (n: typeof kz, id: string) => n.officers.find((o) => o.id === id)!.token;
 
     const notifications: { event: string; state: string; office: string | null }[] = [];
-    const stream = new WebSocket(`${kz.url.replace('http', 'ws')}/v1/notifications`, { headers: { authorization: `Bearer ${operator.token}` } });
+    const stream = new WebSocket(`${kz.url.replace('http', 'ws')}/v1/notifications`, {
+      headers: { authorization: `Bearer ${operator.token}` },
+    });
     stream.on('message', (data) => notifications.push(JSON.parse(data.toString())));
     await new Promise((resolve, reject) => stream.once('open', resolve).once('error', reject));
 
-    const lodged = await call(kz.url, operator.token, 'POST', '/v1/declarations', journeyCtd('JOURNEY-1', operator.tin, guarantee.grn, guarantee.accessCode));
+    const lodged = await call(
+      kz.url,
+      operator.token,
+      'POST',
+      '/v1/declarations',
+      journeyCtd('JOURNEY-1', operator.tin, guarantee.grn, guarantee.accessCode),
+    );
     expect(lodged.status, JSON.stringify(lodged.body)).toBe(201);
     const mrn: string = lodged.body.mrn;
     if (lodged.body.state === 'UNDER_CONTROL') {
-      expect((await call(kz.url, officer(kz, 'kz-kz000010'), 'POST', `/v1/declarations/${mrn}/release`)).body.state).toBe('RELEASED');
+      expect(
+        (await call(kz.url, officer(kz, 'kz-kz000010'), 'POST', `/v1/declarations/${mrn}/release`)).body.state,
+      ).toBe('RELEASED');
     }
     const atDeparture = () => call(kz.url, operator.token, 'GET', `/v1/declarations/${mrn}`).then((r) => r.body);
     expect(await atDeparture()).toMatchObject({ state: 'RELEASED' });
@@ -118,19 +147,30 @@ describe('cats-stress up / down', () => {
 
     // IE050 to the office of transit in AZ, IE001 to the destination in GE.
     const atTransit = () => call(az.url, officer(az, 'az-all'), 'GET', `/v1/declarations/${mrn}`).then((r) => r.body);
-    const atDestination = () => call(ge.url, officer(ge, 'ge-all'), 'GET', `/v1/declarations/${mrn}`).then((r) => r.body);
+    const atDestination = () =>
+      call(ge.url, officer(ge, 'ge-all'), 'GET', `/v1/declarations/${mrn}`).then((r) => r.body);
     await expect.poll(atTransit, { timeout: 15_000 }).toMatchObject({ role: 'transit', state: 'RELEASED' });
     await expect.poll(atDestination, { timeout: 15_000 }).toMatchObject({ role: 'destination', state: 'RELEASED' });
 
     // Crossing at AZ → IE118 → KZ.
-    const crossed = await call(az.url, officer(az, 'az-az000100'), 'POST', `/v1/movements/${mrn}/crossing`, { office: 'AZ000100' });
+    const crossed = await call(az.url, officer(az, 'az-az000100'), 'POST', `/v1/movements/${mrn}/crossing`, {
+      office: 'AZ000100',
+    });
     expect(crossed.body.state).toBe('IN_TRANSIT');
-    await expect.poll(atDeparture, { timeout: 15_000 }).toMatchObject({ state: 'IN_TRANSIT', crossedOffices: ['AZ000100'] });
+    await expect
+      .poll(atDeparture, { timeout: 15_000 })
+      .toMatchObject({ state: 'IN_TRANSIT', crossedOffices: ['AZ000100'] });
 
     // Arrival and control results at GE → IE006, IE018 → KZ writes off, releases the guarantee, sends IE045.
-    expect((await call(ge.url, officer(ge, 'ge-ge000010'), 'POST', `/v1/movements/${mrn}/arrival`, { office: 'GE000010' })).body.state).toBe('ARRIVED');
+    expect(
+      (await call(ge.url, officer(ge, 'ge-ge000010'), 'POST', `/v1/movements/${mrn}/arrival`, { office: 'GE000010' }))
+        .body.state,
+    ).toBe('ARRIVED');
     await expect.poll(atDeparture, { timeout: 15_000 }).toMatchObject({ state: 'ARRIVED' });
-    const controlled = await call(ge.url, officer(ge, 'ge-ge000010'), 'POST', `/v1/movements/${mrn}/control-results`, { office: 'GE000010', conform: true });
+    const controlled = await call(ge.url, officer(ge, 'ge-ge000010'), 'POST', `/v1/movements/${mrn}/control-results`, {
+      office: 'GE000010',
+      conform: true,
+    });
     expect(controlled.body.state).toBe('CONTROLLED');
     await expect.poll(atDeparture, { timeout: 15_000 }).toMatchObject({ state: 'WRITTEN_OFF' });
     expect((await call(kz.url, operator.token, 'GET', `/v1/guarantees/${guarantee.grn}`)).body.reserved).toBe(0);
@@ -139,7 +179,9 @@ describe('cats-stress up / down', () => {
 
     await expect.poll(() => notifications.map((n) => n.state), { timeout: 5000 }).toContain('WRITTEN_OFF');
     stream.close();
-    const steps = notifications.filter((n) => n.event !== 'accept' && n.event !== 'control').map((n) => [n.event, n.state, n.office]);
+    const steps = notifications
+      .filter((n) => n.event !== 'accept' && n.event !== 'control')
+      .map((n) => [n.event, n.state, n.office]);
     expect(steps).toEqual([
       ['release', 'RELEASED', null],
       ['cross', 'IN_TRANSIT', 'AZ000100'],
@@ -150,8 +192,15 @@ describe('cats-stress up / down', () => {
 
     // Every C2C message went through ICE once: IE050 + IE045 to AZ, IE001 + IE045 to GE, IE118 + IE006 + IE018 to KZ.
     const metrics = await (await fetch(`${d.ice.httpUrl}/metrics`)).text();
-    const stored = (type: string, to: string) => Number(new RegExp(`ice_messages_stored_total\\{[^}]*recipient_country="${to}",type="${type}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
-    expect([stored('IE050', 'AZ'), stored('IE045', 'AZ'), stored('IE001', 'GE'), stored('IE045', 'GE')]).toEqual([1, 1, 1, 1]);
+    const stored = (type: string, to: string) =>
+      Number(
+        new RegExp(`ice_messages_stored_total\\{[^}]*recipient_country="${to}",type="${type}"\\} (\\d+)`).exec(
+          metrics,
+        )?.[1] ?? 0,
+      );
+    expect([stored('IE050', 'AZ'), stored('IE045', 'AZ'), stored('IE001', 'GE'), stored('IE045', 'GE')]).toEqual([
+      1, 1, 1, 1,
+    ]);
     expect([stored('IE118', 'KZ'), stored('IE006', 'KZ'), stored('IE018', 'KZ')]).toEqual([1, 1, 1]);
     for (const c of ['KZ', 'AZ', 'GE']) expect(metrics).toContain(`ice_queue_depth{recipient_country="${c}"} 0`);
   }, 120_000);
@@ -161,7 +210,9 @@ describe('cats-stress up / down', () => {
     expect(d.ice.loadIdentities.find((i) => i.country === 'TR')?.office).toMatch(/^TR\d{6}$/);
     for (const identity of d.ice.loadIdentities.slice(0, 2)) {
       const ws = new WebSocket(d.ice.url, { headers: { authorization: `Bearer ${identity.token}` } });
-      const first = await new Promise<any>((resolve, reject) => ws.once('message', (data) => resolve(JSON.parse(data.toString()))).once('error', reject));
+      const first = await new Promise<any>((resolve, reject) =>
+        ws.once('message', (data) => resolve(JSON.parse(data.toString()))).once('error', reject),
+      );
       ws.close();
       expect(first).toMatchObject({ type: 'welcome', country: identity.country });
     }
@@ -169,7 +220,9 @@ describe('cats-stress up / down', () => {
 
   it('down stops every process and removes the deployment file and the database folder', async () => {
     const members = await groupMembers(d.supervisor.pid);
-    expect(members).toEqual(expect.arrayContaining([d.supervisor.pid, d.ice.pid, ...Object.values(d.nodes).map((n) => n.pid)]));
+    expect(members).toEqual(
+      expect.arrayContaining([d.supervisor.pid, d.ice.pid, ...Object.values(d.nodes).map((n) => n.pid)]),
+    );
     const down = await cli(['down', '--deployment', file]);
     expect(down.code, down.out).toBe(0);
     expect(await groupMembers(d.supervisor.pid)).toEqual([]);

@@ -23,7 +23,8 @@ function perMovement(messages: { id: string; mrn: string }[]): [string, string[]
 /** `movements` movements with `each` crossing notifications each, interleaved. */
 function burst(movements: number, each: number, offset: number): IceMessage[] {
   const out: IceMessage[] = [];
-  for (let i = 0; i < each; i++) for (let j = 0; j < movements; j++) out.push(crossing('AZ', 'KZ', movementMrn('KZ', offset + j)));
+  for (let i = 0; i < each; i++)
+    for (let j = 0; j < movements; j++) out.push(crossing('AZ', 'KZ', movementMrn('KZ', offset + j)));
   return out;
 }
 
@@ -55,17 +56,27 @@ describe('ICE under faults', () => {
     ice = await spawnIce({ databaseUrl: iceDb, port, tokens, extra: ['--ack-timeout', '2000'] });
 
     await Promise.all(sends);
-    await expect.poll(async () => (await kz.applied()).length, { timeout: 30_000, interval: 100 }).toBe(messages.length);
+    await expect
+      .poll(async () => (await kz.applied()).length, { timeout: 30_000, interval: 100 })
+      .toBe(messages.length);
     const applied = await kz.applied();
     expect(applied.filter((a) => a.times !== 1)).toEqual([]);
     expect(new Set(applied.map((a) => a.id))).toEqual(new Set(messages.map((m) => m.id)));
     expect(perMovement(applied)).toEqual(perMovement(messages));
     const ice_ = new pg.Client({ connectionString: iceDb });
     await ice_.connect();
-    const rows = (await ice_.query('SELECT count(*)::int AS n, count(delivered_at)::int AS delivered FROM ice_message')).rows[0];
+    const rows = (await ice_.query('SELECT count(*)::int AS n, count(delivered_at)::int AS delivered FROM ice_message'))
+      .rows[0];
     await ice_.end();
     expect(rows.n).toBe(messages.length);
-    await expect.poll(async () => (await (await fetch(`${ice.httpUrl}/metrics`)).text()).match(/ice_queue_depth\{recipient_country="KZ"\} (\d+)/)?.[1]).toBe('0');
+    await expect
+      .poll(
+        async () =>
+          (await (await fetch(`${ice.httpUrl}/metrics`)).text()).match(
+            /ice_queue_depth\{recipient_country="KZ"\} (\d+)/,
+          )?.[1],
+      )
+      .toBe('0');
   });
 
   it('keeps messages for an absent receiver on disk and delivers them all, in order per movement, when it comes back', async () => {
@@ -91,7 +102,9 @@ describe('ICE under faults', () => {
 
     const kz = await receivingNode(await createTestDatabase('kz_offline'), ice.url, tokens.KZ);
     cleanups.push(() => kz.close());
-    await expect.poll(async () => (await kz.applied()).length, { timeout: 30_000, interval: 100 }).toBe(messages.length);
+    await expect
+      .poll(async () => (await kz.applied()).length, { timeout: 30_000, interval: 100 })
+      .toBe(messages.length);
     const applied = await kz.applied();
     expect(applied.every((a) => a.times === 1)).toBe(true);
     expect(perMovement(applied)).toEqual(perMovement(messages));

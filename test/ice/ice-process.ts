@@ -13,7 +13,12 @@ export interface IceProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function spawnIce(args: { databaseUrl: string; port: number; tokens: Record<string, string>; extra?: string[] }): Promise<IceProcess> {
+export async function spawnIce(args: {
+  databaseUrl: string;
+  port: number;
+  tokens: Record<string, string>;
+  extra?: string[];
+}): Promise<IceProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -24,7 +29,9 @@ export async function spawnIce(args: { databaseUrl: string; port: number; tokens
       '--port',
       String(args.port),
       '--node-token',
-      Object.entries(args.tokens).map(([c, t]) => `${c}=${t}`).join(','),
+      Object.entries(args.tokens)
+        .map(([c, t]) => `${c}=${t}`)
+        .join(','),
       ...(args.extra ?? []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },

@@ -21,10 +21,14 @@ it('relays a step taken while ICE is down once ICE is back, across a restart of 
   let ice: IceProcess = await spawnIce({ databaseUrl: iceDb, port, tokens });
   cleanups.push(() => ice.stop());
   const dbs = { GE: await createTestDatabase('link_ge'), AZ: await createTestDatabase('link_az') };
-  const start = (country: 'GE' | 'AZ') => startNode({ country, databaseUrl: dbs[country], adminToken, ice: { url: ice.url, token: tokens[country] } });
+  const start = (country: 'GE' | 'AZ') =>
+    startNode({ country, databaseUrl: dbs[country], adminToken, ice: { url: ice.url, token: tokens[country] } });
   const ge = await start('GE');
   let az: RunningNode = await start('AZ');
-  cleanups.push(() => ge.close(), () => az.close());
+  cleanups.push(
+    () => ge.close(),
+    () => az.close(),
+  );
 
   const trader = { tin: 'GE300000077', token: 'trader-token-link-000001' };
   const grn = testGrn();
@@ -41,19 +45,28 @@ it('relays a step taken while ICE is down once ICE is back, across a restart of 
   const lodged = await client(ge, trader.token).post('/v1/declarations', ctd);
   expect(lodged.status, JSON.stringify(lodged.body)).toBe(201);
   const mrn = lodged.body.mrn as string;
-  const atAz = () => client(az, officer.token).get(`/v1/declarations/${mrn}`).then((r) => r.body);
+  const atAz = () =>
+    client(az, officer.token)
+      .get(`/v1/declarations/${mrn}`)
+      .then((r) => r.body);
   await expect.poll(atAz, { timeout: 10_000 }).toMatchObject({ role: 'destination', state: 'RELEASED' });
 
   await ice.stop('SIGKILL');
-  expect((await client(az, officer.token).post(`/v1/movements/${mrn}/crossing`, { office: 'AZ000210' })).body.state).toBe('IN_TRANSIT');
-  const unsent = async () => (await az.context.pool.query("SELECT message_type FROM outbox WHERE sent_at IS NULL AND mrn = $1", [mrn])).rows;
+  expect(
+    (await client(az, officer.token).post(`/v1/movements/${mrn}/crossing`, { office: 'AZ000210' })).body.state,
+  ).toBe('IN_TRANSIT');
+  const unsent = async () =>
+    (await az.context.pool.query('SELECT message_type FROM outbox WHERE sent_at IS NULL AND mrn = $1', [mrn])).rows;
   await new Promise((r) => setTimeout(r, 300));
   expect(await unsent()).toEqual([{ message_type: 'IE118' }]);
 
   await az.close();
   ice = await spawnIce({ databaseUrl: iceDb, port, tokens });
   az = await start('AZ');
-  const atGe = () => client(ge, trader.token).get(`/v1/declarations/${mrn}`).then((r) => r.body);
+  const atGe = () =>
+    client(ge, trader.token)
+      .get(`/v1/declarations/${mrn}`)
+      .then((r) => r.body);
   await expect.poll(atGe, { timeout: 15_000 }).toMatchObject({ state: 'IN_TRANSIT', crossedOffices: ['AZ000210'] });
   expect(await unsent()).toEqual([]);
 }, 60_000);

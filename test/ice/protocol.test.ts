@@ -19,7 +19,12 @@ describe('ICE frame protocol', () => {
   beforeAll(async () => {
     databaseUrl = await createTestDatabase('ice_protocol');
     db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-    ice = await spawnIce({ databaseUrl, port: await freePort(), tokens, extra: ['--ack-timeout', '400', '--heartbeat', '300'] });
+    ice = await spawnIce({
+      databaseUrl,
+      port: await freePort(),
+      tokens,
+      extra: ['--ack-timeout', '400', '--heartbeat', '300'],
+    });
   });
   afterAll(async () => {
     await ice?.stop();
@@ -27,7 +32,8 @@ describe('ICE frame protocol', () => {
   });
 
   const storedRow = async (id: string) =>
-    (await db.query('SELECT type, sender_country, recipient_country, mrn FROM ice_message WHERE id = $1', [id])).rows[0];
+    (await db.query('SELECT type, sender_country, recipient_country, mrn FROM ice_message WHERE id = $1', [id]))
+      .rows[0];
 
   it('acknowledges a message only once it is in the store, and routes it to the recipient country', async () => {
     const az = await rawNode(ice.url, tokens.AZ);
@@ -41,7 +47,11 @@ describe('ICE frame protocol', () => {
     const delivered = await kz.next((f) => f.type === 'deliver');
     expect(delivered).toEqual({ type: 'deliver', redelivery: false, message: m });
     kz.sendText(JSON.stringify({ type: 'ack', ref: m.id }));
-    await expect.poll(async () => (await db.query('SELECT delivered_at FROM ice_message WHERE id = $1', [m.id])).rows[0].delivered_at).not.toBeNull();
+    await expect
+      .poll(
+        async () => (await db.query('SELECT delivered_at FROM ice_message WHERE id = $1', [m.id])).rows[0].delivered_at,
+      )
+      .not.toBeNull();
     await Promise.all([az.close(), kz.close()]);
   });
 
@@ -49,7 +59,9 @@ describe('ICE frame protocol', () => {
     for (const headers of [{}, { authorization: 'Bearer not-a-node' }]) {
       const ws = new WebSocket(ice.url, { headers });
       ws.on('error', () => undefined);
-      const status = await new Promise<number>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+      const status = await new Promise<number>((resolve) =>
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+      );
       expect(status).toBe(401);
       ws.terminate();
     }
@@ -60,7 +72,11 @@ describe('ICE frame protocol', () => {
     const forged = crossing('KZ', 'GE', movementMrn('KZ', 2)); // AZ's connection claiming to be KZ
     az.sendText(JSON.stringify({ type: 'send', message: forged }));
     const err = await az.next((f) => f.type === 'error');
-    expect(err).toMatchObject({ code: 'FORGED_SENDER', ref: forged.id, errors: [{ code: 'FORGED_SENDER', pointer: '/message/sender/country' }] });
+    expect(err).toMatchObject({
+      code: 'FORGED_SENDER',
+      ref: forged.id,
+      errors: [{ code: 'FORGED_SENDER', pointer: '/message/sender/country' }],
+    });
     expect(await storedRow(forged.id)).toBeUndefined();
     await expect.poll(() => ice.output()).toContain('"event":"forged-sender","connection":"AZ","claimed":"KZ"');
     await az.close();
@@ -69,10 +85,16 @@ describe('ICE frame protocol', () => {
   it('refuses malformed frames one by one while the same connection keeps working', async () => {
     const az = await rawNode(ice.url, tokens.AZ);
     const good = [0, 1, 2].map((i) => crossing('AZ', 'GE', movementMrn('KZ', 10 + i)));
-    const badSchema = { ...crossing('AZ', 'GE', movementMrn('KZ', 20)), body: { officeOfTransit: 'nowhere', crossedAt: 42 } };
+    const badSchema = {
+      ...crossing('AZ', 'GE', movementMrn('KZ', 20)),
+      body: { officeOfTransit: 'nowhere', crossedAt: 42 },
+    };
     const unknownOffice = crossing('AZ', 'GE', movementMrn('KZ', 21));
     unknownOffice.recipient.office = 'GE999999';
-    const unknownRecipient = { ...crossing('AZ', 'GE', movementMrn('KZ', 22)), recipient: { country: 'CN', office: 'GE000010' } };
+    const unknownRecipient = {
+      ...crossing('AZ', 'GE', movementMrn('KZ', 22)),
+      recipient: { country: 'CN', office: 'GE000010' },
+    };
     const wrongCheckDigit = crossing('AZ', 'GE', movementMrn('KZ', 23));
     wrongCheckDigit.mrn = wrongCheckDigit.mrn.slice(0, 17) + String((Number(wrongCheckDigit.mrn[17]) + 1) % 10);
 
@@ -102,14 +124,19 @@ describe('ICE frame protocol', () => {
       errors: [{ pointer: '/message/recipient/office' }],
     });
     expect(await az.next((f) => f.ref === unknownRecipient.id)).toMatchObject({ code: 'UNKNOWN_OFFICE' });
-    expect(await az.next((f) => f.ref === wrongCheckDigit.id)).toMatchObject({ code: 'INVALID_MRN', errors: [{ pointer: '/message/mrn' }] });
+    expect(await az.next((f) => f.ref === wrongCheckDigit.id)).toMatchObject({
+      code: 'INVALID_MRN',
+      errors: [{ pointer: '/message/mrn' }],
+    });
     expect(await az.next((f) => f.ref === good[2].id && f.type === 'error')).toMatchObject({
       code: 'SCHEMA_VIOLATION',
       errors: [{ pointer: '/message/type' }],
     });
-    for (const m of good) expect(await az.next((f) => f.type === 'stored' && f.ref === m.id)).toMatchObject({ duplicate: false });
+    for (const m of good)
+      expect(await az.next((f) => f.type === 'stored' && f.ref === m.id)).toMatchObject({ duplicate: false });
     for (const m of good) expect(await storedRow(m.id)).toMatchObject({ recipient_country: 'GE' });
-    for (const m of [badSchema, unknownOffice, unknownRecipient, wrongCheckDigit]) expect(await storedRow(m.id)).toBeUndefined();
+    for (const m of [badSchema, unknownOffice, unknownRecipient, wrongCheckDigit])
+      expect(await storedRow(m.id)).toBeUndefined();
     expect(az.ws.readyState).toBe(WebSocket.OPEN);
     await az.close();
   });
@@ -119,7 +146,10 @@ describe('ICE frame protocol', () => {
     const m = crossing('AZ', 'GE', movementMrn('KZ', 30));
     m.recipient = { country: 'UZ', office: 'UZ000110' };
     az.sendText(JSON.stringify({ type: 'send', message: m }));
-    expect(await az.next((f) => f.ref === m.id)).toMatchObject({ code: 'UNKNOWN_RECIPIENT', errors: [{ pointer: '/message/recipient/country' }] });
+    expect(await az.next((f) => f.ref === m.id)).toMatchObject({
+      code: 'UNKNOWN_RECIPIENT',
+      errors: [{ pointer: '/message/recipient/country' }],
+    });
     await az.close();
   });
 
@@ -130,7 +160,9 @@ describe('ICE frame protocol', () => {
     expect(await az.next((f) => f.ref === m.id)).toMatchObject({ type: 'stored', duplicate: false });
     az.sendText(JSON.stringify({ type: 'send', message: m }));
     expect(await az.next((f) => f.ref === m.id)).toMatchObject({ type: 'stored', duplicate: true });
-    az.sendText(JSON.stringify({ type: 'send', message: { ...m, body: { ...m.body, crossedAt: '2026-01-01T00:00:00Z' } } }));
+    az.sendText(
+      JSON.stringify({ type: 'send', message: { ...m, body: { ...m.body, crossedAt: '2026-01-01T00:00:00Z' } } }),
+    );
     expect(await az.next((f) => f.ref === m.id)).toMatchObject({ type: 'error', code: 'CONFLICT' });
     expect((await db.query('SELECT count(*)::int AS n FROM ice_message WHERE id = $1', [m.id])).rows[0].n).toBe(1);
     await az.close();
@@ -140,7 +172,14 @@ describe('ICE frame protocol', () => {
     const az = await rawNode(ice.url, tokens.AZ);
     const ge = await rawNode(ice.url, tokens.GE);
     // Drain what earlier tests routed to GE.
-    while (await ge.next((f) => f.type === 'deliver', 300).then((f) => (ge.sendText(JSON.stringify({ type: 'ack', ref: (f.message as { id: string }).id })), true), () => false));
+    while (
+      await ge
+        .next((f) => f.type === 'deliver', 300)
+        .then(
+          (f) => (ge.sendText(JSON.stringify({ type: 'ack', ref: (f.message as { id: string }).id })), true),
+          () => false,
+        )
+    );
     const m = crossing('AZ', 'GE', movementMrn('KZ', 50));
     az.sendText(JSON.stringify({ type: 'send', message: m }));
     expect(await ge.next((f) => f.type === 'deliver')).toMatchObject({ redelivery: false, message: { id: m.id } });
@@ -149,7 +188,11 @@ describe('ICE frame protocol', () => {
     const again = await rawNode(ice.url, tokens.GE);
     expect(await again.next((f) => f.type === 'deliver')).toMatchObject({ redelivery: true, message: { id: m.id } });
     again.sendText(JSON.stringify({ type: 'ack', ref: m.id }));
-    await expect.poll(async () => (await db.query('SELECT delivered_at FROM ice_message WHERE id = $1', [m.id])).rows[0].delivered_at).not.toBeNull();
+    await expect
+      .poll(
+        async () => (await db.query('SELECT delivered_at FROM ice_message WHERE id = $1', [m.id])).rows[0].delivered_at,
+      )
+      .not.toBeNull();
     const metrics = await (await fetch(`${ice.httpUrl}/metrics`)).text();
     expect(metrics).toMatch(/ice_redeliveries_total\{recipient_country="GE"\} [1-9]/);
     expect(metrics).toMatch(/ice_queue_depth\{recipient_country="GE"\} 0/);

@@ -13,7 +13,8 @@ export interface RawNode {
 export async function rawNode(url: string, token: string, opts: { answerPings?: boolean } = {}): Promise<RawNode> {
   const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` }, autoPong: opts.answerPings ?? true });
   const frames: Record<string, unknown>[] = [];
-  const waiters: { match: (f: Record<string, unknown>) => boolean; resolve: (f: Record<string, unknown>) => void }[] = [];
+  const waiters: { match: (f: Record<string, unknown>) => boolean; resolve: (f: Record<string, unknown>) => void }[] =
+    [];
   ws.on('message', (data) => {
     const f = JSON.parse(data.toString()) as Record<string, unknown>;
     frames.push(f);
@@ -38,7 +39,10 @@ export async function rawNode(url: string, token: string, opts: { answerPings?: 
         return Promise.resolve(seen);
       }
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(frames)}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(frames)}`)),
+          timeoutMs,
+        );
         waiters.push({
           match,
           resolve: (f) => {

@@ -15,7 +15,9 @@ export interface ReceivingNode {
 export async function receivingNode(databaseUrl: string, iceUrl: string, token: string): Promise<ReceivingNode> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 8 });
   await migrateInbox(pool);
-  await pool.query('CREATE TABLE IF NOT EXISTS applied (id uuid PRIMARY KEY, mrn text NOT NULL, times int NOT NULL DEFAULT 1, seq bigserial)');
+  await pool.query(
+    'CREATE TABLE IF NOT EXISTS applied (id uuid PRIMARY KEY, mrn text NOT NULL, times int NOT NULL DEFAULT 1, seq bigserial)',
+  );
   const client = new IceClient({
     url: iceUrl,
     token,
@@ -23,7 +25,10 @@ export async function receivingNode(databaseUrl: string, iceUrl: string, token: 
     receiver: {
       pool,
       apply: async (m, tx) => {
-        await tx.query('INSERT INTO applied (id, mrn) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET times = applied.times + 1', [m.id, m.mrn]);
+        await tx.query(
+          'INSERT INTO applied (id, mrn) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET times = applied.times + 1',
+          [m.id, m.mrn],
+        );
       },
     },
   });

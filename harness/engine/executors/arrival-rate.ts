@@ -12,7 +12,11 @@ import { participate, ScenarioExecution, share, type ExecutionEnv, type Vu } fro
  * undefined past the scenario's end); this thread takes every `count`-th index
  * starting at its own.
  */
-export async function runArrivalRate(env: ExecutionEnv, startOf: (k: number) => number | undefined, totalMs: number): Promise<void> {
+export async function runArrivalRate(
+  env: ExecutionEnv,
+  startOf: (k: number) => number | undefined,
+  totalMs: number,
+): Promise<void> {
   const ex = new ScenarioExecution(env);
   const { plan } = env;
   const seg = participate(env.segment, plan.maxVUs);

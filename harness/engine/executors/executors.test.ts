@@ -57,25 +57,29 @@ export default async function () { await sleep(0.1); }`,
 describe('arrival-rate executors (open model)', () => {
   // Timing needs a generator with CPU to spare; on a machine busy with other work the
   // engine must instead report its own lateness (generatorDelayMs, and a warning past 50 ms).
-  it('constant-arrival-rate starts iterations on schedule: rate within 1 % when VUs suffice', { retry: 2 }, async () => {
-    const run = await runSource(
-      `${imports}
+  it(
+    'constant-arrival-rate starts iterations on schedule: rate within 1 % when VUs suffice',
+    { retry: 2 },
+    async () => {
+      const run = await runSource(
+        `${imports}
 export const options = { scenarios: { r: { executor: 'constant-arrival-rate', rate: 200, timeUnit: '1s', duration: '2s', preAllocatedVUs: 50 } } };
 export default async function () { startOffset.add(Date.now() - exec.scenario.startTime); await sleep(0.01); }`,
-      { workers: 1 },
-    );
-    expect(run.exitCode).toBe(0);
-    expect(metricValue(run, 'iterations', 'count')).toBe(400);
-    expect(metricValue(run, 'dropped_iterations', 'count')).toBeNaN();
-    // 400 starts spread over [0, 1995 ms]: the achieved rate is 399 intervals / span.
-    const span = metricValue(run, 'start_offset', 'max') - metricValue(run, 'start_offset', 'min');
-    const lagP95 = metricValue(run, 'iteration_schedule_lag', 'p(95)');
-    if (run.generatorDelayMs! <= GENERATOR_HEALTHY_MS) {
-      expect(399 / (span / 1000)).toBeGreaterThan(200 * 0.99);
-      expect(399 / (span / 1000)).toBeLessThan(200 * 1.01);
-      expect(lagP95).toBeLessThan(20);
-    } else expect(run.generatorDelayMs).toBeGreaterThanOrEqual(Math.min(lagP95, 50) * 0.5);
-  });
+        { workers: 1 },
+      );
+      expect(run.exitCode).toBe(0);
+      expect(metricValue(run, 'iterations', 'count')).toBe(400);
+      expect(metricValue(run, 'dropped_iterations', 'count')).toBeNaN();
+      // 400 starts spread over [0, 1995 ms]: the achieved rate is 399 intervals / span.
+      const span = metricValue(run, 'start_offset', 'max') - metricValue(run, 'start_offset', 'min');
+      const lagP95 = metricValue(run, 'iteration_schedule_lag', 'p(95)');
+      if (run.generatorDelayMs! <= GENERATOR_HEALTHY_MS) {
+        expect(399 / (span / 1000)).toBeGreaterThan(200 * 0.99);
+        expect(399 / (span / 1000)).toBeLessThan(200 * 1.01);
+        expect(lagP95).toBeLessThan(20);
+      } else expect(run.generatorDelayMs).toBeGreaterThanOrEqual(Math.min(lagP95, 50) * 0.5);
+    },
+  );
 
   it('drops iterations when no VU is free, growing VUs one at a time up to maxVUs', async () => {
     const run = await runSource(
@@ -99,7 +103,10 @@ export const options = { scenarios: { r: { executor: 'ramping-arrival-rate', sta
 export default async function () { startOffset.add(Date.now() - exec.scenario.startTime); }`,
       { workers: 2 },
     );
-    expect([metricValue(run, 'iterations', 'count'), metricValue(run, 'dropped_iterations', 'count')]).toEqual([100, Number.NaN]);
+    expect([metricValue(run, 'iterations', 'count'), metricValue(run, 'dropped_iterations', 'count')]).toEqual([
+      100,
+      Number.NaN,
+    ]);
     expect(run.stderr).not.toMatch(/ERRO/);
     // Half of the iterations start in the last third of the time.
     expect(metricValue(run, 'start_offset', 'med')).toBeGreaterThan(900);

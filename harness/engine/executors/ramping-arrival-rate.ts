@@ -5,7 +5,11 @@ import { runArrivalRate } from './arrival-rate.ts';
 import type { ExecutionEnv } from './scenario-execution.ts';
 
 /** Start time (ms) of each iteration k (0-based), or undefined past the last stage. */
-export function arrivalSchedule(startRate: number, stages: Stage[], timeUnitMs: number): (k: number) => number | undefined {
+export function arrivalSchedule(
+  startRate: number,
+  stages: Stage[],
+  timeUnitMs: number,
+): (k: number) => number | undefined {
   return (k) => {
     let remaining = k + 1;
     let from = startRate / timeUnitMs;

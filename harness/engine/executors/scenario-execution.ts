@@ -44,7 +44,9 @@ export class VuPool {
   ) {}
   private id(local: number): number {
     const mine = share(this.budget, this.seg);
-    return local < mine ? shareOffset(this.budget, this.seg) + local + 1 : this.budget + (local - mine) * this.seg.count + this.seg.index + 1;
+    return local < mine
+      ? shareOffset(this.budget, this.seg) + local + 1
+      : this.budget + (local - mine) * this.seg.count + this.seg.index + 1;
   }
   acquire(): number {
     const local = this.free.length ? this.free.pop()! : this.next++;
@@ -110,7 +112,12 @@ export class ScenarioExecution {
 
   constructor(readonly env: ExecutionEnv) {
     this.plan = env.plan;
-    this.info = { name: this.plan.name, executor: this.plan.executor, startTime: Date.now(), progress: () => Math.min(1, Math.max(0, this.progress())) };
+    this.info = {
+      name: this.plan.name,
+      executor: this.plan.executor,
+      startTime: Date.now(),
+      progress: () => Math.min(1, Math.max(0, this.progress())),
+    };
     const onHardStop = (): void => {
       this.hard = true;
       this.requestStop();
@@ -163,7 +170,8 @@ export class ScenarioExecution {
     engine.iterationInTest.set(st, iterationInTest);
     vu.busy = true;
     const start = performance.now();
-    if (scheduledAt !== undefined) registry.add(builtin.iteration_schedule_lag, Math.max(0, start - scheduledAt), st.tags);
+    if (scheduledAt !== undefined)
+      registry.add(builtin.iteration_schedule_lag, Math.max(0, start - scheduledAt), st.tags);
     let aborted = false;
     try {
       const r = vuContext.run(st, this.env.fn, vu.data) as PromiseLike<unknown> | undefined;
@@ -197,7 +205,12 @@ export class ScenarioExecution {
   }
 
   dropped(n: number): void {
-    if (n > 0) engine.registry.add(builtin.dropped_iterations, n, { ...this.env.globalTags, ...this.plan.tags, scenario: this.plan.name });
+    if (n > 0)
+      engine.registry.add(builtin.dropped_iterations, n, {
+        ...this.env.globalTags,
+        ...this.plan.tags,
+        scenario: this.plan.name,
+      });
   }
 
   requestStop(): void {
@@ -221,14 +234,18 @@ export class ScenarioExecution {
 
   /** Resolves at `performance.now()` time `at` (not earlier), or when the scenario stops. */
   async until(at: number): Promise<void> {
-    for (let left = at - performance.now(); left > 0 && !this.stopping; left = at - performance.now()) await this.delay(left);
+    for (let left = at - performance.now(); left > 0 && !this.stopping; left = at - performance.now())
+      await this.delay(left);
   }
 
   timer(fn: () => void, ms: number): NodeJS.Timeout {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, Math.max(0, ms));
+    const t = setTimeout(
+      () => {
+        this.timers.delete(t);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     this.timers.add(t);
     return t;
   }

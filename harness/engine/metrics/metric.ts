@@ -23,7 +23,11 @@ export interface SampleSink {
   add(metric: MetricDefinition, value: number, tags: Tags, time?: number): void;
 }
 
-const def = (name: string, type: MetricType, contains: ValueType = 'default'): MetricDefinition => ({ name, type, contains });
+const def = (name: string, type: MetricType, contains: ValueType = 'default'): MetricDefinition => ({
+  name,
+  type,
+  contains,
+});
 
 /** k6's built-in metrics (metrics/builtin.go), plus the engine's own schedule-lag trend. */
 export const builtin = {

@@ -11,7 +11,9 @@ export class MetricNameError extends Error {}
 /** k6's metric name rule (metrics/registry.go checkName). */
 export function checkMetricName(name: unknown): asserts name is string {
   if (typeof name !== 'string' || !NAME.test(name))
-    throw new MetricNameError(`invalid metric name ${JSON.stringify(name)}: use 2–129 letters, digits and '_', not starting with a digit`);
+    throw new MetricNameError(
+      `invalid metric name ${JSON.stringify(name)}: use 2–129 letters, digits and '_', not starting with a digit`,
+    );
 }
 
 export interface SubMetricSelector {
@@ -101,7 +103,9 @@ export class MetricRegistry implements SampleSink {
     const existing = this.entries.get(def.name);
     if (existing) {
       if (existing.def.type !== def.type || existing.def.contains !== def.contains)
-        throw new MetricNameError(`metric '${def.name}' already exists as a ${existing.def.type}${existing.def.contains === 'default' ? '' : ` (${existing.def.contains})`}`);
+        throw new MetricNameError(
+          `metric '${def.name}' already exists as a ${existing.def.type}${existing.def.contains === 'default' ? '' : ` (${existing.def.contains})`}`,
+        );
       return existing;
     }
     const subs = (this.selectors.get(def.name) ?? []).map((selector) => ({ selector, sink: newSink(def.type) }));
@@ -144,7 +148,12 @@ export class MetricRegistry implements SampleSink {
       e.sink.reset();
       metrics.push(state ? { def: e.def, state, subs } : { def: e.def, subs });
     }
-    const delta: RegistryDelta = { metrics, checks: [...this.checks.values()], groups: [...this.groups], samples: this.samples ?? [] };
+    const delta: RegistryDelta = {
+      metrics,
+      checks: [...this.checks.values()],
+      groups: [...this.groups],
+      samples: this.samples ?? [],
+    };
     this.checks.clear();
     this.groups.clear();
     if (this.samples) this.samples = [];

@@ -11,7 +11,7 @@ function k6Percentile(sorted: number[], p: number): number {
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe('TrendSink', () => {
@@ -28,7 +28,9 @@ describe('TrendSink', () => {
     }
     values.sort((a, b) => a - b);
     const got = t.percentiles(ps);
-    ps.forEach((p, i) => expect(Math.abs(got[i] - k6Percentile(values, p))).toBeLessThanOrEqual(k6Percentile(values, p) * 0.0005 + 0.001));
+    ps.forEach((p, i) =>
+      expect(Math.abs(got[i] - k6Percentile(values, p))).toBeLessThanOrEqual(k6Percentile(values, p) * 0.0005 + 0.001),
+    );
     expect(t.avg).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 9);
     expect([t.min, t.max]).toEqual([values[0], values.at(-1)]);
   });

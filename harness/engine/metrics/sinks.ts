@@ -60,7 +60,9 @@ export class GaugeSink implements Sink {
     if (value > this.max) this.max = value;
   }
   state(): SinkState | undefined {
-    return this.time === -Infinity ? undefined : { type: 'gauge', value: this.value, time: this.time, min: this.min, max: this.max };
+    return this.time === -Infinity
+      ? undefined
+      : { type: 'gauge', value: this.value, time: this.time, min: this.min, max: this.max };
   }
   merge(s: SinkState): void {
     if (s.type !== 'gauge') return;
@@ -176,7 +178,12 @@ export class TrendSink implements Sink {
         seen += c;
         while (r < ranks.length && ranks[r] < seen) {
           const rank = ranks[r++];
-          const v = rank === 0 ? this.min : rank === this.count - 1 ? this.max : (sign * h.medianEquivalentValue(h.valueFromIndex(i))) / TREND_SCALE;
+          const v =
+            rank === 0
+              ? this.min
+              : rank === this.count - 1
+                ? this.max
+                : (sign * h.medianEquivalentValue(h.valueFromIndex(i))) / TREND_SCALE;
           out.set(rank, Math.min(this.max, Math.max(this.min, v)));
         }
         if (r === ranks.length) return;
@@ -189,7 +196,15 @@ export class TrendSink implements Sink {
 
   state(): SinkState | undefined {
     if (!this.count) return undefined;
-    return { type: 'trend', count: this.count, sum: this.sum, min: this.min, max: this.max, positive: buckets(this.positive), negative: buckets(this.negative) };
+    return {
+      type: 'trend',
+      count: this.count,
+      sum: this.sum,
+      min: this.min,
+      max: this.max,
+      positive: buckets(this.positive),
+      negative: buckets(this.negative),
+    };
   }
 
   merge(s: SinkState): void {

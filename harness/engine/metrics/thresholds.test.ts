@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { builtin } from './metric.ts';
 import { MetricRegistry, parseMetricSelector } from './registry.ts';
-import { aggregate, checkThresholdTypes, parseThresholdExpression, parseThresholds, passes, ThresholdError } from './thresholds.ts';
+import {
+  aggregate,
+  checkThresholdTypes,
+  parseThresholdExpression,
+  parseThresholds,
+  passes,
+  ThresholdError,
+} from './thresholds.ts';
 
 describe('threshold expressions', () => {
   it.each([
@@ -25,12 +32,26 @@ describe('threshold expressions', () => {
 describe('thresholds option', () => {
   it('parses sub-metric selectors, abortOnFail and delayAbortEval', () => {
     const parsed = parseThresholds({
-      'http_req_duration{scenario:ctd, status:"200"}': ['p(95)<200', { threshold: 'p(99)<500', abortOnFail: true, delayAbortEval: '10s' }],
+      'http_req_duration{scenario:ctd, status:"200"}': [
+        'p(95)<200',
+        { threshold: 'p(99)<500', abortOnFail: true, delayAbortEval: '10s' },
+      ],
       checks: 'rate>0.99',
       'group_duration{group:::main::submit}': ['max<1000'],
     });
-    expect(parsed[0].selector).toEqual({ name: 'http_req_duration{scenario:ctd, status:"200"}', parent: 'http_req_duration', tags: [['scenario', 'ctd'], ['status', '200']] });
-    expect(parsed[0].thresholds[1]).toMatchObject({ aggregation: 'p(99)', abortOnFail: true, delayAbortEvalMs: 10_000 });
+    expect(parsed[0].selector).toEqual({
+      name: 'http_req_duration{scenario:ctd, status:"200"}',
+      parent: 'http_req_duration',
+      tags: [
+        ['scenario', 'ctd'],
+        ['status', '200'],
+      ],
+    });
+    expect(parsed[0].thresholds[1]).toMatchObject({
+      aggregation: 'p(99)',
+      abortOnFail: true,
+      delayAbortEvalMs: 10_000,
+    });
     expect(parsed[1].thresholds).toHaveLength(1);
     expect(parsed[2].selector.tags).toEqual([['group', '::main::submit']]);
   });
@@ -40,10 +61,16 @@ describe('thresholds option', () => {
     expect(() => parseThresholds({ 'http_reqs{scenario}': ['count>1'] })).toThrow(/tag:value/);
     expect(() => parseThresholds({ http_reqs: [42] })).toThrow(/string or \{threshold/);
     const types = (n: string) => Object.values(builtin).find((d) => d.name === n)?.type;
-    expect(() => checkThresholdTypes(parseThresholds({ http_reqs: ['p(95)<1'] }), types)).toThrow(/does not apply to a counter/);
-    expect(() => checkThresholdTypes(parseThresholds({ checks: ['count>1'] }), types)).toThrow(/does not apply to a rate/);
+    expect(() => checkThresholdTypes(parseThresholds({ http_reqs: ['p(95)<1'] }), types)).toThrow(
+      /does not apply to a counter/,
+    );
+    expect(() => checkThresholdTypes(parseThresholds({ checks: ['count>1'] }), types)).toThrow(
+      /does not apply to a rate/,
+    );
     expect(() => checkThresholdTypes(parseThresholds({ nope: ['count>1'] }), types)).toThrow(/no metric named 'nope'/);
-    expect(() => checkThresholdTypes(parseThresholds({ vus: ['value<10'], http_req_failed: ['rate<0.1'] }), types)).not.toThrow();
+    expect(() =>
+      checkThresholdTypes(parseThresholds({ vus: ['value<10'], http_req_failed: ['rate<0.1'] }), types),
+    ).not.toThrow();
   });
 });
 

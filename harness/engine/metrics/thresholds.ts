@@ -28,13 +28,18 @@ export interface MetricThresholds {
 
 export class ThresholdError extends Error {}
 
-const EXPR = /^\s*(count|rate|value|avg|min|med|max|p\(\s*(\d+(?:\.\d+)?)\s*\))\s*(===|==|!=|>=|<=|>|<)\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/i;
+const EXPR =
+  /^\s*(count|rate|value|avg|min|med|max|p\(\s*(\d+(?:\.\d+)?)\s*\))\s*(===|==|!=|>=|<=|>|<)\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/i;
 
 export function parseThresholdExpression(source: string): ThresholdExpression {
   const m = EXPR.exec(source);
-  if (!m) throw new ThresholdError(`threshold '${source}': expected 'aggregation operator number', e.g. 'p(95)<200' or 'rate<0.01'`);
+  if (!m)
+    throw new ThresholdError(
+      `threshold '${source}': expected 'aggregation operator number', e.g. 'p(95)<200' or 'rate<0.01'`,
+    );
   const percentile = m[2] === undefined ? undefined : Number(m[2]);
-  if (percentile !== undefined && percentile > 100) throw new ThresholdError(`threshold '${source}': percentile above 100`);
+  if (percentile !== undefined && percentile > 100)
+    throw new ThresholdError(`threshold '${source}': percentile above 100`);
   const aggregation = percentile === undefined ? m[1].toLowerCase() : `p(${m[2]})`;
   return { source, aggregation, percentile, operator: m[3] as Operator, value: Number(m[4]) };
 }
@@ -49,7 +54,8 @@ const ALLOWED: Record<MetricType, (agg: string) => boolean> = {
 /** Parses the `thresholds` option. Metric types are checked later with {@link checkThresholdTypes}. */
 export function parseThresholds(option: unknown): MetricThresholds[] {
   if (option === undefined || option === null) return [];
-  if (typeof option !== 'object' || Array.isArray(option)) throw new ThresholdError('thresholds: expected an object {metric: [expressions]}');
+  if (typeof option !== 'object' || Array.isArray(option))
+    throw new ThresholdError('thresholds: expected an object {metric: [expressions]}');
   const out: MetricThresholds[] = [];
   for (const [name, list] of Object.entries(option as Record<string, unknown>)) {
     let selector: SubMetricSelector;
@@ -60,16 +66,22 @@ export function parseThresholds(option: unknown): MetricThresholds[] {
     }
     const items = Array.isArray(list) ? list : [list];
     const thresholds = items.map((item): Threshold => {
-      if (typeof item === 'string') return { ...parseThresholdExpression(item), abortOnFail: false, delayAbortEvalMs: 0 };
+      if (typeof item === 'string')
+        return { ...parseThresholdExpression(item), abortOnFail: false, delayAbortEvalMs: 0 };
       if (item && typeof item === 'object' && typeof (item as { threshold?: unknown }).threshold === 'string') {
         const o = item as { threshold: string; abortOnFail?: unknown; delayAbortEval?: unknown };
         return {
           ...parseThresholdExpression(o.threshold),
           abortOnFail: o.abortOnFail === true,
-          delayAbortEvalMs: o.delayAbortEval === undefined ? 0 : parseDuration(o.delayAbortEval, `thresholds['${name}'].delayAbortEval`),
+          delayAbortEvalMs:
+            o.delayAbortEval === undefined
+              ? 0
+              : parseDuration(o.delayAbortEval, `thresholds['${name}'].delayAbortEval`),
         };
       }
-      throw new ThresholdError(`thresholds['${name}']: each entry is a string or {threshold, abortOnFail?, delayAbortEval?}`);
+      throw new ThresholdError(
+        `thresholds['${name}']: each entry is a string or {threshold, abortOnFail?, delayAbortEval?}`,
+      );
     });
     out.push({ selector, thresholds });
   }
@@ -79,15 +91,22 @@ export function parseThresholds(option: unknown): MetricThresholds[] {
 export function checkThresholdTypes(all: MetricThresholds[], typeOf: (metric: string) => MetricType | undefined): void {
   for (const { selector, thresholds } of all) {
     const type = typeOf(selector.parent);
-    if (!type) throw new ThresholdError(`thresholds: no metric named '${selector.parent}' (define custom metrics in the init context)`);
+    if (!type)
+      throw new ThresholdError(
+        `thresholds: no metric named '${selector.parent}' (define custom metrics in the init context)`,
+      );
     for (const t of thresholds)
-      if (!ALLOWED[type](t.aggregation)) throw new ThresholdError(`threshold '${t.source}' on '${selector.name}': '${t.aggregation}' does not apply to a ${type} metric`);
+      if (!ALLOWED[type](t.aggregation))
+        throw new ThresholdError(
+          `threshold '${t.source}' on '${selector.name}': '${t.aggregation}' does not apply to a ${type} metric`,
+        );
   }
 }
 
 /** The aggregate a threshold compares; `elapsedMs` gives a counter's rate. */
 export function aggregate(sink: Sink | undefined, t: ThresholdExpression, elapsedMs: number): number {
-  if (sink instanceof CounterSink) return t.aggregation === 'rate' ? (elapsedMs > 0 ? sink.sum / (elapsedMs / 1000) : 0) : sink.sum;
+  if (sink instanceof CounterSink)
+    return t.aggregation === 'rate' ? (elapsedMs > 0 ? sink.sum / (elapsedMs / 1000) : 0) : sink.sum;
   if (sink instanceof GaugeSink) return sink.time === -Infinity ? 0 : sink.value;
   if (sink instanceof RateSink) return sink.total ? sink.passes / sink.total : 0;
   if (sink instanceof TrendSink) {

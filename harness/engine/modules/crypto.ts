@@ -2,7 +2,8 @@
 import * as nodeCrypto from 'node:crypto';
 import { bytesOf } from './encoding.ts';
 
-export type Algorithm = 'md4' | 'md5' | 'sha1' | 'sha256' | 'sha384' | 'sha512' | 'sha512_224' | 'sha512_256' | 'ripemd160';
+export type Algorithm =
+  'md4' | 'md5' | 'sha1' | 'sha256' | 'sha384' | 'sha512' | 'sha512_224' | 'sha512_256' | 'ripemd160';
 export type OutputEncoding = 'hex' | 'base64' | 'base64url' | 'base64rawurl' | 'binary';
 type Data = string | ArrayBuffer | ArrayBufferView;
 
@@ -23,7 +24,10 @@ function algorithm(name: string, fn: string): string {
   // MD4 sits in OpenSSL 3's legacy provider, which Node does not load.
   if (name === 'md4') throw new Error(`${fn}: md4 is not available in Node's OpenSSL 3 (legacy provider); use sha256`);
   const a = ALGORITHMS[name];
-  if (!a) throw new TypeError(`${fn}: unknown algorithm ${JSON.stringify(name)} (use one of ${Object.keys(ALGORITHMS).join(', ')})`);
+  if (!a)
+    throw new TypeError(
+      `${fn}: unknown algorithm ${JSON.stringify(name)} (use one of ${Object.keys(ALGORITHMS).join(', ')})`,
+    );
   return a;
 }
 
@@ -40,7 +44,9 @@ function encode(digest: Buffer, encoding: OutputEncoding, fn: string): string | 
     case 'binary':
       return digest.buffer.slice(digest.byteOffset, digest.byteOffset + digest.byteLength) as ArrayBuffer;
     default:
-      throw new TypeError(`${fn}: unknown output encoding ${JSON.stringify(encoding)} (use 'hex', 'base64' or 'binary')`);
+      throw new TypeError(
+        `${fn}: unknown output encoding ${JSON.stringify(encoding)} (use 'hex', 'base64' or 'binary')`,
+      );
   }
 }
 
@@ -96,7 +102,8 @@ export const ripemd160 = digestOf('ripemd160');
 
 /** `randomBytes(n)` → ArrayBuffer of n cryptographically random bytes. */
 export function randomBytes(size: number): ArrayBuffer {
-  if (!Number.isInteger(size) || size < 1) throw new TypeError(`randomBytes: size must be a positive integer, got ${size}`);
+  if (!Number.isInteger(size) || size < 1)
+    throw new TypeError(`randomBytes: size must be a positive integer, got ${size}`);
   const b = nodeCrypto.randomBytes(size);
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }

@@ -7,9 +7,12 @@ const store = new Map<string, string[]>();
 export class SharedArray {
   constructor(name: string, fn: () => unknown[]) {
     if (engine.phase !== 'init') throw new Error('SharedArray can only be created in the init context');
-    if (typeof name !== 'string' || !name) throw new TypeError('SharedArray(name, fn): name must be a non-empty string');
-    if (typeof fn !== 'function') throw new TypeError('SharedArray(name, fn): fn must be a function returning an array');
-    if (fn.constructor?.name === 'AsyncFunction') throw new TypeError(`SharedArray '${name}': the function must be synchronous`);
+    if (typeof name !== 'string' || !name)
+      throw new TypeError('SharedArray(name, fn): name must be a non-empty string');
+    if (typeof fn !== 'function')
+      throw new TypeError('SharedArray(name, fn): fn must be a function returning an array');
+    if (fn.constructor?.name === 'AsyncFunction')
+      throw new TypeError(`SharedArray '${name}': the function must be synchronous`);
     let items = store.get(name);
     if (!items) {
       const arr = fn();
@@ -23,9 +26,10 @@ export class SharedArray {
       get(target, prop, receiver) {
         if (typeof prop === 'string' && /^\d+$/.test(prop)) return parse(Number(prop));
         if (prop === 'length') return list.length;
-        if (prop === Symbol.iterator) return function* () {
-          for (let i = 0; i < list.length; i++) yield parse(i);
-        };
+        if (prop === Symbol.iterator)
+          return function* () {
+            for (let i = 0; i < list.length; i++) yield parse(i);
+          };
         return Reflect.get(target, prop, receiver);
       },
       set() {

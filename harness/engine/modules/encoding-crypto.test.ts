@@ -45,7 +45,9 @@ describe('k6/crypto', () => {
     expect(md5('', 'hex')).toBe('d41d8cd98f00b204e9800998ecf8427e');
     expect(sha1('abc', 'hex')).toBe('a9993e364706816aba3e25717850c26c9cd0d89d');
     expect(sha256('abc', 'hex')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
-    expect(sha256('abc', 'base64')).toBe(hex('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad').toString('base64'));
+    expect(sha256('abc', 'base64')).toBe(
+      hex('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad').toString('base64'),
+    );
     expect(sha512('abc', 'hex')).toMatch(/^ddaf35a193617aba/);
     expect(new Uint8Array(sha256('abc', 'binary') as ArrayBuffer)[0]).toBe(0xba);
     expect(crypto.sha384('abc', 'hex')).toMatch(/^cb00753f45a35e8b/);
@@ -54,7 +56,9 @@ describe('k6/crypto', () => {
   // RFC 4231 test cases 1, 2 and 6.
   it('computes HMAC as RFC 4231', () => {
     const key1 = new Uint8Array(20).fill(0x0b);
-    expect(hmac('sha256', key1, 'Hi There', 'hex')).toBe('b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7');
+    expect(hmac('sha256', key1, 'Hi There', 'hex')).toBe(
+      'b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7',
+    );
     expect(hmac('sha512', key1, 'Hi There', 'hex')).toBe(
       '87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cdedaa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854',
     );

@@ -6,7 +6,8 @@ const ENCODINGS = new Set<string>(['std', 'rawstd', 'url', 'rawurl']);
 
 function checkEncoding(encoding: string | undefined, fn: string): Base64Encoding {
   const e = encoding === undefined || encoding === '' ? 'std' : encoding;
-  if (!ENCODINGS.has(e)) throw new TypeError(`${fn}: unknown encoding ${JSON.stringify(encoding)} (use 'std', 'rawstd', 'url' or 'rawurl')`);
+  if (!ENCODINGS.has(e))
+    throw new TypeError(`${fn}: unknown encoding ${JSON.stringify(encoding)} (use 'std', 'rawstd', 'url' or 'rawurl')`);
   return e as Base64Encoding;
 }
 
@@ -52,7 +53,8 @@ export function b64decode(input: string, encoding?: Base64Encoding, format?: 's'
   if (!valid) throw new Error(`b64decode: input is not valid '${e}' base64`);
   const bytes = Buffer.from(input, e === 'url' || e === 'rawurl' ? 'base64url' : 'base64');
   if (format === 's') return bytes.toString('utf8');
-  if (format !== undefined) throw new TypeError(`b64decode: unknown format ${JSON.stringify(format)} (use 's' or leave it out)`);
+  if (format !== undefined)
+    throw new TypeError(`b64decode: unknown format ${JSON.stringify(format)} (use 's' or leave it out)`);
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 

@@ -19,7 +19,8 @@ function tagsView(vu: VuState): Record<string, string> {
     get: (_t, k) => (typeof k === 'string' ? vu.tags[k] : undefined),
     set: (_t, k, v) => {
       if (typeof k !== 'string') return false;
-      if (v !== null && typeof v === 'object') throw new TypeError(`exec.vu.metrics.tags.${k}: tag values must be strings, numbers or booleans`);
+      if (v !== null && typeof v === 'object')
+        throw new TypeError(`exec.vu.metrics.tags.${k}: tag values must be strings, numbers or booleans`);
       vu.tags = { ...vu.tags, [k]: String(v) };
       return true;
     },
@@ -30,7 +31,10 @@ function tagsView(vu: VuState): Record<string, string> {
       return true;
     },
     ownKeys: () => Reflect.ownKeys(vu.tags),
-    getOwnPropertyDescriptor: (_t, k) => (typeof k === 'string' && k in vu.tags ? { value: vu.tags[k], enumerable: true, configurable: true, writable: true } : undefined),
+    getOwnPropertyDescriptor: (_t, k) =>
+      typeof k === 'string' && k in vu.tags
+        ? { value: vu.tags[k], enumerable: true, configurable: true, writable: true }
+        : undefined,
     has: (_t, k) => typeof k === 'string' && k in vu.tags,
   });
 }

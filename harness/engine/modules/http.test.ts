@@ -169,7 +169,11 @@ describe('k6/http asyncRequest', () => {
     const vu = testVu();
     for (let i = 0; i < 6; i++)
       await vu.run(() =>
-        i % 2 ? asyncRequest('POST', target, JSON.stringify({ lrn: `L${i}` }), { headers: { 'Content-Type': 'application/json' } }) : asyncRequest('GET', target),
+        i % 2
+          ? asyncRequest('POST', target, JSON.stringify({ lrn: `L${i}` }), {
+              headers: { 'Content-Type': 'application/json' },
+            })
+          : asyncRequest('GET', target),
       );
     const total = (metric: string) => vu.of(metric).reduce((sum, s) => sum + s.value, 0);
     expect(total('data_sent')).toBe(sockets.reduce((sum, s) => sum + s.bytesRead, 0));
@@ -201,7 +205,9 @@ describe('k6/http asyncRequest', () => {
     expect(vu.of('http_reqs')[0].tags).toMatchObject({ status: '404', expected_response: 'false', error_code: '1404' });
 
     await vu.run(() =>
-      asyncRequest('GET', `${base}/status?code=404`, null, { responseCallback: expectedStatuses(404, { min: 200, max: 204 }) }),
+      asyncRequest('GET', `${base}/status?code=404`, null, {
+        responseCallback: expectedStatuses(404, { min: 200, max: 204 }),
+      }),
     );
     expect(vu.of('http_req_failed')[1].value).toBe(0);
     expect(vu.of('http_reqs')[1].tags.expected_response).toBe('true');
@@ -224,7 +230,12 @@ describe('k6/http asyncRequest', () => {
     expect(r.error_code).toBe(1212);
     expect(r.error).toBe('dial: connection refused');
     expect(r.body).toBeNull();
-    expect(vu.of('http_reqs')[0].tags).toMatchObject({ status: '0', error_code: '1212', error: 'dial: connection refused', expected_response: 'false' });
+    expect(vu.of('http_reqs')[0].tags).toMatchObject({
+      status: '0',
+      error_code: '1212',
+      error: 'dial: connection refused',
+      expected_response: 'false',
+    });
     expect(vu.of('http_req_failed')[0].value).toBe(1);
   });
 
@@ -251,7 +262,9 @@ describe('k6/http asyncRequest', () => {
     expect(r2.status).toBe(302);
     expect(r2.headers.Location).toBe('/ok');
 
-    const r3 = await vu.run(() => asyncRequest('POST', `${base}/see-other`, 'payload', { headers: { 'Content-Type': 'text/plain' } }));
+    const r3 = await vu.run(() =>
+      asyncRequest('POST', `${base}/see-other`, 'payload', { headers: { 'Content-Type': 'text/plain' } }),
+    );
     expect(r3.json('method')).toBe('GET');
     expect(r3.json('body')).toBe('');
   });
@@ -268,7 +281,9 @@ describe('k6/http asyncRequest', () => {
     expect(r.json('headers.user-agent')).toMatch(/cats-stress/);
 
     const json = await vu.run(() =>
-      asyncRequest('PUT', `${base}/echo`, JSON.stringify({ a: 1 }), { headers: { 'Content-Type': 'application/json', 'User-Agent': 'mine' } }),
+      asyncRequest('PUT', `${base}/echo`, JSON.stringify({ a: 1 }), {
+        headers: { 'Content-Type': 'application/json', 'User-Agent': 'mine' },
+      }),
     );
     expect(json.json('body')).toBe('{"a":1}');
     expect(json.json('headers.user-agent')).toBe('mine');
@@ -282,7 +297,9 @@ describe('k6/http asyncRequest', () => {
     const none = await vu.run(() => asyncRequest('GET', `${base}/ok`, null, { responseType: 'none' }));
     expect(none.body).toBeNull();
     expect(none.status).toBe(200);
-    expect(() => vu.run(() => asyncRequest('GET', `${base}/ok`, null, { responseType: 'blob' as 'text' }))).toThrow(/responseType/);
+    expect(() => vu.run(() => asyncRequest('GET', `${base}/ok`, null, { responseType: 'blob' as 'text' }))).toThrow(
+      /responseType/,
+    );
   });
 
   it('returns error 1020 for an unusable URL without emitting samples', async () => {
@@ -307,7 +324,9 @@ describe('k6/http asyncRequest', () => {
 
   it('rejects a malformed timeout with a clear error', () => {
     const vu = testVu();
-    expect(() => vu.run(() => asyncRequest('GET', `${base}/ok`, null, { timeout: '10 parsecs' }))).toThrow(/invalid duration/);
+    expect(() => vu.run(() => asyncRequest('GET', `${base}/ok`, null, { timeout: '10 parsecs' }))).toThrow(
+      /invalid duration/,
+    );
   });
 });
 
@@ -316,7 +335,10 @@ describe('k6/http blocking forms', () => {
     ['get', "http.get() blocks in k6 and cannot on Node: use await http.asyncRequest('GET', url, null, params)"],
     ['post', "http.post() blocks in k6 and cannot on Node: use await http.asyncRequest('POST', url, body, params)"],
     ['del', "http.del() blocks in k6 and cannot on Node: use await http.asyncRequest('DELETE', url, body, params)"],
-    ['request', 'http.request() blocks in k6 and cannot on Node: use await http.asyncRequest(method, url, body, params)'],
+    [
+      'request',
+      'http.request() blocks in k6 and cannot on Node: use await http.asyncRequest(method, url, body, params)',
+    ],
   ] as const)('http.%s throws at once naming the async form', (fn, message) => {
     const vu = testVu();
     expect(() => vu.run(() => (http[fn] as (...a: unknown[]) => unknown)(`${base}/ok`))).toThrow(message);

@@ -40,7 +40,8 @@ const config = {
 
 /** Applies the script's k6 options that shape http requests. */
 export function configureHttp(options: HttpOptions): void {
-  if (options.discardResponseBodies !== undefined) config.discardResponseBodies = Boolean(options.discardResponseBodies);
+  if (options.discardResponseBodies !== undefined)
+    config.discardResponseBodies = Boolean(options.discardResponseBodies);
   if (options.maxRedirects !== undefined) config.maxRedirects = Number(options.maxRedirects);
   if (options.userAgent !== undefined) config.userAgent = String(options.userAgent);
   if (options.throw !== undefined) config.throw = Boolean(options.throw);
@@ -190,7 +191,8 @@ export function expectedStatuses(...statuses: Array<number | { min: number; max:
   const ranges: Array<[number, number]> = [];
   statuses.forEach((s, i) => {
     if (typeof s === 'number' && Number.isInteger(s)) singles.add(s);
-    else if (s && typeof s === 'object' && Number.isInteger(s.min) && Number.isInteger(s.max)) ranges.push([s.min, s.max]);
+    else if (s && typeof s === 'object' && Number.isInteger(s.min) && Number.isInteger(s.max))
+      ranges.push([s.min, s.max]);
     else
       throw new TypeError(
         `expectedStatuses: argument ${i} must be an integer status or an object {min, max} of integers, got ${JSON.stringify(s)}`,
@@ -288,7 +290,14 @@ export interface ResponseCookie {
 }
 
 const EMPTY = Buffer.alloc(0);
-const NO_OCSP = Object.freeze({ status: '', revocation_reason: '', produced_at: 0, this_update: 0, next_update: 0, revoked_at: 0 });
+const NO_OCSP = Object.freeze({
+  status: '',
+  revocation_reason: '',
+  produced_at: 0,
+  this_update: 0,
+  next_update: 0,
+  revoked_at: 0,
+});
 
 /** k6's http.Response, with its snake_case fields. Headers, body and cookies are decoded on first use. */
 export class Response {
@@ -315,7 +324,14 @@ export class Response {
   readonly #requestHeaders: Record<string, unknown> | undefined;
   readonly #requestBody: unknown;
 
-  constructor(url: string, timings: Timings, responseType: ResponseType, method: string, headers: Record<string, unknown> | undefined, body: unknown) {
+  constructor(
+    url: string,
+    timings: Timings,
+    responseType: ResponseType,
+    method: string,
+    headers: Record<string, unknown> | undefined,
+    body: unknown,
+  ) {
     this.url = url;
     this.timings = timings;
     this.#responseType = responseType;
@@ -368,7 +384,8 @@ export class Response {
 
   get request(): RequestInfo {
     const headers: Record<string, string[]> = {};
-    if (this.#requestHeaders) for (const [k, v] of Object.entries(this.#requestHeaders)) headers[canonicalHeaderKey(k)] = [String(v)];
+    if (this.#requestHeaders)
+      for (const [k, v] of Object.entries(this.#requestHeaders)) headers[canonicalHeaderKey(k)] = [String(v)];
     const body = this.#requestBody;
     return {
       method: this.#method,
@@ -385,7 +402,10 @@ export class Response {
    */
   json(selector?: string): unknown {
     const body = this.body;
-    if (body === null) throw new Error('the body is null so we can\'t transform it to JSON - this likely was because of a request error getting the response');
+    if (body === null)
+      throw new Error(
+        "the body is null so we can't transform it to JSON - this likely was because of a request error getting the response",
+      );
     if (this.#json === undefined) {
       const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
       try {
@@ -504,7 +524,9 @@ function durationMs(value: number | string, what: string): number {
     }
     if (end === value.length && end > 0) return total;
   }
-  throw new TypeError(`${what}: invalid duration ${JSON.stringify(value)} (use milliseconds or a string like '30s', '1m30s', '500ms')`);
+  throw new TypeError(
+    `${what}: invalid duration ${JSON.stringify(value)} (use milliseconds or a string like '30s', '1m30s', '500ms')`,
+  );
 }
 
 let defaultHeaders: string[] = ['user-agent', config.userAgent];
@@ -522,7 +544,8 @@ function encodeBody(body: unknown): { body: RequestBody; form: boolean } {
   if (body === null || body === undefined) return { body: null, form: false };
   if (typeof body === 'string') return { body, form: false };
   if (body instanceof ArrayBuffer) return { body: Buffer.from(body), form: false };
-  if (ArrayBuffer.isView(body)) return { body: Buffer.from(body.buffer, body.byteOffset, body.byteLength), form: false };
+  if (ArrayBuffer.isView(body))
+    return { body: Buffer.from(body.buffer, body.byteOffset, body.byteLength), form: false };
   if (typeof body === 'object') {
     // k6 sends a plain object as an urlencoded form.
     const form = new URLSearchParams();
@@ -762,7 +785,8 @@ class Exchange {
     const raw = this.rawHeaders;
     if (!raw) return undefined;
     for (let i = 0; i < raw.length; i += 2) {
-      if (raw[i].length === name.length && raw[i].toString('latin1').toLowerCase() === name) return raw[i + 1].toString('latin1');
+      if (raw[i].length === name.length && raw[i].toString('latin1').toLowerCase() === name)
+        return raw[i + 1].toString('latin1');
     }
     return undefined;
   }
@@ -886,7 +910,12 @@ function isBodyHeader(name: string): boolean {
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
 
 /** `http.asyncRequest(method, url, body?, params?)` → Promise<Response>, as in k6 v0.43+. */
-export function asyncRequest(method: string, url: string | TaggedURL, body?: unknown, params?: Params | null): Promise<Response> {
+export function asyncRequest(
+  method: string,
+  url: string | TaggedURL,
+  body?: unknown,
+  params?: Params | null,
+): Promise<Response> {
   const vu = currentVu();
   if (!vu) throw new InitContextError('http.asyncRequest()');
   const m = typeof method === 'string' ? method.toUpperCase() : '';
@@ -927,11 +956,14 @@ export function asyncRequest(method: string, url: string | TaggedURL, body?: unk
     if (params.timeout !== undefined) timeoutMs = durationMs(params.timeout, 'params.timeout');
     if (params.responseType !== undefined) {
       if (params.responseType !== 'text' && params.responseType !== 'binary' && params.responseType !== 'none')
-        throw new TypeError(`params.responseType must be 'text', 'binary' or 'none', got ${JSON.stringify(params.responseType)}`);
+        throw new TypeError(
+          `params.responseType must be 'text', 'binary' or 'none', got ${JSON.stringify(params.responseType)}`,
+        );
       responseType = params.responseType;
     }
     if (params.redirects !== undefined) redirects = Number(params.redirects);
-    if (params.responseCallback !== undefined) callback = responseCallbackOf(params.responseCallback, 'params.responseCallback');
+    if (params.responseCallback !== undefined)
+      callback = responseCallbackOf(params.responseCallback, 'params.responseCallback');
   }
 
   const encoded = encodeBody(body);
@@ -950,7 +982,20 @@ export function asyncRequest(method: string, url: string | TaggedURL, body?: unk
   }
   if (vu.signal.aborted) return Promise.reject(new Error(`${CANCELED.message}: the VU is stopping`));
 
-  const x = new Exchange(vu, m, t, name, userTags, callback, responseType, requestHeaders, headers, encoded.body, redirects, timeoutMs);
+  const x = new Exchange(
+    vu,
+    m,
+    t,
+    name,
+    userTags,
+    callback,
+    responseType,
+    requestHeaders,
+    headers,
+    encoded.body,
+    redirects,
+    timeoutMs,
+  );
   const promise = new Promise<Response>((resolve, reject) => {
     x.resolve = resolve;
     x.reject = reject;
@@ -968,7 +1013,16 @@ function hasHeader(headers: string[], name: string): boolean {
 }
 
 function zeroTimings(): Timings {
-  return { duration: 0, blocked: 0, looking_up: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: 0, receiving: 0 };
+  return {
+    duration: 0,
+    blocked: 0,
+    looking_up: 0,
+    connecting: 0,
+    tls_handshaking: 0,
+    sending: 0,
+    waiting: 0,
+    receiving: 0,
+  };
 }
 
 // k6's synchronous forms block the VU until the response arrives; a Node VU cannot block, so these fail
@@ -999,7 +1053,10 @@ function unsupported(call: string, instead: string): (...args: unknown[]) => nev
   };
 }
 
-export const cookieJar = unsupported('http.cookieJar()', 'send cookies in params.headers.Cookie and read response.cookies');
+export const cookieJar = unsupported(
+  'http.cookieJar()',
+  'send cookies in params.headers.Cookie and read response.cookies',
+);
 export const file = unsupported('http.file()', 'send the bytes as the body with a Content-Type header');
 
 export const TLS_1_0 = 'tls1.0';

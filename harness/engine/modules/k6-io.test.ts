@@ -101,7 +101,10 @@ describe('k6 I/O modules on the engine', () => {
     // Each ws iteration lasts until its socket closed, so both sessions fit in the iterations.
     expect(metricValue(run, 'iterations', 'count')).toBe(12);
 
-    const lines = readFileSync(json, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(json, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const reqPoints = lines.filter((l) => l.type === 'Point' && l.metric === 'http_reqs');
     expect(reqPoints).toHaveLength(20);
     expect(reqPoints[0].data.tags).toMatchObject({ scenario: 'ctd', testid: expect.stringMatching(/^run-/) });
@@ -112,7 +115,12 @@ describe('k6 I/O modules on the engine', () => {
     const series = receiver.series();
     const posts = series.filter((s) => s.labels.__name__ === 'k6_http_reqs_total' && s.labels.name === 'POST /ctd');
     expect(posts.at(-1)?.samples[0].value).toBe(10);
-    expect(posts.at(-1)?.labels).toMatchObject({ scenario: 'ctd', method: 'POST', status: '201', testid: reqPoints[0].data.tags.testid });
+    expect(posts.at(-1)?.labels).toMatchObject({
+      scenario: 'ctd',
+      method: 'POST',
+      status: '201',
+      testid: reqPoints[0].data.tags.testid,
+    });
     expect(series.some((s) => s.labels.__name__ === 'k6_ws_sessions_total')).toBe(true);
     expect(series.some((s) => s.labels.__name__ === 'k6_iteration_duration_p99')).toBe(true);
   });
@@ -124,7 +132,9 @@ describe('k6 I/O modules on the engine', () => {
        export default function () { http.get(__ENV.BASE + '/ctd'); }`,
       { env: { BASE: base }, workers: 1, noSummary: true },
     );
-    expect(run.stderr).toContain("http.get() blocks in k6 and cannot on Node: use await http.asyncRequest('GET', url, null, params)");
+    expect(run.stderr).toContain(
+      "http.get() blocks in k6 and cannot on Node: use await http.asyncRequest('GET', url, null, params)",
+    );
     expect(metricValue(run, 'http_reqs', 'count')).toBeNaN();
   });
 });

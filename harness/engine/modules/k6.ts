@@ -16,7 +16,9 @@ function withTag(base: Tags, key: 'check' | 'group', value: string): Tags {
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return !!v && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
+  return (
+    !!v && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function'
+  );
 }
 
 function isAsyncFunction(fn: unknown): boolean {
@@ -30,7 +32,10 @@ export function check<T>(value: T, checks: Record<string, boolean | ((v: T) => u
   let all = true;
   for (const [name, c] of Object.entries(checks ?? {})) {
     if (name.includes('::')) throw new Error(`check name '${name}' must not contain '::'`);
-    if (isAsyncFunction(c)) throw new Error(`check '${name}': async functions are not supported (as in k6); await the value first, then check it`);
+    if (isAsyncFunction(c))
+      throw new Error(
+        `check '${name}': async functions are not supported (as in k6); await the value first, then check it`,
+      );
     let pass: boolean;
     let thrown: unknown;
     let failed = false;
@@ -67,7 +72,8 @@ export function group<T>(name: string, fn: () => T): T {
   const start = performance.now();
   try {
     const r = fn();
-    if (isThenable(r)) throw new Error(`group '${name}' returned a Promise: async functions are not supported (as in k6)`);
+    if (isThenable(r))
+      throw new Error(`group '${name}' returned a Promise: async functions are not supported (as in k6)`);
     return r;
   } finally {
     vu.sink.add(builtin.group_duration, performance.now() - start, vu.tags);

@@ -9,7 +9,11 @@ let server: WebSocketServer;
 let base: string;
 
 beforeAll(async () => {
-  server = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (protocols) => (protocols.has('ice.v1') ? 'ice.v1' : false) });
+  server = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    handleProtocols: (protocols) => (protocols.has('ice.v1') ? 'ice.v1' : false),
+  });
   server.on('connection', (socket, req) => {
     if (req.url === '/server-ping') socket.ping('hello');
     if (req.url === '/bye') socket.close(4001, 'bye now');

@@ -69,7 +69,10 @@ function settle(s: VuSockets): void {
   const waiters = s.waiters.splice(0);
   const error = s.error;
   s.error = undefined;
-  for (const w of waiters) (error === undefined ? w.resolve() : w.reject(error));
+  for (const w of waiters) {
+    if (error === undefined) w.resolve();
+    else w.reject(error);
+  }
 }
 
 /**
@@ -132,10 +135,15 @@ export class WebSocket {
       throw new SyntaxError(`WebSocket: invalid URL ${JSON.stringify(url)}`);
     }
     if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:')
-      throw new SyntaxError(`WebSocket: the URL's scheme must be ws or wss, got ${JSON.stringify(parsed.protocol.slice(0, -1))}`);
+      throw new SyntaxError(
+        `WebSocket: the URL's scheme must be ws or wss, got ${JSON.stringify(parsed.protocol.slice(0, -1))}`,
+      );
     if (parsed.hash) throw new SyntaxError('WebSocket: the URL must not contain a fragment');
     for (const key of Object.keys(params ?? {}))
-      if (!PARAM_KEYS.has(key)) throw new TypeError(`WebSocket: unknown param ${JSON.stringify(key)} (allowed: headers, tags, compression, jar)`);
+      if (!PARAM_KEYS.has(key))
+        throw new TypeError(
+          `WebSocket: unknown param ${JSON.stringify(key)} (allowed: headers, tags, compression, jar)`,
+        );
     const compression = params?.compression ?? '';
     if (compression !== '' && compression !== 'deflate')
       throw new TypeError(`WebSocket: unsupported compression ${JSON.stringify(compression)} (only 'deflate')`);
@@ -149,7 +157,8 @@ export class WebSocket {
     tags.url = tags.name;
     this.#tags = tags;
 
-    const list = protocols === undefined || protocols === null ? [] : Array.isArray(protocols) ? protocols : [protocols];
+    const list =
+      protocols === undefined || protocols === null ? [] : Array.isArray(protocols) ? protocols : [protocols];
     this.#started = now();
     this.#ws = new WS(this.url, list, {
       headers: params?.headers,
@@ -220,7 +229,8 @@ export class WebSocket {
   }
 
   addEventListener(type: string, listener: Listener): void {
-    if (typeof listener !== 'function') throw new TypeError(`handler for event type ${JSON.stringify(type)} isn't a callable function`);
+    if (typeof listener !== 'function')
+      throw new TypeError(`handler for event type ${JSON.stringify(type)} isn't a callable function`);
     if (!EVENT_TYPES.has(type)) throw new TypeError(`unknown WebSocket event type ${JSON.stringify(type)}`);
     const list = this.#listeners.get(type as EventType) ?? [];
     list.push(listener);
@@ -265,7 +275,9 @@ export class WebSocket {
         `InvalidAccessError: Failed to execute 'close' on 'WebSocket': The close code must be either 1000, or between 3000 and 4999. ${code} is neither`,
       );
     if (reason !== undefined && Buffer.byteLength(reason) > 123)
-      throw new Error("SyntaxError: Failed to execute 'close' on 'WebSocket': The message must not be greater than 123 bytes");
+      throw new Error(
+        "SyntaxError: Failed to execute 'close' on 'WebSocket': The message must not be greater than 123 bytes",
+      );
     const c = code || 1000;
     this.#closeCode = c;
     if (this.#readyState === CONNECTING) {
@@ -288,7 +300,8 @@ export class WebSocket {
   }
 
   #setOn(type: EventType, fn: Listener | null): void {
-    if (fn !== null && fn !== undefined && typeof fn !== 'function') throw new TypeError(`a value for 'on${type}' should be callable`);
+    if (fn !== null && fn !== undefined && typeof fn !== 'function')
+      throw new TypeError(`a value for 'on${type}' should be callable`);
     this.#on.set(type, fn ?? null);
   }
 
@@ -391,7 +404,11 @@ export class WebSocket {
     ws.on('close', (code: number, reason: Buffer) => {
       if (code && code !== 1005) this.#closeCode = code;
       this.#closeReason = reason.toString();
-      this.#closed(code === 1000 || code === 1001 || code === 1005 ? undefined : new Error(`websocket: close ${code} ${this.#closeReason}`.trim()));
+      this.#closed(
+        code === 1000 || code === 1001 || code === 1005
+          ? undefined
+          : new Error(`websocket: close ${code} ${this.#closeReason}`.trim()),
+      );
     });
   }
 

@@ -16,10 +16,26 @@ describe('durations', () => {
 
 describe('options', () => {
   it('builds the default scenario from the shortcuts', () => {
-    expect(consolidateOptions({ vus: 5, duration: '10s' }).scenarios[0]).toMatchObject({ name: 'default', executor: 'constant-vus', vus: 5, durationMs: 10_000 });
-    expect(consolidateOptions({ vus: 2, iterations: 10 }).scenarios[0]).toMatchObject({ executor: 'shared-iterations', vus: 2, iterations: 10 });
-    expect(consolidateOptions({ stages: [{ duration: '5s', target: 3 }] }).scenarios[0]).toMatchObject({ executor: 'ramping-vus', startVUs: 1 });
-    expect(consolidateOptions(undefined).scenarios[0]).toMatchObject({ executor: 'shared-iterations', vus: 1, iterations: 1 });
+    expect(consolidateOptions({ vus: 5, duration: '10s' }).scenarios[0]).toMatchObject({
+      name: 'default',
+      executor: 'constant-vus',
+      vus: 5,
+      durationMs: 10_000,
+    });
+    expect(consolidateOptions({ vus: 2, iterations: 10 }).scenarios[0]).toMatchObject({
+      executor: 'shared-iterations',
+      vus: 2,
+      iterations: 10,
+    });
+    expect(consolidateOptions({ stages: [{ duration: '5s', target: 3 }] }).scenarios[0]).toMatchObject({
+      executor: 'ramping-vus',
+      startVUs: 1,
+    });
+    expect(consolidateOptions(undefined).scenarios[0]).toMatchObject({
+      executor: 'shared-iterations',
+      vus: 1,
+      iterations: 1,
+    });
   });
 
   it('lets command-line shortcuts replace the script scenarios, as k6 does', () => {
@@ -32,8 +48,24 @@ describe('options', () => {
   });
 
   it('applies k6 defaults to scenario fields', () => {
-    const [s] = consolidateOptions({ scenarios: { ctd: { executor: 'ramping-arrival-rate', preAllocatedVUs: 5, stages: [{ duration: '1m', target: 10 }], tags: { kind: 'ctd' } } } }).scenarios;
-    expect(s).toMatchObject({ timeUnitMs: 1000, maxVUs: 5, startRate: 0, gracefulStopMs: 30_000, exec: 'default', tags: { kind: 'ctd' } });
+    const [s] = consolidateOptions({
+      scenarios: {
+        ctd: {
+          executor: 'ramping-arrival-rate',
+          preAllocatedVUs: 5,
+          stages: [{ duration: '1m', target: 10 }],
+          tags: { kind: 'ctd' },
+        },
+      },
+    }).scenarios;
+    expect(s).toMatchObject({
+      timeUnitMs: 1000,
+      maxVUs: 5,
+      startRate: 0,
+      gracefulStopMs: 30_000,
+      exec: 'default',
+      tags: { kind: 'ctd' },
+    });
   });
 
   it.each([
@@ -42,7 +74,12 @@ describe('options', () => {
     [{ scenarios: { a: { executor: 'nope' } } }, /executor: expected one of/],
     [{ scenarios: { 'bad name': { executor: 'constant-vus', duration: '1s' } } }, /letters, digits/],
     [{ scenarios: { a: { executor: 'constant-vus' } } }, /duration is required/],
-    [{ scenarios: { a: { executor: 'constant-arrival-rate', rate: 5, duration: '1s', preAllocatedVUs: 5, maxVUs: 2 } } }, /below preAllocatedVUs/],
+    [
+      {
+        scenarios: { a: { executor: 'constant-arrival-rate', rate: 5, duration: '1s', preAllocatedVUs: 5, maxVUs: 2 } },
+      },
+      /below preAllocatedVUs/,
+    ],
     [{ scenarios: { a: { executor: 'shared-iterations', vus: 1.5 } } }, /whole number/],
     [{ duration: '1 minute' }, /not a duration/],
   ])('rejects invalid options %#', (options, message) => {

@@ -2,8 +2,21 @@
 // scenarios the executors run, with k6's defaults and validation.
 import { parseDuration } from './duration.ts';
 
-export type ExecutorName = 'constant-vus' | 'ramping-vus' | 'constant-arrival-rate' | 'ramping-arrival-rate' | 'per-vu-iterations' | 'shared-iterations';
-const EXECUTORS: ExecutorName[] = ['constant-vus', 'ramping-vus', 'constant-arrival-rate', 'ramping-arrival-rate', 'per-vu-iterations', 'shared-iterations'];
+export type ExecutorName =
+  | 'constant-vus'
+  | 'ramping-vus'
+  | 'constant-arrival-rate'
+  | 'ramping-arrival-rate'
+  | 'per-vu-iterations'
+  | 'shared-iterations';
+const EXECUTORS: ExecutorName[] = [
+  'constant-vus',
+  'ramping-vus',
+  'constant-arrival-rate',
+  'ramping-arrival-rate',
+  'per-vu-iterations',
+  'shared-iterations',
+];
 
 export interface Stage {
   durationMs: number;
@@ -65,7 +78,8 @@ function num(v: unknown, what: string, dflt?: number, min = 0): number {
     if (dflt === undefined) throw new OptionsError(`${what} is required`);
     return dflt;
   }
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new OptionsError(`${what} must be a number ≥ ${min}, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min)
+    throw new OptionsError(`${what} must be a number ≥ ${min}, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -94,23 +108,33 @@ function strMap(v: unknown, what: string): Record<string, string> {
 }
 
 function stages(v: unknown, what: string): Stage[] {
-  if (!Array.isArray(v) || v.length === 0) throw new OptionsError(`${what}.stages must be a non-empty list of {duration, target}`);
+  if (!Array.isArray(v) || v.length === 0)
+    throw new OptionsError(`${what}.stages must be a non-empty list of {duration, target}`);
   return v.map((s, i) => {
     if (!s || typeof s !== 'object') throw new OptionsError(`${what}.stages[${i}] must be {duration, target}`);
     const st = s as { duration?: unknown; target?: unknown };
-    return { durationMs: dur(st.duration, `${what}.stages[${i}].duration`), target: num(st.target, `${what}.stages[${i}].target`) };
+    return {
+      durationMs: dur(st.duration, `${what}.stages[${i}].duration`),
+      target: num(st.target, `${what}.stages[${i}].target`),
+    };
   });
 }
 
 function scenario(name: string, raw: unknown): ScenarioPlan {
   const what = `scenarios.${name}`;
-  if (!/^[0-9a-zA-Z_-]+$/.test(name)) throw new OptionsError(`scenario name '${name}': use letters, digits, '_' and '-' only`);
+  if (!/^[0-9a-zA-Z_-]+$/.test(name))
+    throw new OptionsError(`scenario name '${name}': use letters, digits, '_' and '-' only`);
   if (!raw || typeof raw !== 'object') throw new OptionsError(`${what} must be an object`);
   const s = raw as Record<string, unknown>;
   const executor = s.executor as ExecutorName;
-  if (s.executor === 'externally-controlled') throw new OptionsError(`${what}: the externally-controlled executor is not supported (k6 v2 removed it)`);
-  if (!EXECUTORS.includes(executor)) throw new OptionsError(`${what}.executor: expected one of ${EXECUTORS.join(', ')}, got ${JSON.stringify(s.executor)}`);
-  if (s.exec !== undefined && typeof s.exec !== 'string') throw new OptionsError(`${what}.exec must be the name of an exported function`);
+  if (s.executor === 'externally-controlled')
+    throw new OptionsError(`${what}: the externally-controlled executor is not supported (k6 v2 removed it)`);
+  if (!EXECUTORS.includes(executor))
+    throw new OptionsError(
+      `${what}.executor: expected one of ${EXECUTORS.join(', ')}, got ${JSON.stringify(s.executor)}`,
+    );
+  if (s.exec !== undefined && typeof s.exec !== 'string')
+    throw new OptionsError(`${what}.exec must be the name of an exported function`);
   const plan: ScenarioPlan = {
     name,
     executor,
@@ -141,7 +165,8 @@ function scenario(name: string, raw: unknown): ScenarioPlan {
       plan.startVUs = int(s.startVUs, `${what}.startVUs`, 1);
       plan.stages = stages(s.stages, what);
       plan.gracefulRampDownMs = dur(s.gracefulRampDown, `${what}.gracefulRampDown`, 30_000);
-      for (const st of plan.stages) if (!Number.isInteger(st.target)) throw new OptionsError(`${what}.stages: VU targets must be whole numbers`);
+      for (const st of plan.stages)
+        if (!Number.isInteger(st.target)) throw new OptionsError(`${what}.stages: VU targets must be whole numbers`);
       break;
     case 'constant-arrival-rate':
     case 'ramping-arrival-rate':
@@ -149,7 +174,8 @@ function scenario(name: string, raw: unknown): ScenarioPlan {
       if (plan.timeUnitMs <= 0) throw new OptionsError(`${what}.timeUnit must be positive`);
       plan.preAllocatedVUs = int(s.preAllocatedVUs, `${what}.preAllocatedVUs`);
       plan.maxVUs = int(s.maxVUs, `${what}.maxVUs`, plan.preAllocatedVUs);
-      if (plan.maxVUs < plan.preAllocatedVUs) throw new OptionsError(`${what}.maxVUs (${plan.maxVUs}) is below preAllocatedVUs (${plan.preAllocatedVUs})`);
+      if (plan.maxVUs < plan.preAllocatedVUs)
+        throw new OptionsError(`${what}.maxVUs (${plan.maxVUs}) is below preAllocatedVUs (${plan.preAllocatedVUs})`);
       if (plan.maxVUs < 1) throw new OptionsError(`${what}: needs at least one VU (preAllocatedVUs/maxVUs)`);
       if (executor === 'constant-arrival-rate') {
         plan.rate = num(s.rate, `${what}.rate`, undefined, 0);
@@ -172,17 +198,30 @@ function scenario(name: string, raw: unknown): ScenarioPlan {
 }
 
 /** The `default` scenario built from the vus/duration/iterations/stages shortcuts (k6 lib/options.go). */
-function shortcutScenario(o: { vus?: unknown; duration?: unknown; iterations?: unknown; stages?: unknown }): Record<string, unknown> {
-  if (o.stages !== undefined && (o.stages as unknown[]).length) return { executor: 'ramping-vus', startVUs: o.vus ?? 1, stages: o.stages };
+function shortcutScenario(o: {
+  vus?: unknown;
+  duration?: unknown;
+  iterations?: unknown;
+  stages?: unknown;
+}): Record<string, unknown> {
+  if (o.stages !== undefined && (o.stages as unknown[]).length)
+    return { executor: 'ramping-vus', startVUs: o.vus ?? 1, stages: o.stages };
   if (o.iterations !== undefined)
-    return { executor: 'shared-iterations', vus: o.vus ?? 1, iterations: o.iterations, ...(o.duration !== undefined ? { maxDuration: o.duration } : {}) };
-  if (o.duration !== undefined && parseDuration(o.duration, 'duration') > 0) return { executor: 'constant-vus', vus: o.vus ?? 1, duration: o.duration };
+    return {
+      executor: 'shared-iterations',
+      vus: o.vus ?? 1,
+      iterations: o.iterations,
+      ...(o.duration !== undefined ? { maxDuration: o.duration } : {}),
+    };
+  if (o.duration !== undefined && parseDuration(o.duration, 'duration') > 0)
+    return { executor: 'constant-vus', vus: o.vus ?? 1, duration: o.duration };
   return { executor: 'shared-iterations', vus: o.vus ?? 1, iterations: 1 };
 }
 
 export function consolidateOptions(script: Record<string, unknown> | undefined, cli: OptionOverrides = {}): RunOptions {
   const o: Record<string, unknown> = { ...(script ?? {}) };
-  const cliShortcut = cli.vus !== undefined || cli.duration !== undefined || cli.iterations !== undefined || cli.stages !== undefined;
+  const cliShortcut =
+    cli.vus !== undefined || cli.duration !== undefined || cli.iterations !== undefined || cli.stages !== undefined;
   let scenarios: Record<string, unknown>;
   if (cliShortcut) {
     // As in k6, shortcuts on the command line replace the script's scenarios.
@@ -197,8 +236,11 @@ export function consolidateOptions(script: Record<string, unknown> | undefined, 
     delete o.scenarios;
   } else if (o.scenarios !== undefined) {
     if (o.vus !== undefined || o.duration !== undefined || o.iterations !== undefined || o.stages !== undefined)
-      throw new OptionsError("options: 'scenarios' cannot be combined with the vus/duration/iterations/stages shortcuts");
-    if (!o.scenarios || typeof o.scenarios !== 'object' || Object.keys(o.scenarios).length === 0) throw new OptionsError('options.scenarios must name at least one scenario');
+      throw new OptionsError(
+        "options: 'scenarios' cannot be combined with the vus/duration/iterations/stages shortcuts",
+      );
+    if (!o.scenarios || typeof o.scenarios !== 'object' || Object.keys(o.scenarios).length === 0)
+      throw new OptionsError('options.scenarios must name at least one scenario');
     scenarios = o.scenarios as Record<string, unknown>;
   } else {
     scenarios = { default: shortcutScenario(o) };
@@ -206,7 +248,10 @@ export function consolidateOptions(script: Record<string, unknown> | undefined, 
   const plans = Object.entries(scenarios).map(([name, raw]) => scenario(name, raw));
   const tags = { ...strMap(o.tags, 'options.tags'), ...(cli.tags ?? {}) };
   const trendStats = cli.summaryTrendStats ?? (o.summaryTrendStats as string[] | undefined) ?? DEFAULT_TREND_STATS;
-  if (!Array.isArray(trendStats) || !trendStats.every((s) => typeof s === 'string' && /^(avg|min|med|max|count|p\(\d+(\.\d+)?\))$/.test(s)))
+  if (
+    !Array.isArray(trendStats) ||
+    !trendStats.every((s) => typeof s === 'string' && /^(avg|min|med|max|count|p\(\d+(\.\d+)?\))$/.test(s))
+  )
     throw new OptionsError(`summaryTrendStats: expected stats like ${DEFAULT_TREND_STATS.join(', ')}`);
   o.tags = tags;
   o.scenarios = scenarios;

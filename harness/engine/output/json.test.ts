@@ -23,7 +23,11 @@ const samples: Sample[] = [
 ];
 
 const expected = [
-  { type: 'Metric', data: { name: 'http_reqs', type: 'counter', contains: 'default', thresholds: ['count>0'], submetrics: null }, metric: 'http_reqs' },
+  {
+    type: 'Metric',
+    data: { name: 'http_reqs', type: 'counter', contains: 'default', thresholds: ['count>0'], submetrics: null },
+    metric: 'http_reqs',
+  },
   { type: 'Point', data: { time: '2021-02-24T13:37:10Z', value: 1, tags }, metric: 'http_reqs' },
   {
     type: 'Metric',
@@ -38,8 +42,16 @@ const expected = [
   },
   { type: 'Point', data: { time: '2021-02-24T13:37:10.25Z', value: 12.5, tags }, metric: 'http_req_duration' },
   { type: 'Point', data: { time: '2021-02-24T13:37:20Z', value: 1, tags }, metric: 'http_reqs' },
-  { type: 'Metric', data: { name: 'ctd_accepted', type: 'counter', contains: 'default', thresholds: [], submetrics: null }, metric: 'ctd_accepted' },
-  { type: 'Point', data: { time: '2021-02-24T13:37:30Z', value: 3, tags: { scenario: 'ctd' } }, metric: 'ctd_accepted' },
+  {
+    type: 'Metric',
+    data: { name: 'ctd_accepted', type: 'counter', contains: 'default', thresholds: [], submetrics: null },
+    metric: 'ctd_accepted',
+  },
+  {
+    type: 'Point',
+    data: { time: '2021-02-24T13:37:30Z', value: 3, tags: { scenario: 'ctd' } },
+    metric: 'ctd_accepted',
+  },
 ];
 
 const params = (arg: string) => ({
@@ -54,7 +66,9 @@ const params = (arg: string) => ({
             name,
             type: 'trend' as const,
             contains: 'time' as const,
-            submetrics: [{ name: 'http_req_duration{scenario:ctd}', suffix: 'scenario:ctd', tags: { scenario: 'ctd' } }],
+            submetrics: [
+              { name: 'http_req_duration{scenario:ctd}', suffix: 'scenario:ctd', tags: { scenario: 'ctd' } },
+            ],
           }
         : name === 'ctd_accepted'
           ? { name, type: 'counter' as const, contains: 'default' as const }

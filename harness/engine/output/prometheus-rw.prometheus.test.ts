@@ -11,7 +11,8 @@ import { create } from './prometheus-rw.ts';
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 const available = existsSync(PROMETHEUS);
-if (!available) console.warn(`skipping the real-Prometheus remote write test: ${PROMETHEUS} not found (apt-get install prometheus)`);
+if (!available)
+  console.warn(`skipping the real-Prometheus remote write test: ${PROMETHEUS} not found (apt-get install prometheus)`);
 
 let proc: ChildProcess | undefined;
 let dir: string;
@@ -59,7 +60,11 @@ afterAll(async () => {
 
 async function query(q: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
   const res = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(q)}`);
-  const body = (await res.json()) as { status: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> }; error?: string };
+  const body = (await res.json()) as {
+    status: string;
+    data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+    error?: string;
+  };
   if (body.status !== 'success') throw new Error(`query ${q} failed: ${body.error}`);
   return body.data.result;
 }
@@ -67,7 +72,14 @@ async function query(q: string): Promise<Array<{ metric: Record<string, string>;
 function run(testId: string, env: Record<string, string>): Promise<void> {
   const out = create({ env: { K6_PROMETHEUS_RW_SERVER_URL: `${base}/api/v1/write`, ...env }, testId });
   const now = Date.now() - 1000;
-  const tags = Object.freeze({ scenario: 'ctd', method: 'POST', name: 'POST /ctd', url: 'POST /ctd', status: '201', group: '' });
+  const tags = Object.freeze({
+    scenario: 'ctd',
+    method: 'POST',
+    name: 'POST /ctd',
+    url: 'POST /ctd',
+    status: '201',
+    group: '',
+  });
   const samples: Sample[] = [];
   for (let i = 0; i < 200; i++) {
     samples.push({ metric: 'http_reqs', value: 1, tags, time: now + i });
@@ -101,7 +113,9 @@ describe.skipIf(!available)('remote write into a real Prometheus', () => {
     await run('rw-native', { K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true' });
     const count = await query('histogram_count(k6_http_req_duration_seconds{testid="rw-native"})');
     expect(Number(count[0].value[1])).toBe(200);
-    const median = Number((await query('histogram_quantile(0.5, sum(k6_http_req_duration_seconds{testid="rw-native"}))'))[0].value[1]);
+    const median = Number(
+      (await query('histogram_quantile(0.5, sum(k6_http_req_duration_seconds{testid="rw-native"}))'))[0].value[1],
+    );
     expect(median).toBeGreaterThan(0.09);
     expect(median).toBeLessThan(0.11);
   });

@@ -13,7 +13,16 @@ afterEach(async () => {
 });
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
-const reqTags = Object.freeze({ scenario: 'ctd', group: '', method: 'POST', name: 'POST /ctd', url: 'POST /ctd', status: '201', vu: '3', iter: '7' });
+const reqTags = Object.freeze({
+  scenario: 'ctd',
+  group: '',
+  method: 'POST',
+  name: 'POST /ctd',
+  url: 'POST /ctd',
+  status: '201',
+  vu: '3',
+  iter: '7',
+});
 
 function sample(metric: string, value: number, tags: Record<string, string> = reqTags, dt = 0): Sample {
   return { metric, value, tags, time: T0 + dt };
@@ -84,7 +93,10 @@ describe('Prometheus remote write output', () => {
   });
 
   it('sends only the series that changed since the last push, cumulatively', async () => {
-    const out = create({ env: { K6_PROMETHEUS_RW_SERVER_URL: receiver.url, K6_PROMETHEUS_RW_PUSH_INTERVAL: '100ms' }, testId: 't' });
+    const out = create({
+      env: { K6_PROMETHEUS_RW_SERVER_URL: receiver.url, K6_PROMETHEUS_RW_PUSH_INTERVAL: '100ms' },
+      testId: 't',
+    });
     await out.start();
     out.addSamples([sample('http_reqs', 1, reqTags, 1), sample('checks', 1, { check: 'status is 201' }, 1)]);
     await expect.poll(() => receiver.requests.length, { timeout: 3000 }).toBe(1);
@@ -98,7 +110,10 @@ describe('Prometheus remote write output', () => {
   });
 
   it('writes trends as native histograms when asked the way k6 is asked', async () => {
-    const out = create({ env: { K6_PROMETHEUS_RW_SERVER_URL: receiver.url, K6_FEATURES: 'native-histograms' }, testId: 'nh' });
+    const out = create({
+      env: { K6_PROMETHEUS_RW_SERVER_URL: receiver.url, K6_FEATURES: 'native-histograms' },
+      testId: 'nh',
+    });
     await out.start();
     const values = [100, 100, 100, 250, 1500]; // ms
     out.addSamples(values.map((v, i) => sample('http_req_duration', v, reqTags, i)));
@@ -134,7 +149,10 @@ describe('Prometheus remote write output', () => {
   });
 
   it('marks every series stale at the end when K6_PROMETHEUS_RW_STALE_MARKERS is set', async () => {
-    const out = create({ env: { K6_PROMETHEUS_RW_SERVER_URL: receiver.url, K6_PROMETHEUS_RW_STALE_MARKERS: 'true' }, testId: 's' });
+    const out = create({
+      env: { K6_PROMETHEUS_RW_SERVER_URL: receiver.url, K6_PROMETHEUS_RW_STALE_MARKERS: 'true' },
+      testId: 's',
+    });
     await out.start();
     out.addSamples([sample('http_reqs', 1), sample('http_req_duration', 12)]);
     await out.stop();
@@ -147,7 +165,12 @@ describe('Prometheus remote write output', () => {
     const out = create({
       env: { K6_PROMETHEUS_RW_SERVER_URL: receiver.url },
       testId: 'c',
-      metrics: (name) => (name === 'ctd_release_time' ? { name, type: 'trend', contains: 'time' } : name === 'unknown' ? undefined : builtin.http_reqs),
+      metrics: (name) =>
+        name === 'ctd_release_time'
+          ? { name, type: 'trend', contains: 'time' }
+          : name === 'unknown'
+            ? undefined
+            : builtin.http_reqs,
     });
     await out.start();
     out.addSamples([
@@ -163,7 +186,9 @@ describe('Prometheus remote write output', () => {
 
   it('survives an unreachable endpoint and counts the failed push', async () => {
     await receiver.close();
-    const out = create({ env: { K6_PROMETHEUS_RW_SERVER_URL: receiver.url }, testId: 'x' }) as ReturnType<typeof create> & {
+    const out = create({ env: { K6_PROMETHEUS_RW_SERVER_URL: receiver.url }, testId: 'x' }) as ReturnType<
+      typeof create
+    > & {
       stats: { pushes: number; failures: number };
     };
     await out.start();
@@ -197,7 +222,11 @@ describe('remote write configuration', () => {
     });
     expect(c.pushIntervalMs).toBe(90_000);
     expect(c.nativeHistograms).toBe(true);
-    expect(c.headers).toEqual({ 'X-A': '1', 'X-B': '2', Authorization: `Basic ${Buffer.from('u:p').toString('base64')}` });
+    expect(c.headers).toEqual({
+      'X-A': '1',
+      'X-B': '2',
+      Authorization: `Basic ${Buffer.from('u:p').toString('base64')}`,
+    });
     expect(() => remoteWriteConfig({ K6_PROMETHEUS_RW_TREND_STATS: 'p(99),mode' })).toThrow(/unsupported stat "mode"/);
     expect(() => remoteWriteConfig({ K6_PROMETHEUS_RW_PUSH_INTERVAL: 'soon' })).toThrow(/PUSH_INTERVAL/);
     expect(() => remoteWriteConfig({ K6_PROMETHEUS_RW_SERVER_URL: 'ftp://x' })).toThrow(/SERVER_URL/);

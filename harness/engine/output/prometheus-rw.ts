@@ -10,7 +10,14 @@
 // #4582), `_count` is a plain count, not divided by 1000 for time metrics.
 import { build, type Histogram } from 'hdr-histogram-js';
 import { Agent } from 'undici';
-import { builtin, type MetricDefinition, type MetricType, type Sample, type Tags, type ValueType } from '../metrics/metric.ts';
+import {
+  builtin,
+  type MetricDefinition,
+  type MetricType,
+  type Sample,
+  type Tags,
+  type ValueType,
+} from '../metrics/metric.ts';
 import type { MetricDescription, Output, OutputFactory, OutputParams } from './output.ts';
 import { encodeWriteRequest, type Label, type NativeHistogram, type TimeSeries } from './remote-write/proto.ts';
 import { snappyCompress } from './remote-write/snappy.ts';
@@ -47,7 +54,8 @@ function parseDurationMs(name: string, value: string): number {
     total += Number(m[1]) * units[m[2]];
     end = re.lastIndex;
   }
-  if (end !== value.length || end === 0 || total <= 0) throw new Error(`${name} must be a duration such as 5s or 500ms, got ${JSON.stringify(value)}`);
+  if (end !== value.length || end === 0 || total <= 0)
+    throw new Error(`${name} must be a duration such as 5s or 500ms, got ${JSON.stringify(value)}`);
   return total;
 }
 
@@ -71,28 +79,34 @@ export function remoteWriteConfig(env: Record<string, string | undefined>): Remo
   for (const s of trendStats) {
     const m = STAT.exec(s);
     if (!m || (m[2] !== undefined && Number(m[2]) > 100))
-      throw new Error(`K6_PROMETHEUS_RW_TREND_STATS: unsupported stat ${JSON.stringify(s)} (use count, sum, min, max, avg, med or p(N))`);
+      throw new Error(
+        `K6_PROMETHEUS_RW_TREND_STATS: unsupported stat ${JSON.stringify(s)} (use count, sum, min, max, avg, med or p(N))`,
+      );
   }
   if (trendStats.length === 0) throw new Error('K6_PROMETHEUS_RW_TREND_STATS must name at least one stat');
   const features = (env.K6_FEATURES ?? '').split(',').map((s) => s.trim());
   const nativeVar = get('TREND_AS_NATIVE_HISTOGRAM');
   const nativeHistograms =
-    features.includes('native-histograms') || (nativeVar !== undefined && parseBool('K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM', nativeVar));
+    features.includes('native-histograms') ||
+    (nativeVar !== undefined && parseBool('K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM', nativeVar));
   const staleVar = get('STALE_MARKERS');
   const insecureVar = get('INSECURE_SKIP_TLS_VERIFY');
 
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (k.startsWith('K6_PROMETHEUS_RW_HEADERS_') && v !== undefined) headers[k.slice(25)] = v;
+  for (const [k, v] of Object.entries(env))
+    if (k.startsWith('K6_PROMETHEUS_RW_HEADERS_') && v !== undefined) headers[k.slice(25)] = v;
   const httpHeaders = get('HTTP_HEADERS');
   if (httpHeaders !== undefined) {
     for (const pair of httpHeaders.split(',')) {
       const parts = pair.split(':');
-      if (parts.length !== 2) throw new Error(`K6_PROMETHEUS_RW_HTTP_HEADERS: ${JSON.stringify(pair)} is not <header key>:<value>`);
+      if (parts.length !== 2)
+        throw new Error(`K6_PROMETHEUS_RW_HTTP_HEADERS: ${JSON.stringify(pair)} is not <header key>:<value>`);
       headers[parts[0]] = parts[1];
     }
   }
   const user = get('USERNAME');
-  if (user !== undefined) headers.Authorization = `Basic ${Buffer.from(`${user}:${get('PASSWORD') ?? ''}`).toString('base64')}`;
+  if (user !== undefined)
+    headers.Authorization = `Basic ${Buffer.from(`${user}:${get('PASSWORD') ?? ''}`).toString('base64')}`;
   const token = get('BEARER_TOKEN');
   if (token) headers.Authorization = `Bearer ${token}`;
 
@@ -102,7 +116,8 @@ export function remoteWriteConfig(env: Record<string, string | undefined>): Remo
     trendStats,
     nativeHistograms,
     staleMarkers: staleVar !== undefined && parseBool('K6_PROMETHEUS_RW_STALE_MARKERS', staleVar),
-    insecureSkipTLSVerify: insecureVar !== undefined && parseBool('K6_PROMETHEUS_RW_INSECURE_SKIP_TLS_VERIFY', insecureVar),
+    insecureSkipTLSVerify:
+      insecureVar !== undefined && parseBool('K6_PROMETHEUS_RW_INSECURE_SKIP_TLS_VERIFY', insecureVar),
     headers,
   };
 }
@@ -317,16 +332,20 @@ class PrometheusRemoteWrite implements Output {
     await this.#pushing;
     if (this.config.staleMarkers) {
       const at = Date.now() + 1;
-      const stale = this.#all.flatMap((s) => this.#timeSeries(s, at)).map((ts) => ({
-        labels: ts.labels,
-        samples: [{ value: 0, timestamp: at, stale: true }],
-      }));
+      const stale = this.#all
+        .flatMap((s) => this.#timeSeries(s, at))
+        .map((ts) => ({
+          labels: ts.labels,
+          samples: [{ value: 0, timestamp: at, stale: true }],
+        }));
       if (stale.length > 0) await this.#send(stale);
     }
     await this.#agent?.close();
     this.#agent = undefined;
     if (this.stats.failures > 0)
-      process.stderr.write(`prometheus-rw: ${this.stats.failures} of ${this.stats.pushes} pushes failed (last: ${this.#lastError})\n`);
+      process.stderr.write(
+        `prometheus-rw: ${this.stats.failures} of ${this.stats.pushes} pushes failed (last: ${this.#lastError})\n`,
+      );
   }
 
   #series(metric: string, tags: Tags): Series | undefined {
@@ -377,7 +396,12 @@ class PrometheusRemoteWrite implements Output {
       case 'gauge':
         return [{ labels: withName(s.labels, s.base), samples: [{ value: s.value, timestamp }] }];
       case 'rate':
-        return [{ labels: withName(s.labels, `${s.base}_rate`), samples: [{ value: s.value === 0 ? 0 : s.rateTrue / s.value, timestamp }] }];
+        return [
+          {
+            labels: withName(s.labels, `${s.base}_rate`),
+            samples: [{ value: s.value === 0 ? 0 : s.rateTrue / s.value, timestamp }],
+          },
+        ];
       case 'trend': {
         if (s.histogram) {
           const unit = s.contains === 'time' ? '_seconds' : s.contains === 'data' ? '_bytes' : '';
@@ -432,7 +456,8 @@ class PrometheusRemoteWrite implements Output {
     } catch (err) {
       this.stats.failures++;
       const message = (err as Error).message;
-      if (message !== this.#lastError) process.stderr.write(`prometheus-rw: push to ${this.config.serverUrl} failed: ${message}\n`);
+      if (message !== this.#lastError)
+        process.stderr.write(`prometheus-rw: push to ${this.config.serverUrl} failed: ${message}\n`);
       this.#lastError = message;
     }
   }

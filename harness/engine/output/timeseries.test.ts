@@ -3,11 +3,23 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../metrics/metric.ts';
-import { create, histogramOf, histogramPercentile, MAX_SERIES_PER_METRIC, mergeHistograms, percentile, TimeBuckets } from './timeseries.ts';
+import {
+  create,
+  histogramOf,
+  histogramPercentile,
+  MAX_SERIES_PER_METRIC,
+  mergeHistograms,
+  percentile,
+  TimeBuckets,
+} from './timeseries.ts';
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 const describeBuiltin = (name: string) =>
-  name === 'http_reqs' ? ({ name, type: 'counter', contains: 'default' } as const) : name === 'vus' ? ({ name, type: 'gauge', contains: 'default' } as const) : undefined;
+  name === 'http_reqs'
+    ? ({ name, type: 'counter', contains: 'default' } as const)
+    : name === 'vus'
+      ? ({ name, type: 'gauge', contains: 'default' } as const)
+      : undefined;
 
 describe('timeseries buckets', () => {
   it('gives each second exact percentiles, per series and over all series', () => {
@@ -15,7 +27,8 @@ describe('timeseries buckets', () => {
     const a = Object.freeze({ operation: 'ctd_submit', status: '201', url: 'http://x/1' });
     const c = Object.freeze({ operation: 'ctd_list', status: '200', url: 'http://x/2' });
     const samples: Sample[] = [];
-    for (let i = 1; i <= 100; i++) samples.push({ metric: 'http_req_duration', time: T0 + i, value: i, tags: i % 2 ? a : c });
+    for (let i = 1; i <= 100; i++)
+      samples.push({ metric: 'http_req_duration', time: T0 + i, value: i, tags: i % 2 ? a : c });
     b.add(samples);
     const lines = b.drain(true);
     const all = lines.find((l) => l.k === null)!;
@@ -29,7 +42,10 @@ describe('timeseries buckets', () => {
   it('merges seconds and series through their histograms within 1 % of the exact percentile', () => {
     // A long-tailed latency sample (lognormal-ish), split in two as two seconds would be.
     const values = Array.from({ length: 5000 }, (_, i) => Math.exp(1 + 2 * Math.sin(i * 12.9898) ** 2) * (1 + (i % 7)));
-    const merged = mergeHistograms(mergeHistograms(new Map(), histogramOf(values.slice(0, 2500))), histogramOf(values.slice(2500)));
+    const merged = mergeHistograms(
+      mergeHistograms(new Map(), histogramOf(values.slice(0, 2500))),
+      histogramOf(values.slice(2500)),
+    );
     const sorted = Float64Array.from(values).sort();
     for (const p of [50, 90, 95, 99]) {
       const exact = percentile(sorted, p);
@@ -41,7 +57,8 @@ describe('timeseries buckets', () => {
   it('bounds the series of a metric and keeps late samples', () => {
     const b = new TimeBuckets(describeBuiltin);
     const samples: Sample[] = [];
-    for (let i = 0; i < MAX_SERIES_PER_METRIC + 10; i++) samples.push({ metric: 'http_reqs', time: T0, value: 1, tags: { operation: `op${i}` } });
+    for (let i = 0; i < MAX_SERIES_PER_METRIC + 10; i++)
+      samples.push({ metric: 'http_reqs', time: T0, value: 1, tags: { operation: `op${i}` } });
     b.add(samples);
     b.add([{ metric: 'http_reqs', time: T0 + 10_000, value: 1, tags: { operation: 'op0' } }]);
     const first = b.drain();
@@ -64,7 +81,10 @@ describe('timeseries buckets', () => {
       { metric: 'vus', time: T0 + 900, value: 5, tags: {} },
     ]);
     await out.stop();
-    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual([
       { type: 'timeseries', version: 1, bucketMs: 1000, testId: 'run-1', tags: expect.any(Array) },
       { type: 'metric', name: 'vus', metricType: 'gauge', contains: 'default', thresholds: [] },

@@ -16,7 +16,14 @@ export const SERIES_TAGS = ['scenario', 'operation', 'status', 'code', 'decision
 /** Tag sets per metric beyond which new ones are summed into one series tagged `other`, so a high-cardinality tag cannot blow up the file. */
 export const MAX_SERIES_PER_METRIC = 64;
 /** Phases of an HTTP request: kept as one line over all requests per second, not per series, to keep the file small. */
-export const PHASE_TRENDS = new Set(['http_req_blocked', 'http_req_connecting', 'http_req_tls_handshaking', 'http_req_sending', 'http_req_waiting', 'http_req_receiving']);
+export const PHASE_TRENDS = new Set([
+  'http_req_blocked',
+  'http_req_connecting',
+  'http_req_tls_handshaking',
+  'http_req_sending',
+  'http_req_waiting',
+  'http_req_receiving',
+]);
 /** A second is written once samples this much newer have arrived (the engine flushes every second). */
 const WATERMARK_MS = 5000;
 
@@ -268,7 +275,8 @@ class TimeseriesOutput implements Output {
   #error: Error | undefined;
 
   constructor(params: OutputParams) {
-    if (!params.arg) throw new Error('--out timeseries=FILE: a file name is required (e.g. results/run/timeseries.ndjson)');
+    if (!params.arg)
+      throw new Error('--out timeseries=FILE: a file name is required (e.g. results/run/timeseries.ndjson)');
     this.#file = params.arg;
     this.#testId = params.testId;
     this.description = `timeseries (${this.#file})`;
@@ -286,7 +294,13 @@ class TimeseriesOutput implements Output {
     });
     out.on('error', (err) => (this.#error ??= err));
     this.#out = out;
-    const header: HeaderLine = { type: 'timeseries', version: TIMESERIES_VERSION, bucketMs: BUCKET_MS, testId: this.#testId, tags: SERIES_TAGS };
+    const header: HeaderLine = {
+      type: 'timeseries',
+      version: TIMESERIES_VERSION,
+      bucketMs: BUCKET_MS,
+      testId: this.#testId,
+      tags: SERIES_TAGS,
+    };
     out.write(`${JSON.stringify(header)}\n`);
   }
 
@@ -310,7 +324,13 @@ class TimeseriesOutput implements Output {
   #write(metrics: MetricDescription[], lines: BucketLine[]): void {
     let text = '';
     for (const d of metrics) {
-      const line: MetricLine = { type: 'metric', name: d.name, metricType: d.type, contains: d.contains, thresholds: d.thresholds ?? [] };
+      const line: MetricLine = {
+        type: 'metric',
+        name: d.name,
+        metricType: d.type,
+        contains: d.contains,
+        thresholds: d.thresholds ?? [],
+      };
       text += `${JSON.stringify(line)}\n`;
     }
     for (const l of lines) text += `${JSON.stringify(l)}\n`;

@@ -23,9 +23,17 @@ export class EngineThread {
   onMetrics: (m: Extract<FromWorker, { type: 'metrics' }>) => void = () => {};
   onStopTest: (m: Extract<FromWorker, { type: 'stopTest' }>) => void = () => {};
 
-  constructor(readonly index: number, data: Omit<WorkerData, 'index'>, log: NodeJS.WritableStream) {
+  constructor(
+    readonly index: number,
+    data: Omit<WorkerData, 'index'>,
+    log: NodeJS.WritableStream,
+  ) {
     // As in k6, the script's console output is log output (stderr): stdout stays for the summary.
-    this.worker = new Worker(ENTRY, { workerData: { ...data, index } satisfies WorkerData, stdout: true, stderr: true });
+    this.worker = new Worker(ENTRY, {
+      workerData: { ...data, index } satisfies WorkerData,
+      stdout: true,
+      stderr: true,
+    });
     this.worker.stdout.pipe(log, { end: false });
     this.worker.stderr.pipe(log, { end: false });
     this.worker.on('message', (m: FromWorker) => this.dispatch(m));

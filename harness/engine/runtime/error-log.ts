@@ -16,7 +16,13 @@ export function logScriptError(err: unknown, context = ''): void {
     err instanceof Error && err.stack
       ? err.stack
           .split('\n')
-          .filter((l) => /^\s*at .*(file:|\/)/.test(l) && !l.includes('/node_modules/') && !l.includes('/harness/engine/') && !l.includes('node:'))
+          .filter(
+            (l) =>
+              /^\s*at .*(file:|\/)/.test(l) &&
+              !l.includes('/node_modules/') &&
+              !l.includes('/harness/engine/') &&
+              !l.includes('node:'),
+          )
           .slice(0, 2)
           .map((l) => l.trim())
           .join(' ← ')

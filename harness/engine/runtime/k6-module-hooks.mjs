@@ -15,7 +15,14 @@ const MAP = {
   'k6/experimental/websockets': 'websockets.ts',
 };
 
-const REMOVED = ['k6/experimental/browser', 'k6/experimental/grpc', 'k6/experimental/timers', 'k6/experimental/tracing', 'k6/experimental/webcrypto', 'k6/experimental/redis'];
+const REMOVED = [
+  'k6/experimental/browser',
+  'k6/experimental/grpc',
+  'k6/experimental/timers',
+  'k6/experimental/tracing',
+  'k6/experimental/webcrypto',
+  'k6/experimental/redis',
+];
 
 // The k6 summary helper is commonly imported from jslib; the engine ships its own.
 const JSLIB_SUMMARY = /^https:\/\/jslib\.k6\.io\/k6-summary\/[^/]+\/index\.js$/;
@@ -24,14 +31,24 @@ export async function resolve(specifier, context, nextResolve) {
   if (specifier === 'k6' || specifier.startsWith('k6/')) {
     const file = MAP[specifier];
     if (file) return nextResolve(new URL(file, modules).href, context);
-    if (REMOVED.includes(specifier)) throw new Error(`'${specifier}' was removed from k6; see the k6 release notes for its replacement`);
-    throw new Error(`'${specifier}' is not supported by the cats-stress engine (supported: ${Object.keys(MAP).join(', ')}); run the script with --engine k6`);
+    if (REMOVED.includes(specifier))
+      throw new Error(`'${specifier}' was removed from k6; see the k6 release notes for its replacement`);
+    throw new Error(
+      `'${specifier}' is not supported by the cats-stress engine (supported: ${Object.keys(MAP).join(', ')}); run the script with --engine k6`,
+    );
   }
   if (JSLIB_SUMMARY.test(specifier)) return nextResolve(new URL('k6-summary.ts', modules).href, context);
   if (/^https?:\/\//.test(specifier))
-    throw new Error(`remote module '${specifier}' is not fetched by the cats-stress engine: keep a copy beside the script and import it by relative path`);
+    throw new Error(
+      `remote module '${specifier}' is not fetched by the cats-stress engine: keep a copy beside the script and import it by relative path`,
+    );
   const resolved = await nextResolve(specifier, context);
   // k6 scripts are ES modules whatever the nearest package.json says.
-  if (resolved.url.startsWith('file:') && /\.(m?js|m?ts)$/.test(resolved.url) && !resolved.url.includes('/node_modules/')) return { ...resolved, format: 'module' };
+  if (
+    resolved.url.startsWith('file:') &&
+    /\.(m?js|m?ts)$/.test(resolved.url) &&
+    !resolved.url.includes('/node_modules/')
+  )
+    return { ...resolved, format: 'module' };
   return resolved;
 }

@@ -21,7 +21,17 @@ export interface WorkerStatus {
 
 export type ToWorker =
   | { type: 'setup'; options: RunOptions; selectors: string[] }
-  | { type: 'start'; options: RunOptions; selectors: string[]; setupJson?: string; testStart: number; flushMs: number; bufferSamples: boolean; threads: number; vuBudget: number }
+  | {
+      type: 'start';
+      options: RunOptions;
+      selectors: string[];
+      setupJson?: string;
+      testStart: number;
+      flushMs: number;
+      bufferSamples: boolean;
+      threads: number;
+      vuBudget: number;
+    }
   | { type: 'stop' }
   | { type: 'teardown'; setupJson?: string }
   | { type: 'handleSummary'; data: unknown };

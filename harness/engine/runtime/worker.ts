@@ -42,7 +42,10 @@ let script: Script;
 
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const frames = (err.stack ?? '').split('\n').filter((l) => l.trim().startsWith('at ') && !l.includes('node_modules') && !l.includes('node:')).slice(0, 3);
+  const frames = (err.stack ?? '')
+    .split('\n')
+    .filter((l) => l.trim().startsWith('at ') && !l.includes('node_modules') && !l.includes('node:'))
+    .slice(0, 3);
   return `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}${frames.length ? `\n${frames.join('\n')}` : ''}`;
 }
 
@@ -71,7 +74,13 @@ const loopDelay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
 function status(): WorkerStatus {
   // The histogram holds whole sampling intervals; the delay is what exceeds the interval.
   const p99 = loopDelay.count ? Math.max(0, loopDelay.percentile(99) / 1e6 - LOOP_SAMPLE_MS) : 0;
-  return { vus: engine.vusActive, vusMax: engine.vusInitialized, errors: engine.errors, failed: engine.failed, loopDelayP99Ms: p99 };
+  return {
+    vus: engine.vusActive,
+    vusMax: engine.vusInitialized,
+    errors: engine.errors,
+    failed: engine.failed,
+    loopDelayP99Ms: p99,
+  };
 }
 
 function prepare(options: RunOptions, selectors: string[]): void {
@@ -86,16 +95,20 @@ async function runScenarios(msg: Extract<ToWorker, { type: 'start' }>): Promise<
   engine.testStart = msg.testStart;
   if (msg.bufferSamples) engine.registry.samples ??= [];
   loopDelay.enable();
-  const flush = setInterval(() => post({ type: 'metrics', delta: engine.registry.takeDelta(), status: status() }), msg.flushMs);
+  const flush = setInterval(
+    () => post({ type: 'metrics', delta: engine.registry.takeDelta(), status: status() }),
+    msg.flushMs,
+  );
   const segment: Segment = { index: data.index, count: msg.threads };
   const pool = new VuPool(segment, msg.vuBudget);
   await Promise.all(
     msg.options.scenarios.map(async (plan) => {
       const wait = msg.testStart + plan.startTimeMs - Date.now();
-      if (wait > 0) await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, wait);
-        hardStop.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-      });
+      if (wait > 0)
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, wait);
+          hardStop.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+        });
       if (hardStop.signal.aborted) return;
       const fn = script[plan.exec] as (d: unknown) => unknown;
       await executors[plan.executor]({
@@ -115,7 +128,11 @@ async function runScenarios(msg: Extract<ToWorker, { type: 'start' }>): Promise<
   post({ type: 'done', delta: engine.registry.takeDelta(), status: status() });
 }
 
-async function lifecycle<T>(phase: 'setup' | 'teardown' | 'summary', options: RunOptions | undefined, fn: () => T): Promise<Awaited<T>> {
+async function lifecycle<T>(
+  phase: 'setup' | 'teardown' | 'summary',
+  options: RunOptions | undefined,
+  fn: () => T,
+): Promise<Awaited<T>> {
   engine.phase = phase;
   return await vuContext.run(lifecycleVu(phase, options), fn);
 }
@@ -124,13 +141,25 @@ let runOptions: RunOptions | undefined;
 
 port.on('message', (msg: ToWorker) => {
   const fail = (code: number, what: string) => (err: unknown) =>
-    post(err instanceof TestAbortError ? { type: 'failed', code: 108, message: `${what}: exec.test.abort(): ${err.message}` } : { type: 'failed', code, message: `${what}: ${describe(err)}` });
+    post(
+      err instanceof TestAbortError
+        ? { type: 'failed', code: 108, message: `${what}: exec.test.abort(): ${err.message}` }
+        : { type: 'failed', code, message: `${what}: ${describe(err)}` },
+    );
   switch (msg.type) {
     case 'setup':
       runOptions = msg.options;
       prepare(msg.options, msg.selectors);
-      lifecycle('setup', runOptions, () => (typeof script.setup === 'function' ? (script.setup as () => unknown)() : undefined))
-        .then((result) => post({ type: 'setupDone', setupJson: result === undefined ? undefined : JSON.stringify(result), delta: engine.registry.takeDelta() }))
+      lifecycle('setup', runOptions, () =>
+        typeof script.setup === 'function' ? (script.setup as () => unknown)() : undefined,
+      )
+        .then((result) =>
+          post({
+            type: 'setupDone',
+            setupJson: result === undefined ? undefined : JSON.stringify(result),
+            delta: engine.registry.takeDelta(),
+          }),
+        )
         .catch(fail(107, 'setup() failed'));
       break;
     case 'start':
@@ -142,7 +171,9 @@ port.on('message', (msg: ToWorker) => {
       break;
     case 'teardown': {
       const setupData = msg.setupJson === undefined ? undefined : JSON.parse(msg.setupJson);
-      lifecycle('teardown', runOptions, () => (typeof script.teardown === 'function' ? (script.teardown as (d: unknown) => unknown)(setupData) : undefined))
+      lifecycle('teardown', runOptions, () =>
+        typeof script.teardown === 'function' ? (script.teardown as (d: unknown) => unknown)(setupData) : undefined,
+      )
         .then(() => post({ type: 'teardownDone', delta: engine.registry.takeDelta() }))
         .catch(fail(107, 'teardown() failed'));
       break;
@@ -150,7 +181,8 @@ port.on('message', (msg: ToWorker) => {
     case 'handleSummary':
       lifecycle('summary', runOptions, () => (script.handleSummary as (d: unknown) => unknown)(msg.data))
         .then((result) => {
-          if (result !== undefined && (result === null || typeof result !== 'object')) throw new ScriptError('handleSummary() must return an object like { stdout: text, "file.json": text }');
+          if (result !== undefined && (result === null || typeof result !== 'object'))
+            throw new ScriptError('handleSummary() must return an object like { stdout: text, "file.json": text }');
           post({ type: 'summary', result: result as Record<string, unknown> | undefined });
         })
         .catch(fail(107, 'handleSummary() failed'));
@@ -160,7 +192,8 @@ port.on('message', (msg: ToWorker) => {
 
 try {
   script = (await import(pathToFileURL(data.scriptPath).href)) as Script;
-  const options = script.options === undefined ? undefined : (JSON.parse(JSON.stringify(script.options)) as Record<string, unknown>);
+  const options =
+    script.options === undefined ? undefined : (JSON.parse(JSON.stringify(script.options)) as Record<string, unknown>);
   const functions = Object.keys(script).filter((k) => typeof script[k] === 'function');
   post({ type: 'loaded', options, functions, metrics: [...engine.registry.entries.values()].map((e) => e.def) });
 } catch (err) {

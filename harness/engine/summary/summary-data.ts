@@ -40,9 +40,12 @@ const id = (path: string): string => createHash('md5').update(path).digest('hex'
 
 /** k6's summary values of one sink. */
 export function sinkValues(sink: Sink, trendStats: string[], durationMs: number): Record<string, number> {
-  if (sink instanceof CounterSink) return { count: sink.sum, rate: durationMs > 0 ? sink.sum / (durationMs / 1000) : 0 };
-  if (sink instanceof GaugeSink) return sink.time === -Infinity ? { value: 0, min: 0, max: 0 } : { value: sink.value, min: sink.min, max: sink.max };
-  if (sink instanceof RateSink) return { rate: sink.total ? sink.passes / sink.total : 0, passes: sink.passes, fails: sink.total - sink.passes };
+  if (sink instanceof CounterSink)
+    return { count: sink.sum, rate: durationMs > 0 ? sink.sum / (durationMs / 1000) : 0 };
+  if (sink instanceof GaugeSink)
+    return sink.time === -Infinity ? { value: 0, min: 0, max: 0 } : { value: sink.value, min: sink.min, max: sink.max };
+  if (sink instanceof RateSink)
+    return { rate: sink.total ? sink.passes / sink.total : 0, passes: sink.passes, fails: sink.total - sink.passes };
   const t = sink as TrendSink;
   const percentileStats = trendStats.filter((s) => s === 'med' || s.startsWith('p('));
   const ps = t.percentiles(percentileStats.map((s) => (s === 'med' ? 0.5 : Number(s.slice(2, -1)) / 100)));
@@ -58,7 +61,13 @@ export function sinkValues(sink: Sink, trendStats: string[], durationMs: number)
 }
 
 function hasSamples(sink: Sink): boolean {
-  return sink instanceof CounterSink ? sink.sum !== 0 || sink.state() !== undefined : sink instanceof GaugeSink ? sink.time !== -Infinity : sink instanceof RateSink ? sink.total > 0 : (sink as TrendSink).count > 0;
+  return sink instanceof CounterSink
+    ? sink.sum !== 0 || sink.state() !== undefined
+    : sink instanceof GaugeSink
+      ? sink.time !== -Infinity
+      : sink instanceof RateSink
+        ? sink.total > 0
+        : (sink as TrendSink).count > 0;
 }
 
 function groupTree(registry: MetricRegistry): SummaryGroup {
@@ -99,7 +108,12 @@ export function buildSummaryData(input: SummaryInput): SummaryData {
   const put = (name: string, def: MetricDefinition, sink: Sink): void => {
     const thresholds = input.thresholdResults.get(name);
     if (!hasSamples(sink) && !thresholds) return;
-    metrics[name] = { type: def.type, contains: def.contains, values: sinkValues(sink, trendStats, durationMs), ...(thresholds ? { thresholds } : {}) };
+    metrics[name] = {
+      type: def.type,
+      contains: def.contains,
+      values: sinkValues(sink, trendStats, durationMs),
+      ...(thresholds ? { thresholds } : {}),
+    };
   };
   for (const e of [...registry.entries.values()].sort((a, b) => a.def.name.localeCompare(b.def.name))) {
     put(e.def.name, e.def, e.sink);

@@ -53,13 +53,22 @@ function metricValue(m: SummaryMetric, trendStats: string[], timeUnit?: string):
   const v = m.values;
   switch (m.type) {
     case 'counter':
-      return [formatValue(v.count, m, timeUnit), m.contains === 'data' ? `${formatBytes(v.rate)}/s` : `${round(v.rate, 6)}/s`];
+      return [
+        formatValue(v.count, m, timeUnit),
+        m.contains === 'data' ? `${formatBytes(v.rate)}/s` : `${round(v.rate, 6)}/s`,
+      ];
     case 'gauge':
-      return [formatValue(v.value, m, timeUnit), `min=${formatValue(v.min, m, timeUnit)}`, `max=${formatValue(v.max, m, timeUnit)}`];
+      return [
+        formatValue(v.value, m, timeUnit),
+        `min=${formatValue(v.min, m, timeUnit)}`,
+        `max=${formatValue(v.max, m, timeUnit)}`,
+      ];
     case 'rate':
       return [`${(v.rate * 100).toFixed(2)}%`, `✓ ${v.passes}`, `✗ ${v.fails}`];
     case 'trend':
-      return trendStats.filter((s) => s in v).map((s) => `${s}=${s === 'count' ? v[s] : formatValue(v[s], m, timeUnit)}`);
+      return trendStats
+        .filter((s) => s in v)
+        .map((s) => `${s}=${s === 'count' ? v[s] : formatValue(v[s], m, timeUnit)}`);
   }
 }
 
@@ -78,7 +87,9 @@ export function textSummary(data: SummaryData, opts: TextSummaryOptions = {}): s
       if (c.fails === 0) lines.push(`${pad}${green('✓')} ${c.name}`);
       else {
         lines.push(`${pad}${red('✗')} ${c.name}`);
-        lines.push(`${pad}  ${red(`↳  ${Math.floor((c.passes / (c.passes + c.fails)) * 100)}% — ✓ ${c.passes} / ✗ ${c.fails}`)}`);
+        lines.push(
+          `${pad}  ${red(`↳  ${Math.floor((c.passes / (c.passes + c.fails)) * 100)}% — ✓ ${c.passes} / ✗ ${c.fails}`)}`,
+        );
       }
     }
     for (const sub of g.groups) {
@@ -95,7 +106,13 @@ export function textSummary(data: SummaryData, opts: TextSummaryOptions = {}): s
   });
   const label = (name: string): string => {
     const open = name.indexOf('{');
-    return open < 0 ? name : `  { ${name.slice(open + 1, -1).split(',').map((s) => s.trim()).join(', ')} }`;
+    return open < 0
+      ? name
+      : `  { ${name
+          .slice(open + 1, -1)
+          .split(',')
+          .map((s) => s.trim())
+          .join(', ')} }`;
   };
   const width = Math.max(0, ...names.map((n) => label(n).length)) + 3;
   const trendStats = data.options.summaryTrendStats;
@@ -109,7 +126,13 @@ export function textSummary(data: SummaryData, opts: TextSummaryOptions = {}): s
     const mark = results.length === 0 ? '  ' : results.every((r) => r.ok) ? `${green('✓')} ` : `${red('✗')} `;
     const l = label(name);
     const dots = faint(`${'.'.repeat(Math.max(1, width - l.length))}:`);
-    const row = m.type === 'trend' ? cells[i].join(' ') : cells[i].map((c, j) => c.padEnd(colWidths[j])).join(' ').trimEnd();
+    const row =
+      m.type === 'trend'
+        ? cells[i].join(' ')
+        : cells[i]
+            .map((c, j) => c.padEnd(colWidths[j]))
+            .join(' ')
+            .trimEnd();
     lines.push(`${indent}  ${mark}${l}${dots} ${row}`);
   });
   return lines.join('\n') + '\n';

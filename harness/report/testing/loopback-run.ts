@@ -29,13 +29,22 @@ export async function startLoopbackNode(delayMs = 0, perInFlightMs = 0): Promise
     req.resume();
     req.on('end', () => {
       const n = ++seq;
-      setTimeout(() => {
-        inFlight--;
-        // One CTD in twenty carries a defect the node rejects, as the generators' data sets do.
-        const rejected = req.url === '/v1/declarations' && n % 20 === 0;
-        res.writeHead(rejected ? 422 : req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(rejected ? { code: 'INVALID_HS_CODE', message: 'HS code not in the nomenclature', errors: [] } : { mrn: `26GE${String(n).padStart(14, '0')}` }));
-      }, node.delayMs + inFlight * node.perInFlightMs);
+      setTimeout(
+        () => {
+          inFlight--;
+          // One CTD in twenty carries a defect the node rejects, as the generators' data sets do.
+          const rejected = req.url === '/v1/declarations' && n % 20 === 0;
+          res.writeHead(rejected ? 422 : req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify(
+              rejected
+                ? { code: 'INVALID_HS_CODE', message: 'HS code not in the nomenclature', errors: [] }
+                : { mrn: `26GE${String(n).padStart(14, '0')}` },
+            ),
+          );
+        },
+        node.delayMs + inFlight * node.perInFlightMs,
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -106,7 +115,10 @@ export async function loopbackRun(resultsDir: string, node: LoopbackNode, opts: 
   const result = await runScript(writeScript(LOOPBACK_SCRIPT), {
     env: { BASE_URL: node.url, STAGES: JSON.stringify(opts.stages), OFFICER_DURATION: `${seconds}s` },
     outputs: [`timeseries=${path.join(dir, 'timeseries.ndjson')}`],
-    overrides: { tags: { testid: opts.runId }, summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'] },
+    overrides: {
+      tags: { testid: opts.runId },
+      summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
+    },
     workers: 1,
     quiet: true,
     noSummary: true,
@@ -118,7 +130,16 @@ export async function loopbackRun(resultsDir: string, node: LoopbackNode, opts: 
   await writeFile(path.join(dir, 'summary.json'), json(result.summaryData));
   await writeFile(
     path.join(dir, 'settings.json'),
-    json({ runId: opts.runId, scenario: 'loopback', stages: opts.stages, countries: ['GE', 'AZ', 'KZ'], dataset: { year: 2026 }, startedAt, finishedAt: new Date().toISOString(), exitCode: result.exitCode }),
+    json({
+      runId: opts.runId,
+      scenario: 'loopback',
+      stages: opts.stages,
+      countries: ['GE', 'AZ', 'KZ'],
+      dataset: { year: 2026 },
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      exitCode: result.exitCode,
+    }),
   );
   await writeFile(path.join(dir, 'machine.json'), json(machineFacts()));
   return dir;

@@ -11,7 +11,12 @@ export interface Reply<T = any> {
 }
 
 export function client(node: RunningNode, token?: string) {
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply> => {
     const res = await fetch(node.url + path, {
       method,
       headers: {
@@ -60,10 +65,26 @@ export async function seed(
   },
 ): Promise<void> {
   const res = await client(node, node.adminToken).post('/v1/admin/fixtures', {
-    operators: (f.operators ?? []).map((o) => ({ tin: o.tin, name: `Operator ${o.tin}`, country: node.country, aeo: o.aeo ?? true, token: o.token })),
-    officers: (f.officers ?? []).map((o) => ({ id: o.id, name: `Officer ${o.id}`, offices: o.offices, token: o.token })),
+    operators: (f.operators ?? []).map((o) => ({
+      tin: o.tin,
+      name: `Operator ${o.tin}`,
+      country: node.country,
+      aeo: o.aeo ?? true,
+      token: o.token,
+    })),
+    officers: (f.officers ?? []).map((o) => ({
+      id: o.id,
+      name: `Officer ${o.id}`,
+      offices: o.offices,
+      token: o.token,
+    })),
     guarantees: (f.guarantees ?? []).map((g) => ({
-      grn: g.grn, accessCode: g.accessCode ?? 'AB12', holderTin: g.holderTin, type: '1', referenceAmount: g.referenceAmount, currency: g.currency ?? 'GEL',
+      grn: g.grn,
+      accessCode: g.accessCode ?? 'AB12',
+      holderTin: g.holderTin,
+      type: '1',
+      referenceAmount: g.referenceAmount,
+      currency: g.currency ?? 'GEL',
     })),
   });
   if (res.status !== 200) throw new Error(`seeding failed: ${res.status} ${JSON.stringify(res.body)}`);
@@ -74,7 +95,13 @@ export async function seed(
  * Poti, goods worth 1,000 USD, guarantee in GEL. Duties and taxes due:
  * 1,000 × 2.75 GEL × 20 % = 550.00 GEL; an AEO at low risk reserves 25 %: 137.50 GEL.
  */
-export function domesticCtd(o: { lrn: string; holderTin: string; grn: string; accessCode?: string; prelodged?: boolean }): Ctd {
+export function domesticCtd(o: {
+  lrn: string;
+  holderTin: string;
+  grn: string;
+  accessCode?: string;
+  prelodged?: boolean;
+}): Ctd {
   const address = { streetAndNumber: '1 Rustaveli Ave', city: 'Tbilisi', country: 'GE' };
   return {
     lrn: o.lrn,
@@ -83,7 +110,12 @@ export function domesticCtd(o: { lrn: string; holderTin: string; grn: string; ac
     security: 0,
     offices: { departure: 'GE000010', transit: ['GE069002'], destination: 'GE000200' },
     holder: { identificationNumber: o.holderTin, name: 'Kartli Logistics LLC', address },
-    guarantees: [{ type: '1', references: [{ grn: o.grn, accessCode: o.accessCode ?? 'AB12', amountToBeCovered: 550, currency: 'GEL' }] }],
+    guarantees: [
+      {
+        type: '1',
+        references: [{ grn: o.grn, accessCode: o.accessCode ?? 'AB12', amountToBeCovered: 550, currency: 'GEL' }],
+      },
+    ],
     consignment: {
       countryOfDispatch: 'GE',
       countryOfDestination: 'GE',

@@ -11,7 +11,12 @@ export function sampleCtd(): Ctd {
     security: 0,
     offices: { departure: 'GE000010', transit: ['GE069002', 'AZ000210'], destination: 'AZ000100' },
     holder: { identificationNumber: 'GE204567890', name: 'Kartli Logistics LLC', address },
-    guarantees: [{ type: '1', references: [{ grn: '26GELHDGU43K9D8T8', accessCode: 'AB12', amountToBeCovered: 100000, currency: 'GEL' }] }],
+    guarantees: [
+      {
+        type: '1',
+        references: [{ grn: '26GELHDGU43K9D8T8', accessCode: 'AB12', amountToBeCovered: 100000, currency: 'GEL' }],
+      },
+    ],
     consignment: {
       countryOfDispatch: 'GE',
       countryOfDestination: 'AZ',
@@ -20,7 +25,10 @@ export function sampleCtd(): Ctd {
       modeOfTransportAtTheBorder: '3',
       grossMass: 21_200,
       consignor: { name: 'Kartli Logistics LLC', address },
-      consignee: { name: 'Absheron Trade LLC', address: { streetAndNumber: '5 Neftchilar Ave', city: 'Baku', country: 'AZ' } },
+      consignee: {
+        name: 'Absheron Trade LLC',
+        address: { streetAndNumber: '5 Neftchilar Ave', city: 'Baku', country: 'AZ' },
+      },
       countriesOfRouting: ['GE', 'AZ'],
       departureTransportMeans: [{ typeOfIdentification: '30', identificationNumber: 'GE-123-AB', nationality: 'GE' }],
       transportEquipment: [{ containerIdentificationNumber: 'MSKU9070323', seals: [{ identifier: 'S0001' }] }],

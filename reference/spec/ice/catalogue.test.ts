@@ -17,7 +17,12 @@ const envelope = (type: string, body: unknown, extra: Record<string, unknown> = 
   ...extra,
 });
 
-const released = { declaration: domesticCtd({ lrn: 'L1', holderTin: 'GE123456789', grn: '26GE0000000000001' }), acceptedAt: at, releasedAt: at, officeOfDeparture: 'GE000010' };
+const released = {
+  declaration: domesticCtd({ lrn: 'L1', holderTin: 'GE123456789', grn: '26GE0000000000001' }),
+  acceptedAt: at,
+  releasedAt: at,
+  officeOfDeparture: 'GE000010',
+};
 const bodies: Record<string, unknown> = {
   IE001: { ...released, officeOfDestination: 'AZ000100' },
   IE050: { ...released, officeOfTransit: 'AZ000100' },
@@ -27,7 +32,11 @@ const bodies: Record<string, unknown> = {
   IE045: { writtenOffAt: at, outcome: 'discharged' },
   IE142: { requestedAt: at, officeConcerned: 'AZ000100', replyBy: at },
   IE143: { respondedAt: at, goodsArrived: false },
-  IE150: { requestedAt: at, reason: 'not arrived within the time limit', amountClaimed: { amount: 55000, currency: 'GEL' } },
+  IE150: {
+    requestedAt: at,
+    reason: 'not arrived within the time limit',
+    amountClaimed: { amount: 55000, currency: 'GEL' },
+  },
   IE152: { notifiedAt: at, recoveryAccepted: true },
 };
 
@@ -37,7 +46,9 @@ describe('ICE message catalogue', () => {
     for (const t of iceMessageTypes) {
       const schema = JSON.parse(JSON.stringify(iceMessageSchemas[t]));
       expect(schema).toMatchObject({ $id: t, type: 'object', additionalProperties: false });
-      expect(schema.required).toEqual(expect.arrayContaining(['id', 'type', 'sender', 'recipient', 'mrn', 'sentAt', 'body']));
+      expect(schema.required).toEqual(
+        expect.arrayContaining(['id', 'type', 'sender', 'recipient', 'mrn', 'sentAt', 'body']),
+      );
     }
   });
 
@@ -52,8 +63,12 @@ describe('ICE message catalogue', () => {
     const stray = validateIceMessage(envelope('IE118', { ...(bodies.IE118 as object), note: 'x' }), '/message');
     expect(stray).toHaveProperty('errors');
     expect((stray as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toContain('/message/body/note');
-    const bad = validateIceMessage(envelope('IE118', bodies.IE118, { id: 'not-a-uuid', mrn: 'X', sentAt: 'yesterday' }));
-    expect((bad as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toEqual(expect.arrayContaining(['/id', '/mrn', '/sentAt']));
+    const bad = validateIceMessage(
+      envelope('IE118', bodies.IE118, { id: 'not-a-uuid', mrn: 'X', sentAt: 'yesterday' }),
+    );
+    expect((bad as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toEqual(
+      expect.arrayContaining(['/id', '/mrn', '/sentAt']),
+    );
     expect(validateIceMessage([])).toEqual({ errors: [expect.objectContaining({ pointer: '' })] });
   });
 });

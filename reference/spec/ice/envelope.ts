@@ -32,7 +32,12 @@ export type Envelope<T extends string, B extends TSchema> = TObject<{
 }>;
 
 /** One message of the catalogue: the common envelope around its own body. */
-export function iceMessage<T extends string, B extends TSchema>(type: T, title: string, description: string, body: B): Envelope<T, B> {
+export function iceMessage<T extends string, B extends TSchema>(
+  type: T,
+  title: string,
+  description: string,
+  body: B,
+): Envelope<T, B> {
   return Type.Object(
     {
       id: MessageId,

@@ -44,7 +44,11 @@ export const WelcomeFrame = Type.Object({
 /** ICE → sender: message `ref` is durably stored (duplicate: it already was). */
 export const StoredFrame = Type.Object({ type: Type.Literal('stored'), ref: MessageId, duplicate: Type.Boolean() });
 /** ICE → recipient: a message to apply and acknowledge. */
-export const DeliverFrame = Type.Object({ type: Type.Literal('deliver'), redelivery: Type.Boolean(), message: Type.Unknown() });
+export const DeliverFrame = Type.Object({
+  type: Type.Literal('deliver'),
+  redelivery: Type.Boolean(),
+  message: Type.Unknown(),
+});
 /** ICE → node: a frame was refused; other traffic on the connection continues. */
 export const ErrorFrame = Type.Object({
   type: Type.Literal('error'),

@@ -19,7 +19,13 @@ export function validateIceMessage(value: unknown, at = ''): { message: IceMessa
   const check = typeof type === 'string' ? checks.get(type) : undefined;
   if (!check) {
     return {
-      errors: [{ code: 'SCHEMA_VIOLATION', pointer: `${at}/type`, message: `type must be one of ${iceMessageTypes.join(', ')}` }],
+      errors: [
+        {
+          code: 'SCHEMA_VIOLATION',
+          pointer: `${at}/type`,
+          message: `type must be one of ${iceMessageTypes.join(', ')}`,
+        },
+      ],
     };
   }
   if (check.Check(value)) return { message: value as IceMessage };

@@ -1,0 +1,34 @@
+// Lint: ESLint's and typescript-eslint's recommended rules; formatting is Prettier's.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'results/', '.cats-stress/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      // A closure may read a variable assigned later (outputs describe metrics the registry learns).
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      // Unused names are errors unless they say they are unused.
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+    },
+  },
+  {
+    // Tests read JSON bodies whose shape is the assertion itself.
+    files: ['**/*.test.ts', '**/testing/**/*.ts', 'test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // k6 scripts run in k6's runtime, not Node's.
+    files: ['scenarios/**/*.js', 'bench/engine-script.js', 'dashboards/testing/observed-run.js'],
+    languageOptions: {
+      globals: { __ENV: 'readonly', __VU: 'readonly', __ITER: 'readonly', open: 'readonly', console: 'readonly' },
+    },
+  },
+);
