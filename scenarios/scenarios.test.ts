@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../test/support/database.ts';
 import { runScript, type RunResult } from '../harness/engine/run.ts';
 import { writeDataset, type Manifest } from '../generators/write-dataset.ts';
-import { startInProcessReference, type InProcessReference } from '../harness/stress/in-process-reference.ts';
+import { startInProcessReference, type InProcessReference } from '../harness/testing/in-process-reference.ts';
 import { seedFromDataset } from '../harness/stress/seed.ts';
-import { writeDeploymentFile } from '../harness/stress/deployment-file.ts';
+import { writeDeploymentFile } from '../harness/deploy/deployment-file.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // The corridor's spine: movements from Kazakhstan cross Azerbaijan into Georgia through ICE.

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { scrapeTargets } from '../../dashboards/prometheus-config.ts';
 import { startPrometheus } from '../../dashboards/prometheus.ts';
 import type { Command } from '../cli.ts';
-import { readDeploymentFile } from '../stress/deployment-file.ts';
+import { readDeploymentFile } from '../deploy/deployment-file.ts';
 
 const usage = `usage: cats-stress observe [options]
 

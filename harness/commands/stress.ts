@@ -11,14 +11,15 @@ import type { Command } from '../cli.ts';
 import { exitCodes, runScript } from '../engine/run.ts';
 import { Dataset, PILOT_COUNTRIES } from '../../generators/dataset.ts';
 import { writeDataset, type Manifest } from '../../generators/write-dataset.ts';
-import { readDeploymentFile, type DeploymentFile } from '../stress/deployment-file.ts';
+import { readDeploymentFile, type DeploymentFile } from '../deploy/deployment-file.ts';
 import { downReference, upReference } from '../stress/reference-deployment.ts';
 import { seedFromDataset } from '../stress/seed.ts';
 import { gitRevision, machineFacts, runId as newRunId } from '../stress/run-facts.ts';
 import { verdictOf } from '../stress/verdict.ts';
 import { runFigures } from '../stress/run-figures.ts';
 import { readIceTraffic } from '../stress/ice-traffic.ts';
-import { startSutSampler, sutParts, SUT_FILE } from '../stress/sut-sampler.ts';
+import { startSutSampler, sutParts } from '../stress/sut-sampler.ts';
+import { SUT_FILE } from '../report/sut-file.ts';
 import { writeRunReport } from '../report/run-report.ts';
 import type { SummaryData } from '../stress/summary-data.ts';
 

@@ -1,10 +1,68 @@
-// The deployment file `cats-stress up` writes and scenarios and `down` read:
-// every endpoint, the credentials of what was seeded, the processes and logs.
-import { readFile, rm } from 'node:fs/promises';
+// The deployment file: what scenarios read (DeploymentFile, scenarios/lib/deployment.js:
+// every node's endpoint and admin credential, ICE when present, the seeded parties'
+// credentials), and what `cats-stress up` writes on top of it for `down` (Deployment:
+// the processes, their logs, the database).
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Fixtures } from '../../reference/spec/fixtures.ts';
-import type { DeploymentFile, IceLoadIdentity } from '../stress/deployment-file.ts';
+import { offices } from '../../reference/spec/reference-data/offices.ts';
 
 export const DEFAULT_DEPLOYMENT_FILE = '.cats-stress/deployment.json';
+
+export interface DeploymentNode {
+  url: string;
+  adminToken?: string;
+}
+
+/** An ICE credential for a country without a node, which load clients (ice-burst) speak for. */
+export interface IceLoadIdentity {
+  country: string;
+  /** A customs office of that country, used as sender and recipient office. */
+  office: string;
+  token: string;
+}
+
+/** The load identity of `country`, speaking for its first customs office of the reference data. */
+export function iceLoadIdentity(country: string, token: string): IceLoadIdentity {
+  const office = offices.find((o) => o.country === country);
+  if (!office) throw new Error(`no customs office in ${country} for an ICE load identity`);
+  return { country, office: office.referenceNumber, token };
+}
+
+export interface DeploymentFile {
+  nodes: Record<string, DeploymentNode>;
+  /** `httpUrl`: ICE's /metrics and health endpoints, when it publishes them. */
+  ice?: { url: string; httpUrl?: string; loadIdentities?: IceLoadIdentity[] };
+  operators?: { tin: string; token: string; country?: string }[];
+  officers?: { id: string; token: string; offices: string[] }[];
+  guarantees?: { grn: string; accessCode: string; holderTin: string }[];
+  /** A Prometheus scraping the parts and receiving runs by remote write (`up --observability`). */
+  prometheus?: { url: string; remoteWriteUrl: string };
+}
+
+export async function readDeploymentFile(file: string): Promise<DeploymentFile> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read deployment file ${file}: ${(err as Error).message}`);
+  }
+  const d = raw as DeploymentFile;
+  if (!d || typeof d !== 'object' || !d.nodes || typeof d.nodes !== 'object' || Object.keys(d.nodes).length === 0)
+    throw new Error(`deployment file ${file} lists no nodes`);
+  for (const [country, node] of Object.entries(d.nodes))
+    if (!node || typeof node.url !== 'string') throw new Error(`deployment file ${file}: node ${country} has no url`);
+  return d;
+}
+
+/** Written whole or not at all (a reader never sees half a file); mode 600, it holds credentials. */
+export async function writeDeploymentFile(file: string, d: DeploymentFile): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(d, null, 2)}\n`, { mode: 0o600 });
+  await rename(tmp, file);
+}
 
 export interface ProcessInfo {
   pid: number;
@@ -37,6 +95,7 @@ export interface Deployment extends DeploymentFile {
   prometheus?: { pid: number; url: string; remoteWriteUrl: string };
 }
 
+/** The deployment `up` recorded in `file`, or undefined when there is none. */
 export async function readDeployment(file: string): Promise<Deployment | undefined> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as Deployment;
@@ -48,14 +107,4 @@ export async function readDeployment(file: string): Promise<Deployment | undefin
 
 export async function removeDeployment(file: string): Promise<void> {
   await rm(file, { force: true });
-}
-
-export function isAlive(pid: number | null | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -2,7 +2,18 @@
 // parts and PostgreSQL in order), then anything recorded that still runs.
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { isAlive, removeDeployment, type Deployment } from './deployment-file.ts';
+import { removeDeployment, type Deployment } from './deployment-file.ts';
+
+/** Whether a process with this id exists (whoever owns it). */
+export function isAlive(pid: number | null | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

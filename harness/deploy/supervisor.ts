@@ -10,10 +10,16 @@ import path from 'node:path';
 import readline from 'node:readline';
 import type { Fixtures } from '../../reference/spec/fixtures.ts';
 import { freePort, openPostgres, type PostgresServer } from '../../reference/store/postgres.ts';
-import { iceLoadIdentity, writeDeploymentFile } from '../stress/deployment-file.ts';
 import { startPrometheus, type RunningPrometheus } from '../../dashboards/prometheus.ts';
 import { defaultFixture } from './default-fixture.ts';
-import { readDeployment, removeDeployment, type Deployment, type NodeEndpoint } from './deployment-file.ts';
+import {
+  iceLoadIdentity,
+  readDeployment,
+  removeDeployment,
+  writeDeploymentFile,
+  type Deployment,
+  type NodeEndpoint,
+} from './deployment-file.ts';
 import { Part } from './part.ts';
 
 export interface DeploymentOptions {

@@ -9,7 +9,7 @@ import { command as capacityCommand } from '../commands/capacity.ts';
 import type { CapacityResult } from './capacity-model.ts';
 import { loopbackRun, startLoopbackNode, type LoopbackNode } from './testing/loopback-run.ts';
 import { createTestDatabase } from '../../test/support/database.ts';
-import { startInProcessReference, type InProcessReference } from '../stress/in-process-reference.ts';
+import { startInProcessReference, type InProcessReference } from '../testing/in-process-reference.ts';
 import { sutParts } from '../stress/sut-sampler.ts';
 
 let dir: string;

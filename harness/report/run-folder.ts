@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { MetricDefinition, Sample } from '../engine/metrics/metric.ts';
 import { TimeBuckets, type BucketLine, type MetricLine } from '../engine/output/timeseries.ts';
-import { SUT_FILE, type SutLine } from '../stress/sut-sampler.ts';
+import { SUT_FILE, type SutLine } from './sut-file.ts';
 
 export interface SummaryMetric {
   type: MetricDefinition['type'];

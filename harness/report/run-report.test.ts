@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRunReport } from './run-report.ts';
 import { loopbackRun, startLoopbackNode, type LoopbackNode } from './testing/loopback-run.ts';
 import { createTestDatabase } from '../../test/support/database.ts';
-import { startInProcessReference, type InProcessReference } from '../stress/in-process-reference.ts';
-import { sutParts, type SutLine } from '../stress/sut-sampler.ts';
+import { startInProcessReference, type InProcessReference } from '../testing/in-process-reference.ts';
+import { sutParts } from '../stress/sut-sampler.ts';
+import type { SutLine } from './sut-file.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [

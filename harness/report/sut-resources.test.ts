@@ -1,6 +1,6 @@
 // Which SUT resource gave way first: the earliest second any part passed its limit, up to the knee.
 import { describe, expect, it } from 'vitest';
-import type { SutLine } from '../stress/sut-sampler.ts';
+import type { SutLine } from './sut-file.ts';
 import { sutReading } from './sut-resources.ts';
 
 const node = (t: number, cpuCores: number, extra: Partial<SutLine> = {}): SutLine => ({

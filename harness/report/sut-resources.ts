@@ -1,6 +1,6 @@
 // The system under test's resource use (sut.ndjson): charts per part for the report, and
 // which resource reached its limit first, for capacity.
-import type { SutLine } from '../stress/sut-sampler.ts';
+import type { SutLine } from './sut-file.ts';
 import type { Point } from './series.ts';
 import { escapeHtml, formatValue, lineChart, type LineSeries } from './svg-chart.ts';
 

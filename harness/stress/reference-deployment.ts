@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { readDeploymentFile, type DeploymentFile } from './deployment-file.ts';
+import { readDeploymentFile, type DeploymentFile } from '../deploy/deployment-file.ts';
 
 const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
 

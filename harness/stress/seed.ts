@@ -4,7 +4,7 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { DeploymentFile } from './deployment-file.ts';
+import type { DeploymentFile } from '../deploy/deployment-file.ts';
 
 export interface SeedCounts {
   country: string;

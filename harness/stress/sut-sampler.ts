@@ -1,36 +1,16 @@
 // The system under test's own resource use during a run: every part's Prometheus
 // /metrics (prom-client's text exposition) scraped once a second, the few series that
 // say what saturates (CPU, memory, event-loop lag, DB pool, ICE queue), one NDJSON line
-// per second and part in sut.ndjson. A failed scrape is recorded as a gap; the sampler
-// never fails the run.
+// per second and part in sut.ndjson (harness/report/sut-file.ts). A failed scrape is
+// recorded as a gap; the sampler never fails the run.
 import { createWriteStream } from 'node:fs';
-import type { DeploymentFile } from './deployment-file.ts';
-
-export const SUT_FILE = 'sut.ndjson';
+import type { DeploymentFile } from '../deploy/deployment-file.ts';
+import type { SutLine } from '../report/sut-file.ts';
 
 export interface SutPart {
   /** `node KZ`, `ICE`. */
   part: string;
   metricsUrl: string;
-}
-
-export interface SutLine {
-  /** Epoch seconds. */
-  t: number;
-  part: string;
-  /** Process CPU used since the previous scrape, in cores (1 = one core busy). */
-  cpuCores?: number;
-  rssBytes?: number;
-  eventLoopLagP99Ms?: number;
-  dbPoolTotal?: number;
-  dbPoolIdle?: number;
-  dbPoolWaiting?: number;
-  /** ICE: messages stored and not yet delivered, over all recipients. */
-  queueDepth?: number;
-  /** ICE: messages sent and not yet acknowledged. */
-  inFlight?: number;
-  /** Why this second has no figures (the scrape failed). */
-  gap?: string;
 }
 
 /** Every part of a deployment that publishes /metrics: each node, and ICE when it gives its HTTP address. */

@@ -9,7 +9,8 @@ import { PassThrough } from 'node:stream';
 import { writeScript } from '../../engine/testing/run-fixture.ts';
 import { runScript } from '../../engine/run.ts';
 import { machineFacts } from '../../stress/run-facts.ts';
-import { startSutSampler, SUT_FILE, type SutPart } from '../../stress/sut-sampler.ts';
+import { startSutSampler, type SutPart } from '../../stress/sut-sampler.ts';
+import { SUT_FILE } from '../sut-file.ts';
 
 export interface LoopbackNode {
   url: string;

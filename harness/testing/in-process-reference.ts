@@ -1,10 +1,10 @@
 // The reference run inside this process: one national node per country, each on
 // its own database, and optionally ICE on its own database with the nodes
-// linked to it. The scenario tests run against it.
+// linked to it. The scenario and report tests run against it.
 import { randomBytes } from 'node:crypto';
 import { startNode, type RunningNode } from '../../reference/cats/start.ts';
 import { startIce, type IceServer } from '../../reference/ice/server.ts';
-import { iceLoadIdentity, type DeploymentFile, type IceLoadIdentity } from './deployment-file.ts';
+import { iceLoadIdentity, type DeploymentFile, type IceLoadIdentity } from '../deploy/deployment-file.ts';
 
 export interface InProcessReference {
   deployment: DeploymentFile;
