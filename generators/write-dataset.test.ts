@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command } from '../harness/commands/generate.ts';
+import { UsageError } from '../harness/flags.ts';
 import { Fixtures } from '../reference/spec/fixtures.ts';
 import { PILOT_COUNTRIES, type DatasetOptions } from './dataset.ts';
 import { FIXTURE_LIMITS, writeDataset, type Manifest } from './write-dataset.ts';
@@ -155,24 +156,22 @@ describe('cats-stress generate', () => {
     await rm(out, { recursive: true, force: true });
   });
 
-  it('refuses bad options with exit code 2 and writes nothing', async () => {
+  it('refuses bad options as a usage error and writes nothing', async () => {
     const out = join(tmpdir(), `cats-generate-bad-${process.pid}`);
-    const errors: string[] = [];
-    const original = console.error;
-    console.error = (m: string) => errors.push(m);
-    try {
-      expect(await command.run(['--movements', 'ten', '--seed', 's', '--out', out])).toBe(2);
-      expect(await command.run(['--movements', '10', '--seed', 's', '--out', out, '--countries', 'GE,CN'])).toBe(2);
-      expect(await command.run(['--movements', '10', '--seed', 's', '--out', out, '--defects', '2'])).toBe(2);
-      expect(await command.run(['--movements', '10', '--out', out])).toBe(2);
-      expect(await command.run(['--movements', '10', '--scale', '2', '--seed', 's', '--out', out])).toBe(2);
-    } finally {
-      console.error = original;
-    }
-    expect(errors.join('\n')).toMatch(/--movements must be a whole number/);
-    expect(errors.join('\n')).toMatch(/CN is not a pilot country/);
-    expect(errors.join('\n')).toMatch(/--seed is required/);
-    expect(errors.join('\n')).toMatch(/either --movements or --scale/);
+    await expect(command.run(['--movements', '10', '--seed', 's'])).rejects.toThrow(UsageError);
+    await expect(command.run(['--movements', 'ten', '--seed', 's', '--out', out])).rejects.toThrow(
+      /--movements must be a whole number/,
+    );
+    await expect(
+      command.run(['--movements', '10', '--seed', 's', '--out', out, '--countries', 'GE,CN']),
+    ).rejects.toThrow(/CN is not a pilot country/);
+    await expect(command.run(['--movements', '10', '--seed', 's', '--out', out, '--defects', '2'])).rejects.toThrow(
+      /--defects must be a share/,
+    );
+    await expect(command.run(['--movements', '10', '--out', out])).rejects.toThrow(/--seed is required/);
+    await expect(command.run(['--movements', '10', '--scale', '2', '--seed', 's', '--out', out])).rejects.toThrow(
+      /either --movements or --scale/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 // The `cats-stress` command line: one module per subcommand under harness/commands/.
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { UsageError } from './flags.ts';
 
 export interface Command {
   name: string;
@@ -58,9 +59,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (err) {
-    // An unknown or malformed option (node:util parseArgs) is a usage error for every command.
-    if (String((err as { code?: string }).code).startsWith('ERR_PARSE_ARGS')) {
-      console.error(`cats-stress ${name}: ${(err as Error).message}\n\n${command.usage}`);
+    if (err instanceof UsageError) {
+      console.error(`cats-stress ${name}: ${err.message}\n\n${command.usage}`);
       return 2;
     }
     console.error(`cats-stress ${name}: ${err instanceof Error ? err.message : String(err)}`);

@@ -2,8 +2,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Command } from '../cli.ts';
+import { parseFlags, UsageError } from '../flags.ts';
 import { BASELINE_KIND, measure, type Baseline } from '../report/compare-runs.ts';
 import { readRunFolder, RunFolderError } from '../report/run-folder.ts';
 
@@ -55,18 +55,14 @@ export const command: Command = {
   summary: 'record a run as the regression baseline of its machine class',
   usage,
   async run(argv) {
-    const parsed = parseArgs({
+    const parsed = parseFlags({
       args: argv,
       allowPositionals: true,
       options: { 'machine-class': { type: 'string' }, results: { type: 'string', default: 'results' } },
     });
     const machineClass = parsed.values['machine-class'] ?? defaultMachineClass();
-    if (parsed.positionals.length !== 1 || !/^[A-Za-z0-9._-]+$/.test(machineClass)) {
-      console.error(
-        `cats-stress baseline: expected one run folder and a machine class of letters, digits, '.', '_' or '-'\n\n${usage}`,
-      );
-      return 2;
-    }
+    if (parsed.positionals.length !== 1 || !/^[A-Za-z0-9._-]+$/.test(machineClass))
+      throw new UsageError("expected one run folder and a machine class of letters, digits, '.', '_' or '-'");
     try {
       console.log(await recordBaseline(parsed.positionals[0]!, machineClass, parsed.values.results!));
       return 0;

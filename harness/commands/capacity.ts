@@ -1,8 +1,8 @@
 // `cats-stress capacity <run-dir>...`: how much corridor traffic the deployment carries.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Command } from '../cli.ts';
+import { numberFlag, parseFlags, UsageError } from '../flags.ts';
 import { capacityLines, capacityOf, DEFAULT_SLO } from '../report/capacity-model.ts';
 import { readRunFolder, RunFolderError } from '../report/run-folder.ts';
 import { writeRunReport } from '../report/run-report.ts';
@@ -27,20 +27,12 @@ options:
   --errors SHARE    SLO on failed submissions, 0–1 (default ${DEFAULT_SLO.errorRate})
   --window S        window length for a single run, seconds (default 10)`;
 
-function number(v: string | undefined, flag: string, fallback: number, max = Infinity): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0 || n > max)
-    throw new RunFolderError(`${flag} must be a number in (0, ${max}], got '${v}'`);
-  return n;
-}
-
 export const command: Command = {
   name: 'capacity',
   summary: 'highest sustained CTD rate within the SLOs, against projected corridor demand',
   usage,
   async run(argv) {
-    const parsed = parseArgs({
+    const parsed = parseFlags({
       args: argv,
       allowPositionals: true,
       options: {
@@ -50,18 +42,15 @@ export const command: Command = {
         window: { type: 'string' },
       },
     });
-    if (parsed.positionals.length === 0) {
-      console.error(`cats-stress capacity: expected at least one run folder\n\n${usage}`);
-      return 2;
-    }
+    if (parsed.positionals.length === 0) throw new UsageError('expected at least one run folder');
+    const v = parsed.values;
+    const slo = {
+      p95: numberFlag(v.p95, '--p95', { above: 0 }) ?? DEFAULT_SLO.p95,
+      p99: numberFlag(v.p99, '--p99', { above: 0 }) ?? DEFAULT_SLO.p99,
+      errorRate: numberFlag(v.errors, '--errors', { above: 0, max: 1 }) ?? DEFAULT_SLO.errorRate,
+    };
+    const windowSeconds = Math.round(numberFlag(v.window, '--window', { above: 0 }) ?? 10);
     try {
-      const v = parsed.values;
-      const slo = {
-        p95: number(v.p95, '--p95', DEFAULT_SLO.p95),
-        p99: number(v.p99, '--p99', DEFAULT_SLO.p99),
-        errorRate: number(v.errors, '--errors', DEFAULT_SLO.errorRate, 1),
-      };
-      const windowSeconds = Math.round(number(v.window, '--window', 10));
       const runs = await Promise.all(parsed.positionals.map(readRunFolder));
       const result = capacityOf(runs, { slo, windowSeconds });
       const target = runs[runs.length - 1]!.dir;

@@ -1,7 +1,7 @@
 // `cats-stress compare <baseline> <run>`: the regression gate.
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { Command } from '../cli.ts';
+import { parseFlags, UsageError } from '../flags.ts';
 import { compare, comparisonMarkdown, comparisonTable, loadMeasured } from '../report/compare-runs.ts';
 import { RunFolderError } from '../report/run-folder.ts';
 
@@ -30,11 +30,8 @@ export const command: Command = {
   summary: 'compare a run with a baseline; exit non-zero on a regression',
   usage,
   async run(argv) {
-    const parsed = parseArgs({ args: argv, allowPositionals: true, options: { markdown: { type: 'string' } } });
-    if (parsed.positionals.length !== 2) {
-      console.error(`cats-stress compare: expected a baseline and a run\n\n${usage}`);
-      return 2;
-    }
+    const parsed = parseFlags({ args: argv, allowPositionals: true, options: { markdown: { type: 'string' } } });
+    if (parsed.positionals.length !== 2) throw new UsageError('expected a baseline and a run');
     try {
       const [base, run] = await Promise.all(parsed.positionals.map(loadMeasured));
       const result = compare(base!, run!);

@@ -1,9 +1,9 @@
 // `cats-stress down`: stops the deployment `up` started and removes its file.
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Command } from '../cli.ts';
 import { DEFAULT_DEPLOYMENT_FILE, readDeployment } from '../deploy/deployment-file.ts';
 import { stopDeployment } from '../deploy/stop.ts';
+import { parseFlags } from '../flags.ts';
 
 const usage = `usage: cats-stress down [--deployment FILE]
 
@@ -17,10 +17,9 @@ export const command: Command = {
   summary: 'stop the deployment started by up',
   usage,
   async run(argv) {
-    const { values } = parseArgs({
+    const { values } = parseFlags({
       args: argv,
       options: { deployment: { type: 'string', default: DEFAULT_DEPLOYMENT_FILE } },
-      strict: true,
     });
     const file = values.deployment as string;
     const d = await readDeployment(file);

@@ -1,6 +1,6 @@
 // `cats-stress generate`: writes a synthetic Middle Corridor data set.
-import { parseArgs } from 'node:util';
 import type { Command } from '../cli.ts';
+import { parseFlags, UsageError } from '../flags.ts';
 import { CALENDAR_YEARS } from '../../generators/corridor/traffic-shape.ts';
 import { movementsAtScale, PILOT_COUNTRIES, type DatasetOptions } from '../../generators/dataset.ts';
 import { defectKinds, type DefectKind } from '../../generators/defects.ts';
@@ -60,7 +60,7 @@ export const command: Command = {
   summary: 'generate a synthetic, deterministic Middle Corridor data set (CTDs, parties, guarantees, replay plan)',
   usage,
   async run(argv) {
-    const { values } = parseArgs({
+    const { values } = parseFlags({
       args: argv,
       options: {
         movements: { type: 'string' },
@@ -100,10 +100,7 @@ export const command: Command = {
     const kinds = list(values['defect-kinds']);
     for (const k of kinds ?? [])
       if (!(defectKinds as readonly string[]).includes(k)) problems.push(`--defect-kinds: unknown kind '${k}'`);
-    if (problems.length > 0) {
-      console.error(`cats-stress generate: ${problems.join('; ')}\n\n${usage}`);
-      return 2;
-    }
+    if (problems.length > 0) throw new UsageError(problems.join('; '));
     if (values.scale !== undefined)
       movements = movementsAtScale(scale, { profile: values.profile as ProfileName, countries, year });
     const options: DatasetOptions = {

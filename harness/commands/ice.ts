@@ -1,7 +1,7 @@
 // `cats-stress ice`: starts the ICE exchange hub as its own process.
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Command } from '../cli.ts';
+import { numberFlag, parseFlags, portFlag, UsageError } from '../flags.ts';
 import { parseNodeTokens } from '../../reference/ice/credentials.ts';
 import { startIce } from '../../reference/ice/server.ts';
 import { openPostgres } from '../../reference/store/postgres.ts';
@@ -28,7 +28,7 @@ export const command: Command = {
   summary: 'start the ICE exchange hub (C2C messages between national nodes)',
   usage,
   async run(argv) {
-    const { values } = parseArgs({
+    const { values } = parseFlags({
       args: argv,
       options: {
         'node-token': { type: 'string', multiple: true },
@@ -44,17 +44,17 @@ export const command: Command = {
       ...(values['node-token'] ?? []),
       ...(process.env.ICE_NODE_TOKENS ? [process.env.ICE_NODE_TOKENS] : []),
     ];
-    const nodeTokens = parseNodeTokens(tokenItems);
-    if (Object.keys(nodeTokens).length === 0) {
-      console.error(`cats-stress ice: at least one --node-token CC=TOKEN is required\n\n${usage}`);
-      return 2;
+    let nodeTokens: ReturnType<typeof parseNodeTokens>;
+    try {
+      nodeTokens = parseNodeTokens(tokenItems);
+    } catch (err) {
+      throw new UsageError((err as Error).message, { cause: err });
     }
-    const int = (name: string, v: string | undefined) => {
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got '${v}'`);
-      return n;
-    };
+    if (Object.keys(nodeTokens).length === 0) throw new UsageError('at least one --node-token CC=TOKEN is required');
+    const port = portFlag(values.port);
+    const window = numberFlag(values.window, '--window', { min: 1, integer: true });
+    const ackTimeoutMs = numberFlag(values['ack-timeout'], '--ack-timeout', { min: 1, integer: true });
+    const heartbeatMs = numberFlag(values.heartbeat, '--heartbeat', { min: 1, integer: true });
     const log = (event: Record<string, unknown>) =>
       console.log(JSON.stringify({ time: new Date().toISOString(), ...event }));
     const pgServer = values['database-url']
@@ -68,10 +68,10 @@ export const command: Command = {
     const ice = await startIce({
       databaseUrl: databaseUrl as string,
       nodeTokens,
-      port: int('port', values.port),
-      window: int('window', values.window),
-      ackTimeoutMs: int('ack-timeout', values['ack-timeout']),
-      heartbeatMs: int('heartbeat', values.heartbeat),
+      port,
+      window,
+      ackTimeoutMs,
+      heartbeatMs,
       log,
     });
     console.log(

@@ -1,9 +1,9 @@
 // `cats-stress node`: one national CATS node on loopback, until SIGINT/SIGTERM.
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { startNode } from '../../reference/cats/start.ts';
 import { openPostgres } from '../../reference/store/postgres.ts';
 import type { Command } from '../cli.ts';
+import { numberFlag, parseFlags, portFlag, UsageError } from '../flags.ts';
 
 const usage = `usage: cats-stress node --country CC [options]
 
@@ -28,7 +28,7 @@ export const command: Command = {
   summary: 'start one national CATS node (embedded PostgreSQL unless --database-url)',
   usage,
   async run(argv) {
-    const { values } = parseArgs({
+    const { values } = parseFlags({
       args: argv,
       options: {
         country: { type: 'string' },
@@ -42,35 +42,18 @@ export const command: Command = {
         'ice-url': { type: 'string' },
         'ice-token': { type: 'string' },
       },
-      strict: true,
     });
     const country = values.country?.toUpperCase();
-    if (!country || !/^[A-Z]{2}$/.test(country)) {
-      console.error(`cats-stress node: --country CC is required\n\n${usage}`);
-      return 2;
-    }
-    const port = values.port === undefined ? 0 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      console.error(`cats-stress node: --port must be 0-65535, got ${values.port}`);
-      return 2;
-    }
-    const poolSize = Number(values['pool-size']);
-    if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 500) {
-      console.error(`cats-stress node: --pool-size must be 1-500, got ${values['pool-size']}`);
-      return 2;
-    }
+    if (!country || !/^[A-Z]{2}$/.test(country)) throw new UsageError('--country CC is required');
+    const port = portFlag(values.port) ?? 0;
+    const poolSize = numberFlag(values['pool-size'], '--pool-size', { min: 1, max: 500, integer: true })!;
     const database = values.database ?? `cats_${country.toLowerCase()}`;
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database)) {
-      console.error(`cats-stress node: --database must be a lower-case identifier, got ${database}`);
-      return 2;
-    }
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database))
+      throw new UsageError(`--database must be a lower-case identifier, got ${database}`);
     const adminToken = values['admin-token'] ?? process.env.CATS_ADMIN_TOKEN;
     const iceUrl = values['ice-url'] ?? process.env.CATS_ICE_URL;
     const iceToken = values['ice-token'] ?? process.env.CATS_ICE_TOKEN;
-    if (Boolean(iceUrl) !== Boolean(iceToken)) {
-      console.error('cats-stress node: --ice-url and --ice-token go together');
-      return 2;
-    }
+    if (Boolean(iceUrl) !== Boolean(iceToken)) throw new UsageError('--ice-url and --ice-token go together');
     const ice =
       iceUrl && iceToken
         ? {

@@ -2,10 +2,10 @@
 // scraping every node and ICE in its deployment file and receiving the runs'
 // remote write, until Ctrl-C. Follows changes of the deployment file.
 import { existsSync, unwatchFile, watchFile } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { scrapeTargets } from '../../dashboards/prometheus-config.ts';
 import { startPrometheus } from '../../dashboards/prometheus.ts';
 import type { Command } from '../cli.ts';
+import { parseFlags, portFlag, UsageError } from '../flags.ts';
 import { readDeploymentFile } from '../deploy/deployment-file.ts';
 
 const usage = `usage: cats-stress observe [options]
@@ -29,7 +29,7 @@ export const command: Command = {
   summary: 'start Prometheus on loopback for a deployment (scrapes it, receives runs by remote write)',
   usage,
   async run(argv) {
-    const { values } = parseArgs({
+    const { values } = parseFlags({
       args: argv,
       options: {
         deployment: { type: 'string', default: '.cats-stress/deployment.json' },
@@ -38,13 +38,11 @@ export const command: Command = {
         'scrape-interval': { type: 'string', default: '5s' },
         retention: { type: 'string', default: '15d' },
       },
-      strict: true,
     });
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      console.error(`cats-stress observe: --port must be 0-65535, got ${values.port}`);
-      return 2;
-    }
+    const port = portFlag(values.port)!;
+    for (const flag of ['scrape-interval', 'retention'] as const)
+      if (!/^(\d+(ms|s|m|h|d|w|y))+$/.test(values[flag]!))
+        throw new UsageError(`--${flag} must be a Prometheus duration like 5s or 15d, got '${values[flag]}'`);
     const file = values.deployment!;
     if (!existsSync(file)) {
       console.error(

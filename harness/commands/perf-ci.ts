@@ -3,8 +3,8 @@
 import { existsSync } from 'node:fs';
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Command } from '../cli.ts';
+import { durationFlag, parseFlags } from '../flags.ts';
 import { compare, comparisonMarkdown, comparisonTable, loadMeasured } from '../report/compare-runs.ts';
 import { defaultMachineClass } from './baseline.ts';
 import { REGRESSION_EXIT } from './compare.ts';
@@ -44,7 +44,7 @@ export const command: Command = {
   summary: 'CI gate: a short fixed run compared with the machine class baseline',
   usage,
   async run(argv) {
-    const v = parseArgs({
+    const v = parseFlags({
       args: argv,
       options: {
         'machine-class': { type: 'string' },
@@ -54,6 +54,7 @@ export const command: Command = {
         'state-dir': { type: 'string' },
       },
     }).values;
+    durationFlag(v.duration, '--duration');
     const machineClass = v['machine-class'] ?? defaultMachineClass();
     const baseline = path.join(v.results!, 'baselines', `${machineClass}.json`);
     if (!existsSync(baseline)) {

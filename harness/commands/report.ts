@@ -1,6 +1,6 @@
 // `cats-stress report <run-dir>`: (re)builds the run's self-contained report.html.
-import { parseArgs } from 'node:util';
 import type { Command } from '../cli.ts';
+import { parseFlags, UsageError } from '../flags.ts';
 import { RunFolderError } from '../report/run-folder.ts';
 import { writeRunReport } from '../report/run-report.ts';
 
@@ -16,11 +16,8 @@ export const command: Command = {
   summary: 'build a run folder’s self-contained report.html',
   usage,
   async run(argv) {
-    const positionals = parseArgs({ args: argv, allowPositionals: true, options: {} }).positionals;
-    if (positionals.length !== 1) {
-      console.error(`cats-stress report: expected one run folder\n\n${usage}`);
-      return 2;
-    }
+    const positionals = parseFlags({ args: argv, allowPositionals: true, options: {} }).positionals;
+    if (positionals.length !== 1) throw new UsageError('expected one run folder');
     try {
       console.log(await writeRunReport(positionals[0]!));
       return 0;

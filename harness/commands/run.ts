@@ -1,7 +1,7 @@
 // `cats-stress run script.js`: runs a k6 script on the built-in engine (or a real k6 with --engine k6).
 import { spawn, spawnSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
 import type { Command } from '../cli.ts';
+import { durationFlag, keyValueFlags, numberFlag, parseFlags, UsageError } from '../flags.ts';
 import { exitCodes, runScript } from '../engine/run.ts';
 
 const usage = `usage: cats-stress run [options] script.js
@@ -27,22 +27,7 @@ exit codes (as k6): 0 ok, 99 thresholds crossed, 100/101 setup/teardown timeout,
 104 invalid options, 105 interrupted (Ctrl-C), 107 script error, 108 exec.test.abort(),
 110 exec.test.fail()`;
 
-function keyValues(list: string[] | undefined, flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of list ?? []) {
-    const eq = item.indexOf('=');
-    if (eq <= 0) throw new Error(`${flag} ${item}: expected KEY=VALUE`);
-    out[item.slice(0, eq)] = item.slice(eq + 1);
-  }
-  return out;
-}
-
-function count(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} ${v}: expected a whole number`);
-  return n;
-}
+const count = (v: string | undefined, flag: string) => numberFlag(v, flag, { min: 0, integer: true });
 
 function runK6(argv: string[]): Promise<number> {
   const probe = spawnSync('k6', ['version'], { stdio: 'ignore' });
@@ -69,7 +54,7 @@ export const command: Command = {
   summary: 'run a k6 script on the built-in engine (or real k6 with --engine k6)',
   usage,
   async run(argv) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseFlags({
       args: argv,
       allowPositionals: true,
       options: {
@@ -88,19 +73,22 @@ export const command: Command = {
         'no-summary': { type: 'boolean' },
       },
     });
-    if (positionals.length !== 1) {
-      console.error(usage);
-      return 2;
-    }
-    if (values.engine === 'k6') return runK6(argv);
-    if (values.engine !== 'node') throw new Error(`--engine ${values.engine}: expected 'node' or 'k6'`);
+    if (positionals.length !== 1) throw new UsageError('expected one script');
+    if (values.engine !== 'node' && values.engine !== 'k6')
+      throw new UsageError(`--engine ${values.engine}: expected 'node' or 'k6'`);
+    durationFlag(values.duration, '--duration');
     const stages = values.stage?.map((s) => {
       const m = /^([^:]+):(\d+)$/.exec(s);
-      if (!m) throw new Error(`--stage ${s}: expected DURATION:TARGET, e.g. 30s:10`);
+      if (!m) throw new UsageError(`--stage ${s}: expected DURATION:TARGET, e.g. 30s:10`);
+      durationFlag(m[1], `--stage ${s}`);
       return { duration: m[1], target: Number(m[2]) };
     });
-    const workers = count(values.workers, '--workers');
-    if (workers === 0) throw new Error('--workers must be at least 1');
+    const workers = numberFlag(values.workers, '--workers', { min: 1, integer: true });
+    const tags = keyValueFlags(values.tag, '--tag');
+    const env = keyValueFlags(values.env, '--env');
+    const vus = count(values.vus, '--vus');
+    const iterations = count(values.iterations, '--iterations');
+    if (values.engine === 'k6') return runK6(argv);
     // First Ctrl-C stops the test and still prints the summary, as in k6; a second one exits.
     const interrupt = new AbortController();
     const onSigint = (): void => {
@@ -111,14 +99,14 @@ export const command: Command = {
     const { exitCode } = await runScript(positionals[0], {
       signal: interrupt.signal,
       overrides: {
-        vus: count(values.vus, '--vus'),
+        vus,
         duration: values.duration,
-        iterations: count(values.iterations, '--iterations'),
+        iterations,
         stages,
-        tags: keyValues(values.tag, '--tag'),
+        tags,
         summaryTrendStats: values['summary-trend-stats']?.split(',').map((s) => s.trim()),
       },
-      env: keyValues(values.env, '--env'),
+      env,
       workers,
       outputs: values.out,
       summaryExport: values['summary-export'],

@@ -6,7 +6,6 @@ import { readdirSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { Command } from '../cli.ts';
 import { exitCodes, runScript } from '../engine/run.ts';
 import { Dataset, PILOT_COUNTRIES } from '../../generators/dataset.ts';
@@ -22,6 +21,7 @@ import { startSutSampler, sutParts } from '../stress/sut-sampler.ts';
 import { SUT_FILE } from '../report/sut-file.ts';
 import { writeRunReport } from '../report/run-report.ts';
 import type { SummaryData } from '../stress/summary-data.ts';
+import { keyValueFlags, numberFlag, parseFlags, UsageError } from '../flags.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCENARIOS = path.join(ROOT, 'scenarios');
@@ -92,31 +92,12 @@ interface Settings {
   exitCode?: number;
 }
 
-class UsageError extends Error {}
-
-function positive(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, got '${v}'`);
-  return n;
-}
-
 function seconds(d: string): number {
   const m = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?$/.exec(d.trim());
   if (!m || d.trim() === '') throw new UsageError(`--duration must look like 30s, 2m or 1m30s, got '${d}'`);
   const total = Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
   if (total <= 0) throw new UsageError(`--duration must be longer than 0s, got '${d}'`);
   return total;
-}
-
-function keyValues(list: string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of list ?? []) {
-    const eq = item.indexOf('=');
-    if (eq <= 0) throw new UsageError(`-e ${item}: expected KEY=VALUE`);
-    out[item.slice(0, eq)] = item.slice(eq + 1);
-  }
-  return out;
 }
 
 /** A step of the run, shown as it starts and when it ends. */
@@ -134,7 +115,7 @@ export const command: Command = {
   summary: 'the main job: reference up, data set, scenario on the engine, results folder and verdict, reference down',
   usage,
   async run(argv) {
-    const values = parseArgs({
+    const values = parseFlags({
       args: argv,
       options: {
         scenario: { type: 'string', default: 'ctd-peak' },
@@ -152,58 +133,46 @@ export const command: Command = {
         observability: { type: 'boolean', default: false },
       },
     }).values;
-    let settings: Settings;
-    let resultsDir: string;
-    try {
-      const scenario = values.scenario!;
-      const known = scenarioNames();
-      if (!known.includes(scenario)) throw new UsageError(`unknown scenario '${scenario}'; one of ${known.join(', ')}`);
-      const countries = (values.countries ?? PILOT_COUNTRIES.join(','))
-        .split(',')
-        .map((c) => c.trim().toUpperCase())
-        .filter(Boolean);
-      const unknown = countries.filter((c) => !(PILOT_COUNTRIES as readonly string[]).includes(c));
-      if (unknown.length || countries.length === 0)
-        throw new UsageError(
-          `--countries: ${unknown.join(', ') || 'none given'}; pilot countries are ${PILOT_COUNTRIES.join(', ')}`,
-        );
-      const durationSeconds = seconds(values.duration!);
-      const rateGiven = positive(values.rate, '--rate');
-      const movementsGiven = positive(values.movements, '--movements');
-      if (movementsGiven !== undefined && !Number.isInteger(movementsGiven))
-        throw new UsageError(`--movements must be a whole number, got '${values.movements}'`);
-      const workers = positive(values.workers, '--workers');
-      const env = keyValues(values.env);
-      const id = newRunId(scenario);
-      resultsDir = path.resolve(values.results!, id);
-      const seed = values.seed ?? id;
-      const isRate = RATE_SCENARIOS.has(scenario);
-      const rate = isRate
-        ? (rateGiven ?? Math.max(1, Math.round(projectedPeakPerSecond(countries, seed) * PEAK_FACTOR)))
-        : undefined;
-      const movements = movementsGiven ?? (rate ? Math.ceil(rate * durationSeconds) + 1000 : 2000);
-      settings = {
-        runId: id,
-        scenario,
-        script: path.join(SCENARIOS, `${scenario}.js`),
-        duration: values.duration!,
-        rate,
-        countries,
-        target: values.target ? path.resolve(values.target) : undefined,
-        dataset: { movements, seed, profile: PROFILE, year: YEAR, defects: DEFECTS },
-        env,
-        workers,
-        stateDir: path.resolve(values['state-dir']!),
-        observability: values.observability!,
-        startedAt: new Date().toISOString(),
-      };
-    } catch (err) {
-      if (err instanceof UsageError) {
-        console.error(`cats-stress stress: ${err.message}`);
-        return 2;
-      }
-      throw err;
-    }
+    const scenario = values.scenario!;
+    const known = scenarioNames();
+    if (!known.includes(scenario)) throw new UsageError(`unknown scenario '${scenario}'; one of ${known.join(', ')}`);
+    const countries = (values.countries ?? PILOT_COUNTRIES.join(','))
+      .split(',')
+      .map((c) => c.trim().toUpperCase())
+      .filter(Boolean);
+    const unknown = countries.filter((c) => !(PILOT_COUNTRIES as readonly string[]).includes(c));
+    if (unknown.length || countries.length === 0)
+      throw new UsageError(
+        `--countries: ${unknown.join(', ') || 'none given'}; pilot countries are ${PILOT_COUNTRIES.join(', ')}`,
+      );
+    const durationSeconds = seconds(values.duration!);
+    const rateGiven = numberFlag(values.rate, '--rate', { above: 0 });
+    const movementsGiven = numberFlag(values.movements, '--movements', { min: 1, integer: true });
+    const workers = numberFlag(values.workers, '--workers', { min: 1, integer: true });
+    const env = keyValueFlags(values.env, '-e');
+    const id = newRunId(scenario);
+    const resultsDir = path.resolve(values.results!, id);
+    const seed = values.seed ?? id;
+    const isRate = RATE_SCENARIOS.has(scenario);
+    const rate = isRate
+      ? (rateGiven ?? Math.max(1, Math.round(projectedPeakPerSecond(countries, seed) * PEAK_FACTOR)))
+      : undefined;
+    const movements = movementsGiven ?? (rate ? Math.ceil(rate * durationSeconds) + 1000 : 2000);
+    const settings: Settings = {
+      runId: id,
+      scenario,
+      script: path.join(SCENARIOS, `${scenario}.js`),
+      duration: values.duration!,
+      rate,
+      countries,
+      target: values.target ? path.resolve(values.target) : undefined,
+      dataset: { movements, seed, profile: PROFILE, year: YEAR, defects: DEFECTS },
+      env,
+      workers,
+      stateDir: path.resolve(values['state-dir']!),
+      observability: values.observability!,
+      startedAt: new Date().toISOString(),
+    };
     return stress(settings, resultsDir, values['keep-data']!);
   },
 };

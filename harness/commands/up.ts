@@ -5,10 +5,10 @@ import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { Command } from '../cli.ts';
 import { DEFAULT_DEPLOYMENT_FILE, readDeployment, type Deployment } from '../deploy/deployment-file.ts';
 import { isAlive, stopDeployment } from '../deploy/stop.ts';
+import { parseFlags, portFlag, UsageError } from '../flags.ts';
 import { superviseDeployment } from '../deploy/supervisor.ts';
 import { findPrometheus } from '../../dashboards/prometheus.ts';
 import { countries as referenceCountries, countryByCode } from '../../reference/spec/reference-data/countries.ts';
@@ -73,7 +73,7 @@ export const command: Command = {
   summary: 'start the reference deployment: ICE + one node per country, seeded',
   usage,
   async run(argv) {
-    const { values } = parseArgs({
+    const { values } = parseFlags({
       args: argv,
       options: {
         countries: { type: 'string', default: DEFAULT_COUNTRIES },
@@ -87,7 +87,6 @@ export const command: Command = {
         observability: { type: 'boolean', default: false },
         'prometheus-port': { type: 'string', default: '9090' },
       },
-      strict: true,
     });
     const countries = [
       ...new Set(
@@ -98,12 +97,10 @@ export const command: Command = {
       ),
     ];
     const unknown = countries.filter((c) => !hasOffice(c));
-    if (countries.length === 0 || unknown.length > 0) {
-      console.error(
-        `cats-stress up: --countries must list countries with customs offices in the reference data; unknown: ${unknown.join(', ') || '(none given)'}`,
+    if (countries.length === 0 || unknown.length > 0)
+      throw new UsageError(
+        `--countries must list countries with customs offices in the reference data; unknown: ${unknown.join(', ') || '(none given)'}`,
       );
-      return 2;
-    }
     const iceLoadCountries =
       values['ice-load-countries'] === undefined
         ? loadCandidates.filter((c) => !countries.includes(c))
@@ -123,10 +120,9 @@ export const command: Command = {
           : countryByCode.get(c)?.pilot
             ? 'is in the exchange'
             : 'has no customs office';
-      console.error(
-        `cats-stress up: --ice-load-countries: ${unfit.map((c) => `${c} ${why(c)}`).join(', ')}; choose from ${loadCandidates.join(', ')} without a node`,
+      throw new UsageError(
+        `--ice-load-countries: ${unfit.map((c) => `${c} ${why(c)}`).join(', ')}; choose from ${loadCandidates.join(', ')} without a node`,
       );
-      return 2;
     }
     if (
       values['data-set'] &&
@@ -134,10 +130,8 @@ export const command: Command = {
         (s) => s.isDirectory(),
         () => false,
       ))
-    ) {
-      console.error(`cats-stress up: --data-set ${values['data-set']} is not a folder`);
-      return 2;
-    }
+    )
+      throw new UsageError(`--data-set ${values['data-set']} is not a folder`);
     const file = values.deployment as string;
     const logDir = path.resolve(values.logs as string);
     const options = {
@@ -148,19 +142,13 @@ export const command: Command = {
       logDir,
       stateDir: values['state-dir'] as string,
       databaseUrl: values['database-url'] ?? process.env.DATABASE_URL,
-      prometheusPort: values.observability ? Number(values['prometheus-port']) : undefined,
+      prometheusPort: values.observability ? portFlag(values['prometheus-port'], '--prometheus-port') : undefined,
     };
-    if (values.observability) {
-      if (!Number.isInteger(options.prometheusPort) || options.prometheusPort! < 0 || options.prometheusPort! > 65535) {
-        console.error(`cats-stress up: --prometheus-port must be a port number, got '${values['prometheus-port']}'`);
-        return 2;
-      }
-      if (!findPrometheus()) {
-        console.error(
-          'cats-stress up: --observability needs Prometheus: apt-get install prometheus, or set PROMETHEUS_BIN',
-        );
-        return 2;
-      }
+    if (values.observability && !findPrometheus()) {
+      console.error(
+        'cats-stress up: --observability needs Prometheus: apt-get install prometheus, or set PROMETHEUS_BIN',
+      );
+      return 2;
     }
 
     const existing = await readDeployment(file);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dataset } from '../../generators/dataset.ts';
 import { command as capacityCommand } from '../commands/capacity.ts';
+import { UsageError } from '../flags.ts';
 import type { CapacityResult } from './capacity-model.ts';
 import { loopbackRun, startLoopbackNode, type LoopbackNode } from './testing/loopback-run.ts';
 import { createTestDatabase } from '../../test/support/database.ts';
@@ -109,8 +110,8 @@ describe('capacity', () => {
     expect(c.notes.some((n) => n.includes('no sut.ndjson'))).toBe(true);
   });
 
-  it('refuses a folder that is not a run', async () => {
+  it('refuses a folder that is not a run, and an SLO out of range as a usage error', async () => {
     expect(await capacityCommand.run([path.join(dir, 'missing')])).toBe(2);
-    expect(await capacityCommand.run([ramp, '--errors', '2'])).toBe(2);
+    await expect(capacityCommand.run([ramp, '--errors', '2'])).rejects.toThrow(UsageError);
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command as baselineCommand } from '../commands/baseline.ts';
 import { command as compareCommand, REGRESSION_EXIT } from '../commands/compare.ts';
+import { UsageError } from '../flags.ts';
 import { compare, loadMeasured } from './compare-runs.ts';
 import { loopbackRun, startLoopbackNode, type LoopbackNode } from './testing/loopback-run.ts';
 
@@ -70,7 +71,7 @@ describe('compare', () => {
 
   it('rejects what is not a run', async () => {
     expect(await compareCommand.run([path.join(dir, 'nope'), runs.first])).toBe(2);
-    expect(await compareCommand.run([runs.first])).toBe(2);
-    expect(await baselineCommand.run([runs.first, '--machine-class', '../etc'])).toBe(2);
+    await expect(compareCommand.run([runs.first])).rejects.toThrow(UsageError);
+    await expect(baselineCommand.run([runs.first, '--machine-class', '../etc'])).rejects.toThrow(UsageError);
   });
 });
