@@ -10,7 +10,7 @@ import { startNode, type RunningNode } from '../reference/cats/start.ts';
 import { createTestDatabase } from '../test/support/database.ts';
 import { PILOT_COUNTRIES, type CtdRecord, type DatasetOptions } from './dataset.ts';
 import { defectKinds } from './defects.ts';
-import { seedNode } from './seed-node.ts';
+import { dataSetFixtureFile, fixtureBodies, seedNode } from '../harness/deploy/seed.ts';
 import { writeDataset, type Manifest } from './write-dataset.ts';
 
 const ADMIN = 'generator-acceptance-admin-token';
@@ -51,7 +51,8 @@ describe('a generated data set on real nodes', () => {
         poolSize: 4,
       });
       nodes.set(country, node);
-      const seeded = await seedNode(dir, { url: node.url, adminToken: ADMIN, country });
+      const file = await dataSetFixtureFile(dir, country);
+      const seeded = await seedNode({ country, url: node.url, adminToken: ADMIN }, fixtureBodies(file!));
       expect(seeded.operators).toBe(manifest.counts.operatorsByCountry[country]);
     }
   }, 120_000);

@@ -11,7 +11,7 @@ import { createTestDatabase } from '../test/support/database.ts';
 import { runScript, type RunResult } from '../harness/engine/run.ts';
 import { writeDataset, type Manifest } from '../generators/write-dataset.ts';
 import { startInProcessReference, type InProcessReference } from '../harness/testing/in-process-reference.ts';
-import { seedFromDataset } from '../harness/stress/seed.ts';
+import { seedFromDataSet } from '../harness/deploy/seed.ts';
 import { writeDeploymentFile } from '../harness/deploy/deployment-file.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -40,7 +40,7 @@ beforeAll(async () => {
     iceLoadCountries: ['UZ', 'KG', 'PK'],
     poolSize: 10,
   });
-  await seedFromDataset(reference.deployment, dataDir, manifest.files.fixtures);
+  await seedFromDataSet(reference.deployment, dataDir);
   const deploymentFile = path.join(dir, 'deployment.json');
   await writeDeploymentFile(deploymentFile, reference.deployment);
   env = { DEPLOYMENT: deploymentFile, DATASET: dataDir };

@@ -12,7 +12,7 @@ import { Dataset, PILOT_COUNTRIES } from '../../generators/dataset.ts';
 import { writeDataset, type Manifest } from '../../generators/write-dataset.ts';
 import { readDeploymentFile, type DeploymentFile } from '../deploy/deployment-file.ts';
 import { downReference, upReference } from '../stress/reference-deployment.ts';
-import { seedFromDataset } from '../stress/seed.ts';
+import { seedFromDataSet } from '../deploy/seed.ts';
 import { gitRevision, machineFacts, runId as newRunId } from '../stress/run-facts.ts';
 import { verdictOf } from '../stress/verdict.ts';
 import { runFigures } from '../stress/run-figures.ts';
@@ -223,7 +223,7 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
       } else {
         await step(
           'seeding parties and guarantees',
-          () => seedFromDataset(deployment, dataDir, manifest.files.fixtures),
+          () => seedFromDataSet(deployment, dataDir),
           (counts) =>
             counts.map((c) => `${c.country} ${c.operators}/${c.officers}/${c.guarantees}`).join(', ') +
             ' operators/officers/guarantees',

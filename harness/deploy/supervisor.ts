@@ -4,10 +4,8 @@
 // it stops every part, PostgreSQL and removes the deployment file, so nothing
 // runs and nothing half-built is left.
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { access, appendFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import readline from 'node:readline';
 import type { Fixtures } from '../../reference/spec/fixtures.ts';
 import { freePort, openPostgres, type PostgresServer } from '../../reference/store/postgres.ts';
 import { startPrometheus, type RunningPrometheus } from '../../dashboards/prometheus.ts';
@@ -21,6 +19,7 @@ import {
   type NodeEndpoint,
 } from './deployment-file.ts';
 import { Part } from './part.ts';
+import { dataSetFixtureFile, fixtureBodies, seedNode } from './seed.ts';
 
 export interface DeploymentOptions {
   countries: string[];
@@ -41,26 +40,6 @@ export interface DeploymentOptions {
 const token = (prefix: string) => `${prefix}-${randomBytes(24).toString('base64url')}`;
 
 class Stopped extends Error {}
-
-async function seed(
-  url: string,
-  adminToken: string,
-  fixtures: Fixtures,
-): Promise<{ operators: number; officers: number; guarantees: number }> {
-  const res = await fetch(`${url}/v1/admin/fixtures`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify(fixtures),
-  });
-  const body = await res.text();
-  if (res.status !== 200) throw new Error(`seeding ${url} failed: ${res.status} ${body.slice(0, 500)}`);
-  return JSON.parse(body);
-}
-
-async function* fixtureRequests(file: string): AsyncGenerator<Fixtures> {
-  const lines = readline.createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  for await (const line of lines) if (line.trim()) yield JSON.parse(line) as Fixtures;
-}
 
 export async function superviseDeployment(opts: DeploymentOptions): Promise<number> {
   const say = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
@@ -173,31 +152,17 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
     const year = new Date().getUTCFullYear();
     const endpoints: Record<string, NodeEndpoint> = {};
     for (const n of nodes) {
-      const file = opts.dataSet ? path.resolve(opts.dataSet, `fixtures.${n.country}.ndjson`) : undefined;
-      const fromDataSet = file
-        ? await access(file).then(
-            () => true,
-            () => false,
-          )
-        : false;
-      const seeded = { operators: 0, officers: 0, guarantees: 0 };
+      const file = opts.dataSet ? await dataSetFixtureFile(opts.dataSet, n.country) : undefined;
       const kept: Required<Fixtures> = { officers: [], operators: [], guarantees: [] };
-      const requests: AsyncIterable<Fixtures> | Fixtures[] = fromDataSet
-        ? fixtureRequests(file as string)
-        : [defaultFixture(n.country, year)];
-      for await (const f of requests) {
-        const counts = await seed(n.url, n.adminToken, f);
-        seeded.operators += counts.operators;
-        seeded.officers += counts.officers;
-        seeded.guarantees += counts.guarantees;
+      const seeded = await seedNode(n, file ? fixtureBodies(file) : [defaultFixture(n.country, year)], (f) => {
         kept.officers.push(...(f.officers ?? []));
-        if (!fromDataSet) {
+        if (!file) {
           kept.operators.push(...(f.operators ?? []));
           kept.guarantees.push(...(f.guarantees ?? []));
         }
         guard();
-      }
-      say(`seeded ${n.country} from ${fromDataSet ? file : 'the default fixture'}: ${JSON.stringify(seeded)}`);
+      });
+      say(`seeded ${n.country} from ${file ?? 'the default fixture'}: ${JSON.stringify(seeded)}`);
       endpoints[n.country] = {
         country: n.country,
         url: n.url,
