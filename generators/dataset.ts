@@ -13,7 +13,8 @@ import { applicable, applyEarly, applyLate, defectKinds, type Defect, type Defec
 import { GuaranteeBook, type GuaranteeRecord } from './guarantees.ts';
 import { draftMovement, type ScheduledStop } from './movement.ts';
 import { CountryOperators, guarantorsOf, officersOf, Pools, type Officer, type Operator } from './parties.ts';
-import { hash32, Random } from './random.ts';
+import { hashString } from '../reference/domain/hash.ts';
+import { Random } from './random.ts';
 import { plan, TrafficModel, type PeakHour, type Profile, type ProfileName } from './traffic.ts';
 
 export const PILOT_COUNTRIES = ['GE', 'AZ', 'KZ', 'UZ', 'KG', 'PK'] as const;
@@ -123,7 +124,7 @@ export class Dataset {
     this.expected = span.expected;
     this.spanPeak = span.peak;
     this.pools = new Pools(options.seed);
-    this.lrnPrefix = hash32(`${options.seed}/lrn`).toString(36).toUpperCase().padStart(7, '0').slice(-4);
+    this.lrnPrefix = hashString(`${options.seed}/lrn`).toString(36).toUpperCase().padStart(7, '0').slice(-4);
 
     // Operators sized to each country's expected share of the N movements.
     const parties = new Random(options.seed, 'parties');
@@ -150,7 +151,7 @@ export class Dataset {
     }
     this.operators = operators;
     this.officers = officers;
-    const sequenceBase = BigInt(hash32(`${options.seed}/grn`) % (1 << 20)) << 41n;
+    const sequenceBase = BigInt(hashString(`${options.seed}/grn`) % (1 << 20)) << 41n;
     this.book = new GuaranteeBook(options.year, sequenceBase, new Random(options.seed, 'guarantees'));
   }
 

@@ -3,7 +3,8 @@
 import * as faker from '@faker-js/faker';
 import type { Faker } from '@faker-js/faker';
 import { cities, fakerLocale, type City } from './corridor/localities.ts';
-import { hash32, type Random } from './random.ts';
+import { hashString } from '../reference/domain/hash.ts';
+import type { Random } from './random.ts';
 
 export interface CountryPool {
   country: string;
@@ -34,7 +35,7 @@ export function buildPool(country: string, seed: string): CountryPool {
   const places = cities[country];
   if (!locale || !places) throw new Error(`no locale or cities for country ${country}`);
   const f = fakerFor(locale);
-  f.seed(hash32(`${seed}/pool/${country}`));
+  f.seed(hashString(`${seed}/pool/${country}`));
   const people: string[] = [];
   const companies: string[] = [];
   const streets: string[] = [];

@@ -2,18 +2,7 @@
 // generators need. Every random choice in a data set comes from one of these,
 // seeded from the data set's seed and a stream label, so the same seed gives
 // the same bytes and one stream's draws never shift another's.
-
-/** 32-bit FNV-1a hash of a string, then a MurmurHash3 finaliser. */
-export function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+import { hashString } from '../reference/domain/hash.ts';
 
 export class Random {
   private a: number;
@@ -24,9 +13,9 @@ export class Random {
   /** A generator for `stream` of the data set seeded with `seed`. */
   constructor(seed: string | number, stream = '') {
     const key = `${seed}/${stream}`;
-    this.a = hash32(`a:${key}`);
-    this.b = hash32(`b:${key}`);
-    this.c = hash32(`c:${key}`);
+    this.a = hashString(`a:${key}`);
+    this.b = hashString(`b:${key}`);
+    this.c = hashString(`c:${key}`);
     this.d = 1;
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
