@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScript } from '../harness/engine/run.ts';
 import { startNode, type RunningNode } from '../reference/cats/start.ts';
 import { domesticCtd, seed, testGrn } from '../reference/cats/testing/node-harness.ts';
+import { intoAzerbaijan } from '../reference/domain/testing/sample-ctd.ts';
 import { startIce, type IceServer } from '../reference/ice/server.ts';
 import { createTestDatabase } from '../test/support/database.ts';
 import { allDashboards } from './dashboards.ts';
@@ -73,11 +74,7 @@ describe.skipIf(!binary)('dashboards against a real Prometheus fed by a real run
     });
 
     // GE → AZ, so every release sends IE001/IE050 through ICE.
-    const ctd = domesticCtd({ lrn: 'TEMPLATE', holderTin: trader.tin, grn });
-    ctd.offices = { departure: 'GE000010', transit: ['GE069002', 'AZ000210'], destination: 'AZ000100' };
-    ctd.consignment.countriesOfRouting = ['GE', 'AZ'];
-    ctd.consignment.countryOfDestination = 'AZ';
-    ctd.guarantees[0]!.references[0]!.amountToBeCovered = 1000;
+    const ctd = intoAzerbaijan(domesticCtd({ lrn: 'TEMPLATE', holderTin: trader.tin, grn }));
     await writeFile(path.join(dir, 'ctd.json'), JSON.stringify(ctd));
 
     prometheus = await startPrometheus({

@@ -3,6 +3,7 @@
 // IE118/IE006/IE018 back, write-off with IE045; redeliveries change nothing.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { validateIceMessage } from '../spec/ice/validate.ts';
+import { intoAzerbaijan } from '../domain/testing/sample-ctd.ts';
 import { createTestDatabase } from '../../test/support/database.ts';
 import { applyInboundMessage } from './c2c-inbound.ts';
 import { writeOffMessages } from './c2c-messages.ts';
@@ -65,11 +66,7 @@ async function relay(from: RunningNode, to: RunningNode): Promise<string[]> {
 
 it('carries a GE → AZ movement through both nodes to write-off', async () => {
   const [lrn] = lrnsFor(trader.tin, 'release', 1, 'C2C');
-  const ctd = domesticCtd({ lrn: lrn!, holderTin: trader.tin, grn });
-  ctd.offices = { departure: 'GE000010', transit: ['GE069002', 'AZ000210'], destination: 'AZ000100' };
-  ctd.consignment.countriesOfRouting = ['GE', 'AZ'];
-  ctd.consignment.countryOfDestination = 'AZ';
-  ctd.guarantees[0]!.references[0]!.amountToBeCovered = 1000;
+  const ctd = intoAzerbaijan(domesticCtd({ lrn: lrn!, holderTin: trader.tin, grn }));
   const trading = client(ge, trader.token);
   const lodged = await trading.post('/v1/declarations', ctd);
   expect(lodged.status).toBe(201);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createTestDatabase } from '../../test/support/database.ts';
 import { isValidMrn } from '../domain/mrn.ts';
+import { intoAzerbaijan } from '../domain/testing/sample-ctd.ts';
 import type { RunningNode } from './start.ts';
 import {
   client,
@@ -214,11 +215,7 @@ describe('domestic movement lifecycle', () => {
   it('writes IE001 for a foreign destination and IE050 for each foreign office of transit with the release', async () => {
     const op = client(node, trader.token);
     const [lrn] = lrnsFor(trader.tin, 'release', 1, 'XB');
-    const ctd = domesticCtd({ lrn: lrn!, holderTin: trader.tin, grn });
-    ctd.offices = { departure: 'GE000010', transit: ['GE069002', 'AZ000210'], destination: 'AZ000100' };
-    ctd.consignment.countriesOfRouting = ['GE', 'AZ'];
-    ctd.consignment.countryOfDestination = 'AZ';
-    ctd.guarantees[0]!.references[0]!.amountToBeCovered = 1000;
+    const ctd = intoAzerbaijan(domesticCtd({ lrn: lrn!, holderTin: trader.tin, grn }));
     const lodged = await op.post('/v1/declarations', ctd);
     expect(lodged.status).toBe(201);
     const { rows } = await node.context.pool.query(

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase } from '../../test/support/database.ts';
+import { intoAzerbaijan } from '../domain/testing/sample-ctd.ts';
 import type { Ctd } from '../spec/ctd.ts';
 import { applyInboundMessage } from './c2c-inbound.ts';
 import type { RunningNode } from './start.ts';
@@ -155,11 +156,7 @@ describe('node metrics', () => {
 
     // Across the border, with no ICE linked: the IE001/IE050 stay in the outbox.
     const [lrn] = lrnsFor(trader.tin, 'release', 1, 'MOB');
-    const ctd: Ctd = domesticCtd({ lrn: lrn!, holderTin: trader.tin, grn });
-    ctd.offices = { departure: 'GE000010', transit: ['GE069002', 'AZ000210'], destination: 'AZ000100' };
-    ctd.consignment.countriesOfRouting = ['GE', 'AZ'];
-    ctd.consignment.countryOfDestination = 'AZ';
-    ctd.guarantees[0]!.references[0]!.amountToBeCovered = 1000;
+    const ctd: Ctd = intoAzerbaijan(domesticCtd({ lrn: lrn!, holderTin: trader.tin, grn }));
     const before = Date.now();
     const lodged = await client(node, trader.token).post('/v1/declarations', ctd);
     expect(lodged.body.state).toBe('RELEASED');

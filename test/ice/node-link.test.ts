@@ -4,6 +4,7 @@
 import { afterAll, expect, it } from 'vitest';
 import { startNode, type RunningNode } from '../../reference/cats/start.ts';
 import { client, domesticCtd, lrnsFor, seed, testGrn } from '../../reference/cats/testing/node-harness.ts';
+import { intoAzerbaijan } from '../../reference/domain/testing/sample-ctd.ts';
 import { freePort } from '../../reference/store/postgres.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { spawnIce, type IceProcess } from './ice-process.ts';
@@ -37,11 +38,7 @@ it('relays a step taken while ICE is down once ICE is back, across a restart of 
   await seed(az, { officers: [officer] });
 
   const [lrn] = lrnsFor(trader.tin, 'release', 1, 'LINK');
-  const ctd = domesticCtd({ lrn: lrn!, holderTin: trader.tin, grn });
-  ctd.offices = { departure: 'GE000010', transit: ['GE069002', 'AZ000210'], destination: 'AZ000100' };
-  ctd.consignment.countriesOfRouting = ['GE', 'AZ'];
-  ctd.consignment.countryOfDestination = 'AZ';
-  ctd.guarantees[0]!.references[0]!.amountToBeCovered = 1000;
+  const ctd = intoAzerbaijan(domesticCtd({ lrn: lrn!, holderTin: trader.tin, grn }));
   const lodged = await client(ge, trader.token).post('/v1/declarations', ctd);
   expect(lodged.status, JSON.stringify(lodged.body)).toBe(201);
   const mrn = lodged.body.mrn as string;

@@ -55,3 +55,17 @@ export function sampleCtd(): Ctd {
     },
   };
 }
+
+/**
+ * Turns `ctd` (lodged in Georgia) into a movement from Georgia into Azerbaijan:
+ * Tbilisi → Red Bridge (GE) → Red Bridge (AZ) → Baku port, so its release sends
+ * IE001 and IE050 to AZ; 1,000 GEL covers the duties due on that route. Changes and
+ * returns `ctd`.
+ */
+export function intoAzerbaijan<T extends Ctd>(ctd: T): T {
+  ctd.offices = { departure: 'GE000010', transit: ['GE069002', 'AZ000210'], destination: 'AZ000100' };
+  ctd.consignment.countriesOfRouting = ['GE', 'AZ'];
+  ctd.consignment.countryOfDestination = 'AZ';
+  ctd.guarantees[0]!.references[0]!.amountToBeCovered = 1000;
+  return ctd;
+}
