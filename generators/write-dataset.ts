@@ -12,7 +12,7 @@ import { planRecordJson, writeCtdRecord } from './record-json.ts';
 import { StreamSummary } from './summary.ts';
 
 /** Version of the C2B spec (reference/spec/openapi.ts) whose CTD schema the data follows. */
-export const SCHEMA_VERSION = 'spec-v0';
+const SCHEMA_VERSION = 'spec-v0';
 
 /** The node's admin fixture route takes at most these many entries per request (reference/spec/fixtures.ts). */
 export const FIXTURE_LIMITS = { operators: 10_000, officers: 1_000, guarantees: 10_000 } as const;

@@ -21,7 +21,7 @@ export const hourlyShape: Readonly<Record<WeeklyPattern, readonly number[]>> = {
 };
 
 /** Monday = index 0. */
-export const weekdayShape: Readonly<Record<WeeklyPattern, readonly number[]>> = {
+const weekdayShape: Readonly<Record<WeeklyPattern, readonly number[]>> = {
   road: [1, 1, 1, 1, 1, 0.7, 0.5], // §7: Sat 70 %, Sun 50 % at 24/7 road BCPs [E]
   rail: [1, 1, 1, 1, 1, 0.9, 0.85], // block trains run daily [E]
 };

@@ -71,7 +71,7 @@ function judge(s: Omit<Step, 'broke'>, slo: Slo): Step['broke'] {
 const at = (points: Point[]) => new Map(points);
 
 /** Sliding windows over one run's seconds, each judged on all its submissions: the busiest window within the SLOs is the capacity. */
-export function windowSteps(run: RunFolder, slo: Slo, windowSeconds: number): Step[] {
+function windowSteps(run: RunFolder, slo: Slo, windowSeconds: number): Step[] {
   const ts = run.timeseries;
   if (!ts)
     throw new RunFolderError(
@@ -124,7 +124,7 @@ export function runStep(run: RunFolder, slo: Slo): Step {
 }
 
 /** Projected corridor demand for the countries and year, from the generators' traffic model. */
-export function projectedDemand(countries: string[], year: number): Demand {
+function projectedDemand(countries: string[], year: number): Demand {
   const ds = new Dataset({
     seed: 'capacity',
     movements: 0,

@@ -22,7 +22,7 @@ import { barChart, escapeHtml, formatValue, lineChart, type LineSeries } from '.
 import { capacitySection, type CapacityResult } from './capacity-model.ts';
 import { sutSection } from './sut-resources.ts';
 
-export const REPORT_FILE = 'report.html';
+const REPORT_FILE = 'report.html';
 
 /** Builds report.html in the run folder and returns its path. */
 export async function writeRunReport(runDir: string): Promise<string> {
@@ -44,12 +44,12 @@ export interface ThresholdRow {
 }
 
 /** The value a threshold expression looks at, e.g. `p(95)<250` → values['p(95)']. */
-export function observedFor(values: Record<string, number>, expression: string): number {
+function observedFor(values: Record<string, number>, expression: string): number {
   const stat = /^\s*([a-z]+(?:\(\d+(?:\.\d+)?\))?)/.exec(expression)?.[1] ?? '';
   return values[stat] ?? NaN;
 }
 
-export function thresholdRows(summary: Summary): ThresholdRow[] {
+function thresholdRows(summary: Summary): ThresholdRow[] {
   const rows: ThresholdRow[] = [];
   for (const [metric, m] of Object.entries(summary.metrics)) {
     for (const [expression, t] of Object.entries(m.thresholds ?? {}))
@@ -209,7 +209,7 @@ const json = (title: string, value: unknown) =>
     ? ''
     : `<details open><summary>${escapeHtml(title)}</summary><pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre></details>`;
 
-export function renderReport(run: RunFolder, capacity?: CapacityResult): string {
+function renderReport(run: RunFolder, capacity?: CapacityResult): string {
   const { summary, settings } = run;
   const rows = thresholdRows(summary);
   const failedThresholds = rows.filter((r) => !r.ok);

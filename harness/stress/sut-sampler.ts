@@ -36,7 +36,7 @@ const WANTED = [
 ];
 
 /** Parses the wanted series of a text exposition; comments and every other series are skipped unread. */
-export function parseExposition(text: string, wanted: readonly string[] = WANTED): Samples {
+function parseExposition(text: string, wanted: readonly string[] = WANTED): Samples {
   const out: Samples = new Map();
   for (const line of text.split('\n')) {
     if (line === '' || line.charCodeAt(0) === 35 /* # */) continue;
