@@ -1,5 +1,6 @@
 // The C2C traffic ICE carried during a run, from its Prometheus /metrics
 // (reference/ice/metrics.ts): counters summed over their labels.
+import { parseExposition } from './metrics-exposition.ts';
 
 export interface IceTraffic {
   stored: number;
@@ -20,17 +21,20 @@ const SERIES: Record<Exclude<keyof IceTraffic, 'refusedByCode'>, string> = {
   queued: 'ice_queue_depth',
 };
 
-/** Sums each series of a Prometheus text exposition. */
+/** Sums each series of ICE's text exposition over its labels. */
 export function parseIceTraffic(text: string): IceTraffic {
-  const out: IceTraffic = { stored: 0, delivered: 0, redelivered: 0, refused: 0, queued: 0, refusedByCode: {} };
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const m = /^([a-z_]+)(\{[^}]*\})? ([0-9.eE+-]+)$/.exec(line.trim());
-    if (!m) continue;
-    const value = Number(m[3]);
-    for (const [key, name] of Object.entries(SERIES) as [Exclude<keyof IceTraffic, 'refusedByCode'>, string][])
-      if (m[1] === name) out[key] += value;
-    const code = m[1] === SERIES.refused ? /code="([^"]*)"/.exec(m[2] ?? '')?.[1] : undefined;
+  const samples = parseExposition(text, Object.values(SERIES));
+  const sum = (name: string) => samples.get(name)?.reduce((a, x) => a + x.value, 0) ?? 0;
+  const out: IceTraffic = {
+    stored: sum(SERIES.stored),
+    delivered: sum(SERIES.delivered),
+    redelivered: sum(SERIES.redelivered),
+    refused: sum(SERIES.refused),
+    queued: sum(SERIES.queued),
+    refusedByCode: {},
+  };
+  for (const { labels, value } of samples.get(SERIES.refused) ?? []) {
+    const code = /code="([^"]*)"/.exec(labels)?.[1];
     if (code && value > 0) out.refusedByCode[code] = (out.refusedByCode[code] ?? 0) + value;
   }
   return out;

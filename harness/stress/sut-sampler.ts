@@ -6,6 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import type { DeploymentFile } from '../deploy/deployment-file.ts';
 import type { SutLine } from '../report/sut-file.ts';
+import { parseExposition, type Samples } from './metrics-exposition.ts';
 
 export interface SutPart {
   /** `node KZ`, `ICE`. */
@@ -23,8 +24,6 @@ export function sutParts(d: DeploymentFile): SutPart[] {
   return parts;
 }
 
-type Samples = Map<string, Array<{ labels: string; value: number }>>;
-
 // Matched by suffix: prom-client's default metrics carry each part's prefix (cats_node_, ice_process_).
 const WANTED = [
   'process_cpu_seconds_total',
@@ -34,34 +33,6 @@ const WANTED = [
   'ice_queue_depth',
   'ice_in_flight',
 ];
-
-/** Parses the wanted series of a text exposition; comments and every other series are skipped unread. */
-function parseExposition(text: string, wanted: readonly string[] = WANTED): Samples {
-  const out: Samples = new Map();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.charCodeAt(0) === 35 /* # */) continue;
-    const brace = line.indexOf('{');
-    const space = line.indexOf(' ');
-    const nameEnd = brace >= 0 && brace < space ? brace : space;
-    if (nameEnd <= 0) continue;
-    const name = line.slice(0, nameEnd);
-    const key = wanted.find((w) => name.endsWith(w));
-    if (!key) continue;
-    const labelEnd = brace === nameEnd ? line.lastIndexOf('}') : nameEnd - 1;
-    const labels = brace === nameEnd ? line.slice(brace + 1, labelEnd) : '';
-    const value = Number(
-      line
-        .slice(labelEnd + 1)
-        .trim()
-        .split(' ')[0],
-    );
-    if (!Number.isFinite(value)) continue;
-    let list = out.get(key);
-    if (!list) out.set(key, (list = []));
-    list.push({ labels, value });
-  }
-  return out;
-}
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 const first = (s: Samples, name: string) => s.get(name)?.[0]?.value;
@@ -93,7 +64,7 @@ export function startSutSampler(opts: {
       const res = await fetch(p.metricsUrl, { signal: AbortSignal.timeout(timeoutMs) });
       if (!res.ok) return { t, part: p.part, gap: `HTTP ${res.status}` };
       const at = performance.now();
-      const s = parseExposition(await res.text());
+      const s = parseExposition(await res.text(), WANTED);
       const cpu = first(s, 'process_cpu_seconds_total');
       const prev = lastCpu.get(p.part);
       if (cpu !== undefined) lastCpu.set(p.part, { at, seconds: cpu });
