@@ -17,6 +17,7 @@ import { Agent, buildConnector, type Dispatcher } from 'undici';
 import type { Socket } from 'node:net';
 import { builtin, type Tags } from '../metrics/metric.ts';
 import { currentVu, InitContextError, type VuState } from '../runtime/vu-context.ts';
+import { parseDuration } from '../options/duration.ts';
 
 // ---------------------------------------------------------------------------------------------- options
 
@@ -508,27 +509,6 @@ export interface Params {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
-const durationUnits: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** A k6 duration: a number of milliseconds or a Go-style string such as '1m30s' or '500ms'. */
-function durationMs(value: number | string, what: string): number {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
-  if (typeof value === 'string') {
-    if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
-    const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
-    let total = 0;
-    let end = 0;
-    for (let m = re.exec(value); m; m = re.exec(value)) {
-      total += Number(m[1]) * durationUnits[m[2]];
-      end = re.lastIndex;
-    }
-    if (end === value.length && end > 0) return total;
-  }
-  throw new TypeError(
-    `${what}: invalid duration ${JSON.stringify(value)} (use milliseconds or a string like '30s', '1m30s', '500ms')`,
-  );
-}
-
 let defaultHeaders: string[] = ['user-agent', config.userAgent];
 let defaultHeaderBytes = headerBytes(defaultHeaders);
 
@@ -953,7 +933,7 @@ export function asyncRequest(
       userTags = params.tags;
       if (userTags.name !== undefined && userTags.name !== null) name = String(userTags.name);
     }
-    if (params.timeout !== undefined) timeoutMs = durationMs(params.timeout, 'params.timeout');
+    if (params.timeout !== undefined) timeoutMs = parseDuration(params.timeout, 'params.timeout');
     if (params.responseType !== undefined) {
       if (params.responseType !== 'text' && params.responseType !== 'binary' && params.responseType !== 'none')
         throw new TypeError(
