@@ -9,6 +9,7 @@
 // (3 significant digits) instead of every sample, so memory stays flat on long runs. Unlike k6 (issue
 // #4582), `_count` is a plain count, not divided by 1000 for time metrics.
 import { build, type Histogram } from 'hdr-histogram-js';
+import { compress as snappyCompress } from 'snappyjs';
 import { Agent } from 'undici';
 import { parseDuration } from '../options/duration.ts';
 import {
@@ -21,7 +22,6 @@ import {
 } from '../metrics/metric.ts';
 import type { MetricDescription, Output, OutputFactory, OutputParams } from './output.ts';
 import { encodeWriteRequest, type Label, type NativeHistogram, type TimeSeries } from './remote-write/proto.ts';
-import { snappyCompress } from './remote-write/snappy.ts';
 
 // ------------------------------------------------------------------------------------------- config
 
