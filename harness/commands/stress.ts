@@ -7,6 +7,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../cli.ts';
+import { parseDuration } from '../engine/options/duration.ts';
 import { exitCodes, runScript } from '../engine/run.ts';
 import { Dataset, PILOT_COUNTRIES } from '../../generators/dataset.ts';
 import { writeDataset, type Manifest } from '../../generators/write-dataset.ts';
@@ -93,11 +94,14 @@ interface Settings {
 }
 
 function seconds(d: string): number {
-  const m = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?$/.exec(d.trim());
-  if (!m || d.trim() === '') throw new UsageError(`--duration must look like 30s, 2m or 1m30s, got '${d}'`);
-  const total = Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
-  if (total <= 0) throw new UsageError(`--duration must be longer than 0s, got '${d}'`);
-  return total;
+  let ms: number;
+  try {
+    ms = parseDuration(d, '--duration');
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (ms <= 0) throw new UsageError(`--duration must be longer than 0s, got '${d}'`);
+  return ms / 1000;
 }
 
 /** A step of the run, shown as it starts and when it ends. */

@@ -1,23 +1,13 @@
-// The end-of-test summary data k6 hands to handleSummary(data) (k6's
-// internal/js/summary.go), as far as the verdict reads it.
+// Reading the end-of-test summary data k6 hands to handleSummary(data): the engine's SummaryData
+// (harness/engine/summary/summary-data.ts) is the one contract.
+import type { SummaryData } from '../engine/summary/summary-data.ts';
 
-export interface SummaryMetric {
-  type: 'counter' | 'gauge' | 'rate' | 'trend';
-  contains: 'default' | 'time' | 'data';
-  values: Record<string, number>;
-  thresholds?: Record<string, { ok: boolean }>;
-}
-
-export interface SummaryData {
-  metrics: Record<string, SummaryMetric>;
-  state: { testRunDurationMs: number; isStdOutTTY?: boolean; isStdErrTTY?: boolean };
-  root_group?: unknown;
-  options?: unknown;
-  setup_data?: unknown;
-}
+export type { SummaryData, SummaryMetric } from '../engine/summary/summary-data.ts';
 
 /** Every threshold of the run with its outcome, as `metric: expression`. */
-export function thresholdOutcomes(summary: SummaryData): { metric: string; expression: string; ok: boolean }[] {
+export function thresholdOutcomes(
+  summary: Pick<SummaryData, 'metrics'>,
+): { metric: string; expression: string; ok: boolean }[] {
   const out: { metric: string; expression: string; ok: boolean }[] = [];
   for (const [metric, m] of Object.entries(summary.metrics)) {
     for (const [expression, t] of Object.entries(m.thresholds ?? {})) out.push({ metric, expression, ok: t.ok });
@@ -26,7 +16,11 @@ export function thresholdOutcomes(summary: SummaryData): { metric: string; expre
 }
 
 /** Values of a metric's sub-metrics keyed by one tag, e.g. `ctd_rejected{code:X}` → { X: values }. */
-export function byTag(summary: SummaryData, metric: string, tag: string): Record<string, Record<string, number>> {
+export function byTag(
+  summary: Pick<SummaryData, 'metrics'>,
+  metric: string,
+  tag: string,
+): Record<string, Record<string, number>> {
   const prefix = `${metric}{${tag}:`;
   const out: Record<string, Record<string, number>> = {};
   for (const [name, m] of Object.entries(summary.metrics)) {

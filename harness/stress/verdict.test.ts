@@ -4,7 +4,12 @@ import { parseIceTraffic } from './ice-traffic.ts';
 import type { SummaryData } from './summary-data.ts';
 import { verdictOf } from './verdict.ts';
 
-const summary = (metrics: SummaryData['metrics']): SummaryData => ({ metrics, state: { testRunDurationMs: 10_000 } });
+const summary = (metrics: SummaryData['metrics']): SummaryData => ({
+  metrics,
+  state: { testRunDurationMs: 10_000, isStdOutTTY: false, isStdErrTTY: false },
+  root_group: { name: '', path: '', id: 'd41d8cd98f00b204e9800998ecf8427e', groups: [], checks: [] },
+  options: { summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'], summaryTimeUnit: '', noColor: true },
+});
 
 describe('verdictOf', () => {
   it('passes when every threshold holds, and shows rate, latency and rejections by code', () => {

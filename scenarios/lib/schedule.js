@@ -1,10 +1,10 @@
 // Duration strings and arrival-rate schedules for scenario options.
 
-/** Seconds in a k6 duration string ('90s', '2m', '1m30s', '1h', '500ms') or a number of seconds. */
+/** Seconds in a k6 duration string ('90s', '2m', '1m30s', '1h', '500ms'; a bare number is milliseconds, as in k6) or a number of seconds. */
 export function seconds(duration) {
   if (typeof duration === 'number') return duration;
   const text = String(duration).trim();
-  if (/^[0-9.]+$/.test(text)) return Number(text);
+  if (/^[0-9.]+$/.test(text)) return Number(text) / 1000;
   let total = 0;
   let rest = text;
   const unit = { h: 3600, m: 60, s: 1, ms: 0.001 };

@@ -2,7 +2,7 @@
 // of the encoder under test.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { snappyUncompress } from '../../harness/engine/output/remote-write/snappy.ts';
+import { uncompress } from 'snappyjs';
 
 export interface ReceivedHistogram {
   count: number;
@@ -141,7 +141,7 @@ export async function startReceiver(): Promise<Receiver> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       try {
-        const series = decodeWriteRequest(snappyUncompress(Buffer.concat(chunks)));
+        const series = decodeWriteRequest(Buffer.from(uncompress(Buffer.concat(chunks))));
         requests.push({ headers: req.headers, series });
         res.statusCode = 204;
         res.end();

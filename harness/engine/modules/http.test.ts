@@ -325,7 +325,7 @@ describe('k6/http asyncRequest', () => {
   it('rejects a malformed timeout with a clear error', () => {
     const vu = testVu();
     expect(() => vu.run(() => asyncRequest('GET', `${base}/ok`, null, { timeout: '10 parsecs' }))).toThrow(
-      /invalid duration/,
+      /params.timeout: "10 parsecs" is not a duration/,
     );
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { freePort } from '../../../reference/store/postgres.ts';
 import { testVu } from '../../../test/support/vu.ts';
-import { Blob, openSockets, WebSocket, type WebSocketEvent } from './websockets.ts';
+import { Blob, socketsClosed, WebSocket, type WebSocketEvent } from './websockets.ts';
 
 let server: WebSocketServer;
 let base: string;
@@ -54,7 +54,7 @@ describe('k6/websockets WebSocket', () => {
       ws.onpong = () => events.push('pong');
       ws.onclose = (e) => events.push(`close ${e.code}`);
     });
-    await openSockets(vu.state);
+    await socketsClosed(vu.state);
     expect(events[0]).toBe('open');
     expect(events).toContain('pong');
     expect(events.at(-1)).toBe('close 1000');
@@ -92,7 +92,7 @@ describe('k6/websockets WebSocket', () => {
         ws.close();
       };
     });
-    await openSockets(vu.state);
+    await socketsClosed(vu.state);
     expect(data).toBeInstanceOf(Blob);
     expect([...new Uint8Array(await (data as Blob).arrayBuffer())]).toEqual([9, 8]);
   });
@@ -112,14 +112,14 @@ describe('k6/websockets WebSocket', () => {
         ping.close();
       };
     });
-    await openSockets(vu.state);
+    await socketsClosed(vu.state);
     expect(close?.code).toBe(4001);
     expect(close?.reason).toBe('bye now');
     expect(errors).toBe(1); // a close code other than 1000/1001 is an error, as in k6
     expect(pinged).toBe(true);
   });
 
-  it('keeps openSockets pending until the socket closes', async () => {
+  it('keeps socketsClosed pending until the socket closes', async () => {
     const vu = testVu();
     let closedAt = 0;
     vu.run(() => {
@@ -128,7 +128,7 @@ describe('k6/websockets WebSocket', () => {
       ws.onclose = () => (closedAt = performance.now());
     });
     const started = performance.now();
-    await openSockets(vu.state);
+    await socketsClosed(vu.state);
     expect(closedAt).toBeGreaterThan(0);
     expect(performance.now() - started).toBeGreaterThanOrEqual(75);
   });
@@ -141,8 +141,8 @@ describe('k6/websockets WebSocket', () => {
         throw new Error('boom in onopen');
       };
     });
-    await expect(openSockets(vu.state)).rejects.toThrow('boom in onopen');
-    await expect(openSockets(vu.state)).resolves.toBeUndefined();
+    await expect(socketsClosed(vu.state)).rejects.toThrow('boom in onopen');
+    await expect(socketsClosed(vu.state)).resolves.toBeUndefined();
   });
 
   it('reports a refused connection as an error event and a close', async () => {
@@ -154,7 +154,7 @@ describe('k6/websockets WebSocket', () => {
       ws.onerror = (e) => seen.push(`error ${e.error}`);
       ws.onclose = () => seen.push('close');
     });
-    await openSockets(vu.state);
+    await socketsClosed(vu.state);
     expect(seen[0]).toMatch(/^error .*ECONNREFUSED/);
     expect(seen.at(-1)).toBe('close');
     expect(vu.of('ws_sessions')).toHaveLength(1);
@@ -171,7 +171,7 @@ describe('k6/websockets WebSocket', () => {
       ws.onopen = () => vu.abort.abort();
       ws.onclose = () => closeEvents++;
     });
-    await openSockets(vu.state);
+    await socketsClosed(vu.state);
     expect(ws?.readyState).toBe(WebSocket.CLOSED);
     expect(closeEvents).toBe(0);
     expect(vu.of('ws_sessions')).toHaveLength(1);

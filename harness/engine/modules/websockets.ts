@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import WS from 'ws';
 import { builtin, type Tags } from '../metrics/metric.ts';
-import { currentVu, InitContextError, vuContext, type VuState } from '../runtime/vu-context.ts';
+import { currentVu, InitContextError, registerPendingWork, vuContext, type VuState } from '../runtime/vu-context.ts';
 
 /** The Blob that k6/websockets exports: Node's, which has the same constructor, size, type, text() and arrayBuffer(). */
 export const Blob = globalThis.Blob;
@@ -77,10 +77,9 @@ function settle(s: VuSockets): void {
 
 /**
  * Resolves when every WebSocket this VU opened has closed (at once when none), or rejects with the
- * exception a socket's event listener threw. k6 ends an iteration only when the VU's event loop is empty,
- * so the engine awaits this after the iteration function settles.
+ * exception a socket's event listener threw: the VU's pending work, as far as WebSockets go.
  */
-export function openSockets(vu: VuState): Promise<void> {
+export function socketsClosed(vu: VuState): Promise<void> {
   const s = byVu.get(vu);
   if (!s || (s.open.size === 0 && s.error === undefined)) return Promise.resolve();
   return new Promise((resolve, reject) => {
@@ -88,6 +87,8 @@ export function openSockets(vu: VuState): Promise<void> {
     settle(s);
   });
 }
+
+registerPendingWork(socketsClosed);
 
 // ------------------------------------------------------------------------------------------- WebSocket
 

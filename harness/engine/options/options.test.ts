@@ -1,18 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from './duration.ts';
 import { consolidateOptions, OptionsError } from './options.ts';
-
-describe('durations', () => {
-  it.each([
-    ['1m30s', 90_000],
-    ['500ms', 500],
-    ['2h', 7_200_000],
-    ['1.5s', 1500],
-    ['10', 10_000],
-    [250, 250],
-  ])('%s', (text, ms) => expect(parseDuration(text)).toBe(ms));
-  it.each(['', 'abc', '1x', '5 minutes', -1])('rejects %s', (text) => expect(() => parseDuration(text)).toThrow());
-});
 
 describe('options', () => {
   it('builds the default scenario from the shortcuts', () => {
@@ -36,6 +23,13 @@ describe('options', () => {
       vus: 1,
       iterations: 1,
     });
+  });
+
+  it('reads bare numbers in durations as milliseconds, as k6 does', () => {
+    const s = consolidateOptions({
+      scenarios: { a: { executor: 'constant-vus', duration: '10', gracefulStop: 250, startTime: '1500' } },
+    }).scenarios[0];
+    expect(s).toMatchObject({ durationMs: 10, gracefulStopMs: 250, startTimeMs: 1500 });
   });
 
   it('lets command-line shortcuts replace the script scenarios, as k6 does', () => {

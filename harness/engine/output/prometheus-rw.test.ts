@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { builtin, type Sample } from '../metrics/metric.ts';
 import { startReceiver, type Receiver, type ReceivedSeries } from '../../../test/support/remote-write-receiver.ts';
 import { create, remoteWriteConfig, statSuffix } from './prometheus-rw.ts';
-import { snappyCompress, snappyUncompress } from './remote-write/snappy.ts';
 
 let receiver: Receiver;
 beforeEach(async () => {
@@ -233,27 +232,5 @@ describe('remote write configuration', () => {
     expect(() => remoteWriteConfig({ K6_PROMETHEUS_RW_HTTP_HEADERS: 'broken' })).toThrow(/HTTP_HEADERS/);
     expect(statSuffix('p(99.9)')).toBe('p999');
     expect(statSuffix('p(0.95)')).toBe('p095');
-  });
-});
-
-describe('snappy', () => {
-  it('round-trips and compresses repetitive data', () => {
-    const text = Buffer.from('k6_http_req_duration_p99{scenario="ctd",status="201"} '.repeat(500));
-    const packed = snappyCompress(text);
-    expect(packed.length).toBeLessThan(text.length / 10);
-    expect(snappyUncompress(packed).equals(text)).toBe(true);
-  });
-
-  it.each([0, 1, 59, 60, 61, 255, 256, 257, 65_535, 65_536, 70_000, 300_000])('round-trips %i random bytes', (n) => {
-    const data = Buffer.alloc(n);
-    for (let i = 0; i < n; i++) data[i] = (Math.random() * 7) | 0; // small alphabet: matches at many offsets
-    expect(snappyUncompress(snappyCompress(data)).equals(data)).toBe(true);
-  });
-
-  it('decodes a hand-built stream with every element kind', () => {
-    // length 14; literal "abcd"; copy1 len 4 off 4; copy2 len 5 off 8; literal "z"
-    const stream = Buffer.from([14, 3 << 2, 97, 98, 99, 100, 1 | (0 << 2), 4, 2 | (4 << 2), 8, 0, 0 << 2, 122]);
-    expect(snappyUncompress(stream).toString()).toBe('abcdabcdabcdaz');
-    expect(() => snappyUncompress(Buffer.from([5, 2 | (4 << 2), 9, 0]))).toThrow(/out of range/);
   });
 });

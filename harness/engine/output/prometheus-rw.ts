@@ -9,7 +9,9 @@
 // (3 significant digits) instead of every sample, so memory stays flat on long runs. Unlike k6 (issue
 // #4582), `_count` is a plain count, not divided by 1000 for time metrics.
 import { build, type Histogram } from 'hdr-histogram-js';
+import { compress as snappyCompress } from 'snappyjs';
 import { Agent } from 'undici';
+import { parseDuration } from '../options/duration.ts';
 import {
   builtin,
   type MetricDefinition,
@@ -20,7 +22,6 @@ import {
 } from '../metrics/metric.ts';
 import type { MetricDescription, Output, OutputFactory, OutputParams } from './output.ts';
 import { encodeWriteRequest, type Label, type NativeHistogram, type TimeSeries } from './remote-write/proto.ts';
-import { snappyCompress } from './remote-write/snappy.ts';
 
 // ------------------------------------------------------------------------------------------- config
 
@@ -45,18 +46,10 @@ function parseBool(name: string, value: string): boolean {
   throw new Error(`${name} must be true or false, got ${JSON.stringify(value)}`);
 }
 
-function parseDurationMs(name: string, value: string): number {
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  let total = 0;
-  let end = 0;
-  for (let m = re.exec(value); m; m = re.exec(value)) {
-    total += Number(m[1]) * units[m[2]];
-    end = re.lastIndex;
-  }
-  if (end !== value.length || end === 0 || total <= 0)
-    throw new Error(`${name} must be a duration such as 5s or 500ms, got ${JSON.stringify(value)}`);
-  return total;
+function pushInterval(value: string): number {
+  const ms = parseDuration(value, 'K6_PROMETHEUS_RW_PUSH_INTERVAL');
+  if (ms <= 0) throw new Error(`K6_PROMETHEUS_RW_PUSH_INTERVAL must be longer than 0, got ${JSON.stringify(value)}`);
+  return ms;
 }
 
 const STAT = /^(count|sum|min|max|avg|med|p\((\d+(?:\.\d+)?)\))$/;
@@ -112,7 +105,7 @@ export function remoteWriteConfig(env: Record<string, string | undefined>): Remo
 
   return {
     serverUrl,
-    pushIntervalMs: interval ? parseDurationMs('K6_PROMETHEUS_RW_PUSH_INTERVAL', interval) : DEFAULT_PUSH_MS,
+    pushIntervalMs: interval ? pushInterval(interval) : DEFAULT_PUSH_MS,
     trendStats,
     nativeHistograms,
     staleMarkers: staleVar !== undefined && parseBool('K6_PROMETHEUS_RW_STALE_MARKERS', staleVar),

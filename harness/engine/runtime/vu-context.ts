@@ -36,3 +36,22 @@ export class InitContextError extends Error {
     this.name = 'InitContextError';
   }
 }
+
+/**
+ * Work a module started during an iteration that keeps the iteration going after its function returns
+ * (k6 ends an iteration only when the VU's event loop is empty). Resolves when the VU has none left,
+ * rejects with the error that work failed with.
+ */
+export type PendingWork = (vu: VuState) => Promise<void>;
+
+const pendingWork: PendingWork[] = [];
+
+/** Modules register, once when loaded, what their VUs may still be waiting on. */
+export function registerPendingWork(work: PendingWork): void {
+  pendingWork.push(work);
+}
+
+/** Resolves when every module's pending work for `vu` is done; executors await it to end an iteration. */
+export async function pendingWorkDone(vu: VuState): Promise<void> {
+  for (const work of pendingWork) await work(vu);
+}

@@ -1,0 +1,40 @@
+// The script's k6 options that shape every http request, and the default headers they imply.
+export interface HttpOptions {
+  /** k6 `discardResponseBodies`: responseType defaults to 'none'. */
+  discardResponseBodies?: boolean;
+  /** k6 `maxRedirects` (10). */
+  maxRedirects?: number;
+  /** k6 `userAgent`. */
+  userAgent?: string;
+  /** k6 `throw`: failed requests (network errors) throw instead of returning an error response. */
+  throw?: boolean;
+}
+
+export const config = {
+  discardResponseBodies: false,
+  maxRedirects: 10,
+  userAgent: 'cats-stress/0.1 (k6-compatible)',
+  throw: false,
+};
+
+/** Applies the script's k6 options that shape http requests. */
+export function configureHttp(options: HttpOptions): void {
+  if (options.discardResponseBodies !== undefined)
+    config.discardResponseBodies = Boolean(options.discardResponseBodies);
+  if (options.maxRedirects !== undefined) config.maxRedirects = Number(options.maxRedirects);
+  if (options.userAgent !== undefined) config.userAgent = String(options.userAgent);
+  if (options.throw !== undefined) config.throw = Boolean(options.throw);
+  defaultHeaders = config.userAgent ? ['user-agent', config.userAgent] : [];
+  defaultHeaderBytes = headerBytes(defaultHeaders);
+}
+
+// The headers of a request whose params give none: built once, with their byte count for data_sent.
+export let defaultHeaders: string[] = ['user-agent', config.userAgent];
+export let defaultHeaderBytes = headerBytes(defaultHeaders);
+
+/** Bytes of a header list as HTTP/1.1 writes it ("name: value\r\n"). */
+export function headerBytes(headers: string[]): number {
+  let n = 0;
+  for (let i = 0; i < headers.length; i += 2) n += headers[i].length + headers[i + 1].length + 4;
+  return n;
+}
