@@ -110,7 +110,10 @@ const opts = (expect) => ({
   expect,
 });
 
-/** @type {[string, () => Promise<boolean | undefined>][]} A rule's result is undefined when the credentials cannot exercise it. */
+/**
+ * Rules by name; a rule's result is undefined when the credentials at hand cannot exercise it.
+ * @type {[string, () => Promise<boolean | undefined>][]}
+ */
 const RULES = [
   ['health', async () => (await request('GET', `${lodgeable(0).node}/healthz`, null, opts())).status === 200],
   ['readiness', async () => (await request('GET', `${lodgeable(0).node}/readyz`, null, opts())).status === 200],
