@@ -1,9 +1,12 @@
 // Generator throughput: CTDs per second per core streaming to NDJSON, to
 // /dev/null (generation and serialisation only) and to files on disk (the
 // whole data set), with resident memory sampled through a large run to show
-// it stays flat. Usage: npx tsx bench/generators.ts [N] (default 1,000,000).
+// it stays flat. Each is set against a reference measured in the same run:
+// JSON.stringify and write of the same records (generated beforehand and
+// cycled) to the same kind of file, so the figure that carries over to other
+// machines is the ratio. Usage: npx tsx bench/generators.ts [N] (default 1,000,000).
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Dataset, PILOT_COUNTRIES, type DatasetOptions } from '../generators/dataset.ts';
 import { NdjsonWriter } from '../generators/ndjson-writer.ts';
@@ -59,6 +62,50 @@ function report(r: Run): void {
 
 const every = Math.max(1, Math.floor(n / 10));
 
+console.log(
+  `generators bench: ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, Node ${process.version}, N = ${n}`,
+);
+const [load] = os.loadavg();
+if (load > 1)
+  console.log(
+    `warning: load average ${load.toFixed(1)} — other processes share the cores, so figures run low and ratios are less stable`,
+  );
+
+// The reference's records: the first movements of the same data set, cycled to N.
+const POOL = Math.min(n, 20_000);
+const pool: { record: unknown; plan: unknown }[] = [];
+for (const m of new Dataset(options).movements()) {
+  pool.push({ record: m.record, plan: m.plan });
+  if (pool.length === POOL) break;
+}
+
+/** Only serialising and writing: JSON.stringify of the pooled CTD records and plan entries, N of each, into two files. */
+function reference(label: string, ctdsPath: string, planPath: string): Promise<Run> {
+  return measure(label, async (sample) => {
+    const ctds = new NdjsonWriter(ctdsPath);
+    const plan = new NdjsonWriter(planPath);
+    for (let i = 1; i <= n; i++) {
+      const { record, plan: entry } = pool[i % POOL];
+      ctds.writeLine(JSON.stringify(record));
+      plan.writeLine(JSON.stringify(entry));
+      if (i % every === 0) sample();
+      if ((i & 1023) === 0 && (ctds.congested || plan.congested)) await Promise.all([ctds.drained(), plan.drained()]);
+    }
+    await Promise.all([ctds.close(), plan.close()]);
+  });
+}
+
+/** The generator's CPU cost per CTD as a multiple of the reference's. */
+function ratio(generator: Run, ref: Run): void {
+  console.log(
+    `  → ${generator.label}: ${(generator.cpuSeconds / ref.cpuSeconds).toFixed(2)}× the CPU of ${ref.label} ` +
+      `(${(generator.seconds / ref.seconds).toFixed(2)}× its wall time)`,
+  );
+}
+
+const devNullRef = await reference('stringify+write → /dev/null', '/dev/null', '/dev/null');
+report(devNullRef);
+
 const devNull = await measure('ctds+plan → /dev/null', async (sample) => {
   const dataset = new Dataset(options);
   const ctds = new NdjsonWriter('/dev/null');
@@ -73,9 +120,18 @@ const devNull = await measure('ctds+plan → /dev/null', async (sample) => {
   await Promise.all([ctds.close(), plan.close()]);
 });
 report(devNull);
+ratio(devNull, devNullRef);
 
 const dir = await mkdtemp(join(tmpdir(), 'cats-bench-generators-'));
 try {
+  const fileRef = await reference(
+    'stringify+write → files',
+    join(dir, 'ref-ctds.ndjson'),
+    join(dir, 'ref-plan.ndjson'),
+  );
+  report(fileRef);
+  await rm(join(dir, 'ref-ctds.ndjson'));
+  await rm(join(dir, 'ref-plan.ndjson'));
   let last = 0;
   const file = await measure('whole data set → files', async (sample) => {
     await writeDataset(options, dir, ({ done }) => {
@@ -86,7 +142,8 @@ try {
     });
   });
   report(file);
+  ratio(file, fileRef);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
-console.log(`N = ${n}; node ${process.version}; target ≥ 50,000 CTDs/s per core with flat memory`);
+console.log('target ≥ 50,000 CTDs/s per core with flat memory');

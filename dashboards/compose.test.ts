@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPOSE_PORTS, composeDeployment } from './compose-deployment.ts';
-import { parseYaml } from './yaml.ts';
+import { parse as parseYaml } from 'yaml';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const deployDir = path.join(root, 'deploy');

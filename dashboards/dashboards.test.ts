@@ -6,10 +6,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { allDashboards } from './dashboards.ts';
-import { generatedFiles } from './generated-files.ts';
+import { parse as parseYaml } from 'yaml';
+import { composeDeployment } from './compose-deployment.ts';
+import { dashboardProvisioning, datasourcesProvisioning, generatedFiles } from './generated-files.ts';
 import { DATASOURCE, dashboardTargets } from './grafana-model.ts';
-import { prometheusConfig, scrapeTargets } from './prometheus-config.ts';
-import { parseYaml, toYaml, YamlError } from './yaml.ts';
+import {
+  DEFAULT_SCRAPE_INTERVAL,
+  prometheusConfig,
+  prometheusConfigObject,
+  scrapeTargets,
+} from './prometheus-config.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BUILTINS = new Set(['__rate_interval', '__interval', '__range']);
@@ -24,11 +30,27 @@ describe('generated observability files', () => {
     expect(stale, 'run: npx tsx dashboards/build.ts').toEqual([]);
   });
 
-  it('parse back: YAML files through the YAML parser, dashboards as JSON', () => {
-    for (const [file, content] of generatedFiles()) {
-      if (file.endsWith('.json')) expect(() => JSON.parse(content), file).not.toThrow();
-      else expect(parseYaml(content), file).toBeTypeOf('object');
-    }
+  const committed = async (file: string) => readFile(path.join(root, file), 'utf8');
+
+  it('mean, read back by Grafana and Prometheus, what the code builds', async () => {
+    expect(parseYaml(await committed('dashboards/provisioning/datasources/cats-stress.yaml'))).toEqual(
+      datasourcesProvisioning(),
+    );
+    expect(parseYaml(await committed('dashboards/provisioning/dashboards/cats-stress.yaml'))).toEqual(
+      dashboardProvisioning(),
+    );
+    expect(parseYaml(await committed('deploy/prometheus.yml'))).toEqual(
+      prometheusConfigObject(composeDeployment, { scrapeInterval: DEFAULT_SCRAPE_INTERVAL }),
+    );
+    for (const [name, d] of allDashboards())
+      expect(JSON.parse(await committed(`dashboards/grafana/${name}`)), name).toEqual(JSON.parse(JSON.stringify(d)));
+  });
+
+  it('keep the placeholders Grafana fills from its environment', async () => {
+    const datasource = parseYaml(await committed('dashboards/provisioning/datasources/cats-stress.yaml'));
+    expect(datasource.datasources[0].url).toBe('${PROMETHEUS_URL}');
+    const provider = parseYaml(await committed('dashboards/provisioning/dashboards/cats-stress.yaml'));
+    expect(provider.providers[0].options.path).toBe('${CATS_STRESS_DASHBOARDS}');
   });
 });
 
@@ -68,6 +90,11 @@ describe('dashboards', () => {
           expect(defined.has(m[1]), `${panel.title} legend: $${m[1]}`).toBe(true);
       }
       expect(defined.has('datasource')).toBe(true);
+      // Every variable filters something: a query, a legend, a title or another variable's query.
+      for (const v of d.templating.list) {
+        const elsewhere = JSON.stringify([d.panels, d.templating.list.filter((o) => o !== v)]);
+        expect(new RegExp(`\\$\\{?${v.name}\\b`).test(elsewhere), `$${v.name} is used`).toBe(true);
+      }
     });
   }
 
@@ -132,50 +159,5 @@ describe('Prometheus config from a deployment', () => {
     expect(() =>
       prometheusConfig({ nodes: { GE: { url: 'http://127.0.0.1:1' } } }, { scrapeInterval: 'often' }),
     ).toThrow(/Prometheus duration/);
-  });
-});
-
-describe('YAML', () => {
-  it('round-trips what the emitter writes', () => {
-    const value = {
-      a: 'plain',
-      quoted: 'needs: quoting',
-      reserved: 'true',
-      n: 5,
-      flag: false,
-      empty: [],
-      none: {},
-      list: [{ name: 'x', deep: { y: ['1', 2] } }, 'scalar', ['nested']],
-      env: '${PROMETHEUS_URL}',
-    };
-    expect(parseYaml(toYaml(value))).toEqual(value);
-  });
-
-  it("reads compose-style files: comments, sequences at the key's indent, flow sequences, quotes", () => {
-    const text = [
-      '# top comment',
-      'services:',
-      '  web:',
-      '    image: "nginx:1.27" # pinned',
-      '    ports:',
-      '    - "8080:80"',
-      '    command: [\'a b\', "c", d]',
-      '    environment:',
-      '      KEY: value # trailing comment',
-      '',
-    ].join('\n');
-    expect(parseYaml(text)).toEqual({
-      services: {
-        web: { image: 'nginx:1.27', ports: ['8080:80'], command: ['a b', 'c', 'd'], environment: { KEY: 'value' } },
-      },
-    });
-  });
-
-  it('refuses what it does not support, with the line', () => {
-    expect(() => parseYaml('a: &anchor 1')).toThrow(YamlError);
-    expect(() => parseYaml('a:\n\tb: 1')).toThrow(/line 2: tabs/);
-    expect(() => parseYaml('a: 1\na: 2')).toThrow(/line 2: duplicate key a/);
-    expect(() => parseYaml('a:\n    b: 1\n  c: 2')).toThrow(/line 3/);
-    expect(() => parseYaml('text: |\n  block')).toThrow(/unsupported/);
   });
 });

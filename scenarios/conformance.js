@@ -39,20 +39,34 @@ const entries = new SharedArray('conformance-entries', () => {
   // which lodge the data set from its start.
   return [{ valid: valid.slice(-50).map((e) => e.ctd) }, ...defects];
 });
-const VALID = entries[0].valid;
+// The first entry lists the valid CTDs, every other one is a defect.
+const VALID = /** @type {{ valid: import('./lib/dataset.js').Ctd[] }} */ (entries[0]).valid;
+/**
+ * @typedef {{ ctd: import('./lib/dataset.js').Ctd, token: string, country: string,
+ *   defect: { code: string }, original: import('./lib/dataset.js').Ctd | undefined }} DefectEntry
+ */
 if (VALID.length === 0) throw new Error(`the data set has no valid CTD departing from ${COUNTRIES.join(', ')}`);
 const creds = credentialIndex(deployment, readParties(DATA));
 
 // A fresh LRN per run and rule, so rules never see each other's declarations.
 const RUN = Date.now().toString(36);
-const freshLrn = (n) => `CF-${RUN}-${n}`;
+const freshLrn = (/** @type {number} */ n) => `CF-${RUN}-${n}`;
 
+/**
+ * @param {string} rule
+ * @param {boolean} ok
+ */
 function record(rule, ok) {
   specAdherence.add(ok ? 1 : 0, { rule });
   check(ok, { [`spec: ${rule}`]: (v) => v });
 }
 
-/** A rejection has the one error shape of spec v0 and names `code`. */
+/**
+ * A rejection has the one error shape of spec v0 and names `code`.
+ * @param {import('./lib/api.js').Response} res
+ * @param {number} status
+ * @param {string} code
+ */
 function rejectedWith(res, status, code) {
   const body = jsonBody(res);
   return (
@@ -62,12 +76,14 @@ function rejectedWith(res, status, code) {
     typeof body.message === 'string' &&
     Array.isArray(body.errors) &&
     body.errors.every(
-      (e) => typeof e.code === 'string' && typeof e.pointer === 'string' && typeof e.message === 'string',
+      (/** @type {any} */ e) =>
+        typeof e.code === 'string' && typeof e.pointer === 'string' && typeof e.message === 'string',
     ) &&
     errorCodes(res).includes(code)
   );
 }
 
+/** @param {number} n */
 function lodgeable(n) {
   const ctd = VALID[n % VALID.length];
   const country = countryOfOffice(ctd.offices.departure);
@@ -79,13 +95,25 @@ function lodgeable(n) {
   };
 }
 
-/** Another operator of the same country than `tin`, if the credentials hold one. */
+/**
+ * Another operator of the same country than `tin`, if the credentials hold one.
+ * @param {string} tin
+ */
 function otherOperator(tin) {
   return creds.operators().find((o) => o.tin !== tin && o.tin.slice(0, 2) === tin.slice(0, 2));
 }
 
-const opts = (expect) => ({ operation: 'conformance', name: 'conformance', expect });
+/** @param {number[]} [expect] */
+const opts = (expect) => ({
+  operation: 'conformance',
+  name: 'conformance',
+  expect,
+});
 
+/**
+ * Rules by name; a rule's result is undefined when the credentials at hand cannot exercise it.
+ * @type {[string, () => Promise<boolean | undefined>][]}
+ */
 const RULES = [
   ['health', async () => (await request('GET', `${lodgeable(0).node}/healthz`, null, opts())).status === 200],
   ['readiness', async () => (await request('GET', `${lodgeable(0).node}/readyz`, null, opts())).status === 200],
@@ -139,7 +167,10 @@ const RULES = [
       const bad = Object.assign({}, ctd, { security: 'high' });
       const res = await request('POST', `${node}/v1/declarations`, bad, Object.assign(opts([400]), { token }));
       const body = jsonBody(res);
-      return rejectedWith(res, 400, 'SCHEMA_VIOLATION') && body.errors.some((e) => e.pointer === '/security');
+      return (
+        rejectedWith(res, 400, 'SCHEMA_VIOLATION') &&
+        body.errors.some((/** @type {any} */ e) => e.pointer === '/security')
+      );
     },
   ],
   [
@@ -167,7 +198,8 @@ const RULES = [
         res = await request('POST', `${node}/v1/declarations`, huge, Object.assign(opts([0, 413]), { token }));
         if (res.status !== 0) break;
       }
-      return rejectedWith(res, 413, 'BODY_TOO_LARGE');
+      // The loop ran at least once.
+      return rejectedWith(/** @type {import('./lib/api.js').Response} */ (res), 413, 'BODY_TOO_LARGE');
     },
   ],
   [
@@ -290,9 +322,10 @@ const RULES = [
 ];
 
 const defectCount = entries.length - 1;
+/** @type {string[]} */
 const defectRules = [];
 for (let i = 1; i < entries.length; i++) {
-  const rule = `defect_${entries[i].defect.code}`;
+  const rule = `defect_${/** @type {DefectEntry} */ (entries[i]).defect.code}`;
   if (!defectRules.includes(rule)) defectRules.push(rule);
 }
 
@@ -314,6 +347,7 @@ export const options = {
   ),
 };
 
+/** @param {DefectEntry} entry */
 async function checkDefect(entry) {
   const { ctd, token, country, defect, original } = entry;
   const node = nodeUrl(deployment, country);
@@ -327,6 +361,7 @@ export default async function () {
   const i = exec.scenario.iterationInTest;
   if (i < RULES.length) {
     const [name, rule] = RULES[i];
+    /** @type {boolean | undefined} */
     let ok = false;
     try {
       ok = await rule();
@@ -338,5 +373,5 @@ export default async function () {
     else record(name, ok);
     return;
   }
-  await checkDefect(entries[i - RULES.length + 1]);
+  await checkDefect(/** @type {DefectEntry} */ (entries[i - RULES.length + 1]));
 }

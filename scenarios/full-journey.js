@@ -23,7 +23,7 @@ const movements = new SharedArray('full-journey-movements', () =>
     .filter((e) => {
       if (e.defect || !deployment.nodes[e.country] || (ROUTES && !ROUTES.includes(e.route))) return false;
       const o = e.ctd.offices;
-      const served = (office) =>
+      const served = (/** @type {string} */ office) =>
         deployment.ice ? Boolean(deployment.nodes[countryOfOffice(office)]) : countryOfOffice(office) === e.country;
       return served(o.destination) && o.transit.every(served);
     })

@@ -57,7 +57,7 @@ export const options = {
 };
 
 // Each VU has its own init, so the run's identity comes from setup() to all.
-const lrn = (run, n) => `GC${run}-${n}`;
+const lrn = (/** @type {string} */ run, /** @type {string | number} */ n) => `GC${run}-${n}`;
 
 function world() {
   const { ctd, token, country } = template[0];
@@ -96,6 +96,13 @@ export async function setup() {
   return { run, guarantee: contended, amount };
 }
 
+/**
+ * @param {string} node
+ * @param {string} token
+ * @param {string} officer
+ * @param {string} currency
+ * @param {number} referenceAmount
+ */
 async function newGuarantee(node, token, officer, currency, referenceAmount) {
   const registered = await registerGuarantee(node, token, { type: '1', referenceAmount, currency });
   if (registered.res.status !== 201)
@@ -105,6 +112,9 @@ async function newGuarantee(node, token, officer, currency, referenceAmount) {
   return { type: '1', grn: registered.body.grn, accessCode: registered.body.accessCode };
 }
 
+/** @typedef {Awaited<ReturnType<typeof setup>>} SetupData */
+
+/** @param {SetupData} data */
 export default async function (data) {
   const { ctd, token, holder, node } = world();
   const r = await submitCtd(node, token, asHolder(ctd, holder, data.guarantee, lrn(data.run, exec.vu.idInTest)), {
@@ -113,10 +123,11 @@ export default async function (data) {
   check(r, { 'accepted, or refused for want of guarantee': (x) => x.accepted || x.code === 'GUARANTEE_INSUFFICIENT' });
 }
 
+/** @param {SetupData} data */
 export async function teardown(data) {
   const { token, node, officer } = world();
   const contender = /^[0-9]+$/;
-  const mine = (d) =>
+  const mine = (/** @type {any} */ d) =>
     typeof d.lrn === 'string' &&
     d.lrn.startsWith(lrn(data.run, '')) &&
     contender.test(d.lrn.slice(lrn(data.run, '').length));
@@ -133,7 +144,7 @@ export async function teardown(data) {
   );
   const reservedByMovements = released.reduce((sum, d) => sum + Math.round(d.reservation.amount * 100), 0) / 100;
   const { body: g } = await getGuarantee(node, token, data.guarantee.grn);
-  const invariant = (name, ok) => {
+  const invariant = (/** @type {string} */ name, /** @type {boolean} */ ok) => {
     guaranteeInvariant.add(ok, { invariant: name });
     check(ok, { [`guarantee ${name}`]: (v) => v });
   };
@@ -147,8 +158,15 @@ export async function teardown(data) {
   guaranteeOverdrawn.add(g.reserved > g.referenceAmount ? 1 : 0);
 }
 
+/**
+ * @param {string} node
+ * @param {string} token
+ * @param {string} state
+ */
 async function allDeclarations(node, token, state) {
+  /** @type {any[]} */
   const out = [];
+  /** @type {string | undefined} */
   let after;
   for (;;) {
     const { items, next } = await listDeclarations(node, token, state, { limit: 100, after });

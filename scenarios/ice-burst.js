@@ -13,6 +13,8 @@ import { envNumber } from './lib/schedule.js';
 
 const deployment = parseDeployment(open(__ENV.DEPLOYMENT || '../.cats-stress/deployment.json'));
 const identities = deployment.ice ? deployment.ice.loadIdentities : [];
+// Load identities come with ICE.
+const ice = /** @type {NonNullable<typeof deployment.ice>} */ (deployment.ice);
 if (identities.length < 2)
   throw new Error(
     'ice-burst needs ICE and at least two ICE load identities (ice.loadIdentities: countries without a node) in the deployment file',
@@ -49,18 +51,20 @@ export default async function () {
   const sent = new Map(); // id → send time
   const delivered = new Set();
   let stored = 0;
+  /** @type {(value: void) => void} */
   let settle;
+  /** @type {Promise<void>} */
   const settled = new Promise((resolve) => (settle = resolve));
   const handlers = {
     stored: () => {
       stored++;
       iceStored.add(1);
     },
-    refused: (frame) => {
+    refused: (/** @type {any} */ frame) => {
       iceRefused.add(1, { code: frame.code });
       console.error(`ICE refused ${frame.ref}: ${frame.code} ${frame.message}`);
     },
-    deliver: (frame) => {
+    deliver: (/** @type {any} */ frame) => {
       const at = Date.now();
       const id = frame.message.id;
       if (!sent.has(id)) return; // another run's message, redelivered to this identity
@@ -73,9 +77,10 @@ export default async function () {
       if (delivered.size === sent.size) settle();
     },
   };
+  /** @type {import('./lib/ice-link.js').IceLink[]} */
   const links = [];
   try {
-    for (const identity of identities) links.push(await openIceLink(deployment.ice.url, identity, handlers));
+    for (const identity of identities) links.push(await openIceLink(ice.url, identity, handlers));
     check(links, {
       "every load identity receives its country's messages": (ls) => ls.every((l) => l.welcome.receiving),
     });

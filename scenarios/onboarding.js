@@ -21,6 +21,7 @@ const creds = credentialIndex(deployment, readParties(DATA));
 // One valid CTD per country (from the end of the data set, clear of the load
 // scenarios), for the new operator's first declaration.
 const templates = new SharedArray('onboarding-templates', () => {
+  /** @type {Record<string, import('./lib/dataset.js').Ctd>} */
   const byCountry = {};
   const records = readCtdRecords(DATA);
   for (let i = records.length - 1; i >= 0; i--) {
@@ -67,6 +68,11 @@ export const options = {
   },
 };
 
+/**
+ * @template T
+ * @param {string} step
+ * @param {() => Promise<T>} fn
+ */
 async function timed(step, fn) {
   const t = Date.now();
   const r = await fn();

@@ -18,7 +18,7 @@ const movement = new SharedArray('smoke-movement', () => {
   for (const e of readCtdRecords(DATA)) {
     if (e.defect || !deployment.nodes[e.country]) continue;
     const o = e.ctd.offices;
-    const served = (office) =>
+    const served = (/** @type {string} */ office) =>
       deployment.ice ? Boolean(deployment.nodes[countryOfOffice(office)]) : countryOfOffice(office) === e.country;
     if (!served(o.destination) || !o.transit.every(served)) continue;
     const countries =

@@ -36,6 +36,10 @@ export const options = {
   },
 };
 
+/**
+ * @param {string} lrn
+ * @param {Record<string, unknown>} ctd
+ */
 function lodge(lrn, ctd) {
   return http.asyncRequest('POST', `${__ENV.NODE_URL}/v1/declarations`, JSON.stringify({ ...ctd, lrn }), {
     headers,
@@ -46,7 +50,8 @@ function lodge(lrn, ctd) {
 export async function submit() {
   const lrn = `${__ENV.RUN}${__VU}X${__ITER}`;
   const res = await lodge(lrn, template);
-  const body = res.status === 201 ? JSON.parse(res.body) : undefined;
+  // Text responses (the default response type).
+  const body = res.status === 201 ? JSON.parse(/** @type {string} */ (res.body)) : undefined;
   check(res, { 'CTD accepted': () => res.status === 201 });
   if (!body) {
     ctdRejected.add(1, { code: `HTTP_${res.status}` });
@@ -65,7 +70,7 @@ export async function submit() {
       consignment: { ...template.consignment, grossMass: template.consignment.grossMass + 1 },
     });
     check(dup, { 'duplicate LRN refused': (r) => r.status === 409 });
-    if (dup.status === 409) ctdRejected.add(1, { code: JSON.parse(dup.body).code });
+    if (dup.status === 409) ctdRejected.add(1, { code: JSON.parse(/** @type {string} */ (dup.body)).code });
   }
 }
 

@@ -4,14 +4,17 @@
 import http from 'k6/http';
 import { jsonHeaders } from './auth.js';
 
+/** @typedef {import('k6/http').RefinedResponse<import('k6/http').ResponseType | undefined>} Response */
+
 /**
  * @param {string} method
  * @param {string} url
  * @param {unknown} body  object (sent as JSON), string (sent as is) or null
- * @param {{ token?: string, operation: string, name: string, expect?: number[], headers?: object, timeout?: string }} opts
+ * @param {{ token?: string, operation: string, name: string, expect?: number[], headers?: Record<string, string>, timeout?: string }} opts
  *   `expect` lists the statuses that are not failures (for negative tests); default 2xx/3xx.
  */
 export function request(method, url, body, opts) {
+  /** @type {import('k6/http').RefinedParams<import('k6/http').ResponseType | undefined>} */
   const params = {
     headers: Object.assign(jsonHeaders(opts.token), opts.headers || {}),
     tags: { operation: opts.operation, name: opts.name },
@@ -22,24 +25,36 @@ export function request(method, url, body, opts) {
   return http.asyncRequest(method, url, payload, params);
 }
 
-/** The response body as JSON, or undefined when there is none or it does not parse. */
+/**
+ * The response body as JSON, or undefined when there is none or it does not parse.
+ * @param {Response | undefined} res
+ * @returns {any}
+ */
 export function jsonBody(res) {
   if (!res || !res.body) return undefined;
   try {
-    return JSON.parse(res.body);
+    return JSON.parse(String(res.body));
   } catch (_) {
     return undefined;
   }
 }
 
-/** The rejection code of a spec v0 error response (top-level code), or `HTTP_<status>` when the body has none. */
+/**
+ * The rejection code of a spec v0 error response (top-level code), or `HTTP_<status>` when the body has none.
+ * @param {Response} res
+ * @returns {string}
+ */
 export function errorCode(res) {
   const body = jsonBody(res);
   if (body && typeof body.code === 'string') return body.code;
   return res.status === 0 ? `NETWORK_${res.error_code || 0}` : `HTTP_${res.status}`;
 }
 
-/** Every code a rejection names: the top-level one and each functional error's. */
+/**
+ * Every code a rejection names: the top-level one and each functional error's.
+ * @param {Response} res
+ * @returns {string[]}
+ */
 export function errorCodes(res) {
   const body = jsonBody(res);
   if (!body) return [];

@@ -7,8 +7,13 @@ export const LOAD_REJECTIONS = ['GUARANTEE_INSUFFICIENT', 'DUPLICATE_LRN', 'CONF
 /**
  * Threshold entries without conditions, one per tag value: k6 reports a
  * sub-metric in the end-of-test summary only when a threshold names it.
+ * @param {string} metric
+ * @param {string} tag
+ * @param {readonly string[]} values
+ * @returns {Record<string, string[]>}
  */
 export function breakdown(metric, tag, values) {
+  /** @type {Record<string, string[]>} */
   const out = {};
   for (const v of values) out[`${metric}{${tag}:${v}}`] = [];
   return out;

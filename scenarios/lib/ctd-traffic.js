@@ -14,7 +14,7 @@ import { LOAD_REJECTIONS, breakdown } from './codes.js';
 import { duration, envNumber } from './schedule.js';
 
 /**
- * @param {{ deployment: object, dataDir: string, countries?: string, think?: number }} config
+ * @param {{ deployment: import('./deployment.js').Deployment, dataDir: string, countries?: string, think?: number }} config
  */
 export function ctdTraffic({ deployment, dataDir, countries, think = 2 }) {
   const COUNTRIES = countriesOf(deployment, countries);
@@ -35,6 +35,7 @@ export function ctdTraffic({ deployment, dataDir, countries, think = 2 }) {
       if (!e.defect && COUNTRIES.includes(e.country)) offices.add(e.ctd.offices.departure);
     return [...offices];
   });
+  /** @type {{ office: string, token: string }[]} */
   const desks = [];
   for (let i = 0; i < departures.length; i++) {
     const office = departures[i];
@@ -100,21 +101,32 @@ export function ctdBreakdown() {
 /**
  * The open-model submission scenario of the load scripts: `schedule` holds the
  * executor and its rate fields; VUs are sized to the highest rate it reaches.
+ * @param {{ executor: string, [field: string]: unknown }} schedule
+ * @param {number} highestRate
+ * @returns {import('k6/options').Scenario}
  */
 export function submissionScenario(schedule, highestRate) {
-  return Object.assign(
-    {
-      exec: 'submit',
-      timeUnit: '1s',
-      preAllocatedVUs: Math.max(10, Math.ceil(highestRate * 0.2)),
-      maxVUs: Math.max(50, highestRate * 2),
-      gracefulStop: '10s',
-    },
-    schedule,
+  return /** @type {import('k6/options').Scenario} */ (
+    Object.assign(
+      {
+        exec: 'submit',
+        timeUnit: '1s',
+        preAllocatedVUs: Math.max(10, Math.ceil(highestRate * 0.2)),
+        maxVUs: Math.max(50, highestRate * 2),
+        gracefulStop: '10s',
+      },
+      schedule,
+    )
   );
 }
 
-/** Officers (OFFICERS, default 4) releasing the CTDs risk sent to control, for the whole run. */
+/**
+ * Officers (OFFICERS, default 4) releasing the CTDs risk sent to control, for the whole run.
+ * @param {Record<string, string | undefined>} env
+ * @param {number} durationSecs
+ * @param {number} think
+ * @returns {import('k6/options').Scenario}
+ */
 export function officerScenario(env, durationSecs, think) {
   return {
     executor: 'constant-vus',

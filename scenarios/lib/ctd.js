@@ -3,9 +3,18 @@ import { errorCode, jsonBody, request } from './api.js';
 import { ctdAccepted, ctdRejected } from './metrics.js';
 
 /**
+ * Statuses that are not failures (negative tests).
+ * @typedef {{ expect?: number[] }} Expecting
+ */
+
+/**
  * Submits a CTD as its holder and records the outcome as ctd_accepted{decision}
  * or ctd_rejected{code}.
- * @returns {Promise<{ res: object, accepted: boolean, mrn?: string, state?: string, code?: string, body?: object }>}
+ * @param {string} nodeUrl
+ * @param {string} token
+ * @param {unknown} ctd
+ * @param {Expecting} [opts]
+ * @returns {Promise<{ res: import('./api.js').Response, accepted: boolean, mrn?: string, state?: string, code?: string, body?: any }>}
  */
 export async function submitCtd(nodeUrl, token, ctd, opts = {}) {
   const res = await request('POST', `${nodeUrl}/v1/declarations`, ctd, {
@@ -24,13 +33,22 @@ export async function submitCtd(nodeUrl, token, ctd, opts = {}) {
   return { res, accepted: false, code, body };
 }
 
-/** The risk decision a state reflects: released straight away, or held for control. */
+/**
+ * The risk decision a state reflects: released straight away, or held for control.
+ * @param {string | undefined} state
+ */
 function decisionOf(state) {
   if (state === 'UNDER_CONTROL') return 'control';
   if (state === 'RELEASED') return 'release';
   return String(state || 'unknown').toLowerCase();
 }
 
+/**
+ * @param {string} nodeUrl
+ * @param {string} token
+ * @param {string | undefined} mrn  undefined after a failed lodging: the request is then refused
+ * @param {Expecting} [opts]
+ */
 export async function getDeclaration(nodeUrl, token, mrn, opts = {}) {
   const res = await request('GET', `${nodeUrl}/v1/declarations/${mrn}`, null, {
     token,
@@ -41,7 +59,14 @@ export async function getDeclaration(nodeUrl, token, mrn, opts = {}) {
   return { res, body: jsonBody(res) };
 }
 
-/** Declarations in one state, as the caller may see them (an officer: their offices'; an operator: their own). */
+/**
+ * Declarations in one state, as the caller may see them (an officer: their offices'; an operator: their own).
+ * @param {string} nodeUrl
+ * @param {string} token
+ * @param {string} state
+ * @param {{ limit?: number, after?: string }} [opts]
+ * @returns {Promise<{ res: import('./api.js').Response, items: any[], next: string | null }>}
+ */
 export async function listDeclarations(nodeUrl, token, state, opts = {}) {
   const query = `state=${state}${opts.limit ? `&limit=${opts.limit}` : ''}${opts.after ? `&after=${opts.after}` : ''}`;
   const res = await request('GET', `${nodeUrl}/v1/declarations?${query}`, null, {

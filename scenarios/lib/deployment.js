@@ -3,18 +3,32 @@
 // Read it in the init context of a script:
 //   const deployment = parseDeployment(open(__ENV.DEPLOYMENT || '../.cats-stress/deployment.json'));
 
-/** Parses and checks the deployment file; throws a message naming what is missing. */
+/**
+ * @typedef {{
+ *   nodes: Record<string, { country: string, url: string }>,
+ *   ice: { url: string, loadIdentities: import('./ice-link.js').IceIdentity[] } | undefined,
+ *   operators: import('./credentials.js').Operator[],
+ *   officers: import('./credentials.js').Officer[],
+ * }} Deployment
+ */
+
+/**
+ * Parses and checks the deployment file; throws a message naming what is missing.
+ * @param {string} text
+ * @returns {Deployment}
+ */
 export function parseDeployment(text) {
   let raw;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new Error(`deployment file is not JSON: ${err.message}`);
+    throw new Error(`deployment file is not JSON: ${/** @type {Error} */ (err).message}`);
   }
+  /** @type {Deployment['nodes']} */
   const nodes = {};
   const operators = (raw.operators || []).slice();
   const officers = (raw.officers || []).slice();
-  for (const [country, node] of Object.entries(raw.nodes || {})) {
+  for (const [country, node] of Object.entries(/** @type {Record<string, any>} */ (raw.nodes || {}))) {
     if (!node || typeof node.url !== 'string') throw new Error(`deployment file: node ${country} has no url`);
     nodes[country] = { country, url: node.url.replace(/\/$/, '') };
     // `cats-stress up` lists each node's seeded parties under the node.
@@ -31,7 +45,11 @@ export function parseDeployment(text) {
   };
 }
 
-/** Countries with a node, optionally narrowed by a comma-separated list (e.g. __ENV.COUNTRIES). */
+/**
+ * Countries with a node, optionally narrowed by a comma-separated list (e.g. __ENV.COUNTRIES).
+ * @param {Deployment} deployment
+ * @param {string} [only]
+ */
 export function countriesOf(deployment, only) {
   const all = Object.keys(deployment.nodes);
   if (!only) return all;
@@ -44,13 +62,21 @@ export function countriesOf(deployment, only) {
   return wanted;
 }
 
+/**
+ * @param {Deployment} deployment
+ * @param {string} country
+ */
 export function nodeUrl(deployment, country) {
   const node = deployment.nodes[country];
   if (!node) throw new Error(`no node for ${country} in the deployment`);
   return node.url;
 }
 
-/** WebSocket base URL of a node (same host and port as its HTTP API). */
+/**
+ * WebSocket base URL of a node (same host and port as its HTTP API).
+ * @param {Deployment} deployment
+ * @param {string} country
+ */
 export function nodeWsUrl(deployment, country) {
   return nodeUrl(deployment, country).replace(/^http/, 'ws');
 }

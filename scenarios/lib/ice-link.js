@@ -4,7 +4,20 @@
 import { WebSocket } from 'k6/experimental/websockets';
 import { setTimeout, clearTimeout } from 'k6/timers';
 
-/** Opens the link and resolves with it once ICE has sent its welcome frame. */
+/** @typedef {import('k6/websockets').MessageEvent} MessageEvent */
+
+/**
+ * @typedef {{ country: string, office: string, token: string }} IceIdentity
+ * @typedef {{ identity: IceIdentity, welcome: any, send(message: unknown): void, close(): void }} IceLink
+ */
+
+/**
+ * Opens the link and resolves with it once ICE has sent its welcome frame.
+ * @param {string} url
+ * @param {IceIdentity} identity
+ * @param {{ deliver(frame: any): void, stored(frame: any): void, refused(frame: any): void }} handlers
+ * @returns {Promise<IceLink>}
+ */
 export function openIceLink(url, identity, handlers) {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, null, {
@@ -12,6 +25,7 @@ export function openIceLink(url, identity, handlers) {
       tags: { operation: 'ice_link', name: 'WS /v1/ice' },
     });
     const timer = setTimeout(() => reject(new Error(`ICE did not welcome ${identity.country} within 10 s`)), 10000);
+    /** @type {IceLink} */
     const link = {
       identity,
       welcome: undefined,
@@ -23,7 +37,8 @@ export function openIceLink(url, identity, handlers) {
       },
     };
     ws.onmessage = (event) => {
-      const frame = JSON.parse(event.data);
+      // ICE sends text frames only.
+      const frame = JSON.parse(/** @type {string} */ (/** @type {MessageEvent} */ (event).data));
       if (frame.type === 'welcome') {
         clearTimeout(timer);
         link.welcome = frame;
@@ -58,6 +73,7 @@ const LETTERS = (() => {
   return values;
 })();
 
+/** @param {string} s */
 function checkDigit(s) {
   let sum = 0;
   let weight = 1;
@@ -69,7 +85,10 @@ function checkDigit(s) {
   return sum % 10;
 }
 
-/** A well-formed MRN of `country` that no node allocated: year, country, 12 random characters, procedure J, check digit. */
+/**
+ * A well-formed MRN of `country` that no node allocated: year, country, 12 random characters, procedure J, check digit.
+ * @param {string} country
+ */
 export function syntheticMrn(country) {
   const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
   let unique = '';

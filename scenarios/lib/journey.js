@@ -21,7 +21,8 @@ import {
 const MRN = /^[0-9]{2}[A-Z]{2}[A-Z0-9]{12}[J-M][0-9]$/;
 
 /**
- * @param {{ deployment: object, creds: object, ctd: object, stepTimeoutMs?: number }} world
+ * @param {{ deployment: import('./deployment.js').Deployment, creds: import('./credentials.js').Credentials,
+ *   ctd: import('./dataset.js').Ctd, stepTimeoutMs?: number }} world
  * @returns {Promise<boolean>} whether the movement reached write-off
  */
 export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) {
@@ -30,9 +31,16 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
   const departureCountry = countryOfOffice(ctd.offices.departure);
   const departure = nodeUrl(deployment, departureCountry);
   // Without ICE one node records every event of its own movements.
-  const nodeOf = (office) => (deployment.ice ? nodeUrl(deployment, countryOfOffice(office)) : departure);
+  const nodeOf = (/** @type {string} */ office) =>
+    deployment.ice ? nodeUrl(deployment, countryOfOffice(office)) : departure;
 
   const stream = await openNotifications(nodeWsUrl(deployment, departureCountry), operatorToken);
+  /**
+   * @param {string} mrn
+   * @param {string} event
+   * @param {number} since
+   * @param {string} [office]
+   */
   const notified = async (mrn, event, since, office) => {
     const hit = await stream.waitFor(
       (n) => n.mrn === mrn && n.event === event && (office === undefined || n.office === office),
@@ -42,11 +50,20 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
     return check(hit, { [`operator notified: ${event}`]: (h) => h !== undefined });
   };
   // A failed step says why, so a red check points at the cause.
+  /**
+   * @param {import('./api.js').Response} res
+   * @param {string} what
+   */
   const succeeded = (res, what) => {
     const ok = check(res, { [what]: (r) => r.status === 200 });
     if (!ok) console.error(`${what} failed for ${ctd.lrn}: ${res.status} ${String(res.body).slice(0, 300)}`);
     return ok;
   };
+  /**
+   * @template T
+   * @param {string} name
+   * @param {() => Promise<T>} fn
+   */
   const step = async (name, fn) => {
     const started = Date.now();
     const result = await fn();
@@ -54,6 +71,10 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
     return result;
   };
   // The departure node learns of remote events through ICE, asynchronously.
+  /**
+   * @param {string} mrn
+   * @param {string} state
+   */
   const reaches = async (mrn, state) => {
     const deadline = Date.now() + stepTimeoutMs;
     for (;;) {
@@ -65,7 +86,13 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
 
   // An office of another country acts once ICE has brought it the anticipated
   // record (IE050 to transit, IE001 to destination) sent at release.
+  /** @type {Record<string, boolean>} */
   const known = {};
+  /**
+   * @param {string} office
+   * @param {string} message
+   * @param {number} releasedAt
+   */
   const anticipated = async (office, message, releasedAt) => {
     const node = nodeOf(office);
     if (node === departure || known[node]) return;
@@ -85,6 +112,7 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
       await sleep(0.02);
     }
   };
+  /** @type {string} */
   let mrn;
 
   const started = Date.now();
@@ -93,13 +121,14 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
     if (
       !check(lodged, {
         'CTD accepted as a new movement with a valid MRN': (r) =>
-          r.accepted && MRN.test(r.mrn) && r.body.replayed === false,
+          r.accepted && MRN.test(String(r.mrn)) && r.body.replayed === false,
       })
     ) {
       console.error(`CTD ${ctd.lrn} not accepted: ${lodged.res.status} ${lodged.res.body}`);
       return false;
     }
-    mrn = lodged.mrn;
+    // The check above saw a valid MRN.
+    mrn = /** @type {string} */ (lodged.mrn);
     let releasedAt = Date.now();
     await notified(mrn, 'accept', started);
     let state = lodged.state;

@@ -1,9 +1,21 @@
 // Customs and operator actions on a movement after lodging, spec v0 routes.
 import { jsonBody, request } from './api.js';
 
+/**
+ * @param {string} operation
+ * @param {string} path
+ * @param {string} name
+ */
 function action(operation, path, name) {
+  /**
+   * @param {string} nodeUrl
+   * @param {string} token
+   * @param {string | undefined} mrn  undefined after a failed lodging: the request is then refused
+   * @param {unknown} [body]
+   * @param {import('./ctd.js').Expecting} [opts]
+   */
   return async (nodeUrl, token, mrn, body = {}, opts = {}) => {
-    const res = await request('POST', `${nodeUrl}${path.replace('{mrn}', mrn)}`, body, {
+    const res = await request('POST', `${nodeUrl}${path.replace('{mrn}', String(mrn))}`, body, {
       token,
       operation,
       name,

@@ -5,7 +5,17 @@ import { setTimeout, clearTimeout } from 'k6/timers';
 import { bearer } from './auth.js';
 
 /**
+ * @typedef {{ message: any, at: number }} Received  a notification and when it arrived (ms since the epoch)
+ * @typedef {(message: any) => boolean} Predicate
+ * @typedef {{ predicate: Predicate, resolve: (entry: Received) => void, reject: (err: Error) => void,
+ *   timer: import('k6/timers').TimeoutID }} Waiter
+ */
+
+/**
  * Opens the stream and resolves once it is connected.
+ * @param {string} wsBaseUrl
+ * @param {string} token
+ * @param {Record<string, string>} [tags]
  * @returns {Promise<NotificationStream>}
  */
 export function openNotifications(wsBaseUrl, token, tags = {}) {
@@ -15,8 +25,17 @@ export function openNotifications(wsBaseUrl, token, tags = {}) {
 }
 
 class NotificationStream {
+  /**
+   * @param {string} wsBaseUrl
+   * @param {string} token
+   * @param {Record<string, string>} tags
+   * @param {(stream: NotificationStream) => void} onOpen
+   * @param {(err: Error) => void} onFail
+   */
   constructor(wsBaseUrl, token, tags, onOpen, onFail) {
+    /** @type {Received[]} */
     this.received = [];
+    /** @type {Waiter[]} */
     this.waiters = [];
     this.closed = false;
     this.ws = new WebSocket(`${wsBaseUrl}/v1/notifications`, null, {
@@ -33,13 +52,16 @@ class NotificationStream {
       if (!this.opened) onFail(err);
       this.failAll(err);
     };
-    this.ws.onmessage = (event) => this.onMessage(event.data);
+    // Nodes send text frames only.
+    this.ws.onmessage = (event) =>
+      this.onMessage(/** @type {string} */ (/** @type {import('k6/websockets').MessageEvent} */ (event).data));
     this.ws.onclose = () => {
       this.closed = true;
       this.failAll(new Error('notification stream closed'));
     };
   }
 
+  /** @param {string} data */
   onMessage(data) {
     let message;
     try {
@@ -58,6 +80,7 @@ class NotificationStream {
     });
   }
 
+  /** @param {Error} err */
   failAll(err) {
     for (const w of this.waiters) {
       clearTimeout(w.timer);
@@ -69,17 +92,24 @@ class NotificationStream {
   /**
    * Resolves with `{ message, at }` for the first notification (already received or
    * still to come) that matches; resolves with undefined after `timeoutMs`.
+   * @param {Predicate} predicate
+   * @returns {Promise<Received | undefined>}
    */
   waitFor(predicate, timeoutMs = 5000) {
     const seen = this.received.find((e) => predicate(e.message));
     if (seen) return Promise.resolve(seen);
     if (this.closed) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => {
-      const waiter = { predicate, resolve, reject };
-      waiter.timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(undefined);
-      }, timeoutMs);
+      /** @type {Waiter} */
+      const waiter = {
+        predicate,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve(undefined);
+        }, timeoutMs),
+      };
       this.waiters.push(waiter);
     });
   }

@@ -2,7 +2,11 @@
 // guarantee approval by customs).
 import { jsonBody, request } from './api.js';
 
-/** A trader registers as a CATS operator (public route); the account waits for customs. */
+/**
+ * A trader registers as a CATS operator (public route); the account waits for customs.
+ * @param {string} nodeUrl
+ * @param {unknown} operator
+ */
 export async function registerOperator(nodeUrl, operator) {
   const res = await request('POST', `${nodeUrl}/v1/operators`, operator, {
     operation: 'operator_register',
@@ -11,7 +15,13 @@ export async function registerOperator(nodeUrl, operator) {
   return { res, body: jsonBody(res) };
 }
 
-/** Customs approves the operator's account, confirming its AEO status. */
+/**
+ * Customs approves the operator's account, confirming its AEO status.
+ * @param {string} nodeUrl
+ * @param {string} officerToken
+ * @param {string} tin
+ * @param {boolean} aeo
+ */
 export async function approveOperator(nodeUrl, officerToken, tin, aeo) {
   const res = await request(
     'POST',
@@ -26,7 +36,12 @@ export async function approveOperator(nodeUrl, officerToken, tin, aeo) {
   return { res, body: jsonBody(res) };
 }
 
-/** The operator registers a guarantee; customs allocates its GRN and access code. */
+/**
+ * The operator registers a guarantee; customs allocates its GRN and access code.
+ * @param {string} nodeUrl
+ * @param {string} operatorToken
+ * @param {unknown} guarantee
+ */
 export async function registerGuarantee(nodeUrl, operatorToken, guarantee) {
   const res = await request('POST', `${nodeUrl}/v1/guarantees`, guarantee, {
     token: operatorToken,
@@ -36,7 +51,12 @@ export async function registerGuarantee(nodeUrl, operatorToken, guarantee) {
   return { res, body: jsonBody(res) };
 }
 
-/** Customs approves the guarantee: it becomes usable in declarations. */
+/**
+ * Customs approves the guarantee: it becomes usable in declarations.
+ * @param {string} nodeUrl
+ * @param {string} officerToken
+ * @param {string} grn
+ */
 export async function approveGuarantee(nodeUrl, officerToken, grn) {
   const res = await request(
     'POST',
@@ -51,7 +71,14 @@ export async function approveGuarantee(nodeUrl, officerToken, grn) {
   return { res, body: jsonBody(res) };
 }
 
-/** The CTD as lodged by another holder under another guarantee: same goods, route and amounts. */
+/**
+ * The CTD as lodged by another holder under another guarantee: same goods, route and amounts.
+ * @param {import('./dataset.js').Ctd} ctd
+ * @param {{ tin: string, name?: string }} holder
+ * @param {{ type: string, grn: string, accessCode: string }} guarantee
+ * @param {string} lrn
+ * @returns {import('./dataset.js').Ctd}
+ */
 export function asHolder(ctd, holder, guarantee, lrn) {
   const reference = ctd.guarantees[0].references[0];
   return Object.assign({}, ctd, {
