@@ -2,15 +2,15 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { command as baselineCommand } from '../commands/baseline.ts';
-import { command as compareCommand, REGRESSION_EXIT } from '../commands/compare.ts';
+import { command as compareCommand, NOT_COMPARABLE_EXIT, REGRESSION_EXIT } from '../commands/compare.ts';
 import { compare, loadMeasured } from './compare-runs.ts';
 import { loopbackRun, startLoopbackNode, type LoopbackNode } from './testing/loopback-run.ts';
 
 let dir: string;
 let node: LoopbackNode;
-const runs: Record<'first' | 'rerun' | 'slowed', string> = { first: '', rerun: '', slowed: '' };
+const runs: Record<'first' | 'rerun' | 'slowed' | 'other', string> = { first: '', rerun: '', slowed: '', other: '' };
 // 120 submissions: enough for p95 to be judged (6 beyond it), not p99.
 const stages = [{ target: 40, duration: '3s' }];
 
@@ -22,7 +22,14 @@ beforeAll(async () => {
   // The same node answering 40 ms later: what a slower build of a node would look like.
   node.delayMs = 60;
   runs.slowed = await loopbackRun(dir, node, { runId: 'slowed', stages });
-}, 90_000);
+  // Another kind of run against the same node: a lighter, shorter load under another scenario's name.
+  node.delayMs = 20;
+  runs.other = await loopbackRun(dir, node, {
+    runId: 'other',
+    scenario: 'loopback-soak',
+    stages: [{ target: 20, duration: '2s' }],
+  });
+}, 120_000);
 afterAll(async () => {
   await node?.close();
 });
@@ -66,6 +73,37 @@ describe('compare', () => {
     expect(baseline).toMatchObject({ kind: 'cats-stress-baseline', machineClass: 'test-2cpu', run: 'first' });
     expect(await compareCommand.run([file, runs.rerun])).toBe(0);
     expect(await compareCommand.run([file, runs.slowed])).toBe(REGRESSION_EXIT);
+  });
+
+  it('refuses runs of different scenarios and settings, listing the differences, unless forced', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const logs = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      expect(await compareCommand.run([runs.first, runs.other])).toBe(NOT_COMPARABLE_EXIT);
+      const refusal = errors.mock.calls.map((c) => String(c[0])).join('\n');
+      expect(refusal).toContain('not comparable');
+      expect(refusal).toContain('scenario: "loopback" → "loopback-soak"');
+      expect(refusal).toContain('stages: [{"target":40,"duration":"3s"}] → [{"target":20,"duration":"2s"}]');
+      expect(refusal).toContain('--force');
+      expect(logs).not.toHaveBeenCalled();
+
+      const md = path.join(dir, 'forced.md');
+      expect(await compareCommand.run([runs.first, runs.other, '--force', '--markdown', md])).not.toBe(
+        NOT_COMPARABLE_EXIT,
+      );
+      const printed = logs.mock.calls.map((c) => String(c[0])).join('\n');
+      const above = printed.indexOf('scenario: "loopback" → "loopback-soak"');
+      expect(above).toBeGreaterThanOrEqual(0);
+      expect(above).toBeLessThan(printed.indexOf('figure'));
+      expect(await readFile(md, 'utf8')).toContain('not comparable, their settings differ');
+    } finally {
+      errors.mockRestore();
+      logs.mockRestore();
+    }
+    // The same settings compare without a word about them.
+    expect(compare(await loadMeasured(runs.first), await loadMeasured(runs.rerun)).notes.join()).not.toContain(
+      'settings',
+    );
   });
 
   it('rejects what is not a run', async () => {
