@@ -3,6 +3,7 @@
 // the table and pull-request comment, and the exit code of the verdict.
 import { formatChange, judge, type AbVerdict, type FigureRule, type Judgement } from './ab-statistics.ts';
 import type { RunFolder } from './run-folder.ts';
+import { trendStat } from './series.ts';
 
 /** One figure of one run, with the samples behind it when it is a percentile. */
 export interface RunFigure {
@@ -35,13 +36,21 @@ export const AB_FIGURES: FigureDefinition[] = [
 ];
 
 /** The figures of one run folder; a figure the run did not produce is left out. */
-export function abFigures(run: Pick<RunFolder, 'summary' | 'sut'>): RunFigures {
+export function abFigures(run: Pick<RunFolder, 'summary' | 'sut' | 'timeseries'>): RunFigures {
   const m = run.summary.metrics;
   const out: RunFigures = {};
   const put = (name: string, value: number | undefined, samples?: number) => {
     if (value !== undefined && Number.isFinite(value)) out[name] = { value, samples };
   };
-  const submissions = m['http_reqs{operation:ctd_submit}']?.values.count;
+  // From the summary's sub-metric when the scenario selects it, else from the time series.
+  const submissions =
+    m['http_reqs{operation:ctd_submit}']?.values.count ??
+    (run.timeseries
+      ? trendStat(run.timeseries, 'http_req_duration', 'n', (k) => k.operation === 'ctd_submit').reduce(
+          (a, [, v]) => a + v,
+          0,
+        )
+      : undefined);
   put('CTD submission latency median', m[SUBMIT]?.values.med);
   put('CTD submission latency p95', m[SUBMIT]?.values['p(95)'], submissions);
   put('CTD submission latency p99', m[SUBMIT]?.values['p(99)'], submissions);

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { command as baselineCommand } from '../commands/baseline.ts';
 import { command as compareCommand, NOT_COMPARABLE_EXIT, REGRESSION_EXIT } from '../commands/compare.ts';
+import { abFigures } from './ab-comparison.ts';
 import { compare, loadMeasured } from './compare-runs.ts';
+import { readRunFolder } from './run-folder.ts';
 import { loopbackRun, startLoopbackNode, type LoopbackNode } from './testing/loopback-run.ts';
 
 let dir: string;
@@ -104,6 +106,22 @@ describe('compare', () => {
     expect(compare(await loadMeasured(runs.first), await loadMeasured(runs.rerun)).notes.join()).not.toContain(
       'settings',
     );
+  });
+
+  it('gives perf-ci its figures from a run folder', async () => {
+    const f = abFigures(await readRunFolder(runs.first));
+    expect(Object.keys(f).sort()).toEqual([
+      'CTD submission error share',
+      'CTD submission latency median',
+      'CTD submission latency p95',
+      'CTD submission latency p99',
+      'CTDs accepted per second',
+      'ICE delivery latency median',
+    ]);
+    // 120 submissions, one in twenty rejected with 422 (an expected status, not a failure).
+    expect(f['CTD submission latency p95']?.samples).toBeGreaterThanOrEqual(100);
+    expect(f['CTD submission error share']?.value).toBe(0);
+    expect(f['CTD submission latency median']?.value).toBeGreaterThan(0);
   });
 
   it('rejects what is not a run', async () => {
