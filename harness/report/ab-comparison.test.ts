@@ -85,6 +85,16 @@ describe('compareSides', () => {
     expect(d.rows.find((r) => r.figure.name === 'CTD submission latency p99')?.verdict).toBe('not gated');
   });
 
+  it('does not gate on a figure only one side measured', () => {
+    const sut = [{ t: 1, part: 'node GE', cpuCores: 0.5 }];
+    const withCpu = [1, 2, 3, 4, 5].map(() => abFigures({ summary: summary(10, 20, 400), sut }));
+    const c = compareSides({ base: 'b', candidate: 'c' }, runs(10), withCpu);
+    const cpu = c.rows.find((r) => r.figure.name === 'SUT CPU per CTD')!;
+    expect(cpu.verdict).toBe('not gated');
+    expect(cpu.reason).toContain('only the candidate runs measured it');
+    expect(perfCiExitCode({ comparison: c })).toBe(PERF_CI_EXIT.pass);
+  });
+
   it('could not judge with two runs per side', () => {
     const c = compareSides({ base: 'b', candidate: 'c' }, runs(10).slice(0, 2), runs(20).slice(0, 2));
     expect(c.regressions).toBe(0);

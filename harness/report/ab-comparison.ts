@@ -108,7 +108,11 @@ export function compareSides(
     );
     let verdict: FigureVerdict = judgement.verdict;
     let reason = judgement.reason;
-    if (figure.tail) {
+    if (a.length === 0 || b.length === 0) {
+      // A figure one revision does not produce (e.g. a base from before it was measured) cannot block a change.
+      verdict = 'not gated';
+      reason = `reported, not gated: only the ${a.length ? 'base' : 'candidate'} runs measured it`;
+    } else if (figure.tail) {
       const fewest = Math.min(...[...a, ...b].map((f) => f.samples ?? 0));
       if (fewest * figure.tail < MIN_TAIL_SAMPLES) {
         verdict = 'not gated';
