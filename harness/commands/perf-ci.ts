@@ -25,8 +25,9 @@ import {
   compare,
   comparisonMarkdown,
   comparisonTable,
+  describeDifference,
   loadMeasured,
-  settingsDifferences,
+  settingDifferences,
 } from '../report/compare-runs.ts';
 import { readRunFolder } from '../report/run-folder.ts';
 import { defaultMachineClass } from './baseline.ts';
@@ -72,7 +73,8 @@ options:
   --machine-class NAME   with --baseline: default $CATS_STRESS_MACHINE_CLASS or <cores>cpu-<arch> (here ${defaultMachineClass()})
   --state-dir DIR        with --baseline: folder for the reference's embedded PostgreSQL
 
-Exit codes: ${PERF_CI_EXIT.pass} same or better, ${PERF_CI_EXIT.regression} regression, ${PERF_CI_EXIT.usage} usage or runs not comparable,
+Exit codes: ${PERF_CI_EXIT.pass} same or better, ${PERF_CI_EXIT.regression} regression, ${PERF_CI_EXIT.usage} usage error or runs not comparable (the two
+revisions turned the same flags into different run settings),
 ${PERF_CI_EXIT.couldNotJudge} could not judge (too few runs, a side failed to run, base revision unavailable).
 With --baseline: ${REGRESSION_EXIT} on a regression, 99 when the run broke an SLO, 2 when no baseline exists.`;
 
@@ -239,12 +241,16 @@ async function abGate(o: AbSettings): Promise<number> {
         `${bad.length} of ${o.rounds} ${side} runs failed to run (${bad.map((r) => `round ${r.round}: exit ${r.exitCode}, ${path.relative(process.cwd(), r.log)}`).join('; ')}); judged on the rest`,
       );
   }
+  // Both sides ran the same flags; a revision that turns them into other settings measured something else.
   const firstOf = (side: AbRun['side']) => runs.find((r) => r.side === side && r.dir)?.dir;
   const [firstBase, firstCandidate] = [firstOf('base'), firstOf('candidate')];
   if (firstBase && firstCandidate) {
-    const differ = settingsDifferences(await loadMeasured(firstBase), await loadMeasured(firstCandidate));
-    if (differ?.length)
-      comparison.notes.push(`the two revisions recorded different run settings: ${differ.join('; ')}`);
+    const differ = settingDifferences(await loadMeasured(firstBase), await loadMeasured(firstCandidate)) ?? [];
+    const both = differ.filter((d) => d.base !== undefined && d.run !== undefined);
+    const one = differ.filter((d) => d.base === undefined || d.run === undefined);
+    if (both.length) comparison.notComparable = both.map(describeDifference);
+    if (one.length)
+      comparison.notes.push(`settings recorded by one revision only: ${one.map(describeDifference).join('; ')}`);
   }
   console.log(`\n${abTable(comparison)}\n\nrun folders: ${path.relative(process.cwd(), out) || out}`);
   if (o.markdown) await writeFile(o.markdown, abMarkdown(comparison));

@@ -111,7 +111,9 @@ describe('perfCiExitCode', () => {
     expect(perfCiExitCode({ comparison: pass })).toBe(0);
     expect(perfCiExitCode({ comparison: regressed })).toBe(1);
     expect(perfCiExitCode({ usageError: true })).toBe(2);
-    expect(perfCiExitCode({ notComparable: true, comparison: regressed })).toBe(2);
+    const differing = { ...regressed, notComparable: ['dataset.seed: "perf-ci" → "other"'] };
+    expect(perfCiExitCode({ comparison: differing })).toBe(2);
+    expect(abTable(differing)).toContain('NOT COMPARABLE: the sides ran with different settings (dataset.seed');
     expect(perfCiExitCode({})).toBe(3);
     expect(perfCiExitCode({ comparison: compareSides({ base: 'b', candidate: 'c' }, [], []) })).toBe(3);
     // A failed round leaves the verdict open unless what ran already shows a regression.

@@ -80,6 +80,8 @@ export interface AbComparison {
   regressions: number;
   /** Gated figures that could not be judged. */
   unjudged: number;
+  /** The sides ran with different settings (each `key: base → candidate`): no verdict on the code. */
+  notComparable?: string[];
   notes: string[];
 }
 
@@ -147,15 +149,14 @@ export const PERF_CI_EXIT = {
 
 export interface PerfCiOutcome {
   usageError?: boolean;
-  notComparable?: boolean;
   /** Rounds of either side that left no run folder. */
   failedRuns?: number;
-  comparison?: Pick<AbComparison, 'regressions' | 'unjudged' | 'rows'>;
+  comparison?: Pick<AbComparison, 'regressions' | 'unjudged' | 'rows' | 'notComparable'>;
 }
 
 /** One exit code per outcome: usage first, then a regression, then anything left unjudged. */
 export function perfCiExitCode(o: PerfCiOutcome): number {
-  if (o.usageError || o.notComparable) return PERF_CI_EXIT.usage;
+  if (o.usageError || o.comparison?.notComparable?.length) return PERF_CI_EXIT.usage;
   if (!o.comparison || o.comparison.rows.length === 0) return PERF_CI_EXIT.couldNotJudge;
   if (o.comparison.regressions > 0) return PERF_CI_EXIT.regression;
   if (o.comparison.unjudged > 0 || (o.failedRuns ?? 0) > 0) return PERF_CI_EXIT.couldNotJudge;
@@ -201,6 +202,8 @@ function head(c: AbComparison): string[] {
 }
 
 export function abHeadline(c: AbComparison): string {
+  if (c.notComparable?.length)
+    return `NOT COMPARABLE: the sides ran with different settings (${c.notComparable.join('; ')})`;
   if (c.regressions) return `FAIL: ${c.regressions} regression${c.regressions > 1 ? 's' : ''} against ${c.base}`;
   if (c.unjudged) return `COULD NOT JUDGE ${c.unjudged} figure${c.unjudged > 1 ? 's' : ''} against ${c.base}`;
   return `PASS: no regression against ${c.base}`;

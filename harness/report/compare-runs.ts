@@ -248,18 +248,34 @@ function comparableFacts(settings: Record<string, unknown>): Map<string, unknown
   return facts;
 }
 
+export interface SettingDifference {
+  key: string;
+  /** undefined: that run did not record it */
+  base?: unknown;
+  run?: unknown;
+}
+
 /**
  * What makes two runs measure different things: scenario, load, length, seed, workers, engine…
  * from each run's settings.json. `undefined` when either side has no settings to compare.
  */
-export function settingsDifferences(base: Measured, run: Measured): string[] | undefined {
+export function settingDifferences(base: Measured, run: Measured): SettingDifference[] | undefined {
   if (!base.settings || !run.settings) return undefined;
   const a = comparableFacts(base.settings);
   const b = comparableFacts(run.settings);
-  const show = (v: unknown) => (v === undefined ? '(not set)' : JSON.stringify(v));
   return [...new Set([...a.keys(), ...b.keys()])]
     .filter((k) => JSON.stringify(a.get(k)) !== JSON.stringify(b.get(k)))
-    .map((k) => `${k}: ${show(a.get(k))} → ${show(b.get(k))}`);
+    .map((key) => ({ key, base: a.get(key), run: b.get(key) }));
+}
+
+export function describeDifference(d: SettingDifference): string {
+  const show = (v: unknown) => (v === undefined ? '(not set)' : JSON.stringify(v));
+  return `${d.key}: ${show(d.base)} → ${show(d.run)}`;
+}
+
+/** {@link settingDifferences}, each as `key: base → run`. */
+export function settingsDifferences(base: Measured, run: Measured): string[] | undefined {
+  return settingDifferences(base, run)?.map(describeDifference);
 }
 const MACHINE_FACTS = ['cpus', 'cpuModel', 'memoryBytes', 'node', 'arch', 'platform'];
 
