@@ -7,7 +7,8 @@ const TIMING = ['harness/report/compare-runs.test.ts', 'harness/report/capacity-
 
 export default defineConfig({
   test: {
-    exclude: [...configDefaults.exclude, 'results/**'],
+    // .cats-stress/perf-base holds checkouts of other revisions (perf-ci), with their own tests.
+    exclude: [...configDefaults.exclude, 'results/**', '.cats-stress/**'],
     globalSetup: ['test/support/global-postgres.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
@@ -20,7 +21,7 @@ export default defineConfig({
         test: {
           name: 'main',
           include: ['**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'results/**', ...TIMING],
+          exclude: [...configDefaults.exclude, 'results/**', '.cats-stress/**', ...TIMING],
           sequence: { groupOrder: 1 },
         },
       },

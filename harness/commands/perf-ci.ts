@@ -1,37 +1,235 @@
-// `cats-stress perf-ci`: the CI performance gate. A short fixed-seed, fixed-rate run of
-// the main job, compared against the baseline recorded for this class of machine.
+// `cats-stress perf-ci`: the CI performance gate. Base revision and candidate run in turn
+// on the same machine, several short fixed-seed, fixed-rate runs each, and every figure is
+// judged by a significance test and a minimum effect, so a noisy runner does not fail a
+// build and a real slowdown does. `--baseline` keeps the older gate against a committed,
+// absolute baseline of the machine class.
 import { existsSync } from 'node:fs';
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from '../cli.ts';
-import { durationFlag, parseFlags } from '../flags.ts';
-import { compare, comparisonMarkdown, comparisonTable, loadMeasured } from '../report/compare-runs.ts';
+import { durationFlag, keyValueFlags, numberFlag, parseFlags } from '../flags.ts';
+import { runRounds, type AbRun } from '../ci/ab-rounds.ts';
+import { chooseBase, gitFacts, prepareBaseWorktree, resolveCommit } from '../ci/base-revision.ts';
+import {
+  abFigures,
+  abMarkdown,
+  abTable,
+  compareSides,
+  PERF_CI_EXIT,
+  perfCiExitCode,
+  type RunFigures,
+} from '../report/ab-comparison.ts';
+import { minimumRunsPerSide } from '../report/ab-statistics.ts';
+import {
+  compare,
+  comparisonMarkdown,
+  comparisonTable,
+  describeDifference,
+  loadMeasured,
+  settingDifferences,
+} from '../report/compare-runs.ts';
+import { readRunFolder } from '../report/run-folder.ts';
 import { defaultMachineClass } from './baseline.ts';
 import { REGRESSION_EXIT } from './compare.ts';
 import { command as stress } from './stress.ts';
 
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
 /** The fixed run: same data, same load, every time. */
-export const PERF_CI_RUN = { scenario: 'ctd-peak', duration: '30s', rate: '20', seed: 'perf-ci' };
+export const PERF_CI_RUN = { scenario: 'ctd-peak', duration: '20s', rate: '20', seed: 'perf-ci' };
+/** Length of the run the committed baselines were recorded with. */
+export const BASELINE_DURATION = '30s';
+export const DEFAULT_ROUNDS = 5;
 
-const usage = `usage: cats-stress perf-ci [--machine-class NAME] [--markdown FILE] [--results DIR] [--duration D]
+const usage = `usage: cats-stress perf-ci [--base REF] [--rounds N] [--duration D] [--rate R] [--markdown FILE] [--results DIR]
+                          [--candidate-env KEY=VALUE]… [--alpha A] [--min-effect F]
+       cats-stress perf-ci --baseline [--machine-class NAME] [--markdown FILE] [--results DIR] [--duration D (default ${BASELINE_DURATION})]
 
-Runs cats-stress stress --scenario ${PERF_CI_RUN.scenario} --duration ${PERF_CI_RUN.duration} --rate ${PERF_CI_RUN.rate} --seed ${PERF_CI_RUN.seed}
-and compares the run with <results>/baselines/<machine-class>.json (record one
-with cats-stress baseline <run-dir> on the same class of machine).
+A/B against the base revision (the default): checks REF out as a git worktree in
+.cats-stress/perf-base/<sha> (with its own npm ci, kept for later runs), then runs
+base and candidate (this checkout) in turn, A B A B …, --rounds times each:
+  cats-stress stress --scenario ${PERF_CI_RUN.scenario} --duration D --rate R --seed ${PERF_CI_RUN.seed}
+each side with its own revision's CLI on a fresh deployment. From every run:
+CTD submission latency (median, p95, p99), CTDs accepted per second, the
+submission error share, ICE delivery latency and the SUT's CPU per CTD. A figure
+regresses when a one-sided Mann–Whitney U test finds the candidate worse at
+p ≤ α and its median is worse by more than the minimum effect (error share:
+0.5 points); tail percentiles with fewer than 5 samples beyond them are
+reported, not gated. Run folders go to <results>/perf-ci-<time>/base|candidate/.
 
 options:
-  --machine-class NAME   default $CATS_STRESS_MACHINE_CLASS or <cores>cpu-<arch> (here ${defaultMachineClass()})
-  --markdown FILE        write the comparison as markdown for a CI comment
+  --base REF             default: git merge-base HEAD origin/main (or main); HEAD~1 when HEAD is on main
+  --rounds N             runs per side (default ${DEFAULT_ROUNDS}; at least ${minimumRunsPerSide(0.05)} can reach α = 0.05)
+  --duration D           length of each run (default ${PERF_CI_RUN.duration})
+  --rate R               CTDs per second offered (default ${PERF_CI_RUN.rate})
+  --candidate-env K=V    environment of the candidate side only, repeatable (e.g. a bench switch)
+  --alpha A              significance level of the one-sided test (default 0.05)
+  --min-effect F         smallest relative worsening that counts (default 0.1 = 10 %)
+  --markdown FILE        write the verdict as markdown for a pull-request comment
   --results DIR          default results
-  --duration D           override the run length (the baseline must use the same)
-  --state-dir DIR        folder for the reference's embedded PostgreSQL (as cats-stress stress)
+  --baseline             the older gate: one run against <results>/baselines/<machine-class>.json
+                         (also --base none)
+  --machine-class NAME   with --baseline: default $CATS_STRESS_MACHINE_CLASS or <cores>cpu-<arch> (here ${defaultMachineClass()})
+  --state-dir DIR        with --baseline: folder for the reference's embedded PostgreSQL
 
-Exit code ${REGRESSION_EXIT} on a regression, 99 when the run broke an SLO, 2 when no baseline exists.`;
+Exit codes: ${PERF_CI_EXIT.pass} same or better, ${PERF_CI_EXIT.regression} regression, ${PERF_CI_EXIT.usage} usage error or runs not comparable (the two
+revisions turned the same flags into different run settings),
+${PERF_CI_EXIT.couldNotJudge} could not judge (too few runs, a side failed to run, base revision unavailable).
+With --baseline: ${REGRESSION_EXIT} on a regression, 99 when the run broke an SLO, 2 when no baseline exists.`;
+
+export const command: Command = {
+  name: 'perf-ci',
+  summary: 'CI gate: base revision and candidate in turn on this machine, judged by significance and effect',
+  usage,
+  async run(argv) {
+    const v = parseFlags({
+      args: argv,
+      options: {
+        base: { type: 'string' },
+        baseline: { type: 'boolean', default: false },
+        rounds: { type: 'string' },
+        duration: { type: 'string' },
+        rate: { type: 'string', default: PERF_CI_RUN.rate },
+        'candidate-env': { type: 'string', multiple: true },
+        alpha: { type: 'string' },
+        'min-effect': { type: 'string' },
+        'machine-class': { type: 'string' },
+        markdown: { type: 'string' },
+        results: { type: 'string', default: 'results' },
+        'state-dir': { type: 'string' },
+      },
+    }).values;
+    if (v.baseline || v.base === 'none') return baselineGate(v);
+    const rounds = numberFlag(v.rounds, '--rounds', { min: 1, integer: true }) ?? DEFAULT_ROUNDS;
+    numberFlag(v.rate, '--rate', { above: 0 });
+    const alpha = numberFlag(v.alpha, '--alpha', { above: 0, max: 0.5 }) ?? 0.05;
+    const minEffect = numberFlag(v['min-effect'], '--min-effect', { min: 0 }) ?? 0.1;
+    const duration = v.duration ?? PERF_CI_RUN.duration;
+    durationFlag(duration, '--duration');
+    const opts: AbSettings = {
+      base: v.base,
+      rounds,
+      alpha,
+      minEffect,
+      duration,
+      rate: v.rate!,
+      candidateEnv: keyValueFlags(v['candidate-env'], '--candidate-env'),
+      markdown: v.markdown,
+      results: v.results!,
+    };
+    return abGate(opts);
+  },
+};
+
+interface AbSettings {
+  base?: string;
+  rounds: number;
+  alpha: number;
+  minEffect: number;
+  duration: string;
+  rate: string;
+  candidateEnv: Record<string, string>;
+  markdown?: string;
+  results: string;
+}
+
+const say = (line: string) => process.stderr.write(`▸ ${line}\n`);
+
+async function abGate(o: AbSettings): Promise<number> {
+  const repo = path.resolve(ROOT);
+  const facts = await gitFacts(repo);
+  if (!facts) {
+    console.error(`cats-stress perf-ci: ${repo} is not a git checkout; the A/B gate needs the base revision's history`);
+    return PERF_CI_EXIT.couldNotJudge;
+  }
+  const choice = chooseBase(o.base, facts);
+  if ('error' in choice) {
+    console.error(`cats-stress perf-ci: ${choice.error}`);
+    return PERF_CI_EXIT.couldNotJudge;
+  }
+  const commit = await resolveCommit(repo, choice.ref, facts.shallow);
+  if ('error' in commit) {
+    console.error(`cats-stress perf-ci: ${commit.error}`);
+    return PERF_CI_EXIT.couldNotJudge;
+  }
+  say(`base ${commit.sha.slice(0, 12)} (${choice.reason}); candidate: this checkout at ${facts.head.slice(0, 12)}`);
+  let baseCheckout: string;
+  try {
+    baseCheckout = await prepareBaseWorktree(repo, commit.sha, say);
+  } catch (err) {
+    console.error(`cats-stress perf-ci: could not prepare the base revision: ${(err as Error).message}`);
+    return PERF_CI_EXIT.couldNotJudge;
+  }
+  const out = path.resolve(o.results, `perf-ci-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
+  await mkdir(out, { recursive: true });
+  say(`${o.rounds} rounds per side, base and candidate in turn → ${path.relative(process.cwd(), out) || out}`);
+  const runs = await runRounds({
+    sides: [
+      { name: 'base', checkout: baseCheckout, env: {} },
+      { name: 'candidate', checkout: repo, env: o.candidateEnv },
+    ],
+    rounds: o.rounds,
+    stressArgs: [
+      '--scenario',
+      PERF_CI_RUN.scenario,
+      '--duration',
+      o.duration,
+      '--rate',
+      o.rate,
+      '--seed',
+      PERF_CI_RUN.seed,
+    ],
+    out,
+    stateRoot: path.join(repo, '.cats-stress', 'perf-ci'),
+    say,
+  });
+  const failed = runs.filter((r) => !r.dir);
+  const figures = async (side: AbRun['side']): Promise<RunFigures[]> =>
+    Promise.all(runs.filter((r) => r.side === side && r.dir).map(async (r) => abFigures(await readRunFolder(r.dir!))));
+  const [base, candidate] = await Promise.all([figures('base'), figures('candidate')]);
+  const comparison = compareSides(
+    {
+      base: `base ${commit.sha.slice(0, 12)}`,
+      candidate: `candidate ${facts.head.slice(0, 12)}${
+        Object.keys(o.candidateEnv).length
+          ? ` with ${Object.entries(o.candidateEnv)
+              .map(([k, val]) => `${k}=${val}`)
+              .join(' ')}`
+          : ''
+      }`,
+    },
+    base,
+    candidate,
+    { alpha: o.alpha, minEffect: o.minEffect },
+  );
+  for (const side of ['base', 'candidate'] as const) {
+    const bad = failed.filter((r) => r.side === side);
+    if (bad.length)
+      comparison.notes.unshift(
+        `${bad.length} of ${o.rounds} ${side} runs failed to run (${bad.map((r) => `round ${r.round}: exit ${r.exitCode}, ${path.relative(process.cwd(), r.log)}`).join('; ')}); judged on the rest`,
+      );
+  }
+  // Both sides ran the same flags; a revision that turns them into other settings measured something else.
+  const firstOf = (side: AbRun['side']) => runs.find((r) => r.side === side && r.dir)?.dir;
+  const [firstBase, firstCandidate] = [firstOf('base'), firstOf('candidate')];
+  if (firstBase && firstCandidate) {
+    const differ = settingDifferences(await loadMeasured(firstBase), await loadMeasured(firstCandidate)) ?? [];
+    const both = differ.filter((d) => d.base !== undefined && d.run !== undefined);
+    const one = differ.filter((d) => d.base === undefined || d.run === undefined);
+    if (both.length) comparison.notComparable = both.map(describeDifference);
+    if (one.length)
+      comparison.notes.push(`settings recorded by one revision only: ${one.map(describeDifference).join('; ')}`);
+  }
+  console.log(`\n${abTable(comparison)}\n\nrun folders: ${path.relative(process.cwd(), out) || out}`);
+  if (o.markdown) await writeFile(o.markdown, abMarkdown(comparison));
+  return perfCiExitCode({ failedRuns: failed.length, comparison });
+}
 
 async function newestRun(dir: string, after: number): Promise<string | undefined> {
   let best: [number, string] | undefined;
   for (const name of await readdir(dir)) {
-    if (name === 'baselines') continue;
+    if (name === 'baselines' || name.startsWith('perf-ci-')) continue;
     const s = await stat(path.join(dir, name));
     if (s.isDirectory() && s.birthtimeMs >= after && (!best || s.birthtimeMs > best[0]))
       best = [s.birthtimeMs, path.join(dir, name)];
@@ -39,53 +237,46 @@ async function newestRun(dir: string, after: number): Promise<string | undefined
   return best?.[1];
 }
 
-export const command: Command = {
-  name: 'perf-ci',
-  summary: 'CI gate: a short fixed run compared with the machine class baseline',
-  usage,
-  async run(argv) {
-    const v = parseFlags({
-      args: argv,
-      options: {
-        'machine-class': { type: 'string' },
-        markdown: { type: 'string' },
-        results: { type: 'string', default: 'results' },
-        duration: { type: 'string', default: PERF_CI_RUN.duration },
-        'state-dir': { type: 'string' },
-      },
-    }).values;
-    durationFlag(v.duration, '--duration');
-    const machineClass = v['machine-class'] ?? defaultMachineClass();
-    const baseline = path.join(v.results!, 'baselines', `${machineClass}.json`);
-    if (!existsSync(baseline)) {
-      console.error(
-        `cats-stress perf-ci: no baseline for machine class '${machineClass}' (${baseline}).\nRecord one on this class of machine: cats-stress stress --scenario ${PERF_CI_RUN.scenario} --duration ${v.duration} --rate ${PERF_CI_RUN.rate} --seed ${PERF_CI_RUN.seed}, then cats-stress baseline <run-dir> --machine-class ${machineClass}`,
-      );
-      return 2;
-    }
-    const started = Date.now() - 1000;
-    const code = await stress.run([
-      '--scenario',
-      PERF_CI_RUN.scenario,
-      '--duration',
-      v.duration!,
-      '--rate',
-      PERF_CI_RUN.rate,
-      '--seed',
-      PERF_CI_RUN.seed,
-      '--results',
-      v.results!,
-      ...(v['state-dir'] ? ['--state-dir', v['state-dir']] : []),
-    ]);
-    const run = await newestRun(v.results!, started);
-    if (!run || !existsSync(path.join(run, 'summary.json'))) {
-      console.error(`cats-stress perf-ci: the run left no summary (exit ${code})`);
-      return code || 1;
-    }
-    const result = compare(await loadMeasured(baseline), await loadMeasured(run));
-    console.log(`\n${comparisonTable(result)}`);
-    if (v.markdown) await writeFile(v.markdown, comparisonMarkdown(result));
-    if (result.regressions) return REGRESSION_EXIT;
-    return code;
-  },
-};
+/** The older gate: one run against the committed absolute baseline of this machine class. */
+async function baselineGate(v: {
+  'machine-class'?: string;
+  results?: string;
+  duration?: string;
+  rate?: string;
+  markdown?: string;
+  'state-dir'?: string;
+}): Promise<number> {
+  const machineClass = v['machine-class'] ?? defaultMachineClass();
+  const duration = v.duration ?? BASELINE_DURATION;
+  const baseline = path.join(v.results!, 'baselines', `${machineClass}.json`);
+  if (!existsSync(baseline)) {
+    console.error(
+      `cats-stress perf-ci: no baseline for machine class '${machineClass}' (${baseline}).\nRecord one on this class of machine: cats-stress stress --scenario ${PERF_CI_RUN.scenario} --duration ${duration} --rate ${v.rate} --seed ${PERF_CI_RUN.seed}, then cats-stress baseline <run-dir> --machine-class ${machineClass}`,
+    );
+    return 2;
+  }
+  const started = Date.now() - 1000;
+  const code = await stress.run([
+    '--scenario',
+    PERF_CI_RUN.scenario,
+    '--duration',
+    duration,
+    '--rate',
+    v.rate!,
+    '--seed',
+    PERF_CI_RUN.seed,
+    '--results',
+    v.results!,
+    ...(v['state-dir'] ? ['--state-dir', v['state-dir']] : []),
+  ]);
+  const run = await newestRun(v.results!, started);
+  if (!run || !existsSync(path.join(run, 'summary.json'))) {
+    console.error(`cats-stress perf-ci: the run left no summary (exit ${code})`);
+    return code || 1;
+  }
+  const result = compare(await loadMeasured(baseline), await loadMeasured(run));
+  console.log(`\n${comparisonTable(result)}`);
+  if (v.markdown) await writeFile(v.markdown, comparisonMarkdown(result));
+  if (result.regressions) return REGRESSION_EXIT;
+  return code;
+}

@@ -2,16 +2,18 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { command as baselineCommand } from '../commands/baseline.ts';
-import { command as compareCommand, REGRESSION_EXIT } from '../commands/compare.ts';
+import { command as compareCommand, NOT_COMPARABLE_EXIT, REGRESSION_EXIT } from '../commands/compare.ts';
 import { UsageError } from '../flags.ts';
+import { abFigures } from './ab-comparison.ts';
 import { compare, loadMeasured } from './compare-runs.ts';
+import { readRunFolder } from './run-folder.ts';
 import { loopbackRun, startLoopbackNode, type LoopbackNode } from './testing/loopback-run.ts';
 
 let dir: string;
 let node: LoopbackNode;
-const runs: Record<'first' | 'rerun' | 'slowed', string> = { first: '', rerun: '', slowed: '' };
+const runs: Record<'first' | 'rerun' | 'slowed' | 'other', string> = { first: '', rerun: '', slowed: '', other: '' };
 // 120 submissions: enough for p95 to be judged (6 beyond it), not p99.
 const stages = [{ target: 40, duration: '3s' }];
 
@@ -23,7 +25,14 @@ beforeAll(async () => {
   // The same node answering 40 ms later: what a slower build of a node would look like.
   node.delayMs = 60;
   runs.slowed = await loopbackRun(dir, node, { runId: 'slowed', stages });
-}, 90_000);
+  // Another kind of run against the same node: a lighter, shorter load under another scenario's name.
+  node.delayMs = 20;
+  runs.other = await loopbackRun(dir, node, {
+    runId: 'other',
+    scenario: 'loopback-soak',
+    stages: [{ target: 20, duration: '2s' }],
+  });
+}, 120_000);
 afterAll(async () => {
   await node?.close();
 });
@@ -67,6 +76,53 @@ describe('compare', () => {
     expect(baseline).toMatchObject({ kind: 'cats-stress-baseline', machineClass: 'test-2cpu', run: 'first' });
     expect(await compareCommand.run([file, runs.rerun])).toBe(0);
     expect(await compareCommand.run([file, runs.slowed])).toBe(REGRESSION_EXIT);
+  });
+
+  it('refuses runs of different scenarios and settings, listing the differences, unless forced', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const logs = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      expect(await compareCommand.run([runs.first, runs.other])).toBe(NOT_COMPARABLE_EXIT);
+      const refusal = errors.mock.calls.map((c) => String(c[0])).join('\n');
+      expect(refusal).toContain('not comparable');
+      expect(refusal).toContain('scenario: "loopback" → "loopback-soak"');
+      expect(refusal).toContain('stages: [{"target":40,"duration":"3s"}] → [{"target":20,"duration":"2s"}]');
+      expect(refusal).toContain('--force');
+      expect(logs).not.toHaveBeenCalled();
+
+      const md = path.join(dir, 'forced.md');
+      expect(await compareCommand.run([runs.first, runs.other, '--force', '--markdown', md])).not.toBe(
+        NOT_COMPARABLE_EXIT,
+      );
+      const printed = logs.mock.calls.map((c) => String(c[0])).join('\n');
+      const above = printed.indexOf('scenario: "loopback" → "loopback-soak"');
+      expect(above).toBeGreaterThanOrEqual(0);
+      expect(above).toBeLessThan(printed.indexOf('figure'));
+      expect(await readFile(md, 'utf8')).toContain('not comparable, their settings differ');
+    } finally {
+      errors.mockRestore();
+      logs.mockRestore();
+    }
+    // The same settings compare without a word about them.
+    expect(compare(await loadMeasured(runs.first), await loadMeasured(runs.rerun)).notes.join()).not.toContain(
+      'settings',
+    );
+  });
+
+  it('gives perf-ci its figures from a run folder', async () => {
+    const f = abFigures(await readRunFolder(runs.first));
+    expect(Object.keys(f).sort()).toEqual([
+      'CTD submission error share',
+      'CTD submission latency median',
+      'CTD submission latency p95',
+      'CTD submission latency p99',
+      'CTDs accepted per second',
+      'ICE delivery latency median',
+    ]);
+    // 120 submissions, one in twenty rejected with 422 (an expected status, not a failure).
+    expect(f['CTD submission latency p95']?.samples).toBeGreaterThanOrEqual(100);
+    expect(f['CTD submission error share']?.value).toBe(0);
+    expect(f['CTD submission latency median']?.value).toBeGreaterThan(0);
   });
 
   it('rejects what is not a run', async () => {

@@ -232,7 +232,51 @@ function row(
 
 const fewest = (a: number | undefined, b: number | undefined) =>
   a === undefined ? b : b === undefined ? a : Math.min(a, b);
-const SETTINGS = ['scenario', 'rate', 'duration', 'stages', 'workers', 'countries'];
+/** Settings that change what a run measures; paths and identities of the run (run id, folders, times) are left out. */
+const SETTINGS = ['scenario', 'rate', 'duration', 'stages', 'countries', 'workers', 'vus', 'maxVUs', 'engine', 'seed'];
+const DATASET_SETTINGS = ['seed', 'movements', 'profile', 'year', 'defects'];
+/** Script environment that only points at the run's own files. */
+const RUN_PATHS = new Set(['DEPLOYMENT', 'DATASET']);
+
+function comparableFacts(settings: Record<string, unknown>): Map<string, unknown> {
+  const facts = new Map<string, unknown>();
+  for (const key of SETTINGS) if (settings[key] !== undefined) facts.set(key, settings[key]);
+  const dataset = settings.dataset as Record<string, unknown> | undefined;
+  for (const key of DATASET_SETTINGS) if (dataset?.[key] !== undefined) facts.set(`dataset.${key}`, dataset[key]);
+  const env = settings.env as Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(env ?? {})) if (!RUN_PATHS.has(key)) facts.set(`env.${key}`, value);
+  return facts;
+}
+
+export interface SettingDifference {
+  key: string;
+  /** undefined: that run did not record it */
+  base?: unknown;
+  run?: unknown;
+}
+
+/**
+ * What makes two runs measure different things: scenario, load, length, seed, workers, engine…
+ * from each run's settings.json. `undefined` when either side has no settings to compare.
+ */
+export function settingDifferences(base: Measured, run: Measured): SettingDifference[] | undefined {
+  if (!base.settings || !run.settings) return undefined;
+  const a = comparableFacts(base.settings);
+  const b = comparableFacts(run.settings);
+  return [...new Set([...a.keys(), ...b.keys()])]
+    .filter((k) => JSON.stringify(a.get(k)) !== JSON.stringify(b.get(k)))
+    .map((key) => ({ key, base: a.get(key), run: b.get(key) }));
+}
+
+export function describeDifference(d: SettingDifference): string {
+  const show = (v: unknown) => (v === undefined ? '(not set)' : JSON.stringify(v));
+  return `${d.key}: ${show(d.base)} → ${show(d.run)}`;
+}
+
+/** {@link settingDifferences}, each as `key: base → run`. */
+export function settingsDifferences(base: Measured, run: Measured): string[] | undefined {
+  return settingDifferences(base, run)?.map(describeDifference);
+}
 const MACHINE_FACTS = ['cpus', 'cpuModel', 'memoryBytes', 'node', 'arch', 'platform'];
 
 export function compare(base: Measured, run: Measured): Comparison {
@@ -296,12 +340,12 @@ export function compare(base: Measured, run: Measured): Comparison {
         `machines differ (${differ.map((f) => `${f}: ${String(base.machine![f])} → ${String(run.machine![f])}`).join('; ')}): changes may come from the machine, not the code`,
       );
   } else notes.push('machine facts missing on one side: cannot tell whether both ran on the same class of machine');
-  const differ = SETTINGS.filter(
-    (f) => base.settings && run.settings && JSON.stringify(base.settings[f]) !== JSON.stringify(run.settings[f]),
-  );
-  if (differ.length)
-    notes.push(
-      `the runs had different settings (${differ.map((f) => `${f}: ${JSON.stringify(base.settings![f])} → ${JSON.stringify(run.settings![f])}`).join('; ')}): compare runs of the same settings`,
+  const differ = settingsDifferences(base, run);
+  if (differ === undefined)
+    notes.push('settings missing on one side: cannot tell whether both ran the same scenario and load');
+  else if (differ.length)
+    notes.unshift(
+      `the runs are not comparable, their settings differ (${differ.join('; ')}): changes may come from the settings, not the code`,
     );
   const widened = rows.filter((r) => r.widened).length;
   if (widened)

@@ -14,6 +14,7 @@ import { retryOnDeadlock } from '../store/database.ts';
 import { findByLrn, insertDeclaration } from '../store/movements.ts';
 import { releaseMessages } from './c2c-messages.ts';
 import { contentHash } from './content-hash.ts';
+import { slowdownFactor, slowedDown } from './bench-slowdown.ts';
 import type { NodeContext } from './context.ts';
 import { guaranteeRefusal } from './guarantee-refusal.ts';
 import { transitionsAlong } from './movement-metrics.ts';
@@ -51,7 +52,10 @@ export function assess(ctx: NodeContext, ctd: Ctd, operator: OperatorRecord) {
   return { risk, currency: due.currency, toReserve };
 }
 
-export async function lodgeDeclaration(ctx: NodeContext, operator: OperatorRecord, ctd: Ctd): Promise<Lodged> {
+/** CATS_NODE_SLOWDOWN_LODGING: benches only (bench/perf-ci-ab.ts), see bench-slowdown.ts. */
+export const lodgeDeclaration = slowedDown(slowdownFactor('LODGING'), lodge);
+
+async function lodge(ctx: NodeContext, operator: OperatorRecord, ctd: Ctd): Promise<Lodged> {
   if (operator.status !== 'ACTIVE')
     throw new Rejection(403, 'OPERATOR_NOT_ACTIVE', `operator ${operator.tin} is ${operator.status.toLowerCase()}`);
   checkContent(ctx, ctd, operator);

@@ -101,6 +101,8 @@ export interface LoopbackRunOptions {
   /** Arrival-rate stages, e.g. [{target: 20, duration: '3s'}]. */
   stages: Array<{ target: number; duration: string }>;
   runId: string;
+  /** The scenario name recorded in settings.json (default `loopback`). */
+  scenario?: string;
   /** Parts whose /metrics are sampled into sut.ndjson during the run, as `cats-stress stress` does. */
   sut?: SutPart[];
 }
@@ -133,7 +135,7 @@ export async function loopbackRun(resultsDir: string, node: LoopbackNode, opts: 
     path.join(dir, 'settings.json'),
     json({
       runId: opts.runId,
-      scenario: 'loopback',
+      scenario: opts.scenario ?? 'loopback',
       stages: opts.stages,
       countries: ['GE', 'AZ', 'KZ'],
       dataset: { year: 2026 },

@@ -1,0 +1,122 @@
+// bench/perf-ci-ab: does the A/B performance gate tell a real regression from a noisy
+// machine? `cats-stress perf-ci --base HEAD` compares this revision with itself:
+//
+//   A/A, --aa times (half of them with a CPU hog busy on --hog-cores cores for the whole
+//   trial): every regression it reports is a false one;
+//   A/B, --ab times, the candidate side with CATS_NODE_SLOWDOWN_LODGING=--slowdown (CTD
+//   lodging that much slower; reference/cats/bench-slowdown.ts): every trial that exits 1
+//   caught it.
+//
+//   npx tsx bench/perf-ci-ab.ts [--aa 10] [--ab 10] [--rounds 5] [--duration 20s] [--rate 20]
+//                               [--slowdown 0.2] [--hog-cores 1] [--results results/perf-ci-ab]
+//
+// Long: each trial is 2 × --rounds stress runs (about 1.5 min each on 2 cores). A reduced
+// check: --aa 1 --ab 1 --rounds 3 --duration 10s.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    aa: { type: 'string', default: '10' },
+    ab: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '20s' },
+    rate: { type: 'string', default: '20' },
+    slowdown: { type: 'string', default: '0.2' },
+    'hog-cores': { type: 'string', default: '1' },
+    results: { type: 'string', default: path.join('results', 'perf-ci-ab') },
+  },
+});
+const aa = Number(values.aa);
+const ab = Number(values.ab);
+const hogCores = Number(values['hog-cores']);
+const results = path.resolve(values.results!);
+
+interface Trial {
+  kind: 'A/A' | 'A/A + hog' | 'A/B';
+  exitCode: number;
+  regressed: string[];
+  minutes: number;
+}
+
+/** Processes that keep `cores` cores busy until stopped: another job sharing the runner. */
+function startHog(cores: number): ChildProcess[] {
+  return Array.from({ length: cores }, () =>
+    spawn(process.execPath, ['-e', 'for (;;) Math.sqrt(Math.random());'], { stdio: 'ignore' }),
+  );
+}
+
+function perfCi(args: string[], log: string): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'cats-stress.js'), 'perf-ci', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    process.stderr.write(`\n── ${log}\n`);
+    child.once('close', (code) => resolve(code ?? 1));
+  });
+}
+
+async function trial(kind: Trial['kind'], n: number): Promise<Trial> {
+  const dir = path.join(results, `${kind.replace(/[^A-Za-z]+/g, '-')}-${n}`);
+  await mkdir(dir, { recursive: true });
+  const markdown = path.join(dir, 'verdict.md');
+  const args = [
+    '--base',
+    'HEAD',
+    '--rounds',
+    values.rounds!,
+    '--duration',
+    values.duration!,
+    '--rate',
+    values.rate!,
+    '--results',
+    dir,
+    '--markdown',
+    markdown,
+    ...(kind === 'A/B' ? ['--candidate-env', `CATS_NODE_SLOWDOWN_LODGING=${values.slowdown}`] : []),
+  ];
+  const hog = kind === 'A/A + hog' ? startHog(hogCores) : [];
+  const started = performance.now();
+  let exitCode: number;
+  try {
+    exitCode = await perfCi(args, `${kind} trial ${n}`);
+  } finally {
+    for (const p of hog) p.kill();
+  }
+  const text = existsSync(markdown) ? await readFile(markdown, 'utf8') : '';
+  const regressed = text
+    .split('\n')
+    .filter((l) => l.includes('✘ regression'))
+    .map((l) => l.split('|')[1]!.trim());
+  return { kind, exitCode, regressed, minutes: (performance.now() - started) / 60_000 };
+}
+
+const trials: Trial[] = [];
+for (let i = 1; i <= aa; i++) trials.push(await trial(i % 2 === 0 ? 'A/A + hog' : 'A/A', i));
+for (let i = 1; i <= ab; i++) trials.push(await trial('A/B', i));
+
+const EXIT = { 0: 'pass', 1: 'regression', 2: 'usage', 3: 'could not judge' } as Record<number, string>;
+console.log(`\nperf-ci A/A and A/B (${values.rounds} rounds per side, ${values.duration} at ${values.rate}/s)\n`);
+console.log('trial       exit                 minutes  figures reported as regressed');
+for (const t of trials)
+  console.log(
+    `${t.kind.padEnd(10)}  ${`${t.exitCode} ${EXIT[t.exitCode] ?? ''}`.padEnd(19)}  ${t.minutes.toFixed(1).padStart(7)}  ${t.regressed.join(', ') || '–'}`,
+  );
+const count = (kinds: Trial['kind'][], exit: number) =>
+  trials.filter((t) => kinds.includes(t.kind) && t.exitCode === exit).length;
+const of = (kinds: Trial['kind'][]) => trials.filter((t) => kinds.includes(t.kind)).length;
+console.log(
+  `\nfalse regressions (A/A): ${count(['A/A', 'A/A + hog'], 1)} of ${of(['A/A', 'A/A + hog'])}` +
+    ` (quiet ${count(['A/A'], 1)}/${of(['A/A'])}, with a CPU hog on ${hogCores} core${hogCores > 1 ? 's' : ''} ${count(['A/A + hog'], 1)}/${of(['A/A + hog'])});` +
+    ` could not judge ${count(['A/A', 'A/A + hog'], 3)}`,
+);
+console.log(
+  `slowdown of ${Number(values.slowdown) * 100} % caught (A/B): ${count(['A/B'], 1)} of ${of(['A/B'])}; could not judge ${count(['A/B'], 3)}`,
+);
+console.log(`run folders and verdicts: ${path.relative(process.cwd(), results)}`);

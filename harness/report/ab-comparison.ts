@@ -1,0 +1,255 @@
+// A/B comparison of several runs per side (base revision against candidate, interleaved
+// on one machine): the figures each run folder gives, each judged by the A/B statistics,
+// the table and pull-request comment, and the exit code of the verdict.
+import { formatChange, judge, type AbVerdict, type FigureRule, type Judgement } from './ab-statistics.ts';
+import type { RunFolder } from './run-folder.ts';
+import { trendStat } from './series.ts';
+
+/** One figure of one run, with the samples behind it when it is a percentile. */
+export interface RunFigure {
+  value: number;
+  samples?: number;
+}
+export type RunFigures = Record<string, RunFigure>;
+
+export interface FigureDefinition extends FigureRule {
+  name: string;
+  unit: string;
+  /** A tail percentile: judged only with at least MIN_TAIL_SAMPLES beyond it in every run. */
+  tail?: number;
+}
+
+/** Fewest samples beyond a percentile in every run for it to be gated. */
+export const MIN_TAIL_SAMPLES = 5;
+
+export const SUBMIT = 'http_req_duration{operation:ctd_submit}';
+
+/** The figures perf-ci gates on. Shares are compared in points, the rest as ratios of medians. */
+export const AB_FIGURES: FigureDefinition[] = [
+  { name: 'CTD submission latency median', unit: 'ms', better: 'lower', effect: 'ratio', minEffect: 0.1 },
+  { name: 'CTD submission latency p95', unit: 'ms', better: 'lower', effect: 'ratio', minEffect: 0.1, tail: 0.05 },
+  { name: 'CTD submission latency p99', unit: 'ms', better: 'lower', effect: 'ratio', minEffect: 0.1, tail: 0.01 },
+  { name: 'CTDs accepted per second', unit: '/s', better: 'higher', effect: 'ratio', minEffect: 0.1 },
+  { name: 'CTD submission error share', unit: '', better: 'lower', effect: 'difference', minEffect: 0.005 },
+  { name: 'ICE delivery latency median', unit: 'ms', better: 'lower', effect: 'ratio', minEffect: 0.1 },
+  { name: 'SUT CPU per CTD', unit: 'ms', better: 'lower', effect: 'ratio', minEffect: 0.1 },
+];
+
+/** The figures of one run folder; a figure the run did not produce is left out. */
+export function abFigures(run: Pick<RunFolder, 'summary' | 'sut' | 'timeseries'>): RunFigures {
+  const m = run.summary.metrics;
+  const out: RunFigures = {};
+  const put = (name: string, value: number | undefined, samples?: number) => {
+    if (value !== undefined && Number.isFinite(value)) out[name] = { value, samples };
+  };
+  // From the summary's sub-metric when the scenario selects it, else from the time series.
+  const submissions =
+    m['http_reqs{operation:ctd_submit}']?.values.count ??
+    (run.timeseries
+      ? trendStat(run.timeseries, 'http_req_duration', 'n', (k) => k.operation === 'ctd_submit').reduce(
+          (a, [, v]) => a + v,
+          0,
+        )
+      : undefined);
+  put('CTD submission latency median', m[SUBMIT]?.values.med);
+  put('CTD submission latency p95', m[SUBMIT]?.values['p(95)'], submissions);
+  put('CTD submission latency p99', m[SUBMIT]?.values['p(99)'], submissions);
+  put('CTDs accepted per second', m.ctd_accepted?.values.rate);
+  put('CTD submission error share', m['http_req_failed{operation:ctd_submit}']?.values.rate);
+  put('ICE delivery latency median', m.ice_delivery_latency?.values.med);
+  // Each sut.ndjson line is one part's CPU over about one second, in cores: the sum is CPU seconds.
+  const cpuSeconds = (run.sut ?? []).reduce((s, l) => s + (typeof l.cpuCores === 'number' ? l.cpuCores : 0), 0);
+  if (run.sut?.some((l) => typeof l.cpuCores === 'number') && submissions)
+    put('SUT CPU per CTD', (cpuSeconds * 1000) / submissions);
+  return out;
+}
+
+export type FigureVerdict = AbVerdict | 'not gated';
+
+export interface AbRow {
+  figure: FigureDefinition;
+  judgement: Judgement;
+  verdict: FigureVerdict;
+  reason: string;
+}
+
+export interface AbComparison {
+  base: string;
+  candidate: string;
+  rows: AbRow[];
+  regressions: number;
+  /** Gated figures that could not be judged. */
+  unjudged: number;
+  /** The sides ran with different settings (each `key: base → candidate`): no verdict on the code. */
+  notComparable?: string[];
+  notes: string[];
+}
+
+export interface AbOptions {
+  alpha?: number;
+  minEffect?: number;
+}
+
+/** Judges every figure that both sides produced over their runs. */
+export function compareSides(
+  labels: { base: string; candidate: string },
+  base: RunFigures[],
+  candidate: RunFigures[],
+  opts: AbOptions = {},
+): AbComparison {
+  const rows: AbRow[] = [];
+  for (const figure of AB_FIGURES) {
+    const a = base.map((r) => r[figure.name]).filter((f): f is RunFigure => f !== undefined);
+    const b = candidate.map((r) => r[figure.name]).filter((f): f is RunFigure => f !== undefined);
+    if (a.length === 0 && b.length === 0) continue;
+    const judgement = judge(
+      a.map((f) => f.value),
+      b.map((f) => f.value),
+      figure,
+      { ...opts, seed: figure.name },
+    );
+    let verdict: FigureVerdict = judgement.verdict;
+    let reason = judgement.reason;
+    if (a.length === 0 || b.length === 0) {
+      // A figure one revision does not produce (e.g. a base from before it was measured) cannot block a change.
+      verdict = 'not gated';
+      reason = `reported, not gated: only the ${a.length ? 'base' : 'candidate'} runs measured it`;
+    } else if (figure.tail) {
+      const fewest = Math.min(...[...a, ...b].map((f) => f.samples ?? 0));
+      if (fewest * figure.tail < MIN_TAIL_SAMPLES) {
+        verdict = 'not gated';
+        reason = `reported, not gated: a run had ${fewest} samples, fewer than ${Math.ceil(MIN_TAIL_SAMPLES / figure.tail)} (${MIN_TAIL_SAMPLES} beyond the percentile); ${judgement.verdict === 'could not judge' ? judgement.reason : `${formatChange(figure, judgement.change)}`}`;
+      }
+    }
+    rows.push({ figure, judgement, verdict, reason });
+  }
+  const notes: string[] = [];
+  if (rows.some((r) => r.verdict === 'not gated'))
+    notes.push('tail percentiles from too few samples are reported, not gated: run longer or faster to gate on them');
+  return {
+    base: labels.base,
+    candidate: labels.candidate,
+    rows,
+    regressions: rows.filter((r) => r.verdict === 'regression').length,
+    unjudged: rows.filter((r) => r.verdict === 'could not judge').length,
+    notes,
+  };
+}
+
+/** Exit codes of `perf-ci`: they do not overlap, so CI can tell them apart. */
+export const PERF_CI_EXIT = {
+  /** Same or better. */
+  pass: 0,
+  regression: 1,
+  /** Bad usage, or runs that are not comparable. */
+  usage: 2,
+  /** Too few runs to reach significance, or a side failed to run. */
+  couldNotJudge: 3,
+} as const;
+
+export interface PerfCiOutcome {
+  usageError?: boolean;
+  /** Rounds of either side that left no run folder. */
+  failedRuns?: number;
+  comparison?: Pick<AbComparison, 'regressions' | 'unjudged' | 'rows' | 'notComparable'>;
+}
+
+/** One exit code per outcome: usage first, then a regression, then anything left unjudged. */
+export function perfCiExitCode(o: PerfCiOutcome): number {
+  if (o.usageError || o.comparison?.notComparable?.length) return PERF_CI_EXIT.usage;
+  if (!o.comparison || o.comparison.rows.length === 0) return PERF_CI_EXIT.couldNotJudge;
+  if (o.comparison.regressions > 0) return PERF_CI_EXIT.regression;
+  if (o.comparison.unjudged > 0 || (o.failedRuns ?? 0) > 0) return PERF_CI_EXIT.couldNotJudge;
+  return PERF_CI_EXIT.pass;
+}
+
+const MARK: Record<FigureVerdict, string> = {
+  regression: '✘ regression',
+  improvement: '▲ improvement',
+  same: '✔ same',
+  'below minimum effect': '✔ below minimum effect',
+  'could not judge': '? could not judge',
+  'not gated': '· not gated',
+};
+
+const value = (v: number, f: FigureDefinition) =>
+  !Number.isFinite(v)
+    ? '–'
+    : f.unit === ''
+      ? `${(v * 100).toFixed(2)} %`
+      : `${v.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${f.unit}`;
+const p = (v: number) => (!Number.isFinite(v) ? '–' : v < 0.001 ? v.toExponential(1) : v.toFixed(3));
+
+function cells(r: AbRow): string[] {
+  const j = r.judgement;
+  const shown = { effect: j.base.median === 0 ? 'difference' : r.figure.effect } as const;
+  return [
+    r.figure.name,
+    `${value(j.base.median, r.figure)} (n=${j.base.n})`,
+    `${value(j.candidate.median, r.figure)} (n=${j.candidate.n})`,
+    formatChange(shown, j.change),
+    Number.isFinite(j.interval[0])
+      ? `${formatChange(shown, j.interval[0])} … ${formatChange(shown, j.interval[1])}`
+      : '–',
+    p(j.pWorse),
+    MARK[r.verdict],
+  ];
+}
+
+function head(c: AbComparison): string[] {
+  const confidence = c.rows[0] ? Math.round(c.rows[0].judgement.confidence * 100) : 90;
+  return ['figure', 'base median', 'candidate median', 'change', `${confidence} % CI`, 'p(worse)', 'verdict'];
+}
+
+export function abHeadline(c: AbComparison): string {
+  if (c.notComparable?.length)
+    return `NOT COMPARABLE: the sides ran with different settings (${c.notComparable.join('; ')})`;
+  if (c.regressions) return `FAIL: ${c.regressions} regression${c.regressions > 1 ? 's' : ''} against ${c.base}`;
+  if (c.unjudged) return `COULD NOT JUDGE ${c.unjudged} figure${c.unjudged > 1 ? 's' : ''} against ${c.base}`;
+  return `PASS: no regression against ${c.base}`;
+}
+
+function method(c: AbComparison): string {
+  const j = c.rows[0]?.judgement;
+  if (!j) return '';
+  return `Each figure is one value per run; a regression is a one-sided Mann–Whitney U test finding the candidate worse at p ≤ ${j.alpha} and a change of the medians beyond the minimum effect (${formatChange({ effect: 'ratio' }, j.minEffect).replace('+', '')}, error share 0.5 points).`;
+}
+
+export function abTable(c: AbComparison): string {
+  const rows = [head(c), ...c.rows.map(cells)];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) =>
+    r
+      .map((cell, i) => (i === 0 || i === 6 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [
+    `${c.candidate} vs ${c.base}`,
+    '',
+    ...rows.map(line),
+    '',
+    ...c.rows.map((r) => `${r.figure.name}: ${r.reason}`),
+    '',
+    abHeadline(c),
+    method(c),
+    ...c.notes.map((n) => `note: ${n}`),
+  ].join('\n');
+}
+
+export function abMarkdown(c: AbComparison): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const h = head(c);
+  return [
+    `### cats-stress perf-ci: ${esc(abHeadline(c))}`,
+    '',
+    `\`${esc(c.candidate)}\` against \`${esc(c.base)}\`, interleaved on the same machine.`,
+    '',
+    `| ${h.join(' | ')} |`,
+    `|${h.map((_, i) => (i === 0 || i === 6 ? ' --- ' : ' ---: ')).join('|')}|`,
+    ...c.rows.map((r) => `| ${cells(r).map(esc).join(' | ')} |`),
+    '',
+    `<details><summary>Why</summary>\n\n${c.rows.map((r) => `- **${esc(r.figure.name)}**: ${esc(r.reason)}`).join('\n')}\n\n${method(c)}\n\n</details>`,
+    ...c.notes.map((n) => `\n> ${esc(n)}`),
+    '',
+  ].join('\n');
+}
