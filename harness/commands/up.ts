@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Command } from '../cli.ts';
 import { DEFAULT_DEPLOYMENT_FILE, isAlive, readDeployment, type Deployment } from '../deploy/deployment-file.ts';
+import { DEFAULT_RESTART_POLICY, parseRestartLimit } from '../deploy/restart-policy.ts';
 import { stopDeployment } from '../deploy/stop.ts';
 import { superviseDeployment } from '../deploy/supervisor.ts';
 import { findPrometheus } from '../../dashboards/prometheus.ts';
@@ -48,6 +49,10 @@ options:
                         scraping ICE and every node and receiving runs by remote write
                         (cats-stress run -o experimental-prometheus-rw); see dashboards/README.md
   --prometheus-port N   its port (default 9090, where k6's remote-write output writes by default)
+  --restart-limit N/DURATION
+                        a part that dies is started again (same port and data) after
+                        0.2 s, doubling to 5 s; one needing more than N restarts within
+                        DURATION is reported failed and left stopped (default 5/60s)
   --attach              run in the foreground; Ctrl-C stops everything`;
 
 const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
@@ -86,6 +91,7 @@ export const command: Command = {
         attach: { type: 'boolean', default: false },
         observability: { type: 'boolean', default: false },
         'prometheus-port': { type: 'string', default: '9090' },
+        'restart-limit': { type: 'string', default: '5/60s' },
       },
       strict: true,
     });
@@ -138,6 +144,13 @@ export const command: Command = {
       console.error(`cats-stress up: --data-set ${values['data-set']} is not a folder`);
       return 2;
     }
+    let restartLimit: ReturnType<typeof parseRestartLimit>;
+    try {
+      restartLimit = parseRestartLimit(values['restart-limit'] as string);
+    } catch (err) {
+      console.error(`cats-stress up: ${(err as Error).message}`);
+      return 2;
+    }
     const file = values.deployment as string;
     const logDir = path.resolve(values.logs as string);
     const options = {
@@ -149,6 +162,7 @@ export const command: Command = {
       stateDir: values['state-dir'] as string,
       databaseUrl: values['database-url'] ?? process.env.DATABASE_URL,
       prometheusPort: values.observability ? Number(values['prometheus-port']) : undefined,
+      restartPolicy: { ...DEFAULT_RESTART_POLICY, ...restartLimit },
     };
     if (values.observability) {
       if (!Number.isInteger(options.prometheusPort) || options.prometheusPort! < 0 || options.prometheusPort! > 65535) {
