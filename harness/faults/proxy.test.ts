@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { FaultError, startProxy, type FaultProxy } from './proxy.ts';
+import { FaultError } from './fault-error.ts';
+import { startProxy, type FaultProxy } from './proxy.ts';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {

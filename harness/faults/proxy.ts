@@ -4,6 +4,7 @@
 // with its toxicity. Disabled ("down"), it refuses new connections and cuts
 // the open ones; enabled again, it listens on the same port.
 import net from 'node:net';
+import { FaultError } from './fault-error.ts';
 import { bandwidth } from './toxics/bandwidth.ts';
 import { latency } from './toxics/latency.ts';
 import { limitData } from './toxics/limit-data.ts';
@@ -13,7 +14,6 @@ import { timeout } from './toxics/timeout.ts';
 import {
   toxicProblems,
   type ConnectionControl,
-  type ToxicProblem,
   type ToxicSpec,
   type Passed,
   type Stream,
@@ -26,19 +26,6 @@ export interface ProxyOptions {
   upstream: { host: string; port: number };
   /** Loopback port to listen on (default: a free one). */
   listenPort?: number;
-}
-
-export type FaultErrorDetail = ToxicProblem;
-
-/** Bad fault input: `{code, message, errors}` like the API's 4xx bodies; nothing was changed. */
-export class FaultError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly errors: FaultErrorDetail[] = [],
-  ) {
-    super(message);
-  }
 }
 
 interface ActiveToxic {

@@ -5,6 +5,7 @@
 // affected at all, drawn once per connection.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import type { FaultErrorDetail } from './fault-error.ts';
 
 const Ms = Type.Integer({ minimum: 0, description: 'milliseconds' });
 
@@ -87,14 +88,8 @@ const byType: Record<string, TSchema> = {
 };
 export const toxicTypes = Object.keys(byType) as ToxicSpec['type'][];
 
-export interface ToxicProblem {
-  code: string;
-  pointer: string;
-  message: string;
-}
-
 /** What is wrong with `input` as a toxic (empty when it is one), checked against the schema its `type` names. */
-export function toxicProblems(input: unknown): ToxicProblem[] {
+export function toxicProblems(input: unknown): FaultErrorDetail[] {
   const type = (input as { type?: unknown } | null)?.type;
   const schema = typeof type === 'string' ? byType[type] : undefined;
   if (!schema) {
