@@ -68,6 +68,11 @@ function summary(d: Deployment, file: string): string {
     );
   }
   if (d.prometheus) lines.push(`Prometheus ${d.prometheus.url}  (remote write ${d.prometheus.remoteWriteUrl})`);
+  if (d.supervisor.metricsUrl) {
+    lines.push(
+      `supervisor ${d.supervisor.pid}  restarts a part that dies; restarts and status: ${d.supervisor.metricsUrl}`,
+    );
+  }
   lines.push(`deployment file ${path.resolve(file)} (credentials inside); logs in ${path.dirname(d.supervisor.log)}`);
   lines.push(`stop with: cats-stress down${file === DEFAULT_DEPLOYMENT_FILE ? '' : ` --deployment ${file}`}`);
   return lines.join('\n');
