@@ -140,6 +140,20 @@ describe('Prometheus config from a deployment', () => {
     ]);
   });
 
+  it("scrapes the supervisor's restarts and part status at the URL the deployment file gives", () => {
+    const config = parseYaml(
+      prometheusConfig({
+        nodes: { GE: { url: 'http://127.0.0.1:9001' } },
+        supervisor: { metricsUrl: 'http://127.0.0.1:9100/metrics' },
+      }),
+    ) as any;
+    expect(config.scrape_configs.map((j: any) => j.job_name)).toEqual(['cats-node', 'cats-deploy']);
+    expect(config.scrape_configs[1].static_configs[0]).toEqual({
+      targets: ['127.0.0.1:9100'],
+      labels: { component: 'supervisor', __scheme__: 'http', __metrics_path__: '/metrics' },
+    });
+  });
+
   it('is YAML with the scrape interval asked for and no ICE job without ICE', () => {
     const config = parseYaml(
       prometheusConfig({ nodes: { GE: { url: 'http://127.0.0.1:9001' } } }, { scrapeInterval: '2s' }),

@@ -9,10 +9,12 @@ import { stringify } from 'yaml';
 export interface ScrapedDeployment {
   nodes: Record<string, { url: string }>;
   ice?: { url: string };
+  /** `up`'s supervisor: restarts and status of every part. */
+  supervisor?: { metricsUrl?: string };
 }
 
 export interface ScrapeTarget {
-  job: 'cats-node' | 'ice';
+  job: 'cats-node' | 'ice' | 'cats-deploy';
   /** host:port */
   address: string;
   scheme: 'http' | 'https';
@@ -45,11 +47,12 @@ function targetOf(job: ScrapeTarget['job'], url: string, what: string, labels: R
   const port = u.port || (scheme === 'https' ? '443' : '80');
   // A node's API may sit under a path prefix; ICE's URL names its WebSocket endpoint, and /metrics is at the root.
   const prefix = job === 'cats-node' ? u.pathname.replace(/\/+$/, '') : '';
+  const metricsPath = job === 'cats-deploy' ? u.pathname : `${prefix}/metrics`;
   return {
     job,
     address: `${u.hostname.includes(':') ? `[${u.hostname}]` : u.hostname}:${port}`,
     scheme,
-    metricsPath: `${prefix}/metrics`,
+    metricsPath,
     labels,
   };
 }
@@ -61,6 +64,8 @@ export function scrapeTargets(d: ScrapedDeployment): ScrapeTarget[] {
     targetOf('cats-node', d.nodes[country].url, `node ${country}`, { component: 'cats', country }),
   );
   if (d.ice) targets.push(targetOf('ice', d.ice.url, 'ICE', { component: 'ice' }));
+  if (d.supervisor?.metricsUrl)
+    targets.push(targetOf('cats-deploy', d.supervisor.metricsUrl, 'supervisor', { component: 'supervisor' }));
   return targets;
 }
 
@@ -83,7 +88,11 @@ export function prometheusConfigObject(d: ScrapedDeployment, opts: PrometheusCon
   });
   return {
     global: { scrape_interval: interval, evaluation_interval: interval, scrape_timeout: interval },
-    scrape_configs: [job('cats-node'), ...(d.ice ? [job('ice')] : [])],
+    scrape_configs: [
+      job('cats-node'),
+      ...(d.ice ? [job('ice')] : []),
+      ...(d.supervisor?.metricsUrl ? [job('cats-deploy')] : []),
+    ],
   };
 }
 

@@ -53,7 +53,11 @@ export const command: Command = {
     const deployment = await readDeploymentFile(file);
     const describe = (d: typeof deployment) =>
       scrapeTargets(d)
-        .map((t) => (t.job === 'ice' ? `ICE ${t.address}` : `${t.labels.country} ${t.address}`))
+        .map((t) =>
+          t.job === 'cats-node'
+            ? `${t.labels.country} ${t.address}`
+            : `${t.job === 'ice' ? 'ICE' : 'supervisor'} ${t.address}`,
+        )
         .join(', ');
     const targets = describe(deployment);
     const prometheus = await startPrometheus({

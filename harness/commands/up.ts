@@ -9,6 +9,7 @@ import type { Command } from '../cli.ts';
 import { DEFAULT_DEPLOYMENT_FILE, readDeployment, type Deployment } from '../deploy/deployment-file.ts';
 import { isAlive, stopDeployment } from '../deploy/stop.ts';
 import { parseFlags, portFlag, UsageError } from '../flags.ts';
+import { DEFAULT_RESTART_POLICY, parseRestartLimit } from '../deploy/restart-policy.ts';
 import { superviseDeployment } from '../deploy/supervisor.ts';
 import { findPrometheus } from '../../dashboards/prometheus.ts';
 import { countries as referenceCountries, countryByCode } from '../../reference/spec/reference-data/countries.ts';
@@ -48,6 +49,10 @@ options:
                         scraping ICE and every node and receiving runs by remote write
                         (cats-stress run -o experimental-prometheus-rw); see dashboards/README.md
   --prometheus-port N   its port (default 9090, where k6's remote-write output writes by default)
+  --restart-limit N/DURATION
+                        a part that dies is started again (same port and data) after
+                        0.2 s, doubling to 5 s; one needing more than N restarts within
+                        DURATION is reported failed and left stopped (default 5/60s)
   --attach              run in the foreground; Ctrl-C stops everything`;
 
 const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
@@ -63,6 +68,11 @@ function summary(d: Deployment, file: string): string {
     );
   }
   if (d.prometheus) lines.push(`Prometheus ${d.prometheus.url}  (remote write ${d.prometheus.remoteWriteUrl})`);
+  if (d.supervisor.metricsUrl) {
+    lines.push(
+      `supervisor ${d.supervisor.pid}  restarts a part that dies; restarts and status: ${d.supervisor.metricsUrl}`,
+    );
+  }
   lines.push(`deployment file ${path.resolve(file)} (credentials inside); logs in ${path.dirname(d.supervisor.log)}`);
   lines.push(`stop with: cats-stress down${file === DEFAULT_DEPLOYMENT_FILE ? '' : ` --deployment ${file}`}`);
   return lines.join('\n');
@@ -86,6 +96,7 @@ export const command: Command = {
         attach: { type: 'boolean', default: false },
         observability: { type: 'boolean', default: false },
         'prometheus-port': { type: 'string', default: '9090' },
+        'restart-limit': { type: 'string', default: '5/60s' },
       },
     });
     const countries = [
@@ -132,6 +143,12 @@ export const command: Command = {
       ))
     )
       throw new UsageError(`--data-set ${values['data-set']} is not a folder`);
+    let restartLimit: ReturnType<typeof parseRestartLimit>;
+    try {
+      restartLimit = parseRestartLimit(values['restart-limit'] as string);
+    } catch (err) {
+      throw new UsageError((err as Error).message, { cause: err });
+    }
     const file = values.deployment as string;
     const logDir = path.resolve(values.logs as string);
     const options = {
@@ -143,6 +160,7 @@ export const command: Command = {
       stateDir: values['state-dir'] as string,
       databaseUrl: values['database-url'] ?? process.env.DATABASE_URL,
       prometheusPort: values.observability ? portFlag(values['prometheus-port'], '--prometheus-port') : undefined,
+      restartPolicy: { ...DEFAULT_RESTART_POLICY, ...restartLimit },
     };
     if (values.observability && !findPrometheus()) {
       console.error(

