@@ -18,7 +18,9 @@ options:
   --pool-size N         database connections (default 20)
   --data-dir DIR        folder for the embedded PostgreSQL (default .cats-stress)
   --admin-token T       admin bearer token (default: CATS_ADMIN_TOKEN, else generated and printed)
-  --log                 log every request (JSON lines on stdout)
+  --log                 log every request (JSON lines on stdout; errors are always logged)
+  --request-timeout MS  longest a client may take to send a request, headers and body;
+                        slower ones get 408 (default 10000)
   --ice-url URL         ICE to exchange customs-to-customs messages with
                         (ws://127.0.0.1:PORT/v1/ice; default CATS_ICE_URL; none: no exchange)
   --ice-token T         this node's ICE credential (default CATS_ICE_TOKEN)`;
@@ -39,6 +41,7 @@ export const command: Command = {
         'data-dir': { type: 'string', default: '.cats-stress' },
         'admin-token': { type: 'string' },
         log: { type: 'boolean', default: false },
+        'request-timeout': { type: 'string', default: '10000' },
         'ice-url': { type: 'string' },
         'ice-token': { type: 'string' },
       },
@@ -57,6 +60,11 @@ export const command: Command = {
     const poolSize = Number(values['pool-size']);
     if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 500) {
       console.error(`cats-stress node: --pool-size must be 1-500, got ${values['pool-size']}`);
+      return 2;
+    }
+    const requestTimeoutMs = Number(values['request-timeout']);
+    if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs < 100) {
+      console.error(`cats-stress node: --request-timeout must be at least 100 ms, got ${values['request-timeout']}`);
       return 2;
     }
     const database = values.database ?? `cats_${country.toLowerCase()}`;
@@ -91,6 +99,7 @@ export const command: Command = {
         adminToken,
         poolSize,
         logger: values.log,
+        requestTimeoutMs,
         ice,
       });
     } catch (err) {

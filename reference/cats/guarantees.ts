@@ -40,24 +40,29 @@ export const guaranteesPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> =
         );
       const { type, referenceAmount, currency } = request.body;
       if (!isKnownCurrency(currency, ctx.countries)) {
-        throw new Rejection(422, 'UNKNOWN_COUNTRY', `unknown currency ${currency}`, [
-          { code: 'UNKNOWN_COUNTRY', pointer: '/currency', message: 'not a currency of the reference data' },
+        throw new Rejection(422, 'UNKNOWN_CURRENCY', `unknown currency ${currency}`, [
+          { code: 'UNKNOWN_CURRENCY', pointer: '/currency', message: 'not a currency of the reference data' },
         ]);
       }
-      const grn = grnFromSequence({
-        year: ctx.now().getUTCFullYear(),
-        country: ctx.country,
-        sequence: await nextGrnSequence(ctx.pool),
-      });
-      const g = await insertGuarantee(ctx.pool, {
-        grn,
-        accessCode: accessCodeFrom(ctx.random),
-        holderTin: p.operator.tin,
-        type,
-        currency,
-        referenceAmount: toMinorUnits(referenceAmount),
-      });
-      return reply.status(201).send(guaranteeView(g));
+      // Seeding moves the sequence past the GRNs it brings; a GRN taken all the same (seeded
+      // concurrently, or from outside) is skipped, never reported to the holder as a failure.
+      for (let attempt = 0; attempt < 64; attempt++) {
+        const grn = grnFromSequence({
+          year: ctx.now().getUTCFullYear(),
+          country: ctx.country,
+          sequence: await nextGrnSequence(ctx.pool),
+        });
+        const g = await insertGuarantee(ctx.pool, {
+          grn,
+          accessCode: accessCodeFrom(ctx.random),
+          holderTin: p.operator.tin,
+          type,
+          currency,
+          referenceAmount: toMinorUnits(referenceAmount),
+        });
+        if (g) return reply.status(201).send(guaranteeView(g));
+      }
+      throw new Error('no free GRN after 64 sequence values');
     },
   });
 

@@ -22,15 +22,17 @@ const columns = `g.grn, g.access_code AS "accessCode", g.holder_tin AS "holderTi
   g.reference_amount AS "referenceAmount", g.reserved,
   (SELECT count(*)::int FROM movements m WHERE m.guarantee_grn = g.grn AND m.reserved_amount > 0) AS "openMovements"`;
 
+/** Inserts a pending guarantee; undefined (and nothing changed) when its GRN is already taken. */
 export async function insertGuarantee(
   db: Queryable,
   g: Pick<GuaranteeRecord, 'grn' | 'accessCode' | 'holderTin' | 'type' | 'currency' | 'referenceAmount'>,
-): Promise<GuaranteeRecord> {
-  await db.query(
-    `INSERT INTO guarantees (grn, access_code, holder_tin, type, reference_amount, currency, status) VALUES ($1, $2, $3, $4, $5, $6, 'PENDING')`,
+): Promise<GuaranteeRecord | undefined> {
+  const { rowCount } = await db.query(
+    `INSERT INTO guarantees (grn, access_code, holder_tin, type, reference_amount, currency, status) VALUES ($1, $2, $3, $4, $5, $6, 'PENDING')
+     ON CONFLICT (grn) DO NOTHING`,
     [g.grn, g.accessCode, g.holderTin, g.type, g.referenceAmount, g.currency],
   );
-  return (await findGuarantee(db, g.grn))!;
+  return rowCount ? findGuarantee(db, g.grn) : undefined;
 }
 
 export async function findGuarantee(db: Queryable, grn: string): Promise<GuaranteeRecord | undefined> {
