@@ -55,8 +55,8 @@ it('skips GRNs taken behind its back instead of failing the registration', async
   const taken = [0n, 1n, 2n].map((i) => grnOf(next + i));
   for (const grn of taken)
     await node.context.pool.query(
-      `INSERT INTO guarantees (grn, access_code, holder_tin, type, reference_amount, currency, status)
-       VALUES ($1, 'ZZ99', $2, '1', 100, 'GEL', 'ACTIVE')`,
+      `INSERT INTO guarantees (grn, holder_tin, type, reference_amount, currency, status)
+       VALUES ($1, $2, '1', 100, 'GEL', 'ACTIVE')`,
       [grn, trader.tin],
     );
   const grns = await register(2);

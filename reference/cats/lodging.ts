@@ -14,6 +14,7 @@ import { retryOnDeadlock } from '../store/database.ts';
 import { findByLrn, insertDeclaration } from '../store/movements.ts';
 import { releaseMessages } from './c2c-messages.ts';
 import { contentHash } from './content-hash.ts';
+import { recordedCtd } from './recorded-ctd.ts';
 import type { NodeContext } from './context.ts';
 import { guaranteeRefusal } from './guarantee-refusal.ts';
 import { transitionsAlong } from './movement-metrics.ts';
@@ -96,7 +97,7 @@ export async function lodgeDeclaration(ctx: NodeContext, operator: OperatorRecor
         lrn: ctd.lrn,
         contentHash: hash,
         state: view.state,
-        ctd,
+        ctd: recordedCtd(ctd),
         departureOffice: ctd.offices.departure,
         transitOffices: ctd.offices.transit,
         destinationOffice: ctd.offices.destination,
@@ -153,7 +154,6 @@ export async function lodgeDeclaration(ctx: NodeContext, operator: OperatorRecor
     const refusal = guaranteeRefusal(result.guarantee, {
       grn: ref.grn,
       holderTin: operator.tin,
-      accessCode: ref.accessCode,
       currency,
       amount: toReserve,
     });

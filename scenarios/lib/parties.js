@@ -26,7 +26,7 @@ export async function approveOperator(nodeUrl, officerToken, tin, aeo) {
   return { res, body: jsonBody(res) };
 }
 
-/** The operator registers a guarantee; customs allocates its GRN and access code. */
+/** The operator registers a guarantee; the node allocates its GRN (the access code comes with approval). */
 export async function registerGuarantee(nodeUrl, operatorToken, guarantee) {
   const res = await request('POST', `${nodeUrl}/v1/guarantees`, guarantee, {
     token: operatorToken,
@@ -36,7 +36,10 @@ export async function registerGuarantee(nodeUrl, operatorToken, guarantee) {
   return { res, body: jsonBody(res) };
 }
 
-/** Customs approves the guarantee: it becomes usable in declarations. */
+/**
+ * Customs approves the guarantee: it becomes usable in declarations, and its access
+ * code goes to the holder alone (on its notification stream; see issueAccessCode).
+ */
 export async function approveGuarantee(nodeUrl, officerToken, grn) {
   const res = await request(
     'POST',
@@ -46,6 +49,21 @@ export async function approveGuarantee(nodeUrl, officerToken, grn) {
       token: officerToken,
       operation: 'guarantee_approve',
       name: 'POST /v1/guarantees/{grn}/approval',
+    },
+  );
+  return { res, body: jsonBody(res) };
+}
+
+/** The holder issues a new access code for its guarantee (the answer is the only place it is shown). */
+export async function issueAccessCode(nodeUrl, operatorToken, grn) {
+  const res = await request(
+    'POST',
+    `${nodeUrl}/v1/guarantees/${grn}/access-code`,
+    {},
+    {
+      token: operatorToken,
+      operation: 'guarantee_access_code',
+      name: 'POST /v1/guarantees/{grn}/access-code',
     },
   );
   return { res, body: jsonBody(res) };
