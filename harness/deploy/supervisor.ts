@@ -9,12 +9,13 @@ import { access, appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { Fixtures } from '../../reference/spec/fixtures.ts';
-import { freePort, openPostgres, type PostgresServer } from '../../reference/store/postgres.ts';
+import { freePort } from '../../reference/net/free-port.ts';
+import { openPostgres, type PostgresServer } from '../../reference/store/postgres.ts';
 import { iceLoadIdentity, writeDeploymentFile } from '../stress/deployment-file.ts';
 import { startPrometheus, type RunningPrometheus } from '../../dashboards/prometheus.ts';
 import { defaultFixture } from './default-fixture.ts';
 import { readDeployment, removeDeployment, type Deployment, type NodeEndpoint } from './deployment-file.ts';
-import { Part } from './part.ts';
+import { icePart, nodePart, type Part } from './part.ts';
 
 export interface DeploymentOptions {
   countries: string[];
@@ -121,16 +122,7 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
     const loadIdentities = opts.iceLoadCountries.map((c) => iceLoadIdentity(c, nodeTokens[c]!));
     const icePort = await freePort();
     const iceLog = path.resolve(opts.logDir, 'ice.log');
-    const ice = new Part(
-      'ice',
-      ['ice', '--port', String(icePort), '--database-url', pg.url('cats_ice')],
-      {
-        ICE_NODE_TOKENS: Object.entries(nodeTokens)
-          .map(([c, t]) => `${c}=${t}`)
-          .join(','),
-      },
-      iceLog,
-    );
+    const ice = icePart({ port: icePort, databaseUrl: pg.url('cats_ice'), nodeTokens, log: iceLog });
     parts.push(ice);
     const iceUrl = `ws://127.0.0.1:${icePort}/v1/ice`;
     const iceHttp = `http://127.0.0.1:${icePort}`;
@@ -144,16 +136,14 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
     for (const country of opts.countries) {
       const port = await freePort();
       const adminToken = token(`admin-${country.toLowerCase()}`);
-      const part = new Part(
-        `node ${country}`,
-        ['node', '--country', country, '--port', String(port), '--database-url', pg.url('postgres')],
-        {
-          CATS_ADMIN_TOKEN: adminToken,
-          CATS_ICE_URL: iceUrl,
-          CATS_ICE_TOKEN: nodeTokens[country],
-        },
-        path.resolve(opts.logDir, `node-${country}.log`),
-      );
+      const part = nodePart({
+        country,
+        port,
+        serverUrl: pg.url('postgres'),
+        adminToken,
+        ice: { url: iceUrl, token: nodeTokens[country]! },
+        log: path.resolve(opts.logDir, `node-${country}.log`),
+      });
       parts.push(part);
       nodes.push({ country, part, url: `http://127.0.0.1:${port}`, adminToken });
     }
