@@ -151,12 +151,3 @@ export const countries: readonly Country[] = [
 
 export const countryByCode: ReadonlyMap<string, Country> = new Map(countries.map((c) => [c.code, c]));
 export const currencies: ReadonlySet<string> = new Set([...countries.map((c) => c.currency), 'USD', 'EUR']);
-
-/** Converts an amount between any two currencies of the reference data (and USD/EUR). */
-export function usdRate(currency: string): number {
-  if (currency === 'USD') return 1;
-  if (currency === 'EUR') return 0.88;
-  const c = countries.find((x) => x.currency === currency);
-  if (!c) throw new Error(`unknown currency ${currency}`);
-  return c.unitsPerUsd;
-}
