@@ -23,7 +23,8 @@ import pg from 'pg';
 import { IceClient } from '../reference/ice/client.ts';
 import { migrateInbox } from '../reference/ice/inbox.ts';
 import type { IceMessage } from '../reference/spec/ice/catalogue.ts';
-import { freePort, openPostgres } from '../reference/store/postgres.ts';
+import { freePort } from '../reference/net/free-port.ts';
+import { openPostgres } from '../reference/store/postgres.ts';
 import { crossing, movementMrn } from '../test/ice/messages.ts';
 
 const { values } = parseArgs({

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { freePort } from '../reference/store/postgres.ts';
+import { freePort } from '../reference/net/free-port.ts';
 import { prometheusConfig, type ScrapedDeployment } from './prometheus-config.ts';
 
 export interface PrometheusOptions {

@@ -14,7 +14,7 @@ import { datasetDir, readCtdRecords, readParties } from './lib/dataset.js';
 import { credentialIndex } from './lib/credentials.js';
 import { submitCtd, listDeclarations } from './lib/ctd.js';
 import { releaseForTransit, refuseRelease } from './lib/movement.js';
-import { registerGuarantee, approveGuarantee, asHolder } from './lib/parties.js';
+import { registerGuarantee, approveGuarantee, asHolder, issueAccessCode } from './lib/parties.js';
 import { getGuarantee } from './lib/guarantee.js';
 import { envNumber } from './lib/schedule.js';
 
@@ -109,7 +109,10 @@ async function newGuarantee(node, token, officer, currency, referenceAmount) {
     fail(`guarantee registration refused: ${registered.res.status} ${registered.res.body}`);
   const approved = await approveGuarantee(node, officer, registered.body.grn);
   if (approved.res.status !== 200) fail(`guarantee approval refused: ${approved.res.status} ${approved.res.body}`);
-  return { type: '1', grn: registered.body.grn, accessCode: registered.body.accessCode };
+  // The code issued at approval went to the holder's notification stream; a new one is simpler to read.
+  const code = await issueAccessCode(node, token, registered.body.grn);
+  if (code.res.status !== 200) fail(`access code refused: ${code.res.status} ${code.res.body}`);
+  return { type: '1', grn: registered.body.grn, accessCode: code.body.accessCode };
 }
 
 /** @typedef {Awaited<ReturnType<typeof setup>>} SetupData */

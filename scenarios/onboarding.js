@@ -10,7 +10,14 @@ import { parseDeployment, countriesOf, nodeUrl } from './lib/deployment.js';
 import { datasetDir, readCtdRecords, readParties } from './lib/dataset.js';
 import { credentialIndex, countryOfOffice } from './lib/credentials.js';
 import { submitCtd } from './lib/ctd.js';
-import { registerOperator, approveOperator, registerGuarantee, approveGuarantee, asHolder } from './lib/parties.js';
+import {
+  registerOperator,
+  approveOperator,
+  registerGuarantee,
+  approveGuarantee,
+  asHolder,
+  issueAccessCode,
+} from './lib/parties.js';
 import { duration, envNumber, seconds } from './lib/schedule.js';
 
 const deployment = parseDeployment(open(__ENV.DEPLOYMENT || '../.cats-stress/deployment.json'));
@@ -145,12 +152,20 @@ export default async function () {
     !check(active.res, { 'customs approves the guarantee': (r) => r.status === 200 && active.body.status === 'ACTIVE' })
   )
     return;
+  // The holder takes a fresh access code (the one issued at approval went to its notification stream).
+  const code = await issueAccessCode(node, token, grn);
+  if (
+    !check(code.res, {
+      'holder issues an access code': (r) => r.status === 200 && /^[A-Z0-9]{4}$/.test(code.body.accessCode),
+    })
+  )
+    return;
 
   const first = await timed('first_ctd', () =>
     submitCtd(
       node,
       token,
-      asHolder(template, operator, { type: '1', grn, accessCode: guarantee.body.accessCode }, `ONB${RUN}-${i}-1`),
+      asHolder(template, operator, { type: '1', grn, accessCode: code.body.accessCode }, `ONB${RUN}-${i}-1`),
     ),
   );
   if (check(first, { 'first CTD accepted': (r) => r.accepted })) onboardingDuration.add(Date.now() - started);

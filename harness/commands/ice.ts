@@ -57,10 +57,12 @@ export const command: Command = {
     const heartbeatMs = numberFlag(values.heartbeat, '--heartbeat', { min: 1, integer: true });
     const log = (event: Record<string, unknown>) =>
       console.log(JSON.stringify({ time: new Date().toISOString(), ...event }));
-    const pgServer = values['database-url']
+    // DATABASE_URL names ICE's own database, as --database-url does (and keeps it off the command line).
+    const givenUrl = values['database-url'] ?? process.env.DATABASE_URL;
+    const pgServer = givenUrl
       ? undefined
       : await openPostgres({ dataDir: path.resolve(values['data-dir'] ?? '.cats-stress/ice-pg') });
-    let databaseUrl = values['database-url'];
+    let databaseUrl = givenUrl;
     if (!databaseUrl && pgServer) {
       await pgServer.ensureDatabase('ice');
       databaseUrl = pgServer.url('ice');

@@ -18,7 +18,9 @@ options:
   --pool-size N         database connections (default 20)
   --data-dir DIR        folder for the embedded PostgreSQL (default .cats-stress)
   --admin-token T       admin bearer token (default: CATS_ADMIN_TOKEN, else generated and printed)
-  --log                 log every request (JSON lines on stdout)
+  --log                 log every request (JSON lines on stdout; errors are always logged)
+  --request-timeout MS  longest a client may take to send a request, headers and body;
+                        slower ones get 408 (default 10000)
   --ice-url URL         ICE to exchange customs-to-customs messages with
                         (ws://127.0.0.1:PORT/v1/ice; default CATS_ICE_URL; none: no exchange)
   --ice-token T         this node's ICE credential (default CATS_ICE_TOKEN)`;
@@ -39,6 +41,7 @@ export const command: Command = {
         'data-dir': { type: 'string', default: '.cats-stress' },
         'admin-token': { type: 'string' },
         log: { type: 'boolean', default: false },
+        'request-timeout': { type: 'string', default: '10000' },
         'ice-url': { type: 'string' },
         'ice-token': { type: 'string' },
       },
@@ -47,6 +50,7 @@ export const command: Command = {
     if (!country || !/^[A-Z]{2}$/.test(country)) throw new UsageError('--country CC is required');
     const port = portFlag(values.port) ?? 0;
     const poolSize = numberFlag(values['pool-size'], '--pool-size', { min: 1, max: 500, integer: true })!;
+    const requestTimeoutMs = numberFlag(values['request-timeout'], '--request-timeout', { min: 100, integer: true })!;
     const database = values.database ?? `cats_${country.toLowerCase()}`;
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database))
       throw new UsageError(`--database must be a lower-case identifier, got ${database}`);
@@ -74,6 +78,7 @@ export const command: Command = {
         adminToken,
         poolSize,
         logger: values.log,
+        requestTimeoutMs,
         ice,
       });
     } catch (err) {

@@ -59,3 +59,44 @@ export class Part {
     clearTimeout(killer);
   }
 }
+
+/** ICE as a part. Its database URL holds the server's password: it goes in the environment, not the command line. */
+export function icePart(o: {
+  port: number;
+  databaseUrl: string;
+  nodeTokens: Record<string, string>;
+  log: string;
+}): Part {
+  return new Part(
+    'ice',
+    ['ice', '--port', String(o.port)],
+    {
+      DATABASE_URL: o.databaseUrl,
+      ICE_NODE_TOKENS: Object.entries(o.nodeTokens)
+        .map(([c, t]) => `${c}=${t}`)
+        .join(','),
+    },
+    o.log,
+  );
+}
+
+/** A national node as a part; `serverUrl` (with its password) names the PostgreSQL server it makes its database on. */
+export function nodePart(o: {
+  country: string;
+  port: number;
+  serverUrl: string;
+  adminToken: string;
+  ice?: { url: string; token: string };
+  log: string;
+}): Part {
+  return new Part(
+    `node ${o.country}`,
+    ['node', '--country', o.country, '--port', String(o.port)],
+    {
+      DATABASE_URL: o.serverUrl,
+      CATS_ADMIN_TOKEN: o.adminToken,
+      ...(o.ice ? { CATS_ICE_URL: o.ice.url, CATS_ICE_TOKEN: o.ice.token } : {}),
+    },
+    o.log,
+  );
+}

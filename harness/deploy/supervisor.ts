@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Fixtures } from '../../reference/spec/fixtures.ts';
-import { freePort, openPostgres, type PostgresServer } from '../../reference/store/postgres.ts';
+import { freePort } from '../../reference/net/free-port.ts';
+import { openPostgres, type PostgresServer } from '../../reference/store/postgres.ts';
 import { startPrometheus, type RunningPrometheus } from '../../dashboards/prometheus.ts';
 import { defaultFixture } from './default-fixture.ts';
 import { KeptDeployment } from './kept-deployment.ts';
@@ -22,7 +23,7 @@ import {
   type Deployment,
   type NodeEndpoint,
 } from './deployment-file.ts';
-import { Part } from './part.ts';
+import { icePart, nodePart, type Part } from './part.ts';
 import { dataSetFixtureFile, fixtureBodies, seedNode } from './seed.ts';
 
 export interface DeploymentOptions {
@@ -121,17 +122,7 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
     const icePort = await freePort();
     const iceLog = path.resolve(opts.logDir, 'ice.log');
     const iceDatabaseUrl = pg.url('cats_ice');
-    const spawnIce = () =>
-      new Part(
-        'ice',
-        ['ice', '--port', String(icePort), '--database-url', iceDatabaseUrl],
-        {
-          ICE_NODE_TOKENS: Object.entries(nodeTokens)
-            .map(([c, t]) => `${c}=${t}`)
-            .join(','),
-        },
-        iceLog,
-      );
+    const spawnIce = () => icePart({ port: icePort, databaseUrl: iceDatabaseUrl, nodeTokens, log: iceLog });
     const ice = spawnIce();
     parts.push(ice);
     const iceUrl = `ws://127.0.0.1:${icePort}/v1/ice`;
@@ -146,18 +137,16 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
     for (const country of opts.countries) {
       const port = await freePort();
       const adminToken = token(`admin-${country.toLowerCase()}`);
-      const nodeDatabaseUrl = pg.url('postgres');
+      const serverUrl = pg.url('postgres');
       const spawn = () =>
-        new Part(
-          `node ${country}`,
-          ['node', '--country', country, '--port', String(port), '--database-url', nodeDatabaseUrl],
-          {
-            CATS_ADMIN_TOKEN: adminToken,
-            CATS_ICE_URL: iceUrl,
-            CATS_ICE_TOKEN: nodeTokens[country],
-          },
-          path.resolve(opts.logDir, `node-${country}.log`),
-        );
+        nodePart({
+          country,
+          port,
+          serverUrl,
+          adminToken,
+          ice: { url: iceUrl, token: nodeTokens[country]! },
+          log: path.resolve(opts.logDir, `node-${country}.log`),
+        });
       const part = spawn();
       parts.push(part);
       nodes.push({ country, part, spawn, url: `http://127.0.0.1:${port}`, adminToken });

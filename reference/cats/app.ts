@@ -1,6 +1,7 @@
 // The national CATS node's HTTP server: Fastify with TypeBox schemas from
 // reference/spec, one plugin per feature. Every rejection leaves through the
-// error handler here as a 4xx in the one error shape.
+// error handler here in the one error shape; every 5xx is logged with its stack
+// and request id, which the answer carries so that the two can be matched.
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
@@ -10,6 +11,7 @@ import Fastify, {
   type FastifyRequest,
   type RawServerDefault,
 } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { IllegalTransitionError } from '../domain/movement.ts';
 import type { ErrorCode, ErrorResponse } from '../spec/errors.ts';
@@ -50,10 +52,12 @@ function errorBody(code: ErrorCode, message: string, errors: ErrorResponse['erro
 }
 
 const byStatus: Record<number, ErrorCode> = {
-  400: 'MALFORMED_JSON',
+  400: 'BAD_REQUEST',
   401: 'UNAUTHENTICATED',
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  408: 'REQUEST_TIMEOUT',
   409: 'CONFLICT',
   413: 'BODY_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
@@ -110,14 +114,34 @@ function toResponse(err: unknown, request: FastifyRequest): { status: number; bo
   }
   const status = e.statusCode;
   if (status && status >= 400 && status < 500) {
-    return { status, body: errorBody(byStatus[status] ?? 'MALFORMED_JSON', e.message ?? 'bad request') };
+    return { status, body: errorBody(byStatus[status] ?? 'BAD_REQUEST', e.message ?? 'bad request') };
   }
   // The database refusing connections is an outage, not a fault of the request.
   if (e.code === 'ECONNREFUSED' || e.code === '57P01' || e.code === '53300') {
     return { status: 503, body: errorBody('SERVICE_UNAVAILABLE', 'database unavailable') };
   }
-  request.log.error({ err }, 'internal error');
   return { status: 500, body: errorBody('INTERNAL_ERROR', 'internal error') };
+}
+
+/** A raw HTTP answer in the error shape, for sockets Fastify's router never saw a request on. */
+function rawAnswer(status: number, reason: string, body: ErrorResponse): string {
+  const json = JSON.stringify(body);
+  return `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
+}
+
+/** The charset parameter of a Content-Type header, lower-cased, if any. */
+function charsetOf(contentType: string | undefined): string | undefined {
+  const m = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
+  return m?.[1]?.toLowerCase();
+}
+
+/** A Fastify path pattern (/v1/guarantees/:grn) as a regular expression over concrete paths. */
+function pathPattern(url: string): RegExp {
+  const escaped = url
+    .split('/')
+    .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${escaped}/?$`);
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -143,29 +167,76 @@ function unstorableString(value: unknown): string | undefined {
   return undefined;
 }
 
-export async function buildApp(ctx: NodeContext, opts: { logger?: boolean } = {}): Promise<App> {
+export interface AppOptions {
+  /** Log every request (info); without it only warnings and errors are logged. */
+  logger?: boolean;
+  /** Where log lines (JSON) go; standard output by default. */
+  logStream?: NodeJS.WritableStream;
+  /** Longest a client may take to send a whole request, headers and body (ms; default 10 000). */
+  requestTimeoutMs?: number;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+export async function buildApp(ctx: NodeContext, opts: AppOptions = {}): Promise<App> {
+  const requestTimeout = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: {
+      level: opts.logger ? 'info' : 'warn',
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
+    },
+    // Unique across instances behind one load balancer; the client quotes it from the answer.
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
     bodyLimit: BODY_LIMIT,
     forceCloseConnections: true,
-    // Requests too broken to reach Fastify's router (bad framing, oversized headers) still get the one error shape.
+    // A client that trickles its headers or body (or never ends a chunked body) is cut off at
+    // requestTimeout, checked at a tenth of it, so it cannot hold the node's sockets.
+    requestTimeout,
+    http: {
+      headersTimeout: requestTimeout,
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(requestTimeout / 10))),
+    },
+    // Requests too broken to reach Fastify's router (bad framing, oversized headers, too slow) still get the one error shape.
     clientErrorHandler: (err, socket) => {
       if (!socket.writable) return void socket.destroy(err);
-      const status = (err as { code?: string }).code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-      const body = JSON.stringify(
-        errorBody('MALFORMED_JSON', `malformed HTTP request: ${(err as { code?: string }).code ?? err.message}`),
-      );
+      const code = (err as { code?: string }).code;
+      if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+        return void socket.end(
+          rawAnswer(
+            408,
+            'Request Timeout',
+            errorBody('REQUEST_TIMEOUT', `request not received in full within ${requestTimeout} ms`),
+          ),
+        );
+      }
+      const tooLarge = code === 'HPE_HEADER_OVERFLOW';
       socket.end(
-        `HTTP/1.1 ${status} Bad Request\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        rawAnswer(
+          tooLarge ? 431 : 400,
+          tooLarge ? 'Request Header Fields Too Large' : 'Bad Request',
+          errorBody(tooLarge ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST', `malformed HTTP request: ${code ?? err.message}`),
+        ),
       );
     },
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false, useDefaults: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
   // JSON only; an empty body counts as none (body-less POSTs such as /release).
   app.removeContentTypeParser('text/plain');
   const jsonParser = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    // RFC 8259: JSON between systems is UTF-8; a body declared in another charset would be misread.
+    const charset = charsetOf(req.headers['content-type']);
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+      return done(
+        new Rejection(415, 'UNSUPPORTED_MEDIA_TYPE', `send application/json in UTF-8, not charset=${charset}`),
+        undefined,
+      );
     if (body === '') return done(null, undefined);
     jsonParser(req, body as string, (err, parsed) => {
       if (err) return done(err, undefined);
@@ -194,10 +265,31 @@ export async function buildApp(ctx: NodeContext, opts: { logger?: boolean } = {}
 
   app.setErrorHandler((err, request, reply: FastifyReply) => {
     const { status, body } = toResponse(err, request);
-    void reply.status(status).type('application/json').send(JSON.stringify(body));
+    if (status >= 500) request.log.error({ err, requestId: request.id }, `${request.method} ${request.url}: ${status}`);
+    void reply
+      .status(status)
+      .type('application/json')
+      .send(JSON.stringify(status >= 500 ? { ...body, requestId: request.id } : body));
+  });
+
+  // Which methods each path has, so a known path asked with another method answers 405 with Allow.
+  const routeMethods: { pattern: RegExp; methods: string[] }[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = [route.method].flat().map(String);
+    routeMethods.push({ pattern: pathPattern(route.url ?? route.path), methods });
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
+    const path = request.url.split('?')[0]!;
+    const allowed = [...new Set(routeMethods.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))];
+    if (allowed.length > 0) {
+      return void reply
+        .status(405)
+        .header('allow', allowed.join(', '))
+        .send(
+          errorBody('METHOD_NOT_ALLOWED', `${path} does not take ${request.method}; it takes ${allowed.join(', ')}`),
+        );
+    }
+    void reply.status(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${path}`));
   });
 
   await app.register(authPlugin, { ctx });

@@ -3,6 +3,7 @@
 // the route's catalogue entry must list. Office and ownership checks are the
 // routes' own (lifecycle.ts), since they depend on the resource.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import fp from 'fastify-plugin';
 import type { NodeContext } from './context.ts';
 import type { Principal } from './principal.ts';
 import { Rejection } from './rejection.ts';
@@ -22,8 +23,7 @@ const plugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = async (app, { ct
   });
 };
 // Applies to the whole server, not only to routes registered inside this plugin.
-(plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
-export const authPlugin = plugin;
+export const authPlugin = fp(plugin, { name: 'cats-auth' });
 
 /** The authenticated caller; routes that reach their handler always have one unless public. */
 export function principalOf(request: { principal: Principal | null }): Principal {

@@ -4,7 +4,7 @@
 // Only countries in the exchange (the pilot flag of the reference data: they run a
 // CATS node reachable through ICE) get one; an office in a country outside CATS is
 // reached by other means (paper, a future NCTS gateway), not through this outbox.
-import type { Ctd } from '../spec/ctd.ts';
+import type { Ctd, RecordedCtd } from '../spec/ctd.ts';
 import type { IE001 } from '../spec/ice/ie001-anticipated-arrival-record.ts';
 import type { IE006 } from '../spec/ice/ie006-arrival-advice.ts';
 import type { IE018 } from '../spec/ice/ie018-destination-control-results.ts';
@@ -13,6 +13,7 @@ import type { IE050 } from '../spec/ice/ie050-anticipated-transit-record.ts';
 import type { IE118 } from '../spec/ice/ie118-notification-crossing-frontier.ts';
 import type { Country } from '../spec/reference-data/countries.ts';
 import type { OutboxMessage } from '../store/movements.ts';
+import { recordedCtd } from './recorded-ctd.ts';
 
 /** The node writing the messages: its own country and the reference data saying which countries are in the exchange. */
 export interface Sender {
@@ -29,9 +30,14 @@ function recipient(node: Sender, office: string): string | undefined {
 }
 
 /** On release: IE001 anticipated arrival record to the destination, IE050 anticipated transit record to each office of transit. */
-export function releaseMessages(node: Sender, ctd: Ctd, acceptedAt: Date, releasedAt: Date): OutboxMessage[] {
+export function releaseMessages(
+  node: Sender,
+  ctd: Ctd | RecordedCtd,
+  acceptedAt: Date,
+  releasedAt: Date,
+): OutboxMessage[] {
   const released = {
-    declaration: ctd,
+    declaration: recordedCtd(ctd),
     acceptedAt: acceptedAt.toISOString(),
     releasedAt: releasedAt.toISOString(),
     officeOfDeparture: ctd.offices.departure,

@@ -75,7 +75,10 @@ it('carries a GE → AZ movement through both nodes to write-off', async () => {
 
   const border = client(az, 'officer-token-az-border-1');
   const port = client(az, 'officer-token-az-port-0001');
-  expect((await border.get(`/v1/declarations/${mrn}`)).body).toMatchObject({ role: 'destination', state: 'RELEASED' });
+  const copy = (await border.get(`/v1/declarations/${mrn}`)).body;
+  expect(copy).toMatchObject({ role: 'destination', state: 'RELEASED' });
+  // A foreign copy holds what the anticipated records carry: no access code.
+  expect(copy.ctd.guarantees[0].references[0]).toEqual({ grn, amountToBeCovered: 1000, currency: 'GEL' });
   expect((await border.post(`/v1/movements/${mrn}/crossing`, { office: 'AZ000210' })).body.state).toBe('IN_TRANSIT');
   expect((await port.post(`/v1/movements/${mrn}/arrival`, { office: 'AZ000100' })).body.state).toBe('ARRIVED');
   expect(

@@ -4,6 +4,7 @@ import type { Ctd } from '../spec/ctd.ts';
 import type { Declaration, DeclarationWithCtd } from '../spec/declarations.ts';
 import type { MovementState } from '../domain/movement.ts';
 import type { MovementRecord } from '../store/movements.ts';
+import { recordedCtd } from './recorded-ctd.ts';
 
 const major = (minor: number) => minor / 100;
 
@@ -32,5 +33,5 @@ export function declarationView(m: MovementRecord): Declaration {
 }
 
 export function declarationWithCtd(m: MovementRecord): Static<typeof DeclarationWithCtd> {
-  return { ...declarationView(m), ctd: m.ctd as Ctd };
+  return { ...declarationView(m), ctd: recordedCtd(m.ctd as Ctd) };
 }

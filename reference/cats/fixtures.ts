@@ -2,10 +2,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FunctionalError } from '../spec/errors.ts';
 import { routes } from '../spec/routes.ts';
-import { isValidGrn } from '../domain/grn.ts';
+import { allocationOfGrn, isValidGrn } from '../domain/grn.ts';
 import { isKnownCurrency, toMinorUnits } from '../domain/money.ts';
 import { withTransaction } from '../store/database.ts';
 import { upsertGuarantees } from '../store/guarantees.ts';
+import { advanceGrnSequencePast } from '../store/identifiers.ts';
 import { upsertOfficers, upsertOperators } from '../store/parties.ts';
 import { routeOptions } from './route-options.ts';
 import type { NodeContext } from './context.ts';
@@ -57,7 +58,7 @@ export const fixturesPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = a
           });
         if (!isKnownCurrency(g.currency, ctx.countries))
           errors.push({
-            code: 'UNKNOWN_COUNTRY',
+            code: 'UNKNOWN_CURRENCY',
             pointer: `/guarantees/${i}/currency`,
             message: `unknown currency ${g.currency}`,
           });
@@ -88,6 +89,12 @@ export const fixturesPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = a
           client,
           guarantees.map((g) => ({ ...g, referenceAmount: toMinorUnits(g.referenceAmount) })),
         );
+        // The node's own GRNs come from one sequence: keep it clear of every seeded GRN of its country.
+        const seeded = guarantees
+          .map((g) => allocationOfGrn(g.grn))
+          .filter((a) => a?.country === ctx.country)
+          .reduce((max, a) => (a!.sequence > max ? a!.sequence : max), 0n);
+        await advanceGrnSequencePast(client, seeded);
         if (left.length > 0) {
           throw functionalRejection(
             left.map((grn) => ({

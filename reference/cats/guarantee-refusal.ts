@@ -6,7 +6,7 @@ const REF = '/guarantees/0/references/0';
 
 export function guaranteeRefusal(
   g: GuaranteeCheck | undefined,
-  wanted: { grn: string; holderTin: string; accessCode?: string; currency: string; amount: number },
+  wanted: { grn: string; holderTin: string; currency: string; amount: number },
 ): Rejection {
   const one = (status: number, code: Rejection['code'], field: string, message: string) =>
     new Rejection(status, code, message, [{ code, pointer: `${REF}/${field}`, message }]);
@@ -15,7 +15,7 @@ export function guaranteeRefusal(
     return one(422, 'GUARANTEE_NOT_FOUND', 'grn', `guarantee ${wanted.grn} not found for holder ${wanted.holderTin}`);
   if (g.status !== 'ACTIVE')
     return one(422, 'GUARANTEE_NOT_ACTIVE', 'grn', `guarantee ${wanted.grn} is ${g.status.toLowerCase()}, not active`);
-  if (wanted.accessCode !== undefined && g.accessCode.toUpperCase() !== wanted.accessCode.toUpperCase()) {
+  if (!g.accessCodeOk) {
     return one(422, 'GUARANTEE_ACCESS_CODE', 'accessCode', `wrong access code for guarantee ${wanted.grn}`);
   }
   if (g.currency !== wanted.currency) {

@@ -1,20 +1,31 @@
-// Guarantees: registration by the holder, approval by customs, balance and exposure.
+// Guarantees: registration by the holder, approval by customs (which issues the
+// access code, sent to the holder alone), a new access code at the holder's
+// request, balance and exposure. No view ever shows an access code.
+import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Guarantee } from '../spec/guarantees.ts';
+import type { AccessCodeIssued, Guarantee } from '../spec/guarantees.ts';
 import { routes } from '../spec/routes.ts';
 import { accessCodeFrom, grnFromSequence } from '../domain/grn.ts';
 import { isKnownCurrency, toMinorUnits } from '../domain/money.ts';
-import { findGuarantee, insertGuarantee, setGuaranteeStatus, type GuaranteeRecord } from '../store/guarantees.ts';
+import {
+  findGuarantee,
+  insertGuarantee,
+  setAccessCode,
+  setGuaranteeStatus,
+  type GuaranteeRecord,
+} from '../store/guarantees.ts';
 import { nextGrnSequence } from '../store/identifiers.ts';
 import { routeOptions } from './route-options.ts';
 import { principalOf } from './auth.ts';
 import type { NodeContext } from './context.ts';
 import { notFound, Rejection } from './rejection.ts';
 
+// A secret: drawn from the system's CSPRNG, never from the node's (replaceable) ctx.random.
+const newAccessCode = () => accessCodeFrom(() => randomBytes(4).readUInt32BE() / 2 ** 32);
+
 export function guaranteeView(g: GuaranteeRecord): Guarantee {
   return {
     grn: g.grn,
-    accessCode: g.accessCode,
     holderTin: g.holderTin,
     type: g.type as Guarantee['type'],
     status: g.status,
@@ -40,24 +51,28 @@ export const guaranteesPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> =
         );
       const { type, referenceAmount, currency } = request.body;
       if (!isKnownCurrency(currency, ctx.countries)) {
-        throw new Rejection(422, 'UNKNOWN_COUNTRY', `unknown currency ${currency}`, [
-          { code: 'UNKNOWN_COUNTRY', pointer: '/currency', message: 'not a currency of the reference data' },
+        throw new Rejection(422, 'UNKNOWN_CURRENCY', `unknown currency ${currency}`, [
+          { code: 'UNKNOWN_CURRENCY', pointer: '/currency', message: 'not a currency of the reference data' },
         ]);
       }
-      const grn = grnFromSequence({
-        year: ctx.now().getUTCFullYear(),
-        country: ctx.country,
-        sequence: await nextGrnSequence(ctx.pool),
-      });
-      const g = await insertGuarantee(ctx.pool, {
-        grn,
-        accessCode: accessCodeFrom(ctx.random),
-        holderTin: p.operator.tin,
-        type,
-        currency,
-        referenceAmount: toMinorUnits(referenceAmount),
-      });
-      return reply.status(201).send(guaranteeView(g));
+      // Seeding moves the sequence past the GRNs it brings; a GRN taken all the same (seeded
+      // concurrently, or from outside) is skipped, never reported to the holder as a failure.
+      for (let attempt = 0; attempt < 64; attempt++) {
+        const grn = grnFromSequence({
+          year: ctx.now().getUTCFullYear(),
+          country: ctx.country,
+          sequence: await nextGrnSequence(ctx.pool),
+        });
+        const g = await insertGuarantee(ctx.pool, {
+          grn,
+          holderTin: p.operator.tin,
+          type,
+          currency,
+          referenceAmount: toMinorUnits(referenceAmount),
+        });
+        if (g) return reply.status(201).send(guaranteeView(g));
+      }
+      throw new Error('no free GRN after 64 sequence values');
     },
   });
 
@@ -77,7 +92,35 @@ export const guaranteesPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> =
     handler: async (request) => {
       const g = await setGuaranteeStatus(ctx.pool, request.params.grn, 'ACTIVE');
       if (!g) throw notFound(`guarantee ${request.params.grn}`);
+      // The first approval issues the code; approving again (after a suspension) keeps the holder's code.
+      const code = newAccessCode();
+      const issued = await setAccessCode(ctx.pool, g.grn, code, { onlyIfNone: true });
+      ctx.notifier.publish(g.holderTin, [
+        {
+          type: 'guarantee',
+          grn: g.grn,
+          event: 'approve',
+          accessCode: issued ? code : null,
+          at: ctx.now().toISOString(),
+        },
+      ]);
       return guaranteeView(g);
+    },
+  });
+
+  app.route({
+    ...routeOptions(routes.issueAccessCode),
+    handler: async (request): Promise<AccessCodeIssued> => {
+      const p = principalOf(request);
+      if (p.role !== 'operator') throw new Rejection(403, 'FORBIDDEN', 'only the holder issues access codes');
+      const g = await findGuarantee(ctx.pool, request.params.grn);
+      if (!g || g.holderTin !== p.operator.tin) throw notFound(`guarantee ${request.params.grn}`);
+      if (g.status === 'PENDING')
+        throw new Rejection(409, 'CONFLICT', `guarantee ${g.grn} is not approved yet; its code comes with approval`);
+      const code = newAccessCode();
+      if (!(await setAccessCode(ctx.pool, g.grn, code, { holderTin: p.operator.tin })))
+        throw notFound(`guarantee ${g.grn}`);
+      return { grn: g.grn, accessCode: code, issuedAt: ctx.now().toISOString() };
     },
   });
 };

@@ -262,14 +262,18 @@ describe('domestic movement lifecycle', () => {
     expect(g.status).toBe(201);
     expect(g.body).toMatchObject({ status: 'PENDING', referenceAmount: 5000, reserved: 0, holderTin: 'GE100000099' });
     const [lrn] = lrnsFor('GE100000099', 'release', 1, 'NEW');
+    expect(g.body).not.toHaveProperty('accessCode');
+    const early2 = domesticCtd({ lrn: lrn!, holderTin: 'GE100000099', grn: g.body.grn, accessCode: 'AB12' });
+    expect((await op.post('/v1/declarations', early2)).body.code).toBe('GUARANTEE_NOT_ACTIVE');
+    expect((await officer.post(`/v1/guarantees/${g.body.grn}/approval`)).body.status).toBe('ACTIVE');
+    const issued = await op.post(`/v1/guarantees/${g.body.grn}/access-code`, {});
+    expect(issued.status).toBe(200);
     const ctd = domesticCtd({
       lrn: lrn!,
       holderTin: 'GE100000099',
       grn: g.body.grn,
-      accessCode: g.body.accessCode.toLowerCase(),
+      accessCode: issued.body.accessCode.toLowerCase(),
     });
-    expect((await op.post('/v1/declarations', ctd)).body.code).toBe('GUARANTEE_NOT_ACTIVE');
-    expect((await officer.post(`/v1/guarantees/${g.body.grn}/approval`)).body.status).toBe('ACTIVE');
     const lodged = await op.post('/v1/declarations', ctd);
     expect(lodged.status).toBe(201);
     expect(lodged.body.state).toBe('RELEASED');

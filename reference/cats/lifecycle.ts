@@ -14,6 +14,7 @@ import {
 } from '../domain/movement.ts';
 import { withTransaction } from '../store/database.ts';
 import {
+  checkGuarantee,
   insertOutbox,
   lockMovement,
   releaseReservation,
@@ -31,6 +32,7 @@ import { guaranteeRefusal } from './guarantee-refusal.ts';
 import { assess, checkContent } from './lodging.ts';
 import { transitionsAlong } from './movement-metrics.ts';
 import { notification } from './notifier.ts';
+import { recordedCtd } from './recorded-ctd.ts';
 import type { Principal } from './principal.ts';
 import { forbidden, notFound, Rejection } from './rejection.ts';
 
@@ -104,10 +106,8 @@ export async function runStep(
       const amount = change.amountToReserve ?? m.amountToReserve ?? 0;
       const currency = change.currency ?? m.currency!;
       const grn = change.guaranteeGrn ?? m.guaranteeGrn!;
-      const accessCode = ((change.ctd ?? m.ctd) as Ctd).guarantees[0]!.references[0]!.accessCode;
-      const r = await reserveGuarantee(client, { grn, holderTin: m.operatorTin!, accessCode, currency, amount });
-      if (!r.reserved)
-        throw guaranteeRefusal(r.guarantee, { grn, holderTin: m.operatorTin!, accessCode, currency, amount });
+      const r = await reserveGuarantee(client, { grn, holderTin: m.operatorTin!, currency, amount });
+      if (!r.reserved) throw guaranteeRefusal(r.guarantee, { grn, holderTin: m.operatorTin!, currency, amount });
       change.reservedAmount = amount;
     }
     if (step.giveBack && m.reservedAmount > 0 && m.guaranteeGrn) {
@@ -179,7 +179,7 @@ export const presentGoods = (ctx: NodeContext, p: Principal, mrn: string) =>
   });
 
 export const amendDeclaration = (ctx: NodeContext, p: Principal, mrn: string, ctd: Ctd) =>
-  runStep(ctx, mrn, (m) => {
+  runStep(ctx, mrn, async (m) => {
     const operator = requireOwner(p, m);
     if (ctd.lrn !== m.lrn) {
       throw new Rejection(422, 'CONFLICT', 'an amendment keeps the LRN of the declaration', [
@@ -189,10 +189,14 @@ export const amendDeclaration = (ctx: NodeContext, p: Principal, mrn: string, ct
     checkContent(ctx, ctd, operator);
     const { risk, currency, toReserve } = assess(ctx, ctd, operator);
     const ref = ctd.guarantees[0]!.references[0]!;
+    // The holder presents the access code again; it is checked now, as at lodging, and not kept.
+    const g = await checkGuarantee(ctx.pool, ref.grn, ref.accessCode);
+    if (!g || g.holderTin !== operator.tin || !g.accessCodeOk)
+      throw guaranteeRefusal(g, { grn: ref.grn, holderTin: operator.tin, currency, amount: toReserve });
     return {
       events: [{ type: 'amend', transitOffices: ctd.offices.transit, destinationOffice: ctd.offices.destination }],
       change: (v) => ({
-        ctd,
+        ctd: recordedCtd(ctd),
         departureOffice: ctd.offices.departure,
         transitOffices: v.transitOffices as string[],
         destinationOffice: v.destinationOffice,

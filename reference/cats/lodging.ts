@@ -15,6 +15,7 @@ import { findByLrn, insertDeclaration } from '../store/movements.ts';
 import { releaseMessages } from './c2c-messages.ts';
 import { contentHash } from './content-hash.ts';
 import { slowdownFactor, slowedDown } from './bench-slowdown.ts';
+import { recordedCtd } from './recorded-ctd.ts';
 import type { NodeContext } from './context.ts';
 import { guaranteeRefusal } from './guarantee-refusal.ts';
 import { transitionsAlong } from './movement-metrics.ts';
@@ -100,7 +101,7 @@ async function lodge(ctx: NodeContext, operator: OperatorRecord, ctd: Ctd): Prom
         lrn: ctd.lrn,
         contentHash: hash,
         state: view.state,
-        ctd,
+        ctd: recordedCtd(ctd),
         departureOffice: ctd.offices.departure,
         transitOffices: ctd.offices.transit,
         destinationOffice: ctd.offices.destination,
@@ -157,7 +158,6 @@ async function lodge(ctx: NodeContext, operator: OperatorRecord, ctd: Ctd): Prom
     const refusal = guaranteeRefusal(result.guarantee, {
       grn: ref.grn,
       holderTin: operator.tin,
-      accessCode: ref.accessCode,
       currency,
       amount: toReserve,
     });

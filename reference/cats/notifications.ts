@@ -27,7 +27,7 @@ export const notificationsPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }
   // A plain GET without an upgrade is a client mistake, not a server fault.
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.url === '/v1/notifications' && request.headers.upgrade?.toLowerCase() !== 'websocket') {
-      throw new Rejection(400, 'MALFORMED_JSON', 'this route is a WebSocket: send an upgrade request');
+      throw new Rejection(400, 'BAD_REQUEST', 'this route is a WebSocket: send an upgrade request');
     }
   });
 };

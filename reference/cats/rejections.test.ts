@@ -344,7 +344,7 @@ const cases: Case[] = [
     method: 'GET',
     path: '/v1/notifications',
     status: 400,
-    code: 'MALFORMED_JSON',
+    code: 'BAD_REQUEST',
   },
   {
     name: 'operator registered twice',
@@ -409,7 +409,7 @@ const cases: Case[] = [
     path: '/v1/guarantees',
     body: { type: '1', referenceAmount: 10, currency: 'XYZ' },
     status: 422,
-    code: 'UNKNOWN_COUNTRY',
+    code: 'UNKNOWN_CURRENCY',
     pointer: '/currency',
   },
 ];
@@ -472,7 +472,7 @@ describe('broken HTTP', () => {
     });
     expect(reply).toMatch(/^HTTP\/1\.1 400/);
     expect(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4))).toMatchObject({
-      code: 'MALFORMED_JSON',
+      code: 'BAD_REQUEST',
       errors: [],
     });
   });

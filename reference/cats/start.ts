@@ -20,7 +20,12 @@ export interface NodeOptions {
   adminToken?: string;
   /** Database pool size (default 20). */
   poolSize?: number;
+  /** Log every request; warnings and errors are logged regardless. */
   logger?: boolean;
+  /** Where log lines (JSON) go; standard output by default. */
+  logStream?: NodeJS.WritableStream;
+  /** Longest a client may take to send a whole request (ms; default 10 000); slower ones get 408. */
+  requestTimeoutMs?: number;
   /** ICE to exchange C2C messages with (outbox relayed out, inbound applied); none when absent. */
   ice?: IceLinkOptions;
 }
@@ -44,7 +49,11 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     const context = createContext({ country, pool, adminToken });
     // Before anything is served, so no transition is counted twice.
     await context.metrics.movements.load(pool);
-    const app = await buildApp(context, { logger: opts.logger });
+    const app = await buildApp(context, {
+      logger: opts.logger,
+      logStream: opts.logStream,
+      requestTimeoutMs: opts.requestTimeoutMs,
+    });
     const host = opts.host ?? '127.0.0.1';
     await app.listen({ port: opts.port ?? 0, host });
     const address = app.server.address();

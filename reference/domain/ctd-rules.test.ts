@@ -116,8 +116,8 @@ describe('checkCtd', () => {
         c.consignment.goodsItems[1]!.value.currency = 'GBP';
       }),
     ).toEqual([
-      { code: 'UNKNOWN_COUNTRY', pointer: '/guarantees/0/references/0/currency' },
-      { code: 'UNKNOWN_COUNTRY', pointer: '/consignment/goodsItems/1/value/currency' },
+      { code: 'UNKNOWN_CURRENCY', pointer: '/guarantees/0/references/0/currency' },
+      { code: 'UNKNOWN_CURRENCY', pointer: '/consignment/goodsItems/1/value/currency' },
     ]);
   });
 

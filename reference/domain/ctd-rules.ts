@@ -123,7 +123,7 @@ export function checkCtd(ctd: Ctd, context: CtdContext): FunctionalError[] {
     guarantee.references.forEach((ref, r) => {
       if (!isKnownCurrency(ref.currency, countries)) {
         add(
-          'UNKNOWN_COUNTRY',
+          'UNKNOWN_CURRENCY',
           `/guarantees/${g}/references/${r}/currency`,
           `currency ${ref.currency} is not that of any country in the country list`,
         );
@@ -161,7 +161,7 @@ export function checkCtd(ctd: Ctd, context: CtdContext): FunctionalError[] {
       add('MASS_INCONSISTENT', `${at}/netMass`, `net mass ${item.netMass} kg exceeds gross mass ${item.grossMass} kg`);
     if (!isKnownCurrency(item.value.currency, countries)) {
       add(
-        'UNKNOWN_COUNTRY',
+        'UNKNOWN_CURRENCY',
         `${at}/value/currency`,
         `currency ${item.value.currency} is not that of any country in the country list`,
       );

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { checkDigit } from './check-digit.ts';
-import { accessCodeFrom, accessCodesMatch, grnFromSequence, isValidAccessCode, isValidGrn } from './grn.ts';
+import {
+  accessCodeFrom,
+  accessCodesMatch,
+  allocationOfGrn,
+  grnFromSequence,
+  isValidAccessCode,
+  isValidGrn,
+} from './grn.ts';
 import { isValidMrn, mrnFromSequence } from './mrn.ts';
 
 describe('grnFromSequence / isValidGrn', () => {
@@ -63,5 +70,20 @@ describe('access codes', () => {
     expect(accessCodesMatch('ab1Z', 'AB1z')).toBe(true);
     expect(accessCodesMatch('ab1Z', 'AB2z')).toBe(false);
     expect(accessCodesMatch('', '')).toBe(false);
+  });
+});
+
+describe('allocationOfGrn', () => {
+  it('gives back the year, country and sequence a GRN was allocated from', () => {
+    for (const sequence of [0n, 1n, 3n, 900_000n, 1n << 61n]) {
+      const grn = grnFromSequence({ year: 2026, country: 'AZ', sequence });
+      expect(allocationOfGrn(grn)).toEqual({ year: 2026, country: 'AZ', sequence });
+    }
+  });
+
+  it('has no allocation for a GRN whose check digit is wrong', () => {
+    const grn = grnFromSequence({ year: 2026, country: 'GE', sequence: 7n });
+    const wrong = grn.slice(0, 16) + String((Number(grn[16]) + 1) % 10);
+    expect(allocationOfGrn(wrong)).toBeUndefined();
   });
 });

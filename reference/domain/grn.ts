@@ -5,7 +5,7 @@
 //   position  17    check digit over positions 1-16 (check-digit.ts)
 //   positions 18-24 optional voucher suffix for guarantee type 4: a letter and 6 digits
 import { checkDigit } from './check-digit.ts';
-import { roundKeys, uniquePartFromSequence } from './unique-part.ts';
+import { roundKeys, sequenceFromUniquePart, uniquePartFromSequence } from './unique-part.ts';
 
 export interface GrnAllocation {
   /** Calendar year, 2000-2099. */
@@ -22,12 +22,19 @@ export function grnFromSequence({ year, country, sequence }: GrnAllocation): str
   if (!Number.isInteger(year) || year < 2000 || year > 2099) throw new RangeError(`year ${year} outside 2000-2099`);
   if (!/^[A-Z]{2}$/.test(country))
     throw new RangeError(`country ${JSON.stringify(country)} is not an ISO alpha-2 code`);
-  // A key distinct from the MRN's so a GRN's unique part never mirrors an MRN's.
-  const body =
-    String(year % 100).padStart(2, '0') +
-    country +
-    uniquePartFromSequence(sequence, roundKeys(`GRN/${year}/${country}`));
+  const body = String(year % 100).padStart(2, '0') + country + uniquePartFromSequence(sequence, grnKeys(year, country));
   return body + checkDigit(body);
+}
+
+// A key distinct from the MRN's so a GRN's unique part never mirrors an MRN's.
+const grnKeys = (year: number, country: string) => roundKeys(`GRN/${year}/${country}`);
+
+/** The allocation a valid GRN was made from (inverse of grnFromSequence), or undefined if it is not valid. */
+export function allocationOfGrn(grn: string): GrnAllocation | undefined {
+  if (!isValidGrn(grn)) return undefined;
+  const year = 2000 + Number(grn.slice(0, 2));
+  const country = grn.slice(2, 4);
+  return { year, country, sequence: sequenceFromUniquePart(grn.slice(4, 16), grnKeys(year, country)) };
 }
 
 /** True for a GRN of this layout (with or without voucher suffix) whose check digit is right. */

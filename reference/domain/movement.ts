@@ -6,21 +6,9 @@
 // Every event either yields the next view or throws IllegalTransitionError;
 // an event never silently does nothing.
 
-export const MovementStates = [
-  'SUBMITTED', // lodged, being validated (IE015 received)
-  'REJECTED', // failed validation (IE056); final
-  'ACCEPTED', // MRN allocated (IE028), may be amended or cancelled
-  'UNDER_CONTROL', // customs decided to control before release (IE060)
-  'RELEASED', // released for transit (IE029); guarantee reserved
-  'NOT_RELEASED', // release refused (IE051); final
-  'CANCELLED', // invalidated at the holder's request before release (IE009); final
-  'IN_TRANSIT', // at least one crossing notified by an office of transit (IE118)
-  'ARRIVED', // arrival notified at the office of destination (IE007/IE006)
-  'CONTROLLED', // unloading / control results in from destination (IE044/IE018)
-  'WRITTEN_OFF', // discharged, guarantee released (IE045); final
-] as const;
+import { MovementStates, type MovementState } from '../spec/movement-state.ts';
 
-export type MovementState = (typeof MovementStates)[number];
+export { MovementStates, type MovementState };
 
 export type MovementEvent =
   | { type: 'accept' }
@@ -93,14 +81,6 @@ export const finalStates: ReadonlySet<MovementState> = new Set([
   'NOT_RELEASED',
   'CANCELLED',
   'WRITTEN_OFF',
-]);
-
-/** States in which the movement holds a reservation on its guarantee: from release to write-off. */
-export const guaranteeReservedStates: ReadonlySet<MovementState> = new Set([
-  'RELEASED',
-  'IN_TRANSIT',
-  'ARRIVED',
-  'CONTROLLED',
 ]);
 
 export class IllegalTransitionError extends Error {

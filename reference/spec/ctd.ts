@@ -1,7 +1,7 @@
 // The CATS Transit Declaration (CTD) as lodged by an operator: NCTS IE015's
 // data groups in camelCase JSON. This schema validates requests at the node,
 // generates the OpenAPI document and types the generators' output.
-import { Type, type Static, type TProperties } from '@sinclair/typebox';
+import { Type, type Static, type TProperties, type TSchema } from '@sinclair/typebox';
 
 /** Every group is closed: a field the spec does not define is a schema violation, not silently stored. */
 const Strict = <T extends TProperties>(properties: T) => Type.Object(properties, { additionalProperties: false });
@@ -61,6 +61,16 @@ export const DeclaredGuarantee = Strict({
   references: Type.Array(GuaranteeReference, { minItems: 1, maxItems: 99 }),
 });
 
+/** A guarantee reference as recorded after lodging: the access code was checked then and is kept nowhere. */
+export const RecordedGuaranteeReference = Type.Omit(GuaranteeReference, ['accessCode'], {
+  additionalProperties: false,
+});
+
+export const RecordedGuarantee = Strict({
+  type: GuaranteeType,
+  references: Type.Array(RecordedGuaranteeReference, { minItems: 1, maxItems: 99 }),
+});
+
 export const Package = Strict({
   typeOfPackages: Type.String({ pattern: '^[A-Z0-9]{2}$', description: 'UN/ECE Rec. 21 package code' }),
   numberOfPackages: Type.Integer({ minimum: 0, maximum: 99999999 }),
@@ -114,30 +124,40 @@ export const Consignment = Strict({
   goodsItems: Type.Array(GoodsItem, { minItems: 1, maxItems: 1999 }),
 });
 
-export const Ctd = Type.Object(
-  {
-    lrn: Lrn,
-    declarationType: Type.Union([Type.Literal('T1'), Type.Literal('T2'), Type.Literal('T2F')]),
-    additionalDeclarationType: Type.Union([Type.Literal('A'), Type.Literal('D')], {
-      description: 'A standard, D pre-lodged',
-    }),
-    security: Type.Integer({ minimum: 0, maximum: 3, description: '0 none, 1 ENS, 2 EXS, 3 ENS+EXS' }),
-    offices: Strict({
-      departure: OfficeReference,
-      transit: Type.Array(OfficeReference, { maxItems: 9 }),
-      destination: OfficeReference,
-    }),
-    holder: Strict({
-      identificationNumber: Tin,
-      name: Type.String({ minLength: 1, maxLength: 70 }),
-      address: Address,
-    }),
-    guarantees: Type.Array(DeclaredGuarantee, { minItems: 1, maxItems: 9 }),
-    consignment: Consignment,
-  },
-  { $id: 'Ctd', additionalProperties: false },
-);
+const ctdFields = <G extends TSchema>(guarantee: G) => ({
+  lrn: Lrn,
+  declarationType: Type.Union([Type.Literal('T1'), Type.Literal('T2'), Type.Literal('T2F')]),
+  additionalDeclarationType: Type.Union([Type.Literal('A'), Type.Literal('D')], {
+    description: 'A standard, D pre-lodged',
+  }),
+  security: Type.Integer({ minimum: 0, maximum: 3, description: '0 none, 1 ENS, 2 EXS, 3 ENS+EXS' }),
+  offices: Strict({
+    departure: OfficeReference,
+    transit: Type.Array(OfficeReference, { maxItems: 9 }),
+    destination: OfficeReference,
+  }),
+  holder: Strict({
+    identificationNumber: Tin,
+    name: Type.String({ minLength: 1, maxLength: 70 }),
+    address: Address,
+  }),
+  guarantees: Type.Array(guarantee, { minItems: 1, maxItems: 9 }),
+  consignment: Consignment,
+});
+
+export const Ctd = Type.Object(ctdFields(DeclaredGuarantee), { $id: 'Ctd', additionalProperties: false });
+
+/**
+ * The CTD as recorded once lodged: what declaration views show and what other
+ * countries receive in their anticipated records (IE001, IE050). The same as the
+ * lodged CTD without guarantee access codes.
+ */
+export const RecordedCtd = Type.Object(ctdFields(RecordedGuarantee), {
+  $id: 'RecordedCtd',
+  additionalProperties: false,
+});
 
 export type Ctd = Static<typeof Ctd>;
+export type RecordedCtd = Static<typeof RecordedCtd>;
 export type GoodsItem = Static<typeof GoodsItem>;
 export type Party = Static<typeof Party>;

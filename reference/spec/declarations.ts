@@ -1,7 +1,7 @@
 // C2B schemas for transit declarations (CTDs) once lodged: acceptance, views,
 // lists. The CTD body itself is ./ctd.ts.
 import { Type, type Static } from '@sinclair/typebox';
-import { Ctd, CurrencyCode, Grn, Lrn, OfficeReference, Tin } from './ctd.ts';
+import { CurrencyCode, Grn, Lrn, OfficeReference, RecordedCtd, Tin } from './ctd.ts';
 import { Mrn } from './movements.ts';
 import { MovementStateSchema } from './movement-state.ts';
 
@@ -39,7 +39,7 @@ export const Declaration = Type.Object({
   updatedAt: Type.String({ format: 'date-time' }),
 });
 
-export const DeclarationWithCtd = Type.Composite([Declaration, Type.Object({ ctd: Ctd })]);
+export const DeclarationWithCtd = Type.Composite([Declaration, Type.Object({ ctd: RecordedCtd })]);
 
 export const DeclarationAccepted = Type.Object({
   mrn: Mrn,

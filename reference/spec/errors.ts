@@ -5,6 +5,7 @@ import { Type, type Static } from '@sinclair/typebox';
 /** Rejection codes of spec v0. Generators label defects with these. */
 export const ErrorCodes = [
   // request level
+  'BAD_REQUEST',
   'MALFORMED_JSON',
   'SCHEMA_VIOLATION',
   'BODY_TOO_LARGE',
@@ -12,10 +13,14 @@ export const ErrorCodes = [
   'FORBIDDEN',
   'NOT_FOUND',
   'UNSUPPORTED_MEDIA_TYPE',
+  'METHOD_NOT_ALLOWED',
+  'REQUEST_TIMEOUT',
+  'HEADERS_TOO_LARGE',
   // declaration content
   'UNKNOWN_OFFICE',
   'OFFICE_ROLE_MISMATCH',
   'UNKNOWN_COUNTRY',
+  'UNKNOWN_CURRENCY',
   'INVALID_HS_CODE',
   'ITINERARY_MISMATCH',
   'MASS_INCONSISTENT',
@@ -57,6 +62,9 @@ export const ErrorResponse = Type.Object(
     code: ErrorCodeSchema,
     message: Type.String(),
     errors: Type.Array(FunctionalError),
+    requestId: Type.Optional(
+      Type.String({ description: 'On 5xx answers: the id under which the node logged the failure' }),
+    ),
   },
   { $id: 'ErrorResponse' },
 );

@@ -16,9 +16,9 @@ export const GuaranteeRegistration = Type.Object(
   { additionalProperties: false },
 );
 
+/** A guarantee as anyone allowed to read it sees it: never its access code. */
 export const Guarantee = Type.Object({
   grn: Grn,
-  accessCode: Type.String({ description: 'Shown to the holder only' }),
   holderTin: Tin,
   type: GuaranteeType,
   status: GuaranteeStatus,
@@ -29,7 +29,17 @@ export const Guarantee = Type.Object({
   openMovements: Type.Integer({ description: 'Movements currently holding a reservation' }),
 });
 
+export const AccessCode = Type.String({ pattern: '^[A-Z0-9]{4}$' });
+
+/** A new access code, shown to the holder this once: the node keeps only its digest. */
+export const AccessCodeIssued = Type.Object({
+  grn: Grn,
+  accessCode: AccessCode,
+  issuedAt: Type.String({ format: 'date-time' }),
+});
+
 export const GrnParams = Type.Object({ grn: Grn });
 
 export type GuaranteeRegistration = Static<typeof GuaranteeRegistration>;
 export type Guarantee = Static<typeof Guarantee>;
+export type AccessCodeIssued = Static<typeof AccessCodeIssued>;

@@ -1,5 +1,21 @@
-// The movement states of spec v0 (the state machine of reference/domain/movement.ts), as published in the OpenAPI document.
+// The movement states of spec v0, as published in the OpenAPI document; the
+// state machine over them is reference/domain/movement.ts.
 import { Type } from '@sinclair/typebox';
-import { MovementStates } from '../domain/movement.ts';
+
+export const MovementStates = [
+  'SUBMITTED', // lodged, being validated (IE015 received)
+  'REJECTED', // failed validation (IE056); final
+  'ACCEPTED', // MRN allocated (IE028), may be amended or cancelled
+  'UNDER_CONTROL', // customs decided to control before release (IE060)
+  'RELEASED', // released for transit (IE029); guarantee reserved
+  'NOT_RELEASED', // release refused (IE051); final
+  'CANCELLED', // invalidated at the holder's request before release (IE009); final
+  'IN_TRANSIT', // at least one crossing notified by an office of transit (IE118)
+  'ARRIVED', // arrival notified at the office of destination (IE007/IE006)
+  'CONTROLLED', // unloading / control results in from destination (IE044/IE018)
+  'WRITTEN_OFF', // discharged, guarantee released (IE045); final
+] as const;
+
+export type MovementState = (typeof MovementStates)[number];
 
 export const MovementStateSchema = Type.Union(MovementStates.map((s) => Type.Literal(s)));

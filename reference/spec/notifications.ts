@@ -1,10 +1,12 @@
-// What an operator receives on its WebSocket stream at every step of each of its movements.
+// What an operator receives on its WebSocket stream: every step of each of its
+// movements, and the access code of each of its guarantees when customs approves it.
 import { Type, type Static } from '@sinclair/typebox';
-import { Lrn, OfficeReference } from './ctd.ts';
+import { Grn, Lrn, OfficeReference } from './ctd.ts';
+import { AccessCode } from './guarantees.ts';
 import { Mrn } from './movements.ts';
 import { MovementStateSchema } from './movement-state.ts';
 
-export const Notification = Type.Object({
+export const MovementNotification = Type.Object({
   type: Type.Literal('movement'),
   mrn: Mrn,
   lrn: Type.Union([Lrn, Type.Null()]),
@@ -15,5 +17,17 @@ export const Notification = Type.Object({
   office: Type.Union([OfficeReference, Type.Null()]),
   at: Type.String({ format: 'date-time' }),
 });
+
+export const GuaranteeNotification = Type.Object({
+  type: Type.Literal('guarantee'),
+  grn: Grn,
+  event: Type.Literal('approve'),
+  accessCode: Type.Union([AccessCode, Type.Null()], {
+    description: 'Issued at this approval and shown this once; null when the guarantee already had one',
+  }),
+  at: Type.String({ format: 'date-time' }),
+});
+
+export const Notification = Type.Union([MovementNotification, GuaranteeNotification]);
 
 export type Notification = Static<typeof Notification>;

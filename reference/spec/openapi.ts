@@ -19,8 +19,11 @@ const statusText: Record<number, string> = {
   404: "Not found (also another operator's resource: operators cannot probe each other's MRNs or GRNs)",
   409: 'Conflict with the current state: duplicate LRN with different content, illegal transition, guarantee insufficient',
   413: `Body over the size limit (${BODY_LIMIT} bytes unless stated)`,
-  415: 'Content type other than application/json',
+  405: 'The path does not take this method; the Allow header lists those it takes',
+  408: 'The request (headers and body) was not received in full within the node request timeout',
+  415: 'Content type other than application/json, or a charset other than UTF-8',
   422: 'Functional errors in the content (unknown office, HS code, itinerary, guarantee…), each with a JSON pointer',
+  500: 'Internal error: nothing about it is said but the requestId under which the node logged it',
   503: 'Not ready',
 };
 
@@ -71,6 +74,7 @@ function operation(route: RouteSpec, components: Record<string, Json>): Json {
   const rejections = new Set<number>(route.rejections);
   if (body || querystring || params) rejections.add(400);
   if (body) {
+    rejections.add(408);
     rejections.add(413);
     rejections.add(415);
   }
@@ -78,6 +82,7 @@ function operation(route: RouteSpec, components: Record<string, Json>): Json {
     rejections.add(401);
     if (!route.roles.includes('operator') || route.roles.length < 3) rejections.add(403);
   }
+  rejections.add(500);
   for (const status of [...rejections].sort()) {
     responses[String(status)] = { $ref: `#/components/responses/E${status}` };
   }
@@ -139,7 +144,7 @@ export function openApiDocument(): Record<string, Json> {
   };
   const errorSchema = toJson(ErrorResponse, components);
   const responses: Record<string, Json> = {};
-  for (const status of [400, 401, 403, 404, 409, 413, 415, 422]) {
+  for (const status of [400, 401, 403, 404, 405, 408, 409, 413, 415, 422, 500]) {
     responses[`E${status}`] = {
       description: statusText[status]!,
       content: { 'application/json': { schema: errorSchema } },
@@ -152,7 +157,8 @@ export function openApiDocument(): Record<string, Json> {
       version: 'spec-v0',
       description:
         'Common system specification v0 of a national CATS node: operators, guarantees, transit declarations (CTD), ' +
-        'customs decisions, movement events and notifications. Every rejection is a 4xx ErrorResponse that changes nothing.',
+        'customs decisions, movement events and notifications. Every rejection is a 4xx ErrorResponse that changes nothing; ' +
+        'a method a path does not take answers 405 (with Allow) on any path.',
     },
     servers: [{ url: '/' }],
     components: { schemas: components, responses, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },

@@ -14,7 +14,7 @@ import {
   Refusal,
 } from './declarations.ts';
 import { Fixtures, FixturesApplied } from './fixtures.ts';
-import { Guarantee, GuaranteeRegistration, GrnParams } from './guarantees.ts';
+import { AccessCodeIssued, Guarantee, GuaranteeRegistration, GrnParams } from './guarantees.ts';
 import { ArrivalNotification, ControlResults, CrossingNotification, MrnParams } from './movements.ts';
 import { Operator, OperatorApproval, OperatorRegistered, OperatorRegistration, TinParams } from './operators.ts';
 
@@ -101,7 +101,7 @@ export const routes = {
     path: '/v1/guarantees',
     tag: 'guarantees',
     roles: ['operator'],
-    summary: 'Register a guarantee (pending until customs approves); allocates its GRN and access code',
+    summary: 'Register a guarantee (pending until customs approves); allocates its GRN',
     rejections: [403, 422],
     schema: { body: GuaranteeRegistration, response: { 201: Guarantee } },
   }),
@@ -121,9 +121,23 @@ export const routes = {
     path: '/v1/guarantees/{grn}/approval',
     tag: 'guarantees',
     roles: ['officer', 'admin'],
-    summary: 'Approve a guarantee: it becomes usable for declarations',
+    summary:
+      'Approve a guarantee: it becomes usable for declarations. Its first access code is issued and sent to the ' +
+      'holder alone, once, on its notification stream (a `guarantee` notification)',
     rejections: [404],
     schema: { params: GrnParams, body: Empty, response: { 200: Guarantee } },
+  }),
+  issueAccessCode: route({
+    operationId: 'issueAccessCode',
+    method: 'POST',
+    path: '/v1/guarantees/{grn}/access-code',
+    tag: 'guarantees',
+    roles: ['operator'],
+    summary:
+      'The holder issues a new access code for its approved guarantee, shown in this answer only; the previous code ' +
+      'stops working at once (declarations lodged with it keep their reservations)',
+    rejections: [403, 404, 409],
+    schema: { params: GrnParams, body: Empty, response: { 200: AccessCodeIssued } },
   }),
   submitDeclaration: route({
     operationId: 'submitDeclaration',

@@ -34,3 +34,14 @@ export async function nextGrnSequence(db: Pick<pg.Pool, 'query'>): Promise<bigin
   const { rows } = await db.query<{ v: string }>(`SELECT nextval('grn_sequence')::text AS v`);
   return BigInt(rows[0]!.v);
 }
+
+/**
+ * Moves the GRN sequence past `sequence` (a GRN seeded from outside, e.g. a
+ * fixture), so that no GRN the node allocates afterwards can equal it.
+ */
+export async function advanceGrnSequencePast(db: Pick<pg.Pool, 'query'>, sequence: bigint): Promise<void> {
+  if (sequence < 1n) return;
+  await db.query(`SELECT setval('grn_sequence', $1::bigint) FROM grn_sequence WHERE last_value <= $1::bigint`, [
+    sequence.toString(),
+  ]);
+}

@@ -1,4 +1,5 @@
 // Movements and the statements of their transitions.
+import { accessCodeMatchesSql } from './access-code.ts';
 import type { Queryable } from './database.ts';
 
 export type MovementRole = 'departure' | 'transit' | 'destination';
@@ -66,11 +67,34 @@ export interface NewDeclaration {
 /** What the guarantee looked like to the declaration statement, to explain a refusal. */
 export interface GuaranteeCheck {
   status: string;
-  accessCode: string;
+  /** Whether the access code presented is the guarantee's (true where none was presented). */
+  accessCodeOk: boolean;
   holderTin: string;
   currency: string;
   referenceAmount: number;
   reserved: number;
+}
+
+type GuaranteeRow = {
+  status: string | null;
+  access_code_ok: boolean;
+  holder_tin: string;
+  currency: string;
+  reference_amount: number;
+  reserved: number;
+};
+
+function guaranteeCheck(row: GuaranteeRow): GuaranteeCheck | undefined {
+  return row.status === null
+    ? undefined
+    : {
+        status: row.status,
+        accessCodeOk: row.access_code_ok,
+        holderTin: row.holder_tin,
+        currency: row.currency,
+        referenceAmount: row.reference_amount,
+        reserved: row.reserved,
+      };
 }
 
 export type DeclarationInsert =
@@ -86,31 +110,13 @@ export type DeclarationInsert =
  * (23505) and so reserves nothing.
  */
 export async function insertDeclaration(db: Queryable, d: NewDeclaration): Promise<DeclarationInsert> {
-  const { rows } = await db.query<{
-    existing: string | null;
-    inserted: string | null;
-    status: string | null;
-    access_code: string;
-    holder_tin: string;
-    currency: string;
-    reference_amount: number;
-    reserved: number;
-  }>(declarationQuery(d));
+  const { rows } = await db.query<{ existing: string | null; inserted: string | null } & GuaranteeRow>(
+    declarationQuery(d),
+  );
   const row = rows[0]!;
   if (row.existing !== null) return { outcome: 'lrn-taken' };
   if (row.inserted !== null) return { outcome: 'inserted', reserved: d.reserve };
-  const guarantee: GuaranteeCheck | undefined =
-    row.status === null
-      ? undefined
-      : {
-          status: row.status,
-          accessCode: row.access_code,
-          holderTin: row.holder_tin,
-          currency: row.currency,
-          referenceAmount: row.reference_amount,
-          reserved: row.reserved,
-        };
-  return { outcome: 'guarantee-refused', guarantee };
+  return { outcome: 'guarantee-refused', guarantee: guaranteeCheck(row) };
 }
 
 /** The declaration statement as a named prepared statement: parsed and planned once per connection. */
@@ -144,17 +150,18 @@ export const DECLARATION_SQL = `
 WITH dup AS (
   SELECT mrn FROM movements WHERE operator_tin = $2 AND lrn = $3 AND role = 'departure'
 ), g AS (
-  SELECT status, access_code, holder_tin, currency, reference_amount, reserved FROM guarantees WHERE grn = $12
+  SELECT status, ${accessCodeMatchesSql('$16')} AS access_code_ok, holder_tin, currency, reference_amount, reserved
+    FROM guarantees WHERE grn = $12
 ), r AS (
   UPDATE guarantees SET reserved = reserved + $13::bigint, updated_at = now()
    WHERE grn = $12 AND $14::boolean AND NOT EXISTS (SELECT 1 FROM dup)
-     AND status = 'ACTIVE' AND upper(access_code) = upper($16) AND holder_tin = $2 AND currency = $15
+     AND status = 'ACTIVE' AND ${accessCodeMatchesSql('$16')} AND holder_tin = $2 AND currency = $15
      AND reserved + $13::bigint <= reference_amount
   RETURNING reserved
 ), ok AS (
   SELECT CASE WHEN $14::boolean THEN EXISTS (SELECT 1 FROM r)
          ELSE NOT EXISTS (SELECT 1 FROM dup) AND EXISTS (
-           SELECT 1 FROM g WHERE status = 'ACTIVE' AND upper(access_code) = upper($16) AND holder_tin = $2 AND currency = $15)
+           SELECT 1 FROM g WHERE status = 'ACTIVE' AND access_code_ok AND holder_tin = $2 AND currency = $15)
          END AS ok
 ), m AS (
   INSERT INTO movements (mrn, role, operator_tin, lrn, content_hash, state, ctd, departure_office, transit_offices,
@@ -238,47 +245,42 @@ export async function updateMovement(db: Queryable, mrn: string, change: Movemen
 /**
  * Reserves `amount` on an active guarantee of `holderTin` in `currency`, never
  * beyond its reference amount; returns the guarantee as seen (to explain a refusal)
- * and whether the reservation was made.
+ * and whether the reservation was made. The access code was checked when the
+ * holder presented it (lodging, amendment); a release after control needs none.
  */
 export async function reserveGuarantee(
   db: Queryable,
-  r: { grn: string; holderTin: string; accessCode: string; currency: string; amount: number },
+  r: { grn: string; holderTin: string; currency: string; amount: number },
 ): Promise<{ reserved: boolean; guarantee: GuaranteeCheck | undefined }> {
-  const { rows } = await db.query<{
-    reserved_now: number | null;
-    status: string | null;
-    access_code: string;
-    holder_tin: string;
-    currency: string;
-    reference_amount: number;
-    reserved: number;
-  }>(
+  const { rows } = await db.query<{ reserved_now: number | null } & GuaranteeRow>(
     `WITH g AS (
-       SELECT status, access_code, holder_tin, currency, reference_amount, reserved FROM guarantees WHERE grn = $1
+       SELECT status, true AS access_code_ok, holder_tin, currency, reference_amount, reserved FROM guarantees WHERE grn = $1
      ), r AS (
        UPDATE guarantees SET reserved = reserved + $4::bigint, updated_at = now()
         WHERE grn = $1 AND status = 'ACTIVE' AND holder_tin = $2 AND currency = $3 AND reserved + $4::bigint <= reference_amount
-          AND upper(access_code) = upper($5)
        RETURNING reserved
      ), op AS (
        UPDATE operators SET released_movements = released_movements + 1 WHERE tin = $2 AND EXISTS (SELECT 1 FROM r)
      )
      SELECT (SELECT reserved FROM r) AS reserved_now, g.* FROM (SELECT 1) one LEFT JOIN g ON true`,
-    [r.grn, r.holderTin, r.currency, r.amount, r.accessCode],
+    [r.grn, r.holderTin, r.currency, r.amount],
   );
   const row = rows[0]!;
-  const guarantee =
-    row.status === null
-      ? undefined
-      : {
-          status: row.status,
-          accessCode: row.access_code,
-          holderTin: row.holder_tin,
-          currency: row.currency,
-          referenceAmount: row.reference_amount,
-          reserved: row.reserved,
-        };
-  return { reserved: row.reserved_now !== null, guarantee };
+  return { reserved: row.reserved_now !== null, guarantee: guaranteeCheck(row) };
+}
+
+/** The guarantee as a holder presenting `accessCode` sees it (undefined when it does not exist). */
+export async function checkGuarantee(
+  db: Queryable,
+  grn: string,
+  accessCode: string,
+): Promise<GuaranteeCheck | undefined> {
+  const { rows } = await db.query<GuaranteeRow>(
+    `SELECT status, ${accessCodeMatchesSql('$2')} AS access_code_ok, holder_tin, currency, reference_amount, reserved
+       FROM guarantees WHERE grn = $1`,
+    [grn, accessCode],
+  );
+  return rows[0] ? guaranteeCheck(rows[0]) : undefined;
 }
 
 /** Gives a movement's reservation back to its guarantee (write-off). */

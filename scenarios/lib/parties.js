@@ -37,7 +37,7 @@ export async function approveOperator(nodeUrl, officerToken, tin, aeo) {
 }
 
 /**
- * The operator registers a guarantee; customs allocates its GRN and access code.
+ * The operator registers a guarantee; the node allocates its GRN (the access code comes with approval).
  * @param {string} nodeUrl
  * @param {string} operatorToken
  * @param {unknown} guarantee
@@ -52,7 +52,8 @@ export async function registerGuarantee(nodeUrl, operatorToken, guarantee) {
 }
 
 /**
- * Customs approves the guarantee: it becomes usable in declarations.
+ * Customs approves the guarantee: it becomes usable in declarations, and its access
+ * code goes to the holder alone (on its notification stream; see issueAccessCode).
  * @param {string} nodeUrl
  * @param {string} officerToken
  * @param {string} grn
@@ -66,6 +67,26 @@ export async function approveGuarantee(nodeUrl, officerToken, grn) {
       token: officerToken,
       operation: 'guarantee_approve',
       name: 'POST /v1/guarantees/{grn}/approval',
+    },
+  );
+  return { res, body: jsonBody(res) };
+}
+
+/**
+ * The holder issues a new access code for its guarantee (the answer is the only place it is shown).
+ * @param {string} nodeUrl
+ * @param {string} operatorToken
+ * @param {string} grn
+ */
+export async function issueAccessCode(nodeUrl, operatorToken, grn) {
+  const res = await request(
+    'POST',
+    `${nodeUrl}/v1/guarantees/${grn}/access-code`,
+    {},
+    {
+      token: operatorToken,
+      operation: 'guarantee_access_code',
+      name: 'POST /v1/guarantees/{grn}/access-code',
     },
   );
   return { res, body: jsonBody(res) };

@@ -17,8 +17,16 @@ const envelope = (type: string, body: unknown, extra: Record<string, unknown> = 
   ...extra,
 });
 
+const lodged = domesticCtd({ lrn: 'L1', holderTin: 'GE123456789', grn: '26GE0000000000001' });
 const released = {
-  declaration: domesticCtd({ lrn: 'L1', holderTin: 'GE123456789', grn: '26GE0000000000001' }),
+  // Anticipated records carry the declaration without access codes.
+  declaration: {
+    ...lodged,
+    guarantees: lodged.guarantees.map((g) => ({
+      ...g,
+      references: g.references.map(({ grn, amountToBeCovered, currency }) => ({ grn, amountToBeCovered, currency })),
+    })),
+  },
   acceptedAt: at,
   releasedAt: at,
   officeOfDeparture: 'GE000010',

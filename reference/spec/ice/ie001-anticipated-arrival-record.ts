@@ -1,10 +1,14 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Ctd, OfficeReference } from '../ctd.ts';
+import { OfficeReference, RecordedCtd } from '../ctd.ts';
 import { iceMessage, Timestamp } from './envelope.ts';
 
-/** Data both anticipated records carry: the released declaration and its release. */
+/**
+ * Data both anticipated records carry: the released declaration and its release.
+ * As in NCTS, no guarantee access code: a code travels between countries only in
+ * a guarantee-use message, never to offices of transit or destination.
+ */
 export const ReleasedMovement = {
-  declaration: Ctd,
+  declaration: RecordedCtd,
   acceptedAt: Timestamp,
   releasedAt: Timestamp,
   officeOfDeparture: OfficeReference,
