@@ -2,8 +2,8 @@
 // the same transaction as applying the message: a redelivered message finds its
 // id here and is acknowledged without being applied again.
 import type pg from 'pg';
-import type { IceMessage } from '../spec/ice/catalogue.ts';
-import { withTransaction } from '../store/database.ts';
+import type { IceMessage } from '../../spec/ice/catalogue.ts';
+import { withTransaction } from '../../store/database.ts';
 
 const INBOX_MIGRATION = `
 CREATE TABLE IF NOT EXISTS ice_inbox (

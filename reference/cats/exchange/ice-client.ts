@@ -4,8 +4,8 @@
 // sends again whatever was not yet stored.
 import type pg from 'pg';
 import WebSocket from 'ws';
-import type { IceMessage } from '../spec/ice/catalogue.ts';
-import type { ErrorFrame, FrameError, IceErrorCode, StoredFrame, WelcomeFrame } from '../spec/ice/frames.ts';
+import type { IceMessage } from '../../spec/ice/catalogue.ts';
+import type { ErrorFrame, FrameError, IceErrorCode, StoredFrame, WelcomeFrame } from '../../spec/ice/frames.ts';
 import { claimInboxEntry } from './inbox.ts';
 
 interface ReceiverBase {

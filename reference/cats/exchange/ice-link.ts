@@ -1,9 +1,9 @@
 // Connects a national node to ICE: its outbox relayed out, and incoming
 // messages applied through the node's own inbound handling (which records each
 // message id in the same transaction as its change).
-import { applyInboundMessage } from '../cats/c2c-inbound.ts';
-import type { NodeContext } from '../cats/context.ts';
-import { IceClient } from './client.ts';
+import { applyInboundMessage } from '../c2c-inbound.ts';
+import type { NodeContext } from '../context.ts';
+import { IceClient } from './ice-client.ts';
 import { migrateInbox } from './inbox.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 
