@@ -21,7 +21,8 @@ options:
   --data-dir DIR         embedded PostgreSQL data folder (default .cats-stress/ice-pg)
   --window N             most unacknowledged deliveries per node connection (default 256)
   --ack-timeout MS       redeliver a message not acknowledged within MS (default 10000)
-  --heartbeat MS         ping every MS; close a connection that missed a ping (default 15000)`;
+  --heartbeat MS         ping every MS; close a connection that missed a ping (default 15000)
+  --max-connections N    most open connections per country (default 4); more get HTTP 429`;
 
 export const command: Command = {
   name: 'ice',
@@ -38,6 +39,7 @@ export const command: Command = {
         window: { type: 'string' },
         'ack-timeout': { type: 'string' },
         heartbeat: { type: 'string' },
+        'max-connections': { type: 'string' },
       },
     });
     const tokenItems = [
@@ -72,6 +74,7 @@ export const command: Command = {
       window: int('window', values.window),
       ackTimeoutMs: int('ack-timeout', values['ack-timeout']),
       heartbeatMs: int('heartbeat', values.heartbeat),
+      maxConnectionsPerCountry: int('max-connections', values['max-connections']),
       log,
     });
     console.log(

@@ -47,18 +47,20 @@ async function relay(from: RunningNode, to: RunningNode): Promise<string[]> {
       sentAt: new Date().toISOString(),
       sender: {
         country: from.country,
-        office: r.body.officeOfDeparture ?? r.body.officeOfTransit ?? r.body.officeOfDestination ?? r.recipient_office,
+        // As the relay does: the office in the body, else (IE045) the movement's office of departure.
+        office:
+          r.body.officeOfDeparture ??
+          r.body.officeOfTransit ??
+          r.body.officeOfDestination ??
+          (await from.context.pool.query('SELECT departure_office FROM movements WHERE mrn = $1', [r.mrn])).rows[0]
+            .departure_office,
       },
       recipient: { country: to.country, office: r.recipient_office },
       body: r.body,
     };
     expect(validateIceMessage(envelope)).not.toHaveProperty('errors');
-    expect(await applyInboundMessage(to.context, { id: r.id, type: r.message_type, mrn: r.mrn, body: r.body })).toBe(
-      'applied',
-    );
-    expect(await applyInboundMessage(to.context, { id: r.id, type: r.message_type, mrn: r.mrn, body: r.body })).toBe(
-      'duplicate',
-    );
+    expect(await applyInboundMessage(to.context, envelope)).toBe('applied');
+    expect(await applyInboundMessage(to.context, envelope)).toBe('duplicate');
   }
   return rows.map((r) => r.message_type);
 }

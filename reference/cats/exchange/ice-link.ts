@@ -19,7 +19,8 @@ export interface IceLink {
 }
 
 export async function linkNodeToIce(ctx: NodeContext, opts: IceLinkOptions): Promise<IceLink> {
-  // Messages the node refuses are kept here (outcome 'rejected'), not retried.
+  // Messages the node refuses are kept here (outcome 'rejected'), not retried,
+  // and acknowledged to ICE as rejected with their code.
   await migrateInbox(ctx.pool);
   const client = new IceClient({
     url: opts.url,
@@ -28,7 +29,17 @@ export async function linkNodeToIce(ctx: NodeContext, opts: IceLinkOptions): Pro
     receiver: {
       pool: ctx.pool,
       handle: (m) =>
-        applyInboundMessage(ctx, { id: m.id, type: m.type, mrn: m.mrn, body: m.body as Record<string, unknown> }),
+        applyInboundMessage(ctx, {
+          id: m.id,
+          type: m.type,
+          mrn: m.mrn,
+          sender: m.sender,
+          recipient: m.recipient,
+          body: m.body as Record<string, unknown>,
+        }),
+      committed: (m, _outcome, rejected) => {
+        if (rejected) ctx.metrics.c2cRejected.inc({ type: m.type, code: rejected.code });
+      },
     },
   });
   client.start();
