@@ -7,8 +7,8 @@
 // ICE runs as its own process (`cats-stress ice`, default limits: 1 MiB frames,
 // 4 connections per country). AZ sends crossing notifications to KZ through ICE
 // clients in this process; KZ applies each through its inbox in its own database.
-// The abuser (CN) keeps --attackers connection attempts in flight, and on every
-// connection that opens sends a 2 MiB frame.
+// The abuser (CN, its own process) keeps --attackers connection attempts in
+// flight, and on every connection that opens sends a frame over 1 MiB.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,7 +17,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as hdr from 'hdr-histogram-js';
 import pg from 'pg';
-import WebSocket from 'ws';
 import { IceClient } from '../reference/cats/exchange/ice-client.ts';
 import { migrateInbox } from '../reference/cats/exchange/inbox.ts';
 import { freePort, openPostgres } from '../reference/store/postgres.ts';
@@ -68,38 +67,47 @@ async function startIceProcess(databaseUrl: string, port: number) {
   };
 }
 
-/** Keeps `attackers` connection attempts going; each one that opens gets an oversize frame. */
+// The abuser runs as its own process, so its work (masking oversize frames) is not
+// counted against the honest clients' event loop. It keeps `attackers` attempts in
+// flight; each connection that opens sends a frame just over 1 MiB.
+const abuserScript = `
+import WebSocket from 'ws';
+const [url, token, n] = process.argv.slice(1);
+let running = true, attempts = 0, refused = 0, closedTooBig = 0;
+const oversize = JSON.stringify({ type: 'send', message: { padding: 'x'.repeat(1024 * 1024 + 1024) } });
+const one = () => new Promise((resolve) => {
+  attempts++;
+  const ws = new WebSocket(url, { headers: { authorization: 'Bearer ' + token } });
+  ws.on('unexpected-response', (_q, res) => { refused++; res.resume(); ws.terminate(); resolve(); });
+  ws.on('open', () => ws.send(oversize));
+  ws.on('close', (code) => { if (code === 1009) closedTooBig++; resolve(); });
+  ws.on('error', () => resolve());
+});
+const loops = Array.from({ length: Number(n) }, async () => { while (running) await one(); });
+process.on('SIGTERM', async () => {
+  running = false;
+  await Promise.all(loops);
+  process.stdout.write(JSON.stringify({ attempts, refused, closedTooBig }));
+  process.exit(0);
+});
+`;
+
 function abuse(url: string) {
-  let running = true;
-  let attempts = 0;
-  let refused = 0;
-  let closedTooBig = 0;
-  const oversize = JSON.stringify({ type: 'send', message: { padding: 'x'.repeat(2 * 1024 * 1024) } });
-  const one = (): Promise<void> =>
-    new Promise((resolve) => {
-      attempts++;
-      const ws = new WebSocket(url, { headers: { authorization: `Bearer ${tokens.CN}` } });
-      ws.on('unexpected-response', (_req, res) => {
-        refused++;
-        res.resume();
-        ws.terminate();
-        resolve();
-      });
-      ws.on('open', () => ws.send(oversize));
-      ws.on('close', (code) => {
-        if (code === 1009) closedTooBig++;
-        resolve();
-      });
-      ws.on('error', () => resolve());
-    });
-  const loops = Array.from({ length: attackers }, async () => {
-    while (running) await one();
-  });
+  const child = spawn(
+    process.execPath,
+    ['--input-type=module', '-e', abuserScript, url, tokens.CN, String(attackers)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
-    async stop() {
-      running = false;
-      await Promise.all(loops);
-      return { attempts, refused, closedTooBig };
+    async stop(): Promise<{ attempts: number; refused: number; closedTooBig: number }> {
+      child.kill('SIGTERM');
+      await exited;
+      return JSON.parse(out || '{"attempts":0,"refused":0,"closedTooBig":0}');
     },
   };
 }

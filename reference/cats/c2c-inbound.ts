@@ -69,18 +69,15 @@ function checkDesignated(msg: InboundMessage, m: MovementRecord | undefined, rol
   if (!m || !here)
     throw new C2cRefusal('UNKNOWN_MOVEMENT', `no movement ${msg.mrn} here that a ${msg.type} can apply to`);
   const office = msg.sender.office;
+  const { sender } = senderRules[msg.type as IceMessageType];
   const designated =
-    senderRules[msg.type as IceMessageType].sender === 'transit'
+    sender === 'transit'
       ? m.transitOffices.includes(office)
-      : senderRules[msg.type as IceMessageType].sender === 'destination'
+      : sender === 'destination'
         ? m.destinationOffice === office
         : m.departureOffice === office;
-  if (!designated) {
-    throw new C2cRefusal(
-      'SENDER_NOT_DESIGNATED',
-      `${office} is not the office movement ${msg.mrn} designates for ${msg.type} (${senderRules[msg.type as IceMessageType].sender})`,
-    );
-  }
+  if (!designated)
+    throw new C2cRefusal('SENDER_NOT_DESIGNATED', `${office} is not the ${sender} office of movement ${msg.mrn}`);
 }
 
 export async function applyInboundMessage(ctx: NodeContext, msg: InboundMessage): Promise<InboundOutcome> {

@@ -63,6 +63,7 @@ export async function startIce(opts: IceServerOptions): Promise<IceServer> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes });
   /** Per country, upgrades accepted and not yet attached to the hub. */
   const upgrading = new Map<string, number>();
+  const quietRefusals = new Map<string, { until: number; refused: number }>();
   let closing = false;
 
   const server = http.createServer((req, res) => {
@@ -106,7 +107,21 @@ export async function startIce(opts: IceServerOptions): Promise<IceServer> {
     const opening = upgrading.get(country) ?? 0;
     if (hub.connectionCount(country) + opening >= maxConnections) {
       metrics.connectionsRefused.inc({ country });
-      log({ event: 'refused-connection', reason: 'connection limit', country, limit: maxConnections });
+      // A flood of attempts must not become a flood of log lines: one per country per second, with a count.
+      const quiet = quietRefusals.get(country) ?? { until: 0, refused: 0 };
+      quiet.refused++;
+      if (Date.now() >= quiet.until) {
+        log({
+          event: 'refused-connection',
+          reason: 'connection limit',
+          country,
+          limit: maxConnections,
+          refused: quiet.refused,
+        });
+        quiet.until = Date.now() + 1000;
+        quiet.refused = 0;
+      }
+      quietRefusals.set(country, quiet);
       return refuseUpgrade(socket, 429, `${country} already has ${maxConnections} connections, the most allowed`);
     }
     upgrading.set(country, opening + 1);
@@ -121,6 +136,7 @@ export async function startIce(opts: IceServerOptions): Promise<IceServer> {
       ws.on('error', (err: Error & { code?: string }) => {
         if (err.code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return;
         metrics.refused.inc({ code: 'BODY_TOO_LARGE' });
+        // Refused from the frame header: the payload is never buffered.
         log({ event: 'frame-too-large', country, limit: maxFrameBytes, closeCode: CLOSE_TOO_BIG });
       });
       hub.attach(ws, country);
