@@ -20,6 +20,25 @@ export default tseslint.config(
     },
   },
   {
+    // The node and the hub meet only in reference/spec/ice (frames, catalogue).
+    files: ['reference/ice/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/cats/**'], message: 'ICE never imports the node' }] },
+      ],
+    },
+  },
+  {
+    files: ['reference/cats/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/ice/**', '!**/spec/ice/**'], message: 'the node never imports ICE' }] },
+      ],
+    },
+  },
+  {
     // Tests read JSON bodies whose shape is the assertion itself.
     files: ['**/*.test.ts', '**/testing/**/*.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

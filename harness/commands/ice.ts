@@ -21,7 +21,8 @@ options:
   --data-dir DIR         embedded PostgreSQL data folder (default .cats-stress/ice-pg)
   --window N             most unacknowledged deliveries per node connection (default 256)
   --ack-timeout MS       redeliver a message not acknowledged within MS (default 10000)
-  --heartbeat MS         ping every MS; close a connection that missed a ping (default 15000)`;
+  --heartbeat MS         ping every MS; close a connection that missed a ping (default 15000)
+  --max-connections N    most open connections per country (default 4); more get HTTP 429`;
 
 export const command: Command = {
   name: 'ice',
@@ -38,6 +39,7 @@ export const command: Command = {
         window: { type: 'string' },
         'ack-timeout': { type: 'string' },
         heartbeat: { type: 'string' },
+        'max-connections': { type: 'string' },
       },
     });
     const tokenItems = [
@@ -55,6 +57,10 @@ export const command: Command = {
     const window = numberFlag(values.window, '--window', { min: 1, integer: true });
     const ackTimeoutMs = numberFlag(values['ack-timeout'], '--ack-timeout', { min: 1, integer: true });
     const heartbeatMs = numberFlag(values.heartbeat, '--heartbeat', { min: 1, integer: true });
+    const maxConnectionsPerCountry = numberFlag(values['max-connections'], '--max-connections', {
+      min: 1,
+      integer: true,
+    });
     const log = (event: Record<string, unknown>) =>
       console.log(JSON.stringify({ time: new Date().toISOString(), ...event }));
     // DATABASE_URL names ICE's own database, as --database-url does (and keeps it off the command line).
@@ -74,6 +80,7 @@ export const command: Command = {
       window,
       ackTimeoutMs,
       heartbeatMs,
+      maxConnectionsPerCountry,
       log,
     });
     console.log(

@@ -1,6 +1,7 @@
 // A movement from Georgia to Azerbaijan across two real nodes, their outboxes
 // relayed by hand the way ICE relays them: IE001/IE050 out on release,
 // IE118/IE006/IE018 back, write-off with IE045; redeliveries change nothing.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { validateIceMessage } from '../spec/ice/validate.ts';
 import { intoAzerbaijan } from '../domain/testing/sample-ctd.ts';
@@ -48,18 +49,20 @@ async function relay(from: RunningNode, to: RunningNode): Promise<string[]> {
       sentAt: new Date().toISOString(),
       sender: {
         country: from.country,
-        office: r.body.officeOfDeparture ?? r.body.officeOfTransit ?? r.body.officeOfDestination ?? r.recipient_office,
+        // As the relay does: the office in the body, else (IE045) the movement's office of departure.
+        office:
+          r.body.officeOfDeparture ??
+          r.body.officeOfTransit ??
+          r.body.officeOfDestination ??
+          (await from.context.pool.query('SELECT departure_office FROM movements WHERE mrn = $1', [r.mrn])).rows[0]
+            .departure_office,
       },
       recipient: { country: to.country, office: r.recipient_office },
       body: r.body,
     };
     expect(validateIceMessage(envelope)).not.toHaveProperty('errors');
-    expect(await applyInboundMessage(to.context, { id: r.id, type: r.message_type, mrn: r.mrn, body: r.body })).toBe(
-      'applied',
-    );
-    expect(await applyInboundMessage(to.context, { id: r.id, type: r.message_type, mrn: r.mrn, body: r.body })).toBe(
-      'duplicate',
-    );
+    expect(await applyInboundMessage(to.context, envelope)).toBe('applied');
+    expect(await applyInboundMessage(to.context, envelope)).toBe('duplicate');
   }
   return rows.map((r) => r.message_type);
 }
@@ -117,4 +120,103 @@ it('sends nothing through ICE to an office in a country outside the exchange', a
     new Date(),
   );
   expect(writeOff.map((m) => m.office)).toEqual(['AZ000210', 'AZ000100']);
+});
+
+it('refuses, even without ICE to vouch for it, a message from any office but the designated one', async () => {
+  const [lrn] = lrnsFor(trader.tin, 'release', 1, 'C2F');
+  const ctd = domesticCtd({ lrn: lrn!, holderTin: trader.tin, grn });
+  ctd.offices = { departure: 'GE000010', transit: ['AZ000210'], destination: 'AZ000100' };
+  ctd.consignment.countriesOfRouting = ['GE', 'AZ'];
+  ctd.consignment.countryOfDestination = 'AZ';
+  ctd.guarantees[0]!.references[0]!.amountToBeCovered = 1000;
+  const trading = client(ge, trader.token);
+  const lodged = await trading.post('/v1/declarations', ctd);
+  expect(lodged.status).toBe(201);
+  const mrn = lodged.body.mrn as string;
+  const reserved = (await trading.get(`/v1/guarantees/${grn}`)).body.reserved;
+  const at = new Date().toISOString();
+  const from = (office: string) => ({ country: office.slice(0, 2), office });
+  const message = (type: string, sender: string, recipient: string, m: string, body: Record<string, unknown>) => ({
+    id: randomUUID(),
+    type,
+    mrn: m,
+    sender: from(sender),
+    recipient: from(recipient),
+    body,
+  });
+  const released = { declaration: ctd, acceptedAt: at, releasedAt: at, officeOfDeparture: 'GE000010' };
+  const refusals: [ReturnType<typeof message>, RunningNode, string][] = [
+    [
+      message('IE006', 'AZ000210', 'GE000010', mrn, { officeOfDestination: 'AZ000210', arrivedAt: at }),
+      ge,
+      'SENDER_NOT_DESIGNATED',
+    ],
+    [
+      message('IE018', 'AZ000210', 'GE000010', mrn, {
+        officeOfDestination: 'AZ000210',
+        controlledAt: at,
+        conform: true,
+      }),
+      ge,
+      'SENDER_NOT_DESIGNATED',
+    ],
+    [
+      message('IE018', 'AZ000100', 'GE000010', mrn, {
+        officeOfDestination: 'AZ000210',
+        controlledAt: at,
+        conform: true,
+      }),
+      ge,
+      'SENDER_NOT_DESIGNATED',
+    ],
+    [
+      message('IE118', 'AZ000100', 'GE000010', mrn, { officeOfTransit: 'AZ000100', crossedAt: at }),
+      ge,
+      'SENDER_NOT_DESIGNATED',
+    ],
+    [
+      message('IE118', 'CN000100', 'GE000010', mrn, { officeOfTransit: 'CN000100', crossedAt: at }),
+      ge,
+      'SENDER_NOT_IN_EXCHANGE',
+    ],
+    [
+      message('IE006', 'AZ000100', 'GE000010', mrn.replace(/^(..)GE/, '$1AZ'), {
+        officeOfDestination: 'AZ000100',
+        arrivedAt: at,
+      }),
+      ge,
+      'MRN_COUNTRY_MISMATCH',
+    ],
+    [
+      message('IE045', 'KZ000010', 'AZ000100', mrn, { writtenOffAt: at, outcome: 'discharged' }),
+      az,
+      'MRN_COUNTRY_MISMATCH',
+    ],
+    [
+      message('IE001', 'KZ000010', 'AZ000100', mrn.replace(/^(..)GE/, '$1KZ'), {
+        ...released,
+        officeOfDestination: 'AZ000100',
+      }),
+      az,
+      'SENDER_NOT_DESIGNATED',
+    ],
+    [
+      message('IE050', 'KZ000010', 'AZ000210', mrn, {
+        ...released,
+        officeOfDeparture: 'KZ000010',
+        officeOfTransit: 'AZ000210',
+      }),
+      az,
+      'MRN_COUNTRY_MISMATCH',
+    ],
+  ];
+  for (const [m, node, code] of refusals)
+    await expect(applyInboundMessage(node.context, m), `${m.type} from ${m.sender.office}`).rejects.toMatchObject({
+      name: 'C2cRefusal',
+      code,
+    });
+  expect((await trading.get(`/v1/declarations/${mrn}`)).body.state).toBe('RELEASED');
+  expect((await trading.get(`/v1/guarantees/${grn}`)).body.reserved).toBe(reserved);
+  const { rows } = await az.context.pool.query('SELECT mrn FROM movements WHERE mrn LIKE $1', [`__KZ%`]);
+  expect(rows).toEqual([]);
 });

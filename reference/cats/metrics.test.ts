@@ -200,11 +200,19 @@ describe('node metrics', () => {
         mrn: string;
         body: Record<string, unknown>;
       }>(
-        `SELECT id, message_type, mrn, body FROM outbox WHERE sent_at IS NULL AND recipient_country = 'AZ' ORDER BY seq`,
+        `SELECT id, message_type, mrn, body, recipient_office FROM outbox WHERE sent_at IS NULL AND recipient_country = 'AZ' ORDER BY seq`,
       );
       expect(rows.map((r) => r.message_type)).toEqual(['IE001', 'IE050']);
+      const departure = { country: 'GE', office: rows[0]!.body.officeOfDeparture as string };
       for (const r of [...rows, ...rows])
-        await applyInboundMessage(az.context, { id: r.id, type: r.message_type, mrn: r.mrn, body: r.body });
+        await applyInboundMessage(az.context, {
+          id: r.id,
+          type: r.message_type,
+          mrn: r.mrn,
+          sender: departure,
+          recipient: { country: 'AZ', office: (r as unknown as { recipient_office: string }).recipient_office },
+          body: r.body,
+        });
       const mrn = rows[0]!.mrn;
 
       let { samples } = await scrape(az);
@@ -223,6 +231,8 @@ describe('node metrics', () => {
         id: randomUUID(),
         type: 'IE045',
         mrn,
+        sender: departure,
+        recipient: { country: 'AZ', office: 'AZ000100' },
         body: { writtenOffAt: new Date().toISOString(), outcome: 'discharged' },
       };
       expect(await applyInboundMessage(az.context, close)).toBe('applied');

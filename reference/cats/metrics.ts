@@ -29,6 +29,7 @@ export class NodeMetrics {
   readonly requests: client.Histogram<'method' | 'route' | 'status'>;
   readonly declarations: client.Counter<'outcome'>;
   readonly transitions: client.Counter<'event'>;
+  readonly c2cRejected: client.Counter<'type' | 'code'>;
   readonly movements: MovementMetrics;
 
   constructor(country: string, pool: pg.Pool, notifier: Notifier) {
@@ -51,6 +52,12 @@ export class NodeMetrics {
       name: 'cats_movement_events_total',
       help: 'Movement state transitions applied, by event',
       labelNames: ['event'],
+      registers: [this.registry],
+    });
+    this.c2cRejected = new client.Counter({
+      name: 'cats_c2c_rejected_total',
+      help: 'C2C messages received through ICE and rejected (acknowledged, not applied), by type and code',
+      labelNames: ['type', 'code'],
       registers: [this.registry],
     });
     this.movements = new MovementMetrics(this.registry);

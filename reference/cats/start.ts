@@ -6,7 +6,7 @@ import { openPool } from '../store/database.ts';
 import { migrate } from '../store/migrate.ts';
 import { buildApp, type App } from './app.ts';
 import { createContext, type NodeContext } from './context.ts';
-import { linkNodeToIce, type IceLinkOptions } from '../ice/node-link.ts';
+import { linkNodeToIce, type IceLinkOptions } from './exchange/ice-link.ts';
 
 export interface NodeOptions {
   /** ISO code of the node's country. */

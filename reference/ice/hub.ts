@@ -3,14 +3,23 @@
 // acknowledgement timeouts and redelivery.
 import type { WebSocket, RawData } from 'ws';
 import { isValidMrn } from '../domain/mrn.ts';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { officeByReference } from '../spec/reference-data/offices.ts';
-import type { IceMessage } from '../spec/ice/catalogue.ts';
+import { senderProblems, type IceMessage } from '../spec/ice/catalogue.ts';
+import {
+  AckFrame,
+  type ErrorFrame,
+  type FrameError,
+  type IceErrorCode,
+  type Rejected,
+  type ReturnedFrame,
+  type WelcomeFrame,
+} from '../spec/ice/frames.ts';
 import { MessageId } from '../spec/ice/envelope.ts';
-import type { ErrorFrame, FrameError, IceErrorCode, WelcomeFrame } from '../spec/ice/frames.ts';
 import { validateIceMessage } from '../spec/ice/validate.ts';
 import type { NodeCredentials } from './credentials.ts';
 import type { IceMetrics } from './metrics.ts';
-import type { IceStore, PendingMessage } from './store.ts';
+import type { Acknowledgement, IceStore, PendingMessage } from './store.ts';
 
 export interface HubOptions {
   /** Most unacknowledged deliveries per receiving connection. */
@@ -20,8 +29,6 @@ export interface HubOptions {
   pageSize: number;
   /** Most messages stored in one statement. */
   maxBatch: number;
-  /** Frames above this size are refused (the connection stays open). */
-  maxFrameBytes: number;
   /** Unstored sends per connection above which ICE stops reading it. */
   maxUnstoredPerConnection: number;
   /** Ping interval; a connection that has not answered the previous ping is closed. */
@@ -31,6 +38,8 @@ export interface HubOptions {
 
 interface InFlight {
   mrn: string;
+  type: string;
+  senderCountry: string;
   json: string;
   storedAtMs: number;
   deadline: number;
@@ -66,6 +75,7 @@ class Session {
   }
 }
 
+const ackFrame = TypeCompiler.Compile(AckFrame);
 const messageIdPattern = new RegExp(MessageId.pattern as string);
 
 export class Hub {
@@ -84,7 +94,7 @@ export class Hub {
   private readsStarted = 0;
   private readonly activeReads = new Set<number>();
   private retiring: { tag: number; ids: string[] }[] = [];
-  private ackQueue: string[] = [];
+  private ackQueue: Acknowledgement[] = [];
   private ackFlushing = false;
   private storeQueue: { session: Session; message: IceMessage }[] = [];
   private storing = false;
@@ -138,6 +148,11 @@ export class Hub {
     if (welcome.receiving) this.startLane(session);
   }
 
+  /** Open connections of a country. */
+  connectionCount(country: string): number {
+    return this.sessions.get(country)?.length ?? 0;
+  }
+
   stop(): void {
     clearInterval(this.timer);
     clearInterval(this.heartbeat);
@@ -186,18 +201,9 @@ export class Hub {
   }
 
   private onFrame(session: Session, data: RawData, isBinary: boolean): void {
+    // Frames over the size limit never get here: the WebSocket server closes their connection (1009).
     const text = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
-    const bytes = text.byteLength;
     if (isBinary) return this.refuse(session, 'UNKNOWN_FRAME', 'frames are JSON text', [], null);
-    if (bytes > this.opts.maxFrameBytes) {
-      return this.refuse(
-        session,
-        'BODY_TOO_LARGE',
-        `frame of ${bytes} bytes exceeds ${this.opts.maxFrameBytes}`,
-        [],
-        null,
-      );
-    }
     let frame: unknown;
     try {
       frame = JSON.parse(text.toString('utf8'));
@@ -206,17 +212,15 @@ export class Hub {
     }
     const kind = (frame as { type?: unknown } | null)?.type;
     if (kind === 'ack') {
-      const ref = (frame as { ref?: unknown }).ref;
-      if (typeof ref !== 'string' || !messageIdPattern.test(ref)) {
-        return this.refuse(
-          session,
-          'SCHEMA_VIOLATION',
-          'ack needs the ref of a delivered message',
-          [{ code: 'SCHEMA_VIOLATION', pointer: '/ref', message: 'expected a message id' }],
-          null,
-        );
+      if (!ackFrame.Check(frame)) {
+        const errors = [...ackFrame.Errors(frame)].map((e) => ({
+          code: 'SCHEMA_VIOLATION' as const,
+          pointer: e.path,
+          message: e.message,
+        }));
+        return this.refuse(session, 'SCHEMA_VIOLATION', 'ack needs the ref of a delivered message', errors, null);
       }
-      return this.onAck(session, ref);
+      return this.onAck(session, frame.ref, frame.rejected);
     }
     if (kind === 'send') return this.onSend(session, (frame as { message?: unknown }).message);
     this.refuse(
@@ -271,6 +275,11 @@ export class Hub {
         [{ code: 'INVALID_MRN', pointer: '/message/mrn', message: 'check digit does not match' }],
         ref,
       );
+    }
+    const problems = senderProblems(m);
+    if (problems.length > 0) {
+      this.opts.log({ event: 'sender-refused', country: session.country, id: m.id, type: m.type, problems });
+      return this.refuse(session, problems[0].code, problems[0].message, problems, ref);
     }
     if (!this.credentials.countries.includes(m.recipient.country)) {
       return this.refuse(
@@ -421,6 +430,8 @@ export class Hub {
     const redelivery = before?.has(row.id) ?? false;
     session.inflight.set(row.id, {
       mrn: row.mrn,
+      type: row.type,
+      senderCountry: row.senderCountry,
       json: row.json,
       storedAtMs: row.storedAtMs,
       deadline: Date.now() + this.opts.ackTimeoutMs,
@@ -430,19 +441,50 @@ export class Hub {
     session.send(`{"type":"deliver","redelivery":${redelivery},"message":${row.json}}`);
   }
 
-  private onAck(session: Session, ref: string): void {
+  private onAck(session: Session, ref: string, rejected?: Rejected): void {
     const entry = session.inflight.get(ref);
     if (!entry) return; // late or repeated acknowledgement: already handled
     session.inflight.delete(ref);
     const country = session.country;
+    if (rejected) this.returnToSender(country, ref, entry, rejected);
     this.metrics.inFlight.dec({ recipient_country: country });
     this.metrics.deliveries.inc({ recipient_country: country });
     this.metrics.latency.observe({ recipient_country: country }, Math.max(0, Date.now() - entry.storedAtMs) / 1000);
     this.sentBefore.get(country)?.delete(ref);
     this.acking.add(ref);
-    this.ackQueue.push(ref);
+    this.ackQueue.push(rejected ? { id: ref, rejected } : { id: ref });
     void this.flushAcks();
     void this.fill(country);
+  }
+
+  /** The recipient refused the message: logged with its sender, counted, and told to the sender if connected. */
+  private returnToSender(recipient: string, ref: string, entry: InFlight, rejected: Rejected): void {
+    this.metrics.rejected.inc({
+      type: entry.type,
+      code: rejected.code,
+      sender_country: entry.senderCountry,
+      recipient_country: recipient,
+    });
+    this.opts.log({
+      event: 'message-rejected',
+      id: ref,
+      type: entry.type,
+      mrn: entry.mrn,
+      sender: entry.senderCountry,
+      recipient,
+      code: rejected.code,
+      message: rejected.message,
+    });
+    const frame: ReturnedFrame = {
+      type: 'returned',
+      ref,
+      messageType: entry.type,
+      mrn: entry.mrn,
+      recipientCountry: recipient,
+      rejected,
+    };
+    const text = JSON.stringify(frame);
+    for (const s of this.sessions.get(entry.senderCountry) ?? []) s.send(text);
   }
 
   private async flushAcks(): Promise<void> {
@@ -450,14 +492,14 @@ export class Hub {
     this.ackFlushing = true;
     try {
       while (this.ackQueue.length > 0) {
-        const ids = this.ackQueue.splice(0, 1000);
+        const acks = this.ackQueue.splice(0, 1000);
         try {
-          await this.store.markDelivered(ids);
-          this.retiring.push({ tag: this.readsStarted, ids });
+          await this.store.markDelivered(acks);
+          this.retiring.push({ tag: this.readsStarted, ids: acks.map((a) => a.id) });
           this.retire();
         } catch (err) {
           // Kept in `acking` so they are not sent again; retried on the next tick.
-          this.ackQueue.unshift(...ids);
+          this.ackQueue.unshift(...acks);
           this.opts.log({ event: 'ack-write-failed', error: (err as Error).message });
           return;
         }

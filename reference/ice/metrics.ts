@@ -40,6 +40,12 @@ export function iceMetrics(store: IceStore, countries: string[]) {
       labelNames: ['code'],
       registers: [registry],
     }),
+    rejected: new client.Counter({
+      name: 'ice_messages_rejected_total',
+      help: 'Delivered messages their recipient acknowledged as rejected (e.g. not from the designated office)',
+      labelNames: ['type', 'code', 'sender_country', 'recipient_country'],
+      registers: [registry],
+    }),
     deliveries: new client.Counter({
       name: 'ice_deliveries_total',
       help: 'Messages acknowledged by their recipient',
@@ -63,6 +69,12 @@ export function iceMetrics(store: IceStore, countries: string[]) {
       name: 'ice_in_flight',
       help: 'Deliveries sent and not yet acknowledged, per recipient country',
       labelNames: ['recipient_country'],
+      registers: [registry],
+    }),
+    connectionsRefused: new client.Counter({
+      name: 'ice_connections_refused_total',
+      help: 'Connection attempts refused because the country already had its most connections',
+      labelNames: ['country'],
       registers: [registry],
     }),
     connections: new client.Gauge({

@@ -15,7 +15,14 @@ export interface IceServerOptions extends Partial<HubOptions> {
   nodeTokens: NodeTokens;
   /** 0 (default) picks a free port. */
   port?: number;
+  /** Largest frame accepted (default 1 MiB); a larger one closes its connection with 1009. */
+  maxFrameBytes?: number;
+  /** Most open connections per country (default 4: a receiver and standbys); more get HTTP 429. */
+  maxConnectionsPerCountry?: number;
 }
+
+/** WebSocket close code for a frame over the size limit (RFC 6455 "message too big"). */
+export const CLOSE_TOO_BIG = 1009;
 
 export interface IceServer {
   /** WebSocket URL nodes connect to. */
@@ -26,8 +33,10 @@ export interface IceServer {
   close(): Promise<void>;
 }
 
+const upgradeCodes: Record<number, string> = { 401: 'UNAUTHENTICATED', 404: 'NOT_FOUND', 429: 'TOO_MANY_CONNECTIONS' };
+
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  const body = JSON.stringify({ code: status === 401 ? 'UNAUTHENTICATED' : 'NOT_FOUND', message: reason, errors: [] });
+  const body = JSON.stringify({ code: upgradeCodes[status], message: reason, errors: [] });
   socket.end(
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
@@ -44,12 +53,17 @@ export async function startIce(opts: IceServerOptions): Promise<IceServer> {
     ackTimeoutMs: opts.ackTimeoutMs ?? 10_000,
     pageSize: opts.pageSize ?? 500,
     maxBatch: opts.maxBatch ?? 500,
-    maxFrameBytes: opts.maxFrameBytes ?? 1024 * 1024,
     maxUnstoredPerConnection: opts.maxUnstoredPerConnection ?? 2000,
     heartbeatMs: opts.heartbeatMs ?? 15_000,
     log,
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  const maxFrameBytes = opts.maxFrameBytes ?? 1024 * 1024;
+  const maxConnections = opts.maxConnectionsPerCountry ?? 4;
+  // ws closes a connection whose frame exceeds maxPayload (1009) before buffering it whole.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes });
+  /** Per country, upgrades accepted and not yet attached to the hub. */
+  const upgrading = new Map<string, number>();
+  const quietRefusals = new Map<string, { until: number; refused: number }>();
   let closing = false;
 
   const server = http.createServer((req, res) => {
@@ -90,7 +104,43 @@ export async function startIce(opts: IceServerOptions): Promise<IceServer> {
       });
       return refuseUpgrade(socket, 401, 'a node credential (Authorization: Bearer …) is required');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws, country));
+    const opening = upgrading.get(country) ?? 0;
+    if (hub.connectionCount(country) + opening >= maxConnections) {
+      metrics.connectionsRefused.inc({ country });
+      // A flood of attempts must not become a flood of log lines: one per country per second, with a count.
+      const quiet = quietRefusals.get(country) ?? { until: 0, refused: 0 };
+      quiet.refused++;
+      if (Date.now() >= quiet.until) {
+        log({
+          event: 'refused-connection',
+          reason: 'connection limit',
+          country,
+          limit: maxConnections,
+          refused: quiet.refused,
+        });
+        quiet.until = Date.now() + 1000;
+        quiet.refused = 0;
+      }
+      quietRefusals.set(country, quiet);
+      return refuseUpgrade(socket, 429, `${country} already has ${maxConnections} connections, the most allowed`);
+    }
+    upgrading.set(country, opening + 1);
+    let pending = true;
+    const upgraded = () => {
+      if (pending) upgrading.set(country, (upgrading.get(country) ?? 1) - 1);
+      pending = false;
+    };
+    socket.once('close', upgraded); // a handshake that fails never reaches the callback
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      upgraded();
+      ws.on('error', (err: Error & { code?: string }) => {
+        if (err.code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return;
+        metrics.refused.inc({ code: 'BODY_TOO_LARGE' });
+        // Refused from the frame header: the payload is never buffered.
+        log({ event: 'frame-too-large', country, limit: maxFrameBytes, closeCode: CLOSE_TOO_BIG });
+      });
+      hub.attach(ws, country);
+    });
   });
 
   await new Promise<void>((resolve, reject) => {

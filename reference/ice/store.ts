@@ -12,6 +12,14 @@ export interface PendingMessage {
   /** The message as JSON text, sent on as is. */
   json: string;
   storedAtMs: number;
+  type: string;
+  senderCountry: string;
+}
+
+/** A recipient's acknowledgement: applied, or rejected with its reason. */
+export interface Acknowledgement {
+  id: string;
+  rejected?: { code: string; message: string };
 }
 
 export type StoreOutcome = 'stored' | 'duplicate' | 'conflict';
@@ -28,6 +36,9 @@ CREATE TABLE IF NOT EXISTS ice_message (
   stored_at timestamptz NOT NULL DEFAULT clock_timestamp(),
   delivered_at timestamptz
 );
+-- Acknowledged messages: applied by the recipient, or rejected (the recipient's code and message kept).
+ALTER TABLE ice_message ADD COLUMN IF NOT EXISTS outcome text CHECK (outcome IN ('applied', 'rejected'));
+ALTER TABLE ice_message ADD COLUMN IF NOT EXISTS rejection jsonb;
 CREATE INDEX IF NOT EXISTS ice_message_pending ON ice_message (recipient_country, seq) WHERE delivered_at IS NULL;
 `;
 
@@ -84,8 +95,17 @@ export class IceStore {
 
   /** Undelivered messages for a country after `afterSeq`, oldest first. */
   async pending(recipientCountry: string, afterSeq: string, limit: number): Promise<PendingMessage[]> {
-    const res = await this.pool.query<{ seq_text: string; id: string; mrn: string; json: string; stored_ms: string }>(
-      `SELECT seq::text AS seq_text, id::text, mrn, envelope::text AS json, (extract(epoch FROM stored_at) * 1000)::float8::text AS stored_ms
+    const res = await this.pool.query<{
+      seq_text: string;
+      id: string;
+      mrn: string;
+      json: string;
+      stored_ms: string;
+      type: string;
+      sender_country: string;
+    }>(
+      `SELECT seq::text AS seq_text, id::text, mrn, envelope::text AS json, (extract(epoch FROM stored_at) * 1000)::float8::text AS stored_ms,
+              type, sender_country
        FROM ice_message WHERE recipient_country = $1 AND delivered_at IS NULL AND seq > $2 ORDER BY ice_message.seq LIMIT $3`,
       [recipientCountry, afterSeq, limit],
     );
@@ -95,13 +115,21 @@ export class IceStore {
       mrn: r.mrn,
       json: r.json,
       storedAtMs: Number(r.stored_ms),
+      type: r.type,
+      senderCountry: r.sender_country,
     }));
   }
 
-  async markDelivered(ids: string[]): Promise<void> {
+  async markDelivered(acks: Acknowledgement[]): Promise<void> {
     await this.pool.query(
-      'UPDATE ice_message SET delivered_at = clock_timestamp() WHERE id = ANY($1::uuid[]) AND delivered_at IS NULL',
-      [ids],
+      `UPDATE ice_message m SET delivered_at = clock_timestamp(), outcome = a.outcome, rejection = a.rejection
+         FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS a(id, outcome, rejection)
+        WHERE m.id = a.id AND m.delivered_at IS NULL`,
+      [
+        acks.map((a) => a.id),
+        acks.map((a) => (a.rejected ? 'rejected' : 'applied')),
+        acks.map((a) => (a.rejected ? JSON.stringify(a.rejected) : null)),
+      ],
     );
   }
 

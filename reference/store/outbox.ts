@@ -12,13 +12,16 @@ export interface OutboxRow {
   createdAt: Date;
 }
 
-/** Unsent messages in the order they were written (per movement, that is the order of its steps). */
-export async function pendingOutbox(db: Queryable, limit: number, afterSeq = 0): Promise<OutboxRow[]> {
+/**
+ * Unsent messages in outbox order, leaving out `skip` (messages ICE refused).
+ * No cursor: a transaction that took a lower seq may commit after a higher one was read.
+ */
+export async function unsentOutbox(db: Queryable, limit: number, skip: readonly string[] = []): Promise<OutboxRow[]> {
   const { rows } = await db.query<OutboxRow>(
     `SELECT id, seq, message_type AS "messageType", recipient_country AS "recipientCountry", recipient_office AS "recipientOffice",
             mrn, body, created_at AS "createdAt"
-       FROM outbox WHERE sent_at IS NULL AND seq > $2 ORDER BY seq LIMIT $1`,
-    [limit, afterSeq],
+       FROM outbox WHERE sent_at IS NULL AND NOT (id = ANY($2::uuid[])) ORDER BY seq LIMIT $1`,
+    [limit, skip],
   );
   return rows;
 }

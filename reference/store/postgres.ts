@@ -45,7 +45,6 @@ export interface EmbeddedOptions {
 }
 
 /** @deprecated import it from reference/net/free-port.ts. */
-export { freePort };
 
 // PostgreSQL refuses to run as root, so as root it runs as an unprivileged
 // user, who must be able to pass through every folder above its binaries and

@@ -2,8 +2,8 @@
 // through the inbox, rejected messages, and sends that survive a reconnect.
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IceClient, IceRefusal } from '../../reference/ice/client.ts';
-import { migrateInbox } from '../../reference/ice/inbox.ts';
+import { IceClient, IceRefusal } from '../../reference/cats/exchange/ice-client.ts';
+import { migrateInbox } from '../../reference/cats/exchange/inbox.ts';
 import { startIce, type IceServer } from '../../reference/ice/server.ts';
 import type { IceMessage } from '../../reference/spec/ice/catalogue.ts';
 import { createTestDatabase } from '../support/database.ts';

@@ -1,6 +1,7 @@
 // The reference deployment as a user runs it: `cats-stress up` (ICE and three
 // national node processes), a movement KZ → AZ → GE carried across them by ICE
 // to write-off, then `cats-stress down`, after which nothing of it runs.
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -8,6 +9,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../harness/deploy/deployment-file.ts';
+import { movementMrn } from './messages.ts';
 import { groupMembers } from './process-group.ts';
 import { call, cli, journeyCtd } from './deployment-journey.ts';
 
@@ -135,6 +137,94 @@ describe('cats-stress up / down', () => {
     expect([stored('IE118', 'KZ'), stored('IE006', 'KZ'), stored('IE018', 'KZ')]).toEqual([1, 1, 1]);
     for (const c of ['KZ', 'AZ', 'GE']) expect(metrics).toContain(`ice_queue_depth{recipient_country="${c}"} 0`);
   }, 120_000);
+
+  it('refuses what the CN load identity forges about a KZ movement, and nothing changes at any node', async () => {
+    const kz = d.nodes.KZ;
+    const operator = kz.operators.find((o) => o.aeo)!;
+    const guarantee = kz.guarantees.find((g) => g.holderTin === operator.tin)!;
+    const lodged = await call(
+      kz.url,
+      operator.token,
+      'POST',
+      '/v1/declarations',
+      journeyCtd('FORGED-1', operator.tin, guarantee.grn, guarantee.accessCode),
+    );
+    expect(lodged.status, JSON.stringify(lodged.body)).toBe(201);
+    const mrn: string = lodged.body.mrn;
+    if (lodged.body.state === 'UNDER_CONTROL') {
+      const officer = kz.officers.find((o) => o.id === 'kz-kz000010')!.token;
+      expect((await call(kz.url, officer, 'POST', `/v1/declarations/${mrn}/release`)).body.state).toBe('RELEASED');
+    }
+    const officerOf = (country: 'AZ' | 'GE') =>
+      d.nodes[country].officers.find((o) => o.id === `${country.toLowerCase()}-all`)!.token;
+    const states = async () => ({
+      kz: (await call(kz.url, operator.token, 'GET', `/v1/declarations/${mrn}`)).body.state,
+      az: (await call(d.nodes.AZ.url, officerOf('AZ'), 'GET', `/v1/declarations/${mrn}`)).body.state,
+      ge: (await call(d.nodes.GE.url, officerOf('GE'), 'GET', `/v1/declarations/${mrn}`)).body.state,
+      reserved: (await call(kz.url, operator.token, 'GET', `/v1/guarantees/${guarantee.grn}`)).body.reserved,
+    });
+    await expect.poll(states, { timeout: 15_000 }).toMatchObject({ kz: 'RELEASED', az: 'RELEASED', ge: 'RELEASED' });
+    const before = await states();
+
+    const cn = d.ice.loadIdentities.find((i) => i.country === 'CN')!;
+    const ws = new WebSocket(d.ice.url, { headers: { authorization: `Bearer ${cn.token}` } });
+    const frames: any[] = [];
+    ws.on('message', (data) => frames.push(JSON.parse(data.toString())));
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const at = new Date().toISOString();
+    const send = (type: string, to: [string, string], m: string, body: Record<string, unknown>) => {
+      const message = {
+        id: randomUUID(),
+        type,
+        sender: { country: 'CN', office: cn.office },
+        recipient: { country: to[0], office: to[1] },
+        mrn: m,
+        sentAt: at,
+        body,
+      };
+      ws.send(JSON.stringify({ type: 'send', message }));
+      return message.id;
+    };
+    const toKz: [string, string] = ['KZ', 'KZ000010'];
+    const arrival = send('IE006', toKz, mrn, { officeOfDestination: cn.office, arrivedAt: at });
+    const results = send('IE018', toKz, mrn, { officeOfDestination: cn.office, controlledAt: at, conform: true });
+    const crossing = send('IE118', toKz, mrn, { officeOfTransit: cn.office, crossedAt: at });
+    const writeOff = send('IE045', ['GE', 'GE000010'], mrn, { writtenOffAt: at, outcome: 'discharged' });
+    const invented = movementMrn('CN', 777);
+    const declaration = journeyCtd('FORGED-2', operator.tin, guarantee.grn, guarantee.accessCode);
+    declaration.offices = { departure: cn.office, transit: [], destination: 'AZ000100' };
+    const record = send('IE001', ['AZ', 'AZ000100'], invented, {
+      declaration,
+      acceptedAt: at,
+      releasedAt: at,
+      officeOfDeparture: cn.office,
+      officeOfDestination: 'AZ000100',
+    });
+
+    const verdict = (id: string) => frames.find((f) => f.ref === id && (f.type === 'returned' || f.type === 'error'));
+    await expect
+      .poll(
+        () =>
+          [arrival, results, crossing, writeOff, record].map((id) => verdict(id)?.rejected?.code ?? verdict(id)?.code),
+        {
+          timeout: 15_000,
+        },
+      )
+      .toEqual([
+        'SENDER_NOT_IN_EXCHANGE',
+        'SENDER_NOT_IN_EXCHANGE',
+        'SENDER_NOT_IN_EXCHANGE',
+        'MRN_COUNTRY_MISMATCH',
+        'SENDER_NOT_IN_EXCHANGE',
+      ]);
+    ws.close();
+    expect(await states()).toEqual(before);
+    expect((await call(d.nodes.AZ.url, officerOf('AZ'), 'GET', `/v1/declarations/${invented}`)).status).toBe(404);
+    const metrics = await (await fetch(`${d.ice.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(
+      /ice_messages_rejected_total\{type="IE018",code="SENDER_NOT_IN_EXCHANGE",sender_country="CN",recipient_country="KZ"\} 1/,
+    );
+  }, 60_000);
 
   it('gives ICE credentials to load identities of every country outside the exchange with an office and no node', async () => {
     expect(d.ice.loadIdentities.map((i) => i.country).sort()).toEqual(['BG', 'CN', 'RO', 'TM', 'TR']);

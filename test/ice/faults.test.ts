@@ -2,9 +2,9 @@
 // receiver offline while its queue grows. Real ICE processes, real sockets.
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IceClient } from '../../reference/ice/client.ts';
+import { IceClient } from '../../reference/cats/exchange/ice-client.ts';
 import type { IceMessage } from '../../reference/spec/ice/catalogue.ts';
-import { freePort } from '../../reference/store/postgres.ts';
+import { freePort } from '../../reference/net/free-port.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { spawnIce, type IceProcess } from './ice-process.ts';
 import { crossing, movementMrn } from './messages.ts';

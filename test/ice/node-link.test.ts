@@ -5,7 +5,7 @@ import { afterAll, expect, it } from 'vitest';
 import { startNode, type RunningNode } from '../../reference/cats/start.ts';
 import { client, domesticCtd, lrnsFor, seed, testGrn } from '../../reference/cats/testing/node-harness.ts';
 import { intoAzerbaijan } from '../../reference/domain/testing/sample-ctd.ts';
-import { freePort } from '../../reference/store/postgres.ts';
+import { freePort } from '../../reference/net/free-port.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { spawnIce, type IceProcess } from './ice-process.ts';
 

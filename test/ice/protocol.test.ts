@@ -3,7 +3,7 @@
 import pg from 'pg';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../reference/store/postgres.ts';
+import { freePort } from '../../reference/net/free-port.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { spawnIce, type IceProcess } from './ice-process.ts';
 import { crossing, movementMrn } from './messages.ts';
@@ -84,18 +84,18 @@ describe('ICE frame protocol', () => {
 
   it('refuses malformed frames one by one while the same connection keeps working', async () => {
     const az = await rawNode(ice.url, tokens.AZ);
-    const good = [0, 1, 2].map((i) => crossing('AZ', 'GE', movementMrn('KZ', 10 + i)));
+    const good = [0, 1, 2].map((i) => crossing('AZ', 'GE', movementMrn('GE', 10 + i)));
     const badSchema = {
-      ...crossing('AZ', 'GE', movementMrn('KZ', 20)),
+      ...crossing('AZ', 'GE', movementMrn('GE', 20)),
       body: { officeOfTransit: 'nowhere', crossedAt: 42 },
     };
-    const unknownOffice = crossing('AZ', 'GE', movementMrn('KZ', 21));
+    const unknownOffice = crossing('AZ', 'GE', movementMrn('GE', 21));
     unknownOffice.recipient.office = 'GE999999';
     const unknownRecipient = {
-      ...crossing('AZ', 'GE', movementMrn('KZ', 22)),
+      ...crossing('AZ', 'GE', movementMrn('GE', 22)),
       recipient: { country: 'CN', office: 'GE000010' },
     };
-    const wrongCheckDigit = crossing('AZ', 'GE', movementMrn('KZ', 23));
+    const wrongCheckDigit = crossing('AZ', 'GE', movementMrn('GE', 23));
     wrongCheckDigit.mrn = wrongCheckDigit.mrn.slice(0, 17) + String((Number(wrongCheckDigit.mrn[17]) + 1) % 10);
 
     az.sendText(JSON.stringify({ type: 'send', message: good[0] }));
@@ -143,7 +143,7 @@ describe('ICE frame protocol', () => {
 
   it('refuses a message for a country that has no node', async () => {
     const az = await rawNode(ice.url, tokens.AZ);
-    const m = crossing('AZ', 'GE', movementMrn('KZ', 30));
+    const m = crossing('AZ', 'GE', movementMrn('UZ', 30));
     m.recipient = { country: 'UZ', office: 'UZ000110' };
     az.sendText(JSON.stringify({ type: 'send', message: m }));
     expect(await az.next((f) => f.ref === m.id)).toMatchObject({
@@ -155,7 +155,7 @@ describe('ICE frame protocol', () => {
 
   it('treats a replay as a duplicate and a reused id with other content as a conflict', async () => {
     const az = await rawNode(ice.url, tokens.AZ);
-    const m = crossing('AZ', 'GE', movementMrn('KZ', 40));
+    const m = crossing('AZ', 'GE', movementMrn('GE', 40));
     az.sendText(JSON.stringify({ type: 'send', message: m }));
     expect(await az.next((f) => f.ref === m.id)).toMatchObject({ type: 'stored', duplicate: false });
     az.sendText(JSON.stringify({ type: 'send', message: m }));
@@ -180,7 +180,7 @@ describe('ICE frame protocol', () => {
           () => false,
         )
     );
-    const m = crossing('AZ', 'GE', movementMrn('KZ', 50));
+    const m = crossing('AZ', 'GE', movementMrn('GE', 50));
     az.sendText(JSON.stringify({ type: 'send', message: m }));
     expect(await ge.next((f) => f.type === 'deliver')).toMatchObject({ redelivery: false, message: { id: m.id } });
     expect(await ge.next((f) => f.type === 'deliver')).toMatchObject({ redelivery: true, message: { id: m.id } });

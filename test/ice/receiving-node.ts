@@ -1,8 +1,8 @@
 // A receiving node's database for tests: an inbox, and a table where every
 // application of a message is counted and numbered in order of application.
 import pg from 'pg';
-import { IceClient } from '../../reference/ice/client.ts';
-import { migrateInbox } from '../../reference/ice/inbox.ts';
+import { IceClient } from '../../reference/cats/exchange/ice-client.ts';
+import { migrateInbox } from '../../reference/cats/exchange/inbox.ts';
 
 export interface ReceivingNode {
   pool: pg.Pool;

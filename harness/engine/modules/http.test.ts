@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../reference/store/postgres.ts';
+import { freePort } from '../../../reference/net/free-port.ts';
 import { testVu } from '../../../test/support/vu.ts';
 import http, { asyncRequest, closeHttp, expectedStatuses, type Response } from './http.ts';
 

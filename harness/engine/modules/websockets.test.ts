@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { freePort } from '../../../reference/store/postgres.ts';
+import { freePort } from '../../../reference/net/free-port.ts';
 import { testVu } from '../../../test/support/vu.ts';
 import { Blob, socketsClosed, WebSocket, type WebSocketEvent } from './websockets.ts';
 

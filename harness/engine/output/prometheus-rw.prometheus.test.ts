@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../reference/store/postgres.ts';
+import { freePort } from '../../../reference/net/free-port.ts';
 import type { Sample } from '../metrics/metric.ts';
 import { create } from './prometheus-rw.ts';
 

@@ -13,6 +13,8 @@ export const IceErrorCodes = [
   'UNKNOWN_OFFICE',
   'UNKNOWN_RECIPIENT',
   'INVALID_MRN',
+  'SENDER_NOT_DESIGNATED',
+  'MRN_COUNTRY_MISMATCH',
   'CONFLICT',
   'STORE_UNAVAILABLE',
 ] as const;
@@ -25,8 +27,27 @@ export const SendFrame = Type.Object(
   { type: Type.Literal('send'), message: Type.Unknown({ description: 'a message of the catalogue' }) },
   { additionalProperties: false },
 );
-/** node → ICE: the delivered message `ref` is applied (or deliberately rejected) by this node. */
-export const AckFrame = Type.Object({ type: Type.Literal('ack'), ref: MessageId }, { additionalProperties: false });
+/**
+ * Why a node refused a delivered message. Codes of the sender rule: SENDER_NOT_DESIGNATED
+ * (not the office the movement designates for this message), MRN_COUNTRY_MISMATCH,
+ * SENDER_NOT_IN_EXCHANGE (a country without a node), UNKNOWN_MOVEMENT (no such movement
+ * here in the role the message needs); others (e.g. ILLEGAL_TRANSITION) from the movement's rules.
+ */
+export const Rejected = Type.Object(
+  {
+    code: Type.String({ pattern: '^[A-Z][A-Z0-9_]*$', maxLength: 64 }),
+    message: Type.String({ maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
+/**
+ * node → ICE: the delivered message `ref` is dealt with: applied, or, with `rejected`,
+ * refused by this node (recorded, not applied). Either way ICE does not deliver it again.
+ */
+export const AckFrame = Type.Object(
+  { type: Type.Literal('ack'), ref: MessageId, rejected: Type.Optional(Rejected) },
+  { additionalProperties: false },
+);
 
 /** ICE → node, once after the upgrade. */
 export const WelcomeFrame = Type.Object({
@@ -49,6 +70,19 @@ export const DeliverFrame = Type.Object({
   redelivery: Type.Boolean(),
   message: Type.Unknown(),
 });
+/**
+ * ICE → sender, on every open connection of the sending country: the recipient
+ * rejected message `ref`. ICE keeps the rejection with the message; a sender not
+ * connected at that moment does not get this frame.
+ */
+export const ReturnedFrame = Type.Object({
+  type: Type.Literal('returned'),
+  ref: MessageId,
+  messageType: Type.String(),
+  mrn: Type.String(),
+  recipientCountry: CountryCode,
+  rejected: Rejected,
+});
 /** ICE → node: a frame was refused; other traffic on the connection continues. */
 export const ErrorFrame = Type.Object({
   type: Type.Literal('error'),
@@ -61,6 +95,8 @@ export const ErrorFrame = Type.Object({
 
 export type SendFrame = Static<typeof SendFrame>;
 export type AckFrame = Static<typeof AckFrame>;
+export type Rejected = Static<typeof Rejected>;
+export type ReturnedFrame = Static<typeof ReturnedFrame>;
 export type WelcomeFrame = Static<typeof WelcomeFrame>;
 export type StoredFrame = Static<typeof StoredFrame>;
 export type DeliverFrame = Static<typeof DeliverFrame>;

@@ -3,9 +3,9 @@
 // them sent once ICE has stored them. A crash between the two only causes a
 // resend, which ICE acknowledges as a duplicate (the outbox id is the message id).
 import type pg from 'pg';
-import { markSent, type OutboxRow } from '../store/outbox.ts';
-import type { IceMessage } from '../spec/ice/catalogue.ts';
-import { IceRefusal, type IceClient } from './client.ts';
+import { markSent, unsentOutbox, type OutboxRow } from '../../store/outbox.ts';
+import type { IceMessage } from '../../spec/ice/catalogue.ts';
+import { IceRefusal, type IceClient } from './ice-client.ts';
 
 export interface OutboxRelayOptions {
   pool: pg.Pool;
@@ -20,20 +20,6 @@ export interface OutboxRelayOptions {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Unsent messages in outbox order. No cursor: a transaction that took a lower
- * seq may commit after a higher one was read. Messages ICE refused are skipped.
- */
-async function unsent(pool: pg.Pool, limit: number, refused: string[]): Promise<OutboxRow[]> {
-  const { rows } = await pool.query<OutboxRow>(
-    `SELECT id, seq, message_type AS "messageType", recipient_country AS "recipientCountry", recipient_office AS "recipientOffice",
-            mrn, body, created_at AS "createdAt"
-       FROM outbox WHERE sent_at IS NULL AND NOT (id = ANY($2::uuid[])) ORDER BY seq LIMIT $1`,
-    [limit, refused],
-  );
-  return rows;
-}
 
 export class OutboxRelay {
   private readonly refused = new Set<string>();
@@ -59,7 +45,7 @@ export class OutboxRelay {
     while (!this.stopped) {
       let rows: OutboxRow[];
       try {
-        rows = await unsent(pool, this.opts.batchSize ?? 200, [...this.refused]);
+        rows = await unsentOutbox(pool, this.opts.batchSize ?? 200, [...this.refused]);
       } catch (err) {
         this.log({ event: 'outbox-read-failed', error: (err as Error).message });
         await sleep(1000);

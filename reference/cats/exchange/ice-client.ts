@@ -4,13 +4,34 @@
 // sends again whatever was not yet stored.
 import type pg from 'pg';
 import WebSocket from 'ws';
-import type { IceMessage } from '../spec/ice/catalogue.ts';
-import type { ErrorFrame, FrameError, IceErrorCode, StoredFrame, WelcomeFrame } from '../spec/ice/frames.ts';
-import { claimInboxEntry } from './inbox.ts';
+import type { IceMessage } from '../../spec/ice/catalogue.ts';
+import type {
+  AckFrame,
+  ErrorFrame,
+  FrameError,
+  IceErrorCode,
+  Rejected,
+  ReturnedFrame,
+  StoredFrame,
+  WelcomeFrame,
+} from '../../spec/ice/frames.ts';
+import { claimInboxEntry, inboxEntry } from './inbox.ts';
 
 interface ReceiverBase {
   /** Called once a delivery is dealt with, before its acknowledgement (for metrics and logs). */
-  committed?(message: IceMessage, outcome: 'applied' | 'duplicate' | 'rejected'): void;
+  committed?(message: IceMessage, outcome: 'applied' | 'duplicate' | 'rejected', rejected?: Rejected): void;
+}
+
+/** `again`: a redelivery of a message rejected before (acknowledged as rejected, not counted twice). */
+type Outcome = { outcome: 'applied' | 'duplicate' } | { outcome: 'rejected'; rejected: Rejected; again?: boolean };
+
+/** The code a refusal is acknowledged with: the error's own code (C2cRefusal, Rejection), else NOT_APPLIED. */
+function rejectionOf(err: unknown): Rejected {
+  const code = (err as { code?: unknown } | null)?.code;
+  return {
+    code: typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) ? code.slice(0, 64) : 'NOT_APPLIED',
+    message: ((err as Error | null)?.message ?? String(err)).slice(0, 1024),
+  };
 }
 
 /** The client keeps the inbox: `apply` runs in the transaction that records the message id in `ice_inbox`. */
@@ -44,6 +65,8 @@ export interface IceClientOptions {
   sendWindow?: number;
   backoff?: { minMs: number; maxMs: number };
   log?: (event: Record<string, unknown>) => void;
+  /** A message this node sent was rejected by its recipient (told by ICE while connected). */
+  onReturned?: (frame: ReturnedFrame) => void;
 }
 
 export class IceRefusal extends Error {
@@ -92,7 +115,8 @@ export class IceClient {
   private readonly waiters: (() => void)[] = [];
   private lastHeard = 0;
   private watchdog: NodeJS.Timeout | undefined;
-  private readonly opts: Required<Omit<IceClientOptions, 'receiver'>> & { receiver?: IceReceiver };
+  private readonly opts: Required<Omit<IceClientOptions, 'receiver' | 'onReturned'>> &
+    Pick<IceClientOptions, 'receiver' | 'onReturned'>;
 
   constructor(opts: IceClientOptions) {
     this.opts = {
@@ -238,6 +262,20 @@ export class IceClient {
       case 'deliver':
         void this.onDeliver(ws, (frame as { message: IceMessage }).message);
         return;
+      case 'returned': {
+        const f = frame as ReturnedFrame;
+        this.opts.log({
+          event: 'ice-message-returned',
+          id: f.ref,
+          type: f.messageType,
+          mrn: f.mrn,
+          recipient: f.recipientCountry,
+          code: f.rejected.code,
+          message: f.rejected.message,
+        });
+        this.opts.onReturned?.(f);
+        return;
+      }
       default:
         this.opts.log({ event: 'ice-unknown-frame', type: frame.type });
     }
@@ -264,32 +302,56 @@ export class IceClient {
     const receiver = this.opts.receiver;
     if (!receiver) return;
     try {
-      const outcome =
+      const result =
         'handle' in receiver ? await this.handleOnce(receiver, message) : await this.applyOnce(receiver, message);
-      receiver.committed?.(message, outcome);
-      if (outcome === 'rejected')
-        this.opts.log({ event: 'ice-message-rejected', id: message.id, type: message.type, mrn: message.mrn });
-      if (ws.readyState === WebSocket.OPEN) ws.send(`{"type":"ack","ref":"${message.id}"}`);
+      const rejected = result.outcome === 'rejected' ? result.rejected : undefined;
+      const again = result.outcome === 'rejected' && result.again;
+      receiver.committed?.(message, again ? 'duplicate' : result.outcome, again ? undefined : rejected);
+      if (rejected && !again)
+        this.opts.log({
+          event: 'ice-message-rejected',
+          id: message.id,
+          type: message.type,
+          mrn: message.mrn,
+          sender: message.sender,
+          code: rejected.code,
+          message: rejected.message,
+        });
+      const ack: AckFrame = rejected ? { type: 'ack', ref: message.id, rejected } : { type: 'ack', ref: message.id };
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(ack));
     } catch (err) {
       // Not acknowledged: ICE delivers it again after its timeout or a reconnect.
       this.opts.log({ event: 'ice-apply-failed', id: message.id, error: (err as Error).message });
     }
   }
 
-  private async handleOnce(
-    receiver: SelfDeduplicatingReceiver,
-    m: IceMessage,
-  ): Promise<'applied' | 'duplicate' | 'rejected'> {
+  private async handleOnce(receiver: SelfDeduplicatingReceiver, m: IceMessage): Promise<Outcome> {
     try {
-      return await receiver.handle(m);
+      return { outcome: await receiver.handle(m) };
     } catch (err) {
       if (isTransient(err)) throw err;
-      const recorded = await claimInboxEntry(receiver.pool, m, 'rejected', (err as Error).message ?? String(err));
-      return recorded ? 'rejected' : 'duplicate';
+      return this.recordRejection(receiver.pool, m, rejectionOf(err));
     }
   }
 
-  private async applyOnce(receiver: InboxReceiver, m: IceMessage): Promise<'applied' | 'duplicate' | 'rejected'> {
+  /** Records a refusal; a message taken in before is acknowledged as it was then. */
+  private async recordRejection(db: pg.Pool | pg.PoolClient, m: IceMessage, rejected: Rejected): Promise<Outcome> {
+    if (await claimInboxEntry(db, m, 'rejected', rejected)) return { outcome: 'rejected', rejected };
+    return this.earlierOutcome(db, m);
+  }
+
+  /** A redelivery: a message rejected before is acknowledged as rejected again (ICE may have lost that ack). */
+  private async earlierOutcome(db: pg.Pool | pg.PoolClient, m: IceMessage): Promise<Outcome> {
+    const earlier = await inboxEntry(db, m.id);
+    if (earlier?.outcome !== 'rejected') return { outcome: 'duplicate' };
+    return {
+      outcome: 'rejected',
+      rejected: { code: earlier.code ?? 'NOT_APPLIED', message: earlier.error ?? '' },
+      again: true,
+    };
+  }
+
+  private async applyOnce(receiver: InboxReceiver, m: IceMessage): Promise<Outcome> {
     for (let attempt = 1; ; attempt++) {
       const tx = await receiver.pool.connect();
       let broken = false;
@@ -297,7 +359,7 @@ export class IceClient {
         await tx.query('BEGIN');
         if (!(await claimInboxEntry(tx, m, 'applied'))) {
           await tx.query('COMMIT');
-          return 'duplicate';
+          return this.earlierOutcome(tx, m);
         }
         let rejection: unknown;
         try {
@@ -308,12 +370,11 @@ export class IceClient {
         }
         if (rejection === undefined) {
           await tx.query('COMMIT');
-          return 'applied';
+          return { outcome: 'applied' };
         }
         // Nothing of a rejected message is applied; only the rejection is recorded.
         await tx.query('ROLLBACK');
-        const recorded = await claimInboxEntry(tx, m, 'rejected', (rejection as Error).message ?? String(rejection));
-        return recorded ? 'rejected' : 'duplicate';
+        return this.recordRejection(tx, m, rejectionOf(rejection));
       } catch (err) {
         broken = await tx.query('ROLLBACK').then(
           () => false,

@@ -2,8 +2,8 @@
 // the same transaction as applying the message: a redelivered message finds its
 // id here and is acknowledged without being applied again.
 import type pg from 'pg';
-import type { IceMessage } from '../spec/ice/catalogue.ts';
-import { withTransaction } from '../store/database.ts';
+import type { IceMessage } from '../../spec/ice/catalogue.ts';
+import { withTransaction } from '../../store/database.ts';
 
 const INBOX_MIGRATION = `
 CREATE TABLE IF NOT EXISTS ice_inbox (
@@ -15,6 +15,8 @@ CREATE TABLE IF NOT EXISTS ice_inbox (
   outcome text NOT NULL CHECK (outcome IN ('applied', 'rejected')),
   error text
 );
+-- The code a rejection was acknowledged to ICE with, so a redelivery gets the same answer.
+ALTER TABLE ice_inbox ADD COLUMN IF NOT EXISTS code text;
 `;
 
 export async function migrateInbox(pool: pg.Pool): Promise<void> {
@@ -29,12 +31,24 @@ export async function claimInboxEntry(
   tx: pg.PoolClient | pg.Pool,
   m: IceMessage,
   outcome: 'applied' | 'rejected',
-  error?: string,
+  rejected?: { code: string; message: string },
 ): Promise<boolean> {
   const res = await tx.query(
-    `INSERT INTO ice_inbox (message_id, type, sender_country, mrn, outcome, error) VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO ice_inbox (message_id, type, sender_country, mrn, outcome, code, error) VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (message_id) DO NOTHING`,
-    [m.id, m.type, m.sender.country, m.mrn, outcome, error ?? null],
+    [m.id, m.type, m.sender.country, m.mrn, outcome, rejected?.code ?? null, rejected?.message ?? null],
   );
   return res.rowCount === 1;
+}
+
+/** How a message taken in before was dealt with, if it was. */
+export async function inboxEntry(
+  db: pg.PoolClient | pg.Pool,
+  messageId: string,
+): Promise<{ outcome: 'applied' | 'rejected'; code: string | null; error: string | null } | undefined> {
+  const res = await db.query<{ outcome: 'applied' | 'rejected'; code: string | null; error: string | null }>(
+    'SELECT outcome, code, error FROM ice_inbox WHERE message_id = $1',
+    [messageId],
+  );
+  return res.rows[0];
 }

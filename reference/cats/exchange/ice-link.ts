@@ -1,9 +1,9 @@
 // Connects a national node to ICE: its outbox relayed out, and incoming
 // messages applied through the node's own inbound handling (which records each
 // message id in the same transaction as its change).
-import { applyInboundMessage } from '../cats/c2c-inbound.ts';
-import type { NodeContext } from '../cats/context.ts';
-import { IceClient } from './client.ts';
+import { applyInboundMessage } from '../c2c-inbound.ts';
+import type { NodeContext } from '../context.ts';
+import { IceClient } from './ice-client.ts';
 import { migrateInbox } from './inbox.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 
@@ -19,7 +19,8 @@ export interface IceLink {
 }
 
 export async function linkNodeToIce(ctx: NodeContext, opts: IceLinkOptions): Promise<IceLink> {
-  // Messages the node refuses are kept here (outcome 'rejected'), not retried.
+  // Messages the node refuses are kept here (outcome 'rejected'), not retried,
+  // and acknowledged to ICE as rejected with their code.
   await migrateInbox(ctx.pool);
   const client = new IceClient({
     url: opts.url,
@@ -28,7 +29,17 @@ export async function linkNodeToIce(ctx: NodeContext, opts: IceLinkOptions): Pro
     receiver: {
       pool: ctx.pool,
       handle: (m) =>
-        applyInboundMessage(ctx, { id: m.id, type: m.type, mrn: m.mrn, body: m.body as Record<string, unknown> }),
+        applyInboundMessage(ctx, {
+          id: m.id,
+          type: m.type,
+          mrn: m.mrn,
+          sender: m.sender,
+          recipient: m.recipient,
+          body: m.body as Record<string, unknown>,
+        }),
+      committed: (m, _outcome, rejected) => {
+        if (rejected) ctx.metrics.c2cRejected.inc({ type: m.type, code: rejected.code });
+      },
     },
   });
   client.start();

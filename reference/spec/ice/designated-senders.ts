@@ -1,0 +1,133 @@
+// Who may send each C2C message: the office the movement designates for it.
+// One table for ICE (which checks what it can without movement state) and the
+// nodes (which check the rest against their own record of the movement);
+// a new message type gets its row here.
+import type { IceMessageType } from './catalogue.ts';
+
+/** Offices a movement designates; 'recovery' is the country asked to recover the debt. */
+export type MovementOffice = 'departure' | 'transit' | 'destination' | 'recovery';
+type OfficeField = 'officeOfDeparture' | 'officeOfTransit' | 'officeOfDestination';
+
+export interface SenderRule {
+  /** The office of the movement that sends the message. */
+  sender: MovementOffice;
+  /** The offices it goes to. */
+  recipients: readonly MovementOffice[];
+  /**
+   * Whose country the MRN must name: 'sender' for the messages only the country of
+   * departure (which allocated the MRN) sends, 'recipient' for those sent back to it.
+   */
+  mrnCountry: 'sender' | 'recipient';
+  /** Body field naming the sending office: it must be the envelope's sender office. */
+  senderField?: OfficeField;
+  /** Body field naming the receiving office: it must be the envelope's recipient office. */
+  recipientField?: OfficeField;
+}
+
+export const senderRules: Readonly<Record<IceMessageType, SenderRule>> = {
+  IE001: {
+    sender: 'departure',
+    recipients: ['destination'],
+    mrnCountry: 'sender',
+    senderField: 'officeOfDeparture',
+    recipientField: 'officeOfDestination',
+  },
+  IE050: {
+    sender: 'departure',
+    recipients: ['transit'],
+    mrnCountry: 'sender',
+    senderField: 'officeOfDeparture',
+    recipientField: 'officeOfTransit',
+  },
+  IE118: { sender: 'transit', recipients: ['departure'], mrnCountry: 'recipient', senderField: 'officeOfTransit' },
+  IE006: {
+    sender: 'destination',
+    recipients: ['departure'],
+    mrnCountry: 'recipient',
+    senderField: 'officeOfDestination',
+  },
+  IE018: {
+    sender: 'destination',
+    recipients: ['departure'],
+    mrnCountry: 'recipient',
+    senderField: 'officeOfDestination',
+  },
+  IE045: { sender: 'departure', recipients: ['transit', 'destination'], mrnCountry: 'sender' },
+  IE142: { sender: 'departure', recipients: ['destination', 'transit'], mrnCountry: 'sender' },
+  IE143: { sender: 'destination', recipients: ['departure'], mrnCountry: 'recipient' },
+  IE150: { sender: 'departure', recipients: ['recovery'], mrnCountry: 'sender' },
+  IE152: { sender: 'recovery', recipients: ['departure'], mrnCountry: 'recipient' },
+};
+
+/** The ISO country code an MRN names (positions 3-4). */
+export const mrnCountry = (mrn: string): string => mrn.slice(2, 4);
+
+export interface SenderProblem {
+  code: 'SENDER_NOT_DESIGNATED' | 'MRN_COUNTRY_MISMATCH';
+  pointer: string;
+  message: string;
+}
+
+interface Addressed {
+  type: IceMessageType;
+  mrn: string;
+  sender: { country: string; office: string };
+  recipient: { country: string; office: string };
+  body: unknown;
+}
+
+/**
+ * What can be judged of a message without the movement: the MRN names the
+ * country that must, and the body's offices are the envelope's.
+ */
+export function senderProblems(m: Addressed): SenderProblem[] {
+  const rule = senderRules[m.type];
+  const problems: SenderProblem[] = [];
+  const expected = rule.mrnCountry === 'sender' ? m.sender.country : m.recipient.country;
+  if (mrnCountry(m.mrn) !== expected) {
+    problems.push({
+      code: 'MRN_COUNTRY_MISMATCH',
+      pointer: '/message/mrn',
+      message: `a ${m.type} is about a movement of the ${rule.mrnCountry} (${expected}); MRN ${m.mrn} names ${mrnCountry(m.mrn)}`,
+    });
+  }
+  const body = m.body as Record<string, unknown>;
+  if (rule.senderField && body[rule.senderField] !== m.sender.office) {
+    problems.push({
+      code: 'SENDER_NOT_DESIGNATED',
+      pointer: `/message/body/${rule.senderField}`,
+      message: `${rule.senderField} ${String(body[rule.senderField])} is not the sending office ${m.sender.office}`,
+    });
+  }
+  if (rule.recipientField && body[rule.recipientField] !== m.recipient.office) {
+    problems.push({
+      code: 'SENDER_NOT_DESIGNATED',
+      pointer: `/message/body/${rule.recipientField}`,
+      message: `${rule.recipientField} ${String(body[rule.recipientField])} is not the receiving office ${m.recipient.office}`,
+    });
+  }
+  const declared = (body.declaration as { offices?: { departure?: string; transit?: string[]; destination?: string } })
+    ?.offices;
+  if (!declared) return problems;
+  if (declared.departure !== m.sender.office) {
+    problems.push({
+      code: 'SENDER_NOT_DESIGNATED',
+      pointer: '/message/body/declaration/offices/departure',
+      message: `the declaration's office of departure ${String(declared.departure)} is not the sending office ${m.sender.office}`,
+    });
+  }
+  const addressed =
+    rule.recipientField === 'officeOfDestination'
+      ? declared.destination === m.recipient.office
+      : rule.recipientField === 'officeOfTransit'
+        ? (declared.transit ?? []).includes(m.recipient.office)
+        : true;
+  if (!addressed) {
+    problems.push({
+      code: 'SENDER_NOT_DESIGNATED',
+      pointer: `/message/body/${rule.recipientField}`,
+      message: `the declaration does not name ${m.recipient.office} as its ${rule.recipientField}`,
+    });
+  }
+  return problems;
+}
