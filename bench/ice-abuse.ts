@@ -13,7 +13,6 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as hdr from 'hdr-histogram-js';
 import pg from 'pg';
@@ -22,6 +21,7 @@ import { migrateInbox } from '../reference/cats/exchange/inbox.ts';
 import { freePort } from '../reference/net/free-port.ts';
 import { openPostgres } from '../reference/store/postgres.ts';
 import { crossing, movementMrn } from '../test/ice/messages.ts';
+import { startIceProcess } from './support/ice-process.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,39 +34,6 @@ const total = Number(values.messages);
 const outstanding = Number(values.outstanding);
 const attackers = Number(values.attackers);
 const tokens: Record<string, string> = { AZ: 'az-bench-credential', KZ: 'kz-bench-credential', CN: 'cn-bench-abuser' };
-
-async function startIceProcess(databaseUrl: string, port: number) {
-  const bin = fileURLToPath(new URL('../bin/cats-stress.js', import.meta.url));
-  const tokenArg = Object.entries(tokens)
-    .map(([c, t]) => `${c}=${t}`)
-    .join(',');
-  const child = spawn(
-    process.execPath,
-    [bin, 'ice', '--database-url', databaseUrl, '--port', String(port), '--node-token', tokenArg],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('ICE listening on')) {
-        child.stdout.off('data', onData);
-        child.stdout.resume(); // ICE logs every refused attempt; drained, not kept
-        resolve();
-      }
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', () => reject(new Error(`ICE exited:\n${out}`)));
-  });
-  return {
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 // The abuser runs as its own process, so its work (masking oversize frames) is not
 // counted against the honest clients' event loop. It keeps `attackers` attempts in
@@ -160,7 +127,7 @@ try {
     await server.ensureDatabase(db);
   }
   const port = await freePort();
-  const ice = await startIceProcess(server.url('ice'), port);
+  const ice = await startIceProcess(server.url('ice'), port, tokens);
   const url = `ws://127.0.0.1:${port}/v1/ice`;
   const kzPool = new pg.Pool({ connectionString: server.url('node_kz'), max: 8 });
   await migrateInbox(kzPool);

@@ -11,12 +11,10 @@
 // the wait behind a burst.
 // Raw: the same server, ICE's database, one INSERT then one SELECT per message
 // (each its own durable transaction), at --raw-concurrency connections.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as hdr from 'hdr-histogram-js';
 import pg from 'pg';
@@ -26,6 +24,7 @@ import type { IceMessage } from '../reference/spec/ice/catalogue.ts';
 import { freePort } from '../reference/net/free-port.ts';
 import { openPostgres } from '../reference/store/postgres.ts';
 import { crossing, movementMrn } from '../test/ice/messages.ts';
+import { startIceProcess } from './support/ice-process.ts';
 
 const { values } = parseArgs({
   options: {
@@ -46,39 +45,9 @@ const tokens: Record<string, string> = Object.fromEntries(
 const histogram = () =>
   hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
 
-async function startIceProcess(databaseUrl: string, port: number) {
-  const bin = fileURLToPath(new URL('../bin/cats-stress.js', import.meta.url));
-  const tokenArg = Object.entries(tokens)
-    .map(([c, t]) => `${c}=${t}`)
-    .join(',');
-  const child = spawn(
-    process.execPath,
-    [bin, 'ice', '--database-url', databaseUrl, '--port', String(port), '--node-token', tokenArg],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('ICE listening on')) resolve();
-    });
-    child.once('exit', () => reject(new Error(`ICE exited:\n${out}`)));
-  });
-  return {
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 async function throughIce(server: Awaited<ReturnType<typeof openPostgres>>) {
   const port = await freePort();
-  const ice = await startIceProcess(server.url('ice'), port);
+  const ice = await startIceProcess(server.url('ice'), port, tokens);
   const url = `ws://127.0.0.1:${port}/v1/ice`;
   const latency = histogram();
   const sentAt = new Map<string, number>();
