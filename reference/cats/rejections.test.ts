@@ -5,6 +5,7 @@ import { ErrorCodes } from '../spec/errors.ts';
 import { createTestDatabase } from '../../test/support/database.ts';
 import type { RunningNode } from './start.ts';
 import { client, domesticCtd, lrnsFor, seed, startTestNode, testGrn } from './testing/node-harness.ts';
+import { accessCodeDigest } from '../store/access-code.ts';
 
 let node: RunningNode;
 const trader = { tin: 'GE200000001', token: 'trader-token-rejections-1' };
@@ -41,9 +42,11 @@ beforeAll(async () => {
       { grn: usdGrn, holderTin: trader.tin, referenceAmount: 10_000, currency: 'USD' },
     ],
   });
+  const pendingCode = accessCodeDigest('AB12');
   await node.context.pool.query(
-    `INSERT INTO guarantees (grn, access_code, holder_tin, type, reference_amount, currency, status) VALUES ($1, 'AB12', $2, '1', 1000000, 'GEL', 'PENDING')`,
-    [pendingGrn, trader.tin],
+    `INSERT INTO guarantees (grn, access_code_salt, access_code_hash, holder_tin, type, reference_amount, currency, status)
+     VALUES ($1, $2, $3, $4, '1', 1000000, 'GEL', 'PENDING')`,
+    [pendingGrn, pendingCode.salt, pendingCode.hash, trader.tin],
   );
   await client(node, officer.token).post(`/v1/operators/${suspended.tin}/suspension`);
   const first = await client(node, trader.token).post(

@@ -16,6 +16,7 @@ import { createTestDatabase } from '../support/database.ts';
 import { spawnIce, type IceProcess } from './ice-process.ts';
 import { movementMrn } from './messages.ts';
 import { rawNode, type RawNode } from './raw-node.ts';
+import { recordedCtd } from '../../reference/cats/recorded-ctd.ts';
 
 const tokens = {
   GE: 'ge-node-credential',
@@ -234,7 +235,7 @@ describe('a node applies a C2C message only from the office the movement designa
     const { ctd } = await released();
     const made = (country: string, seq: number, departure: string) => {
       const mrn = movementMrn(country, seq);
-      const declaration = { ...ctd, offices: { ...ctd.offices, departure } };
+      const declaration = { ...recordedCtd(ctd), offices: { ...ctd.offices, departure } };
       const released = { declaration, acceptedAt: now(), releasedAt: now(), officeOfDeparture: departure };
       return { mrn, released };
     };

@@ -12,6 +12,7 @@ import type { Deployment } from '../../harness/deploy/deployment-file.ts';
 import { movementMrn } from './messages.ts';
 import { groupMembers } from './process-group.ts';
 import { call, cli, journeyCtd } from './deployment-journey.ts';
+import { recordedCtd } from '../../reference/cats/recorded-ctd.ts';
 
 describe('cats-stress up / down', () => {
   let dir: string;
@@ -191,7 +192,7 @@ describe('cats-stress up / down', () => {
     const crossing = send('IE118', toKz, mrn, { officeOfTransit: cn.office, crossedAt: at });
     const writeOff = send('IE045', ['GE', 'GE000010'], mrn, { writtenOffAt: at, outcome: 'discharged' });
     const invented = movementMrn('CN', 777);
-    const declaration = journeyCtd('FORGED-2', operator.tin, guarantee.grn, guarantee.accessCode);
+    const declaration = recordedCtd(journeyCtd('FORGED-2', operator.tin, guarantee.grn, guarantee.accessCode));
     declaration.offices = { departure: cn.office, transit: [], destination: 'AZ000100' };
     const record = send('IE001', ['AZ', 'AZ000100'], invented, {
       declaration,
