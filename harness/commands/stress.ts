@@ -21,7 +21,7 @@ import { readIceTraffic } from '../stress/ice-traffic.ts';
 import { startSutSampler, sutParts } from '../stress/sut-sampler.ts';
 import { SUT_FILE } from '../report/sut-file.ts';
 import { writeRunReport } from '../report/run-report.ts';
-import type { SummaryData } from '../stress/summary-data.ts';
+import type { SummaryData } from '../engine/summary/summary-data.ts';
 import { keyValueFlags, numberFlag, parseFlags, UsageError } from '../flags.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,7 +1,7 @@
 // The verdict a stress run ends with, from k6-shaped summary data.
 import { describe, expect, it } from 'vitest';
 import { parseIceTraffic } from './ice-traffic.ts';
-import type { SummaryData } from './summary-data.ts';
+import type { SummaryData } from '../engine/summary/summary-data.ts';
 import { verdictOf } from './verdict.ts';
 
 const summary = (metrics: SummaryData['metrics']): SummaryData => ({

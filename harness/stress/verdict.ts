@@ -1,6 +1,7 @@
 // The few lines a stress run ends with: did it meet its SLOs, at what rate,
 // how fast, which errors, and where the full results are.
-import { byTag, thresholdOutcomes, type SummaryData } from './summary-data.ts';
+import type { SummaryData } from '../engine/summary/summary-data.ts';
+import { byTag, thresholdOutcomes } from './summary-figures.ts';
 import type { RunFigures } from './run-figures.ts';
 import type { IceTraffic } from './ice-traffic.ts';
 

@@ -1,8 +1,6 @@
-// Reading the end-of-test summary data k6 hands to handleSummary(data): the engine's SummaryData
-// (harness/engine/summary/summary-data.ts) is the one contract.
+// Figures read from the end-of-test summary data k6 hands to handleSummary(data)
+// (the engine's SummaryData is the one contract for its shape).
 import type { SummaryData } from '../engine/summary/summary-data.ts';
-
-export type { SummaryData, SummaryMetric } from '../engine/summary/summary-data.ts';
 
 /** Every threshold of the run with its outcome, as `metric: expression`. */
 export function thresholdOutcomes(
