@@ -15,7 +15,7 @@ export function cli(args: string[]): Promise<{ code: number | null; out: string 
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.stderr.on('data', (d: Buffer) => (out += d));
-    child.once('exit', (code) => resolve({ code, out }));
+    child.once('close', (code) => resolve({ code, out }));
   });
 }
 
