@@ -120,6 +120,24 @@ describe('a generated data set', () => {
     }
   });
 
+  it('consignees are in the country of destination; the office of destination is where the CATS movement ends', () => {
+    const seen = new Set<string>();
+    for (const { record } of data.movements) {
+      if (record.defect) continue;
+      const route = routeById.get(record.route)!;
+      const c = record.ctd.consignment;
+      expect(c.countryOfDestination).toBe(route.countryOfDestination);
+      expect(c.consignee.address.country, record.route).toBe(c.countryOfDestination);
+      expect(c.consignor.address.country, record.route).toBe(c.countryOfDispatch);
+      const destination = officeByReference.get(record.ctd.offices.destination)!;
+      expect(countryByCode.get(destination.country)!.pilot, record.ctd.offices.destination).toBe(true);
+      seen.add(c.consignee.address.country);
+    }
+    // Goods for China and Afghanistan leave the pilot area at Irkeshtam, Torkham and Chaman.
+    expect(seen).toContain('CN');
+    expect(seen).toContain('AF');
+  });
+
   it('comprehensive guarantees cover the sum of the amounts due they back', () => {
     const backed = new Map<string, number>();
     for (const { record } of data.movements) {
