@@ -14,6 +14,7 @@ import { defectCode, defectKinds } from './defects.ts';
 import type { GuaranteeRecord } from './guarantees.ts';
 import { itemsCount, itemsModel } from './goods.ts';
 import { Random } from './random.ts';
+import { plate, uzbekPlateRegions } from './transport.ts';
 import { planRecordJson, writeCtdRecord } from './record-json.ts';
 
 const ctdSchema = TypeCompiler.Compile(Ctd);
@@ -118,6 +119,72 @@ describe('a generated data set', () => {
       for (let i = 1; i < record.schedule.length; i++)
         expect(record.schedule[i]!.hours).toBeGreaterThanOrEqual(record.schedule[i - 1]!.hours);
     }
+  });
+
+  it('consignees are in the country of destination; the office of destination is where the CATS movement ends', () => {
+    const seen = new Set<string>();
+    for (const { record } of data.movements) {
+      if (record.defect) continue;
+      const route = routeById.get(record.route)!;
+      const c = record.ctd.consignment;
+      expect(c.countryOfDestination).toBe(route.countryOfDestination);
+      expect(c.consignee.address.country, record.route).toBe(c.countryOfDestination);
+      expect(c.consignor.address.country, record.route).toBe(c.countryOfDispatch);
+      const destination = officeByReference.get(record.ctd.offices.destination)!;
+      expect(countryByCode.get(destination.country)!.pilot, record.ctd.offices.destination).toBe(true);
+      seen.add(c.consignee.address.country);
+    }
+    // Goods for China and Afghanistan leave the pilot area at Irkeshtam, Torkham and Chaman.
+    expect(seen).toContain('CN');
+    expect(seen).toContain('AF');
+  });
+
+  it('declares the active border transport means of every leg in its own mode', () => {
+    const modeCode = { sea: '1', rail: '2', road: '3' } as const;
+    const idType = { sea: '11', rail: '21', road: '30' } as const;
+    const mixed = new Set<string>();
+    for (const { record } of data.movements) {
+      if (record.defect) continue;
+      const route = routeById.get(record.route)!;
+      const active = record.ctd.consignment.activeBorderTransportMeans!;
+      expect(active).toHaveLength(route.legs.length);
+      route.legs.forEach((leg, i) => {
+        expect(active[i]!.customsOfficeAtBorder).toBe(route.stops[i + 1]!.office);
+        expect(active[i]!.modeOfTransport, `${record.route} leg ${i}`).toBe(modeCode[leg.mode]);
+        expect(active[i]!.typeOfIdentification).toBe(idType[leg.mode]);
+      });
+      if (new Set(active.map((m) => m.modeOfTransport)).size > 1) mixed.add(record.route);
+    }
+    // Rail + Caspian ferry + rail comes out as such, not as all rail.
+    expect(mixed).toContain('R1-KZ-POTI');
+    expect(mixed).toContain('R3-WEST');
+  });
+
+  it('Uzbek trucks carry plates of real regions, mostly their first code', () => {
+    const regionOf = (code: number) => uzbekPlateRegions.find((r) => code >= r.codes[0] && code <= r.codes[1]);
+    const r = new Random('plates', 'uz');
+    const regions = new Map<string, number>();
+    let firstCodes = 0;
+    const n = 5000;
+    for (let i = 0; i < n; i++) {
+      const p = plate('UZ', r);
+      expect(p).toMatch(/^[0-9]{2}([0-9]{3}[A-Z]{3}|[A-Z][0-9]{3}[A-Z]{2})$/);
+      const code = Number(p.slice(0, 2));
+      const region = regionOf(code);
+      expect(region, p).toBeDefined();
+      regions.set(region!.region, (regions.get(region!.region) ?? 0) + 1);
+      if (code === region!.codes[0]) firstCodes++;
+    }
+    // Blocks run 01-09 Tashkent city … 95-99 Karakalpakstan, with no gap and no code 00.
+    expect(uzbekPlateRegions.map((x) => x.codes[0])).toEqual([1, 10, 20, 25, 30, 40, 50, 60, 70, 75, 80, 85, 90, 95]);
+    expect(regions.size).toBe(uzbekPlateRegions.length);
+    expect(firstCodes / n).toBeGreaterThan(0.7);
+    // Tashkent carriers outnumber Karakalpak ones.
+    expect(regions.get('Tashkent city')!).toBeGreaterThan(3 * regions.get('Karakalpakstan')!);
+    for (const { record } of data.movements)
+      for (const m of record.ctd.consignment.departureTransportMeans)
+        if (m.nationality === 'UZ' && m.typeOfIdentification === '30')
+          expect(regionOf(Number(m.identificationNumber.slice(0, 2))), m.identificationNumber).toBeDefined();
   });
 
   it('comprehensive guarantees cover the sum of the amounts due they back', () => {

@@ -15,7 +15,16 @@ import { draftMovement, type ScheduledStop } from './movement.ts';
 import { CountryOperators, guarantorsOf, officersOf, Pools, type Officer, type Operator } from './parties.ts';
 import { hashString } from '../reference/domain/hash.ts';
 import { Random } from './random.ts';
-import { plan, TrafficModel, type PeakHour, type Profile, type ProfileName } from './traffic.ts';
+import {
+  PILOT_TRIAL,
+  plan,
+  profileAnnualTotal,
+  profileRoutes,
+  TrafficModel,
+  type PeakHour,
+  type Profile,
+  type ProfileName,
+} from './traffic.ts';
 
 export const PILOT_COUNTRIES = ['GE', 'AZ', 'KZ', 'UZ', 'KG', 'PK'] as const;
 
@@ -65,10 +74,18 @@ export interface Movement {
   guarantees: GuaranteeRecord[];
 }
 
-/** Routes lodged in the given pilot countries. */
-function routesOf(countries: readonly string[]): Route[] {
+/** Routes lodged in the given pilot countries that the profile runs. */
+function routesOf(countries: readonly string[], profile: ProfileName): Route[] {
   const set = new Set(countries);
-  return allRoutes.filter((r) => set.has(r.countriesOfRouting[0]!));
+  return profileRoutes(
+    profile,
+    allRoutes.filter((r) => set.has(r.countriesOfRouting[0]!)),
+  );
+}
+
+/** The traffic model of a profile over the given countries' routes. */
+function modelOf(o: Pick<DatasetOptions, 'profile' | 'countries' | 'year'>): TrafficModel {
+  return new TrafficModel(routesOf(o.countries, o.profile), o.year, profileAnnualTotal(o.profile, o.countries));
 }
 
 /**
@@ -78,7 +95,7 @@ function routesOf(countries: readonly string[]): Route[] {
 export function movementsAtScale(scale: number, o: Pick<DatasetOptions, 'profile' | 'countries' | 'year'>): number {
   if (!(scale >= 0) || !Number.isFinite(scale))
     throw new RangeError(`scale must be a non-negative number, got ${scale}`);
-  const model = new TrafficModel(routesOf(o.countries), o.year);
+  const model = modelOf(o);
   const profile = model.profile(o.profile);
   return Math.round(scale * model.span(profile.start.getTime(), profile.days * 24).expected);
 }
@@ -117,8 +134,8 @@ export class Dataset {
 
   constructor(readonly options: DatasetOptions) {
     validateOptions(options);
-    this.routes = routesOf(options.countries);
-    this.model = new TrafficModel(this.routes, options.year);
+    this.model = modelOf(options);
+    this.routes = this.model.routes;
     this.profile = this.model.profile(options.profile);
     const span = this.model.span(this.profile.start.getTime(), this.profile.days * 24);
     this.expected = span.expected;
@@ -139,10 +156,13 @@ export class Dataset {
     for (const c of options.countries) {
       const pool = this.pools.get(c);
       const expectedCtds = (shareByCountry.get(c) ?? 0) * options.movements;
-      const count = Math.min(
-        OPERATOR_DENSITY.max,
-        Math.max(OPERATOR_DENSITY.min, Math.ceil(expectedCtds / OPERATOR_DENSITY.ctdsPerOperator)),
-      );
+      const count =
+        options.profile === 'pilot-trial'
+          ? PILOT_TRIAL.carriersPerCountry
+          : Math.min(
+              OPERATOR_DENSITY.max,
+              Math.max(OPERATOR_DENSITY.min, Math.ceil(expectedCtds / OPERATOR_DENSITY.ctdsPerOperator)),
+            );
       const ops = new CountryOperators(c, count, pool, parties);
       this.countryOperators.set(c, ops);
       operators.push(...ops.operators);

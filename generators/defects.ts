@@ -13,6 +13,7 @@ export const defectKinds = [
   'missing-mandatory-field',
   'invalid-hs-code',
   'itinerary-mismatch',
+  'transit-at-internal-border',
   'unknown-office',
   'unknown-country',
   'net-mass-exceeds-gross',
@@ -29,6 +30,7 @@ export const defectCode: Readonly<Record<DefectKind, ErrorCode>> = {
   'missing-mandatory-field': 'SCHEMA_VIOLATION',
   'invalid-hs-code': 'INVALID_HS_CODE',
   'itinerary-mismatch': 'ITINERARY_MISMATCH',
+  'transit-at-internal-border': 'TRANSIT_AT_INTERNAL_BORDER',
   'unknown-office': 'UNKNOWN_OFFICE',
   'unknown-country': 'UNKNOWN_COUNTRY',
   'net-mass-exceeds-gross': 'MASS_INCONSISTENT',
@@ -53,6 +55,8 @@ export function applicable(kind: DefectKind, ctd: Ctd, earlierLrn: string | unde
       return ctd.consignment.transportEquipment.some((e) => e.containerIdentificationNumber !== undefined);
     case 'duplicate-lrn':
       return earlierLrn !== undefined;
+    case 'transit-at-internal-border':
+      return ctd.consignment.countriesOfRouting[0]! in eaeuDetour && ctd.offices.transit.length < 9;
     default:
       return true;
   }
@@ -84,6 +88,12 @@ const mandatoryFields: readonly Mandatory[] = [
   },
   { pointer: '/consignment/grossMass', remove: (c) => delete (c.consignment as Partial<Ctd['consignment']>).grossMass },
 ];
+
+/** A detour into the other EAEU member and back, with an office of transit at the internal border. */
+const eaeuDetour: Readonly<Record<string, { country: string; office: string }>> = {
+  KZ: { country: 'KG', office: 'KG000130' },
+  KG: { country: 'KZ', office: 'KZ310100' },
+};
 
 /** Countries to prepend to an itinerary: known, and on none of the corridor routes' starts. */
 const strayCountries = ['TJ', 'CN', 'TM'];
@@ -121,6 +131,19 @@ export function applyEarly(kind: DefectKind, ctd: Ctd, random: Random): Defect |
         code,
         pointer: '/consignment/countriesOfRouting/0',
         description: `itinerary starts in ${stray}, not at the office of departure`,
+      };
+    }
+    case 'transit-at-internal-border': {
+      // Out into the other member and back: the itinerary stays consistent, only the office of transit is wrong.
+      const routing = ctd.consignment.countriesOfRouting;
+      const detour = eaeuDetour[routing[0]!]!;
+      routing.splice(1, 0, detour.country, routing[0]!);
+      ctd.offices.transit.unshift(detour.office);
+      return {
+        kind,
+        code,
+        pointer: '/offices/transit/0',
+        description: `office of transit ${detour.office} at the ${routing[0]}-${detour.country} border inside the EAEU`,
       };
     }
     case 'unknown-office': {

@@ -9,7 +9,15 @@ import { drawGoods } from './goods.ts';
 import type { Operator } from './parties.ts';
 import { holderOf, type Pools } from './parties.ts';
 import { WeightedChoice, type Random } from './random.ts';
-import { containerNumber, hasPlateFormat, plate, sealIdentifier, wagonNumber } from './transport.ts';
+import {
+  containerNumber,
+  ferries,
+  hasPlateFormat,
+  plate,
+  sealIdentifier,
+  trainNumber,
+  wagonNumber,
+} from './transport.ts';
 
 export interface ScheduledStop {
   office: string;
@@ -127,6 +135,44 @@ export function draftMovement(
     );
   }
 
+  // The means crossing each leg: the truck on road legs (also aboard a ro-ro ferry it is the ferry that
+  // crosses), a train of the leg's railway on rail legs, the ferry on sea legs.
+  const activeBorderTransportMeans: NonNullable<Ctd['consignment']['activeBorderTransportMeans']> = route.legs.map(
+    (leg, i) => {
+      const from = route.stops[i]!.office.slice(0, 2);
+      const customsOfficeAtBorder = route.stops[i + 1]!.office;
+      const modeOfTransport = MODE_CODE[leg.mode];
+      if (leg.mode === 'sea') {
+        const vessel = random.pick(ferries);
+        return {
+          customsOfficeAtBorder,
+          modeOfTransport,
+          typeOfIdentification: '11',
+          identificationNumber: vessel.name,
+          nationality: vessel.flag,
+        };
+      }
+      if (leg.mode === 'rail')
+        return {
+          customsOfficeAtBorder,
+          modeOfTransport,
+          typeOfIdentification: '21',
+          identificationNumber: trainNumber(random),
+          nationality: from,
+        };
+      const truck = departureTransportMeans.find((m) => m.typeOfIdentification === '30');
+      return truck
+        ? { customsOfficeAtBorder, modeOfTransport, ...truck }
+        : {
+            customsOfficeAtBorder,
+            modeOfTransport,
+            typeOfIdentification: '30',
+            identificationNumber: plate(from, random),
+            nationality: from,
+          };
+    },
+  );
+
   const transit: string[] = [];
   let destination = '';
   for (const stop of route.stops) {
@@ -158,6 +204,7 @@ export function draftMovement(
       consignee: pools.trader(route.countryOfDestination, random),
       countriesOfRouting: [...route.countriesOfRouting],
       departureTransportMeans,
+      activeBorderTransportMeans,
       transportEquipment,
       goodsItems: goods.items,
     },

@@ -106,6 +106,12 @@ function writeValid(sink: LineSink, r: CtdRecord): void {
     const m = k.departureTransportMeans[i]!;
     means += `${i > 0 ? ',' : ''}{"typeOfIdentification":"${m.typeOfIdentification}","identificationNumber":${literal(m.identificationNumber)},"nationality":"${m.nationality}"}`;
   }
+  let active = '';
+  const activeMeans = k.activeBorderTransportMeans ?? [];
+  for (let i = 0; i < activeMeans.length; i++) {
+    const m = activeMeans[i]!;
+    active += `${i > 0 ? ',' : ''}{"customsOfficeAtBorder":"${m.customsOfficeAtBorder}","modeOfTransport":"${m.modeOfTransport}","typeOfIdentification":"${m.typeOfIdentification}","identificationNumber":${literal(m.identificationNumber)},"nationality":"${m.nationality}"}`;
+  }
   let equipment = '';
   for (let i = 0; i < k.transportEquipment.length; i++) {
     const e = k.transportEquipment[i]!;
@@ -114,7 +120,7 @@ function writeValid(sink: LineSink, r: CtdRecord): void {
     equipment += `${i > 0 ? ',' : ''}{${e.containerIdentificationNumber === undefined ? '' : `"containerIdentificationNumber":"${e.containerIdentificationNumber}",`}"seals":[${seals}]}`;
   }
   sink.text(
-    `,"countriesOfRouting":[${routing}],"departureTransportMeans":[${means}],"transportEquipment":[${equipment}],"goodsItems":[${goodsItems(k.goodsItems)}]}}}`,
+    `,"countriesOfRouting":[${routing}],"departureTransportMeans":[${means}],${k.activeBorderTransportMeans === undefined ? '' : `"activeBorderTransportMeans":[${active}],`}"transportEquipment":[${equipment}],"goodsItems":[${goodsItems(k.goodsItems)}]}}}`,
   );
   sink.endLine();
 }

@@ -11,7 +11,7 @@ import { Random, WeightedChoice } from './random.ts';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-export const profileNames = ['weekday', 'weekend', 'peak-day', 'holiday', 'week', 'year'] as const;
+export const profileNames = ['weekday', 'weekend', 'peak-day', 'holiday', 'week', 'year', 'pilot-trial'] as const;
 export type ProfileName = (typeof profileNames)[number];
 
 export interface Profile {
@@ -20,6 +20,35 @@ export interface Profile {
   /** UTC midnight of the first day. */
   start: Date;
   days: number;
+}
+
+/**
+ * The live operational trial: the first CATS pilot corridor, Azerbaijan–
+ * Georgia–Kazakhstan (transit.md §7 [V S18]), run by a few carriers rather
+ * than the whole projected traffic. No trial volumes are published; the
+ * figures are assumptions [E]: three carriers per country, each lodging two
+ * CTDs per working day, over four weeks from the October Monday of `week`.
+ */
+export const PILOT_TRIAL = {
+  countries: ['AZ', 'GE', 'KZ'],
+  carriersPerCountry: 3,
+  ctdsPerCarrierPerDay: 2,
+  days: 28,
+} as const;
+
+/** The routes a profile runs: the pilot trial only those within its corridor, the others all. */
+export function profileRoutes(name: ProfileName, routes: readonly Route[]): Route[] {
+  if (name !== 'pilot-trial') return [...routes];
+  const trial: readonly string[] = PILOT_TRIAL.countries;
+  return routes.filter((r) => r.countriesOfRouting.every((c) => trial.includes(c)));
+}
+
+/** Annual CTDs of all routes together when a profile fixes them (the pilot trial), else undefined. */
+export function profileAnnualTotal(name: ProfileName, countries: readonly string[]): number | undefined {
+  if (name !== 'pilot-trial') return undefined;
+  const trial: readonly string[] = PILOT_TRIAL.countries;
+  const n = countries.filter((c) => trial.includes(c)).length;
+  return n * PILOT_TRIAL.carriersPerCountry * PILOT_TRIAL.ctdsPerCarrierPerDay * 365;
 }
 
 export interface PeakHour {
@@ -45,14 +74,18 @@ export class TrafficModel {
   /** Per route: hourly shape normalised to sum 1. */
   private readonly hourShare: readonly (readonly number[])[];
 
+  /** `annualTotal`, when given, replaces the projected volume: the routes keep their shares of it. */
   constructor(
     readonly routes: readonly Route[],
     readonly year: number,
+    annualTotal?: number,
   ) {
     if (routes.length === 0) throw new RangeError('no routes in scope');
     this.events = calendar(year);
     this.yearStart = Date.UTC(year, 0, 1);
-    this.annual = routes.map((r) => projectedAnnualMovements(r, year));
+    const projected = routes.map((r) => projectedAnnualMovements(r, year));
+    const sum = projected.reduce((a, b) => a + b, 0);
+    this.annual = annualTotal === undefined ? projected : projected.map((a) => (a / sum) * annualTotal);
     this.dayNorm = routes.map((r) => {
       let sum = 0;
       for (let d = 0; d < daysIn(year); d++) sum += dayFactor(r, isoDate(this.yearStart + d * DAY_MS), this.events);
@@ -158,6 +191,13 @@ export class TrafficModel {
           description: 'the Monday-Sunday week around that Tuesday',
           start: new Date(tuesday - DAY_MS),
           days: 7,
+        };
+      case 'pilot-trial':
+        return {
+          name,
+          description: `the operational trial on the ${PILOT_TRIAL.countries.join('-')} corridor: ${PILOT_TRIAL.carriersPerCountry} carriers per country, ${PILOT_TRIAL.days} days`,
+          start: new Date(tuesday - DAY_MS),
+          days: PILOT_TRIAL.days,
         };
       case 'year':
         return { name, description: `the calendar year ${y}`, start: new Date(this.yearStart), days: daysIn(y) };

@@ -10,6 +10,7 @@ import { command } from '../harness/commands/generate.ts';
 import { UsageError } from '../harness/flags.ts';
 import { Fixtures } from '../reference/spec/fixtures.ts';
 import { PILOT_COUNTRIES, type DatasetOptions } from './dataset.ts';
+import { PILOT_TRIAL } from './traffic.ts';
 import { FIXTURE_LIMITS, writeDataset, type Manifest } from './write-dataset.ts';
 
 const options: DatasetOptions = {
@@ -153,6 +154,37 @@ describe('cats-stress generate', () => {
     const m = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as Manifest;
     expect(m.counts.ctds).toBe(Math.round(2 * m.rates.expectedInProfile));
     expect(m.rates.scale).toBeCloseTo(2, 2);
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('--profile pilot-trial writes the trial: a few carriers per country on the AZ-GE-KZ corridor, sized to them', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'cats-generate-trial-'));
+    const log = console.log;
+    console.log = () => {};
+    try {
+      expect(await command.run(['--profile', 'pilot-trial', '--scale', '1', '--seed', 's', '--out', out])).toBe(0);
+    } finally {
+      console.log = log;
+    }
+    const m = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as Manifest;
+    expect(m.profile.name).toBe('pilot-trial');
+    expect(m.profile.days).toBe(PILOT_TRIAL.days);
+    // Trial size: carriers × CTDs per carrier per day × days, not the projected corridor traffic.
+    const trial = PILOT_TRIAL.countries.length * PILOT_TRIAL.carriersPerCountry * PILOT_TRIAL.ctdsPerCarrierPerDay;
+    expect(m.counts.ctds).toBe(Math.round(m.rates.expectedInProfile));
+    expect(m.counts.ctds / PILOT_TRIAL.days).toBeGreaterThan(trial * 0.7);
+    expect(m.counts.ctds / PILOT_TRIAL.days).toBeLessThan(trial * 1.3);
+    for (const c of PILOT_TRIAL.countries) expect(m.counts.operatorsByCountry[c]).toBe(PILOT_TRIAL.carriersPerCountry);
+    const ctds = await lines(join(out, 'ctds.ndjson'));
+    expect(ctds).toHaveLength(m.counts.ctds);
+    const trialCountries: readonly string[] = PILOT_TRIAL.countries;
+    for (const r of ctds) {
+      const routing = (r.ctd as { consignment: { countriesOfRouting: string[] } }).consignment.countriesOfRouting;
+      expect(
+        routing.every((c) => trialCountries.includes(c)),
+        routing.join('-'),
+      ).toBe(true);
+    }
     await rm(out, { recursive: true, force: true });
   });
 

@@ -391,7 +391,7 @@ export const commodities: readonly Commodity[] = [
       { hs: '420222', description: 'Handbags with outer surface of plastic sheeting or textile' },
       { hs: '961700', description: 'Vacuum flasks and other vacuum vessels' },
       { hs: '630790', description: 'Other made up textile articles' },
-      { hs: '940540', description: 'Other electric lamps and lighting fittings' },
+      { hs: '940542', description: 'Electric luminaires and light fittings for LED light sources only' },
       { hs: '691200', description: 'Ceramic tableware and kitchenware, other than porcelain' },
     ],
     container: { size: 40, tonnes: [8, 14] },

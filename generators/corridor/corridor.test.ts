@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { countryByCode } from '../../reference/spec/reference-data/countries.ts';
 import { officeByReference, offices } from '../../reference/spec/reference-data/offices.ts';
+import { HS_EDITION, isHsSubheading } from '../../reference/spec/reference-data/hs-subheadings.ts';
 import { commodities } from './commodities.ts';
 import { cities, fakerLocale } from './localities.ts';
 import { routes } from './routes.ts';
+import type { Position } from '../../reference/spec/reference-data/offices.ts';
 import { calendar, CALENDAR_YEARS, dayFactor } from './traffic-shape.ts';
 
 const PILOT = ['GE', 'AZ', 'KZ', 'UZ', 'KG', 'PK'];
@@ -97,20 +99,79 @@ describe('routes', () => {
     }
   });
 
+  /** Great-circle distance, km (haversine, mean Earth radius). */
+  function km(a: Position, b: Position): number {
+    const rad = Math.PI / 180;
+    const h =
+      Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 +
+      Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lon - a.lon) * rad) / 2) ** 2;
+    return 2 * 6371 * Math.asin(Math.sqrt(h));
+  }
+  /** Average speed bounds per mode, km/h over the straight line, stops included. */
+  const SPEED = { road: [20, 90], rail: [10, 60], sea: [5, 35] } as const;
+
+  it.each(routes.map((r) => [r.id, r] as const))("%s: each leg's hours fit its distance and mode", (_, route) => {
+    route.legs.forEach((leg, i) => {
+      const from = officeByReference.get(route.stops[i]!.office)!;
+      const to = officeByReference.get(route.stops[i + 1]!.office)!;
+      expect(from.position, from.referenceNumber).toBeDefined();
+      expect(to.position, to.referenceNumber).toBeDefined();
+      const d = km(from.position!, to.position!);
+      const what = `${route.id} leg ${i} ${from.name} → ${to.name}: ${Math.round(d)} km in ${leg.hours.join('-')} h`;
+      if (d < 50) {
+        // Across one crossing or within a city: a few hours at most.
+        expect(leg.hours[1], what).toBeLessThanOrEqual(3);
+      } else {
+        const [min, max] = SPEED[leg.mode];
+        expect(d / leg.hours[1], what).toBeGreaterThanOrEqual(min);
+        expect(d / leg.hours[0], what).toBeLessThanOrEqual(max);
+      }
+    });
+  });
+
+  it.each(routes.map((r) => [r.id, r] as const))(
+    '%s ends in a country with a CATS node, the goods bound for the country of destination',
+    (_, route) => {
+      // Every declared office (departure, transit, destination) is in a pilot country.
+      for (const s of route.stops) {
+        const office = officeByReference.get(s.office)!;
+        if (s.role !== 'PASS') expect(countryByCode.get(office.country)!.pilot, `${s.role} ${s.office}`).toBe(true);
+      }
+      for (const c of route.countriesOfRouting) expect(countryByCode.get(c)!.pilot, c).toBe(true);
+      // A movement ending at a border office hands the goods on: they are bound for a country beyond it.
+      const destination = officeByReference.get(route.stops.at(-1)!.office)!;
+      if (destination.kind === 'road-border' || destination.kind === 'rail-border')
+        expect(route.countryOfDestination, route.id).not.toBe(destination.country);
+    },
+  );
+
+  it('send goods for China and Afghanistan to consignees there, not to the exit country', () => {
+    const byId = new Map(routes.map((r) => [r.id, r]));
+    expect(byId.get('UZ-KG-EAST')!.countryOfDestination).toBe('CN');
+    expect(byId.get('PK-ATT-TORKHAM')!.countryOfDestination).toBe('AF');
+    expect(byId.get('PK-ATT-CHAMAN')!.countryOfDestination).toBe('AF');
+  });
+
   it('have unique ids and start in every pilot country', () => {
     expect(new Set(routes.map((r) => r.id)).size).toBe(routes.length);
     expect(new Set(routes.map((r) => r.countriesOfRouting[0])).size).toBe(PILOT.length);
   });
 });
 
+describe('HS 2022 subheadings', () => {
+  it('hold the 2022 split of lamps (9405.41/42/49, not 9405.40) and no reserved chapter 77', () => {
+    for (const code of ['940541', '940542', '940549', '220300', '710812', '100199'])
+      expect(isHsSubheading(code)).toBe(true);
+    for (const code of ['940540', '770000', '999999', '2203']) expect(isHsSubheading(code)).toBe(false);
+  });
+});
+
 describe('commodities', () => {
-  it('carry real HS subheadings with a source, unit masses and prices', () => {
+  it('carry HS 2022 subheadings with a source, unit masses and prices', () => {
     for (const c of commodities) {
       expect(c.subheadings.length).toBeGreaterThan(0);
       for (const s of c.subheadings) {
-        expect(s.hs).toMatch(/^[0-9]{6}$/);
-        const chapter = Number(s.hs.slice(0, 2));
-        expect(chapter >= 1 && chapter <= 97 && chapter !== 77, s.hs).toBe(true);
+        expect(isHsSubheading(s.hs), `${c.id} ${s.hs} is an HS ${HS_EDITION} subheading`).toBe(true);
         expect(s.description.length).toBeGreaterThan(3);
       }
       expect(c.container ?? c.trailer ?? c.wagon, c.id).toBeDefined();

@@ -3,8 +3,14 @@
 // in a pilot country (DEP), declaring the offices of entry into each further
 // country (TRA) and the office of destination (DES). PASS stops are exit
 // offices and ports the movement passes without a declared role; they only
-// shape the schedule. Goods coming from China are declared at the Kazakh or
-// Kyrgyz office of entry, so the Chinese leg is not part of the CTD.
+// shape the schedule. A CATS movement runs only through countries with a CATS
+// node (the pilot countries): goods coming from China are declared at the
+// Kazakh or Kyrgyz office of entry, and a movement leaving the pilot area (to
+// Afghanistan, Turkmenistan, Türkiye or the EU) ends at the exit office of the
+// last pilot country; the goods' country of destination lies beyond it, and
+// the journey resumes as a new CTD at the next pilot country's office of
+// entry. Kazakhstan and the Kyrgyz Republic share the EAEU customs territory:
+// their common border has no office of transit, only PASS stops.
 //
 // Figures cite ../shared/domain/corridor.md: [S#] a source listed there, [E] an
 // estimate. Annual movements are CTDs per year in the base year; see
@@ -68,20 +74,21 @@ const leg = (mode: Mode, hours: readonly [number, number], dwellHours: number, s
 });
 
 // Recurring leg figures (corridor.md §3 per-leg defaults and §4 dwell table).
-const CASPIAN_FERRY = leg(
-  'sea',
-  [42, 144],
-  4,
-  '§3 R1: Caspian port wait 24-120 h + crossing 18-24 h [E]; AZ avg dwell 4.3 h [S15]',
-);
+// The Caspian port wait (24-120 h) is the dwell at the port of loading; the leg is the crossing.
+const CASPIAN_FERRY = leg('sea', [18, 30], 4, '§3 R1: Caspian crossing 18-24 h [E]; AZ avg dwell 4.3 h [S15]');
 const ALAT_TO_GARDABANI = leg(
   'rail',
   [10, 16],
   22,
   '§3 R1 Alat→Poti 48 h [E]; rail gauge/border dwell ≈ 0.6 × KZ rail 69.7 h scaled to AZ [E]',
 );
-const GARDABANI_TO_POTI = leg('rail', [30, 40], 36, '§3 R1 Alat→Poti 48 h [E]; Poti port dwell 48-120 h [E]');
-const KZ_RAIL_TO_AKTAU = leg('rail', [72, 96], 42, '§3 R1 border→Aktau 72-96 h [E]; KZ rail dwell 69.7 h × 0.6 [S17]');
+const GARDABANI_TO_POTI = leg('rail', [12, 24], 36, '§3 R1 Alat→Poti 48 h [E]; Poti port dwell 48-120 h [E]');
+const KZ_RAIL_TO_AKTAU = leg(
+  'rail',
+  [72, 96],
+  70,
+  '§3 R1 border→Aktau 72-96 h [E]; port dwell incl. ferry wait 24-120 h, Kuryk out 69.7 h [S102][E]',
+);
 const ROAD_KZ_TO_KURYK = leg(
   'road',
   [60, 80],
@@ -90,22 +97,24 @@ const ROAD_KZ_TO_KURYK = leg(
 );
 const ALAT_TO_RED_BRIDGE = leg(
   'road',
-  [12, 20],
+  [10, 18],
   8,
   '§3 R3 Alat→Ganja→Red Bridge ≈ 450 km, AZ 22 km/h incl. delays [S15]; Red Bridge out 13.6 h × 0.6 [S15]',
 );
 const RED_BRIDGE_TO_SARPI = leg(
   'road',
-  [20, 40],
+  [9, 14],
   12,
-  '§3 R3 Red Bridge→Tbilisi→Batumi→Sarpi ≈ 450 km, GE 9.1 km/h congested [S16]; Sarpi out 20.8 h × 0.6 [S16]',
+  '§3 R3 Red Bridge→Tbilisi→Batumi→Sarpi ≈ 450 km at 50 km/h [E]; GE delays in the Sarpi out dwell 20.8 h × 0.6 [S16]',
 );
 const IRKESHTAM_TO_DUSTLIK = leg(
   'road',
-  [14, 18],
+  [5, 7],
   1.5,
-  '§3 R5 Irkeshtam→Osh→Andijan, 920 km in 31 h incl. Dustlik ≈ 1.5 h [S26]',
+  '§3 R5 Irkeshtam→Sary-Tash→Osh→Dostuk ≈ 300 km mountain road, 920 km in 31 h to Tashkent [S26]; Dustlik ≈ 1.5 h [S26]',
 );
+const RED_BRIDGE_TO_POTI = leg('road', [6, 12], 24, 'Red Bridge→Poti ≈ 350 km at 50 km/h [E]; Poti port dwell [E]');
+const RED_BRIDGE_CROSSING = leg('road', [0.5, 1], 2, 'Red Bridge AZ exit to GE entry; GE inbound dwell 1.6 h [S16]');
 
 export const routes: readonly Route[] = [
   {
@@ -125,17 +134,16 @@ export const routes: readonly Route[] = [
   },
   {
     id: 'R1-CN-CONSTANTA',
-    name: 'TITR rail and sea: China via Dostyk, Kuryk, Alat and Batumi to Constanta',
+    name: 'TITR rail: China via Dostyk, Kuryk and Alat to Batumi, shipped on to Constanta',
     countryOfDispatch: 'CN',
     countryOfDestination: 'RO',
-    countriesOfRouting: ['KZ', 'AZ', 'GE', 'RO'],
-    stops: [dep('KZ510200'), pass('KZ470200'), tra('AZ000100'), tra('GE069009'), pass('GE000210'), des('ROCT1900')],
+    countriesOfRouting: ['KZ', 'AZ', 'GE'],
+    stops: [dep('KZ510200'), pass('KZ470200'), tra('AZ000100'), tra('GE069009'), des('GE000210')],
     legs: [
       KZ_RAIL_TO_AKTAU,
       CASPIAN_FERRY,
       ALAT_TO_GARDABANI,
-      leg('rail', [30, 40], 72, '§3 R1 Alat→Batumi ≈ 48 h [E]; port dwell 48-120 h [E]'),
-      leg('sea', [60, 60], 24, '§3 R1 Black Sea crossing 60 h [S85]; Constanta dwell [E]'),
+      leg('rail', [12, 24], 72, '§3 R1 Alat→Batumi ≈ 48 h [E]; port dwell before the Black Sea crossing 48-120 h [E]'),
     ],
     weekly: 'rail',
     containerShare: 1,
@@ -167,7 +175,7 @@ export const routes: readonly Route[] = [
     countriesOfRouting: ['GE', 'AZ', 'KZ'],
     stops: [dep('GE000200'), tra('AZ000220'), pass('AZ000100'), tra('KZ470100'), des('KZ000010')],
     legs: [
-      leg('rail', [30, 40], 3, '§3 R1 Poti→Alat 48 h [E]; Georgia inbound dwell 1.6 h, AZ 4.3 h [S16][S15]'),
+      leg('rail', [12, 24], 3, '§3 R1 Poti→Alat 48 h [E]; Georgia inbound dwell 1.6 h, AZ 4.3 h [S16][S15]'),
       leg('rail', [10, 16], 72, '§3 Alat port wait 3-4 days [S92][S93]'),
       leg('sea', [18, 24], 47, '§3 Caspian crossing 18-24 h; KZ rail inbound dwell 78 h × 0.6 [S17]'),
       leg('rail', [72, 96], 4, '§3 R1 Aktau→Almaty 72-96 h [E]'),
@@ -181,26 +189,21 @@ export const routes: readonly Route[] = [
   },
   {
     id: 'R2-BTK',
-    name: 'TITR rail via Baku-Tbilisi-Kars: Shymkent to Istanbul',
+    name: 'TITR rail via Baku-Tbilisi-Kars: Shymkent to Akhalkalaki, on to Istanbul',
     countryOfDispatch: 'KZ',
     countryOfDestination: 'TR',
-    countriesOfRouting: ['KZ', 'AZ', 'GE', 'TR'],
-    stops: [
-      dep('KZ580010'),
-      pass('KZ470100'),
-      tra('AZ000100'),
-      tra('GE069009'),
-      pass('GE000310'),
-      tra('TR360100'),
-      des('TR340100'),
-    ],
+    countriesOfRouting: ['KZ', 'AZ', 'GE'],
+    stops: [dep('KZ580010'), pass('KZ470100'), tra('AZ000100'), tra('GE069009'), des('GE000310')],
     legs: [
-      leg('rail', [90, 110], 42, '§3 R1 Shymkent→Aktau ≈ border→Aktau 72-96 h plus 1,000 km [E]'),
+      leg(
+        'rail',
+        [90, 110],
+        70,
+        '§3 R1 Shymkent→Aktau ≈ border→Aktau 72-96 h plus 1,000 km [E]; port and ferry wait [E]',
+      ),
       CASPIAN_FERRY,
       ALAT_TO_GARDABANI,
-      leg('rail', [10, 14], 24, '§3 R2 Tbilisi→Akhalkalaki; gauge change at Akhalkalaki [E]'),
-      leg('rail', [4, 8], 6, '§3 R2 Akhalkalaki→Kars [E]'),
-      leg('rail', [40, 60], 8, '§3 R2 Kars→Istanbul [E]; Asia→Türkiye "15 days" claimed [S13]'),
+      leg('rail', [6, 12], 24, '§3 R2 Tbilisi→Akhalkalaki; gauge change at Akhalkalaki [E]'),
     ],
     weekly: 'rail',
     containerShare: 0.6,
@@ -211,29 +214,12 @@ export const routes: readonly Route[] = [
   },
   {
     id: 'R3-WEST',
-    name: 'TITR road (TIR trucks): Nur Zholy via Kuryk, Alat, Red Bridge and Sarp to Istanbul',
+    name: 'TITR road (TIR trucks): Nur Zholy via Kuryk, Alat and Red Bridge to Sarpi, on to Istanbul',
     countryOfDispatch: 'CN',
     countryOfDestination: 'TR',
-    countriesOfRouting: ['KZ', 'AZ', 'GE', 'TR'],
-    stops: [
-      dep('KZ510100'),
-      pass('KZ470200'),
-      tra('AZ000100'),
-      pass('AZ000210'),
-      tra('GE069002'),
-      pass('GE069301'),
-      tra('TR080100'),
-      des('TR340100'),
-    ],
-    legs: [
-      ROAD_KZ_TO_KURYK,
-      CASPIAN_FERRY,
-      ALAT_TO_RED_BRIDGE,
-      leg('road', [0.5, 1], 2, 'Red Bridge AZ exit to GE entry; GE inbound dwell 1.6 h [S16]'),
-      RED_BRIDGE_TO_SARPI,
-      leg('road', [0.3, 0.6], 1, 'Sarpi GE exit to Sarp TR entry [E]'),
-      leg('road', [24, 30], 4, '§3 R3 Sarp→Trabzon→Istanbul ≈ 1,200 km at 50 km/h [E]'),
-    ],
+    countriesOfRouting: ['KZ', 'AZ', 'GE'],
+    stops: [dep('KZ510100'), pass('KZ470200'), tra('AZ000100'), pass('AZ000210'), tra('GE069002'), des('GE069301')],
+    legs: [ROAD_KZ_TO_KURYK, CASPIAN_FERRY, ALAT_TO_RED_BRIDGE, RED_BRIDGE_CROSSING, RED_BRIDGE_TO_SARPI],
     weekly: 'road',
     containerShare: 0.15,
     tags: ['cn-origin', 'year-end'],
@@ -249,8 +235,8 @@ export const routes: readonly Route[] = [
     countriesOfRouting: ['GE', 'AZ', 'KZ'],
     stops: [dep('GE069301'), tra('AZ000210'), pass('AZ000100'), tra('KZ470200'), des('KZ000010')],
     legs: [
-      leg('road', [20, 40], 2, '§3 R3 Sarpi→Red Bridge [E]; AZ Red Bridge in 3.1 h × 0.6 [S15]'),
-      leg('road', [12, 20], 72, '§3 Alat ferry wait 3-4 days [S92][S93]'),
+      leg('road', [9, 14], 2, '§3 R3 Sarpi→Red Bridge ≈ 450 km [E]; AZ Red Bridge in 3.1 h × 0.6 [S15]'),
+      leg('road', [10, 18], 72, '§3 Alat ferry wait 3-4 days [S92][S93]'),
       leg('sea', [18, 30], 3, '§3 ro-ro crossing [E]; KZ road dwell 4.2 h × 0.6 [S17]'),
       leg('road', [60, 80], 2, '§3 R3 Kuryk→Almaty ≈ 3,000 km [E]'),
     ],
@@ -268,7 +254,7 @@ export const routes: readonly Route[] = [
     countriesOfRouting: ['GE', 'AZ'],
     stops: [dep('GE069301'), tra('AZ000210'), des('AZ000010')],
     legs: [
-      leg('road', [20, 40], 2, '§3 R3 Sarpi→Red Bridge, GE 9.1 km/h congested [S16]; AZ in 3.1 h × 0.6 [S15]'),
+      leg('road', [9, 14], 2, '§3 R3 Sarpi→Red Bridge ≈ 450 km at 50 km/h [E]; AZ in 3.1 h × 0.6 [S15]'),
       leg('road', [9, 14], 1, 'Red Bridge→Baku ≈ 450 km [E]'),
     ],
     weekly: 'road',
@@ -285,7 +271,7 @@ export const routes: readonly Route[] = [
     countriesOfRouting: ['GE', 'AZ'],
     stops: [dep('GE000200'), tra('AZ000210'), des('AZ000010')],
     legs: [
-      leg('road', [10, 20], 2, 'Poti→Red Bridge ≈ 350 km, GE 9.1 km/h congested [S16]; AZ in 3.1 h × 0.6 [S15]'),
+      leg('road', [6, 12], 2, 'Poti→Red Bridge ≈ 350 km at 50 km/h [E]; AZ in 3.1 h × 0.6 [S15]'),
       leg('road', [9, 14], 1, 'Red Bridge→Baku ≈ 450 km [E]'),
     ],
     weekly: 'road',
@@ -296,18 +282,12 @@ export const routes: readonly Route[] = [
   },
   {
     id: 'AZ-ALAT-TR',
-    name: 'Caspian ro-ro onward: Alat (from Turkmenbashi) via Red Bridge and Sarp to Istanbul',
+    name: 'Caspian ro-ro onward: Alat (from Turkmenbashi) via Red Bridge to Sarpi, on to Istanbul',
     countryOfDispatch: 'TM',
     countryOfDestination: 'TR',
-    countriesOfRouting: ['AZ', 'GE', 'TR'],
-    stops: [dep('AZ000100'), pass('AZ000210'), tra('GE069002'), pass('GE069301'), tra('TR080100'), des('TR340100')],
-    legs: [
-      ALAT_TO_RED_BRIDGE,
-      leg('road', [0.5, 1], 2, 'Red Bridge AZ exit to GE entry; GE inbound dwell 1.6 h [S16]'),
-      RED_BRIDGE_TO_SARPI,
-      leg('road', [0.3, 0.6], 1, 'Sarpi GE exit to Sarp TR entry [E]'),
-      leg('road', [24, 30], 4, '§3 R3 Sarp→Trabzon→Istanbul ≈ 1,200 km at 50 km/h [E]'),
-    ],
+    countriesOfRouting: ['AZ', 'GE'],
+    stops: [dep('AZ000100'), pass('AZ000210'), tra('GE069002'), des('GE069301')],
+    legs: [ALAT_TO_RED_BRIDGE, RED_BRIDGE_CROSSING, RED_BRIDGE_TO_SARPI],
     weekly: 'road',
     containerShare: 0.1,
     tags: ['year-end'],
@@ -325,7 +305,7 @@ export const routes: readonly Route[] = [
     legs: [
       leg('road', [9, 14], 8, 'Baku→Red Bridge ≈ 450 km [E]; Red Bridge out 13.6 h × 0.6 [S15]'),
       leg('road', [0.5, 1], 1, 'Red Bridge AZ exit to GE entry; GE inbound 1.6 h [S16]'),
-      leg('road', [10, 20], 24, 'Red Bridge→Poti, GE 9.1 km/h [S16]; Poti port dwell [E]'),
+      RED_BRIDGE_TO_POTI,
     ],
     weekly: 'road',
     containerShare: 0.4,
@@ -336,30 +316,15 @@ export const routes: readonly Route[] = [
   },
   {
     id: 'R4-SOUTH',
-    name: 'Southern branch: Irkeshtam via Dustlik, Farap, Turkmenbashi and Alat to Poti',
+    name: 'Southern branch: Irkeshtam via Dustlik to the Alat (UZ) exit, on via Farap and Turkmenbashi',
     countryOfDispatch: 'CN',
     countryOfDestination: 'GE',
-    countriesOfRouting: ['KG', 'UZ', 'TM', 'AZ', 'GE'],
-    stops: [
-      dep('KG000120'),
-      pass('KG000140'),
-      tra('UZ000120'),
-      pass('UZ000140'),
-      tra('TM000110'),
-      pass('TM000100'),
-      tra('AZ000100'),
-      tra('GE069002'),
-      des('GE000200'),
-    ],
+    countriesOfRouting: ['KG', 'UZ'],
+    stops: [dep('KG000120'), pass('KG000140'), tra('UZ000120'), des('UZ000140')],
     legs: [
-      leg('road', [12, 16], 0.8, '§3 R5 Irkeshtam→Osh→Dostuk [S26]; KG avg dwell 1.3 h [S103]'),
+      IRKESHTAM_TO_DUSTLIK,
       leg('road', [1, 2], 1.5, '§3 R5 Dustlik ≈ 1.5 h [S26]'),
       leg('road', [24, 36], 2.3, '§3 R4 Andijan→Tashkent→Bukhara→Alat ≈ 1,100 km [E]; Alat UZ out 3.9 h × 0.6 [S104]'),
-      leg('road', [0.3, 1], 4, 'Alat UZ exit to Farap TM entry [E]'),
-      leg('road', [20, 30], 48, '§3 R4 Farap→Ashgabat→Turkmenbashi ≈ 1,000 km [E]; ferry wait [E]'),
-      leg('sea', [14, 20], 3, 'Turkmenbashi→Alat feeder [S75]; AZ avg 4.3 h [S15]'),
-      leg('road', [12, 20], 1, '§3 R3 Alat→Red Bridge [S15]; GE inbound 1.6 h [S16]'),
-      leg('road', [10, 20], 24, 'Red Bridge→Poti, GE 9.1 km/h [S16]; Poti port dwell [E]'),
     ],
     weekly: 'road',
     containerShare: 0.6,
@@ -367,6 +332,20 @@ export const routes: readonly Route[] = [
     annualMovements: 2_000,
     volumeSource:
       'Turkmenbashi–Alat feeder 2,362 TEU in H1 2023, 41% transit [S75] ≈ 1,940 TEU/yr transit ≈ 1,000 CTDs, doubled for road ro-ro [E]',
+  },
+  {
+    id: 'R4-SOUTH-AZ',
+    name: 'Southern branch onward: Alat (ferry from Turkmenbashi) via Red Bridge to Poti',
+    countryOfDispatch: 'CN',
+    countryOfDestination: 'GE',
+    countriesOfRouting: ['AZ', 'GE'],
+    stops: [dep('AZ000100'), pass('AZ000210'), tra('GE069002'), des('GE000200')],
+    legs: [ALAT_TO_RED_BRIDGE, RED_BRIDGE_CROSSING, RED_BRIDGE_TO_POTI],
+    weekly: 'road',
+    containerShare: 0.6,
+    tags: ['cn-origin'],
+    annualMovements: 2_000,
+    volumeSource: 'The R4-SOUTH trucks, declared again at Alat after the Turkmen leg and the Caspian ferry [S75][E]',
   },
   {
     id: 'R5-KG-UZ',
@@ -394,7 +373,7 @@ export const routes: readonly Route[] = [
     countryOfDestination: 'KG',
     countriesOfRouting: ['KG'],
     stops: [dep('KG000120'), des('KG000020')],
-    legs: [leg('road', [8, 12], 0.5, '§3 R5 Irkeshtam→Sary-Tash→Osh ≈ 250 km mountain road [S26]')],
+    legs: [leg('road', [4, 6], 0.5, '§3 R5 Irkeshtam→Sary-Tash→Osh ≈ 250 km mountain road [S26]')],
     weekly: 'road',
     containerShare: 0.1,
     tags: ['cn-origin', 'kg-cn-border'],
@@ -408,7 +387,7 @@ export const routes: readonly Route[] = [
     countryOfDestination: 'KG',
     countriesOfRouting: ['KG'],
     stops: [dep('KG000110'), des('KG000010')],
-    legs: [leg('road', [10, 14], 0.8, 'Torugart→Naryn→Bishkek ≈ 540 km [E]; KG dwell 1.3 h × 0.6 [S103]')],
+    legs: [leg('road', [8, 12], 0.8, 'Torugart→Naryn→Bishkek ≈ 540 km [E]; KG dwell 1.3 h × 0.6 [S103]')],
     weekly: 'road',
     containerShare: 0.1,
     tags: ['cn-origin', 'kg-cn-border'],
@@ -421,10 +400,11 @@ export const routes: readonly Route[] = [
     countryOfDispatch: 'CN',
     countryOfDestination: 'KZ',
     countriesOfRouting: ['KG', 'KZ'],
-    stops: [dep('KG000110'), pass('KG000130'), tra('KZ310100'), des('KZ000010')],
+    // Ak-Zhol–Kordai is the internal EAEU border: passed, not declared.
+    stops: [dep('KG000110'), pass('KG000130'), pass('KZ310100'), des('KZ000010')],
     legs: [
-      leg('road', [10, 14], 0.8, 'Torugart→Bishkek→Ak-Zhol [S97]; KG dwell 1.3 h [S103]'),
-      leg('road', [0.3, 1], 2.5, 'Ak-Zhol KG exit to Kordai KZ entry; KZ road dwell 4.2 h × 0.6 [S17]'),
+      leg('road', [8, 12], 0.8, 'Torugart→Bishkek→Ak-Zhol [S97]; KG dwell 1.3 h [S103]'),
+      leg('road', [0.3, 1], 0.5, 'Ak-Zhol KG to Kordai KZ: no customs control inside the EAEU [E]'),
       leg('road', [4, 6], 1, 'Kordai→Almaty ≈ 250 km [E]'),
     ],
     weekly: 'road',
@@ -494,13 +474,13 @@ export const routes: readonly Route[] = [
     id: 'UZ-KG-EAST',
     name: 'Uzbek exports to China: Andijan via Dustlik/Dostuk to Irkeshtam',
     countryOfDispatch: 'UZ',
-    countryOfDestination: 'KG',
+    countryOfDestination: 'CN',
     countriesOfRouting: ['UZ', 'KG'],
     stops: [dep('UZ000030'), pass('UZ000120'), tra('KG000140'), des('KG000120')],
     legs: [
       leg('road', [1, 2], 1.5, 'Andijan→Dustlik [E]; Dustlik ≈ 1.5 h [S26]'),
       leg('road', [0.5, 1], 0.8, 'Dustlik UZ exit to Dostuk KG entry; KG 1.3 h [S103]'),
-      leg('road', [12, 16], 2, 'Osh→Sary-Tash→Irkeshtam [S26]'),
+      leg('road', [5, 7], 2, 'Osh→Sary-Tash→Irkeshtam ≈ 300 km [S26]'),
     ],
     weekly: 'road',
     containerShare: 0.1,
@@ -511,16 +491,12 @@ export const routes: readonly Route[] = [
   },
   {
     id: 'R7-TRANS-AFGHAN',
-    name: 'Trans-Afghan: Tashkent via Termez, Hairatan and Torkham to Karachi',
+    name: 'Trans-Afghan: Tashkent to the Ayritom (Termez) exit, on via Hairatan, Kabul and Torkham to Karachi',
     countryOfDispatch: 'UZ',
     countryOfDestination: 'PK',
-    countriesOfRouting: ['UZ', 'AF', 'PK'],
-    stops: [dep('UZ000010'), pass('UZ000130'), tra('PK000110'), des('PK000010')],
-    legs: [
-      leg('road', [12, 16], 14.5, '§3 R7 Tashkent→Termez ≈ 700 km [E]; Afghan transit and Torkham 24.2 h × 0.6 [S30]'),
-      leg('road', [60, 80], 6, '§3 R7 Torkham→Peshawar→Karachi ≈ 1,600 km; 2,760 km in about one week [S98]'),
-      leg('road', [1, 2], 2, 'Karachi port gate [E]'),
-    ],
+    countriesOfRouting: ['UZ'],
+    stops: [dep('UZ000010'), des('UZ000130')],
+    legs: [leg('road', [10, 16], 2.5, '§3 R7 Tashkent→Termez ≈ 700 km [E]; UZ road out 4.2 h × 0.6 [S104]')],
     weekly: 'road',
     containerShare: 0.2,
     tags: ['nowruz', 'eid', 'pk-af-border'],
@@ -529,17 +505,34 @@ export const routes: readonly Route[] = [
       'First trans-Afghan transit 2022 [S98]; ≈ 16 trucks/day assumed [E]; Pakistan–Afghanistan crossings closed from 13 Oct 2025 [S89] (the model assumes they reopen)',
   },
   {
+    id: 'R7-TRANS-AFGHAN-PK',
+    name: 'Trans-Afghan onward: Torkham (from Afghanistan) via Peshawar to Karachi',
+    countryOfDispatch: 'UZ',
+    countryOfDestination: 'PK',
+    countriesOfRouting: ['PK'],
+    stops: [dep('PK000110'), des('PK000010')],
+    legs: [
+      leg(
+        'road',
+        [30, 40],
+        2,
+        '§3 R7 Torkham→Peshawar→Karachi ≈ 1,600 km; 2,760 km Tashkent–Karachi in about one week [S98]; port gate [E]',
+      ),
+    ],
+    weekly: 'road',
+    containerShare: 0.2,
+    tags: ['nowruz', 'eid', 'pk-af-border'],
+    annualMovements: 6_000,
+    volumeSource: 'The R7-TRANS-AFGHAN trucks, declared again at Torkham after the Afghan leg [S98][E]',
+  },
+  {
     id: 'R7-NORTH',
-    name: 'Trans-Afghan northbound: Karachi via Torkham and Termez to Tashkent',
+    name: 'Trans-Afghan northbound: Karachi to the Torkham exit, on via Kabul and Hairatan to Tashkent',
     countryOfDispatch: 'PK',
     countryOfDestination: 'UZ',
-    countriesOfRouting: ['PK', 'AF', 'UZ'],
-    stops: [dep('PK000010'), pass('PK000110'), tra('UZ000130'), des('UZ000010')],
-    legs: [
-      leg('road', [30, 40], 20, 'Karachi→Torkham ≈ 1,600 km [E]; PK out 33.1 h × 0.6 [S30]'),
-      leg('road', [24, 36], 2.5, 'Torkham→Kabul→Hairatan [S98]; UZ road 4.2 h × 0.6 [S104]'),
-      leg('road', [12, 16], 1, 'Termez→Tashkent [E]'),
-    ],
+    countriesOfRouting: ['PK'],
+    stops: [dep('PK000010'), des('PK000110')],
+    legs: [leg('road', [30, 40], 20, 'Karachi→Torkham ≈ 1,600 km [E]; PK out 33.1 h × 0.6 [S30]')],
     weekly: 'road',
     containerShare: 0.2,
     tags: ['eid', 'pk-af-border'],
@@ -547,10 +540,24 @@ export const routes: readonly Route[] = [
     volumeSource: 'Two thirds of the southbound flow [E]',
   },
   {
+    id: 'R7-NORTH-UZ',
+    name: 'Trans-Afghan northbound onward: Ayritom (Termez, from Hairatan) to Tashkent',
+    countryOfDispatch: 'PK',
+    countryOfDestination: 'UZ',
+    countriesOfRouting: ['UZ'],
+    stops: [dep('UZ000130'), des('UZ000010')],
+    legs: [leg('road', [10, 16], 1, 'Termez→Tashkent ≈ 700 km [E]')],
+    weekly: 'road',
+    containerShare: 0.2,
+    tags: ['eid', 'pk-af-border'],
+    annualMovements: 4_000,
+    volumeSource: 'The R7-NORTH trucks, declared again at Ayritom after the Afghan leg [E]',
+  },
+  {
     id: 'PK-ATT-TORKHAM',
-    name: 'Afghan transit trade: Port Qasim to Torkham',
+    name: 'Afghan transit trade: Port Qasim to the Torkham exit',
     countryOfDispatch: 'CN',
-    countryOfDestination: 'PK',
+    countryOfDestination: 'AF',
     countriesOfRouting: ['PK'],
     stops: [dep('PK000020'), des('PK000110')],
     legs: [leg('road', [30, 40], 20, 'Karachi→Peshawar→Torkham ≈ 1,600 km [E]; PK out dwell 33.1 h × 0.6 [S30]')],
@@ -563,9 +570,9 @@ export const routes: readonly Route[] = [
   },
   {
     id: 'PK-ATT-CHAMAN',
-    name: 'Afghan transit trade: Karachi to Chaman',
+    name: 'Afghan transit trade: Karachi to the Chaman exit',
     countryOfDispatch: 'CN',
-    countryOfDestination: 'PK',
+    countryOfDestination: 'AF',
     countriesOfRouting: ['PK'],
     stops: [dep('PK000010'), des('PK000130')],
     legs: [leg('road', [16, 24], 32, 'Karachi→Quetta→Chaman ≈ 800 km [E]; Chaman dwell 54.0 h × 0.6 [S30]')],
@@ -582,7 +589,7 @@ export const routes: readonly Route[] = [
     countryOfDestination: 'PK',
     countriesOfRouting: ['PK'],
     stops: [dep('PK000120'), des('PK000040')],
-    legs: [leg('road', [24, 36], 2, '§3 R8 Kashgar→Islamabad ≈ 1,200 km, ~3 days [S99]; Sost→Islamabad ≈ 800 km [E]')],
+    legs: [leg('road', [12, 18], 2, '§3 R8 Kashgar→Islamabad ≈ 1,200 km, ~3 days [S99]; Sost→Islamabad ≈ 600 km [E]')],
     weekly: 'road',
     containerShare: 0.1,
     tags: ['cn-origin'],
@@ -592,32 +599,31 @@ export const routes: readonly Route[] = [
   },
   {
     id: 'R11-UZ-CASPIAN',
-    name: 'Uzbek exports to Europe: Navoi by road via Alat/Farap and Turkmenbashi, then rail from Alat to Poti',
+    name: 'Uzbek exports to Europe: Navoi by road to the Alat (UZ) exit, on via Farap and Turkmenbashi',
     countryOfDispatch: 'UZ',
     countryOfDestination: 'GE',
-    countriesOfRouting: ['UZ', 'TM', 'AZ', 'GE'],
-    stops: [
-      dep('UZ000020'),
-      pass('UZ000140'),
-      tra('TM000110'),
-      pass('TM000100'),
-      tra('AZ000100'),
-      tra('GE069009'),
-      des('GE000200'),
-    ],
-    legs: [
-      leg('road', [8, 12], 2.3, 'Navoi→Alat UZ ≈ 350 km [E]; Alat UZ out 3.9 h × 0.6 [S104]'),
-      leg('road', [0.5, 1], 4, 'Alat UZ exit to Farap TM entry [S68][E]'),
-      leg('road', [20, 30], 48, 'Farap→Turkmenbashi ≈ 1,000 km [E]; ferry wait [E]'),
-      leg('sea', [14, 20], 3, 'Turkmenbashi→Alat [S75]; AZ 4.3 h [S15]'),
-      ALAT_TO_GARDABANI,
-      GARDABANI_TO_POTI,
-    ],
+    countriesOfRouting: ['UZ'],
+    stops: [dep('UZ000020'), des('UZ000140')],
+    legs: [leg('road', [3, 6], 2.3, 'Navoi→Alat UZ ≈ 250 km [E]; Alat UZ out 3.9 h × 0.6 [S104]')],
     weekly: 'road',
     containerShare: 0.7,
     tags: ['nowruz'],
     annualMovements: 4_000,
     volumeSource: 'Copper from Almalyk/Navoi via Turkmenbashi, first shipment 2022 [S101]; ≈ 11 trucks/day [E]',
+  },
+  {
+    id: 'R11-AZ-GE',
+    name: 'Uzbek exports onward: Alat (ferry from Turkmenbashi) by rail via Gardabani to Poti',
+    countryOfDispatch: 'UZ',
+    countryOfDestination: 'GE',
+    countriesOfRouting: ['AZ', 'GE'],
+    stops: [dep('AZ000100'), tra('GE069009'), des('GE000200')],
+    legs: [ALAT_TO_GARDABANI, GARDABANI_TO_POTI],
+    weekly: 'rail',
+    containerShare: 0.7,
+    tags: ['nowruz'],
+    annualMovements: 4_000,
+    volumeSource: 'The R11-UZ-CASPIAN copper, declared again at Alat after the Turkmen leg and the ferry [S101][E]',
   },
 ];
 

@@ -88,6 +88,35 @@ describe('checkCtd', () => {
       ).toEqual([]);
     });
 
+    it('refuses an office of transit at the internal EAEU border (Kyrgyz Republic–Kazakhstan)', () => {
+      const kg: CtdContext = { ...context, nodeCountry: 'KG' };
+      const torugartToAlmaty = (c: Ctd) => {
+        c.offices.departure = 'KG000110';
+        c.offices.transit = [];
+        c.offices.destination = 'KZ000010';
+        c.consignment.countriesOfRouting = ['KG', 'KZ'];
+      };
+      expect(errorsOf(torugartToAlmaty, kg)).toEqual([]);
+      expect(
+        errorsOf((c) => {
+          torugartToAlmaty(c);
+          c.offices.transit = ['KZ310100'];
+        }, kg),
+      ).toEqual([{ code: 'TRANSIT_AT_INTERNAL_BORDER', pointer: '/offices/transit/0' }]);
+      // Entering Kazakhstan from Uzbekistan crosses the EAEU's external border: an office of transit belongs there.
+      expect(
+        errorsOf(
+          (c) => {
+            c.offices.departure = 'UZ000010';
+            c.offices.transit = ['KZ580100'];
+            c.offices.destination = 'KZ000010';
+            c.consignment.countriesOfRouting = ['UZ', 'KZ'];
+          },
+          { ...context, nodeCountry: 'UZ' },
+        ),
+      ).toEqual([]);
+    });
+
     it('rejects an office of transit declared twice', () => {
       expect(errorsOf((c) => (c.offices.transit = ['GE069002', 'GE069002', 'AZ000210']))).toEqual([
         { code: 'ITINERARY_MISMATCH', pointer: '/offices/transit/1' },
@@ -146,6 +175,25 @@ describe('checkCtd', () => {
     ]);
     expect(['010121', '970600', '760110'].every(isValidHsChapter)).toBe(true);
     expect(['980000', '990000', '770000', '00'].some(isValidHsChapter)).toBe(false);
+  });
+
+  it('reports codes that are no HS 2022 subheading, such as 9405.40 (split into 9405.41/42/49 in 2022)', () => {
+    const errors = checkCtd(
+      (() => {
+        const ctd = sampleCtd();
+        ctd.consignment.goodsItems[0]!.hsCode = '940540';
+        ctd.consignment.goodsItems[1]!.hsCode = '940542';
+        return ctd;
+      })(),
+      context,
+    );
+    expect(errors).toEqual([
+      {
+        code: 'INVALID_HS_CODE',
+        pointer: '/consignment/goodsItems/0/hsCode',
+        message: '940540 is not an HS 2022 subheading',
+      },
+    ]);
   });
 
   describe('masses', () => {

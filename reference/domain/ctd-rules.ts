@@ -5,6 +5,7 @@
 // an empty list means the CTD is acceptable.
 import type { Ctd } from '../spec/ctd.ts';
 import type { FunctionalError } from '../spec/errors.ts';
+import { HS_EDITION, isHsSubheading } from '../spec/reference-data/hs-subheadings.ts';
 import type { OfficeRole } from '../spec/reference-data/offices.ts';
 import { isValidContainerNumber } from './check-digit.ts';
 import { isKnownCurrency, toUsd } from './money.ts';
@@ -109,6 +110,16 @@ export function checkCtd(ctd: Ctd, context: CtdContext): FunctionalError[] {
       );
     } else {
       position = found;
+      // Entering a customs union member from another member crosses no customs border (EAEU: KZ, KG).
+      const union = findCountry(country, countries)?.customsUnion;
+      const previous = found > 0 ? findCountry(routing[found - 1]!, countries) : undefined;
+      if (union !== undefined && previous?.customsUnion === union) {
+        add(
+          'TRANSIT_AT_INTERNAL_BORDER',
+          `/offices/transit/${i}`,
+          `office of transit ${reference} is at the ${previous.code}-${country} border inside the ${union} customs territory`,
+        );
+      }
     }
   });
 
@@ -157,6 +168,8 @@ export function checkCtd(ctd: Ctd, context: CtdContext): FunctionalError[] {
     const at = `/consignment/goodsItems/${i}`;
     if (!isValidHsChapter(item.hsCode))
       add('INVALID_HS_CODE', `${at}/hsCode`, `${item.hsCode} is not in an HS chapter (01-97, not 77)`);
+    else if (!isHsSubheading(item.hsCode))
+      add('INVALID_HS_CODE', `${at}/hsCode`, `${item.hsCode} is not an HS ${HS_EDITION} subheading`);
     if (item.netMass > item.grossMass)
       add('MASS_INCONSISTENT', `${at}/netMass`, `net mass ${item.netMass} kg exceeds gross mass ${item.grossMass} kg`);
     if (!isKnownCurrency(item.value.currency, countries)) {

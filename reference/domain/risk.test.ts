@@ -27,16 +27,54 @@ describe('assessRisk', () => {
     expect(assessRisk(unsampled(aeo), aeo)).toEqual({ riskClass: 'low', decision: 'release', reasons: [] });
   });
 
-  it('sends sensitive chapters (22, 24, 71, 93) to control at high risk, even for an AEO', () => {
-    for (const hs of ['220830', '240220', '710812', '930100']) {
+  it('sends sensitive headings (spirits, tobacco, gold, jewellery, arms) to control at high risk, even for an AEO', () => {
+    for (const hs of ['220830', '240220', '710812', '711319', '930100']) {
       const ctd = unsampled(aeo, (c) => (c.consignment.goodsItems[1]!.hsCode = hs));
       const result = assessRisk(ctd, aeo);
       expect(result.riskClass, hs).toBe('high');
       expect(result.decision).toBe('control');
       expect(result.reasons).toEqual([
-        expect.stringMatching(new RegExp(`^SENSITIVE_GOODS: item 1 is in HS chapter ${hs.slice(0, 2)}`)),
+        expect.stringMatching(new RegExp(`^SENSITIVE_GOODS: item 1 is under HS heading ${hs.slice(0, 4)}`)),
       ]);
     }
+  });
+
+  it('leaves water, soft drinks, imitation jewellery and raw tobacco in sensitive chapters alone', () => {
+    for (const hs of ['220110', '220210', '711719', '240110']) {
+      const ctd = unsampled(aeo, (c) => (c.consignment.goodsItems[1]!.hsCode = hs));
+      expect(assessRisk(ctd, aeo), hs).toEqual({ riskClass: 'low', decision: 'release', reasons: [] });
+    }
+  });
+
+  it('scores route, origin and goods profiles: Afghan origin +2, Afghan transit trade in electronics +1, fuels +1', () => {
+    const afghanOrigin = unsampled(established, (c) => (c.consignment.goodsItems[0]!.countryOfOrigin = 'AF'));
+    expect(assessRisk(afghanOrigin, established)).toEqual({
+      riskClass: 'medium',
+      decision: 'release',
+      reasons: [expect.stringMatching(/^RISK_PROFILE: AFGHAN-ORIGIN \(\+2\)/)],
+    });
+    const att = (hs: string) =>
+      unsampled(established, (c) => {
+        c.consignment.countryOfDestination = 'AF';
+        c.consignment.goodsItems[0]!.hsCode = '520100';
+        c.consignment.goodsItems[1]!.hsCode = hs;
+      });
+    expect(assessRisk(att('851713'), established).reasons).toEqual([
+      expect.stringMatching(/^RISK_PROFILE: ATT-DIVERSION \(\+1\)/),
+    ]);
+    // Fuels: +1 whatever the route, so medium rather than held.
+    const fuel = unsampled(established, (c) => (c.consignment.goodsItems[1]!.hsCode = '271019'));
+    expect(assessRisk(fuel, established)).toEqual({
+      riskClass: 'medium',
+      decision: 'release',
+      reasons: [expect.stringMatching(/^RISK_PROFILE: FUEL-EXCISE \(\+1\)/)],
+    });
+    // Same destination, goods outside the profile's headings: no profile fires.
+    expect(assessRisk(att('100199'), established).reasons).toEqual([]);
+    // Profile and new operator add up: 2 + 1 = 3 → high.
+    const newcomer = { aeo: false, releasedMovements: 0 };
+    const both = unsampled(newcomer, (c) => (c.consignment.goodsItems[0]!.countryOfOrigin = 'AF'));
+    expect(assessRisk(both, newcomer)).toMatchObject({ riskClass: 'high', decision: 'control' });
   });
 
   it('rates a new non-AEO operator medium and releases it', () => {

@@ -6,8 +6,8 @@
 // Risk class: high when sensitive goods are declared or the score reaches 3;
 // medium for a score of 1-2; low for 0. Decision: control when the class is
 // high or the declaration is drawn by the sampling rule; release otherwise.
-// With the corridor's commodity mix (no sensitive chapters, values per kg
-// within the bounds below) this sends about 3-8 % of declarations to control.
+// With the corridor's commodity mix (few sensitive goods, values per kg
+// within the bounds below) this sends about 3-10 % of declarations to control.
 import { countries as referenceCountries } from '../spec/reference-data/countries.ts';
 import type { Ctd } from '../spec/ctd.ts';
 import { hashString } from './hash.ts';
@@ -30,16 +30,85 @@ export interface OperatorRecord {
 }
 
 /**
- * SENSITIVE_GOODS — any goods item in an HS chapter under excise or
- * prohibition regimes: 22 beverages and spirits, 24 tobacco, 71 precious
- * metals and stones, 93 arms and ammunition. Makes the risk class high.
+ * SENSITIVE_GOODS — any goods item under an HS heading (4 digits) of an
+ * excise or prohibition regime: alcoholic beverages and spirits, tobacco and
+ * nicotine products, precious stones and metals and jewellery of them, arms
+ * and ammunition. Fuels (2710) are excise goods too, but the corridor's
+ * routine bulk (1.7 Mt of oil on the TITR in 2025, corridor.md §5): they raise
+ * the score through the FUEL-EXCISE profile rather than hold every tank wagon. Headings, not chapters: water (2201) and
+ * imitation jewellery (7117) share chapters with them and carry no such risk.
+ * Makes the risk class high.
  */
-export const sensitiveChapters: Readonly<Record<string, string>> = {
-  '22': 'beverages, spirits',
-  '24': 'tobacco',
-  '71': 'precious metals and stones',
-  '93': 'arms and ammunition',
+export const sensitiveHeadings: Readonly<Record<string, string>> = {
+  '2203': 'beer',
+  '2204': 'wine',
+  '2205': 'vermouth',
+  '2206': 'other fermented beverages',
+  '2207': 'ethyl alcohol',
+  '2208': 'spirits',
+  '2402': 'cigars and cigarettes',
+  '2403': 'other manufactured tobacco',
+  '2404': 'nicotine products',
+  '7102': 'diamonds',
+  '7106': 'silver',
+  '7108': 'gold',
+  '7110': 'platinum',
+  '7113': 'jewellery of precious metal',
+  '9301': 'military weapons',
+  '9302': 'revolvers and pistols',
+  '9303': 'other firearms',
+  '9304': 'other arms',
+  '9305': 'parts of arms',
+  '9306': 'ammunition',
 };
+
+/**
+ * RISK_PROFILE (+score, once per profile) — a route or origin profile: all of
+ * its given criteria hold. Country criteria match the consignment's country
+ * of dispatch or destination, or an item's country of origin; `headings`
+ * narrows an item criterion to those HS headings (the same item must meet
+ * both).
+ */
+export interface RiskProfile {
+  id: string;
+  description: string;
+  countryOfDispatch?: readonly string[];
+  countryOfDestination?: readonly string[];
+  /** Countries in the itinerary, any of them. */
+  routing?: readonly string[];
+  countryOfOrigin?: readonly string[];
+  headings?: readonly string[];
+  score: number;
+}
+
+export const riskProfiles: readonly RiskProfile[] = [
+  {
+    id: 'FUEL-EXCISE',
+    description: 'petroleum oils (fuels) under excise',
+    headings: ['2710'],
+    score: 1,
+  },
+  {
+    id: 'AFGHAN-ORIGIN',
+    description: 'goods of Afghan origin (opiate trafficking route)',
+    countryOfOrigin: ['AF'],
+    score: 2,
+  },
+  {
+    id: 'AFGHAN-DISPATCH',
+    description: 'consignment dispatched from Afghanistan',
+    countryOfDispatch: ['AF'],
+    score: 2,
+  },
+  {
+    id: 'ATT-DIVERSION',
+    description:
+      'Afghan transit trade in goods often diverted back into the country of transit (electronics, fabrics, tyres)',
+    countryOfDestination: ['AF'],
+    headings: ['8517', '8471', '8528', '5208', '5407', '5512', '4011'],
+    score: 1,
+  },
+];
 
 /**
  * VALUE_OUTLIER (+2, once per CTD) — a goods item declared at more than 1,000 USD or less
@@ -78,11 +147,11 @@ export function assessRisk(
   let totalUsd = 0;
 
   ctd.consignment.goodsItems.forEach((item, i) => {
-    const chapter = item.hsCode.slice(0, 2);
-    const sensitiveName = sensitiveChapters[chapter];
+    const heading = item.hsCode.slice(0, 4);
+    const sensitiveName = sensitiveHeadings[heading];
     if (sensitiveName) {
       sensitive = true;
-      reasons.push(`SENSITIVE_GOODS: item ${i} is in HS chapter ${chapter} (${sensitiveName})`);
+      reasons.push(`SENSITIVE_GOODS: item ${i} is under HS heading ${heading} (${sensitiveName})`);
     }
     const usd = toUsd(item.value.amount, item.value.currency, countries);
     totalUsd += usd;
@@ -94,6 +163,12 @@ export function assessRisk(
   });
 
   if (outlier) score += 2;
+  for (const profile of riskProfiles) {
+    if (matchesProfile(ctd, profile)) {
+      score += profile.score;
+      reasons.push(`RISK_PROFILE: ${profile.id} (+${profile.score}), ${profile.description}`);
+    }
+  }
   if (totalUsd > HIGH_VALUE_USD) {
     score += 1;
     reasons.push(`HIGH_VALUE: goods value ${Math.round(totalUsd)} USD`);
@@ -109,4 +184,20 @@ export function assessRisk(
     (operator.aeo ? SAMPLING_PER_10000.aeo : SAMPLING_PER_10000.nonAeo);
   if (sampled) reasons.push('SAMPLING: drawn for control');
   return { riskClass, decision: riskClass === 'high' || sampled ? 'control' : 'release', reasons };
+}
+
+function matchesProfile(ctd: Ctd, p: RiskProfile): boolean {
+  const c = ctd.consignment;
+  if (p.countryOfDispatch && !p.countryOfDispatch.includes(c.countryOfDispatch)) return false;
+  if (p.countryOfDestination && !p.countryOfDestination.includes(c.countryOfDestination)) return false;
+  if (p.routing && !c.countriesOfRouting.some((r) => p.routing!.includes(r))) return false;
+  if (p.countryOfOrigin || p.headings) {
+    return c.goodsItems.some(
+      (item) =>
+        (!p.countryOfOrigin ||
+          (item.countryOfOrigin !== undefined && p.countryOfOrigin.includes(item.countryOfOrigin))) &&
+        (!p.headings || p.headings.includes(item.hsCode.slice(0, 4))),
+    );
+  }
+  return true;
 }

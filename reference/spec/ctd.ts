@@ -97,6 +97,19 @@ export const TransportMeans = Strict({
   nationality: CountryCode,
 });
 
+/** The means that crosses each leg of the journey (NCTS ActiveBorderTransportMeans), e.g. train, ferry, train. */
+export const ActiveBorderTransportMeans = Strict({
+  /** The office at the end of the leg. */
+  customsOfficeAtBorder: OfficeReference,
+  modeOfTransport: TransportMode,
+  typeOfIdentification: Type.String({
+    pattern: '^[0-9]{2}$',
+    description: 'e.g. 11 name of sea-going vessel, 21 train number, 30 registration number of road vehicle',
+  }),
+  identificationNumber: Type.String({ minLength: 1, maxLength: 35 }),
+  nationality: CountryCode,
+});
+
 export const TransportEquipment = Strict({
   containerIdentificationNumber: Type.Optional(
     Type.String({ pattern: '^[A-Z]{3}[UJZR][0-9]{7}$', description: 'ISO 6346 container number with check digit' }),
@@ -120,6 +133,9 @@ export const Consignment = Strict({
     description: 'Itinerary, in order, departure to destination',
   }),
   departureTransportMeans: Type.Array(TransportMeans, { minItems: 1, maxItems: 999 }),
+  activeBorderTransportMeans: Type.Optional(
+    Type.Array(ActiveBorderTransportMeans, { maxItems: 9, description: 'One per leg, in itinerary order' }),
+  ),
   transportEquipment: Type.Array(TransportEquipment, { maxItems: 9999 }),
   goodsItems: Type.Array(GoodsItem, { minItems: 1, maxItems: 1999 }),
 });

@@ -13,6 +13,8 @@ export interface Country {
   dutyRate: number;
   /** Runs a national CATS node in the pilot. */
   pilot: boolean;
+  /** Customs union whose members share one customs territory: no customs border, so no office of transit, between them. */
+  customsUnion?: 'EAEU';
   source: string;
 }
 
@@ -45,6 +47,7 @@ export const countries: readonly Country[] = [
     vatRate: 0.16,
     dutyRate: 0.065,
     pilot: true,
+    customsUnion: 'EAEU',
     source: 'corridor.md §1: VAT 16% from 2026 [S35]; KZT 505-530 [S44]; EAEU CCT ~6.5% [E]',
   },
   {
@@ -65,6 +68,7 @@ export const countries: readonly Country[] = [
     vatRate: 0.12,
     dutyRate: 0.065,
     pilot: true,
+    customsUnion: 'EAEU',
     source: 'corridor.md §1: VAT 12% [S38]; KGS ~87 [S46]; EAEU CCT ~6.5% [E]',
   },
   {

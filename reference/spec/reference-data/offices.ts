@@ -13,11 +13,18 @@ export interface Office {
   kind: OfficeKind;
   roles: readonly OfficeRole[];
   modes: readonly Mode[];
+  /** Approximate location, decimal degrees (WGS 84), to a few kilometres. */
+  position?: Position;
+}
+
+export interface Position {
+  lat: number;
+  lon: number;
 }
 
 const ALL: readonly OfficeRole[] = ['DEP', 'TRA', 'DES'];
 
-export const offices: readonly Office[] = [
+const officeList: readonly Office[] = [
   // Georgia: border codes from the UNECE TIR list (69xxx) [S32]; CTC format GE + 6.
   {
     referenceNumber: 'GE069002',
@@ -445,5 +452,73 @@ export const offices: readonly Office[] = [
     modes: ['road'],
   },
 ];
+
+// Approximate positions (town, port or crossing on a map, to a few km) [E]: they bound each leg's
+// implied speed, not any customs rule.
+const positions: Readonly<Record<string, readonly [number, number]>> = {
+  GE069002: [41.33, 45.08],
+  GE069009: [41.42, 45.13],
+  GE069301: [41.52, 41.55],
+  GE000010: [41.72, 44.79],
+  GE000200: [42.15, 41.67],
+  AZ000100: [39.94, 49.41],
+  AZ000210: [41.33, 45.09],
+  AZ000220: [41.41, 45.15],
+  KZ000010: [43.24, 76.89],
+  KZ510100: [44.21, 80.28],
+  KZ510200: [45.25, 82.48],
+  KZ470100: [43.6, 51.22],
+  KZ470200: [43.17, 51.65],
+  UZ000010: [41.3, 69.24],
+  UZ000110: [41.44, 69.36],
+  UZ000120: [40.61, 72.7],
+  KG000010: [42.87, 74.59],
+  KG000110: [40.56, 75.39],
+  KG000120: [39.68, 73.91],
+  PK000010: [24.84, 66.98],
+  PK000110: [34.12, 71.09],
+  PK000120: [36.69, 74.82],
+  GE000210: [41.65, 41.64],
+  GE069003: [41.25, 44.8],
+  GE069004: [41.25, 44.81],
+  GE069101: [42.72, 44.63],
+  GE000310: [41.4, 43.48],
+  AZ000010: [40.41, 49.87],
+  AZ000230: [41.63, 46.35],
+  KZ510300: [44.2, 80.37],
+  KZ510400: [43.5, 80.6],
+  KZ580100: [41.45, 69.36],
+  KZ580200: [41.46, 69.17],
+  KZ580010: [42.32, 69.59],
+  KZ310100: [42.89, 74.38],
+  UZ000020: [40.1, 65.38],
+  UZ000030: [40.78, 72.34],
+  UZ000130: [37.23, 67.43],
+  UZ000140: [39.4, 63.75],
+  UZ000150: [41.05, 68.76],
+  KG000020: [40.53, 72.8],
+  KG000130: [42.88, 74.39],
+  KG000140: [40.62, 72.71],
+  PK000020: [24.77, 67.35],
+  PK000030: [25.12, 62.33],
+  PK000040: [33.68, 73.05],
+  PK000130: [30.92, 66.45],
+  TM000100: [40.02, 52.97],
+  TM000110: [39.17, 63.61],
+  CN000100: [44.21, 80.42],
+  CN000200: [39.47, 75.99],
+  TR080100: [41.51, 41.55],
+  TR360100: [40.6, 43.1],
+  TR340100: [41.03, 28.77],
+  TR220100: [41.72, 26.36],
+  ROCT1900: [44.1, 28.65],
+  BG001000: [42.49, 27.48],
+  BG009100: [41.72, 26.33],
+};
+
+export const offices: readonly Office[] = officeList.map((o) => {
+  const p = positions[o.referenceNumber];
+  return p ? { ...o, position: { lat: p[0], lon: p[1] } } : o;
+});
 
 export const officeByReference: ReadonlyMap<string, Office> = new Map(offices.map((o) => [o.referenceNumber, o]));
