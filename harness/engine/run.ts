@@ -27,7 +27,7 @@ import { EngineThread, ThreadFailure } from './runtime/engine-thread.ts';
 import { Progress, type ProgressStats } from './runtime/progress.ts';
 import type { WorkerStatus } from './runtime/protocol.ts';
 import { buildSummaryData, type SummaryData } from './summary/summary-data.ts';
-import { summaryExport } from './summary/summary-export.ts';
+import { summaryExportText } from './summary/summary-export.ts';
 import { textSummary } from './summary/text-summary.ts';
 
 /** k6's exit codes (errext/exitcodes). */
@@ -384,7 +384,8 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
       durationMs,
       setupData: setup.setupJson === undefined ? undefined : JSON.parse(setup.setupJson),
     });
-    if (opts.summaryExport) await writeOut(opts.summaryExport, JSON.stringify(summaryExport(summaryData), null, 2));
+    // As in k6, the export is part of the end-of-test summary: --no-summary skips it too.
+    if (opts.summaryExport && !opts.noSummary) await writeOut(opts.summaryExport, summaryExportText(summaryData));
     if (!opts.noSummary) {
       const text = (): string =>
         `\n${textSummary(summaryData!, { indent: ' ', enableColors: !options.noColor && !!(out as { isTTY?: boolean }).isTTY })}\n`;
