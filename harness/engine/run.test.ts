@@ -235,6 +235,36 @@ export default function () {
     expect(existsSync(exported)).toBe(false);
   });
 
+  it('takes K6_* variables over the script options and flags over them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'engine-env-'));
+    const exported = join(dir, 'export.json');
+    const source = `
+import { Counter } from 'k6/metrics';
+const c = new Counter('things');
+export const options = { vus: 1, iterations: 1, thresholds: { things: ['count<1'] } };
+export default function () { c.add(1); }`;
+    const systemEnv = { K6_ITERATIONS: '6', K6_VUS: '2', K6_NO_THRESHOLDS: 'true', K6_SUMMARY_EXPORT: exported };
+    const byEnv = await runSource(source, { systemEnv, workers: 1 });
+    expect(byEnv.exitCode).toBe(0);
+    expect(metricValue(byEnv, 'iterations', 'count')).toBe(6);
+    expect(metricValue(byEnv, 'vus_max', 'value')).toBe(2);
+    expect(byEnv.summaryData!.metrics.things.thresholds).toBeUndefined();
+    expect(JSON.parse(readFileSync(exported, 'utf8')).metrics.things.count).toBe(6);
+
+    const byFlags = await runSource(source, {
+      systemEnv: { ...systemEnv, K6_NO_SUMMARY: 'true' },
+      overrides: { iterations: 3 },
+      noThresholds: false,
+      workers: 1,
+    });
+    expect(byFlags.exitCode).toBe(exitCodes.thresholdsFailed);
+    expect(metricValue(byFlags, 'iterations', 'count')).toBe(3);
+    expect(byFlags.stdout).toBe('');
+
+    const bad = await runSource(source, { systemEnv: { K6_VUS: 'lots' } });
+    expect([bad.exitCode, bad.error]).toEqual([exitCodes.invalidConfig, 'K6_VUS: expected a whole number, got "lots"']);
+  });
+
   it('provides open() relative to the script, SharedArray, __ENV with -e and scenario env, __VU and __ITER', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'engine-open-'));
     writeFileSync(join(dir, 'users.json'), JSON.stringify([{ name: 'a' }, { name: 'b' }]));
