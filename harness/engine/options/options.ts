@@ -287,6 +287,14 @@ export function consolidateOptions(
     !trendStats.every((s) => typeof s === 'string' && /^(avg|min|med|max|count|p\(\d+(\.\d+)?\))$/.test(s))
   )
     throw new OptionsError(`summaryTrendStats: expected stats like ${DEFAULT_TREND_STATS.join(', ')}`);
+  if (
+    o.hosts !== undefined &&
+    (!o.hosts ||
+      typeof o.hosts !== 'object' ||
+      Array.isArray(o.hosts) ||
+      !Object.values(o.hosts).every((v) => typeof v === 'string'))
+  )
+    throw new OptionsError(`hosts: expected names mapped to addresses, e.g. { 'api.test': '127.0.0.1' }`);
   o.tags = tags;
   o.scenarios = scenarios;
   o.summaryTrendStats = trendStats;

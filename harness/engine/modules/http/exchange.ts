@@ -137,7 +137,9 @@ class Exchange {
     const t = this.target;
     // As undici writes it: request line, host, connection, headers, blank line, then content-length and body.
     const headers = this.headers === defaultHeaders ? defaultHeaderBytes : headerBytes(this.headers);
-    let sent = this.method.length + t.path.length + 12 + t.host.length + 8 + 24 + 2 + headers;
+    // "connection: keep-alive\r\n" (24 bytes), or "connection: close\r\n" (19) without connection reuse.
+    const reset = config.noConnectionReuse;
+    let sent = this.method.length + t.path.length + 12 + t.host.length + 8 + (reset ? 19 : 24) + 2 + headers;
     const body = this.body;
     if (body !== null) {
       const len = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
@@ -145,8 +147,15 @@ class Exchange {
     }
     this.sentBytes = sent;
     this.tStart = performance.now();
-    dispatcher().dispatch(
-      { origin: t.origin, path: t.path, method: this.method as Dispatcher.HttpMethod, headers: this.headers, body },
+    dispatcher(this.vu).dispatch(
+      {
+        origin: t.origin,
+        path: t.path,
+        method: this.method as Dispatcher.HttpMethod,
+        headers: this.headers,
+        body,
+        reset,
+      },
       this as unknown as Dispatcher.DispatchHandler,
     );
   }
