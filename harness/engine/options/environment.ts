@@ -49,6 +49,7 @@ const BOOLEAN_OPTIONS: Record<string, string> = {
   K6_INSECURE_SKIP_TLS_VERIFY: 'insecureSkipTLSVerify',
   K6_THROW: 'throw',
   K6_DISCARD_RESPONSE_BODIES: 'discardResponseBodies',
+  K6_NO_COOKIES_RESET: 'noCookiesReset',
 };
 const STRING_OPTIONS: Record<string, string> = {
   K6_DURATION: 'duration',

@@ -16,6 +16,8 @@ export interface HttpOptions {
   insecureSkipTLSVerify?: boolean;
   /** k6 `hosts`: `name` or `name:port` → `address` or `address:port`. */
   hosts?: Record<string, string>;
+  /** k6 `noCookiesReset`: a VU keeps its cookie jar across iterations. */
+  noCookiesReset?: boolean;
 }
 
 export const config = {
@@ -27,6 +29,7 @@ export const config = {
   noVUConnectionReuse: false,
   insecureSkipTLSVerify: false,
   hosts: {} as Record<string, string>,
+  noCookiesReset: false,
 };
 
 /** Applies the script's k6 options that shape http requests. */
@@ -40,6 +43,7 @@ export function configureHttp(options: HttpOptions): void {
   if (options.noVUConnectionReuse !== undefined) config.noVUConnectionReuse = Boolean(options.noVUConnectionReuse);
   if (options.insecureSkipTLSVerify !== undefined)
     config.insecureSkipTLSVerify = Boolean(options.insecureSkipTLSVerify);
+  if (options.noCookiesReset !== undefined) config.noCookiesReset = Boolean(options.noCookiesReset);
   if (options.hosts !== undefined)
     config.hosts = Object.fromEntries(
       Object.entries(options.hosts ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
