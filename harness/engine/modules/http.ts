@@ -1,5 +1,5 @@
 // k6/http on undici, one file per concept under http/ (as k6 splits its http module): options, connections,
-// URLs, expected statuses, error codes, response and cookies, params, request tags, the exchange that
+// URLs, expected statuses, error codes, response and cookies, cookie jars, params, request tags, the exchange that
 // sends a request, and asyncRequest. One undici Agent per process (keep-alive pools per origin), shared by
 // the VUs of a worker; k6 gives every VU its own connection pool, so here a connection freed by one VU may
 // carry another VU's next request. With one connection per concurrently busy VU the load on the target is
