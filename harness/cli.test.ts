@@ -57,7 +57,7 @@ const BAD: [string[], RegExp][] = [
   [['report'], /expected one run folder/],
   [['report', 'run-dir', '--bogus'], /Unknown option '--bogus'/],
   [['run', '-e', 'FOO', 'script.js'], /--env FOO: expected KEY=VALUE/],
-  [['run', '-d', 'soon', 'script.js'], /--duration: .soon. is not a duration/],
+  [['run', '-d', 'soon', 'script.js'], /--duration: ["']soon["'] is not a duration/],
   [['run', '--vus', 'x', 'script.js'], /--vus must be a whole number/],
   [['run', '--engine', 'k7', 'script.js'], /--engine k7: expected 'node' or 'k6'/],
   [['run'], /expected one script/],

@@ -65,6 +65,7 @@ describe('cats-stress run', () => {
     expect(r.code).toBe(99);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/thresholds crossed: checks: rate==1/);
+    expect(cli(['-q', '--no-summary', '--no-thresholds', '-e', 'MODE=bad', script]).code).toBe(0);
   });
 
   it('explains bad flags and a missing k6 binary', () => {

@@ -18,10 +18,18 @@ options:
   -o, --out NAME[=ARG]      output, repeatable: json=FILE, experimental-prometheus-rw
       --summary-export FILE write the end-of-test summary (k6 export format)
       --summary-trend-stats LIST  e.g. avg,med,p(95),p(99)
+      --no-thresholds       do not evaluate thresholds
+      --min-iteration-duration D  each iteration lasts at least D
+      --user-agent UA       User-Agent of http requests
+      --no-connection-reuse, --no-vu-connection-reuse, --insecure-skip-tls-verify,
+      --throw, --discard-response-bodies   the k6 options of those names
       --workers N           worker threads (default: one per core)
       --engine NAME         'node' (default) or 'k6' (a real k6 on PATH, same flags)
   -q, --quiet               no progress line
       --no-summary          no end-of-test summary and no handleSummary()
+
+K6_* environment variables (K6_VUS, K6_DURATION, K6_OUT, K6_SUMMARY_EXPORT…) set options
+between the script's and the flags', as in k6.
 
 exit codes (as k6): 0 ok, 99 thresholds crossed, 100/101 setup/teardown timeout,
 104 invalid options, 105 interrupted (Ctrl-C), 107 script error, 108 exec.test.abort(),
@@ -71,12 +79,21 @@ export const command: Command = {
         engine: { type: 'string', default: 'node' },
         quiet: { type: 'boolean', short: 'q' },
         'no-summary': { type: 'boolean' },
+        'no-thresholds': { type: 'boolean' },
+        'min-iteration-duration': { type: 'string' },
+        'user-agent': { type: 'string' },
+        'no-connection-reuse': { type: 'boolean' },
+        'no-vu-connection-reuse': { type: 'boolean' },
+        'insecure-skip-tls-verify': { type: 'boolean' },
+        throw: { type: 'boolean', short: 'w' },
+        'discard-response-bodies': { type: 'boolean' },
       },
     });
     if (positionals.length !== 1) throw new UsageError('expected one script');
     if (values.engine !== 'node' && values.engine !== 'k6')
       throw new UsageError(`--engine ${values.engine}: expected 'node' or 'k6'`);
     durationFlag(values.duration, '--duration');
+    durationFlag(values['min-iteration-duration'], '--min-iteration-duration');
     const stages = values.stage?.map((s) => {
       const m = /^([^:]+):(\d+)$/.exec(s);
       if (!m) throw new UsageError(`--stage ${s}: expected DURATION:TARGET, e.g. 30s:10`);
@@ -105,6 +122,17 @@ export const command: Command = {
         stages,
         tags,
         summaryTrendStats: values['summary-trend-stats']?.split(',').map((s) => s.trim()),
+        options: Object.fromEntries(
+          Object.entries({
+            minIterationDuration: values['min-iteration-duration'],
+            userAgent: values['user-agent'],
+            noConnectionReuse: values['no-connection-reuse'],
+            noVUConnectionReuse: values['no-vu-connection-reuse'],
+            insecureSkipTLSVerify: values['insecure-skip-tls-verify'],
+            throw: values.throw,
+            discardResponseBodies: values['discard-response-bodies'],
+          }).filter(([, v]) => v !== undefined),
+        ),
       },
       env,
       workers,
@@ -112,6 +140,7 @@ export const command: Command = {
       summaryExport: values['summary-export'],
       quiet: values.quiet,
       noSummary: values['no-summary'],
+      noThresholds: values['no-thresholds'],
     }).finally(() => process.off('SIGINT', onSigint));
     return exitCode;
   },

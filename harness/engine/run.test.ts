@@ -1,7 +1,7 @@
 // The run lifecycle end to end: setup/teardown/handleSummary, thresholds and
 // exit codes, globals, http against a real local server.
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -156,6 +156,113 @@ export function handleSummary(data) {
     expect(run.stdout).toMatch(/█ outer/);
     const exp = JSON.parse(readFileSync(exported, 'utf8'));
     expect(exp.metrics.checks).toEqual({ passes: 12, fails: 0, value: 1, thresholds: { 'rate==1': false } });
+  });
+
+  it("writes --summary-export in k6's legacy file shape: groups and checks keyed by name, flat metric values", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'engine-export-'));
+    const exported = join(dir, 'export.json');
+    const run = await runSource(
+      `
+import { check, group } from 'k6';
+import { Counter, Gauge, Rate, Trend } from 'k6/metrics';
+const things = new Counter('things');
+const level = new Gauge('level');
+const ok = new Rate('ok');
+const wait = new Trend('wait', true);
+export const options = {
+  iterations: 4,
+  thresholds: { things: ['count==4'], ok: ['rate>0.9'], 'wait{kind:a}': ['max<5'] },
+};
+export function setup() { return { n: 1 }; }
+export default function () {
+  group('g', () => check(1, { 'is one': (x) => x === 1, 'is two': (x) => x === 2 }));
+  things.add(1);
+  level.add(3);
+  ok.add(true);
+  wait.add(10, { kind: 'a' });
+}`,
+      { summaryExport: exported, workers: 1 },
+    );
+    expect(run.exitCode).toBe(exitCodes.thresholdsFailed);
+    const text = readFileSync(exported, 'utf8');
+    expect(text).toMatch(/^{\n {4}"/);
+    const exp = JSON.parse(text);
+    expect(Object.keys(exp).sort()).toEqual(['metrics', 'root_group', 'setup_data']);
+    expect(exp.setup_data).toEqual({ n: 1 });
+    const check = (name: string, passes: number, fails: number): unknown => ({
+      name,
+      path: `::g::${name}`,
+      id: expect.stringMatching(/^[0-9a-f]{32}$/),
+      passes,
+      fails,
+    });
+    expect(exp.root_group).toEqual({
+      name: '',
+      path: '',
+      id: 'd41d8cd98f00b204e9800998ecf8427e',
+      groups: {
+        g: {
+          name: 'g',
+          path: '::g',
+          id: expect.stringMatching(/^[0-9a-f]{32}$/),
+          groups: {},
+          checks: { 'is one': check('is one', 4, 0), 'is two': check('is two', 0, 4) },
+        },
+      },
+      checks: {},
+    });
+    const n = expect.any(Number);
+    expect(exp.metrics.things).toEqual({ count: 4, rate: n, thresholds: { 'count==4': false } });
+    expect(exp.metrics.level).toEqual({ value: 3, min: 3, max: 3 });
+    expect(exp.metrics.ok).toEqual({ passes: 4, fails: 0, value: 1, thresholds: { 'rate>0.9': false } });
+    expect(exp.metrics.checks).toEqual({ passes: 4, fails: 4, value: 0.5 });
+    expect(exp.metrics['wait{kind:a}']).toEqual({
+      avg: 10,
+      min: 10,
+      med: 10,
+      max: 10,
+      'p(90)': 10,
+      'p(95)': 10,
+      thresholds: { 'max<5': true },
+    });
+    expect(Object.keys(exp.metrics.iteration_duration)).toEqual(['avg', 'min', 'med', 'max', 'p(90)', 'p(95)']);
+  });
+
+  it('writes no --summary-export with --no-summary, as k6', async () => {
+    const exported = join(mkdtempSync(join(tmpdir(), 'engine-export-')), 'export.json');
+    const run = await runSource(`export default function () {}`, { summaryExport: exported, noSummary: true });
+    expect(run.exitCode).toBe(0);
+    expect(existsSync(exported)).toBe(false);
+  });
+
+  it('takes K6_* variables over the script options and flags over them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'engine-env-'));
+    const exported = join(dir, 'export.json');
+    const source = `
+import { Counter } from 'k6/metrics';
+const c = new Counter('things');
+export const options = { vus: 1, iterations: 1, thresholds: { things: ['count<1'] } };
+export default function () { c.add(1); }`;
+    const systemEnv = { K6_ITERATIONS: '6', K6_VUS: '2', K6_NO_THRESHOLDS: 'true', K6_SUMMARY_EXPORT: exported };
+    const byEnv = await runSource(source, { systemEnv, workers: 1 });
+    expect(byEnv.exitCode).toBe(0);
+    expect(metricValue(byEnv, 'iterations', 'count')).toBe(6);
+    expect(metricValue(byEnv, 'vus_max', 'value')).toBe(2);
+    expect(byEnv.summaryData!.metrics.things.thresholds).toBeUndefined();
+    expect(JSON.parse(readFileSync(exported, 'utf8')).metrics.things.count).toBe(6);
+
+    const byFlags = await runSource(source, {
+      systemEnv: { ...systemEnv, K6_NO_SUMMARY: 'true' },
+      overrides: { iterations: 3 },
+      noThresholds: false,
+      workers: 1,
+    });
+    expect(byFlags.exitCode).toBe(exitCodes.thresholdsFailed);
+    expect(metricValue(byFlags, 'iterations', 'count')).toBe(3);
+    expect(byFlags.stdout).toBe('');
+
+    const bad = await runSource(source, { systemEnv: { K6_VUS: 'lots' } });
+    expect([bad.exitCode, bad.error]).toEqual([exitCodes.invalidConfig, 'K6_VUS: expected a whole number, got "lots"']);
   });
 
   it('provides open() relative to the script, SharedArray, __ENV with -e and scenario env, __VU and __ITER', async () => {

@@ -21,13 +21,14 @@ import {
   type RunOptions,
   type ScenarioPlan,
 } from './options/options.ts';
+import { fromEnvironment, type FromEnvironment } from './options/environment.ts';
 import type { MetricDescription, Output } from './output/output.ts';
 import { loadOutput } from './output/load.ts';
 import { EngineThread, ThreadFailure } from './runtime/engine-thread.ts';
 import { Progress, type ProgressStats } from './runtime/progress.ts';
 import type { WorkerStatus } from './runtime/protocol.ts';
 import { buildSummaryData, type SummaryData } from './summary/summary-data.ts';
-import { summaryExport } from './summary/summary-export.ts';
+import { summaryExportText } from './summary/summary-export.ts';
 import { textSummary } from './summary/text-summary.ts';
 
 /** k6's exit codes (errext/exitcodes). */
@@ -51,11 +52,15 @@ export interface RunScriptOptions {
   overrides?: OptionOverrides;
   /** -e KEY=VALUE. */
   env?: Record<string, string>;
+  /** The process environment: K6_* option variables and the base of __ENV (default: process.env). */
+  systemEnv?: Record<string, string | undefined>;
   /** Worker threads; default: one per core, at most one per VU. */
   workers?: number;
   /** --out values: `json=results.json`, `experimental-prometheus-rw`. */
   outputs?: string[];
   summaryExport?: string;
+  /** Thresholds are not evaluated (k6 --no-thresholds). */
+  noThresholds?: boolean;
   /** No progress line. */
   quiet?: boolean;
   /** No end-of-test summary (and no handleSummary), like k6 --no-summary. */
@@ -99,7 +104,7 @@ function peakVus(s: ScenarioPlan): number {
   }
 }
 
-function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+function stringEnv(env: Record<string, string | undefined>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
@@ -154,7 +159,22 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
   let generatorDelayMs: number | undefined;
   try {
     if (!existsSync(path)) throw new RunError(exitCodes.scriptException, `script not found: ${path}`);
-    const env = { ...stringEnv(process.env), ...(opts.env ?? {}) };
+    const systemEnv = stringEnv(opts.systemEnv ?? process.env);
+    const env = { ...systemEnv, ...(opts.env ?? {}) };
+    let fromEnv: FromEnvironment;
+    try {
+      fromEnv = fromEnvironment(systemEnv);
+    } catch (e) {
+      throw new RunError(exitCodes.invalidConfig, (e as Error).message);
+    }
+    // Flags win over K6_* variables, as in k6.
+    opts = {
+      ...opts,
+      summaryExport: opts.summaryExport ?? fromEnv.runtime.summaryExport,
+      outputs: opts.outputs?.length ? opts.outputs : fromEnv.runtime.outputs,
+      noThresholds: opts.noThresholds ?? fromEnv.runtime.noThresholds,
+      noSummary: opts.noSummary ?? fromEnv.runtime.noSummary,
+    };
 
     // Init: every thread imports the script at once; the first one's options (k6's options pass) decide how many are kept.
     const wanted = Math.max(1, Math.floor(opts.workers ?? availableParallelism()));
@@ -163,7 +183,7 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     let options: RunOptions;
     let thresholds: MetricThresholds[];
     try {
-      options = consolidateOptions(loaded.options, opts.overrides);
+      options = consolidateOptions(loaded.options, opts.overrides, fromEnv.options);
       for (const s of options.scenarios)
         if (!loaded.functions.includes(s.exec))
           throw new Error(
@@ -171,7 +191,7 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
               ? `the script exports no default function (scenario '${s.name}')`
               : `scenario '${s.name}': exec '${s.exec}' is not an exported function`,
           );
-      thresholds = parseThresholds(options.thresholds);
+      thresholds = opts.noThresholds ? [] : parseThresholds(options.thresholds);
       const types = new Map<string, MetricType>(
         [...Object.values(builtin), ...loaded.metrics].map((d) => [d.name, d.type]),
       );
@@ -384,7 +404,8 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
       durationMs,
       setupData: setup.setupJson === undefined ? undefined : JSON.parse(setup.setupJson),
     });
-    if (opts.summaryExport) await writeOut(opts.summaryExport, JSON.stringify(summaryExport(summaryData), null, 2));
+    // As in k6, the export is part of the end-of-test summary: --no-summary skips it too.
+    if (opts.summaryExport && !opts.noSummary) await writeOut(opts.summaryExport, summaryExportText(summaryData));
     if (!opts.noSummary) {
       const text = (): string =>
         `\n${textSummary(summaryData!, { indent: ' ', enableColors: !options.noColor && !!(out as { isTTY?: boolean }).isTTY })}\n`;

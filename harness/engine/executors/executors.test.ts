@@ -173,3 +173,35 @@ export function two() { seen.add(1, { who: __ENV.WHO }); startOffset.add(Date.no
     expect(run.summaryData!.metrics['seen{who:two}'].values.count).toBe(2);
   });
 });
+
+describe('minIterationDuration', () => {
+  it("keeps a VU's iterations at least that far apart", async () => {
+    const run = await runSource(
+      `${imports}
+const gap = new Trend('start_gap', true);
+let last = 0;
+export const options = { minIterationDuration: '200ms', scenarios: { p: { executor: 'per-vu-iterations', vus: 1, iterations: 4 } } };
+export default function () { const now = Date.now(); if (last) gap.add(now - last); last = now; }`,
+      { workers: 1 },
+    );
+    expect(run.exitCode).toBe(0);
+    expect(metricValue(run, 'iterations', 'count')).toBe(4);
+    expect(metricValue(run, 'start_gap', 'min')).toBeGreaterThanOrEqual(199);
+  });
+
+  it('holds the VU on arrival-rate executors too: iterations due while it waits are dropped', async () => {
+    const run = await runSource(
+      `${imports}
+export const options = {
+  minIterationDuration: '300ms',
+  scenarios: { a: { executor: 'constant-arrival-rate', rate: 10, timeUnit: '1s', duration: '1s', preAllocatedVUs: 1, maxVUs: 1 } },
+};
+export default function () {}`,
+      { workers: 1 },
+    );
+    expect(run.exitCode).toBe(0);
+    // One VU busy 300 ms per iteration can start at most 4 of the 10 iterations due within 1 s.
+    expect(metricValue(run, 'iterations', 'count')).toBeLessThanOrEqual(4);
+    expect(metricValue(run, 'iterations', 'count') + metricValue(run, 'dropped_iterations', 'count')).toBe(10);
+  });
+});

@@ -194,11 +194,16 @@ export class ScenarioExecution {
       return;
     }
     const tags = st.tags;
-    registry.add(builtin.iteration_duration, performance.now() - start, tags);
+    const took = performance.now() - start;
+    registry.add(builtin.iteration_duration, took, tags);
     registry.add(builtin.iterations, 1, tags);
     st.iteration++;
     st.iterationInScenario++;
     engine.iterationsCompleted++;
+    // k6's minIterationDuration: the VU stays taken until that long after the iteration started (its
+    // iteration_duration excludes the wait); an interrupt ends the wait.
+    const rest = this.plan.minIterationDurationMs - took;
+    if (rest > 0) await this.pause(vu, start + this.plan.minIterationDurationMs);
     // Iterations that never wait on I/O would otherwise starve timers and I/O.
     if ((++this.completed & 63) === 0) await yieldToEventLoop();
   }
@@ -235,6 +240,17 @@ export class ScenarioExecution {
   async until(at: number): Promise<void> {
     for (let left = at - performance.now(); left > 0 && !this.stopping; left = at - performance.now())
       await this.delay(left);
+  }
+
+  /** Resolves at `performance.now()` time `at` (not earlier), or when `vu` is interrupted. */
+  private async pause(vu: Vu, at: number): Promise<void> {
+    const signal = vu.controller.signal;
+    for (let left = at - performance.now(); left > 0 && !signal.aborted; left = at - performance.now())
+      await new Promise<void>((resolve) => {
+        const t = this.timer(() => (signal.removeEventListener('abort', onAbort), resolve()), left);
+        const onAbort = (): void => (clearTimeout(t), this.timers.delete(t), resolve());
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
   }
 
   timer(fn: () => void, ms: number): NodeJS.Timeout {

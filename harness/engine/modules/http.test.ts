@@ -350,6 +350,7 @@ describe('k6/http blocking forms', () => {
   });
 
   it('unsupported helpers say what to do instead', () => {
-    expect(() => http.cookieJar()).toThrow(/not supported by this engine: send cookies in params.headers.Cookie/);
+    expect(() => http.file('x')).toThrow(/not supported by this engine: send the bytes as the body/);
+    expect(() => http.cookieJar()).toThrow(/init context/);
   });
 });

@@ -1,24 +1,12 @@
 // k6/http on undici, one file per concept under http/ (as k6 splits its http module): options, connections,
-// URLs, expected statuses, error codes, response and cookies, params, request tags, the exchange that
+// URLs, expected statuses, error codes, response and cookies, cookie jars, params, request tags, the exchange that
 // sends a request, and asyncRequest. One undici Agent per process (keep-alive pools per origin), shared by
 // the VUs of a worker; k6 gives every VU its own connection pool, so here a connection freed by one VU may
 // carry another VU's next request. With one connection per concurrently busy VU the load on the target is
 // the same.
 import { expectedStatuses, setResponseCallback } from './http/expected-statuses.ts';
-import {
-  asyncRequest,
-  batch,
-  cookieJar,
-  del,
-  file,
-  get,
-  head,
-  options,
-  patch,
-  post,
-  put,
-  request,
-} from './http/request.ts';
+import { CookieJar, cookieJar } from './http/cookie-jar.ts';
+import { asyncRequest, batch, del, file, get, head, options, patch, post, put, request } from './http/request.ts';
 import { url } from './http/url.ts';
 
 export { closeHttp } from './http/connections.ts';
@@ -26,20 +14,8 @@ export type { ResponseCookie } from './http/cookies.ts';
 export { ExpectedStatuses, expectedStatuses, setResponseCallback } from './http/expected-statuses.ts';
 export { configureHttp, type HttpOptions } from './http/options.ts';
 export type { Params } from './http/params.ts';
-export {
-  asyncRequest,
-  batch,
-  cookieJar,
-  del,
-  file,
-  get,
-  head,
-  options,
-  patch,
-  post,
-  put,
-  request,
-} from './http/request.ts';
+export { CookieJar, cookieJar, type CookieOptions, type RequestCookies } from './http/cookie-jar.ts';
+export { asyncRequest, batch, del, file, get, head, options, patch, post, put, request } from './http/request.ts';
 export { Response, type RequestInfo, type ResponseType, type Timings } from './http/response.ts';
 export { TaggedURL, url } from './http/url.ts';
 
@@ -63,6 +39,7 @@ export default {
   expectedStatuses,
   setResponseCallback,
   cookieJar,
+  CookieJar,
   file,
   TLS_1_0,
   TLS_1_1,

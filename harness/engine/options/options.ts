@@ -38,6 +38,8 @@ export interface ScenarioPlan {
   startVUs: number;
   stages: Stage[];
   gracefulRampDownMs: number;
+  /** k6's global `minIterationDuration`: an iteration lasts at least this long (0: no minimum). */
+  minIterationDurationMs: number;
   rate: number;
   startRate: number;
   timeUnitMs: number;
@@ -53,6 +55,8 @@ export interface OptionOverrides {
   stages?: { duration: string; target: number }[];
   tags?: Record<string, string>;
   summaryTrendStats?: string[];
+  /** Other k6 options given as flags, by their script name (`userAgent`, `noConnectionReuse`…). */
+  options?: Record<string, unknown>;
 }
 
 export interface RunOptions {
@@ -120,7 +124,7 @@ function stages(v: unknown, what: string): Stage[] {
   });
 }
 
-function scenario(name: string, raw: unknown): ScenarioPlan {
+function scenario(name: string, raw: unknown, minIterationDurationMs: number): ScenarioPlan {
   const what = `scenarios.${name}`;
   if (!/^[0-9a-zA-Z_-]+$/.test(name))
     throw new OptionsError(`scenario name '${name}': use letters, digits, '_' and '-' only`);
@@ -150,6 +154,7 @@ function scenario(name: string, raw: unknown): ScenarioPlan {
     startVUs: 0,
     stages: [],
     gracefulRampDownMs: 0,
+    minIterationDurationMs,
     rate: 0,
     startRate: 0,
     timeUnitMs: 1000,
@@ -218,13 +223,40 @@ function shortcutScenario(o: {
   return { executor: 'shared-iterations', vus: o.vus ?? 1, iterations: 1 };
 }
 
-export function consolidateOptions(script: Record<string, unknown> | undefined, cli: OptionOverrides = {}): RunOptions {
-  const o: Record<string, unknown> = { ...(script ?? {}) };
+const SHORTCUTS = ['vus', 'duration', 'iterations', 'stages'] as const;
+
+/**
+ * The options the test runs with: k6's defaults < the script's `options` < `K6_*` environment variables
+ * (`env`, from environment.ts) < command-line flags (`cli`). As in k6, a layer that sets duration,
+ * iterations or stages replaces all three from the layers below it.
+ */
+export function consolidateOptions(
+  script: Record<string, unknown> | undefined,
+  cliFlags: OptionOverrides = {},
+  env: Record<string, unknown> = {},
+): RunOptions {
+  const envRest = Object.fromEntries(
+    Object.entries(env).filter(([k]) => !(SHORTCUTS as readonly string[]).includes(k)),
+  );
+  const o: Record<string, unknown> = { ...(script ?? {}), ...envRest, ...(cliFlags.options ?? {}) };
+  const cliTiming =
+    cliFlags.duration !== undefined || cliFlags.iterations !== undefined || cliFlags.stages !== undefined;
+  const cli: OptionOverrides = {
+    ...cliFlags,
+    vus: cliFlags.vus ?? (env.vus as number | undefined),
+    ...(cliTiming
+      ? {}
+      : {
+          duration: env.duration as string | undefined,
+          iterations: env.iterations as number | undefined,
+          stages: env.stages as OptionOverrides['stages'],
+        }),
+  };
   const cliShortcut =
     cli.vus !== undefined || cli.duration !== undefined || cli.iterations !== undefined || cli.stages !== undefined;
   let scenarios: Record<string, unknown>;
   if (cliShortcut) {
-    // As in k6, shortcuts on the command line replace the script's scenarios.
+    // As in k6, shortcuts from the command line or K6_* variables replace the script's scenarios.
     const merged = {
       vus: cli.vus ?? o.vus,
       duration: cli.duration ?? (cli.iterations !== undefined || cli.stages ? undefined : o.duration),
@@ -245,7 +277,9 @@ export function consolidateOptions(script: Record<string, unknown> | undefined, 
   } else {
     scenarios = { default: shortcutScenario(o) };
   }
-  const plans = Object.entries(scenarios).map(([name, raw]) => scenario(name, raw));
+  // k6 has minIterationDuration as a global option only; it applies to every scenario.
+  const minIterationDurationMs = dur(o.minIterationDuration, 'minIterationDuration', 0);
+  const plans = Object.entries(scenarios).map(([name, raw]) => scenario(name, raw, minIterationDurationMs));
   const tags = { ...strMap(o.tags, 'options.tags'), ...(cli.tags ?? {}) };
   const trendStats = cli.summaryTrendStats ?? (o.summaryTrendStats as string[] | undefined) ?? DEFAULT_TREND_STATS;
   if (
@@ -253,6 +287,14 @@ export function consolidateOptions(script: Record<string, unknown> | undefined, 
     !trendStats.every((s) => typeof s === 'string' && /^(avg|min|med|max|count|p\(\d+(\.\d+)?\))$/.test(s))
   )
     throw new OptionsError(`summaryTrendStats: expected stats like ${DEFAULT_TREND_STATS.join(', ')}`);
+  if (
+    o.hosts !== undefined &&
+    (!o.hosts ||
+      typeof o.hosts !== 'object' ||
+      Array.isArray(o.hosts) ||
+      !Object.values(o.hosts).every((v) => typeof v === 'string'))
+  )
+    throw new OptionsError(`hosts: expected names mapped to addresses, e.g. { 'api.test': '127.0.0.1' }`);
   o.tags = tags;
   o.scenarios = scenarios;
   o.summaryTrendStats = trendStats;

@@ -1,7 +1,10 @@
-// Connections: one undici Agent per process (keep-alive pools per origin), shared by the VUs of a worker,
-// with a connector that times DNS lookup, TCP connect and TLS handshake of each new connection.
+// Connections: undici Agents (keep-alive pools per origin), with a connector that applies k6's `hosts`
+// and `insecureSkipTLSVerify` and times DNS lookup, TCP connect and TLS handshake of each new connection.
+// One Agent per worker thread, shared by its VUs; with `noVUConnectionReuse`, one per VU iteration.
+import { isIP, type Socket } from 'node:net';
 import { Agent, buildConnector } from 'undici';
-import type { Socket } from 'node:net';
+import type { VuState } from '../../runtime/vu-context.ts';
+import { config } from './options.ts';
 
 export interface ConnectionTiming {
   lookingUp: number;
@@ -13,9 +16,30 @@ export interface ConnectionTiming {
 // same synchronous call, so that request's onConnect reads the timing of the connection it caused.
 export let freshConnection: ConnectionTiming | undefined;
 
-const baseConnector = buildConnector({ timeout: 10_000 });
+let baseConnector: buildConnector.connector | undefined;
+
+/** Where k6's `hosts` option sends `hostname`:`port` (an entry for the name and port wins over one for the name). */
+function resolveHost(hostname: string, port: string): { hostname: string; port: string } | undefined {
+  const hosts = config.hosts;
+  const bare = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  const to = hosts[`${bare}:${port}`] ?? hosts[bare];
+  if (to === undefined) return undefined;
+  const m = /^\[(.+)\](?::(\d+))?$/.exec(to) ?? (isIP(to) === 6 ? null : /^([^:]+)(?::(\d+))?$/.exec(to));
+  return m ? { hostname: m[1], port: m[2] ?? port } : { hostname: to, port };
+}
 
 function timedConnector(options: buildConnector.Options, callback: buildConnector.Callback): Socket {
+  baseConnector ??= buildConnector({ timeout: 10_000, rejectUnauthorized: !config.insecureSkipTLSVerify });
+  const port = options.port || (options.protocol === 'https:' ? '443' : '80');
+  const mapped = resolveHost(options.hostname, port);
+  if (mapped)
+    options = {
+      ...options,
+      hostname: mapped.hostname,
+      port: mapped.port,
+      // TLS still names (and verifies) the host the URL gave.
+      servername: options.servername || (isIP(options.hostname) ? undefined : options.hostname),
+    };
   const start = performance.now();
   let lookedUp = start;
   let tcpDone = 0;
@@ -45,25 +69,41 @@ function timedConnector(options: buildConnector.Options, callback: buildConnecto
   return socket;
 }
 
-let agent: Agent | undefined;
+function newAgent(): Agent {
+  return new Agent({
+    connect: timedConnector,
+    keepAliveTimeout: 60_000,
+    keepAliveMaxTimeout: 600_000,
+    // The request timeout (params.timeout) covers the whole exchange; undici's own are off.
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  });
+}
 
-export function dispatcher(): Agent {
-  if (!agent) {
-    agent = new Agent({
-      connect: timedConnector,
-      keepAliveTimeout: 60_000,
-      keepAliveMaxTimeout: 600_000,
-      // The request timeout (params.timeout) covers the whole exchange; undici's own are off.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
+let agent: Agent | undefined;
+// noVUConnectionReuse: the Agent of each VU's current iteration.
+const iterationAgents = new Map<VuState, { iteration: number; agent: Agent }>();
+
+/** The Agent a request of `vu` goes through. */
+export function dispatcher(vu: VuState): Agent {
+  if (config.noVUConnectionReuse) {
+    const mine = iterationAgents.get(vu);
+    if (mine?.iteration === vu.iteration) return mine.agent;
+    // A new iteration: the connections of the last one are closed, as k6 closes them between iterations.
+    if (mine) void mine.agent.close();
+    const fresh = { iteration: vu.iteration, agent: newAgent() };
+    iterationAgents.set(vu, fresh);
+    return fresh.agent;
   }
+  agent ??= newAgent();
   return agent;
 }
 
 /** Closes every pooled connection (at worker shutdown, so the process can exit). */
 export async function closeHttp(): Promise<void> {
-  const a = agent;
+  const all = [...(agent ? [agent] : []), ...[...iterationAgents.values()].map((a) => a.agent)];
   agent = undefined;
-  if (a) await a.destroy();
+  iterationAgents.clear();
+  baseConnector = undefined;
+  await Promise.all(all.map((a) => a.destroy()));
 }

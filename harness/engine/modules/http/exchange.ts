@@ -15,6 +15,7 @@ import type { Dispatcher } from 'undici';
 import { builtin } from '../../metrics/metric.ts';
 import type { VuState } from '../../runtime/vu-context.ts';
 import { dispatcher, freshConnection, type ConnectionTiming } from './connections.ts';
+import type { CookieJar, RequestCookies } from './cookie-jar.ts';
 import { CANCELED, errorCodeOf, TIMEOUT, type ErrorCode } from './error-codes.ts';
 import type { ExpectedStatuses } from './expected-statuses.ts';
 import { config, defaultHeaderBytes, defaultHeaders, headerBytes } from './options.ts';
@@ -68,6 +69,10 @@ export interface ExchangeRequest {
   body: RequestBody;
   redirects: number;
   timeoutMs: number;
+  /** The jar whose cookies go with each hop and which keeps what responses set. */
+  jar: CookieJar;
+  /** params.cookies. */
+  cookies: RequestCookies | undefined;
 }
 
 /** Sends `request`, following redirects; resolves with its response (rejects only with k6's `throw` option). */
@@ -98,6 +103,8 @@ class Exchange {
   body: RequestBody;
   redirectsLeft: number;
   readonly deadline: number;
+  readonly jar: CookieJar;
+  readonly cookies: RequestCookies | undefined;
   resolve!: (r: Response) => void;
   reject!: (e: Error) => void;
 
@@ -131,13 +138,33 @@ class Exchange {
     this.body = request.body;
     this.redirectsLeft = request.redirects;
     this.deadline = performance.now() + request.timeoutMs;
+    this.jar = request.jar;
+    this.cookies = request.cookies;
+  }
+
+  /** This hop's headers: the request's, with the Cookie header the jar and params.cookies make for its URL. */
+  private hopHeaders(): string[] {
+    const cookie = this.jar.headerFor(this.target.clean, this.cookies);
+    if (!cookie) return this.headers;
+    const headers = [...this.headers];
+    for (let i = 0; i < headers.length; i += 2)
+      if (headers[i].length === 6 && headers[i].toLowerCase() === 'cookie') {
+        // As Go's AddCookie: after a Cookie header the script set.
+        headers[i + 1] = headers[i + 1] ? `${headers[i + 1]}; ${cookie}` : cookie;
+        return headers;
+      }
+    headers.push('cookie', cookie);
+    return headers;
   }
 
   start(): void {
     const t = this.target;
+    const hopHeaders = this.hopHeaders();
     // As undici writes it: request line, host, connection, headers, blank line, then content-length and body.
-    const headers = this.headers === defaultHeaders ? defaultHeaderBytes : headerBytes(this.headers);
-    let sent = this.method.length + t.path.length + 12 + t.host.length + 8 + 24 + 2 + headers;
+    const headers = hopHeaders === defaultHeaders ? defaultHeaderBytes : headerBytes(hopHeaders);
+    // "connection: keep-alive\r\n" (24 bytes), or "connection: close\r\n" (19) without connection reuse.
+    const reset = config.noConnectionReuse;
+    let sent = this.method.length + t.path.length + 12 + t.host.length + 8 + (reset ? 19 : 24) + 2 + headers;
     const body = this.body;
     if (body !== null) {
       const len = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
@@ -145,8 +172,15 @@ class Exchange {
     }
     this.sentBytes = sent;
     this.tStart = performance.now();
-    dispatcher().dispatch(
-      { origin: t.origin, path: t.path, method: this.method as Dispatcher.HttpMethod, headers: this.headers, body },
+    dispatcher(this.vu).dispatch(
+      {
+        origin: t.origin,
+        path: t.path,
+        method: this.method as Dispatcher.HttpMethod,
+        headers: hopHeaders,
+        body,
+        reset,
+      },
       this as unknown as Dispatcher.DispatchHandler,
     );
   }
@@ -175,6 +209,7 @@ class Exchange {
     this.status = statusCode;
     this.statusText = statusText;
     this.rawHeaders = rawHeaders;
+    this.keepCookies(rawHeaders);
     let n = 17 + statusText.length;
     for (let i = 0; i < rawHeaders.length; i++) n += rawHeaders[i].length + 2;
     this.receivedBytes = n;
@@ -224,6 +259,14 @@ class Exchange {
     this.chunk = null;
     this.chunks = null;
     this.finish(end, error.code, error.message, emit);
+  }
+
+  private keepCookies(raw: Buffer[]): void {
+    let setCookies: string[] | undefined;
+    for (let i = 0; i < raw.length; i += 2)
+      if (raw[i].length === 10 && raw[i].toString('latin1').toLowerCase() === 'set-cookie')
+        (setCookies ??= []).push(raw[i + 1].toString('latin1'));
+    if (setCookies) this.jar.store(this.target.clean, setCookies);
   }
 
   private header(name: string): string | undefined {

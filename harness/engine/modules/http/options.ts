@@ -8,6 +8,16 @@ export interface HttpOptions {
   userAgent?: string;
   /** k6 `throw`: failed requests (network errors) throw instead of returning an error response. */
   throw?: boolean;
+  /** k6 `noConnectionReuse`: every request opens (and then closes) its own connection. */
+  noConnectionReuse?: boolean;
+  /** k6 `noVUConnectionReuse`: connections are reused within an iteration only. */
+  noVUConnectionReuse?: boolean;
+  /** k6 `insecureSkipTLSVerify`: accept any server certificate. */
+  insecureSkipTLSVerify?: boolean;
+  /** k6 `hosts`: `name` or `name:port` → `address` or `address:port`. */
+  hosts?: Record<string, string>;
+  /** k6 `noCookiesReset`: a VU keeps its cookie jar across iterations. */
+  noCookiesReset?: boolean;
 }
 
 export const config = {
@@ -15,6 +25,11 @@ export const config = {
   maxRedirects: 10,
   userAgent: 'cats-stress/0.1 (k6-compatible)',
   throw: false,
+  noConnectionReuse: false,
+  noVUConnectionReuse: false,
+  insecureSkipTLSVerify: false,
+  hosts: {} as Record<string, string>,
+  noCookiesReset: false,
 };
 
 /** Applies the script's k6 options that shape http requests. */
@@ -24,6 +39,15 @@ export function configureHttp(options: HttpOptions): void {
   if (options.maxRedirects !== undefined) config.maxRedirects = Number(options.maxRedirects);
   if (options.userAgent !== undefined) config.userAgent = String(options.userAgent);
   if (options.throw !== undefined) config.throw = Boolean(options.throw);
+  if (options.noConnectionReuse !== undefined) config.noConnectionReuse = Boolean(options.noConnectionReuse);
+  if (options.noVUConnectionReuse !== undefined) config.noVUConnectionReuse = Boolean(options.noVUConnectionReuse);
+  if (options.insecureSkipTLSVerify !== undefined)
+    config.insecureSkipTLSVerify = Boolean(options.insecureSkipTLSVerify);
+  if (options.noCookiesReset !== undefined) config.noCookiesReset = Boolean(options.noCookiesReset);
+  if (options.hosts !== undefined)
+    config.hosts = Object.fromEntries(
+      Object.entries(options.hosts ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
+    );
   defaultHeaders = config.userAgent ? ['user-agent', config.userAgent] : [];
   defaultHeaderBytes = headerBytes(defaultHeaders);
 }

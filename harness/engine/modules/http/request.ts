@@ -2,6 +2,7 @@
 // and what the engine does not support fail with the call to use instead.
 import { currentVu, InitContextError } from '../../runtime/vu-context.ts';
 import { parseDuration } from '../../options/duration.ts';
+import { CookieJar, vuJar, type RequestCookies } from './cookie-jar.ts';
 import { CANCELED } from './error-codes.ts';
 import { exchange } from './exchange.ts';
 import { defaultCallback, responseCallbackOf } from './expected-statuses.ts';
@@ -39,7 +40,19 @@ export function asyncRequest(
   let responseType: ResponseType = config.discardResponseBodies ? 'none' : 'text';
   let redirects = config.maxRedirects;
   let callback = defaultCallback;
+  let jar: CookieJar | undefined;
+  let cookies: RequestCookies | undefined;
   if (params) {
+    if (params.jar !== undefined && params.jar !== null) {
+      if (!(params.jar instanceof CookieJar))
+        throw new TypeError('params.jar must be a cookie jar from http.cookieJar() or new http.CookieJar()');
+      jar = params.jar;
+    }
+    if (params.cookies !== undefined && params.cookies !== null) {
+      if (typeof params.cookies !== 'object' || Array.isArray(params.cookies))
+        throw new TypeError('params.cookies must be an object of name: value or name: {value, replace}');
+      cookies = params.cookies as RequestCookies;
+    }
     if (params.headers) {
       requestHeaders = params.headers;
       headers = [];
@@ -98,6 +111,8 @@ export function asyncRequest(
     body: encoded.body,
     redirects,
     timeoutMs,
+    jar: jar ?? vuJar(vu),
+    cookies,
   });
 }
 
@@ -129,8 +144,4 @@ function unsupported(call: string, instead: string): (...args: unknown[]) => nev
   };
 }
 
-export const cookieJar = unsupported(
-  'http.cookieJar()',
-  'send cookies in params.headers.Cookie and read response.cookies',
-);
 export const file = unsupported('http.file()', 'send the bytes as the body with a Content-Type header');
