@@ -97,21 +97,24 @@ async function readSut(dir: string): Promise<SutLine[] | undefined> {
 
 export async function readTimeseries(dir: string): Promise<Timeseries | undefined> {
   const file = path.join(dir, 'timeseries.ndjson');
-  if (existsSync(file)) {
-    const ts: Timeseries = { metrics: new Map(), lines: [], source: 'timeseries.ndjson', events: [] };
-    for await (const text of lines(file)) {
-      if (!text) continue;
-      const obj = JSON.parse(text) as BucketLine | MetricLine | { type: string };
-      if (!('type' in obj)) ts.lines.push(obj);
-      else if (obj.type === 'metric') {
-        const m = obj as MetricLine;
-        ts.metrics.set(m.name, { type: m.metricType, contains: m.contains, thresholds: m.thresholds });
-      } else if (isFaultLine(obj)) ts.events.push(obj);
-    }
-    return ts;
-  }
+  if (existsSync(file)) return readTimeseriesFile(file);
   const samples = ['samples.json.gz', 'samples.json'].map((f) => path.join(dir, f)).find((f) => existsSync(f));
   return samples ? timeseriesFromSamples(samples) : undefined;
+}
+
+/** A file written by `--out timeseries=FILE`, with the fault events appended to it. */
+export async function readTimeseriesFile(file: string): Promise<Timeseries> {
+  const ts: Timeseries = { metrics: new Map(), lines: [], source: 'timeseries.ndjson', events: [] };
+  for await (const text of lines(file)) {
+    if (!text) continue;
+    const obj = JSON.parse(text) as BucketLine | MetricLine | { type: string };
+    if (!('type' in obj)) ts.lines.push(obj);
+    else if (obj.type === 'metric') {
+      const m = obj as MetricLine;
+      ts.metrics.set(m.name, { type: m.metricType, contains: m.contains, thresholds: m.thresholds });
+    } else if (isFaultLine(obj)) ts.events.push(obj);
+  }
+  return ts;
 }
 
 /** Rebuilds the time series from k6's JSON output (`--out json`). */
