@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FaultInjector } from '../faults/injector.ts';
+import { engineStartWatch } from '../stress/engine-start.ts';
 import type { FaultableDeployment } from '../faults/schedule.ts';
 import { faultsFlag, prepareInjector, recordFaults, refuseInapplicable } from '../stress/run-faults.ts';
 
@@ -136,8 +137,14 @@ export const command: Command = {
       // Load clients read the deployment routed through the fault proxies when network faults need them.
       if (injector.clientDeploymentFile !== values.deployment) env.DEPLOYMENT = injector.clientDeploymentFile;
     }
-    const faultsStartedAt = Date.now();
-    injector?.start();
+    let faultsStartedAt = Date.now();
+    const startFaults = (): void => {
+      faultsStartedAt = Date.now();
+      injector?.start();
+    };
+    // Fault times count from the start of the scenarios (seen on the progress line), or of the command with --quiet.
+    const stderr = injector && !values.quiet ? engineStartWatch(process.stderr, startFaults) : undefined;
+    if (injector && values.quiet) startFaults();
     const timeseriesFile = values.out?.find((o) => o.startsWith('timeseries='))?.slice('timeseries='.length);
     const { exitCode } = await runScript(positionals[0], {
       signal: interrupt.signal,
@@ -154,6 +161,7 @@ export const command: Command = {
       outputs: values.out,
       summaryExport: values['summary-export'],
       quiet: values.quiet,
+      stderr,
       noSummary: values['no-summary'],
     }).finally(async () => {
       process.off('SIGINT', onSigint);

@@ -44,8 +44,9 @@ describe('cats-stress stress --faults', () => {
     const { code, stdout, stderr } = await stress([
       '--countries',
       'GE,AZ',
+      // Long enough for the supervisor to bring the node back on a busy machine.
       '--duration',
-      '10s',
+      '30s',
       '--rate',
       '5',
       '-e',
@@ -53,7 +54,7 @@ describe('cats-stress stress --faults', () => {
       '-e',
       'OFFICERS=1',
       '--faults',
-      'kill:node/GE@3s',
+      'kill:node/GE@2s',
     ]);
     // The SLOs may fail while GE is down: the run still completes with its verdict.
     expect([0, 99], stderr).toContain(code);
@@ -87,7 +88,7 @@ describe('cats-stress stress --faults', () => {
     expect(faults.events).toEqual(events);
     expect(faults.recovery).toMatchObject([{ fault: 'kill', target: 'node/GE', applied: true, restarts: 1 }]);
     const settings = JSON.parse(await readFile(path.join(dir, 'settings.json'), 'utf8'));
-    expect(settings.faults.spec).toBe('kill:node/GE@3s');
+    expect(settings.faults.spec).toBe('kill:node/GE@2s');
 
     const html = await readFile(path.join(dir, 'report.html'), 'utf8');
     expect(html).toContain('<g class="fault-marker start"');

@@ -24,7 +24,9 @@ import { writeRunReport } from '../report/run-report.ts';
 import type { SummaryData } from '../stress/summary-data.ts';
 import { keyValueFlags, numberFlag, parseFlags, UsageError } from '../flags.ts';
 import type { FaultableDeployment, FaultEvent } from '../faults/schedule.ts';
-import type { FaultInjector } from '../faults/injector.ts';
+import { targetOf, type FaultInjector } from '../faults/injector.ts';
+import { FAULT_GAUGE, FaultGauge } from '../faults/fault-gauge.ts';
+import { engineStartWatch } from '../stress/engine-start.ts';
 import {
   faultsFlag,
   plannedDeployment,
@@ -310,17 +312,37 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
       );
       env.DEPLOYMENT = injector.clientDeploymentFile;
     }
+    const inj = injector;
+    const gauge =
+      inj && prometheus
+        ? new FaultGauge({
+            remoteWriteUrl: prometheus.remoteWriteUrl,
+            testId: settings.runId,
+            faults: settings.faults!.events.map((e) => ({ fault: e.fault, target: targetOf(e) })),
+            records: () => inj.records,
+            onError: (err) => say(`${FAULT_GAUGE}: a push failed: ${err.message}`),
+          })
+        : undefined;
     const sampler = startSutSampler({ parts: sutParts(deployment), file: path.join(resultsDir, SUT_FILE) });
-    const faultsStartedAt = Date.now();
-    injector?.start();
+    let faultsStartedAt = Date.now();
+    // Fault times count from the start of the scenarios, after init and setup().
+    const stderr =
+      injector &&
+      engineStartWatch(process.stderr, () => {
+        faultsStartedAt = Date.now();
+        injector.start();
+        gauge?.start();
+      });
     const result = await runScript(settings.script, {
       env,
+      stderr,
       workers: settings.workers,
       overrides: { tags: { testid: settings.runId } },
       outputs,
       summaryExport: path.join(resultsDir, 'summary-export.json'),
     }).finally(async () => {
       const faultRecords = await injector?.stop();
+      await gauge?.stop();
       if (faultRecords) {
         await rm(path.join(resultsDir, 'deployment-routed.json'), { force: true });
         const { lines } = await recordFaults(faultRecords, timeseriesFile, faultsStartedAt);

@@ -54,7 +54,7 @@ export function plannedDeployment(countries: string[], externalDatabase: boolean
 }
 
 const edgeText = (r: FaultRecord) =>
-  `fault ${r.fault}:${r.target} ${r.phase}${r.ok ? '' : ' NOT APPLIED'}${r.pid ? ` (pid ${r.pid})` : ''}${r.restarts !== undefined ? ` restarts ${r.restarts}` : ''}${r.detail ? `: ${r.detail}` : ''}`;
+  `fault ${r.fault}:${r.target} ${r.phase}${r.ok || r.phase === 'end' ? '' : ' NOT APPLIED'}${r.pid ? ` (pid ${r.pid})` : ''}${r.restarts !== undefined ? ` restarts ${r.restarts}` : ''}${r.detail ? `: ${r.detail}` : ''}`;
 
 /** Places the injector (proxies when network faults need them); it refuses faults it cannot apply. */
 export async function prepareInjector(
