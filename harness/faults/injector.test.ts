@@ -134,9 +134,9 @@ describe('FaultInjector with real processes', () => {
     });
     injector.start();
     await until(() => seen.length === 1, 'the pause starts');
-    expect(stateOf(ice.pid!)).toBe('T');
+    await until(() => stateOf(ice.pid!) === 'T', 'ICE stopped');
     await until(() => seen.length === 2, 'the pause ends');
-    expect(stateOf(ice.pid!)).not.toBe('T');
+    await until(() => stateOf(ice.pid!) !== 'T', 'ICE continued');
     expect(seen.map((r) => r.phase)).toEqual(['start', 'end']);
     expect(seen[1]!.t).toBeGreaterThanOrEqual(seen[0]!.t);
     await injector.stop();
@@ -154,9 +154,9 @@ describe('FaultInjector with real processes', () => {
     }, 'the server has its children');
     injector.start();
     await until(() => injector.records.length === 1, 'the pause starts');
-    for (const pid of [server.pid!, ...kids]) expect(stateOf(pid)).toBe('T');
+    for (const pid of [server.pid!, ...kids]) await until(() => stateOf(pid) === 'T', `${pid} stopped`);
     const records = await injector.stop();
-    for (const pid of [server.pid!, ...kids]) expect(stateOf(pid)).not.toBe('T');
+    for (const pid of [server.pid!, ...kids]) await until(() => stateOf(pid) !== 'T', `${pid} continued`);
     expect(records.map((r) => r.phase)).toEqual(['start', 'end']);
   });
 

@@ -139,6 +139,8 @@ export class FaultInjector {
   readonly records: FaultRecord[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly active = new Set<Active>();
+  /** Faults being applied (their part's state being read) when the run may stop. */
+  private readonly applying = new Set<Promise<void>>();
   private readonly proxies = new Map<string, FaultProxy>();
   private stopped = false;
 
@@ -185,7 +187,8 @@ export class FaultInjector {
     for (const e of this.opts.events) {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
-        void this.apply(e);
+        const applying = this.apply(e).finally(() => this.applying.delete(applying));
+        this.applying.add(applying);
       }, e.atMs);
       this.timers.add(timer);
     }
@@ -196,6 +199,7 @@ export class FaultInjector {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    await Promise.all(this.applying);
     for (const a of [...this.active]) await a.end();
     await Promise.all([...this.proxies.values()].map((p) => p.close()));
     this.proxies.clear();
@@ -237,6 +241,8 @@ export class FaultInjector {
 
   private async applyToPart(e: FaultEvent, part: PartRef): Promise<void> {
     const state = partState(await readLive(this.opts.deploymentFile), part);
+    // The run ended while the file was read: too late to apply it.
+    if (this.stopped) return;
     const pid = state?.pid;
     if (!pid || !alive(pid)) {
       const why = `${targetOf(e)} is not running (status ${state?.status ?? 'unknown'})`;

@@ -21,6 +21,7 @@ export function engineStartWatch(
       const progress = text.startsWith(REDRAW);
       if (progress && !started) {
         started = true;
+        lastPlain = Date.now();
         onStart();
       }
       if (target.isTTY || !progress) target.write(text);
