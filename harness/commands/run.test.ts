@@ -1,5 +1,5 @@
 // `cats-stress run` as a user calls it: flags, outputs, exit codes.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,5 +73,67 @@ describe('cats-stress run', () => {
     const noK6 = cli(['--engine', 'k6', script], { ...process.env, PATH: dir });
     expect(noK6.code).toBe(2);
     expect(noK6.stderr).toMatch(/no 'k6' on PATH/);
+  });
+
+  it('injects --faults into the --deployment while the script runs and appends them to its time series', () => {
+    const part = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      const deployment = join(dir, 'faulted-deployment.json');
+      writeFileSync(
+        deployment,
+        JSON.stringify({
+          nodes: { GE: { url: 'http://127.0.0.1:1' } },
+          ice: { url: 'ws://127.0.0.1:2', pid: part.pid },
+        }),
+      );
+      const waiting = join(dir, 'waiting.js');
+      writeFileSync(
+        waiting,
+        `import { sleep } from 'k6';\nexport const options = { vus: 1, duration: '2s' };\nexport default async function () { await sleep(0.1); }`,
+      );
+      const timeseries = join(dir, 'faulted', 'timeseries.ndjson');
+      const r = cli([
+        '--faults',
+        'pause:ice@0+300ms',
+        '--deployment',
+        deployment,
+        '-o',
+        `timeseries=${timeseries}`,
+        waiting,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(new RegExp(`fault pause:ice start \\(pid ${part.pid}\\)`));
+      expect(r.stderr).toMatch(/fault pause:ice end/);
+      const events = readFileSync(timeseries, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.type === 'event');
+      expect(events.map((e) => [e.fault, e.target, e.phase, e.ok])).toEqual([
+        ['pause', 'ice', 'start', true],
+        ['pause', 'ice', 'end', true],
+      ]);
+      expect(JSON.parse(readFileSync(join(dir, 'faulted', 'faults.json'), 'utf8')).events).toEqual(events);
+      // Continued: the part runs on after the run.
+      const stat = readFileSync(`/proc/${part.pid}/stat`, 'utf8');
+      expect(stat.slice(stat.lastIndexOf(')') + 2)[0]).not.toBe('T');
+    } finally {
+      part.kill('SIGCONT');
+      part.kill('SIGKILL');
+    }
+  });
+
+  it('refuses --faults without a deployment, a bad schedule, and process faults without PIDs', () => {
+    const noDeployment = cli(['--faults', 'kill:ice@1s', script]);
+    expect(noDeployment.code).toBe(2);
+    expect(noDeployment.stderr).toMatch(/--faults needs --deployment FILE/);
+    const target = join(dir, 'target.json');
+    writeFileSync(target, JSON.stringify({ nodes: { GE: { url: 'http://127.0.0.1:1' } } }));
+    const bad = cli(['--faults', 'kill:ice@soon', '--deployment', target, script]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/\/0: 'kill:ice@soon'/);
+    const noPid = cli(['--faults', 'kill:node/GE@1s', '--deployment', target, script]);
+    expect(noPid.code).toBe(2);
+    expect(noPid.stderr).toMatch(/kill:node\/GE: the deployment file gives no PID for it/);
   });
 });

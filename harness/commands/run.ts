@@ -3,6 +3,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { Command } from '../cli.ts';
 import { durationFlag, keyValueFlags, numberFlag, parseFlags, UsageError } from '../flags.ts';
 import { exitCodes, runScript } from '../engine/run.ts';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FaultInjector } from '../faults/injector.ts';
+import { engineStartWatch } from '../stress/engine-start.ts';
+import type { FaultableDeployment } from '../faults/schedule.ts';
+import { faultsFlag, prepareInjector, recordFaults, refuseInapplicable } from '../stress/run-faults.ts';
 
 const usage = `usage: cats-stress run [options] script.js
 
@@ -25,6 +32,11 @@ options:
       --throw, --discard-response-bodies   the k6 options of those names
       --workers N           worker threads (default: one per core)
       --engine NAME         'node' (default) or 'k6' (a real k6 on PATH, same flags)
+      --faults FILE|SPEC    faults injected during the run (harness/faults/README.md) into the
+                            deployment of --deployment; edges printed, and appended to the
+                            -o timeseries=FILE with faults.json beside it
+      --deployment FILE     deployment file of the running deployment (cats-stress up's),
+                            with its parts' PIDs; needed by --faults
   -q, --quiet               no progress line
       --no-summary          no end-of-test summary and no handleSummary()
 
@@ -34,6 +46,15 @@ between the script's and the flags', as in k6.
 exit codes (as k6): 0 ok, 99 thresholds crossed, 100/101 setup/teardown timeout,
 104 invalid options, 105 interrupted (Ctrl-C), 107 script error, 108 exec.test.abort(),
 110 exec.test.fail()`;
+
+/** A deployment file as the fault check reads it. */
+async function readFaultable(file: string): Promise<FaultableDeployment> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as FaultableDeployment;
+  } catch (err) {
+    throw new UsageError(`--deployment ${file}: ${(err as Error).message}`);
+  }
+}
 
 const count = (v: string | undefined, flag: string) => numberFlag(v, flag, { min: 0, integer: true });
 
@@ -87,6 +108,8 @@ export const command: Command = {
         'insecure-skip-tls-verify': { type: 'boolean' },
         throw: { type: 'boolean', short: 'w' },
         'discard-response-bodies': { type: 'boolean' },
+        faults: { type: 'string' },
+        deployment: { type: 'string' },
       },
     });
     if (positionals.length !== 1) throw new UsageError('expected one script');
@@ -105,6 +128,10 @@ export const command: Command = {
     const env = keyValueFlags(values.env, '--env');
     const vus = count(values.vus, '--vus');
     const iterations = count(values.iterations, '--iterations');
+    const faults = faultsFlag(values.faults);
+    if (faults && !values.deployment) throw new UsageError('--faults needs --deployment FILE (the running deployment)');
+    if (faults && values.engine === 'k6') throw new UsageError('--faults runs with the built-in engine only');
+    if (faults) refuseInapplicable(faults, await readFaultable(values.deployment!), values.deployment!);
     if (values.engine === 'k6') return runK6(argv);
     // First Ctrl-C stops the test and still prints the summary, as in k6; a second one exits.
     const interrupt = new AbortController();
@@ -113,6 +140,29 @@ export const command: Command = {
       interrupt.abort();
     };
     process.on('SIGINT', onSigint);
+    let routedDir: string | undefined;
+    let injector: FaultInjector | undefined;
+    const say = (line: string) => process.stderr.write(`${line}\n`);
+    if (faults) {
+      routedDir = await mkdtemp(path.join(tmpdir(), 'cats-stress-faults-'));
+      injector = await prepareInjector(faults, values.deployment!, path.join(routedDir, 'deployment.json'), say).catch(
+        async (err: unknown) => {
+          await rm(routedDir!, { recursive: true, force: true });
+          throw err;
+        },
+      );
+      // Load clients read the deployment routed through the fault proxies when network faults need them.
+      if (injector.clientDeploymentFile !== values.deployment) env.DEPLOYMENT = injector.clientDeploymentFile;
+    }
+    let faultsStartedAt = Date.now();
+    const startFaults = (): void => {
+      faultsStartedAt = Date.now();
+      injector?.start();
+    };
+    // Fault times count from the start of the scenarios (seen on the progress line), or of the command with --quiet.
+    const stderr = injector && !values.quiet ? engineStartWatch(process.stderr, startFaults) : undefined;
+    if (injector && values.quiet) startFaults();
+    const timeseriesFile = values.out?.find((o) => o.startsWith('timeseries='))?.slice('timeseries='.length);
     const { exitCode } = await runScript(positionals[0], {
       signal: interrupt.signal,
       overrides: {
@@ -139,9 +189,18 @@ export const command: Command = {
       outputs: values.out,
       summaryExport: values['summary-export'],
       quiet: values.quiet,
+      stderr,
       noSummary: values['no-summary'],
       noThresholds: values['no-thresholds'],
-    }).finally(() => process.off('SIGINT', onSigint));
+    }).finally(async () => {
+      process.off('SIGINT', onSigint);
+      const records = await injector?.stop();
+      if (routedDir) await rm(routedDir, { recursive: true, force: true });
+      if (records) {
+        const { lines } = await recordFaults(records, timeseriesFile, faultsStartedAt);
+        say(`faults\n${lines.map((l) => `  ${l}`).join('\n')}`);
+      }
+    });
     return exitCode;
   },
 };

@@ -23,6 +23,17 @@ import { SUT_FILE } from '../report/sut-file.ts';
 import { writeRunReport } from '../report/run-report.ts';
 import type { SummaryData } from '../engine/summary/summary-data.ts';
 import { keyValueFlags, numberFlag, parseFlags, UsageError } from '../flags.ts';
+import type { FaultableDeployment, FaultEvent } from '../faults/schedule.ts';
+import { targetOf, type FaultInjector } from '../faults/injector.ts';
+import { FAULT_GAUGE, FaultGauge } from '../faults/fault-gauge.ts';
+import { engineStartWatch } from '../stress/engine-start.ts';
+import {
+  faultsFlag,
+  plannedDeployment,
+  prepareInjector,
+  recordFaults,
+  refuseInapplicable,
+} from '../stress/run-faults.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCENARIOS = path.join(ROOT, 'scenarios');
@@ -69,6 +80,10 @@ options:
   --observability     start the reference with Prometheus (cats-stress up --observability);
                       with it, or a --target whose deployment file lists one, the run is
                       remote-written to that Prometheus, tagged testid=<run-id>
+  --faults FILE|SPEC  faults injected during the run (harness/faults/README.md), e.g.
+                      kill:node/GE@20s,pause:ice@30s+5s,latency:clients-AZ@40s+10s=300ms;
+                      checked before anything starts; their start and end are events
+                      in timeseries.ndjson, faults.json and the report, with recovery figures
 
 Every part's /metrics is sampled once a second into the run folder's sut.ndjson
 (CPU, memory, event-loop lag, DB pool, ICE queue) for the report and capacity.`;
@@ -88,6 +103,8 @@ interface Settings {
   /** Folder for the reference's embedded PostgreSQL. */
   stateDir: string;
   observability: boolean;
+  /** The fault schedule as given, and as read. */
+  faults?: { spec: string; events: FaultEvent[] };
   startedAt: string;
   finishedAt?: string;
   exitCode?: number;
@@ -135,6 +152,7 @@ export const command: Command = {
         'state-dir': { type: 'string', default: path.join('.cats-stress', 'stress') },
         'keep-data': { type: 'boolean', default: false },
         observability: { type: 'boolean', default: false },
+        faults: { type: 'string' },
       },
     }).values;
     const scenario = values.scenario!;
@@ -154,6 +172,12 @@ export const command: Command = {
     const movementsGiven = numberFlag(values.movements, '--movements', { min: 1, integer: true });
     const workers = numberFlag(values.workers, '--workers', { min: 1, integer: true });
     const env = keyValueFlags(values.env, '-e');
+    const faults = faultsFlag(values.faults);
+    if (faults) {
+      // Refused before anything starts: the --target's deployment as it is, or the one up would start.
+      if (values.target) refuseInapplicable(faults, await readFaultable(values.target), values.target);
+      else refuseInapplicable(faults, plannedDeployment(countries, !!process.env.DATABASE_URL), 'the reference');
+    }
     const id = newRunId(scenario);
     const resultsDir = path.resolve(values.results!, id);
     const seed = values.seed ?? id;
@@ -175,6 +199,7 @@ export const command: Command = {
       workers,
       stateDir: path.resolve(values['state-dir']!),
       observability: values.observability!,
+      faults: faults && { spec: values.faults!, events: faults },
       startedAt: new Date().toISOString(),
     };
     return stress(settings, resultsDir, values['keep-data']!);
@@ -280,14 +305,49 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
         `▸ no live metrics: the deployment file lists no Prometheus (start it with cats-stress up --observability)\n`,
       );
     }
+    let injector: FaultInjector | undefined;
+    if (settings.faults) {
+      injector = await step(`placing ${settings.faults.events.length} fault(s): ${settings.faults.spec}`, () =>
+        prepareInjector(settings.faults!.events, deploymentPath, path.join(resultsDir, 'deployment-routed.json'), say),
+      );
+      env.DEPLOYMENT = injector.clientDeploymentFile;
+    }
+    const inj = injector;
+    const gauge =
+      inj && prometheus
+        ? new FaultGauge({
+            remoteWriteUrl: prometheus.remoteWriteUrl,
+            testId: settings.runId,
+            faults: settings.faults!.events.map((e) => ({ fault: e.fault, target: targetOf(e) })),
+            records: () => inj.records,
+            onError: (err) => say(`${FAULT_GAUGE}: a push failed: ${err.message}`),
+          })
+        : undefined;
     const sampler = startSutSampler({ parts: sutParts(deployment), file: path.join(resultsDir, SUT_FILE) });
+    let faultsStartedAt = Date.now();
+    // Fault times count from the start of the scenarios, after init and setup().
+    const stderr =
+      injector &&
+      engineStartWatch(process.stderr, () => {
+        faultsStartedAt = Date.now();
+        injector.start();
+        gauge?.start();
+      });
     const result = await runScript(settings.script, {
       env,
+      stderr,
       workers: settings.workers,
       overrides: { tags: { testid: settings.runId } },
       outputs,
       summaryExport: path.join(resultsDir, 'summary-export.json'),
     }).finally(async () => {
+      const faultRecords = await injector?.stop();
+      await gauge?.stop();
+      if (faultRecords) {
+        await rm(path.join(resultsDir, 'deployment-routed.json'), { force: true });
+        const { lines } = await recordFaults(faultRecords, timeseriesFile, faultsStartedAt);
+        process.stderr.write(`▸ faults\n${lines.map((l) => `  ${l}\n`).join('')}`);
+      }
       const sampled = await sampler.stop();
       if (sampled.gaps)
         process.stderr.write(
@@ -333,6 +393,15 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
     await bringDown();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/** What a --target's deployment file tells of its parts' processes (none, unless it is one `up` wrote). */
+async function readFaultable(file: string): Promise<FaultableDeployment> {
+  try {
+    return (await readDeploymentFile(file)) as FaultableDeployment;
+  } catch (err) {
+    throw new UsageError(`--target: ${(err as Error).message}`);
   }
 }
 

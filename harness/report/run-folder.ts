@@ -9,6 +9,7 @@ import { createGunzip } from 'node:zlib';
 import type { MetricDefinition, Sample } from '../engine/metrics/metric.ts';
 import { TimeBuckets, type BucketLine, type MetricLine } from '../engine/output/timeseries.ts';
 import { SUT_FILE, type SutLine } from './sut-file.ts';
+import { isFaultLine, type FaultEventLine } from './fault-events.ts';
 
 export interface SummaryMetric {
   type: MetricDefinition['type'];
@@ -29,6 +30,8 @@ export interface Timeseries {
   >;
   lines: BucketLine[];
   source: 'timeseries.ndjson' | 'samples';
+  /** Faults injected during the run, start and end edges in time order (lines of type `event`). */
+  events: FaultEventLine[];
 }
 
 export interface RunFolder {
@@ -94,26 +97,29 @@ async function readSut(dir: string): Promise<SutLine[] | undefined> {
 
 export async function readTimeseries(dir: string): Promise<Timeseries | undefined> {
   const file = path.join(dir, 'timeseries.ndjson');
-  if (existsSync(file)) {
-    const ts: Timeseries = { metrics: new Map(), lines: [], source: 'timeseries.ndjson' };
-    for await (const text of lines(file)) {
-      if (!text) continue;
-      const obj = JSON.parse(text) as BucketLine | MetricLine | { type: string };
-      if (!('type' in obj)) ts.lines.push(obj);
-      else if (obj.type === 'metric') {
-        const m = obj as MetricLine;
-        ts.metrics.set(m.name, { type: m.metricType, contains: m.contains, thresholds: m.thresholds });
-      }
-    }
-    return ts;
-  }
+  if (existsSync(file)) return readTimeseriesFile(file);
   const samples = ['samples.json.gz', 'samples.json'].map((f) => path.join(dir, f)).find((f) => existsSync(f));
   return samples ? timeseriesFromSamples(samples) : undefined;
 }
 
+/** A file written by `--out timeseries=FILE`, with the fault events appended to it. */
+export async function readTimeseriesFile(file: string): Promise<Timeseries> {
+  const ts: Timeseries = { metrics: new Map(), lines: [], source: 'timeseries.ndjson', events: [] };
+  for await (const text of lines(file)) {
+    if (!text) continue;
+    const obj = JSON.parse(text) as BucketLine | MetricLine | { type: string };
+    if (!('type' in obj)) ts.lines.push(obj);
+    else if (obj.type === 'metric') {
+      const m = obj as MetricLine;
+      ts.metrics.set(m.name, { type: m.metricType, contains: m.contains, thresholds: m.thresholds });
+    } else if (isFaultLine(obj)) ts.events.push(obj);
+  }
+  return ts;
+}
+
 /** Rebuilds the time series from k6's JSON output (`--out json`). */
 async function timeseriesFromSamples(file: string): Promise<Timeseries> {
-  const ts: Timeseries = { metrics: new Map(), lines: [], source: 'samples' };
+  const ts: Timeseries = { metrics: new Map(), lines: [], source: 'samples', events: [] };
   const buckets = new TimeBuckets((name) => {
     const m = ts.metrics.get(name);
     return m && { name, type: m.type, contains: m.contains };

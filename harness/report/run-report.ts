@@ -18,7 +18,8 @@ import {
   trendStat,
   type Point,
 } from './series.ts';
-import { barChart, escapeHtml, formatValue, lineChart, type LineSeries } from './svg-chart.ts';
+import { barChart, escapeHtml, formatValue, lineChart, type ChartEvent, type LineSeries } from './svg-chart.ts';
+import { faultRecovery, recoverySection } from './fault-recovery.ts';
 import { capacitySection, type CapacityResult } from './capacity-model.ts';
 import { sutSection } from './sut-resources.ts';
 
@@ -66,6 +67,7 @@ function sumPoints(points: Point[]): number {
 
 function charts(ts: Timeseries, summary: Summary): string[] {
   const [start] = span(ts);
+  const events = faultMarkers(ts);
   const out: string[] = [];
   const operations = tagValues(ts, 'http_reqs', 'operation');
   // Throughput: all requests, the busiest operations, completed iterations.
@@ -76,7 +78,7 @@ function charts(ts: Timeseries, summary: Summary): string[] {
   // The breakpoint scenario reports the arrival rate its schedule offered.
   if (hasMetric(ts, 'offered_rate'))
     throughput.push({ label: 'offered CTD rate', points: gaugeLast(ts, 'offered_rate', 'max') });
-  out.push(lineChart({ title: 'Throughput', unit: '/s', series: throughput, start }));
+  out.push(lineChart({ title: 'Throughput', unit: '/s', series: throughput, start, events }));
 
   const marks = Object.entries(summary.metrics)
     .filter(([name]) => name.startsWith('http_req_duration'))
@@ -98,6 +100,7 @@ function charts(ts: Timeseries, summary: Summary): string[] {
       })),
       marks,
       start,
+      events,
     }),
   );
   if (operations.length > 1) {
@@ -110,6 +113,7 @@ function charts(ts: Timeseries, summary: Summary): string[] {
           points: trendStat(ts, 'http_req_duration', 'p95', (k) => (k.operation ?? '') === op),
         })),
         start,
+        events,
       }),
     );
   }
@@ -123,11 +127,11 @@ function charts(ts: Timeseries, summary: Summary): string[] {
     errors.push({ label: `rejected ${code || '(no code)'}`, points });
   if (errors.length === 0)
     errors.push({ label: 'no errors in this run', points: counterPerSecond(ts, 'http_reqs', () => false) });
-  out.push(lineChart({ title: 'Errors by code', unit: '/s', series: errors, start }));
+  out.push(lineChart({ title: 'Errors by code', unit: '/s', series: errors, start, events }));
 
   const vus: LineSeries[] = [{ label: 'VUs', points: gaugeLast(ts, 'vus') }];
   if (hasMetric(ts, 'vus_max')) vus.push({ label: 'VUs allocated', points: gaugeLast(ts, 'vus_max') });
-  out.push(lineChart({ title: 'Virtual users', unit: '', series: vus, start }));
+  out.push(lineChart({ title: 'Virtual users', unit: '', series: vus, start, events }));
 
   if (hasMetric(ts, 'ice_delivery_latency')) {
     out.push(
@@ -139,6 +143,7 @@ function charts(ts: Timeseries, summary: Summary): string[] {
           points: trendStat(ts, 'ice_delivery_latency', s),
         })),
         start,
+        events,
       }),
     );
   }
@@ -152,12 +157,22 @@ function charts(ts: Timeseries, summary: Summary): string[] {
           points: trendStat(ts, 'iteration_schedule_lag', s),
         })),
         start,
+        events,
       }),
     );
   }
   const funnel = movementFunnel(ts, summary);
   if (funnel) out.push(funnel);
   return out;
+}
+
+/** A marker at each fault's start and end on the time charts. */
+export function faultMarkers(ts: Timeseries | undefined): ChartEvent[] {
+  return (ts?.events ?? []).map((e) => ({
+    t: e.t,
+    label: `${e.fault}:${e.target}${e.phase === 'end' ? ' ends' : ''}${e.ok ? '' : ' (not applied)'}`,
+    kind: e.phase,
+  }));
 }
 
 /** submitted → accepted → released → arrived → written off, from the request and domain counters. */
@@ -241,6 +256,9 @@ function renderReport(run: RunFolder, capacity?: CapacityResult): string {
   const chartHtml = run.timeseries
     ? charts(run.timeseries, summary).join('\n')
     : '<p class="muted">No time series in this run folder (run with <code>--out timeseries=…</code> or <code>--out json=…</code>).</p>';
+  const faultHtml = run.timeseries?.events.length
+    ? recoverySection(faultRecovery(run.timeseries, run.timeseries.events), span(run.timeseries)[0])
+    : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(`${title} — cats-stress report`)}</title>
@@ -257,6 +275,7 @@ figure.chart{background:#fff;border:1px solid #e5e7eb;border-radius:8px;margin:1
 figcaption{font-weight:600;margin-bottom:4px}svg{width:100%;height:auto;display:block}
 .legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px;color:#374151;margin-bottom:4px}.key i{display:inline-block;width:12px;height:3px;margin-right:5px;vertical-align:middle}
 .grid{stroke:#eef2f7}.axis{stroke:#9ca3af}.tick{font-size:11px;fill:#4b5563}.mark{stroke:#b91c1c;stroke-dasharray:5 4}.mark-label{font-size:11px;fill:#b91c1c}
+.fault-marker line{stroke:#7c3aed;stroke-width:1.5}.fault-marker.end line{stroke-dasharray:3 3}.event-label{font-size:11px;fill:#7c3aed}
 .muted{color:#6b7280}pre{background:#fff;border:1px solid #e5e7eb;border-radius:6px;padding:10px;overflow:auto;font-size:12px;max-height:420px}
 details summary{cursor:pointer;font-weight:600;margin:8px 0}code{font-size:12.5px}
 </style></head>
@@ -269,7 +288,8 @@ details summary{cursor:pointer;font-weight:600;margin:8px 0}code{font-size:12.5p
 ${thresholdTable}
 <h2>Over time</h2>
 ${chartHtml}
-${sutSection(run.sut, run.timeseries ? span(run.timeseries)[0] : NaN)}
+${faultHtml}
+${sutSection(run.sut, run.timeseries ? span(run.timeseries)[0] : NaN, faultMarkers(run.timeseries))}
 ${capacity ? capacitySection(capacity) : ''}
 <h2>Settings and data set</h2>
 ${json('Settings', settings)}

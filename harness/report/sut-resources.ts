@@ -2,7 +2,7 @@
 // which resource reached its limit first, for capacity.
 import type { SutLine } from './sut-file.ts';
 import type { Point } from './series.ts';
-import { escapeHtml, formatValue, lineChart, type LineSeries } from './svg-chart.ts';
+import { escapeHtml, formatValue, lineChart, type ChartEvent, type LineSeries } from './svg-chart.ts';
 
 type Field = 'cpuCores' | 'rssBytes' | 'eventLoopLagP99Ms' | 'dbPoolWaiting' | 'queueDepth' | 'inFlight';
 
@@ -49,7 +49,7 @@ function perPart(lines: SutLine[], field: Field, scale = 1, label = (part: strin
 }
 
 /** The report's "System under test" section; empty when the run did not sample its parts. */
-export function sutSection(lines: SutLine[] | undefined, start: number): string {
+export function sutSection(lines: SutLine[] | undefined, start: number, events: ChartEvent[] = []): string {
   if (!lines?.length) return '';
   const s = Number.isFinite(start) ? start : Math.min(...lines.map((l) => l.t));
   const charts = [
@@ -59,12 +59,14 @@ export function sutSection(lines: SutLine[] | undefined, start: number): string 
       series: perPart(lines, 'cpuCores'),
       marks: [{ label: 'one core: the limit of one Node process', value: 1 }],
       start: s,
+      events,
     }),
     lineChart({
       title: 'SUT resident memory per part',
       unit: 'MB',
       series: perPart(lines, 'rssBytes', 1 / 2 ** 20),
       start: s,
+      events,
     }),
     lineChart({
       title: 'SUT event-loop lag p99 per part',
@@ -72,17 +74,21 @@ export function sutSection(lines: SutLine[] | undefined, start: number): string 
       series: perPart(lines, 'eventLoopLagP99Ms'),
       marks: [{ label: `${SUT_LIMITS.eventLoopLagP99Ms} ms`, value: SUT_LIMITS.eventLoopLagP99Ms }],
       start: s,
+      events,
     }),
     lineChart({
       title: 'SUT DB pool: queries waiting for a connection',
       unit: '',
       series: perPart(lines, 'dbPoolWaiting'),
       start: s,
+      events,
     }),
   ];
   const ice = [...perPart(lines, 'queueDepth', 1, () => 'queued'), ...perPart(lines, 'inFlight', 1, () => 'in flight')];
   if (ice.length)
-    charts.push(lineChart({ title: 'ICE queue: messages queued and in flight', unit: '', series: ice, start: s }));
+    charts.push(
+      lineChart({ title: 'ICE queue: messages queued and in flight', unit: '', series: ice, start: s, events }),
+    );
   const gaps = lines.filter((l) => l.gap).length;
   const note = gaps
     ? `<p class="muted">${gaps} of ${lines.length} scrapes of /metrics failed; those seconds are gaps.</p>`

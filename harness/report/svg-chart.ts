@@ -14,6 +14,15 @@ export interface LineChartSpec {
   marks?: Array<{ label: string; value: number }>;
   /** Run start in epoch seconds: x is seconds since then. */
   start: number;
+  /** Vertical markers at moments of the run (epoch seconds), e.g. a fault's start and end. */
+  events?: ChartEvent[];
+}
+
+export interface ChartEvent {
+  t: number;
+  label: string;
+  /** `start` draws a solid line, `end` a dashed one. */
+  kind?: 'start' | 'end';
 }
 
 const PALETTE = [
@@ -58,7 +67,8 @@ export function lineChart(spec: LineChartSpec): string {
   const total = all.length;
   if (total === 0)
     return `<figure class="chart empty" data-points="0"><figcaption>${escapeHtml(spec.title)}</figcaption><p class="muted">no data in this run</p></figure>`;
-  const xs = all.map(([t]) => t - spec.start);
+  const events = (spec.events ?? []).filter((e) => Number.isFinite(e.t));
+  const xs = [...all.map(([t]) => t - spec.start), ...events.map((e) => e.t - spec.start)];
   const xMin = Math.min(0, ...xs);
   const xMax = Math.max(xMin + 1, ...xs);
   const yMaxData = Math.max(...all.map(([, v]) => v), ...(spec.marks ?? []).map((m) => m.value));
@@ -88,6 +98,14 @@ export function lineChart(spec: LineChartSpec): string {
       `<line class="mark" x1="${M.left}" x2="${W - M.right}" y1="${py}" y2="${py}"/><text class="mark-label" x="${W - M.right - 4}" y="${(Number(py) - 4).toFixed(1)}" text-anchor="end">${escapeHtml(m.label)}</text>`,
     );
   }
+  events.forEach((e, i) => {
+    const px = x(e.t).toFixed(1);
+    // Labels alternate between two rows so neighbouring markers stay readable.
+    const ly = M.top + 10 + (i % 2) * 12;
+    parts.push(
+      `<g class="fault-marker ${e.kind ?? 'start'}" data-t="${e.t}"><line class="event" x1="${px}" x2="${px}" y1="${M.top}" y2="${H - M.bottom}"/><text class="event-label" x="${(Number(px) + 3).toFixed(1)}" y="${ly}">${escapeHtml(e.label)}</text><title>${escapeHtml(`${e.label} at ${(e.t - spec.start).toFixed(1)}s`)}</title></g>`,
+    );
+  });
   series.forEach((s, i) => {
     const color = PALETTE[i % PALETTE.length];
     const pts = s.points.map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
