@@ -199,13 +199,10 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
     const done = check(writtenOff, {
       'movement written off at departure': (b) => b !== undefined && b.state === 'WRITTEN_OFF',
     });
-    const guaranteeAfter = (await getGuarantee(departure, operatorToken, grn)).body;
-    check(guaranteeAfter, {
-      'reservation given back at write-off': (g) =>
-        g !== undefined &&
-        guaranteeAtRelease !== undefined &&
-        reservation &&
-        g.reserved <= guaranteeAtRelease.reserved - reservation.amount + 0.005,
+    // Per movement: other journeys may reserve on the same comprehensive guarantee meanwhile,
+    // so its total says nothing of this movement's own reservation.
+    check(writtenOff, {
+      'reservation given back at write-off': (b) => b !== undefined && reservation && b.reservation === null,
     });
     if (done) {
       movementE2eDuration.add(Date.now() - started);
