@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { countryByCode } from '../../reference/spec/reference-data/countries.ts';
 import { officeByReference, offices } from '../../reference/spec/reference-data/offices.ts';
-import { HS_EDITION, isHsSubheading } from '../../reference/spec/reference-data/hs-subheadings.ts';
+import { HS_EDITION, withdrawnInHs2022 } from '../../reference/spec/reference-data/hs-withdrawn.ts';
+import { isValidHsChapter } from '../../reference/domain/ctd-rules.ts';
 import { commodities } from './commodities.ts';
 import { cities, fakerLocale } from './localities.ts';
 import { routes } from './routes.ts';
@@ -158,20 +159,14 @@ describe('routes', () => {
   });
 });
 
-describe('HS 2022 subheadings', () => {
-  it('hold the 2022 split of lamps (9405.41/42/49, not 9405.40) and no reserved chapter 77', () => {
-    for (const code of ['940541', '940542', '940549', '220300', '710812', '100199'])
-      expect(isHsSubheading(code)).toBe(true);
-    for (const code of ['940540', '770000', '999999', '2203']) expect(isHsSubheading(code)).toBe(false);
-  });
-});
-
 describe('commodities', () => {
   it('carry HS 2022 subheadings with a source, unit masses and prices', () => {
     for (const c of commodities) {
       expect(c.subheadings.length).toBeGreaterThan(0);
       for (const s of c.subheadings) {
-        expect(isHsSubheading(s.hs), `${c.id} ${s.hs} is an HS ${HS_EDITION} subheading`).toBe(true);
+        expect(s.hs, c.id).toMatch(/^[0-9]{6}$/);
+        expect(isValidHsChapter(s.hs), `${c.id} ${s.hs}`).toBe(true);
+        expect(withdrawnInHs2022.has(s.hs), `${c.id} ${s.hs} is an HS ${HS_EDITION} subheading`).toBe(false);
         expect(s.description.length).toBeGreaterThan(3);
       }
       expect(c.container ?? c.trailer ?? c.wagon, c.id).toBeDefined();

@@ -191,7 +191,7 @@ describe('checkCtd', () => {
       {
         code: 'INVALID_HS_CODE',
         pointer: '/consignment/goodsItems/0/hsCode',
-        message: '940540 is not an HS 2022 subheading',
+        message: '940540 is no HS 2022 subheading: use 9405.41, 9405.42 or 9405.49',
       },
     ]);
   });

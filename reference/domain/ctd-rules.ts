@@ -5,7 +5,7 @@
 // an empty list means the CTD is acceptable.
 import type { Ctd } from '../spec/ctd.ts';
 import type { FunctionalError } from '../spec/errors.ts';
-import { HS_EDITION, isHsSubheading } from '../spec/reference-data/hs-subheadings.ts';
+import { HS_EDITION, withdrawnInHs2022 } from '../spec/reference-data/hs-withdrawn.ts';
 import type { OfficeRole } from '../spec/reference-data/offices.ts';
 import { isValidContainerNumber } from './check-digit.ts';
 import { isKnownCurrency, toUsd } from './money.ts';
@@ -168,8 +168,12 @@ export function checkCtd(ctd: Ctd, context: CtdContext): FunctionalError[] {
     const at = `/consignment/goodsItems/${i}`;
     if (!isValidHsChapter(item.hsCode))
       add('INVALID_HS_CODE', `${at}/hsCode`, `${item.hsCode} is not in an HS chapter (01-97, not 77)`);
-    else if (!isHsSubheading(item.hsCode))
-      add('INVALID_HS_CODE', `${at}/hsCode`, `${item.hsCode} is not an HS ${HS_EDITION} subheading`);
+    else if (withdrawnInHs2022.has(item.hsCode.slice(0, 6)))
+      add(
+        'INVALID_HS_CODE',
+        `${at}/hsCode`,
+        `${item.hsCode} is no HS ${HS_EDITION} subheading: use ${withdrawnInHs2022.get(item.hsCode.slice(0, 6))}`,
+      );
     if (item.netMass > item.grossMass)
       add('MASS_INCONSISTENT', `${at}/netMass`, `net mass ${item.netMass} kg exceeds gross mass ${item.grossMass} kg`);
     if (!isKnownCurrency(item.value.currency, countries)) {
