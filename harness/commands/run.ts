@@ -50,7 +50,9 @@ exit codes (as k6): 0 ok, 99 thresholds crossed, 100/101 setup/teardown timeout,
 /** A deployment file as the fault check reads it. */
 async function readFaultable(file: string): Promise<FaultableDeployment> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as FaultableDeployment;
+    const d = JSON.parse(await readFile(file, 'utf8')) as FaultableDeployment;
+    if (!d || typeof d.nodes !== 'object' || d.nodes === null) throw new Error('lists no nodes');
+    return d;
   } catch (err) {
     throw new UsageError(`--deployment ${file}: ${(err as Error).message}`);
   }
