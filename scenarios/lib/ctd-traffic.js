@@ -112,7 +112,9 @@ export function submissionScenario(schedule, highestRate) {
         exec: 'submit',
         timeUnit: '1s',
         preAllocatedVUs: Math.max(10, Math.ceil(highestRate * 0.2)),
-        maxVUs: Math.max(50, highestRate * 2),
+        // Enough VUs to hold the rate while responses stay within the p99 SLO: a slower
+        // server breaks that SLO, not the open model's schedule.
+        maxVUs: Math.max(50, highestRate * 2, Math.ceil((highestRate * envNumber(__ENV, 'SLO_P99_MS', 500)) / 500)),
         gracefulStop: '10s',
       },
       schedule,
