@@ -1,15 +1,13 @@
 // `stress --faults` end to end with real processes: the reference comes up, a
 // node is killed during the load, the supervisor restarts it, the run completes,
 // and the fault is in the time series, faults.json and the report.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stressCli } from '../testing/stress-cli.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 let resultsRoot: string;
 let stateDir: string;
 
@@ -21,23 +19,7 @@ afterAll(async () => {
   for (const dir of [resultsRoot, stateDir]) if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function stress(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env.DATABASE_URL;
-    const child = spawn(
-      process.execPath,
-      ['bin/cats-stress.js', 'stress', '--results', resultsRoot, '--state-dir', stateDir, ...args],
-      { cwd: root, env },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const stress = (args: string[]) => stressCli({ results: resultsRoot, state: stateDir }, args);
 
 describe('cats-stress stress --faults', () => {
   it('kills a node during ctd-peak; the supervisor restarts it and the run records the fault', async () => {

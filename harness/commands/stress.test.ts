@@ -1,16 +1,14 @@
 // The main job end to end in its shortest form, as a user runs it: a child
 // process that brings the reference up, generates and seeds a data set, runs
 // ctd-peak, writes the results folder, prints the verdict and tears down.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stressCli } from '../testing/stress-cli.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 let resultsRoot: string;
 let stateDir: string;
 
@@ -23,24 +21,7 @@ afterAll(async () => {
   for (const dir of [resultsRoot, stateDir]) if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function stress(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // The reference gets its own embedded PostgreSQL, as on a fresh clone.
-    const env = { ...process.env };
-    delete env.DATABASE_URL;
-    const child = spawn(
-      process.execPath,
-      ['bin/cats-stress.js', 'stress', '--results', resultsRoot, '--state-dir', stateDir, ...args],
-      { cwd: root, env },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const stress = (args: string[]) => stressCli({ results: resultsRoot, state: stateDir }, args);
 
 function refusesConnections(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);

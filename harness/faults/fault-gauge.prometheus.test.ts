@@ -1,60 +1,33 @@
 // The fault gauge remote-written into a real Prometheus (Debian package `prometheus`), when installed.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../reference/net/free-port.ts';
+import { startPrometheus, type RunningPrometheus } from '../../dashboards/prometheus.ts';
+import { prometheusForTests } from '../../dashboards/testing/prometheus-for-tests.ts';
 import { FaultGauge } from './fault-gauge.ts';
 import type { FaultRecord } from './injector.ts';
 
-const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
-const available = existsSync(PROMETHEUS);
-if (!available)
-  console.warn(`skipping the real-Prometheus fault gauge test: ${PROMETHEUS} not found (apt-get install prometheus)`);
+const binary = prometheusForTests('fault-gauge.prometheus.test.ts');
 
-let proc: ChildProcess | undefined;
+let prometheus: RunningPrometheus | undefined;
 let dir: string;
 let base: string;
 
 beforeAll(async () => {
-  if (!available) return;
+  if (!binary) return;
   dir = await mkdtemp(path.join(tmpdir(), 'fault-gauge-'));
-  await writeFile(path.join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  proc = spawn(
-    PROMETHEUS,
-    [
-      `--config.file=${path.join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${path.join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--web.enable-remote-write-receiver',
-      '--enable-feature=native-histograms',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let log = '';
-  proc.stderr?.on('data', (c: Buffer) => (log = (log + c.toString()).slice(-4000)));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/-/ready`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`prometheus did not become ready:\n${log}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  prometheus = await startPrometheus({
+    binary,
+    dataDir: dir,
+    // Nothing listens there: only remote write fills this Prometheus.
+    deployment: { nodes: { GE: { url: 'http://127.0.0.1:9' } } },
+  });
+  base = prometheus.url;
 }, 60_000);
 
 afterAll(async () => {
-  if (proc && proc.exitCode === null) {
-    const exited = new Promise((r) => proc?.once('exit', r));
-    proc.kill('SIGTERM');
-    await exited;
-  }
+  await prometheus?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -69,7 +42,7 @@ async function query(q: string): Promise<Array<{ metric: Record<string, string>;
   return body.data.result;
 }
 
-describe.skipIf(!available)('the fault gauge in a real Prometheus', () => {
+describe.skipIf(!binary)('the fault gauge in a real Prometheus', () => {
   it('is 1 while a fault is under way and 0 before and after, per fault and target, tagged with the run', async () => {
     const records: FaultRecord[] = [];
     const pushed: Error[] = [];
