@@ -12,3 +12,13 @@ export function prometheusForTests(testFile: string): string | undefined {
   console.warn(`${testFile} skipped: no prometheus binary (${hint})`);
   return undefined;
 }
+
+export type InstantVector = Array<{ metric: Record<string, string>; value: [number, string] }>;
+
+/** An instant query against the Prometheus at `base`; a failed query throws with Prometheus' error. */
+export async function instantQuery(base: string, q: string): Promise<InstantVector> {
+  const res = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(q)}`);
+  const body = (await res.json()) as { status: string; data: { result: InstantVector }; error?: string };
+  if (body.status !== 'success') throw new Error(`query ${q} failed: ${body.error}`);
+  return body.data.result;
+}

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrometheus, type RunningPrometheus } from '../../dashboards/prometheus.ts';
-import { prometheusForTests } from '../../dashboards/testing/prometheus-for-tests.ts';
+import { instantQuery, prometheusForTests } from '../../dashboards/testing/prometheus-for-tests.ts';
 import { FaultGauge } from './fault-gauge.ts';
 import type { FaultRecord } from './injector.ts';
 
@@ -31,16 +31,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function query(q: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  const res = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(q)}`);
-  const body = (await res.json()) as {
-    status: string;
-    data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
-    error?: string;
-  };
-  if (body.status !== 'success') throw new Error(`query ${q} failed: ${body.error}`);
-  return body.data.result;
-}
+const query = (q: string) => instantQuery(base, q);
 
 describe.skipIf(!binary)('the fault gauge in a real Prometheus', () => {
   it('is 1 while a fault is under way and 0 before and after, per fault and target, tagged with the run', async () => {

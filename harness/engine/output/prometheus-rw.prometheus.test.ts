@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../reference/net/free-port.ts';
 import type { Sample } from '../metrics/metric.ts';
 import { create } from './prometheus-rw.ts';
+import { instantQuery } from '../../../dashboards/testing/prometheus-for-tests.ts';
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 const available = existsSync(PROMETHEUS);
@@ -58,16 +59,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function query(q: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  const res = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(q)}`);
-  const body = (await res.json()) as {
-    status: string;
-    data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
-    error?: string;
-  };
-  if (body.status !== 'success') throw new Error(`query ${q} failed: ${body.error}`);
-  return body.data.result;
-}
+const query = (q: string) => instantQuery(base, q);
 
 function run(testId: string, env: Record<string, string>): Promise<void> {
   const out = create({ env: { K6_PROMETHEUS_RW_SERVER_URL: `${base}/api/v1/write`, ...env }, testId });
