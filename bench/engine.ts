@@ -145,6 +145,16 @@ async function main(): Promise<void> {
     command: string[];
     env?: Record<string, string>;
   }
+  // The same script and settings for every k6-compatible generator.
+  const script = [
+    'bench/engine-script.js',
+    '-e',
+    `TARGET=${target.url}`,
+    '-e',
+    `VUS=${CONNECTIONS}`,
+    '-e',
+    `DURATION=${runFor}s`,
+  ];
   const generators: Generator[] = [
     {
       name: 'bare undici loop',
@@ -153,22 +163,7 @@ async function main(): Promise<void> {
     },
     {
       name: 'cats-stress engine',
-      command: [
-        process.execPath,
-        'bin/cats-stress.js',
-        'run',
-        'bench/engine-script.js',
-        '--workers',
-        '1',
-        '-q',
-        '--no-summary',
-        '-e',
-        `TARGET=${target.url}`,
-        '-e',
-        `VUS=${CONNECTIONS}`,
-        '-e',
-        `DURATION=${runFor}s`,
-      ],
+      command: [process.execPath, 'bin/cats-stress.js', 'run', '--workers', '1', '-q', '--no-summary', ...script],
     },
     {
       name: 'autocannon',
@@ -187,18 +182,7 @@ async function main(): Promise<void> {
   if (k6Bin)
     generators.push({
       name: 'k6',
-      command: [
-        k6Bin,
-        'run',
-        '-q',
-        'bench/engine-script.js',
-        '-e',
-        `TARGET=${target.url}`,
-        '-e',
-        `VUS=${CONNECTIONS}`,
-        '-e',
-        `DURATION=${runFor}s`,
-      ],
+      command: [k6Bin, 'run', '-q', ...script],
       env: { GOMAXPROCS: '1' },
     });
   else console.log('  k6 not on PATH: compared with the reference figure only');
