@@ -15,6 +15,8 @@ ws://127.0.0.1:PORT/v1/ice with their country's bearer token; /metrics,
 options:
   --node-token CC=TOKEN  credential of a country's node (repeatable, or comma-separated;
                          also ICE_NODE_TOKENS)
+  --auditor-token T      bearer token of the deployment's auditor, who may read
+                         GET /v1/audit/messages (default ICE_AUDITOR_TOKEN; none: no audit route)
   --port N               listening port (default: a free one)
   --database-url URL     ICE's PostgreSQL database (default: DATABASE_URL, else an
                          embedded server in --data-dir)
@@ -34,6 +36,7 @@ export const command: Command = {
       options: {
         'node-token': { type: 'string', multiple: true },
         port: { type: 'string' },
+        'auditor-token': { type: 'string' },
         'database-url': { type: 'string' },
         'data-dir': { type: 'string' },
         window: { type: 'string' },
@@ -76,6 +79,7 @@ export const command: Command = {
     const ice = await startIce({
       databaseUrl: databaseUrl as string,
       nodeTokens,
+      auditorToken: values['auditor-token'] ?? process.env.ICE_AUDITOR_TOKEN,
       port,
       window,
       ackTimeoutMs,

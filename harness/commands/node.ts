@@ -18,6 +18,8 @@ options:
   --pool-size N         database connections (default 20)
   --data-dir DIR        folder for the embedded PostgreSQL (default .cats-stress)
   --admin-token T       admin bearer token (default: CATS_ADMIN_TOKEN, else generated and printed)
+  --auditor-token T     bearer token of the deployment's auditor, who may read the /v1/audit
+                        routes only (default: CATS_AUDITOR_TOKEN; none: admin only)
   --log                 log every request (JSON lines on stdout; errors are always logged)
   --request-timeout MS  longest a client may take to send a request, headers and body;
                         slower ones get 408 (default 10000)
@@ -40,6 +42,7 @@ export const command: Command = {
         'pool-size': { type: 'string', default: '20' },
         'data-dir': { type: 'string', default: '.cats-stress' },
         'admin-token': { type: 'string' },
+        'auditor-token': { type: 'string' },
         log: { type: 'boolean', default: false },
         'request-timeout': { type: 'string', default: '10000' },
         'ice-url': { type: 'string' },
@@ -76,6 +79,7 @@ export const command: Command = {
         port,
         databaseUrl: server.url(database),
         adminToken,
+        auditorToken: values['auditor-token'] ?? process.env.CATS_AUDITOR_TOKEN,
         poolSize,
         logger: values.log,
         requestTimeoutMs,

@@ -10,6 +10,10 @@ import type { FaultInjector } from '../faults/injector.ts';
 import { engineStartWatch } from '../stress/engine-start.ts';
 import type { FaultableDeployment } from '../faults/schedule.ts';
 import { faultsFlag, prepareInjector, recordFaults, refuseInapplicable } from '../stress/run-faults.ts';
+import { reconcileAfterRun, reconcileWaitFlag } from '../stress/run-reconcile.ts';
+import { JOURNAL_FILE } from '../reconcile/journal.ts';
+import { RECONCILIATION_FAILED_EXIT } from '../reconcile/verdict.ts';
+import type { SummaryData } from '../engine/summary/summary-data.ts';
 
 const usage = `usage: cats-stress run [options] script.js
 
@@ -36,7 +40,13 @@ options:
                             deployment of --deployment; edges printed, and appended to the
                             -o timeseries=FILE with faults.json beside it
       --deployment FILE     deployment file of the running deployment (cats-stress up's),
-                            with its parts' PIDs; needed by --faults
+                            with its parts' PIDs; needed by --faults and --reconcile
+      --reconcile           after the run, once the queues have drained, audit the deployment
+                            of --deployment (harness/reconcile/README.md); implied by --faults.
+                            The verdict goes to reconciliation.json beside -o timeseries=FILE
+                            (or --summary-export, else the current folder) with the journal of
+                            acknowledged steps (journal.ndjson); exit 12 when it fails
+      --reconcile-wait D    longest wait for the queues to drain before the audit (default 60s)
   -q, --quiet               no progress line
       --no-summary          no end-of-test summary and no handleSummary()
 
@@ -45,7 +55,7 @@ between the script's and the flags', as in k6.
 
 exit codes (as k6): 0 ok, 99 thresholds crossed, 100/101 setup/teardown timeout,
 104 invalid options, 105 interrupted (Ctrl-C), 107 script error, 108 exec.test.abort(),
-110 exec.test.fail()`;
+110 exec.test.fail(); and 12: the reconciliation failed (it wins over 99)`;
 
 /** A deployment file as the fault check reads it. */
 async function readFaultable(file: string): Promise<FaultableDeployment> {
@@ -68,11 +78,13 @@ function runK6(argv: string[]): Promise<number> {
     );
     return Promise.resolve(2);
   }
+  // The harness's own flags are not k6's.
+  const own = ['--engine', '--workers', '--deployment', '--reconcile-wait'];
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--engine' || a === '--workers') i++;
-    else if (!a.startsWith('--engine=') && !a.startsWith('--workers=')) args.push(a);
+    if (own.includes(a)) i++;
+    else if (a !== '--reconcile' && !own.some((f) => a.startsWith(`${f}=`))) args.push(a);
   }
   return new Promise((resolve) => {
     const child = spawn('k6', ['run', ...args], { stdio: 'inherit' });
@@ -112,6 +124,8 @@ export const command: Command = {
         'discard-response-bodies': { type: 'boolean' },
         faults: { type: 'string' },
         deployment: { type: 'string' },
+        reconcile: { type: 'boolean' },
+        'reconcile-wait': { type: 'string' },
       },
     });
     if (positionals.length !== 1) throw new UsageError('expected one script');
@@ -134,7 +148,37 @@ export const command: Command = {
     if (faults && !values.deployment) throw new UsageError('--faults needs --deployment FILE (the running deployment)');
     if (faults && values.engine === 'k6') throw new UsageError('--faults runs with the built-in engine only');
     if (faults) refuseInapplicable(faults, await readFaultable(values.deployment!), values.deployment!);
-    if (values.engine === 'k6') return runK6(argv);
+    const reconciling = Boolean(values.reconcile || faults || values['reconcile-wait'] !== undefined);
+    if (reconciling && !values.deployment)
+      throw new UsageError('--reconcile needs --deployment FILE (the deployment to audit)');
+    const drainTimeoutMs = reconcileWaitFlag(values['reconcile-wait']);
+    const timeseriesFile = values.out?.find((o) => o.startsWith('timeseries='))?.slice('timeseries='.length);
+    const journalOut = values.out?.find((o) => o.startsWith('journal='))?.slice('journal='.length);
+    const resultsDir = path.resolve(
+      path.dirname(timeseriesFile ?? values['summary-export'] ?? path.join(process.cwd(), 'x')),
+    );
+    const journalFile = journalOut ?? path.join(resultsDir, JOURNAL_FILE);
+    const outputs = reconciling && !journalOut ? [...(values.out ?? []), `journal=${journalFile}`] : values.out;
+    const reconcileAfter = async (exitCode: number, summary?: SummaryData): Promise<number> => {
+      if (!reconciling) return exitCode;
+      process.stderr.write('reconciling: waiting for the queues to drain, then auditing the deployment\n');
+      const { verdict, lines } = await reconcileAfterRun({
+        deploymentFile: values.deployment!,
+        resultsDir,
+        // A real k6 writes no journal: the audit falls back to the run's counts.
+        journalFile: values.engine === 'k6' ? undefined : journalFile,
+        timeseriesFile,
+        summary,
+        drainTimeoutMs,
+        say: (line) => process.stderr.write(`  ${line}\n`),
+      });
+      process.stdout.write(`${lines.join('\n')}\n`);
+      return verdict.passed ? exitCode : RECONCILIATION_FAILED_EXIT;
+    };
+    if (values.engine === 'k6') {
+      const code = await runK6(argv);
+      return reconcileAfter(code, await k6Summary(values['summary-export']));
+    }
     // First Ctrl-C stops the test and still prints the summary, as in k6; a second one exits.
     const interrupt = new AbortController();
     const onSigint = (): void => {
@@ -164,8 +208,7 @@ export const command: Command = {
     // Fault times count from the start of the scenarios (seen on the progress line), or of the command with --quiet.
     const stderr = injector && !values.quiet ? engineStartWatch(process.stderr, startFaults) : undefined;
     if (injector && values.quiet) startFaults();
-    const timeseriesFile = values.out?.find((o) => o.startsWith('timeseries='))?.slice('timeseries='.length);
-    const { exitCode } = await runScript(positionals[0], {
+    const { exitCode, summaryData } = await runScript(positionals[0], {
       signal: interrupt.signal,
       overrides: {
         vus,
@@ -188,7 +231,7 @@ export const command: Command = {
       },
       env,
       workers,
-      outputs: values.out,
+      outputs,
       summaryExport: values['summary-export'],
       quiet: values.quiet,
       stderr,
@@ -203,6 +246,19 @@ export const command: Command = {
         say(`faults\n${lines.map((l) => `  ${l}`).join('\n')}`);
       }
     });
-    return exitCode;
+    return reconcileAfter(exitCode, summaryData);
   },
 };
+
+/** The run's counts from a real k6's --summary-export (k6's flat export format), for a reconciliation without a journal. */
+async function k6Summary(file: string | undefined): Promise<SummaryData | undefined> {
+  if (!file) return undefined;
+  try {
+    const raw = JSON.parse(await readFile(file, 'utf8')) as { metrics?: Record<string, Record<string, number>> };
+    const count = raw.metrics?.ctd_accepted?.count;
+    if (count === undefined) return undefined;
+    return { metrics: { ctd_accepted: { values: { count } } } } as unknown as SummaryData;
+  } catch {
+    return undefined;
+  }
+}

@@ -34,6 +34,9 @@ import {
   recordFaults,
   refuseInapplicable,
 } from '../stress/run-faults.ts';
+import { reconcileAfterRun, reconcileWaitFlag } from '../stress/run-reconcile.ts';
+import { JOURNAL_FILE } from '../reconcile/journal.ts';
+import { RECONCILIATION_FAILED_EXIT } from '../reconcile/verdict.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCENARIOS = path.join(ROOT, 'scenarios');
@@ -59,7 +62,7 @@ Stress-tests CATS/ICE end to end: generates a data set, starts the reference
 set; nothing when --target is given), runs a scenario from scenarios/ on the
 built-in engine, writes results/<run-id>/, prints a verdict and stops the
 reference (cats-stress down), also on error or Ctrl-C. Exit code 99 when an
-SLO fails.
+SLO fails, 12 when the reconciliation (--reconcile, --faults) fails.
 
 options:
   --scenario NAME     one of scenarios/*.js (default ctd-peak)
@@ -83,7 +86,14 @@ options:
   --faults FILE|SPEC  faults injected during the run (harness/faults/README.md), e.g.
                       kill:node/GE@20s,pause:ice@30s+5s,latency:clients-AZ@40s+10s=300ms;
                       checked before anything starts; their start and end are events
-                      in timeseries.ndjson, faults.json and the report, with recovery figures
+                      in timeseries.ndjson, faults.json and the report, with recovery figures;
+                      implies --reconcile
+  --reconcile         after the run, once the queues have drained, audit the deployment
+                      through its API: every CTD the run got an MRN for at its departure
+                      node, released movements at their transit and destination nodes,
+                      every C2C message applied exactly once, guarantee balances, no 5xx
+                      outside a fault (harness/reconcile/README.md); exit 12 when it fails
+  --reconcile-wait D  longest wait for the queues to drain before the audit (default 60s)
 
 Every part's /metrics is sampled once a second into the run folder's sut.ndjson
 (CPU, memory, event-loop lag, DB pool, ICE queue) for the report and capacity.`;
@@ -105,6 +115,8 @@ interface Settings {
   observability: boolean;
   /** The fault schedule as given, and as read. */
   faults?: { spec: string; events: FaultEvent[] };
+  /** Audit the deployment after the run (--reconcile, or any run with faults); the longest drain wait. */
+  reconcile?: { waitMs: number };
   startedAt: string;
   finishedAt?: string;
   exitCode?: number;
@@ -153,6 +165,8 @@ export const command: Command = {
         'keep-data': { type: 'boolean', default: false },
         observability: { type: 'boolean', default: false },
         faults: { type: 'string' },
+        reconcile: { type: 'boolean', default: false },
+        'reconcile-wait': { type: 'string' },
       },
     }).values;
     const scenario = values.scenario!;
@@ -200,6 +214,10 @@ export const command: Command = {
       stateDir: path.resolve(values['state-dir']!),
       observability: values.observability!,
       faults: faults && { spec: values.faults!, events: faults },
+      reconcile:
+        values.reconcile || faults || values['reconcile-wait'] !== undefined
+          ? { waitMs: reconcileWaitFlag(values['reconcile-wait']) }
+          : undefined,
       startedAt: new Date().toISOString(),
     };
     return stress(settings, resultsDir, values['keep-data']!);
@@ -293,7 +311,8 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
       `▸ running ${settings.scenario}${settings.rate ? ` at up to ${settings.rate} CTDs/s` : ''} for ${settings.duration}\n`,
     );
     const timeseriesFile = path.join(resultsDir, 'timeseries.ndjson');
-    const outputs = [`timeseries=${timeseriesFile}`];
+    const journalFile = path.join(resultsDir, JOURNAL_FILE);
+    const outputs = [`timeseries=${timeseriesFile}`, `journal=${journalFile}`];
     const prometheus = deployment.prometheus;
     if (prometheus) {
       // k6's remote-write output, read from the engine's environment like k6 reads it from its own.
@@ -360,6 +379,20 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
       result.summaryData,
     );
     const ice = deployment.ice?.httpUrl ? await readIceTraffic(deployment.ice.httpUrl) : undefined;
+    const reconciliation =
+      settings.reconcile && result.summaryData
+        ? await step('reconciling: waiting for the queues to drain, then auditing the deployment', () =>
+            reconcileAfterRun({
+              deploymentFile: deploymentPath,
+              resultsDir,
+              journalFile,
+              timeseriesFile,
+              summary: result.summaryData!,
+              drainTimeoutMs: settings.reconcile!.waitMs,
+              say,
+            }),
+          )
+        : undefined;
     await bringDown();
     if (!keepData) await rm(dataDir, { recursive: true, force: true });
     if (!result.summaryData) {
@@ -377,6 +410,7 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
       resultsDir,
     });
     process.stdout.write(`\n${verdict.lines.join('\n')}\n`);
+    if (reconciliation) process.stdout.write(`${reconciliation.lines.join('\n')}\n`);
     if (prometheus)
       process.stdout.write(
         `  prometheus       ${prometheus.url} (testid ${settings.runId}${referenceStarted ? '; stopped with the reference' : ''})\n`,
@@ -384,6 +418,8 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
     process.stdout.write(
       `  report           ${await writeRunReport(resultsDir).catch((err: Error) => `not written: ${err.message}`)}\n`,
     );
+    // A reconciliation that failed wins over failed thresholds: something was lost.
+    if (reconciliation && !reconciliation.verdict.passed) return RECONCILIATION_FAILED_EXIT;
     if (result.exitCode === exitCodes.ok && !verdict.passed) return exitCodes.thresholdsFailed;
     return result.exitCode;
   } catch (err) {

@@ -39,6 +39,8 @@ export interface DeploymentFile {
   guarantees?: { grn: string; accessCode: string; holderTin: string }[];
   /** A Prometheus scraping the parts and receiving runs by remote write (`up --observability`). */
   prometheus?: { url: string; remoteWriteUrl: string };
+  /** The deployment's auditor: a bearer token every node and ICE take on their /v1/audit routes (reconciliation). */
+  auditor?: { token: string };
 }
 
 export async function readDeploymentFile(file: string): Promise<DeploymentFile> {

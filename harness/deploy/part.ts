@@ -65,6 +65,7 @@ export function icePart(o: {
   port: number;
   databaseUrl: string;
   nodeTokens: Record<string, string>;
+  auditorToken?: string;
   log: string;
 }): Part {
   return new Part(
@@ -75,6 +76,7 @@ export function icePart(o: {
       ICE_NODE_TOKENS: Object.entries(o.nodeTokens)
         .map(([c, t]) => `${c}=${t}`)
         .join(','),
+      ...(o.auditorToken ? { ICE_AUDITOR_TOKEN: o.auditorToken } : {}),
     },
     o.log,
   );
@@ -86,6 +88,7 @@ export function nodePart(o: {
   port: number;
   serverUrl: string;
   adminToken: string;
+  auditorToken?: string;
   ice?: { url: string; token: string };
   log: string;
 }): Part {
@@ -95,6 +98,7 @@ export function nodePart(o: {
     {
       DATABASE_URL: o.serverUrl,
       CATS_ADMIN_TOKEN: o.adminToken,
+      ...(o.auditorToken ? { CATS_AUDITOR_TOKEN: o.auditorToken } : {}),
       ...(o.ice ? { CATS_ICE_URL: o.ice.url, CATS_ICE_TOKEN: o.ice.token } : {}),
     },
     o.log,

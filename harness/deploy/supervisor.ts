@@ -122,7 +122,9 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
     const icePort = await freePort();
     const iceLog = path.resolve(opts.logDir, 'ice.log');
     const iceDatabaseUrl = pg.url('cats_ice');
-    const spawnIce = () => icePart({ port: icePort, databaseUrl: iceDatabaseUrl, nodeTokens, log: iceLog });
+    const auditorToken = token('auditor');
+    const spawnIce = () =>
+      icePart({ port: icePort, databaseUrl: iceDatabaseUrl, nodeTokens, auditorToken, log: iceLog });
     const ice = spawnIce();
     parts.push(ice);
     const iceUrl = `ws://127.0.0.1:${icePort}/v1/ice`;
@@ -144,6 +146,7 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
           port,
           serverUrl,
           adminToken,
+          auditorToken,
           ice: { url: iceUrl, token: nodeTokens[country]! },
           log: path.resolve(opts.logDir, `node-${country}.log`),
         });
@@ -211,6 +214,7 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
       postgres: { embedded: !opts.databaseUrl, pid: pgPid, dataDir: pgDataDir ?? null, databases },
       ice: { pid: ice.pid, log: ice.log, url: iceUrl, httpUrl: iceHttp, loadIdentities },
       nodes: endpoints,
+      auditor: { token: auditorToken },
       fixture: opts.dataSet ? { kind: 'data-set', dir: path.resolve(opts.dataSet) } : { kind: 'default' },
     };
     kept.record(deployment);

@@ -22,6 +22,7 @@ import { barChart, escapeHtml, formatValue, lineChart, type ChartEvent, type Lin
 import { faultRecovery, recoverySection } from './fault-recovery.ts';
 import { capacitySection, type CapacityResult } from './capacity-model.ts';
 import { sutSection } from './sut-resources.ts';
+import { reconciliationOf, reconciliationSection } from './reconciliation-section.ts';
 
 const REPORT_FILE = 'report.html';
 
@@ -229,14 +230,18 @@ function renderReport(run: RunFolder, capacity?: CapacityResult): string {
   const rows = thresholdRows(summary);
   const failedThresholds = rows.filter((r) => !r.ok);
   const exitCode = typeof settings?.exitCode === 'number' ? settings.exitCode : undefined;
-  const passed = failedThresholds.length === 0 && (exitCode === undefined || exitCode === 0);
+  const reconciliation = reconciliationOf(summary);
+  const reconciled = reconciliation?.passed !== false;
+  const passed = failedThresholds.length === 0 && (exitCode === undefined || exitCode === 0) && reconciled;
   const title = String(settings?.runId ?? path.basename(run.dir));
   const scenario = settings?.scenario ? String(settings.scenario) : '';
   const verdictText = passed
     ? `PASS: all ${rows.length} thresholds met`
-    : failedThresholds.length
-      ? `FAIL: ${failedThresholds.length} of ${rows.length} thresholds not met`
-      : `FAIL: the run ended with exit code ${exitCode}`;
+    : !reconciled
+      ? `FAIL: the reconciliation found discrepancies${failedThresholds.length ? `, and ${failedThresholds.length} of ${rows.length} thresholds not met` : ''}`
+      : failedThresholds.length
+        ? `FAIL: ${failedThresholds.length} of ${rows.length} thresholds not met`
+        : `FAIL: the run ended with exit code ${exitCode}`;
   const durationMs = summary.state?.testRunDurationMs;
   const facts: Array<[string, string]> = [
     ['scenario', scenario || '–'],
@@ -278,6 +283,7 @@ figcaption{font-weight:600;margin-bottom:4px}svg{width:100%;height:auto;display:
 .fault-marker line{stroke:#7c3aed;stroke-width:1.5}.fault-marker.end line{stroke-dasharray:3 3}.event-label{font-size:11px;fill:#7c3aed}
 .muted{color:#6b7280}pre{background:#fff;border:1px solid #e5e7eb;border-radius:6px;padding:10px;overflow:auto;font-size:12px;max-height:420px}
 details summary{cursor:pointer;font-weight:600;margin:8px 0}code{font-size:12.5px}
+h3{font-size:14px;margin:12px 0 4px}tr.na td{color:#6b7280}ul.discrepancies{margin:4px 0;padding-left:20px}
 </style></head>
 <body><main>
 <h1>${escapeHtml(title)}</h1>
@@ -286,6 +292,7 @@ details summary{cursor:pointer;font-weight:600;margin:8px 0}code{font-size:12.5p
 <div class="grid2"><div><h2>Run</h2>${table(facts)}</div><div><h2>Key figures</h2>${table(keyFigures(summary))}</div></div>
 <h2>Thresholds</h2>
 ${thresholdTable}
+${reconciliationSection(reconciliation)}
 <h2>Over time</h2>
 ${chartHtml}
 ${faultHtml}

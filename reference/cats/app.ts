@@ -17,6 +17,7 @@ import { IllegalTransitionError } from '../domain/movement.ts';
 import type { ErrorCode, ErrorResponse } from '../spec/errors.ts';
 import { BODY_LIMIT, type Role } from '../spec/routes.ts';
 import type { NodeContext } from './context.ts';
+import { auditPlugin } from './audit.ts';
 import { authPlugin } from './auth.ts';
 import { declarationsPlugin } from './declarations.ts';
 import { fixturesPlugin } from './fixtures.ts';
@@ -302,5 +303,6 @@ export async function buildApp(ctx: NodeContext, opts: AppOptions = {}): Promise
   await app.register(movementsPlugin, { ctx });
   await app.register(notificationsPlugin, { ctx });
   await app.register(fixturesPlugin, { ctx });
+  await app.register(auditPlugin, { ctx });
   return app;
 }

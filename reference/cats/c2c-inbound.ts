@@ -19,6 +19,7 @@ import { recordInbound } from '../store/outbox.ts';
 import type { NodeContext } from './context.ts';
 import { controlResultsAtDeparture, runStep, type Step } from './lifecycle.ts';
 import { Rejection } from './rejection.ts';
+import { droppedInboundTypes } from './test-drop-inbound.ts';
 
 const countryOfOffice = (office: string) => officeByReference.get(office)?.country;
 
@@ -49,6 +50,8 @@ export class C2cRefusal extends Error {
     this.name = 'C2cRefusal';
   }
 }
+
+const dropped = droppedInboundTypes();
 
 const applied: readonly IceMessageType[] = ['IE001', 'IE050', 'IE118', 'IE006', 'IE018', 'IE045'];
 
@@ -81,6 +84,7 @@ function checkDesignated(msg: InboundMessage, m: MovementRecord | undefined, rol
 }
 
 export async function applyInboundMessage(ctx: NodeContext, msg: InboundMessage): Promise<InboundOutcome> {
+  if (dropped.has(msg.type)) return 'applied';
   if ((applied as readonly string[]).includes(msg.type)) checkSender(ctx, msg);
   const remember = async (client: Parameters<typeof recordInbound>[0]) => {
     if (!(await recordInbound(client, msg.id, msg.type, msg.mrn))) throw new Duplicate();

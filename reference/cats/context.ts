@@ -20,12 +20,18 @@ export interface NodeContext {
   random(): number;
 }
 
-export function createContext(opts: { country: string; pool: pg.Pool; adminToken: string }): NodeContext {
+export function createContext(opts: {
+  country: string;
+  pool: pg.Pool;
+  adminToken: string;
+  /** The deployment's auditor identity, which may read the audit routes only. */
+  auditorToken?: string;
+}): NodeContext {
   const notifier = new Notifier();
   return {
     country: opts.country,
     pool: opts.pool,
-    credentials: new Credentials(opts.pool, opts.adminToken),
+    credentials: new Credentials(opts.pool, opts.adminToken, opts.auditorToken),
     mrnSequence: new SequenceBlocks(opts.pool, 'mrn_sequence'),
     notifier,
     metrics: new NodeMetrics(opts.country, opts.pool, notifier),

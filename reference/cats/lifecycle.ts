@@ -143,6 +143,7 @@ export function requireOfficerAt(p: Principal, office: string): void {
 export function canRead(p: Principal, m: MovementRecord): boolean {
   if (p.role === 'admin') return true;
   if (p.role === 'operator') return m.operatorTin === p.operator.tin && m.role === 'departure';
+  if (p.role !== 'officer') return false;
   const offices = p.officer.offices;
   return (
     offices.includes(m.departureOffice) ||

@@ -18,6 +18,8 @@ export interface NodeOptions {
   host?: string;
   /** Generated when absent; read it from the result. */
   adminToken?: string;
+  /** Bearer token of the deployment's auditor (the audit routes only); none when absent. */
+  auditorToken?: string;
   /** Database pool size (default 20). */
   poolSize?: number;
   /** Log every request; warnings and errors are logged regardless. */
@@ -46,7 +48,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   const pool = openPool(opts.databaseUrl, opts.poolSize ?? 20);
   try {
     await migrate(pool);
-    const context = createContext({ country, pool, adminToken });
+    const context = createContext({ country, pool, adminToken, auditorToken: opts.auditorToken });
     // Before anything is served, so no transition is counted twice.
     await context.metrics.movements.load(pool);
     const app = await buildApp(context, {

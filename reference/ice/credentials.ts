@@ -42,3 +42,8 @@ export function parseNodeTokens(items: string[]): NodeTokens {
   }
   return tokens;
 }
+
+/** Constant-time comparison of a bearer token with the auditor's. */
+export function auditorMatches(token: string, auditorToken: string): boolean {
+  return timingSafeEqual(digest(token), digest(auditorToken));
+}

@@ -3,16 +3,21 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { NodeCredentials, type NodeTokens } from './credentials.ts';
+import { auditorMatches, NodeCredentials, type NodeTokens } from './credentials.ts';
+import { auditMessages } from './audit.ts';
 import { Hub, type HubOptions } from './hub.ts';
 import { iceMetrics } from './metrics.ts';
 import { IceStore } from './store.ts';
+import { ICE_AUDIT_PATH } from '../spec/ice/audit.ts';
 
 export const ICE_PATH = '/v1/ice';
+export { ICE_AUDIT_PATH };
 
 export interface IceServerOptions extends Partial<HubOptions> {
   databaseUrl: string;
   nodeTokens: NodeTokens;
+  /** Bearer token of the deployment's auditor, who may read GET /v1/audit/messages; none: the route answers 404. */
+  auditorToken?: string;
   /** 0 (default) picks a free port. */
   port?: number;
   /** Largest frame accepted (default 1 MiB); a larger one closes its connection with 1009. */
@@ -85,6 +90,26 @@ export async function startIce(opts: IceServerOptions): Promise<IceServer> {
       metrics.registry.metrics().then(
         (text) => reply(200, text, metrics.registry.contentType),
         (err: Error) => reply(500, JSON.stringify({ code: 'METRICS', message: err.message, errors: [] })),
+      );
+      return;
+    }
+    if (path === ICE_AUDIT_PATH && opts.auditorToken) {
+      const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (!token || !auditorMatches(token, opts.auditorToken))
+        return reply(
+          401,
+          JSON.stringify({
+            code: 'UNAUTHENTICATED',
+            message: "the deployment's auditor token is required",
+            errors: [],
+          }),
+        );
+      auditMessages(store, req.url ?? '').then(
+        (r) => reply(r.status, JSON.stringify(r.body)),
+        (err: Error) => {
+          log({ event: 'audit-failed', error: err.message, stack: err.stack });
+          reply(500, JSON.stringify({ code: 'INTERNAL_ERROR', message: 'the audit could not be read', errors: [] }));
+        },
       );
       return;
     }

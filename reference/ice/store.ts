@@ -3,6 +3,7 @@
 // Pending messages are read from here in pages, so a queue grows on disk.
 import pg from 'pg';
 import type { IceMessage } from '../spec/ice/catalogue.ts';
+import type { StoredMessage } from '../spec/ice/audit.ts';
 import { withTransaction } from '../store/database.ts';
 
 export interface PendingMessage {
@@ -131,6 +132,40 @@ export class IceStore {
         acks.map((a) => (a.rejected ? JSON.stringify(a.rejected) : null)),
       ],
     );
+  }
+
+  /** Every stored message after `afterSeq` with its delivery status, in storage order (the audit route). */
+  async auditPage(afterSeq: string, limit: number): Promise<{ seq: string; message: StoredMessage }[]> {
+    const res = await this.pool.query<{
+      seq: string;
+      id: string;
+      type: string;
+      mrn: string;
+      sender_country: string;
+      recipient_country: string;
+      stored_at: Date;
+      delivered_at: Date | null;
+      outcome: 'applied' | 'rejected' | null;
+      rejection: { code: string; message: string } | null;
+    }>(
+      `SELECT seq::text AS seq, id::text, type, mrn, sender_country, recipient_country, stored_at, delivered_at, outcome, rejection
+         FROM ice_message WHERE seq > $1 ORDER BY seq LIMIT $2`,
+      [afterSeq, limit],
+    );
+    return res.rows.map((r) => ({
+      seq: r.seq,
+      message: {
+        id: r.id,
+        type: r.type,
+        mrn: r.mrn,
+        sender: r.sender_country,
+        recipient: r.recipient_country,
+        storedAt: r.stored_at.toISOString(),
+        status: r.delivered_at === null ? 'pending' : (r.outcome ?? 'applied'),
+        deliveredAt: r.delivered_at?.toISOString() ?? null,
+        rejection: r.rejection,
+      },
+    }));
   }
 
   async queueDepths(): Promise<Map<string, number>> {

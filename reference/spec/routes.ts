@@ -13,13 +13,21 @@ import {
   DeclarationWithCtd,
   Refusal,
 } from './declarations.ts';
+import {
+  AppliedMessageList,
+  AuditGuaranteeList,
+  AuditGuaranteesQuery,
+  AuditInboundQuery,
+  AuditMovementList,
+  AuditMovementsQuery,
+} from './audit.ts';
 import { Fixtures, FixturesApplied } from './fixtures.ts';
 import { AccessCodeIssued, Guarantee, GuaranteeRegistration, GrnParams } from './guarantees.ts';
 import { ArrivalNotification, ControlResults, CrossingNotification, MrnParams } from './movements.ts';
 import { Operator, OperatorApproval, OperatorRegistered, OperatorRegistration, TinParams } from './operators.ts';
 
 /** Who may call a route: `public` needs no token; the rest need a bearer token of that role. */
-export type Role = 'public' | 'operator' | 'officer' | 'admin';
+export type Role = 'public' | 'operator' | 'officer' | 'admin' | 'auditor';
 
 export interface RouteSchema {
   params?: TSchema;
@@ -260,6 +268,38 @@ export const routes = {
     rejections: [403, 422],
     schema: { body: Fixtures, response: { 200: FixturesApplied } },
     bodyLimit: 64 * 1024 * 1024,
+  }),
+  auditMovements: route({
+    operationId: 'auditMovements',
+    method: 'GET',
+    path: '/v1/audit/movements',
+    tag: 'audit',
+    roles: ['auditor', 'admin'],
+    summary:
+      'Every movement this node holds (declared here, or a foreign copy as office of transit or destination), in MRN ' +
+      'order, with the reservation it holds now',
+    rejections: [],
+    schema: { querystring: AuditMovementsQuery, response: { 200: AuditMovementList } },
+  }),
+  auditGuarantees: route({
+    operationId: 'auditGuarantees',
+    method: 'GET',
+    path: '/v1/audit/guarantees',
+    tag: 'audit',
+    roles: ['auditor', 'admin'],
+    summary: 'Every guarantee of this node with its reference amount, reserved and available balance, in GRN order',
+    rejections: [],
+    schema: { querystring: AuditGuaranteesQuery, response: { 200: AuditGuaranteeList } },
+  }),
+  auditAppliedMessages: route({
+    operationId: 'auditAppliedMessages',
+    method: 'GET',
+    path: '/v1/audit/applied-messages',
+    tag: 'audit',
+    roles: ['auditor', 'admin'],
+    summary: 'The ledger of C2C messages this node applied, one entry per application, in message id order',
+    rejections: [],
+    schema: { querystring: AuditInboundQuery, response: { 200: AppliedMessageList } },
   }),
   healthz: route({
     operationId: 'healthz',

@@ -1,6 +1,7 @@
 // Lodging a CATS Transit Declaration and reading its state back.
 import { errorCode, jsonBody, request } from './api.js';
 import { ctdAccepted, ctdRejected } from './metrics.js';
+import { acknowledged } from './journal.js';
 
 /**
  * Statuses that are not failures (negative tests).
@@ -26,6 +27,7 @@ export async function submitCtd(nodeUrl, token, ctd, opts = {}) {
   const body = jsonBody(res);
   if (res.status >= 200 && res.status < 300 && body && body.mrn) {
     ctdAccepted.add(1, { decision: body.decision || decisionOf(body.state) });
+    acknowledged(body.mrn, 'ctd_submit', body.state);
     return { res, accepted: true, mrn: body.mrn, state: body.state, body };
   }
   const code = errorCode(res);

@@ -22,3 +22,8 @@ export const iceLost = new Counter('ice_lost');
 export const iceDuplicates = new Counter('ice_duplicates');
 /** Share of conformance rules the implementation satisfies; tag `rule`. */
 export const specAdherence = new Rate('spec_adherence');
+/**
+ * The run's journal: 1 each time a node acknowledges a step of a movement; tags `mrn`,
+ * `step` (the operation) and `state` (the movement's state in the answer). See ./journal.js.
+ */
+export const movementAcks = new Counter('movement_acks');

@@ -1,5 +1,6 @@
 // Customs and operator actions on a movement after lodging, spec v0 routes.
 import { jsonBody, request } from './api.js';
+import { acknowledged } from './journal.js';
 
 /**
  * @param {string} operation
@@ -21,7 +22,9 @@ function action(operation, path, name) {
       name,
       expect: opts.expect,
     });
-    return { res, body: jsonBody(res) };
+    const answer = jsonBody(res);
+    if (res.status === 200 && answer) acknowledged(answer.mrn, operation, answer.state);
+    return { res, body: answer };
   };
 }
 

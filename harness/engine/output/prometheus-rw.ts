@@ -4,7 +4,7 @@
 //   Counter → k6_<name>_total (cumulative)      Gauge → k6_<name> (last value)
 //   Rate    → k6_<name>_rate (cumulative ratio)  Trend → k6_<name>_<stat> gauges (p99, avg, …; time in seconds)
 //   Trend as native histogram → k6_<name>_seconds / _bytes (schema 3, bucket factor ≈ 1.09)
-// Every tag is a label except vu and iter; the run's testid is added when the tags lack one.
+// Every tag is a label except vu, iter and mrn; the run's testid is added when the tags lack one.
 // Trend stats are cumulative since the start per label set, as in k6, but come from an HdrHistogram
 // (3 significant digits) instead of every sample, so memory stays flat on long runs. Unlike k6 (issue
 // #4582), `_count` is a plain count, not divided by 1000 for time metrics.
@@ -235,7 +235,8 @@ interface LabelSet {
   byMetric: Map<string, Series>;
 }
 
-const NOT_LABELS = new Set(['vu', 'iter']);
+// `mrn` (the acknowledgement journal's tag) is one series per movement: never a label.
+const NOT_LABELS = new Set(['vu', 'iter', 'mrn']);
 
 function labelName(name: string): string {
   // Prometheus rejects a whole write request over one invalid label name.

@@ -1,0 +1,63 @@
+// Check: at each node, every guarantee's reserved amount is the sum of the
+// reservations its movements hold now, its available balance is the reference
+// amount minus that, nothing is overdrawn, and no finished movement still
+// holds a reservation. Amounts in minor units, compared exactly.
+import { isAvailable, type AuditSnapshot } from './audit-client.ts';
+import { Findings, notApplicable, type CheckResult } from './verdict.ts';
+
+const ID = 'guarantee-balances';
+const TITLE = 'Guarantee balances';
+const FINISHED = new Set(['WRITTEN_OFF', 'CANCELLED', 'NOT_RELEASED', 'REJECTED']);
+
+export function checkGuaranteeBalances(snapshot: AuditSnapshot): CheckResult {
+  for (const n of Object.values(snapshot.nodes)) {
+    if (!isAvailable(n.guarantees)) return notApplicable(ID, TITLE, `node ${n.country}: ${n.guarantees.unavailable}`);
+    if (!isAvailable(n.movements)) return notApplicable(ID, TITLE, `node ${n.country}: ${n.movements.unavailable}`);
+  }
+  const f = new Findings(['overdrawn', 'balanceMismatch', 'notGivenBack', 'unknownGuarantee']);
+  let checked = 0;
+  for (const n of Object.values(snapshot.nodes)) {
+    const guarantees = n.guarantees as Exclude<typeof n.guarantees, { unavailable: string }>;
+    const movements = n.movements as Exclude<typeof n.movements, { unavailable: string }>;
+    const held = new Map<string, { sum: number; mrns: string[] }>();
+    for (const m of movements) {
+      if (!m.reservation) continue;
+      if (FINISHED.has(m.state))
+        f.add('notGivenBack', {
+          mrn: m.mrn,
+          grn: m.reservation.grn,
+          node: n.country,
+          problem: `${m.state} but still holds ${m.reservation.amountMinor} ${m.reservation.currency} (minor units)`,
+        });
+      const h = held.get(m.reservation.grn) ?? { sum: 0, mrns: [] };
+      h.sum += m.reservation.amountMinor;
+      h.mrns.push(m.mrn);
+      held.set(m.reservation.grn, h);
+    }
+    const known = new Set(guarantees.map((g) => g.grn));
+    for (const [grn, h] of held)
+      if (!known.has(grn))
+        f.add('unknownGuarantee', {
+          mrn: h.mrns[0],
+          grn,
+          node: n.country,
+          problem: `reserves on a guarantee ${n.country} does not hold`,
+        });
+    for (const g of guarantees) {
+      checked++;
+      const h = held.get(g.grn) ?? { sum: 0, mrns: [] };
+      const at = { grn: g.grn, node: n.country, ...(h.mrns[0] ? { mrn: h.mrns[0] } : {}) };
+      if (g.reservedMinor > g.referenceAmountMinor || g.availableMinor < 0)
+        f.add('overdrawn', {
+          ...at,
+          problem: `reserved ${g.reservedMinor} of a reference amount of ${g.referenceAmountMinor} (available ${g.availableMinor})`,
+        });
+      if (g.reservedMinor !== h.sum || g.availableMinor !== g.referenceAmountMinor - h.sum)
+        f.add('balanceMismatch', {
+          ...at,
+          problem: `reserved ${g.reservedMinor}, available ${g.availableMinor}; its ${h.mrns.length} open movement(s) hold ${h.sum}, so available should be ${g.referenceAmountMinor - h.sum}`,
+        });
+    }
+  }
+  return f.result(ID, TITLE, checked);
+}
