@@ -28,6 +28,8 @@ export async function startInProcessReference(opts: {
   const nodeTokens = Object.fromEntries(
     [...opts.countries, ...loadCountries].map((c) => [c, randomBytes(24).toString('base64url')]),
   );
+  // The deployment's auditor, as `up` gives it to every part.
+  const auditorToken = randomBytes(24).toString('base64url');
   const loadIdentities: IceLoadIdentity[] = loadCountries.map((country) =>
     iceLoadIdentity(country, nodeTokens[country]!),
   );
@@ -39,13 +41,14 @@ export async function startInProcessReference(opts: {
     await ice?.close();
   };
   try {
-    if (opts.iceDatabaseUrl) ice = await startIce({ databaseUrl: opts.iceDatabaseUrl, nodeTokens });
+    if (opts.iceDatabaseUrl) ice = await startIce({ databaseUrl: opts.iceDatabaseUrl, nodeTokens, auditorToken });
     for (const country of opts.countries) {
       nodes.push(
         await startNode({
           country,
           databaseUrl: await opts.databaseUrl(country),
           poolSize: opts.poolSize,
+          auditorToken,
           ice: ice && { url: ice.url, token: nodeTokens[country]! },
         }),
       );
@@ -59,6 +62,7 @@ export async function startInProcessReference(opts: {
     ...(ice
       ? { ice: { url: ice.url, httpUrl: ice.httpUrl, ...(loadIdentities.length ? { loadIdentities } : {}) } }
       : {}),
+    auditor: { token: auditorToken },
   };
   return { deployment, nodes, stop };
 }

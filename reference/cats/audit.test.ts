@@ -68,9 +68,30 @@ describe('audit routes of a national node', () => {
   });
 
   it('lists the ledger of applied C2C messages', async () => {
+    // Before the long ledger of the next test is written.
     const res = await client(node, AUDITOR).get('/v1/audit/applied-messages');
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([expect.objectContaining({ type: 'IE118', mrn: mrns[0] })]);
+  });
+
+  it('pages through a ledger longer than a page without losing or repeating an entry', async () => {
+    const ids: string[] = Array.from({ length: 2100 }, () => randomUUID());
+    await node.context.pool.query(
+      `INSERT INTO inbound_messages (message_id, message_type, mrn) SELECT unnest($1::text[]), 'IE118', $2`,
+      [ids, mrns[1]],
+    );
+    const seen: string[] = [];
+    let after = '';
+    for (;;) {
+      const res = await client(node, AUDITOR).get(`/v1/audit/applied-messages?limit=1000${after}`);
+      expect(res.status).toBe(200);
+      seen.push(...res.body.items.map((m: { messageId: string }) => m.messageId));
+      if (!res.body.next) break;
+      after = `&after=${res.body.next}`;
+    }
+    expect(seen).toHaveLength(2101);
+    expect(new Set(seen)).toEqual(new Set([...ids, ...seen.filter((id) => !ids.includes(id))]));
+    expect(seen.filter((id) => ids.includes(id))).toHaveLength(2100);
   });
 
   it('is for the auditor and the admin only; the auditor may do nothing else', async () => {

@@ -51,8 +51,6 @@ export class C2cRefusal extends Error {
   }
 }
 
-const dropped = droppedInboundTypes();
-
 const applied: readonly IceMessageType[] = ['IE001', 'IE050', 'IE118', 'IE006', 'IE018', 'IE045'];
 
 /** What the sender rule says without the movement: a country of the exchange, its own office, consistent offices and MRN. */
@@ -84,7 +82,7 @@ function checkDesignated(msg: InboundMessage, m: MovementRecord | undefined, rol
 }
 
 export async function applyInboundMessage(ctx: NodeContext, msg: InboundMessage): Promise<InboundOutcome> {
-  if (dropped.has(msg.type)) return 'applied';
+  if (droppedInboundTypes().has(msg.type)) return 'applied';
   if ((applied as readonly string[]).includes(msg.type)) checkSender(ctx, msg);
   const remember = async (client: Parameters<typeof recordInbound>[0]) => {
     if (!(await recordInbound(client, msg.id, msg.type, msg.mrn))) throw new Duplicate();

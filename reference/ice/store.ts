@@ -148,8 +148,9 @@ export class IceStore {
       outcome: 'applied' | 'rejected' | null;
       rejection: { code: string; message: string } | null;
     }>(
+      // ORDER BY the column, not the text alias of the same name ('10' < '9').
       `SELECT seq::text AS seq, id::text, type, mrn, sender_country, recipient_country, stored_at, delivered_at, outcome, rejection
-         FROM ice_message WHERE seq > $1 ORDER BY seq LIMIT $2`,
+         FROM ice_message WHERE seq > $1 ORDER BY ice_message.seq LIMIT $2`,
       [afterSeq, limit],
     );
     return res.rows.map((r) => ({
