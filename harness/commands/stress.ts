@@ -42,6 +42,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCENARIOS = path.join(ROOT, 'scenarios');
 /** Scenarios whose load is an arrival rate of CTDs; the others ignore --rate and --duration. */
 const RATE_SCENARIOS = new Set(['ctd-peak', 'spike', 'soak', 'breakpoint']);
+/** Scenarios that end with the reconciliation whether or not --reconcile is given. */
+const RECONCILED_SCENARIOS = new Set(['resilience']);
 /** Default peak rate: this many times the corridor's projected peak hour. */
 const PEAK_FACTOR = 1000;
 const PROFILE = 'peak-day';
@@ -215,7 +217,7 @@ export const command: Command = {
       observability: values.observability!,
       faults: faults && { spec: values.faults!, events: faults },
       reconcile:
-        values.reconcile || faults || values['reconcile-wait'] !== undefined
+        values.reconcile || faults || values['reconcile-wait'] !== undefined || RECONCILED_SCENARIOS.has(scenario)
           ? { waitMs: reconcileWaitFlag(values['reconcile-wait']) }
           : undefined,
       startedAt: new Date().toISOString(),
