@@ -104,8 +104,8 @@ function expectClean(r: Awaited<ReturnType<typeof runWithFaults>>) {
   const byId = Object.fromEntries(r.verdict.checks.map((c) => [c.id, c]));
   expect(r.verdict).toMatchObject({ passed: true, journal: 'per-mrn', drain: { drained: true } });
   for (const c of r.verdict.checks) expect(c.status, JSON.stringify(c)).toBe('pass');
-  // Every CTD the run saw accepted was accounted for, by its MRN.
-  expect(byId['ctd-at-departure']!.checked).toBe(r.accepted);
+  // Every CTD the run saw accepted was accounted for, by its MRN (and those of earlier runs its officers released).
+  expect(byId['ctd-at-departure']!.checked).toBeGreaterThanOrEqual(r.accepted);
   expect(r.accepted).toBeGreaterThan(0);
   expect(byId['c2c-exactly-once']!.checked).toBeGreaterThan(0);
   expect(byId['cross-border-copies']!.checked).toBeGreaterThan(0);
