@@ -27,6 +27,7 @@ import type { FaultableDeployment, FaultEvent } from '../faults/schedule.ts';
 import { targetOf, type FaultInjector } from '../faults/injector.ts';
 import { FAULT_GAUGE, FaultGauge } from '../faults/fault-gauge.ts';
 import { engineStartWatch } from '../stress/engine-start.ts';
+import { plannedSubmissions } from '../stress/planned-submissions.ts';
 import {
   faultsFlag,
   plannedDeployment,
@@ -185,7 +186,8 @@ export const command: Command = {
     const rate = isRate
       ? (rateGiven ?? Math.max(1, Math.round(projectedPeakPerSecond(countries, seed) * PEAK_FACTOR)))
       : undefined;
-    const movements = movementsGiven ?? (rate ? Math.ceil(rate * durationSeconds) + 1000 : 2000);
+    // Guarantees sized for every CTD the scenario can submit, so none is refused for want of one.
+    const movements = movementsGiven ?? (rate ? plannedSubmissions(scenario, rate, durationSeconds, env) + 1000 : 2000);
     const settings: Settings = {
       runId: id,
       scenario,

@@ -125,6 +125,8 @@ function charts(ts: Timeseries, summary: Summary): string[] {
   }));
   for (const [code, points] of counterPerSecondBy(ts, 'ctd_rejected', 'code'))
     errors.push({ label: `rejected ${code || '(no code)'}`, points });
+  for (const [code, points] of counterPerSecondBy(ts, 'ctd_refused', 'code'))
+    errors.push({ label: `refused ${code} (business rule, not a failure)`, points });
   if (errors.length === 0)
     errors.push({ label: 'no errors in this run', points: counterPerSecond(ts, 'http_reqs', () => false) });
   out.push(lineChart({ title: 'Errors by code', unit: '/s', series: errors, start, events }));
@@ -210,6 +212,8 @@ function keyFigures(summary: Summary): Array<[string, string]> {
   if (failed !== undefined) rows.push(['failed requests', `${(failed * 100).toFixed(2)} %`]);
   push('CTDs accepted', v('ctd_accepted', 'count'));
   push('CTDs rejected', v('ctd_rejected', 'count'));
+  // Refusals by the business rules (the data set's guarantees ran out), kept apart from failed requests.
+  push('CTDs refused (business rules)', v('ctd_refused', 'count'));
   push('ICE delivery p95', v('ice_delivery_latency', 'p(95)'), 'ms');
   push('iterations', v('iterations', 'count'));
   push('dropped iterations', v('dropped_iterations', 'count'));

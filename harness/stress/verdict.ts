@@ -74,6 +74,15 @@ export function verdictOf({ summary, scenario, targetRate, samples, ice, results
       .join(', ');
     lines.push(`  CTDs rejected    ${int(m.ctd_rejected?.values.count)}${codes ? ` (${codes})` : ''}`);
   }
+  const refused = byTag(summary, 'ctd_refused', 'code');
+  const refusedCount = m.ctd_refused?.values.count;
+  if (refusedCount)
+    lines.push(
+      `  CTDs refused     ${int(refusedCount)} by the business rules (${Object.entries(refused)
+        .filter(([, v]) => v.count > 0)
+        .map(([c, v]) => `${c} ${int(v.count)}`)
+        .join(', ')}), not failures: the run outgrew its data set's guarantees`,
+    );
   const failedReqs = m.http_req_failed?.values;
   if (failedReqs)
     lines.push(`  request errors   ${pct(failedReqs.rate)} of ${int(m.http_reqs?.values.count)} requests`);
