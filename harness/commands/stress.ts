@@ -23,12 +23,13 @@ import { SUT_FILE } from '../report/sut-file.ts';
 import { writeRunReport } from '../report/run-report.ts';
 import type { SummaryData } from '../engine/summary/summary-data.ts';
 import { keyValueFlags, numberFlag, parseFlags, UsageError } from '../flags.ts';
-import type { FaultableDeployment, FaultEvent } from '../faults/schedule.ts';
+import { faultLinksOf, type FaultableDeployment, type FaultEvent } from '../faults/schedule.ts';
 import { targetOf, type FaultInjector } from '../faults/injector.ts';
 import { FAULT_GAUGE, FaultGauge } from '../faults/fault-gauge.ts';
 import { engineStartWatch } from '../stress/engine-start.ts';
 import { plannedSubmissions } from '../stress/planned-submissions.ts';
 import {
+  drainDeadline,
   faultsFlag,
   plannedDeployment,
   prepareInjector,
@@ -177,7 +178,12 @@ export const command: Command = {
     if (faults) {
       // Refused before anything starts: the --target's deployment as it is, or the one up would start.
       if (values.target) refuseInapplicable(faults, await readFaultable(values.target), values.target);
-      else refuseInapplicable(faults, plannedDeployment(countries, !!process.env.DATABASE_URL), 'the reference');
+      else
+        refuseInapplicable(
+          faults,
+          plannedDeployment(countries, !!process.env.DATABASE_URL, faultLinksOf(faults)),
+          'the reference',
+        );
     }
     const id = newRunId(scenario);
     const resultsDir = path.resolve(values.results!, id);
@@ -272,6 +278,8 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
             logDir: path.join(resultsDir, 'sut'),
             stateDir: settings.stateDir,
             observability: settings.observability,
+            // Proxies only on the links the schedule faults: a run without faults is measured as ever.
+            faultLinks: settings.faults ? faultLinksOf(settings.faults.events) : [],
             say,
           }),
       );
@@ -335,6 +343,8 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
         injector.start();
         gauge?.start();
       });
+    let recoveryBreaches: string[] = [];
+    let recoveryJudged = 0;
     const result = await runScript(settings.script, {
       env,
       stderr,
@@ -346,20 +356,40 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
       const faultRecords = await injector?.stop();
       await gauge?.stop();
       if (faultRecords) {
-        await rm(path.join(resultsDir, 'deployment-routed.json'), { force: true });
-        const { lines } = await recordFaults(faultRecords, timeseriesFile, faultsStartedAt);
-        process.stderr.write(`▸ faults\n${lines.map((l) => `  ${l}\n`).join('')}`);
+        // The parts stay sampled until what the faults left behind drains, or its recovery limit passes.
+        const deadline = drainDeadline(faultRecords);
+        if (sampler.lastBacklog() !== 0 && Date.now() < deadline) {
+          process.stderr.write(
+            `▸ waiting for the backlog to drain (up to ${Math.ceil((deadline - Date.now()) / 1000)} s)\n`,
+          );
+          while (sampler.lastBacklog() !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+          // One more whole second sampled with it drained.
+          await new Promise((r) => setTimeout(r, 1500));
+        }
       }
       const sampled = await sampler.stop();
       if (sampled.gaps)
         process.stderr.write(
           `  SUT metrics: ${sampled.gaps} of ${sampled.lines} scrapes failed (gaps in ${SUT_FILE})\n`,
         );
+      if (faultRecords) {
+        await rm(path.join(resultsDir, 'deployment-routed.json'), { force: true });
+        const recorded = await recordFaults(faultRecords, timeseriesFile, faultsStartedAt);
+        process.stderr.write(`▸ faults\n${recorded.lines.map((l) => `  ${l}\n`).join('')}`);
+        recoveryBreaches = recorded.breaches;
+        recoveryJudged = recorded.recovery.filter((r) => typeof r.withinLimit === 'boolean').length;
+      }
     });
+    // A breached recovery limit fails the run like an SLO (exit 99).
+    const exitCode =
+      result.exitCode === exitCodes.ok && recoveryBreaches.length > 0 ? exitCodes.thresholdsFailed : result.exitCode;
     await writeRunFacts(
       resultsDir,
-      { ...settings, env, finishedAt: new Date().toISOString(), exitCode: result.exitCode },
-      result.summaryData,
+      { ...settings, env, finishedAt: new Date().toISOString(), exitCode },
+      result.summaryData && {
+        ...result.summaryData,
+        ...(settings.faults ? { recoveryLimits: { judged: recoveryJudged, breached: recoveryBreaches } } : {}),
+      },
     );
     const ice = deployment.ice?.httpUrl ? await readIceTraffic(deployment.ice.httpUrl) : undefined;
     await bringDown();
@@ -377,6 +407,8 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
       samples: await runFigures(timeseriesFile),
       ice,
       resultsDir,
+      recoveryBreaches: settings.faults ? recoveryBreaches : undefined,
+      recoveryJudged,
     });
     process.stdout.write(`\n${verdict.lines.join('\n')}\n`);
     if (prometheus)
@@ -386,8 +418,8 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
     process.stdout.write(
       `  report           ${await writeRunReport(resultsDir).catch((err: Error) => `not written: ${err.message}`)}\n`,
     );
-    if (result.exitCode === exitCodes.ok && !verdict.passed) return exitCodes.thresholdsFailed;
-    return result.exitCode;
+    if (exitCode === exitCodes.ok && !verdict.passed) return exitCodes.thresholdsFailed;
+    return exitCode;
   } catch (err) {
     process.stderr.write(`cats-stress stress: ${(err as Error).message}\n`);
     return 1;

@@ -19,7 +19,7 @@ import {
   type Point,
 } from './series.ts';
 import { barChart, escapeHtml, formatValue, lineChart, type ChartEvent, type LineSeries } from './svg-chart.ts';
-import { faultRecovery, recoverySection } from './fault-recovery.ts';
+import { faultRecovery, recoverySection, type FaultRecovery } from './fault-recovery.ts';
 import { capacitySection, type CapacityResult } from './capacity-model.ts';
 import { sutSection } from './sut-resources.ts';
 
@@ -57,6 +57,18 @@ function thresholdRows(summary: Summary): ThresholdRow[] {
       rows.push({ metric, expression, observed: observedFor(m.values, expression), ok: t.ok });
   }
   return rows.sort((a, b) => Number(a.ok) - Number(b.ok) || a.metric.localeCompare(b.metric));
+}
+
+/** One row per judged recovery limit: `recovery kill:ice` / `backlog drained ≤ 60 s` / seconds it took. */
+function recoveryRows(recovery: FaultRecovery[]): ThresholdRow[] {
+  return recovery
+    .filter((r) => typeof r.withinLimit === 'boolean')
+    .map((r) => ({
+      metric: `recovery ${r.fault}:${r.target}`,
+      expression: `backlog drained ≤ ${r.recoverWithin} s after the fault's end`,
+      observed: r.drainedSeconds ?? NaN,
+      ok: r.withinLimit === true,
+    }));
 }
 
 const isSuccess = (k: SeriesTags) => k.status !== undefined && Number(k.status) >= 200 && Number(k.status) < 400;
@@ -230,7 +242,11 @@ const json = (title: string, value: unknown) =>
 
 function renderReport(run: RunFolder, capacity?: CapacityResult): string {
   const { summary, settings } = run;
-  const rows = thresholdRows(summary);
+  const recovery = run.timeseries?.events.length ? faultRecovery(run.timeseries, run.timeseries.events, run.sut) : [];
+  // A recovery limit is judged like an SLO: a breached one is a failed threshold row.
+  const rows = [...thresholdRows(summary), ...recoveryRows(recovery)].sort(
+    (a, b) => Number(a.ok) - Number(b.ok) || a.metric.localeCompare(b.metric),
+  );
   const failedThresholds = rows.filter((r) => !r.ok);
   const exitCode = typeof settings?.exitCode === 'number' ? settings.exitCode : undefined;
   const passed = failedThresholds.length === 0 && (exitCode === undefined || exitCode === 0);
@@ -260,9 +276,7 @@ function renderReport(run: RunFolder, capacity?: CapacityResult): string {
   const chartHtml = run.timeseries
     ? charts(run.timeseries, summary).join('\n')
     : '<p class="muted">No time series in this run folder (run with <code>--out timeseries=…</code> or <code>--out json=…</code>).</p>';
-  const faultHtml = run.timeseries?.events.length
-    ? recoverySection(faultRecovery(run.timeseries, run.timeseries.events), span(run.timeseries)[0])
-    : '';
+  const faultHtml = recovery.length ? recoverySection(recovery, span(run.timeseries!)[0]) : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(`${title} — cats-stress report`)}</title>

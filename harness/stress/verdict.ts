@@ -15,6 +15,9 @@ export interface VerdictInput {
   /** ICE's counters at the end of the run. */
   ice?: IceTraffic;
   resultsDir: string;
+  /** With faults: the recovery limits breached (one line each), judged like SLOs; and how many were judged. */
+  recoveryBreaches?: string[];
+  recoveryJudged?: number;
 }
 
 export interface Verdict {
@@ -27,16 +30,30 @@ const ms = (v: number | undefined) =>
 const pct = (v: number | undefined) => (v === undefined ? 'n/a' : `${(v * 100).toFixed(2)} %`);
 const int = (v: number | undefined) => (v === undefined ? '0' : Math.round(v).toLocaleString('en-US'));
 
-export function verdictOf({ summary, scenario, targetRate, samples, ice, resultsDir }: VerdictInput): Verdict {
+export function verdictOf({
+  summary,
+  scenario,
+  targetRate,
+  samples,
+  ice,
+  resultsDir,
+  recoveryBreaches,
+  recoveryJudged,
+}: VerdictInput): Verdict {
   const m = summary.metrics;
   const lines: string[] = [];
   const seconds = summary.state.testRunDurationMs / 1000;
   const thresholds = thresholdOutcomes(summary);
   const failed = thresholds.filter((t) => !t.ok);
-  const passed = failed.length === 0;
+  const breaches = recoveryBreaches ?? [];
+  const passed = failed.length === 0 && breaches.length === 0;
 
+  const limits =
+    recoveryBreaches !== undefined
+      ? `, ${(recoveryJudged ?? 0) - breaches.length}/${recoveryJudged ?? 0} recovery limits kept`
+      : '';
   lines.push(
-    `${passed ? 'PASS' : 'FAIL'}  ${scenario}: ${thresholds.length - failed.length}/${thresholds.length} SLO thresholds met in ${seconds.toFixed(1)} s`,
+    `${passed ? 'PASS' : 'FAIL'}  ${scenario}: ${thresholds.length - failed.length}/${thresholds.length} SLO thresholds met${limits} in ${seconds.toFixed(1)} s`,
   );
 
   const submits = m['http_reqs{operation:ctd_submit}']?.values;
@@ -116,6 +133,7 @@ export function verdictOf({ summary, scenario, targetRate, samples, ice, results
     lines.push(`  capacity         an SLO broke at an offered ${offered.value.toFixed(1)} CTDs/s`);
   else if (offered) lines.push(`  capacity         no SLO broke up to an offered ${offered.max.toFixed(1)} CTDs/s`);
   for (const t of failed) lines.push(`  ✗ ${t.metric}: ${t.expression}`);
+  for (const b of breaches) lines.push(`  ✗ ${b}`);
   lines.push(`  results          ${resultsDir}`);
   return { passed, lines };
 }
