@@ -28,6 +28,7 @@ import { targetOf, type FaultInjector } from '../faults/injector.ts';
 import { FAULT_GAUGE, FaultGauge } from '../faults/fault-gauge.ts';
 import { engineStartWatch } from '../stress/engine-start.ts';
 import { plannedSubmissions } from '../stress/planned-submissions.ts';
+import { RESILIENCE_DURATION, resilienceFaults } from '../stress/resilience-faults.ts';
 import {
   drainDeadline,
   faultsFlag,
@@ -65,7 +66,7 @@ SLO fails.
 
 options:
   --scenario NAME     one of scenarios/*.js (default ctd-peak)
-  --duration D        length of a rate scenario, e.g. 30s, 2m (default 1m)
+  --duration D        length of a rate scenario, e.g. 30s, 2m (default 1m; resilience ${RESILIENCE_DURATION})
   --rate R            peak CTD arrival rate per second (default ${PEAK_FACTOR} × the
                       projected peak hour of the countries' routes)
   --target FILE       deployment file of a running CATS (see scenarios/README.md);
@@ -85,7 +86,11 @@ options:
   --faults FILE|SPEC  faults injected during the run (harness/faults/README.md), e.g.
                       kill:node/GE@20s,pause:ice@30s+5s,latency:clients-AZ@40s+10s=300ms;
                       checked before anything starts; their start and end are events
-                      in timeseries.ndjson, faults.json and the report, with recovery figures
+                      in timeseries.ndjson, faults.json and the report, with recovery figures;
+                      each fault's backlog must drain within its limit (default 60 s after
+                      its end, ~recover=D to change it), or the run fails. --scenario
+                      resilience has a default schedule (ICE killed, a node killed, a node
+                      cut from ICE, a country's database paused) that this replaces
 
 Every part's /metrics is sampled once a second into the run folder's sut.ndjson
 (CPU, memory, event-loop lag, DB pool, ICE queue) for the report and capacity.`;
@@ -142,7 +147,7 @@ export const command: Command = {
       args: argv,
       options: {
         scenario: { type: 'string', default: 'ctd-peak' },
-        duration: { type: 'string', default: '1m' },
+        duration: { type: 'string' },
         rate: { type: 'string' },
         target: { type: 'string' },
         countries: { type: 'string' },
@@ -169,12 +174,18 @@ export const command: Command = {
       throw new UsageError(
         `--countries: ${unknown.join(', ') || 'none given'}; pilot countries are ${PILOT_COUNTRIES.join(', ')}`,
       );
-    const durationSeconds = seconds(values.duration!);
+    // A resilience run needs room for its faults and their recovery.
+    const durationText = values.duration ?? (scenario === 'resilience' ? RESILIENCE_DURATION : '1m');
+    const durationSeconds = seconds(durationText);
     const rateGiven = numberFlag(values.rate, '--rate', { above: 0 });
     const movementsGiven = numberFlag(values.movements, '--movements', { min: 1, integer: true });
     const workers = numberFlag(values.workers, '--workers', { min: 1, integer: true });
     const env = keyValueFlags(values.env, '-e');
-    const faults = faultsFlag(values.faults);
+    // The resilience scenario's traffic runs under its default schedule unless --faults replaces it.
+    // (Once the reconciliation audit exists, this is where the resilience scenario turns it on.)
+    const faultSpec =
+      values.faults ?? (scenario === 'resilience' ? resilienceFaults(countries, durationSeconds) : undefined);
+    const faults = faultsFlag(faultSpec);
     if (faults) {
       // Refused before anything starts: the --target's deployment as it is, or the one up would start.
       if (values.target) refuseInapplicable(faults, await readFaultable(values.target), values.target);
@@ -198,7 +209,7 @@ export const command: Command = {
       runId: id,
       scenario,
       script: path.join(SCENARIOS, `${scenario}.js`),
-      duration: values.duration!,
+      duration: durationText,
       rate,
       countries,
       target: values.target ? path.resolve(values.target) : undefined,
@@ -207,7 +218,7 @@ export const command: Command = {
       workers,
       stateDir: path.resolve(values['state-dir']!),
       observability: values.observability!,
-      faults: faults && { spec: values.faults!, events: faults },
+      faults: faults && { spec: faultSpec!, events: faults },
       startedAt: new Date().toISOString(),
     };
     return stress(settings, resultsDir, values['keep-data']!);
