@@ -85,11 +85,16 @@ describe('cats-stress stress --faults', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--faults: .*\n {2}\/0: 'kill:node\/GE': expected FAULT:TARGET@AT/);
 
-    const shared = await stress(['--countries', 'GE,AZ', '--faults', 'kill:ice@1s,pause:db/GE@2s+1s,cut:GE-ice@3s+1s']);
+    const shared = await stress([
+      '--countries',
+      'GE,AZ',
+      '--faults',
+      'kill:ice@1s,pause:db/GE@2s+1s,cut:GE-ice@3s+1s,kill:db/GE@4s,cut:GE-AZ@5s+1s',
+    ]);
     expect(shared.code).toBe(2);
     expect(shared.stderr).toMatch(/2 fault\(s\) cannot be applied to the reference/);
-    expect(shared.stderr).toMatch(/\/1: pause:db\/GE: every node's database is on one PostgreSQL server/);
-    expect(shared.stderr).toMatch(/\/2: cut:GE-ice: not yet supported/);
+    expect(shared.stderr).toMatch(/\/3: kill:db\/GE: every node's database is on one PostgreSQL server/);
+    expect(shared.stderr).toMatch(/\/4: cut:GE-AZ: nodes do not talk to each other/);
 
     const absent = await stress(['--countries', 'GE,AZ', '--faults', 'kill:node/KZ@1s']);
     expect(absent.code).toBe(2);

@@ -23,11 +23,14 @@ import { SUT_FILE } from '../report/sut-file.ts';
 import { writeRunReport } from '../report/run-report.ts';
 import type { SummaryData } from '../engine/summary/summary-data.ts';
 import { keyValueFlags, numberFlag, parseFlags, UsageError } from '../flags.ts';
-import type { FaultableDeployment, FaultEvent } from '../faults/schedule.ts';
+import { faultLinksOf, type FaultableDeployment, type FaultEvent } from '../faults/schedule.ts';
 import { targetOf, type FaultInjector } from '../faults/injector.ts';
 import { FAULT_GAUGE, FaultGauge } from '../faults/fault-gauge.ts';
 import { engineStartWatch } from '../stress/engine-start.ts';
+import { plannedSubmissions } from '../stress/planned-submissions.ts';
+import { RESILIENCE_DURATION, resilienceFaults } from '../stress/resilience-faults.ts';
 import {
+  drainDeadline,
   faultsFlag,
   plannedDeployment,
   prepareInjector,
@@ -68,7 +71,7 @@ SLO fails, 12 when the reconciliation (--reconcile, --faults) fails.
 
 options:
   --scenario NAME     one of scenarios/*.js (default ctd-peak)
-  --duration D        length of a rate scenario, e.g. 30s, 2m (default 1m)
+  --duration D        length of a rate scenario, e.g. 30s, 2m (default 1m; resilience ${RESILIENCE_DURATION})
   --rate R            peak CTD arrival rate per second (default ${PEAK_FACTOR} × the
                       projected peak hour of the countries' routes)
   --target FILE       deployment file of a running CATS (see scenarios/README.md);
@@ -89,6 +92,10 @@ options:
                       kill:node/GE@20s,pause:ice@30s+5s,latency:clients-AZ@40s+10s=300ms;
                       checked before anything starts; their start and end are events
                       in timeseries.ndjson, faults.json and the report, with recovery figures;
+                      each fault's backlog must drain within its limit (default 60 s after
+                      its end, ~recover=D to change it), or the run fails. --scenario
+                      resilience has a default schedule (ICE killed, a node killed, a node
+                      cut from ICE, a country's database paused) that this replaces;
                       implies --reconcile
   --reconcile         after the run, once the queues have drained, audit the deployment
                       through its API: every CTD the run got an MRN for at its departure
@@ -154,7 +161,7 @@ export const command: Command = {
       args: argv,
       options: {
         scenario: { type: 'string', default: 'ctd-peak' },
-        duration: { type: 'string', default: '1m' },
+        duration: { type: 'string' },
         rate: { type: 'string' },
         target: { type: 'string' },
         countries: { type: 'string' },
@@ -183,16 +190,27 @@ export const command: Command = {
       throw new UsageError(
         `--countries: ${unknown.join(', ') || 'none given'}; pilot countries are ${PILOT_COUNTRIES.join(', ')}`,
       );
-    const durationSeconds = seconds(values.duration!);
+    // A resilience run needs room for its faults and their recovery.
+    const durationText = values.duration ?? (scenario === 'resilience' ? RESILIENCE_DURATION : '1m');
+    const durationSeconds = seconds(durationText);
     const rateGiven = numberFlag(values.rate, '--rate', { above: 0 });
     const movementsGiven = numberFlag(values.movements, '--movements', { min: 1, integer: true });
     const workers = numberFlag(values.workers, '--workers', { min: 1, integer: true });
     const env = keyValueFlags(values.env, '-e');
-    const faults = faultsFlag(values.faults);
+    // The resilience scenario's traffic runs under its default schedule unless --faults replaces it.
+    // (Once the reconciliation audit exists, this is where the resilience scenario turns it on.)
+    const faultSpec =
+      values.faults ?? (scenario === 'resilience' ? resilienceFaults(countries, durationSeconds) : undefined);
+    const faults = faultsFlag(faultSpec);
     if (faults) {
       // Refused before anything starts: the --target's deployment as it is, or the one up would start.
       if (values.target) refuseInapplicable(faults, await readFaultable(values.target), values.target);
-      else refuseInapplicable(faults, plannedDeployment(countries, !!process.env.DATABASE_URL), 'the reference');
+      else
+        refuseInapplicable(
+          faults,
+          plannedDeployment(countries, !!process.env.DATABASE_URL, faultLinksOf(faults)),
+          'the reference',
+        );
     }
     const id = newRunId(scenario);
     const resultsDir = path.resolve(values.results!, id);
@@ -201,12 +219,13 @@ export const command: Command = {
     const rate = isRate
       ? (rateGiven ?? Math.max(1, Math.round(projectedPeakPerSecond(countries, seed) * PEAK_FACTOR)))
       : undefined;
-    const movements = movementsGiven ?? (rate ? Math.ceil(rate * durationSeconds) + 1000 : 2000);
+    // Guarantees sized for every CTD the scenario can submit, so none is refused for want of one.
+    const movements = movementsGiven ?? (rate ? plannedSubmissions(scenario, rate, durationSeconds, env) + 1000 : 2000);
     const settings: Settings = {
       runId: id,
       scenario,
       script: path.join(SCENARIOS, `${scenario}.js`),
-      duration: values.duration!,
+      duration: durationText,
       rate,
       countries,
       target: values.target ? path.resolve(values.target) : undefined,
@@ -215,7 +234,7 @@ export const command: Command = {
       workers,
       stateDir: path.resolve(values['state-dir']!),
       observability: values.observability!,
-      faults: faults && { spec: values.faults!, events: faults },
+      faults: faults && { spec: faultSpec!, events: faults },
       reconcile:
         values.reconcile || faults || values['reconcile-wait'] !== undefined || RECONCILED_SCENARIOS.has(scenario)
           ? { waitMs: reconcileWaitFlag(values['reconcile-wait']) }
@@ -290,6 +309,8 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
             logDir: path.join(resultsDir, 'sut'),
             stateDir: settings.stateDir,
             observability: settings.observability,
+            // Proxies only on the links the schedule faults: a run without faults is measured as ever.
+            faultLinks: settings.faults ? faultLinksOf(settings.faults.events) : [],
             say,
           }),
       );
@@ -354,6 +375,8 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
         injector.start();
         gauge?.start();
       });
+    let recoveryBreaches: string[] = [];
+    let recoveryJudged = 0;
     const result = await runScript(settings.script, {
       env,
       stderr,
@@ -365,20 +388,40 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
       const faultRecords = await injector?.stop();
       await gauge?.stop();
       if (faultRecords) {
-        await rm(path.join(resultsDir, 'deployment-routed.json'), { force: true });
-        const { lines } = await recordFaults(faultRecords, timeseriesFile, faultsStartedAt);
-        process.stderr.write(`▸ faults\n${lines.map((l) => `  ${l}\n`).join('')}`);
+        // The parts stay sampled until what the faults left behind drains, or its recovery limit passes.
+        const deadline = drainDeadline(faultRecords);
+        if (sampler.lastBacklog() !== 0 && Date.now() < deadline) {
+          process.stderr.write(
+            `▸ waiting for the backlog to drain (up to ${Math.ceil((deadline - Date.now()) / 1000)} s)\n`,
+          );
+          while (sampler.lastBacklog() !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+          // One more whole second sampled with it drained.
+          await new Promise((r) => setTimeout(r, 1500));
+        }
       }
       const sampled = await sampler.stop();
       if (sampled.gaps)
         process.stderr.write(
           `  SUT metrics: ${sampled.gaps} of ${sampled.lines} scrapes failed (gaps in ${SUT_FILE})\n`,
         );
+      if (faultRecords) {
+        await rm(path.join(resultsDir, 'deployment-routed.json'), { force: true });
+        const recorded = await recordFaults(faultRecords, timeseriesFile, faultsStartedAt);
+        process.stderr.write(`▸ faults\n${recorded.lines.map((l) => `  ${l}\n`).join('')}`);
+        recoveryBreaches = recorded.breaches;
+        recoveryJudged = recorded.recovery.filter((r) => typeof r.withinLimit === 'boolean').length;
+      }
     });
+    // A breached recovery limit fails the run like an SLO (exit 99).
+    const exitCode =
+      result.exitCode === exitCodes.ok && recoveryBreaches.length > 0 ? exitCodes.thresholdsFailed : result.exitCode;
     await writeRunFacts(
       resultsDir,
-      { ...settings, env, finishedAt: new Date().toISOString(), exitCode: result.exitCode },
-      result.summaryData,
+      { ...settings, env, finishedAt: new Date().toISOString(), exitCode },
+      result.summaryData && {
+        ...result.summaryData,
+        ...(settings.faults ? { recoveryLimits: { judged: recoveryJudged, breached: recoveryBreaches } } : {}),
+      },
     );
     const ice = deployment.ice?.httpUrl ? await readIceTraffic(deployment.ice.httpUrl) : undefined;
     const reconciliation =
@@ -410,6 +453,8 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
       samples: await runFigures(timeseriesFile),
       ice,
       resultsDir,
+      recoveryBreaches: settings.faults ? recoveryBreaches : undefined,
+      recoveryJudged,
     });
     process.stdout.write(`\n${verdict.lines.join('\n')}\n`);
     if (reconciliation) process.stdout.write(`${reconciliation.lines.join('\n')}\n`);
@@ -422,8 +467,8 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
     );
     // A reconciliation that failed wins over failed thresholds: something was lost.
     if (reconciliation && !reconciliation.verdict.passed) return RECONCILIATION_FAILED_EXIT;
-    if (result.exitCode === exitCodes.ok && !verdict.passed) return exitCodes.thresholdsFailed;
-    return result.exitCode;
+    if (exitCode === exitCodes.ok && !verdict.passed) return exitCodes.thresholdsFailed;
+    return exitCode;
   } catch (err) {
     process.stderr.write(`cats-stress stress: ${(err as Error).message}\n`);
     return 1;

@@ -11,6 +11,8 @@ import { isAlive, stopDeployment } from '../deploy/stop.ts';
 import { parseFlags, portFlag, UsageError } from '../flags.ts';
 import { DEFAULT_RESTART_POLICY, parseRestartLimit } from '../deploy/restart-policy.ts';
 import { superviseDeployment } from '../deploy/supervisor.ts';
+import { parseLink, partLinkProblem } from '../faults/schedule.ts';
+import { serveLinkControl } from '../faults/link-control.ts';
 import { findPrometheus } from '../../dashboards/prometheus.ts';
 import { countries as referenceCountries, countryByCode } from '../../reference/spec/reference-data/countries.ts';
 import { offices } from '../../reference/spec/reference-data/offices.ts';
@@ -53,6 +55,11 @@ options:
                         a part that dies is started again (same port and data) after
                         0.2 s, doubling to 5 s; one needing more than N restarts within
                         DURATION is reported failed and left stopped (default 5/60s)
+  --fault-links LIST    fault proxies on links between parts, e.g. GE-ice,KZ-db,ice-db: the
+                        part on the left connects through a loopback proxy that a run's
+                        --faults can cut, slow or hold (harness/faults/README.md); a
+                        country's CC-db link also serves pause:db/CC. Default: none, every
+                        part connects directly
   --attach              run in the foreground; Ctrl-C stops everything`;
 
 const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
@@ -97,6 +104,7 @@ export const command: Command = {
         observability: { type: 'boolean', default: false },
         'prometheus-port': { type: 'string', default: '9090' },
         'restart-limit': { type: 'string', default: '5/60s' },
+        'fault-links': { type: 'string' },
       },
     });
     const countries = [
@@ -149,6 +157,7 @@ export const command: Command = {
     } catch (err) {
       throw new UsageError((err as Error).message, { cause: err });
     }
+    const faultLinks = faultLinksFlag(values['fault-links'], countries);
     const file = values.deployment as string;
     const logDir = path.resolve(values.logs as string);
     const options = {
@@ -161,6 +170,7 @@ export const command: Command = {
       databaseUrl: values['database-url'] ?? process.env.DATABASE_URL,
       prometheusPort: values.observability ? portFlag(values['prometheus-port'], '--prometheus-port') : undefined,
       restartPolicy: { ...DEFAULT_RESTART_POLICY, ...restartLimit },
+      faultLinks: faultLinks.length ? { names: faultLinks, serve: serveLinkControl } : undefined,
     };
     if (values.observability && !findPrometheus()) {
       console.error(
@@ -230,6 +240,34 @@ export const command: Command = {
     }
   },
 };
+
+/** `--fault-links GE-ice,KZ-db,ice-db`: links between parts of this deployment, each once. */
+function faultLinksFlag(arg: string | undefined, countries: string[]): string[] {
+  if (!arg) return [];
+  const names = [
+    ...new Set(
+      arg
+        .split(',')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    ),
+  ];
+  const problems: string[] = [];
+  for (const name of names) {
+    const link = parseLink(name);
+    const why = !link
+      ? 'not a link CLIENT-SERVER between parts (CC-ice, CC-db, ice-db)'
+      : link.client === 'clients'
+        ? "load clients' links are placed by the run itself (--faults)"
+        : (partLinkProblem(link) ??
+          [link.client, link.server]
+            .filter((end) => /^[A-Z]{2}$/.test(end) && !countries.includes(end))
+            .map((end) => `no node ${end} in --countries`)[0]);
+    if (why) problems.push(`${name}: ${why}`);
+  }
+  if (problems.length) throw new UsageError(`--fault-links: ${problems.join('; ')}`);
+  return names.sort();
+}
 
 /** What is known of a deployment still starting: its supervisor, which stops whatever it started. */
 function partialDeployment(pid: number, log: string): Deployment {

@@ -102,6 +102,8 @@ export interface Deployment extends DeploymentFile {
   fixture: { kind: 'default' } | { kind: 'data-set'; dir: string };
   /** With --observability: Prometheus scraping every part and receiving runs by remote write. */
   prometheus?: { pid: number; url: string; remoteWriteUrl: string };
+  /** With --fault-links: the fault proxies on links between parts, and the loopback API that drives them. */
+  faultLinks?: { url: string; token: string; links: Record<string, { port: number; upstream: string }> };
 }
 
 /** The deployment `up` recorded in `file`, or undefined when there is none. */

@@ -42,6 +42,22 @@ export interface DeploymentOptions {
   prometheusPort?: number;
   /** When a part that died is started again, and when it is failed instead. */
   restartPolicy?: RestartPolicy;
+  /**
+   * Fault proxies on links between parts (`up --fault-links GE-ice,KZ-db,ice-db`): `serve` starts
+   * one per link before the parts, each client part connects through its own, and the
+   * deployment file records how a run drives them (harness/faults/link-control.ts).
+   */
+  faultLinks?: {
+    names: string[];
+    serve: (placements: { name: string; upstream: { host: string; port: number } }[]) => Promise<FaultLinkProxies>;
+  };
+}
+
+/** The proxies the supervisor keeps on links between parts for the deployment's life. */
+export interface FaultLinkProxies {
+  record: NonNullable<Deployment['faultLinks']>;
+  port(name: string): number;
+  close(): Promise<void>;
 }
 
 const token = (prefix: string) => `${prefix}-${randomBytes(24).toString('base64url')}`;
@@ -57,6 +73,7 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
   let prometheus: RunningPrometheus | undefined;
   let kept: KeptDeployment | undefined;
   let metrics: SupervisorMetrics | undefined;
+  let linkProxies: FaultLinkProxies | undefined;
   /** Set once the deployment file is first written; later changes rewrite it, one write at a time. */
   let published: Deployment | undefined;
   let persisting = Promise.resolve();
@@ -74,6 +91,7 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
     await persisting;
     await Promise.all(parts.filter((p) => p.name !== 'ice').map((p) => p.stop()));
     await Promise.all(parts.filter((p) => p.name === 'ice').map((p) => p.stop()));
+    await linkProxies?.close();
     await pg?.stop().catch((err: Error) => say(`PostgreSQL stop failed: ${err.message}`));
     if (pgDataDir) await rm(pgDataDir, { recursive: true, force: true });
     const current = await readDeployment(opts.deploymentFile).catch(() => undefined);
@@ -120,8 +138,29 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
     );
     const loadIdentities = opts.iceLoadCountries.map((c) => iceLoadIdentity(c, nodeTokens[c]!));
     const icePort = await freePort();
+    // A part on a faulted link connects through its proxy; every other connects directly.
+    const linkNames = opts.faultLinks?.names ?? [];
+    if (linkNames.length > 0) {
+      const server = new URL(pg.url('postgres'));
+      const db = { host: server.hostname, port: Number(server.port || 5432) };
+      linkProxies = await opts.faultLinks!.serve(
+        linkNames.map((name) => ({
+          name,
+          upstream: name.endsWith('-db') ? db : { host: '127.0.0.1', port: icePort },
+        })),
+      );
+      guard();
+      say(`fault proxies on ${linkNames.map((n) => `${n} (port ${linkProxies!.port(n)})`).join(', ')}`);
+    }
+    const via = (url: string, link: string) => {
+      if (!linkNames.includes(link)) return url;
+      const u = new URL(url);
+      u.hostname = '127.0.0.1';
+      u.port = String(linkProxies!.port(link));
+      return u.toString();
+    };
     const iceLog = path.resolve(opts.logDir, 'ice.log');
-    const iceDatabaseUrl = pg.url('cats_ice');
+    const iceDatabaseUrl = via(pg.url('cats_ice'), 'ice-db');
     const auditorToken = token('auditor');
     const spawnIce = () =>
       icePart({ port: icePort, databaseUrl: iceDatabaseUrl, nodeTokens, auditorToken, log: iceLog });
@@ -139,7 +178,7 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
     for (const country of opts.countries) {
       const port = await freePort();
       const adminToken = token(`admin-${country.toLowerCase()}`);
-      const serverUrl = pg.url('postgres');
+      const serverUrl = via(pg.url('postgres'), `${country}-db`);
       const spawn = () =>
         nodePart({
           country,
@@ -147,7 +186,7 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
           serverUrl,
           adminToken,
           auditorToken,
-          ice: { url: iceUrl, token: nodeTokens[country]! },
+          ice: { url: via(iceUrl, `${country}-ice`), token: nodeTokens[country]! },
           log: path.resolve(opts.logDir, `node-${country}.log`),
         });
       const part = spawn();
@@ -216,6 +255,7 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
       nodes: endpoints,
       auditor: { token: auditorToken },
       fixture: opts.dataSet ? { kind: 'data-set', dir: path.resolve(opts.dataSet) } : { kind: 'default' },
+      ...(linkProxies ? { faultLinks: linkProxies.record } : {}),
     };
     kept.record(deployment);
     guard();

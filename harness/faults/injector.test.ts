@@ -66,20 +66,30 @@ afterEach(async () => {
 });
 
 describe('refusedFaults', () => {
-  it("refuses a country's database on a shared server, links between parts, and parts without a PID, with reasons", () => {
+  it('refuses faults on links between parts without a proxy, killing one database alone, parts without a PID, with reasons', () => {
     const d = deployment({ ice: 1, GE: 2, AZ: 3, postgres: 4 });
     const refused = refusedFaults(
-      parseFaultSpec('pause:db/GE@1s+1s,cut:GE-ice@2s+1s,kill:node/GE@3s,pause:db@4s+1s,latency:clients-AZ@5s+1s=10ms'),
+      parseFaultSpec(
+        'pause:db/GE@1s+1s,cut:GE-ice@2s+1s,kill:node/GE@3s,pause:db@4s+1s,latency:clients-AZ@5s+1s=10ms,kill:db/AZ@6s,cut:GE-AZ@7s+1s',
+      ),
       d,
     );
     expect(refused.map((r) => [r.pointer, r.code])).toEqual([
-      ['/0', 'shared_server'],
-      ['/1', 'not_supported'],
+      ['/0', 'no_fault_proxy'],
+      ['/1', 'no_fault_proxy'],
+      ['/5', 'not_supported'],
+      ['/6', 'unknown_link'],
     ]);
-    expect(refused[0]!.message).toMatch(/one PostgreSQL server/);
-    expect(refused[1]!.message).toMatch(/not yet supported/);
-    const target: FaultableDeployment = { nodes: { GE: {} } };
-    expect(refusedFaults(parseFaultSpec('kill:node/GE@1s'), target)[0]!.code).toBe('no_pid');
+    expect(refused[0]!.message).toMatch(/no fault proxy on GE-db; start it with cats-stress up --fault-links GE-db/);
+    expect(refused[1]!.message).toMatch(/--fault-links GE-ice/);
+    expect(refused[2]!.message).toMatch(/one PostgreSQL server/);
+    expect(refused[3]!.message).toMatch(/through ICE/);
+    // A deployment started with the proxies takes them.
+    const routed = { ...d, faultLinks: { links: { 'GE-db': {}, 'GE-ice': {} } } };
+    expect(refusedFaults(parseFaultSpec('pause:db/GE@1s+1s,cut:GE-ice@2s+1s'), routed)).toEqual([]);
+    const target: FaultableDeployment = { nodes: { GE: {} }, ice: {} };
+    const onTarget = refusedFaults(parseFaultSpec('kill:node/GE@1s,cut:GE-ice@1s+1s,pause:db/GE@1s+1s'), target);
+    expect(onTarget.map((r) => r.code)).toEqual(['no_pid', 'not_routable', 'not_routable']);
   });
 });
 

@@ -1,7 +1,9 @@
 // Applies a fault schedule to a running deployment while a run goes on: process
 // faults by signal to the part's current PID (re-read from the deployment file,
-// since the supervisor gives a restarted part a new one), network faults between
-// load clients and a node through a fault proxy placed in front of that node.
+// since the supervisor gives a restarted part a new one); network faults between
+// load clients and a node or ICE through a fault proxy placed here in front of it,
+// and on links between parts (and one country's database) through the proxies the
+// supervisor placed on them (`up --fault-links`).
 // Every fault applied is recorded as a start and an end with wall time.
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -9,7 +11,14 @@ import type { DeploymentFile } from '../deploy/deployment-file.ts';
 import { writeDeploymentFile } from '../deploy/deployment-file.ts';
 import { FaultError, type FaultErrorDetail } from './fault-error.ts';
 import { startProxy, type FaultProxy } from './proxy.ts';
-import { inapplicableFaults, type FaultableDeployment, type FaultEvent, type PartRef } from './schedule.ts';
+import { localLink, remoteLink, type FaultLink, type FaultLinksRecord } from './link-control.ts';
+import {
+  DEFAULT_RECOVER_WITHIN_MS,
+  inapplicableFaults,
+  type FaultableDeployment,
+  type FaultEvent,
+  type PartRef,
+} from './schedule.ts';
 
 /** One edge of an applied fault. `t`: wall time, epoch ms. */
 export interface FaultRecord {
@@ -24,6 +33,8 @@ export interface FaultRecord {
   pid?: number;
   /** On a kill's end: the part's restarts so far, as the supervisor recorded them. */
   restarts?: number;
+  /** On a start: the recovery limit (seconds after the end by which every backlog must be drained). */
+  recoverWithin?: number;
 }
 
 /** What the injector reads of a deployment file (`up`'s, with PIDs and restart counts). */
@@ -37,6 +48,7 @@ interface LiveDeployment extends FaultableDeployment {
   nodes: Record<string, PartState & { url: string }>;
   ice?: PartState & { url: string };
   postgres?: PartState & { pid: number | null; embedded?: boolean; databases?: string[]; servers?: unknown };
+  faultLinks?: FaultLinksRecord;
 }
 
 export const targetOf = (e: FaultEvent): string =>
@@ -56,21 +68,30 @@ export function refusedFaults(events: FaultEvent[], d: FaultableDeployment): Fau
     const pointer = `/${i}`;
     if (refused.has(pointer)) return;
     const what = `${e.fault}:${targetOf(e)}`;
-    if ('part' in e && e.part.role === 'db' && e.part.country) {
-      problems.push({
-        code: 'shared_server',
-        pointer,
-        message: `${what}: every node's database is on one PostgreSQL server, so pausing or killing it hits every node; the deployment gives ${e.part.country} no server of its own (use 'db' to fault the shared server)`,
-      });
-    } else if ('link' in e && !(e.link.client === 'clients' && /^[A-Z]{2}$/.test(e.link.server))) {
+    if ('part' in e && e.part.role === 'db' && e.part.country && e.fault === 'kill') {
       problems.push({
         code: 'not_supported',
         pointer,
-        message: `${what}: not yet supported; network faults are applied only between load clients and a node (clients-CC)`,
+        message: `${what}: every node's database is on one PostgreSQL server, so one country's database cannot be killed alone; pause:db/${e.part.country}@AT+FOR holds its connections, kill:db kills the server`,
+      });
+      return;
+    }
+    const link = proxiedLinkOf(e);
+    if (link && !d.faultLinks?.links[link]) {
+      problems.push({
+        code: 'no_fault_proxy',
+        pointer,
+        message: `${what}: the deployment has no fault proxy on ${link}; start it with cats-stress up --fault-links ${link} (cats-stress stress does so itself)`,
       });
     }
   });
   return problems.sort((a, b) => a.pointer.localeCompare(b.pointer, 'en', { numeric: true }));
+}
+
+/** The link between parts whose proxy (in the supervisor) a fault acts on, if any. */
+function proxiedLinkOf(e: FaultEvent): string | undefined {
+  if ('link' in e) return e.link.client === 'clients' ? undefined : `${e.link.client}-${e.link.server}`;
+  return e.part.role === 'db' && e.part.country ? `${e.part.country}-db` : undefined;
 }
 
 /** Throws a FaultError naming every fault that cannot be applied to the deployment, with the reason. */
@@ -141,7 +162,10 @@ export class FaultInjector {
   private readonly active = new Set<Active>();
   /** Faults being applied (their part's state being read) when the run may stop. */
   private readonly applying = new Set<Promise<void>>();
-  private readonly proxies = new Map<string, FaultProxy>();
+  /** Every link a fault acts on, by name (`clients-GE`, `GE-ice`, `KZ-db`). */
+  private readonly links = new Map<string, FaultLink>();
+  /** The proxies this injector placed (from the load clients), closed at stop. */
+  private readonly localProxies: FaultProxy[] = [];
   private stopped = false;
 
   private constructor(
@@ -157,22 +181,45 @@ export class FaultInjector {
   static async prepare(opts: InjectorOptions): Promise<FaultInjector> {
     const deployment = await readLive(opts.deploymentFile);
     checkInjectable(opts.events, deployment);
-    const linked = new Set(opts.events.flatMap((e) => ('link' in e ? [e.link.server] : [])));
-    if (linked.size === 0) return new FaultInjector(opts, opts.deploymentFile);
+    const names = new Set(opts.events.flatMap((e) => ('link' in e ? [targetOf(e)] : [])));
+    // Links between parts: the supervisor's proxies, driven through its API.
+    const remote = new Map<string, FaultLink>();
+    for (const e of opts.events) {
+      const name = proxiedLinkOf(e);
+      if (name) remote.set(name, remoteLink(deployment.faultLinks!, name));
+    }
+    // Links from the load clients: a proxy here, and a deployment file for the clients pointing at it.
+    const local = [...names].filter((n) => n.startsWith('clients-'));
+    if (local.length === 0) {
+      const injector = new FaultInjector(opts, opts.deploymentFile);
+      for (const [n, l] of remote) injector.links.set(n, l);
+      return injector;
+    }
     if (!opts.routedDeploymentFile)
       throw new Error('network faults need a file for the deployment routed through fault proxies');
     const raw = JSON.parse(await readFile(opts.deploymentFile, 'utf8')) as DeploymentFile;
     const injector = new FaultInjector(opts, opts.routedDeploymentFile);
+    for (const [n, l] of remote) injector.links.set(n, l);
     try {
-      for (const country of linked) {
-        const url = new URL(raw.nodes[country]!.url);
+      for (const name of local) {
+        const server = name.slice('clients-'.length);
+        const url = new URL(server === 'ice' ? raw.ice!.url : raw.nodes[server]!.url);
+        const defaultPort = url.protocol === 'https:' || url.protocol === 'wss:' ? 443 : 80;
         const proxy = await startProxy({
-          name: `clients-${country}`,
-          upstream: { host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) },
+          name,
+          upstream: { host: url.hostname, port: Number(url.port || defaultPort) },
         });
-        injector.proxies.set(country, proxy);
-        url.port = String(proxy.port);
-        raw.nodes[country]!.url = url.toString().replace(/\/$/, '');
+        injector.localProxies.push(proxy);
+        injector.links.set(name, localLink(proxy));
+        const routed = (u: string) => {
+          const r = new URL(u);
+          r.port = String(proxy.port);
+          return r.toString().replace(/\/$/, '');
+        };
+        if (server === 'ice') {
+          raw.ice!.url = routed(raw.ice!.url);
+          if (raw.ice!.httpUrl) raw.ice!.httpUrl = routed(raw.ice!.httpUrl);
+        } else raw.nodes[server]!.url = routed(raw.nodes[server]!.url);
       }
       await writeDeploymentFile(opts.routedDeploymentFile, raw);
     } catch (err) {
@@ -201,13 +248,14 @@ export class FaultInjector {
     this.timers.clear();
     await Promise.all(this.applying);
     for (const a of [...this.active]) await a.end();
-    await Promise.all([...this.proxies.values()].map((p) => p.close()));
-    this.proxies.clear();
+    await Promise.all(this.localProxies.map((p) => p.close()));
+    this.localProxies.length = 0;
     return this.records;
   }
 
   private record(e: FaultEvent, phase: FaultRecord['phase'], rest: Partial<FaultRecord> = {}): void {
     const r: FaultRecord = { fault: e.fault, target: targetOf(e), phase, t: Date.now(), ok: true, ...rest };
+    if (phase === 'start') r.recoverWithin = (e.recoverWithinMs ?? DEFAULT_RECOVER_WITHIN_MS) / 1000;
     this.records.push(r);
     this.opts.onRecord?.(r);
   }
@@ -231,8 +279,9 @@ export class FaultInjector {
   private async apply(e: FaultEvent): Promise<void> {
     if (this.stopped) return;
     try {
-      if ('part' in e) await this.applyToPart(e, e.part);
-      else this.applyToLink(e);
+      if ('part' in e && e.part.role === 'db' && e.part.country) await this.pauseDatabase(e, e.part.country);
+      else if ('part' in e) await this.applyToPart(e, e.part);
+      else await this.applyToLink(e);
     } catch (err) {
       this.record(e, 'start', { ok: false, detail: (err as Error).message });
       this.record(e, 'end', { ok: false, detail: 'not applied' });
@@ -312,14 +361,33 @@ export class FaultInjector {
     timer = setTimeout(() => void check(), poll);
   }
 
-  private applyToLink(e: FaultEvent): void {
+  /**
+   * One country's database paused: the proxy on its node's database link holds every byte both
+   * ways (a timeout toxic of 0), as a stopped server would, and lets it pass again at the end.
+   */
+  private async pauseDatabase(e: FaultEvent, country: string): Promise<void> {
+    if (e.fault !== 'pause') return;
+    const link = this.links.get(`${country}-db`)!;
+    const names: string[] = [];
+    for (const stream of ['upstream', 'downstream'] as const)
+      names.push(
+        await link.addToxic({ type: 'timeout', stream, attributes: { timeout: 0 }, name: `pause_${stream}_${e.atMs}` }),
+      );
+    this.record(e, 'start');
+    this.lasting(e.forMs, async () => {
+      for (const n of names) await link.removeToxic(n).catch(() => undefined);
+      this.record(e, 'end');
+    });
+  }
+
+  private async applyToLink(e: FaultEvent): Promise<void> {
     if (!('link' in e)) return;
-    const proxy = this.proxies.get(e.link.server)!;
+    const link = this.links.get(targetOf(e))!;
     if (e.fault === 'cut') {
-      void proxy.disable();
+      await link.disable();
       this.record(e, 'start');
       this.lasting(e.forMs, async () => {
-        await proxy.enable().catch(() => undefined);
+        await link.enable().catch(() => undefined);
         this.record(e, 'end');
       });
       return;
@@ -340,10 +408,11 @@ export class FaultInjector {
           : e.fault === 'bandwidth'
             ? both('bandwidth', { rate: e.rateKBps })
             : [];
-    const names = toxic.map((t) => proxy.addToxic(t));
+    const names: string[] = [];
+    for (const t of toxic) names.push(await link.addToxic(t));
     this.record(e, 'start');
-    this.lasting(e.forMs, () => {
-      for (const n of names) proxy.removeToxic(n);
+    this.lasting(e.forMs, async () => {
+      for (const n of names) await link.removeToxic(n).catch(() => undefined);
       this.record(e, 'end');
     });
   }

@@ -3,7 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FaultError } from './fault-error.ts';
-import { checkApplicable, inapplicableFaults, parseFaultFile, parseFaultSpec, readFaultSchedule } from './schedule.ts';
+import {
+  checkApplicable,
+  faultLinksOf,
+  inapplicableFaults,
+  parseFaultFile,
+  parseFaultSpec,
+  readFaultSchedule,
+} from './schedule.ts';
 
 function errorOf(fn: () => unknown): FaultError {
   try {
@@ -42,6 +49,33 @@ describe('fault schedule spec', () => {
       },
       { fault: 'reset', link: { client: 'clients', server: 'UZ' }, atMs: 60_000, forMs: 30_000, probability: 0.05 },
       { fault: 'bandwidth', link: { client: 'KZ', server: 'db' }, atMs: 70_000, forMs: 5000, rateKBps: 100 },
+    ]);
+  });
+
+  it('reads a recovery limit after any event, in the compact and the object form', () => {
+    const events = parseFaultSpec(
+      'kill:ice@20s~recover=90s,latency:clients-UZ@1m+30s=300ms~50ms~recover=2m,cut:GE-ice@5s+5s',
+    );
+    expect(events).toEqual([
+      { fault: 'cut', link: { client: 'GE', server: 'ice' }, atMs: 5000, forMs: 5000 },
+      { fault: 'kill', part: { role: 'ice' }, atMs: 20000, recoverWithinMs: 90000 },
+      {
+        fault: 'latency',
+        link: { client: 'clients', server: 'UZ' },
+        atMs: 60000,
+        forMs: 30000,
+        latencyMs: 300,
+        jitterMs: 50,
+        recoverWithinMs: 120000,
+      },
+    ]);
+    expect(
+      parseFaultFile(JSON.stringify([{ fault: 'kill', target: 'node/GE', at: '3s', recoverWithin: '45s' }]), 'f.json'),
+    ).toEqual([{ fault: 'kill', part: { role: 'node', country: 'GE' }, atMs: 3000, recoverWithinMs: 45000 }]);
+    const err = errorOf(() => parseFaultSpec('kill:ice@1s~recover=soon,kill:ice@2s~recover=0s'));
+    expect(err.errors.map((e) => [e.pointer, e.code])).toEqual([
+      ['/0', 'bad_duration'],
+      ['/1', 'bad_duration'],
     ]);
   });
 
@@ -140,6 +174,16 @@ describe('faults a deployment can take', () => {
       ['/3', 'not_routable'],
     ]);
     expect(err.errors[0].message).toContain('no PID');
+  });
+
+  it("takes one country's database and links between parts only where up can route them", () => {
+    const partLinks = parseFaultSpec('pause:db/GE@1s+1s,cut:GE-ice@2s+1s,latency:ice-db@3s+1s=50ms,cut:ice-GE@4s+1s');
+    expect(faultLinksOf(partLinks)).toEqual(['GE-db', 'GE-ice', 'ice-GE', 'ice-db']);
+    const problems = inapplicableFaults(partLinks, upDeployment);
+    expect(problems.map((p) => [p.pointer, p.code])).toEqual([['/3', 'unknown_link']]);
+    expect(problems[0].message).toContain('nodes connect to ICE');
+    const onTarget = inapplicableFaults(partLinks, { nodes: { GE: {} }, ice: {} });
+    expect(onTarget.map((p) => p.code)).toEqual(['not_routable', 'not_routable', 'not_routable', 'unknown_link']);
   });
 
   it('refuses faults on parts the deployment does not have, and on an external database', () => {

@@ -11,13 +11,18 @@
 //   reset:LINK@AT+FOR=P%         P % of connections reset
 //   bandwidth:LINK@AT+FOR=KBPS   at most KBPS KB/s each direction
 //
-//   PART   := 'ice' | 'node/'CC | 'db' | 'db/'CC      (db/CC: the server of CC's database)
+//   PART   := 'ice' | 'node/'CC | 'db' | 'db/'CC      (db/CC: CC's database alone, paused at the
+//             fault proxy on CC's database link; db: the PostgreSQL server of every part)
 //   LINK   := CLIENT '-' SERVER, CLIENT := 'clients' | 'ice' | CC, SERVER := CC | 'ice' | 'db'
+//
+// Any event may end in `~recover=DURATION`: the recovery limit the run checks, i.e. every
+// backlog (nodes' outboxes, ICE's queue) drained within DURATION of the fault's end
+// (default 60s; `recoverWithin` in the object form).
 //
 // AT, FOR and latencies are k6 durations (`20s`, `1m30s`, `500ms`); a bare
 // number is milliseconds, as in k6. A file (JSON or YAML) holds a list of such
-// strings, or of objects `{fault, target, at, for?, value?}`, either alone or
-// under `faults:`.
+// strings, or of objects `{fault, target, at, for?, value?, recoverWithin?}`, either
+// alone or under `faults:`.
 import { existsSync, readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
@@ -41,9 +46,13 @@ export const LinkRef = Type.Object({
 });
 export type LinkRef = Static<typeof LinkRef>;
 
-const timing = { atMs: Ms, forMs: Ms };
+/** Default recovery limit: every backlog drained within this long after the fault's end. */
+export const DEFAULT_RECOVER_WITHIN_MS = 60_000;
+
+const recover = { recoverWithinMs: Type.Optional(Ms) };
+const timing = { atMs: Ms, forMs: Ms, ...recover };
 export const FaultEvent = Type.Union([
-  Type.Object({ fault: Type.Literal('kill'), part: PartRef, atMs: Ms }),
+  Type.Object({ fault: Type.Literal('kill'), part: PartRef, atMs: Ms, ...recover }),
   Type.Object({ fault: Type.Literal('pause'), part: PartRef, ...timing }),
   Type.Object({ fault: Type.Literal('cut'), link: LinkRef, ...timing }),
   Type.Object({ fault: Type.Literal('latency'), link: LinkRef, ...timing, latencyMs: Ms, jitterMs: Ms }),
@@ -84,7 +93,7 @@ function parsePart(text: string): PartRef | undefined {
   return m[1] === 'node' ? { role: 'node', country: m[2] } : { role: 'db', country: m[2] };
 }
 
-function parseLink(text: string): LinkRef | undefined {
+export function parseLink(text: string): LinkRef | undefined {
   const m = /^(clients|ice|[A-Z]{2})-(ice|db|[A-Z]{2})$/.exec(text);
   if (!m || m[1] === m[2]) return undefined;
   return { client: m[1], server: m[2] };
@@ -96,6 +105,22 @@ function parseEvent(text: string, pointer: string, problems: FaultErrorDetail[])
     problems.push({ code, pointer, message: `'${text}': ${message}` });
     return undefined;
   };
+  // The recovery limit comes last and is read first: a latency's jitter also follows a '~'.
+  const limit = /~recover=([^~]*)$/.exec(text.trim());
+  let recoverWithinMs: number | undefined;
+  if (limit) {
+    try {
+      recoverWithinMs = duration(limit[1]!, 'recover');
+    } catch (err) {
+      return problem('bad_duration', (err as Error).message);
+    }
+    if (!(recoverWithinMs > 0)) return problem('bad_duration', 'recover= must be longer than 0s, e.g. ~recover=90s');
+  }
+  const event = parseFault(limit ? text.trim().slice(0, limit.index) : text, problem);
+  return event && recoverWithinMs !== undefined ? { ...event, recoverWithinMs } : event;
+}
+
+function parseFault(text: string, problem: (code: string, message: string) => undefined): FaultEvent | undefined {
   const m = /^([a-z]+):([^@]+)@([^+=]+)(?:\+([^=]+))?(?:=(.+))?$/.exec(text.trim());
   if (!m) return problem('syntax', 'expected FAULT:TARGET@AT[+FOR][=VALUE], e.g. kill:ice@20s');
   const [, fault, target, atText, forText, valueText] = m;
@@ -170,18 +195,19 @@ function entryText(entry: unknown, pointer: string, problems: FaultErrorDetail[]
     problems.push({
       code: 'syntax',
       pointer,
-      message: 'expected a string like kill:ice@20s or an object {fault, target, at, for?, value?}',
+      message: 'expected a string like kill:ice@20s or an object {fault, target, at, for?, value?, recoverWithin?}',
     });
     return undefined;
   }
-  const extra = Object.keys(o).filter((k) => !['fault', 'target', 'at', 'for', 'value'].includes(k));
+  const extra = Object.keys(o).filter((k) => !['fault', 'target', 'at', 'for', 'value', 'recoverWithin'].includes(k));
   if (extra.length > 0) {
     problems.push({ code: 'unknown_field', pointer: `${pointer}/${extra[0]}`, message: `unknown field ${extra[0]}` });
     return undefined;
   }
   const forPart = o.for === undefined ? '' : `+${str(o.for)}`;
   const valuePart = o.value === undefined ? '' : `=${str(o.value)}`;
-  return `${str(o.fault)}:${str(o.target)}@${str(o.at)}${forPart}${valuePart}`;
+  const recoverPart = o.recoverWithin === undefined ? '' : `~recover=${str(o.recoverWithin)}`;
+  return `${str(o.fault)}:${str(o.target)}@${str(o.at)}${forPart}${valuePart}${recoverPart}`;
 }
 
 function validated(entries: { text: string | undefined; pointer: string }[], problems: FaultErrorDetail[]) {
@@ -256,9 +282,34 @@ export interface FaultableDeployment {
   postgres?: { pid: number | null; embedded?: boolean };
   /** Present for a deployment started by `up`, whose links the harness can route through proxies. */
   supervisor?: { pid: number };
+  /** The links between parts `up --fault-links` placed fault proxies on. */
+  faultLinks?: { links: Record<string, unknown> };
 }
 
-const describeLink = (l: LinkRef) => `${l.client}-${l.server}`;
+export const describeLink = (l: LinkRef) => `${l.client}-${l.server}`;
+
+/**
+ * The links between parts a schedule needs fault proxies on (`up --fault-links`): the part
+ * links it names, and CC-db for a pause of one country's database, whose connections the
+ * proxy holds (every node's database is on one PostgreSQL server).
+ */
+export function faultLinksOf(events: FaultEvent[]): string[] {
+  const links = new Set<string>();
+  for (const e of events) {
+    if ('link' in e && e.link.client !== 'clients') links.add(describeLink(e.link));
+    if ('part' in e && e.part.role === 'db' && e.part.country) links.add(`${e.part.country}-db`);
+  }
+  return [...links].sort();
+}
+
+/** Why a link is none the deployment has between its parts, or undefined when it is one. */
+export function partLinkProblem(l: LinkRef): string | undefined {
+  if (l.client === 'clients') return undefined;
+  if (l.client === 'ice' && l.server !== 'db') return 'ICE connects to no node: nodes connect to ICE (name it CC-ice)';
+  if (/^[A-Z]{2}$/.test(l.client) && /^[A-Z]{2}$/.test(l.server))
+    return 'nodes do not talk to each other: their C2C messages go through ICE (CC-ice)';
+  return undefined;
+}
 const describePart = (p: PartRef) => (p.role === 'ice' ? 'ice' : p.country ? `${p.role}/${p.country}` : p.role);
 
 /** Faults the deployment cannot take, each with the reason; nothing when all can be applied. */
@@ -272,6 +323,15 @@ export function inapplicableFaults(events: FaultEvent[], d: FaultableDeployment)
       const what = `${e.fault}:${describePart(p)}`;
       if ((p.role === 'node' || p.role === 'db') && p.country && !hasNode(p.country)) {
         return refuse('unknown_part', `${what}: the deployment has no node ${p.country}`);
+      }
+      if (p.role === 'db' && p.country) {
+        // One country's database is faulted at the proxy on its node's database link, not by signal.
+        if (!d.supervisor)
+          return refuse(
+            'not_routable',
+            `${what}: one country's database can be faulted only in a deployment started by up, which routes that node's database connections through a fault proxy`,
+          );
+        return;
       }
       const pid = p.role === 'ice' ? d.ice?.pid : p.role === 'node' ? d.nodes[p.country].pid : d.postgres?.pid;
       if (p.role === 'ice' && !d.ice) return refuse('unknown_part', `${what}: the deployment has no ICE`);
@@ -291,6 +351,8 @@ export function inapplicableFaults(events: FaultEvent[], d: FaultableDeployment)
         return refuse('unknown_link', `${what}: the deployment has no node ${end}`);
       if (end === 'ice' && !d.ice) return refuse('unknown_link', `${what}: the deployment has no ICE`);
     }
+    const unknown = partLinkProblem(l);
+    if (unknown) return refuse('unknown_link', `${what}: ${unknown}`);
     if (l.client !== 'clients' && !d.supervisor) {
       return refuse(
         'not_routable',

@@ -3,7 +3,8 @@
 // run one step), set against the corridor's projected demand.
 import { Dataset, PILOT_COUNTRIES } from '../../generators/dataset.ts';
 import { RunFolderError, type RunFolder } from './run-folder.ts';
-import { counterPerSecond, rateShare, trendOver, type Point } from './series.ts';
+import { counterPerSecond, ratePasses, trendOver, type Point } from './series.ts';
+import type { Timeseries } from './run-folder.ts';
 import { escapeHtml, formatValue, lineChart } from './svg-chart.ts';
 import { sutReading, type SutReading } from './sut-resources.ts';
 
@@ -24,6 +25,8 @@ export interface Step {
   p99: number;
   errorRate: number;
   dropped: number;
+  /** Submissions refused by the business rules (the data set's guarantees ran out): not failures, not in errorRate. */
+  refused: number;
   /** first SLO the step broke, or null */
   broke: 'latency p95' | 'latency p99' | 'errors' | 'load generator' | null;
   /** epoch s (windows only) */
@@ -54,6 +57,8 @@ export interface CapacityResult {
   saturation: { step: string; broke: string; detail: string } | null;
   /** From the parts' /metrics (sut.ndjson), when the run sampled them: the resource that gave way first up to the knee. */
   resource?: SutReading;
+  /** Submissions refused by the business rules over the run(s), shown apart from failures. */
+  refused?: number;
   notes: string[];
 }
 
@@ -70,6 +75,27 @@ function judge(s: Omit<Step, 'broke'>, slo: Slo): Step['broke'] {
 
 const at = (points: Point[]) => new Map(points);
 
+/**
+ * Per second: CTD submissions that failed (a system failure) and those refused by the business
+ * rules (GUARANTEE_INSUFFICIENT: the data set's guarantees ran out). The load scenarios record
+ * refusals as `ctd_refused` and never as failed requests; a run of an older script counted
+ * them in http_req_failed as 409s and in `ctd_rejected`, so those are taken back out.
+ */
+function submissionOutcomes(ts: Timeseries): { failed: Map<number, number>; refused: Map<number, number> } {
+  const failedAll = at(ratePasses(ts, 'http_req_failed', SUBMIT));
+  const failed409 = at(ratePasses(ts, 'http_req_failed', (k) => SUBMIT(k) && k.status === '409'));
+  const refusedNew = at(counterPerSecond(ts, 'ctd_refused'));
+  const refusedOld = at(counterPerSecond(ts, 'ctd_rejected', (k) => k.code === 'GUARANTEE_INSUFFICIENT'));
+  const failed = new Map<number, number>();
+  const refused = new Map<number, number>();
+  for (const t of new Set([...failedAll.keys(), ...refusedNew.keys(), ...refusedOld.keys()])) {
+    const counted = Math.min(failed409.get(t) ?? 0, refusedOld.get(t) ?? 0);
+    failed.set(t, (failedAll.get(t) ?? 0) - counted);
+    refused.set(t, (refusedNew.get(t) ?? 0) + counted);
+  }
+  return { failed, refused };
+}
+
 /** Sliding windows over one run's seconds, each judged on all its submissions: the busiest window within the SLOs is the capacity. */
 function windowSteps(run: RunFolder, slo: Slo, windowSeconds: number): Step[] {
   const ts = run.timeseries;
@@ -78,7 +104,7 @@ function windowSteps(run: RunFolder, slo: Slo, windowSeconds: number): Step[] {
       `${run.dir}: no time series; capacity from one run needs timeseries.ndjson or samples.json.gz`,
     );
   const submits = counterPerSecond(ts, 'http_reqs', SUBMIT);
-  const failed = at(rateShare(ts, 'http_req_failed', SUBMIT));
+  const { failed, refused } = submissionOutcomes(ts);
   const dropped = at(counterPerSecond(ts, 'dropped_iterations'));
   const steps: Step[] = [];
   for (let i = 0; i + windowSeconds <= submits.length; i++) {
@@ -92,8 +118,9 @@ function windowSteps(run: RunFolder, slo: Slo, windowSeconds: number): Step[] {
       rate: count / windowSeconds,
       p95: trendOver(ts, 'http_req_duration', 'p95', secs[0]!, secs[secs.length - 1]!, SUBMIT),
       p99: trendOver(ts, 'http_req_duration', 'p99', secs[0]!, secs[secs.length - 1]!, SUBMIT),
-      errorRate: secs.reduce((a, t) => a + (failed.get(t) ?? 0) * (submits[i + secs.indexOf(t)]![1] ?? 0), 0) / count,
+      errorRate: secs.reduce((a, t) => a + (failed.get(t) ?? 0), 0) / count,
       dropped: secs.reduce((a, t) => a + (dropped.get(t) ?? 0), 0),
+      refused: secs.reduce((a, t) => a + (refused.get(t) ?? 0), 0),
     };
     steps.push({ ...s, broke: judge(s, slo) });
   }
@@ -112,13 +139,22 @@ export function runStep(run: RunFolder, slo: Slo): Step {
     run.timeseries && seconds > 0
       ? counterPerSecond(run.timeseries, 'http_reqs', SUBMIT).reduce((a, [, v]) => a + v, 0) / seconds
       : undefined;
+  // From the seconds when there are any, so refusals an older script counted as failures are taken out.
+  let fromSeconds: { errorRate: number; refused: number } | undefined;
+  if (run.timeseries) {
+    const count = counterPerSecond(run.timeseries, 'http_reqs', SUBMIT).reduce((a, [, v]) => a + v, 0);
+    const { failed, refused } = submissionOutcomes(run.timeseries);
+    const sum = (m: Map<number, number>) => [...m.values()].reduce((a, v) => a + v, 0);
+    if (count > 0) fromSeconds = { errorRate: sum(failed) / count, refused: sum(refused) };
+  }
   const s = {
     label: String(run.settings?.runId ?? run.dir.split('/').pop()),
     rate: m['http_reqs{operation:ctd_submit}'] ? reqs!.values.rate! : (fromSeries ?? reqs?.values.rate ?? 0),
     p95: dur?.values['p(95)'] ?? NaN,
     p99: dur?.values['p(99)'] ?? NaN,
-    errorRate: failed?.values.rate ?? 0,
+    errorRate: fromSeconds?.errorRate ?? failed?.values.rate ?? 0,
     dropped: m.dropped_iterations?.values.count ?? 0,
+    refused: fromSeconds?.refused ?? m.ctd_refused?.values.count ?? 0,
   };
   return { ...s, broke: judge(s, slo) };
 }
@@ -202,6 +238,15 @@ export function capacityOf(
     notes.push(
       'No rate tried broke an SLO: the capacity is at least the figure shown; push the breakpoint further to find the knee.',
     );
+  const refused = steps.reduce((a, s) => a + (method === 'windows' ? 0 : s.refused), 0);
+  const refusedInRun =
+    method === 'windows' && runs[0]!.timeseries
+      ? [...submissionOutcomes(runs[0]!.timeseries).refused.values()].reduce((a, v) => a + v, 0)
+      : refused;
+  if (refusedInRun > 0)
+    notes.push(
+      `${n(refusedInRun, 0)} CTD submission(s) refused by the business rules (GUARANTEE_INSUFFICIENT: the data set's guarantees ran out), counted apart and not as failures; size the data set to the run (rate × duration) so every submission meets a guarantee with room.`,
+    );
   const resource = resourceAtKnee(runs, method, steps, first, windowSeconds);
   if (!resource)
     notes.push(
@@ -222,6 +267,7 @@ export function capacityOf(
     headroom,
     saturation,
     ...(resource ? { resource } : {}),
+    refused: refusedInRun,
     notes,
   };
 }
@@ -268,6 +314,9 @@ export function capacityLines(c: CapacityResult): string[] {
     lines.push(
       `headroom:   ×${n(c.headroom.factor, 0)} the projected peak hour = ${n(c.headroom.yearsOfGrowth, 0)} years of growth at ${(d.annualGrowth * 100).toFixed(0)} %/yr`,
     );
+  lines.push(
+    `refused:    ${n(c.refused ?? 0, 0)} CTD submission(s) by the business rules (GUARANTEE_INSUFFICIENT), apart from failures`,
+  );
   if (c.saturation) lines.push(`first limit: ${c.saturation.broke} (${c.saturation.step}): ${c.saturation.detail}`);
   if (c.resource?.saturated)
     lines.push(`first resource: ${c.resource.saturated.resource}: ${c.resource.saturated.detail}`);
@@ -290,10 +339,10 @@ export function capacitySection(c: CapacityResult): string {
           ],
           start,
         })
-      : `<table><thead><tr><th>run</th><th>CTDs/s</th><th>p95</th><th>p99</th><th>failed</th><th>verdict</th></tr></thead><tbody>${c.steps
+      : `<table><thead><tr><th>run</th><th>CTDs/s</th><th>p95</th><th>p99</th><th>failed</th><th>refused (business rules)</th><th>verdict</th></tr></thead><tbody>${c.steps
           .map(
             (s) =>
-              `<tr class="${s.broke ? 'fail' : 'ok'}"><td>${escapeHtml(s.label)}</td><td>${n(s.rate, 2)}</td><td>${formatValue(s.p95, 'ms')}</td><td>${formatValue(s.p99, 'ms')}</td><td>${(s.errorRate * 100).toFixed(2)} %</td><td>${escapeHtml(s.broke ?? 'within SLOs')}</td></tr>`,
+              `<tr class="${s.broke ? 'fail' : 'ok'}"><td>${escapeHtml(s.label)}</td><td>${n(s.rate, 2)}</td><td>${formatValue(s.p95, 'ms')}</td><td>${formatValue(s.p99, 'ms')}</td><td>${(s.errorRate * 100).toFixed(2)} %</td><td>${n(s.refused, 0)}</td><td>${escapeHtml(s.broke ?? 'within SLOs')}</td></tr>`,
           )
           .join('')}</tbody></table>`;
   return `<h2>Capacity</h2><ul>${capacityLines(c)

@@ -25,6 +25,8 @@ export const FaultEventLine = Type.Object({
   pid: Type.Optional(Type.Integer()),
   /** The part's restarts as the supervisor recorded them at this edge. */
   restarts: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** On a start: the recovery limit, seconds after the fault's end by which every backlog must be drained. */
+  recoverWithin: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
 });
 export type FaultEventLine = Static<typeof FaultEventLine>;
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendFaultEvents } from './fault-events.ts';
-import { faultRecovery } from './fault-recovery.ts';
+import { faultRecovery, recoveryBreaches } from './fault-recovery.ts';
+import type { SutLine } from './sut-file.ts';
 import { readRunFolder } from './run-folder.ts';
 import { writeRunReport } from './run-report.ts';
 import { runFigures } from '../stress/run-figures.ts';
@@ -120,5 +121,45 @@ describe('faults in a run folder', () => {
     const html = await readFile(await writeRunReport(dir), 'utf8');
     expect(html).not.toContain('<g class="fault-marker');
     expect(html).not.toContain('<h2>Faults</h2>');
+  });
+
+  it('measures when the backlog a fault left drained and judges it against the fault recovery limit', async () => {
+    await runFolder({});
+    await appendFaultEvents(path.join(dir, 'timeseries.ndjson'), [
+      { fault: 'cut', target: 'GE-ice', phase: 'start', t: 101_500, ok: true, recoverWithin: 3 },
+      { fault: 'cut', target: 'GE-ice', phase: 'end', t: 103_500, ok: true },
+      { fault: 'kill', target: 'ice', phase: 'start', t: 104_000, ok: true, recoverWithin: 60 },
+      { fault: 'kill', target: 'ice', phase: 'end', t: 105_000, ok: true },
+    ]);
+    // Outbox of GE and ICE's queue, per second: 1 in flight before, growing during the cut,
+    // unknown while ICE is down (a gap), back to 1 only at 108.
+    const outbox: Record<number, number> = {
+      99: 1,
+      100: 1,
+      101: 2,
+      102: 9,
+      103: 12,
+      104: 8,
+      105: 6,
+      106: 4,
+      107: 2,
+      108: 1,
+    };
+    const sut: SutLine[] = [];
+    for (let t = 99; t <= 109; t++) {
+      sut.push({ t, part: 'node GE', outboxPending: outbox[t] ?? 0 });
+      sut.push(t === 105 ? { t, part: 'ICE', gap: 'no answer' } : { t, part: 'ICE', queueDepth: 0, inFlight: 0 });
+    }
+    const run = await readRunFolder(dir);
+    const recovery = faultRecovery(run.timeseries, run.timeseries!.events, sut);
+    expect(recovery.map((r) => [r.target, r.drainedSeconds, r.backlogPeak, r.recoverWithin, r.withinLimit])).toEqual([
+      ['GE-ice', 108 - 103.5, 12, 3, false],
+      ['ice', 108 - 105, 8, 60, true],
+    ]);
+    expect(recoveryBreaches(recovery)).toEqual([
+      "recovery cut:GE-ice: backlog drained 4.5 s after the fault's end (limit 3 s)",
+    ]);
+    // Without samples of the parts the limit is not judged, never passed silently.
+    expect(faultRecovery(run.timeseries, run.timeseries!.events).map((r) => r.withinLimit)).toEqual([null, null]);
   });
 });

@@ -7,6 +7,7 @@ import type { RateLine } from '../engine/output/timeseries.ts';
 import type { FaultEventLine } from './fault-events.ts';
 import type { Timeseries } from './run-folder.ts';
 import { escapeHtml } from './svg-chart.ts';
+import type { SutLine } from './sut-file.ts';
 
 export interface FaultRecovery {
   fault: FaultEventLine['fault'];
@@ -27,6 +28,55 @@ export interface FaultRecovery {
   /** The part's restarts the supervisor reported when the fault ended (kills), and how many of them came after the fault. */
   restarts?: number;
   restartsDuringFault?: number;
+  /**
+   * Seconds from the fault's end to the first whole second at or after it in which every part was
+   * sampled and the backlog (nodes' outboxes, ICE's queue and in-flight messages) was back to its
+   * lowest level of the 10 s before the fault; null when that never came in the run (or the fault never ended),
+   * absent when the run has no samples of the parts (sut.ndjson).
+   */
+  drainedSeconds?: number | null;
+  /** The highest backlog sampled from the fault's start until it drained. */
+  backlogPeak?: number;
+  /** The recovery limit: seconds after the end by which the backlog must be drained. */
+  recoverWithin?: number;
+  /** Whether the limit was kept; null when it could not be judged (no samples of the parts). */
+  withinLimit?: boolean | null;
+}
+
+/** Backlog per whole second over every part, where every part answered with its figures. */
+function backlogPerSecond(sut: SutLine[]): Map<number, number> {
+  const parts = new Set(sut.map((l) => l.part));
+  const per = new Map<number, { parts: Set<string>; backlog: number; complete: boolean }>();
+  for (const l of sut) {
+    const s = per.get(l.t) ?? { parts: new Set<string>(), backlog: 0, complete: true };
+    per.set(l.t, s);
+    s.parts.add(l.part);
+    const figure = l.part === 'ICE' ? (l.queueDepth ?? NaN) + (l.inFlight ?? 0) : (l.outboxPending ?? NaN);
+    if (l.gap || !Number.isFinite(figure)) s.complete = false;
+    else s.backlog += figure;
+  }
+  const out = new Map<number, number>();
+  for (const [t, s] of per) if (s.complete && s.parts.size === parts.size) out.set(t, s.backlog);
+  return out;
+}
+
+function drained(
+  backlog: Map<number, number>,
+  start: number,
+  end: number | undefined,
+): { drainedSeconds: number | null; backlogPeak: number } {
+  const before = [...backlog].filter(([t]) => t >= Math.floor(start) - 10 && t < Math.floor(start));
+  // The lowest level steady traffic kept before the fault (a fault just before may still be draining).
+  const level = before.length ? Math.min(...before.map(([, b]) => b)) : 0;
+  let peak = 0;
+  for (const [t, b] of [...backlog].sort((a, c) => a[0] - c[0])) {
+    if (t < Math.floor(start)) continue;
+    peak = Math.max(peak, b);
+    if (end !== undefined && t >= Math.floor(end) && b <= level) {
+      return { drainedSeconds: Math.max(0, t - end), backlogPeak: peak };
+    }
+  }
+  return { drainedSeconds: null, backlogPeak: peak };
 }
 
 /** Start edges paired with their end edges (same fault and target, in order). */
@@ -47,7 +97,8 @@ function pairs(events: FaultEventLine[]): Array<[FaultEventLine, FaultEventLine 
   return out;
 }
 
-export function faultRecovery(ts: Timeseries | undefined, events: FaultEventLine[]): FaultRecovery[] {
+export function faultRecovery(ts: Timeseries | undefined, events: FaultEventLine[], sut?: SutLine[]): FaultRecovery[] {
+  const backlog = sut?.length ? backlogPerSecond(sut) : undefined;
   // Per second: [failed, all] of http_req_failed.
   const perSecond = new Map<number, [number, number]>();
   let last = -Infinity;
@@ -87,6 +138,11 @@ export function faultRecovery(ts: Timeseries | undefined, events: FaultEventLine
       r.restarts = end.restarts;
       if (start.restarts !== undefined) r.restartsDuringFault = end.restarts - start.restarts;
     }
+    if (start.recoverWithin !== undefined) r.recoverWithin = start.recoverWithin;
+    if (backlog && applied) Object.assign(r, drained(backlog, start.t, end?.ok ? end.t : undefined));
+    if (r.recoverWithin !== undefined && applied)
+      r.withinLimit =
+        r.drainedSeconds === undefined ? null : r.drainedSeconds !== null && r.drainedSeconds <= r.recoverWithin;
     return r;
   });
 }
@@ -101,9 +157,37 @@ export function recoveryLines(recovery: FaultRecovery[], runStart: number): stri
       `${r.failedRequests} failed request(s)`,
     ];
     if (r.restarts !== undefined) parts.push(`restarts ${r.restarts}`);
+    if (r.drainedSeconds !== undefined)
+      parts.push(
+        r.drainedSeconds === null
+          ? `backlog (peak ${r.backlogPeak}) not drained in the run`
+          : `backlog (peak ${r.backlogPeak}) drained ${r.drainedSeconds.toFixed(1)} s after its end`,
+      );
+    if (r.recoverWithin !== undefined)
+      parts.push(
+        r.withinLimit === null || r.withinLimit === undefined
+          ? `limit ${r.recoverWithin} s not judged (no samples of the parts)`
+          : `limit ${r.recoverWithin} s ${r.withinLimit ? 'kept' : 'BREACHED'}`,
+      );
     if (r.detail) parts.push(r.detail);
     return `${at}: ${parts.join(', ')}`;
   });
+}
+
+/** The recovery limits a run broke, one line each (empty when every limit was kept). */
+export function recoveryBreaches(recovery: FaultRecovery[]): string[] {
+  return recovery
+    .filter((r) => r.withinLimit === false)
+    .map(
+      (r) =>
+        `recovery ${r.fault}:${r.target}: ${
+          r.end === undefined
+            ? 'the fault never ended in the run'
+            : r.drainedSeconds === null
+              ? 'backlog not drained before the run ended'
+              : `backlog drained ${r.drainedSeconds!.toFixed(1)} s after the fault's end`
+        } (limit ${r.recoverWithin} s)`,
+    );
 }
 
 /** The report's table of faults and recovery figures. */
@@ -113,7 +197,7 @@ export function recoverySection(recovery: FaultRecovery[], runStart: number): st
   const rows = recovery
     .map(
       (r) =>
-        `<tr class="${r.applied ? 'ok' : 'fail'}">${[
+        `<tr class="${r.applied && r.withinLimit !== false ? 'ok' : 'fail'}">${[
           `${r.fault}:${r.target}`,
           `${(r.start - runStart).toFixed(1)} s`,
           r.end === undefined ? '–' : `${(r.end - r.start).toFixed(1)} s`,
@@ -121,12 +205,20 @@ export function recoverySection(recovery: FaultRecovery[], runStart: number): st
           r.recoverySeconds === null ? (r.applied ? 'not in the run' : '–') : `${r.recoverySeconds.toFixed(1)} s`,
           String(r.failedRequests),
           r.restarts === undefined ? '–' : String(r.restarts),
+          r.drainedSeconds === undefined
+            ? '–'
+            : r.drainedSeconds === null
+              ? `not drained (peak ${r.backlogPeak})`
+              : `${r.drainedSeconds.toFixed(1)} s (peak ${r.backlogPeak})`,
+          r.recoverWithin === undefined
+            ? '–'
+            : `${r.recoverWithin} s: ${r.withinLimit === null || r.withinLimit === undefined ? 'not judged' : r.withinLimit ? 'kept' : 'BREACHED'}`,
         ]
           .map(cell)
           .join('')}</tr>`,
     )
     .join('');
   return `<h2>Faults</h2>
-<table class="faults"><tr><th>fault</th><th>at</th><th>lasted</th><th>applied</th><th>recovered after</th><th>failed requests</th><th>restarts</th></tr>${rows}</table>
-<p class="muted">Recovered after: from the fault's start to the first whole second with successful requests and none failed (the run's requests, at one-second resolution). Failed requests: from the fault's second until the later of its end and recovery. Restarts: the supervisor's count for the part when it ran again.</p>`;
+<table class="faults"><tr><th>fault</th><th>at</th><th>lasted</th><th>applied</th><th>recovered after</th><th>failed requests</th><th>restarts</th><th>backlog drained after its end</th><th>recovery limit</th></tr>${rows}</table>
+<p class="muted">Recovered after: from the fault's start to the first whole second with successful requests and none failed (the run's requests, at one-second resolution). Failed requests: from the fault's second until the later of its end and recovery. Restarts: the supervisor's count for the part when it ran again. Backlog: the nodes' outboxes and ICE's queue and in-flight messages, sampled once a second; drained when every part answered and it was back to its lowest level of the 10 s before the fault. A limit breached fails the run.</p>`;
 }

@@ -79,7 +79,7 @@ function lines(file: string): AsyncIterable<string> {
   return createInterface({ input: file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw, crlfDelay: Infinity });
 }
 
-async function readSut(dir: string): Promise<SutLine[] | undefined> {
+export async function readSut(dir: string): Promise<SutLine[] | undefined> {
   const file = path.join(dir, SUT_FILE);
   if (!existsSync(file)) return undefined;
   const out: SutLine[] = [];

@@ -19,7 +19,7 @@ import {
   type Point,
 } from './series.ts';
 import { barChart, escapeHtml, formatValue, lineChart, type ChartEvent, type LineSeries } from './svg-chart.ts';
-import { faultRecovery, recoverySection } from './fault-recovery.ts';
+import { faultRecovery, recoverySection, type FaultRecovery } from './fault-recovery.ts';
 import { capacitySection, type CapacityResult } from './capacity-model.ts';
 import { sutSection } from './sut-resources.ts';
 import { reconciliationOf, reconciliationSection } from './reconciliation-section.ts';
@@ -58,6 +58,18 @@ function thresholdRows(summary: Summary): ThresholdRow[] {
       rows.push({ metric, expression, observed: observedFor(m.values, expression), ok: t.ok });
   }
   return rows.sort((a, b) => Number(a.ok) - Number(b.ok) || a.metric.localeCompare(b.metric));
+}
+
+/** One row per judged recovery limit: `recovery kill:ice` / `backlog drained ≤ 60 s` / seconds it took. */
+function recoveryRows(recovery: FaultRecovery[]): ThresholdRow[] {
+  return recovery
+    .filter((r) => typeof r.withinLimit === 'boolean')
+    .map((r) => ({
+      metric: `recovery ${r.fault}:${r.target}`,
+      expression: `backlog drained ≤ ${r.recoverWithin} s after the fault's end`,
+      observed: r.drainedSeconds ?? NaN,
+      ok: r.withinLimit === true,
+    }));
 }
 
 const isSuccess = (k: SeriesTags) => k.status !== undefined && Number(k.status) >= 200 && Number(k.status) < 400;
@@ -126,6 +138,8 @@ function charts(ts: Timeseries, summary: Summary): string[] {
   }));
   for (const [code, points] of counterPerSecondBy(ts, 'ctd_rejected', 'code'))
     errors.push({ label: `rejected ${code || '(no code)'}`, points });
+  for (const [code, points] of counterPerSecondBy(ts, 'ctd_refused', 'code'))
+    errors.push({ label: `refused ${code} (business rule, not a failure)`, points });
   if (errors.length === 0)
     errors.push({ label: 'no errors in this run', points: counterPerSecond(ts, 'http_reqs', () => false) });
   out.push(lineChart({ title: 'Errors by code', unit: '/s', series: errors, start, events }));
@@ -211,6 +225,8 @@ function keyFigures(summary: Summary): Array<[string, string]> {
   if (failed !== undefined) rows.push(['failed requests', `${(failed * 100).toFixed(2)} %`]);
   push('CTDs accepted', v('ctd_accepted', 'count'));
   push('CTDs rejected', v('ctd_rejected', 'count'));
+  // Refusals by the business rules (the data set's guarantees ran out), kept apart from failed requests.
+  push('CTDs refused (business rules)', v('ctd_refused', 'count'));
   push('ICE delivery p95', v('ice_delivery_latency', 'p(95)'), 'ms');
   push('iterations', v('iterations', 'count'));
   push('dropped iterations', v('dropped_iterations', 'count'));
@@ -227,7 +243,11 @@ const json = (title: string, value: unknown) =>
 
 function renderReport(run: RunFolder, capacity?: CapacityResult): string {
   const { summary, settings } = run;
-  const rows = thresholdRows(summary);
+  const recovery = run.timeseries?.events.length ? faultRecovery(run.timeseries, run.timeseries.events, run.sut) : [];
+  // A recovery limit is judged like an SLO: a breached one is a failed threshold row.
+  const rows = [...thresholdRows(summary), ...recoveryRows(recovery)].sort(
+    (a, b) => Number(a.ok) - Number(b.ok) || a.metric.localeCompare(b.metric),
+  );
   const failedThresholds = rows.filter((r) => !r.ok);
   const exitCode = typeof settings?.exitCode === 'number' ? settings.exitCode : undefined;
   const reconciliation = reconciliationOf(summary);
@@ -261,9 +281,7 @@ function renderReport(run: RunFolder, capacity?: CapacityResult): string {
   const chartHtml = run.timeseries
     ? charts(run.timeseries, summary).join('\n')
     : '<p class="muted">No time series in this run folder (run with <code>--out timeseries=…</code> or <code>--out json=…</code>).</p>';
-  const faultHtml = run.timeseries?.events.length
-    ? recoverySection(faultRecovery(run.timeseries, run.timeseries.events), span(run.timeseries)[0])
-    : '';
+  const faultHtml = recovery.length ? recoverySection(recovery, span(run.timeseries!)[0]) : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(`${title} — cats-stress report`)}</title>

@@ -106,6 +106,14 @@ export function ratePassesPerSecondBy(ts: Timeseries, metric: string, tag: keyof
   return new Map([...per].map(([value, sums]) => [value, dense(ts, sums)]));
 }
 
+/** Rate: non-zero samples per second (failed requests, for http_req_failed). */
+export function ratePasses(ts: Timeseries, metric: string, filter: Filter = () => true): Point[] {
+  const sums = new Map<number, number>();
+  for (const l of linesOf(ts, metric) as RateLine[])
+    if (l.k && filter(l.k)) sums.set(l.t, (sums.get(l.t) ?? 0) + l.pass);
+  return dense(ts, sums);
+}
+
 /** Rate: share of non-zero samples per second (NaN where there were none). */
 export function rateShare(ts: Timeseries, metric: string, filter: Filter = () => true): Point[] {
   const acc = new Map<number, [number, number]>();

@@ -19,6 +19,8 @@ export interface SutLine {
   queueDepth?: number;
   /** ICE: messages sent and not yet acknowledged. */
   inFlight?: number;
+  /** A node: C2C messages written to its outbox and not yet sent to ICE. */
+  outboxPending?: number;
   /** Why this second has no figures (the scrape failed). */
   gap?: string;
 }

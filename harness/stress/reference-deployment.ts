@@ -36,6 +36,8 @@ export async function upReference(opts: {
   stateDir: string;
   /** Also start Prometheus (up --observability). */
   observability?: boolean;
+  /** Links between parts to place fault proxies on (up --fault-links). */
+  faultLinks?: string[];
   say: (line: string) => void;
 }): Promise<DeploymentFile> {
   // up's closing hint about `down` does not apply: the stress run brings it down itself.
@@ -56,6 +58,7 @@ export async function upReference(opts: {
       '--state-dir',
       opts.stateDir,
       ...(opts.observability ? ['--observability'] : []),
+      ...(opts.faultLinks?.length ? ['--fault-links', opts.faultLinks.join(',')] : []),
     ],
     say,
   );

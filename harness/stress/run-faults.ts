@@ -8,8 +8,8 @@ import { FaultError } from '../faults/fault-error.ts';
 import { FaultInjector, refusedFaults, type FaultRecord } from '../faults/injector.ts';
 import { readFaultSchedule, type FaultableDeployment, type FaultEvent } from '../faults/schedule.ts';
 import { appendFaultEvents, faultLine, writeFaultsFile } from '../report/fault-events.ts';
-import { faultRecovery, recoveryLines, type FaultRecovery } from '../report/fault-recovery.ts';
-import { readTimeseriesFile } from '../report/run-folder.ts';
+import { faultRecovery, recoveryBreaches, recoveryLines, type FaultRecovery } from '../report/fault-recovery.ts';
+import { readSut, readTimeseriesFile } from '../report/run-folder.ts';
 
 /** Every problem of a FaultError, one per line. */
 export function faultErrorText(err: FaultError): string {
@@ -43,13 +43,18 @@ export function refuseInapplicable(events: FaultEvent[], d: FaultableDeployment,
 }
 
 /** The deployment `up` will start for these countries, as the applicability check sees it, before it runs. */
-export function plannedDeployment(countries: string[], externalDatabase: boolean): FaultableDeployment {
+export function plannedDeployment(
+  countries: string[],
+  externalDatabase: boolean,
+  faultLinks: string[] = [],
+): FaultableDeployment {
   const planned = { pid: 1 };
   return {
     nodes: Object.fromEntries(countries.map((c) => [c, planned])),
     ice: planned,
     postgres: externalDatabase ? { pid: null, embedded: false } : { pid: 1, embedded: true },
     supervisor: planned,
+    faultLinks: { links: Object.fromEntries(faultLinks.map((l) => [l, {}])) },
   };
 }
 
@@ -84,13 +89,34 @@ export async function recordFaults(
   records: FaultRecord[],
   timeseriesFile: string | undefined,
   runStartMs: number,
-): Promise<{ recovery: FaultRecovery[]; lines: string[] }> {
+): Promise<{ recovery: FaultRecovery[]; lines: string[]; breaches: string[] }> {
   const events = [...records].sort((a, b) => a.t - b.t).map(faultLine);
   if (!timeseriesFile || !existsSync(timeseriesFile)) {
-    return { recovery: [], lines: ['no time series: recovery figures need one (--out timeseries=FILE)'] };
+    return {
+      recovery: [],
+      lines: ['no time series: recovery figures need one (--out timeseries=FILE)'],
+      breaches: [],
+    };
   }
   await appendFaultEvents(timeseriesFile, records);
-  const recovery = faultRecovery(await readTimeseriesFile(timeseriesFile), events);
+  // The parts' samples beside the time series (sut.ndjson), when the run took them, give the backlog.
+  const sut = await readSut(path.dirname(timeseriesFile));
+  const recovery = faultRecovery(await readTimeseriesFile(timeseriesFile), events, sut);
   await writeFaultsFile(path.dirname(timeseriesFile), { events, recovery });
-  return { recovery, lines: recoveryLines(recovery, runStartMs / 1000) };
+  return { recovery, lines: recoveryLines(recovery, runStartMs / 1000), breaches: recoveryBreaches(recovery) };
+}
+
+/**
+ * After the load stops: how long to keep sampling the parts so that a backlog a fault left can
+ * drain within its recovery limit (the latest end of a fault plus its limit), in ms from now.
+ */
+export function drainDeadline(records: FaultRecord[]): number {
+  const limits = new Map<string, number>();
+  for (const r of records)
+    if (r.phase === 'start' && r.recoverWithin) limits.set(`${r.fault} ${r.target}`, r.recoverWithin);
+  let deadline = Date.now();
+  for (const r of records)
+    if (r.phase === 'end' && r.ok)
+      deadline = Math.max(deadline, r.t + (limits.get(`${r.fault} ${r.target}`) ?? 0) * 1000);
+  return deadline;
 }

@@ -32,6 +32,7 @@ const WANTED = [
   'cats_db_pool_clients',
   'ice_queue_depth',
   'ice_in_flight',
+  'cats_outbox_pending_messages',
 ];
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
@@ -40,6 +41,11 @@ const sum = (s: Samples, name: string) => s.get(name)?.reduce((a, x) => a + x.va
 const labelled = (s: Samples, name: string, label: string) => s.get(name)?.find((x) => x.labels.includes(label))?.value;
 
 export interface SutSampler {
+  /**
+   * The backlog at the last tick in which every part answered with its figures (nodes' outboxes,
+   * ICE's queue and in-flight messages), or undefined when no tick has yet.
+   */
+  lastBacklog(): number | undefined;
   /** Stops sampling and closes the file; resolves with the lines written. */
   stop(): Promise<{ lines: number; gaps: number }>;
 }
@@ -58,6 +64,7 @@ export function startSutSampler(opts: {
   let lines = 0;
   let gaps = 0;
   let stopped = false;
+  let backlog: number | undefined;
 
   const scrape = async (p: SutPart, t: number): Promise<SutLine> => {
     try {
@@ -83,6 +90,9 @@ export function startSutSampler(opts: {
       }
       if (s.has('ice_queue_depth')) line.queueDepth = sum(s, 'ice_queue_depth');
       if (s.has('ice_in_flight')) line.inFlight = sum(s, 'ice_in_flight');
+      // NaN when the node's database did not answer within the scrape: no figure then.
+      const outbox = first(s, 'cats_outbox_pending_messages');
+      if (outbox !== undefined && Number.isFinite(outbox)) line.outboxPending = outbox;
       return line;
     } catch (err) {
       return {
@@ -96,6 +106,10 @@ export function startSutSampler(opts: {
   const tick = async () => {
     const t = Math.floor(Date.now() / 1000);
     const results = await Promise.all(opts.parts.map((p) => scrape(p, t)));
+    const figures = results.map((l) =>
+      l.gap ? NaN : l.part === 'ICE' ? (l.queueDepth ?? NaN) + (l.inFlight ?? 0) : (l.outboxPending ?? NaN),
+    );
+    if (figures.every(Number.isFinite)) backlog = figures.reduce((a, b) => a + b, 0);
     for (const l of results) {
       if (l.gap) gaps++;
       lines++;
@@ -120,6 +134,7 @@ export function startSutSampler(opts: {
   })();
 
   return {
+    lastBacklog: () => backlog,
     async stop() {
       stopped = true;
       clearTimeout(timer);

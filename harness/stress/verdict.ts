@@ -15,6 +15,9 @@ export interface VerdictInput {
   /** ICE's counters at the end of the run. */
   ice?: IceTraffic;
   resultsDir: string;
+  /** With faults: the recovery limits breached (one line each), judged like SLOs; and how many were judged. */
+  recoveryBreaches?: string[];
+  recoveryJudged?: number;
 }
 
 export interface Verdict {
@@ -27,16 +30,30 @@ const ms = (v: number | undefined) =>
 const pct = (v: number | undefined) => (v === undefined ? 'n/a' : `${(v * 100).toFixed(2)} %`);
 const int = (v: number | undefined) => (v === undefined ? '0' : Math.round(v).toLocaleString('en-US'));
 
-export function verdictOf({ summary, scenario, targetRate, samples, ice, resultsDir }: VerdictInput): Verdict {
+export function verdictOf({
+  summary,
+  scenario,
+  targetRate,
+  samples,
+  ice,
+  resultsDir,
+  recoveryBreaches,
+  recoveryJudged,
+}: VerdictInput): Verdict {
   const m = summary.metrics;
   const lines: string[] = [];
   const seconds = summary.state.testRunDurationMs / 1000;
   const thresholds = thresholdOutcomes(summary);
   const failed = thresholds.filter((t) => !t.ok);
-  const passed = failed.length === 0;
+  const breaches = recoveryBreaches ?? [];
+  const passed = failed.length === 0 && breaches.length === 0;
 
+  const limits =
+    recoveryBreaches !== undefined
+      ? `, ${(recoveryJudged ?? 0) - breaches.length}/${recoveryJudged ?? 0} recovery limits kept`
+      : '';
   lines.push(
-    `${passed ? 'PASS' : 'FAIL'}  ${scenario}: ${thresholds.length - failed.length}/${thresholds.length} SLO thresholds met in ${seconds.toFixed(1)} s`,
+    `${passed ? 'PASS' : 'FAIL'}  ${scenario}: ${thresholds.length - failed.length}/${thresholds.length} SLO thresholds met${limits} in ${seconds.toFixed(1)} s`,
   );
 
   const submits = m['http_reqs{operation:ctd_submit}']?.values;
@@ -74,6 +91,15 @@ export function verdictOf({ summary, scenario, targetRate, samples, ice, results
       .join(', ');
     lines.push(`  CTDs rejected    ${int(m.ctd_rejected?.values.count)}${codes ? ` (${codes})` : ''}`);
   }
+  const refused = byTag(summary, 'ctd_refused', 'code');
+  const refusedCount = m.ctd_refused?.values.count;
+  if (refusedCount)
+    lines.push(
+      `  CTDs refused     ${int(refusedCount)} by the business rules (${Object.entries(refused)
+        .filter(([, v]) => v.count > 0)
+        .map(([c, v]) => `${c} ${int(v.count)}`)
+        .join(', ')}), not failures: the run outgrew its data set's guarantees`,
+    );
   const failedReqs = m.http_req_failed?.values;
   if (failedReqs)
     lines.push(`  request errors   ${pct(failedReqs.rate)} of ${int(m.http_reqs?.values.count)} requests`);
@@ -107,6 +133,7 @@ export function verdictOf({ summary, scenario, targetRate, samples, ice, results
     lines.push(`  capacity         an SLO broke at an offered ${offered.value.toFixed(1)} CTDs/s`);
   else if (offered) lines.push(`  capacity         no SLO broke up to an offered ${offered.max.toFixed(1)} CTDs/s`);
   for (const t of failed) lines.push(`  ✗ ${t.metric}: ${t.expression}`);
+  for (const b of breaches) lines.push(`  ✗ ${b}`);
   lines.push(`  results          ${resultsDir}`);
   return { passed, lines };
 }

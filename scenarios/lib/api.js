@@ -10,8 +10,8 @@ import { jsonHeaders } from './auth.js';
  * @param {string} method
  * @param {string} url
  * @param {unknown} body  object (sent as JSON), string (sent as is) or null
- * @param {{ token?: string, operation: string, name: string, expect?: number[], headers?: Record<string, string>, timeout?: string }} opts
- *   `expect` lists the statuses that are not failures (for negative tests); default 2xx/3xx.
+ * @param {{ token?: string, operation: string, name: string, expect?: Array<number | { min: number, max: number }>, headers?: Record<string, string>, timeout?: string }} opts
+ *   `expect` lists the statuses (or ranges) that are not failures (negative tests, business refusals); default 2xx/3xx.
  */
 export function request(method, url, body, opts) {
   /** @type {import('k6/http').RefinedParams<import('k6/http').ResponseType | undefined>} */

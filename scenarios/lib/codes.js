@@ -5,6 +5,12 @@
 export const LOAD_REJECTIONS = ['GUARANTEE_INSUFFICIENT', 'DUPLICATE_LRN', 'CONFLICT', 'UNAUTHENTICATED', 'FORBIDDEN'];
 
 /**
+ * Refusals by the business rules that a load scenario meets when it outgrows its data set:
+ * answered 409, counted in `ctd_refused{code}`, never in http_req_failed.
+ */
+export const BUSINESS_REFUSALS = ['GUARANTEE_INSUFFICIENT'];
+
+/**
  * Threshold entries without conditions, one per tag value: k6 reports a
  * sub-metric in the end-of-test summary only when a threshold names it.
  * @param {string} metric

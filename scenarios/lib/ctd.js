@@ -1,6 +1,7 @@
 // Lodging a CATS Transit Declaration and reading its state back.
 import { errorCode, jsonBody, request } from './api.js';
-import { ctdAccepted, ctdRejected } from './metrics.js';
+import { ctdAccepted, ctdRefused, ctdRejected } from './metrics.js';
+import { BUSINESS_REFUSALS } from './codes.js';
 import { acknowledged } from './journal.js';
 
 /**
@@ -10,19 +11,21 @@ import { acknowledged } from './journal.js';
 
 /**
  * Submits a CTD as its holder and records the outcome as ctd_accepted{decision}
- * or ctd_rejected{code}.
+ * or ctd_rejected{code}. With `refusals`, a refusal by the business rules
+ * (BUSINESS_REFUSALS, answered 409) is no failed request and is recorded as
+ * ctd_refused{code} instead: the load scenarios keep it apart from system failures.
  * @param {string} nodeUrl
  * @param {string} token
  * @param {unknown} ctd
- * @param {Expecting} [opts]
- * @returns {Promise<{ res: import('./api.js').Response, accepted: boolean, mrn?: string, state?: string, code?: string, body?: any }>}
+ * @param {Expecting & { refusals?: boolean }} [opts]
+ * @returns {Promise<{ res: import('./api.js').Response, accepted: boolean, refused?: boolean, mrn?: string, state?: string, code?: string, body?: any }>}
  */
 export async function submitCtd(nodeUrl, token, ctd, opts = {}) {
   const res = await request('POST', `${nodeUrl}/v1/declarations`, ctd, {
     token,
     operation: 'ctd_submit',
     name: 'POST /v1/declarations',
-    expect: opts.expect,
+    expect: opts.refusals ? [{ min: 200, max: 399 }, 409] : opts.expect,
   });
   const body = jsonBody(res);
   if (res.status >= 200 && res.status < 300 && body && body.mrn) {
@@ -31,6 +34,10 @@ export async function submitCtd(nodeUrl, token, ctd, opts = {}) {
     return { res, accepted: true, mrn: body.mrn, state: body.state, body };
   }
   const code = errorCode(res);
+  if (opts.refusals && BUSINESS_REFUSALS.includes(code)) {
+    ctdRefused.add(1, { code });
+    return { res, accepted: false, refused: true, code, body };
+  }
   ctdRejected.add(1, { code });
   return { res, accepted: false, code, body };
 }

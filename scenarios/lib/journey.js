@@ -21,11 +21,17 @@ import {
 const MRN = /^[0-9]{2}[A-Z]{2}[A-Z0-9]{12}[J-M][0-9]$/;
 
 /**
+ * With `patient` (the resilience scenario, faults injected on purpose), a request that met no
+ * answer or a 5xx is sent again until the step's time runs out, as a client of a service that
+ * heals would: a lodging again under its LRN (the node replays it), an action again (a 409
+ * after a lost answer means it was done). Notifications are then not awaited: the stream of a
+ * node restarted mid-journey is gone.
  * @param {{ deployment: import('./deployment.js').Deployment, creds: import('./credentials.js').Credentials,
- *   ctd: import('./dataset.js').Ctd, stepTimeoutMs?: number }} world
+ *   ctd: import('./dataset.js').Ctd, stepTimeoutMs?: number, patient?: boolean,
+ *   onAccepted?: (mrn: string) => void }} world
  * @returns {Promise<boolean>} whether the movement reached write-off
  */
-export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) {
+export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000, patient = false, onAccepted }) {
   const holder = ctd.holder.identificationNumber;
   const operatorToken = creds.operatorToken(holder);
   const departureCountry = countryOfOffice(ctd.offices.departure);
@@ -34,7 +40,7 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
   const nodeOf = (/** @type {string} */ office) =>
     deployment.ice ? nodeUrl(deployment, countryOfOffice(office)) : departure;
 
-  const stream = await openNotifications(nodeWsUrl(deployment, departureCountry), operatorToken);
+  const stream = patient ? undefined : await openNotifications(nodeWsUrl(deployment, departureCountry), operatorToken);
   /**
    * @param {string} mrn
    * @param {string} event
@@ -42,6 +48,7 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
    * @param {string} [office]
    */
   const notified = async (mrn, event, since, office) => {
+    if (!stream) return true;
     const hit = await stream.waitFor(
       (n) => n.mrn === mrn && n.event === event && (office === undefined || n.office === office),
       stepTimeoutMs,
@@ -55,18 +62,40 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
    * @param {string} what
    */
   const succeeded = (res, what) => {
-    const ok = check(res, { [what]: (r) => r.status === 200 });
+    // Patient: a 409 after a request that met no answer means the first one was done.
+    const ok = check(res, { [what]: (r) => r.status === 200 || (patient && r.status === 409 && retried.has(r)) });
     if (!ok) console.error(`${what} failed for ${ctd.lrn}: ${res.status} ${String(res.body).slice(0, 300)}`);
     return ok;
   };
+  /** Responses that came after a request met no answer or a 5xx and was sent again. */
+  const retried = new Set();
   /**
-   * @template T
+   * @template {{ res: import('./api.js').Response }} T
+   * @param {() => Promise<T>} fn
+   * @returns {Promise<T>}
+   */
+  const patiently = async (fn) => {
+    const deadline = Date.now() + stepTimeoutMs;
+    let again = false;
+    let wait = 0.25;
+    for (;;) {
+      const r = await fn();
+      if (again) retried.add(r.res);
+      if (!patient || !(r.res.status === 0 || r.res.status >= 500) || Date.now() > deadline) return r;
+      again = true;
+      // Backing off, as a client should, while the part restarts.
+      await sleep(wait);
+      wait = Math.min(2, wait * 2);
+    }
+  };
+  /**
+   * @template {{ res: import('./api.js').Response }} T
    * @param {string} name
    * @param {() => Promise<T>} fn
    */
   const step = async (name, fn) => {
     const started = Date.now();
-    const result = await fn();
+    const result = await patiently(fn);
     movementStepDuration.add(Date.now() - started, { step: name });
     return result;
   };
@@ -78,9 +107,9 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
   const reaches = async (mrn, state) => {
     const deadline = Date.now() + stepTimeoutMs;
     for (;;) {
-      const { body } = await getDeclaration(departure, operatorToken, mrn);
+      const { res, body } = await getDeclaration(departure, operatorToken, mrn);
       if ((body && body.state === state) || Date.now() > deadline) return body;
-      await sleep(0.05);
+      await sleep(patient ? (res.status === 0 || res.status >= 500 ? 1 : 0.25) : 0.05);
     }
   };
 
@@ -109,7 +138,7 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
         check(res, { [`${message} delivered to ${countryOfOffice(office)} through ICE`]: () => false });
         return;
       }
-      await sleep(0.02);
+      await sleep(patient ? (res.status === 0 || res.status >= 500 ? 1 : 0.25) : 0.02);
     }
   };
   /** @type {string} */
@@ -120,8 +149,9 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
     const lodged = await step('submit', () => submitCtd(departure, operatorToken, ctd));
     if (
       !check(lodged, {
+        // Patient: a lodging sent again after no answer is replayed by the node.
         'CTD accepted as a new movement with a valid MRN': (r) =>
-          r.accepted && MRN.test(String(r.mrn)) && r.body.replayed === false,
+          r.accepted && MRN.test(String(r.mrn)) && (r.body.replayed === false || (patient && retried.has(r.res))),
       })
     ) {
       console.error(`CTD ${ctd.lrn} not accepted: ${lodged.res.status} ${lodged.res.body}`);
@@ -129,6 +159,7 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
     }
     // The check above saw a valid MRN.
     mrn = /** @type {string} */ (lodged.mrn);
+    if (onAccepted) onAccepted(mrn);
     let releasedAt = Date.now();
     await notified(mrn, 'accept', started);
     let state = lodged.state;
@@ -147,7 +178,7 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
       releasedAt = Date.now();
       await notified(mrn, 'release', since);
     }
-    const atRelease = (await getDeclaration(departure, operatorToken, mrn)).body;
+    const atRelease = (await patiently(() => getDeclaration(departure, operatorToken, mrn))).body;
     const reservation = atRelease && atRelease.reservation;
     check(atRelease, {
       'movement released for transit': (b) => b !== undefined && b.state === 'RELEASED',
@@ -155,7 +186,7 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
         reservation !== null && reservation !== undefined && reservation.amount > 0,
     });
     const grn = reservation ? reservation.grn : ctd.guarantees[0].references[0].grn;
-    const guaranteeAtRelease = (await getGuarantee(departure, operatorToken, grn)).body;
+    const guaranteeAtRelease = (await patiently(() => getGuarantee(departure, operatorToken, grn))).body;
     check(guaranteeAtRelease, {
       'guarantee exposure includes the reservation': (g) =>
         g !== undefined && reservation && g.reserved >= reservation.amount,
@@ -210,6 +241,6 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
     }
     return done;
   } finally {
-    stream.close();
+    if (stream) stream.close();
   }
 }

@@ -6,6 +6,12 @@ import { Counter, Rate, Trend } from 'k6/metrics';
 export const ctdAccepted = new Counter('ctd_accepted');
 /** CTDs the node rejected; tag `code`: the rejection code of spec v0. */
 export const ctdRejected = new Counter('ctd_rejected');
+/**
+ * CTDs a load scenario saw refused by the business rules, not by a failing system (the
+ * guarantee's balance ran out: the data set is smaller than the run); tag `code`. Not
+ * failed requests, so they break no error SLO.
+ */
+export const ctdRefused = new Counter('ctd_refused');
 /** Movements that reached write-off at their office of departure. */
 export const movementsWrittenOff = new Counter('movements_written_off');
 /** Submission to write-off of one movement. */
