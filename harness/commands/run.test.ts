@@ -75,7 +75,7 @@ describe('cats-stress run', () => {
     expect(noK6.stderr).toMatch(/no 'k6' on PATH/);
   });
 
-  it('injects --faults into the --deployment while the script runs and appends them to its time series', () => {
+  it('injects --faults into the --deployment while the script runs and appends them to its time series; the reconciliation after it fails on a deployment it cannot read', () => {
     const part = spawn('sleep', ['60'], { stdio: 'ignore' });
     try {
       const deployment = join(dir, 'faulted-deployment.json');
@@ -99,9 +99,14 @@ describe('cats-stress run', () => {
         deployment,
         '-o',
         `timeseries=${timeseries}`,
+        '--reconcile-wait',
+        '0',
         waiting,
       ]);
-      expect(r.code, r.stderr).toBe(0);
+      // A run with faults is reconciled; this deployment's node does not exist, so nothing is vouched for.
+      expect(r.code, r.stderr).toBe(12);
+      expect(r.stdout).toMatch(/^FAIL {2}reconciliation/m);
+      expect(r.stdout).toContain('node GE could not be audited');
       expect(r.stderr).toMatch(new RegExp(`fault pause:ice start \\(pid ${part.pid}\\)`));
       expect(r.stderr).toMatch(/fault pause:ice end/);
       const events = readFileSync(timeseries, 'utf8')

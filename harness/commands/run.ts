@@ -45,7 +45,8 @@ options:
                             of --deployment (harness/reconcile/README.md); implied by --faults.
                             The verdict goes to reconciliation.json beside -o timeseries=FILE
                             (or --summary-export, else the current folder) with the journal of
-                            acknowledged steps (journal.ndjson); exit 12 when it fails
+                            acknowledged steps (journal.ndjson) and, unless given, the time
+                            series (timeseries.ndjson); exit 12 when it fails
       --reconcile-wait D    longest wait for the queues to drain before the audit (default 60s)
   -q, --quiet               no progress line
       --no-summary          no end-of-test summary and no handleSummary()
@@ -152,13 +153,20 @@ export const command: Command = {
     if (reconciling && !values.deployment)
       throw new UsageError('--reconcile needs --deployment FILE (the deployment to audit)');
     const drainTimeoutMs = reconcileWaitFlag(values['reconcile-wait']);
-    const timeseriesFile = values.out?.find((o) => o.startsWith('timeseries='))?.slice('timeseries='.length);
+    const timeseriesOut = values.out?.find((o) => o.startsWith('timeseries='))?.slice('timeseries='.length);
     const journalOut = values.out?.find((o) => o.startsWith('journal='))?.slice('journal='.length);
     const resultsDir = path.resolve(
-      path.dirname(timeseriesFile ?? values['summary-export'] ?? path.join(process.cwd(), 'x')),
+      path.dirname(timeseriesOut ?? values['summary-export'] ?? path.join(process.cwd(), 'x')),
     );
+    // A reconciled run keeps what the audit reads: the acknowledged steps, and the 5xx answers per second.
     const journalFile = journalOut ?? path.join(resultsDir, JOURNAL_FILE);
-    const outputs = reconciling && !journalOut ? [...(values.out ?? []), `journal=${journalFile}`] : values.out;
+    const timeseriesFile =
+      timeseriesOut ?? (reconciling && values.engine !== 'k6' ? path.join(resultsDir, 'timeseries.ndjson') : undefined);
+    const outputs = [
+      ...(values.out ?? []),
+      ...(reconciling && !journalOut ? [`journal=${journalFile}`] : []),
+      ...(timeseriesFile && !timeseriesOut ? [`timeseries=${timeseriesFile}`] : []),
+    ];
     const reconcileAfter = async (exitCode: number, summary?: SummaryData): Promise<number> => {
       if (!reconciling) return exitCode;
       process.stderr.write('reconciling: waiting for the queues to drain, then auditing the deployment\n');
@@ -231,7 +239,7 @@ export const command: Command = {
       },
       env,
       workers,
-      outputs,
+      outputs: outputs.length ? outputs : undefined,
       summaryExport: values['summary-export'],
       quiet: values.quiet,
       stderr,

@@ -9,6 +9,8 @@ import type { DeploymentFile } from '../deploy/deployment-file.ts';
 
 export interface Unavailable {
   unavailable: string;
+  /** The part did not answer at all: a failure of the deployment, not a route it lacks. */
+  unreachable?: true;
 }
 
 export type Source<T> = T[] | Unavailable;
@@ -35,20 +37,28 @@ const PAGE = 1000;
 
 /** Every page of a keyset-paged audit route. */
 async function allPages<T>(base: string, route: string, token: string | undefined): Promise<Source<T>> {
-  if (!token) return { unavailable: 'no auditor or admin token for it in the deployment file' };
   const items: T[] = [];
   let after: string | null = null;
   for (;;) {
     const url = `${base}${route}?limit=${PAGE}${after === null ? '' : `&after=${encodeURIComponent(after)}`}`;
     let res: Response;
     try {
-      res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(30_000) });
+      // Without a token the route is still asked: a part that does not answer at all is a finding.
+      res = await fetch(url, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        signal: AbortSignal.timeout(30_000),
+      });
     } catch (err) {
-      throw new Error(`audit: GET ${url} failed: ${(err as Error).message}`, { cause: err });
+      const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
+      return { unavailable: `GET ${route} got no answer: ${cause}`, unreachable: true };
     }
     if (NOT_THERE.has(res.status)) return { unavailable: `${route} answered ${res.status}: the target lacks it` };
     if (NOT_ALLOWED.has(res.status))
-      return { unavailable: `${route} answered ${res.status}: the auditor may not read it` };
+      return {
+        unavailable: token
+          ? `${route} answered ${res.status}: the auditor may not read it`
+          : `${route} answered ${res.status}: the deployment file has no auditor or admin token for it`,
+      };
     if (res.status !== 200) throw new Error(`audit: GET ${url} answered ${res.status}: ${await res.text()}`);
     const body = (await res.json()) as { items?: T[]; next?: string | null };
     if (!Array.isArray(body.items)) throw new Error(`audit: GET ${url}: the answer has no items`);

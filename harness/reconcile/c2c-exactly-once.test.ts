@@ -58,4 +58,16 @@ describe('check: every C2C message ICE stored applied exactly once', () => {
     );
     expect(checkC2cExactlyOnce(snapshot([node('AZ')])).note).toBe('the deployment has no ICE');
   });
+
+  it('fails, naming the part, when ICE or a node does not answer at all', () => {
+    const down = {
+      unavailable: 'GET /v1/audit/messages got no answer: connect ECONNREFUSED',
+      unreachable: true as const,
+    };
+    const result = checkC2cExactlyOnce(snapshot([node('AZ')], down));
+    expect(result).toMatchObject({ status: 'fail', counts: { unreachable: 1 } });
+    expect(result.first[0]!.problem).toContain('ICE could not be audited');
+    const nodeDown = checkC2cExactlyOnce(snapshot([node('AZ', { applied: down })], []));
+    expect(nodeDown.first[0]).toMatchObject({ node: 'AZ' });
+  });
 });

@@ -4,17 +4,17 @@
 // a duplicate never cancel out. Messages for countries outside the deployment
 // (ICE load identities) are counted apart.
 import { isAvailable, type AuditSnapshot } from './audit-client.ts';
-import { Findings, notApplicable, type CheckResult } from './verdict.ts';
+import { Findings, notApplicable, withoutSource, type CheckResult } from './verdict.ts';
 
 const ID = 'c2c-exactly-once';
 const TITLE = 'C2C messages applied exactly once';
 
 export function checkC2cExactlyOnce(snapshot: AuditSnapshot): CheckResult {
   if (!snapshot.ice) return notApplicable(ID, TITLE, 'the deployment has no ICE');
-  if (!isAvailable(snapshot.ice)) return notApplicable(ID, TITLE, `ICE: ${snapshot.ice.unavailable}`);
+  if (!isAvailable(snapshot.ice)) return withoutSource(ID, TITLE, { what: 'ICE' }, snapshot.ice);
   const lacking = Object.values(snapshot.nodes).find((n) => !isAvailable(n.applied));
   if (lacking && !isAvailable(lacking.applied))
-    return notApplicable(ID, TITLE, `node ${lacking.country}: ${lacking.applied.unavailable}`);
+    return withoutSource(ID, TITLE, { node: lacking.country, what: `node ${lacking.country}` }, lacking.applied);
 
   const ledgers = new Map<string, Map<string, number>>();
   for (const n of Object.values(snapshot.nodes)) {

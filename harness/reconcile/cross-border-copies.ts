@@ -3,7 +3,7 @@
 // (the copy ICE's IE050 / IE001 brought there), once.
 import { officeByReference } from '../../reference/spec/reference-data/offices.ts';
 import { isAvailable, type AuditSnapshot } from './audit-client.ts';
-import { Findings, notApplicable, type CheckResult } from './verdict.ts';
+import { Findings, notApplicable, withoutSource, type CheckResult } from './verdict.ts';
 
 const ID = 'cross-border-copies';
 const TITLE = 'Released movements at their transit and destination nodes';
@@ -14,7 +14,7 @@ export function checkCrossBorderCopies(snapshot: AuditSnapshot): CheckResult {
     return notApplicable(ID, TITLE, 'the deployment has no ICE: movements stay at their departure node');
   const lacking = Object.values(snapshot.nodes).find((n) => !isAvailable(n.movements));
   if (lacking && !isAvailable(lacking.movements))
-    return notApplicable(ID, TITLE, `node ${lacking.country}: ${lacking.movements.unavailable}`);
+    return withoutSource(ID, TITLE, { node: lacking.country, what: `node ${lacking.country}` }, lacking.movements);
   const copies = new Map<string, Map<string, number>>();
   for (const n of Object.values(snapshot.nodes)) {
     const held = new Map<string, number>();

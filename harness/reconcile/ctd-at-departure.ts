@@ -5,7 +5,7 @@
 import { isAvailable, type AuditSnapshot } from './audit-client.ts';
 import type { AckJournal } from './journal.ts';
 import { impliedDepartureState, reachableFrom } from './reachable-states.ts';
-import { Findings, notApplicable, type CheckResult } from './verdict.ts';
+import { Findings, withoutSource, type CheckResult } from './verdict.ts';
 
 const ID = 'ctd-at-departure';
 const TITLE = 'CTDs at their departure node';
@@ -16,7 +16,7 @@ export function checkCtdsAtDeparture(
 ): CheckResult {
   const lacking = Object.values(snapshot.nodes).find((n) => !isAvailable(n.movements));
   if (lacking && !isAvailable(lacking.movements))
-    return notApplicable(ID, TITLE, `node ${lacking.country}: ${lacking.movements.unavailable}`);
+    return withoutSource(ID, TITLE, { node: lacking.country, what: `node ${lacking.country}` }, lacking.movements);
   // Per MRN: the departure entries of every node (a declaration held twice, or at two nodes, shows here).
   const departures = new Map<string, { node: string; state: string }[]>();
   for (const n of Object.values(snapshot.nodes))

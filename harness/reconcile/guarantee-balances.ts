@@ -3,7 +3,7 @@
 // amount minus that, nothing is overdrawn, and no finished movement still
 // holds a reservation. Amounts in minor units, compared exactly.
 import { isAvailable, type AuditSnapshot } from './audit-client.ts';
-import { Findings, notApplicable, type CheckResult } from './verdict.ts';
+import { Findings, withoutSource, type CheckResult } from './verdict.ts';
 
 const ID = 'guarantee-balances';
 const TITLE = 'Guarantee balances';
@@ -11,8 +11,9 @@ const FINISHED = new Set(['WRITTEN_OFF', 'CANCELLED', 'NOT_RELEASED', 'REJECTED'
 
 export function checkGuaranteeBalances(snapshot: AuditSnapshot): CheckResult {
   for (const n of Object.values(snapshot.nodes)) {
-    if (!isAvailable(n.guarantees)) return notApplicable(ID, TITLE, `node ${n.country}: ${n.guarantees.unavailable}`);
-    if (!isAvailable(n.movements)) return notApplicable(ID, TITLE, `node ${n.country}: ${n.movements.unavailable}`);
+    const part = { node: n.country, what: `node ${n.country}` };
+    if (!isAvailable(n.guarantees)) return withoutSource(ID, TITLE, part, n.guarantees);
+    if (!isAvailable(n.movements)) return withoutSource(ID, TITLE, part, n.movements);
   }
   const f = new Findings(['overdrawn', 'balanceMismatch', 'notGivenBack', 'unknownGuarantee']);
   let checked = 0;

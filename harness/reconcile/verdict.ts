@@ -92,10 +92,39 @@ export function notApplicable(id: string, title: string, reason: string): CheckR
   return { id, title, status: 'not-applicable', checked: 0, discrepancies: 0, counts: {}, first: [], note: reason };
 }
 
+/**
+ * A check whose source is missing: not applicable when the target lacks the route,
+ * failed when the part did not answer at all (nothing it holds can be vouched for).
+ */
+export function withoutSource(
+  id: string,
+  title: string,
+  part: { node?: string; what: string },
+  source: { unavailable: string; unreachable?: true },
+): CheckResult {
+  if (!source.unreachable) return notApplicable(id, title, `${part.what}: ${source.unavailable}`);
+  return {
+    id,
+    title,
+    status: 'fail',
+    checked: 0,
+    discrepancies: 1,
+    counts: { unreachable: 1 },
+    first: [
+      {
+        ...(part.node ? { node: part.node } : {}),
+        problem: `${part.what} could not be audited: ${source.unavailable}`,
+      },
+    ],
+  };
+}
+
 /** One line per check for the console, then the first discrepancies of each failed one. */
 export function verdictLines(v: ReconciliationVerdict, maxPerCheck = 3): string[] {
+  const nothingChecked = v.checks.every((c) => c.status === 'not-applicable');
+  const head = !v.passed ? 'FAIL' : nothingChecked ? 'N/A ' : 'PASS';
   const lines = [
-    `${v.passed ? 'PASS' : 'FAIL'}  reconciliation${v.drain.drained ? '' : ` (queues not drained: ${v.drain.detail})`}`,
+    `${head}  reconciliation${nothingChecked ? ': no check could be made' : ''}${v.drain.drained ? '' : ` (queues not drained: ${v.drain.detail})`}`,
   ];
   for (const c of v.checks) {
     const mark = c.status === 'pass' ? '✓' : c.status === 'fail' ? '✗' : '–';

@@ -11,6 +11,12 @@ export function reconciliationOf(summary: unknown): ReconciliationVerdict | unde
   return Value.Check(ReconciliationVerdict, v) ? v : undefined;
 }
 
+function headline(v: ReconciliationVerdict): string {
+  if (!v.passed) return `FAIL: ${v.checks.reduce((n, c) => n + c.discrepancies, 0)} discrepancies`;
+  if (v.checks.every((c) => c.status === 'not-applicable')) return 'NOT CHECKED: no check applied to this deployment';
+  return 'PASS: nothing lost, nothing applied twice';
+}
+
 export function reconciliationSection(v: ReconciliationVerdict | undefined): string {
   if (!v) return '';
   const cell = (s: string) => `<td>${escapeHtml(s)}</td>`;
@@ -49,7 +55,7 @@ export function reconciliationSection(v: ReconciliationVerdict | undefined): str
         ? "from the run's counts (no journal of acknowledged steps)"
         : 'without the run’s acknowledged steps';
   return `<h2>Reconciliation</h2>
-<div class="verdict ${v.passed ? 'pass' : 'fail'}">${v.passed ? 'PASS: nothing lost, nothing applied twice' : `FAIL: ${v.checks.reduce((n, c) => n + c.discrepancies, 0)} discrepancies`}</div>
+<div class="verdict ${v.passed ? 'pass' : 'fail'}">${headline(v)}</div>
 <p class="muted">Audited through the deployment's API after the queues ${v.drain.drained ? 'drained' : 'did not drain'} (${escapeHtml(v.drain.detail)}, waited ${v.drain.waitedSeconds.toFixed(1)} s); CTDs checked ${escapeHtml(journal)}.</p>
 <table class="reconciliation"><thead><tr><th></th><th>check</th><th>checked</th><th>discrepancies</th><th>counts</th></tr></thead><tbody>${rows}</tbody></table>
 ${found}`;
