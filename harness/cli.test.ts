@@ -68,6 +68,10 @@ const BAD: [string[], RegExp][] = [
   [['up', '--countries', 'XX'], /--countries must list countries with customs offices.*XX/],
   [['up', '--observability', '--prometheus-port', 'x'], /--prometheus-port must be a whole number/],
   [['up', '--bogus'], /Unknown option '--bogus'/],
+  [
+    ['up', '--countries', 'GE,AZ', '--fault-links', 'clients-GE,KZ-ice,GE-AZ,ice-GE'],
+    /--fault-links: clients-GE: load clients' links are placed by the run itself.*; KZ-ice: no node KZ in --countries; GE-AZ: nodes do not talk to each other.*; ice-GE: ICE connects to no node/,
+  ],
 ];
 
 describe('a bad invocation of any command', () => {
