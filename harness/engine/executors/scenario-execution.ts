@@ -189,7 +189,7 @@ export class ScenarioExecution {
     if ((engine.pendingSleeps.get(st) ?? 0) > 0) {
       engine.stopTest({
         code: 107,
-        message: `scenario '${st.scenario}': an iteration ended while its sleep() was still pending. Node cannot block: write 'await sleep(…)' (inside an async function), which works in k6 too`,
+        message: `scenario '${st.scenario}': an iteration ended while its sleep() was still pending: sleep() was called through a reference the engine cannot follow, so it could not wait for it. Call sleep(…) directly, or write 'await sleep(…)' in an async function`,
       });
       return;
     }

@@ -1,5 +1,9 @@
 // Node module hooks (module.register) that resolve k6's module names to the
-// engine's implementations, so unchanged k6 scripts import them.
+// engine's implementations, so unchanged k6 scripts import them, and that rewrite
+// the script's own modules for k6's blocking API (sync-transform.ts).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { SyncGraph } from './sync-transform.ts';
 const modules = new URL('../modules/', import.meta.url);
 
 const MAP = {
@@ -51,4 +55,38 @@ export async function resolve(specifier, context, nextResolve) {
   )
     return { ...resolved, format: 'module' };
   return resolved;
+}
+
+const engineDir = new URL('../', import.meta.url).href;
+const graph = new SyncGraph(new URL('sync.ts', modules).href);
+
+/** The script's own files: not the engine's, not packages'. */
+function isScriptModule(url) {
+  return (
+    url.startsWith('file:') &&
+    /\.(m?js|m?ts)$/.test(url) &&
+    !url.includes('/node_modules/') &&
+    !url.startsWith(engineDir)
+  );
+}
+
+export async function load(url, context, nextLoad) {
+  if (!isScriptModule(url)) return nextLoad(url, context);
+  const loaded = await nextLoad(url, context);
+  if (loaded.format !== 'module' || loaded.source == null) return loaded;
+  if (!graph.has(url)) {
+    // The whole graph of the script's modules is analysed at once: a helper in one blocks its callers in another.
+    const queue = [[url, String(loaded.source)]];
+    while (queue.length) {
+      const [u, code] = queue.shift();
+      if (graph.has(u)) continue;
+      for (const dep of graph.add(u, code)) {
+        if (graph.has(dep) || !isScriptModule(dep) || !existsSync(fileURLToPath(dep))) continue;
+        const d = await nextLoad(dep, { ...context, format: 'module' });
+        if (d.source != null) queue.push([dep, String(d.source)]);
+      }
+    }
+  }
+  // TypeScript arrives compiled with its own source map; edits keep lines, so that map still finds them.
+  return { ...loaded, source: graph.transform(url, /\.m?js$/.test(url)) };
 }
