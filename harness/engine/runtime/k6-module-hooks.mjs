@@ -60,13 +60,13 @@ export async function resolve(specifier, context, nextResolve) {
 const engineDir = new URL('../', import.meta.url).href;
 const graph = new SyncGraph(new URL('sync.ts', modules).href);
 
-/** The script's own files: not the engine's, not packages'. */
+/** The script's own files: not the engine's (its test scripts aside), not packages'. */
 function isScriptModule(url) {
   return (
     url.startsWith('file:') &&
     /\.(m?js|m?ts)$/.test(url) &&
     !url.includes('/node_modules/') &&
-    !url.startsWith(engineDir)
+    (!url.startsWith(engineDir) || url.includes('/testing/'))
   );
 }
 
