@@ -48,6 +48,7 @@ export default tseslint.config(
     files: [
       'scenarios/**/*.js',
       'bench/engine-script.js',
+      'bench/engine-script-sync.js',
       'dashboards/testing/observed-run.js',
       'harness/engine/testing/sync-corpus/**/*.js',
     ],

@@ -335,6 +335,7 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     };
     const ticker = setInterval(tick, flushMs);
     const done = threads.map((t) => t.expect('done'));
+    const shared = new SharedArrayBuffer(8 * Math.max(1, options.scenarios.length));
     for (const t of threads)
       t.send({
         type: 'start',
@@ -346,6 +347,7 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
         bufferSamples,
         threads: threadCount,
         vuBudget,
+        shared,
       });
     let runFailure: unknown;
     for (const [i, d] of done.entries()) {

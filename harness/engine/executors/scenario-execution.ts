@@ -71,6 +71,8 @@ export interface ExecutionEnv {
   pool: VuPool;
   /** Aborted when the whole test stops at once (abort, fatal error). */
   hardStop: AbortSignal;
+  /** Two counters this scenario shares with the other threads (Atomics): what shared-iterations hands out across threads. */
+  shared: Int32Array;
 }
 
 export class Vu {

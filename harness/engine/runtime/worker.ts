@@ -102,7 +102,7 @@ async function runScenarios(msg: Extract<ToWorker, { type: 'start' }>): Promise<
   const segment: Segment = { index: data.index, count: msg.threads };
   const pool = new VuPool(segment, msg.vuBudget);
   await Promise.all(
-    msg.options.scenarios.map(async (plan) => {
+    msg.options.scenarios.map(async (plan, i) => {
       const wait = msg.testStart + plan.startTimeMs - Date.now();
       if (wait > 0)
         await new Promise<void>((resolve) => {
@@ -120,6 +120,7 @@ async function runScenarios(msg: Extract<ToWorker, { type: 'start' }>): Promise<
         globalEnv: engine.env,
         pool,
         hardStop: hardStop.signal,
+        shared: new Int32Array(msg.shared, 8 * i, 2),
       });
     }),
   );
