@@ -211,6 +211,15 @@ describe('synchronous k6 scripts on the engine', () => {
     expect(metricValue(r, 'checks', 'passes')).toBe(4);
   });
 
+  it('gives every VU its own module state, init code run with its __VU', async () => {
+    const r = await run('vu-state.js');
+    expect(errors(r.stderr)).toEqual([]);
+    expect(r.exitCode).toBe(0);
+    // Each of 3 VUs counts 1 + 2 + 3 + 4 with its own counter; one counter shared by all would reach 1 + … + 12.
+    expect(metricValue(r, 'seen', 'count')).toBe(3 * 10);
+    expect(r.summaryData!.metrics.wrong.values.count).toBe(0);
+  });
+
   it.each([
     ['getter.js', 5, 'inside a getter'],
     ['timer.js', 5, 'inside a callback passed to setTimeout()'],

@@ -437,9 +437,9 @@ export class SyncGraph {
       }
       edited = true;
     }
-    if (!edited) return m.code;
-    s.prepend(`import * as __k6sync from ${JSON.stringify(this.runtimeUrl)};`);
+    if (edited) s.prepend(`import * as __k6sync from ${JSON.stringify(this.runtimeUrl)};`);
     if (!sourceMap) return s.toString();
+    // Even unedited: each VU loads its own copy under its own URL, and the map names the file in stacks.
     const map = s.generateMap({ hires: true, source: m.url, includeContent: true });
     return `${s.toString()}\n//# sourceMappingURL=${map.toUrl()}\n`;
   }
