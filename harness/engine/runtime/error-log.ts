@@ -26,7 +26,8 @@ export function logScriptError(err: unknown, context = ''): void {
               /^\s*at .*(file:|\/)/.test(l) && !l.includes('/node_modules/') && !engineFrame(l) && !l.includes('node:'),
           )
           .slice(0, 2)
-          .map((l) => l.trim())
+          // A VU's own copy of a script module is the file with ?vu=N.
+          .map((l) => l.trim().replace(/\?vu=\d+/, ''))
           .join(' ← ')
       : '';
   console.error(`ERRO ${message}${frames ? `  (${frames})` : ''}${context ? `  ${context}` : ''}`);

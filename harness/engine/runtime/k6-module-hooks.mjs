@@ -90,8 +90,8 @@ function isScriptModule(url) {
 export async function load(url, context, nextLoad) {
   if (!isScriptModule(url)) return nextLoad(url, context);
   const [file] = splitQuery(url);
-  let source = outputs.get(file);
-  if (source === undefined) {
+  let out = outputs.get(file);
+  if (out === undefined) {
     const loaded = await nextLoad(file, context);
     if (loaded.format !== 'module' || loaded.source == null) return loaded;
     if (!graph.has(file)) {
@@ -108,10 +108,19 @@ export async function load(url, context, nextLoad) {
       }
     }
     // TypeScript arrives compiled with its own source map; edits keep lines, so that map still finds them.
-    source = graph.has(file) ? graph.transform(file, /\.m?js$/.test(file)) : String(loaded.source);
-    outputs.set(file, source);
+    out = graph.has(file) ? graph.transform(file, /\.m?js$/.test(file)) : { code: String(loaded.source) };
+    outputs.set(file, out);
   }
   const vu = vuOf(url);
-  // In a VU's copy, __VU is that VU from its init code on, as in k6.
-  return { format: 'module', source: vu === undefined ? source : `const __VU = ${vu};${source}`, shortCircuit: true };
+  if (vu === undefined)
+    // The copy loaded first tells the engine whether VUs need copies of their own (see worker.ts).
+    return {
+      format: 'module',
+      source: `${out.code}\nexport const __catsVuState = ${graph.keepsState()};${out.map ?? ''}`,
+      shortCircuit: true,
+    };
+  // In a VU's copy, __VU is that VU from its init code on, as in k6. Its lines are the file's; a source map per
+  // copy would cost more memory than 10,000 VUs can spare.
+  const code = out.code.replace(/\n\/\/# sourceMappingURL=data:[^\n]*\s*$/, '\n');
+  return { format: 'module', source: `const __VU = ${vu};${code}`, shortCircuit: true };
 }

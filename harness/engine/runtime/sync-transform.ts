@@ -91,7 +91,38 @@ interface Module {
   /** Names passed as arguments: `setTimeout(login)`. */
   argRefs: { call: N; arg: N }[];
   enclosing: Map<N, FnInfo | undefined>;
-  output?: string;
+  /** Top-level state a VU could change (`let`/`var` bindings, objects and arrays bound at the top level), or init code reading `__VU`. */
+  state: boolean;
+  output?: Transformed;
+}
+
+export interface Transformed {
+  code: string;
+  /** An inline source map comment (for JavaScript; TypeScript keeps the one it was compiled with). */
+  map?: string;
+}
+
+/** k6 objects that hold nothing a VU changes. */
+const STATELESS_CONSTRUCTORS = new Set([
+  'SharedArray',
+  'Counter',
+  'Gauge',
+  'Rate',
+  'Trend',
+  'TextEncoder',
+  'TextDecoder',
+]);
+
+function holdsState(decl: N): boolean {
+  if (decl.kind !== 'const') return true;
+  return (decl.declarations as N[]).some((d) => {
+    const init = d.init as N | null;
+    if (!init) return false;
+    if (init.type === 'ObjectExpression' || init.type === 'ArrayExpression') return d.id.name !== 'options';
+    if (init.type === 'NewExpression')
+      return !(init.callee.type === 'Identifier' && STATELESS_CONSTRUCTORS.has(init.callee.name));
+    return false;
+  });
 }
 
 type Kind = 'api' | 'sleep' | 'group' | 'each' | 'call';
@@ -146,6 +177,12 @@ export class SyncGraph {
       objectProps: [],
       argRefs: [],
       enclosing: new Map(),
+      state: (ast.body as N[]).some((st) => {
+        const d = st.type === 'ExportNamedDeclaration' ? (st.declaration as N | null) : st;
+        if (d?.type === 'VariableDeclaration' && holdsState(d)) return true;
+        // Init code that reads __VU sees each VU's own number.
+        return d?.type !== 'FunctionDeclaration' && /\b__VU\b/.test(code.slice(st.start, st.end));
+      }),
     };
     this.collect(m);
     this.modules.set(url, m);
@@ -157,8 +194,14 @@ export class SyncGraph {
     return [...deps];
   }
 
+  /** Whether any of the script's modules keeps top-level state a VU could change (then each VU needs its own copy). */
+  keepsState(): boolean {
+    for (const m of this.modules.values()) if (m.state) return true;
+    return false;
+  }
+
   /** The module's source with its blocking calls awaited; throws SyncScriptError where that cannot be done. */
-  transform(url: string, sourceMap: boolean): string {
+  transform(url: string, sourceMap: boolean): Transformed {
     const m = this.modules.get(url);
     if (!m) throw new Error(`${url} was not analysed`);
     if (!this.solved) this.solve();
@@ -375,7 +418,7 @@ export class SyncGraph {
     );
   }
 
-  private emit(m: Module, sourceMap: boolean): string {
+  private emit(m: Module, sourceMap: boolean): Transformed {
     const s = new MagicString(m.code);
     let edited = false;
     for (const f of m.fns) {
@@ -438,10 +481,9 @@ export class SyncGraph {
       edited = true;
     }
     if (edited) s.prepend(`import * as __k6sync from ${JSON.stringify(this.runtimeUrl)};`);
-    if (!sourceMap) return s.toString();
-    // Even unedited: each VU loads its own copy under its own URL, and the map names the file in stacks.
-    const map = s.generateMap({ hires: true, source: m.url, includeContent: true });
-    return `${s.toString()}\n//# sourceMappingURL=${map.toUrl()}\n`;
+    if (!sourceMap || !edited) return { code: s.toString() };
+    const map = s.generateMap({ hires: true, source: m.url });
+    return { code: s.toString(), map: `\n//# sourceMappingURL=${map.toUrl()}\n` };
   }
 
   /** Where `async ` goes: before the function, or before a method's name. */

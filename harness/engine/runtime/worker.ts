@@ -47,6 +47,8 @@ const instances = new Map<number, Script>();
 const loading = new Map<number, Promise<Script>>();
 
 function instanceFor(id: number): Promise<Script> {
+  // A script without top-level state a VU could change runs the same in one copy per thread, for less memory.
+  if (script.__catsVuState === false) return Promise.resolve(script);
   let p = loading.get(id);
   if (!p) {
     engine.vusInitializing++;
@@ -135,7 +137,7 @@ async function runScenarios(msg: Extract<ToWorker, { type: 'start' }>): Promise<
         });
       if (hardStop.signal.aborted) return;
       const fnFor = (id: number): IterationFn | Promise<IterationFn> => {
-        const own = instances.get(id);
+        const own = instances.get(script.__catsVuState === false ? 0 : id);
         return own ? (own[plan.exec] as IterationFn) : instanceFor(id).then((s) => s[plan.exec] as IterationFn);
       };
       await executors[plan.executor]({
@@ -223,6 +225,7 @@ try {
   const options =
     script.options === undefined ? undefined : (JSON.parse(JSON.stringify(script.options)) as Record<string, unknown>);
   const functions = Object.keys(script).filter((k) => typeof script[k] === 'function');
+  if (script.__catsVuState === false) instances.set(0, script);
   post({ type: 'loaded', options, functions, metrics: [...engine.registry.entries.values()].map((e) => e.def) });
 } catch (err) {
   post(
