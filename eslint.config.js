@@ -45,7 +45,13 @@ export default tseslint.config(
   },
   {
     // k6 scripts run in k6's runtime, not Node's.
-    files: ['scenarios/**/*.js', 'bench/engine-script.js', 'dashboards/testing/observed-run.js'],
+    files: [
+      'scenarios/**/*.js',
+      'bench/engine-script.js',
+      'bench/engine-script-sync.js',
+      'dashboards/testing/observed-run.js',
+      'harness/engine/testing/sync-corpus/**/*.js',
+    ],
     languageOptions: {
       globals: { __ENV: 'readonly', __VU: 'readonly', __ITER: 'readonly', open: 'readonly', console: 'readonly' },
     },

@@ -1,5 +1,6 @@
-// Engine benchmark: requests/s per core of this engine against a bare undici loop, autocannon and (when on
-// PATH) real k6, on the same trivial GET target in one run.
+// Engine benchmark: requests/s per core of this engine, on k6's async and blocking (sync) script forms, with
+// and without a check, against a bare undici loop, autocannon and (when on PATH) real k6, on the same trivial
+// GET target in one run.
 //
 //   npx tsx bench/engine.ts            (BENCH_SECONDS=10 per generator, CONNECTIONS=50, BENCH_ROUNDS=2)
 //
@@ -19,8 +20,8 @@ const MEASURE_S = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_S = 1;
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
-/** k6 v0.49 with http.asyncRequest, one core, 50 VUs, trivial GET (a stated reference figure for this machine class, not measured here). */
-const K6_ASYNC_REFERENCE = 12_800;
+/** k6 v0.49, one core, 50 VUs, trivial GET: stated reference figures for this machine class, not measured here. */
+const K6_REFERENCE = { async: 12_800, sync: 18_200 };
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -145,26 +146,28 @@ async function main(): Promise<void> {
     command: string[];
     env?: Record<string, string>;
   }
-  // The same script and settings for every k6-compatible generator.
-  const script = [
-    'bench/engine-script.js',
+  // The same scripts and settings for every k6-compatible generator.
+  const script = (file: string, check = true) => [
+    file,
     '-e',
     `TARGET=${target.url}`,
     '-e',
     `VUS=${CONNECTIONS}`,
     '-e',
     `DURATION=${runFor}s`,
+    ...(check ? [] : ['-e', 'CHECK=0']),
   ];
+  const engineRun = [process.execPath, 'bin/cats-stress.js', 'run', '--workers', '1', '-q', '--no-summary'];
   const generators: Generator[] = [
     {
       name: 'bare undici loop',
       command: [process.execPath, 'bench/undici-loop.mjs'],
       env: { TARGET: target.url, CONNECTIONS: String(CONNECTIONS), DURATION_S: runFor },
     },
-    {
-      name: 'cats-stress engine',
-      command: [process.execPath, 'bin/cats-stress.js', 'run', '--workers', '1', '-q', '--no-summary', ...script],
-    },
+    { name: 'engine, async', command: [...engineRun, ...script('bench/engine-script.js')] },
+    { name: 'engine, async, no check', command: [...engineRun, ...script('bench/engine-script.js', false)] },
+    { name: 'engine, sync', command: [...engineRun, ...script('bench/engine-script-sync.js')] },
+    { name: 'engine, sync, no check', command: [...engineRun, ...script('bench/engine-script-sync.js', false)] },
     {
       name: 'autocannon',
       command: [
@@ -179,13 +182,23 @@ async function main(): Promise<void> {
     },
   ];
   const k6Bin = onPath('k6');
-  if (k6Bin)
-    generators.push({
-      name: 'k6',
-      command: [k6Bin, 'run', '-q', ...script],
-      env: { GOMAXPROCS: '1' },
-    });
-  else console.log('  k6 not on PATH: compared with the reference figure only');
+  if (k6Bin) {
+    generators.push(
+      {
+        name: 'k6, async',
+        command: [k6Bin, 'run', '-q', ...script('bench/engine-script.js')],
+        env: { GOMAXPROCS: '1' },
+      },
+      {
+        name: 'k6, sync',
+        command: [k6Bin, 'run', '-q', ...script('bench/engine-script-sync.js')],
+        env: { GOMAXPROCS: '1' },
+      },
+    );
+  } else
+    console.log(
+      'warning: k6 is not on PATH (build one locally to compare in the same run): the engine is compared with stated reference figures for k6, not measured here',
+    );
 
   const best = new Map<string, Result>();
   try {
@@ -202,20 +215,29 @@ async function main(): Promise<void> {
   }
   const results = [...best.values()];
 
-  const undici = results.find((r) => r.name === 'bare undici loop')!;
-  const engine = results.find((r) => r.name === 'cats-stress engine')!;
-  const k6 = results.find((r) => r.name === 'k6');
+  const byName = (name: string) => results.find((r) => r.name === name);
+  const undici = byName('bare undici loop')!;
   console.log('');
-  console.log('generator            req/s    cores  req/s per core  vs bare undici');
+  console.log('generator                   req/s    cores  req/s per core  vs bare undici');
   for (const r of results)
     console.log(
-      `${r.name.padEnd(18)} ${fmt(r.requestsPerSecond).padStart(8)}  ${r.cores.toFixed(2).padStart(5)}  ${fmt(r.perCore).padStart(14)}  ${(r.perCore / undici.perCore).toFixed(2).padStart(13)}×`,
+      `${r.name.padEnd(25)} ${fmt(r.requestsPerSecond).padStart(8)}  ${r.cores.toFixed(2).padStart(5)}  ${fmt(r.perCore).padStart(14)}  ${(r.perCore / undici.perCore).toFixed(2).padStart(13)}×`,
     );
   console.log('');
-  console.log(
-    `engine vs k6 asyncRequest reference (${fmt(K6_ASYNC_REFERENCE)} req/s per core, stated reference, not measured here): ${(engine.perCore / K6_ASYNC_REFERENCE).toFixed(2)}× (target ≥ 2×)`,
-  );
-  if (k6) console.log(`engine vs k6 measured in this run: ${(engine.perCore / k6.perCore).toFixed(2)}×`);
+  for (const form of ['async', 'sync'] as const) {
+    const engine = byName(`engine, ${form}`)!;
+    const k6 = byName(`k6, ${form}`);
+    const against = k6
+      ? `k6 measured in this run (${fmt(k6.perCore)} req/s per core)`
+      : `k6's stated reference (${fmt(K6_REFERENCE[form])} req/s per core, not measured here)`;
+    console.log(
+      `engine, ${form} form: ${(engine.perCore / (k6?.perCore ?? K6_REFERENCE[form])).toFixed(2)}× ${against} (target ≥ 2×, goal 3×); ${(engine.perCore / undici.perCore).toFixed(2)}× the bare undici loop`,
+    );
+    const bare = byName(`engine, ${form}, no check`)!;
+    console.log(
+      `  a check() per request: ${(engine.perCore / bare.perCore).toFixed(2)}× the same script without it (target ≥ 0.85×)`,
+    );
+  }
 }
 
 main().catch((err) => {

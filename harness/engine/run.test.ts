@@ -86,13 +86,21 @@ export default function () { exec.test.fail('bad data'); }`);
     ]);
   });
 
-  it('stops with a clear error when sleep() is not awaited (Node cannot block)', async () => {
-    const run = await runSource(`
+  it('blocks the VU in sleep() as k6 does, and stops with a clear error for a sleep it cannot wait for', async () => {
+    const blocking = await runSource(`
 import { sleep } from 'k6';
+export const options = { vus: 1, iterations: 2 };
+export default function () { sleep(0.2); }`);
+    expect(blocking.exitCode).toBe(0);
+    expect(metricValue(blocking, 'iterations', 'count')).toBe(2);
+    expect(metricValue(blocking, 'iteration_duration', 'min')).toBeGreaterThanOrEqual(200);
+    const aliased = await runSource(`
+import { sleep } from 'k6';
+const nap = sleep;
 export const options = { vus: 1, duration: '5s' };
-export default function () { sleep(1); }`);
-    expect(run.exitCode).toBe(exitCodes.scriptException);
-    expect(run.error).toMatch(/await sleep/);
+export default function () { nap(1); }`);
+    expect(aliased.exitCode).toBe(exitCodes.scriptException);
+    expect(aliased.error).toMatch(/sleep\(\) was called through a reference/);
   });
 
   it('counts exceptions in iterations as errors and goes on', async () => {

@@ -148,6 +148,22 @@ export function evaluateThresholds(
 }
 
 /** Runs `scriptPath` and returns k6's exit code and the summary data. */
+/** k6 options the engine does not implement: a script that sets one is warned, not refused. */
+const IGNORED_OPTIONS = [
+  'systemTags',
+  'dns',
+  'tlsVersion',
+  'tlsCipherSuites',
+  'tlsAuth',
+  'blockHostnames',
+  'blacklistIPs',
+  'noSetup',
+  'noTeardown',
+  'rps',
+  'localIPs',
+  'httpDebug',
+];
+
 export async function runScript(scriptPath: string, opts: RunScriptOptions = {}): Promise<RunResult> {
   const out = opts.stdout ?? process.stdout;
   const err = opts.stderr ?? process.stderr;
@@ -196,6 +212,11 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
         [...Object.values(builtin), ...loaded.metrics].map((d) => [d.name, d.type]),
       );
       checkThresholdTypes(thresholds, (n) => types.get(n));
+      const ignored = IGNORED_OPTIONS.filter((k) => loaded.options?.[k] !== undefined);
+      if (ignored.length)
+        err.write(
+          `warning: the engine does not implement the option${ignored.length > 1 ? 's' : ''} ${ignored.join(', ')} and runs without ${ignored.length > 1 ? 'them' : 'it'}; run with --engine k6 where ${ignored.length > 1 ? 'they matter' : 'it matters'}\n`,
+        );
     } catch (e) {
       throw new RunError(exitCodes.invalidConfig, (e as Error).message);
     }
@@ -335,6 +356,7 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     };
     const ticker = setInterval(tick, flushMs);
     const done = threads.map((t) => t.expect('done'));
+    const shared = new SharedArrayBuffer(8 * Math.max(1, options.scenarios.length));
     for (const t of threads)
       t.send({
         type: 'start',
@@ -346,6 +368,7 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
         bufferSamples,
         threads: threadCount,
         vuBudget,
+        shared,
       });
     let runFailure: unknown;
     for (const [i, d] of done.entries()) {

@@ -28,6 +28,30 @@ export default async function () { indexSum.add(exec.scenario.iterationInTest); 
     expect(metricValue(run, 'vus_max', 'value')).toBe(3);
   });
 
+  it('shared-iterations shares one pool across threads: a fast VU takes more, the total stays exact', async () => {
+    const run = await runSource(
+      `${imports}
+const perVu = new Counter('per_vu');
+export const options = {
+  scenarios: { s: { executor: 'shared-iterations', vus: 2, iterations: 20 } },
+  thresholds: { 'per_vu{vu:1}': ['count>0'] },
+};
+export default async function () {
+  perVu.add(1, { vu: String(exec.vu.idInTest) });
+  indexSum.add(exec.scenario.iterationInTest);
+  if (exec.vu.idInTest === 1) await sleep(0.5);
+}`,
+      { workers: 2 },
+    );
+    expect(run.exitCode).toBe(0);
+    expect(metricValue(run, 'iterations', 'count')).toBe(20);
+    expect(metricValue(run, 'index_sum', 'count')).toBe((19 * 20) / 2);
+    expect(metricValue(run, 'dropped_iterations', 'count')).toBeNaN();
+    // Split in fixed shares per thread, each VU would run 10; the slow VU's thread hands the rest to the fast one.
+    const slow = run.summaryData!.metrics['per_vu{vu:1}'].values.count;
+    expect(slow).toBeLessThan(10);
+  });
+
   it('per-vu-iterations gives every VU its iterations', async () => {
     const run = await runSource(
       `${imports}

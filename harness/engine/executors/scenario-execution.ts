@@ -60,10 +60,13 @@ export class VuPool {
   }
 }
 
+export type IterationFn = (data: unknown) => unknown;
+
 export interface ExecutionEnv {
   plan: ScenarioPlan;
   segment: Segment;
-  fn: (data: unknown) => unknown;
+  /** The scenario's function in VU `idInTest`'s own copy of the script; a Promise while that copy loads. */
+  fnFor: (idInTest: number) => IterationFn | Promise<IterationFn>;
   /** setup()'s result as JSON; every VU parses its own copy. */
   setupJson: string | undefined;
   globalTags: Tags;
@@ -71,6 +74,8 @@ export interface ExecutionEnv {
   pool: VuPool;
   /** Aborted when the whole test stops at once (abort, fatal error). */
   hardStop: AbortSignal;
+  /** Two counters this scenario shares with the other threads (Atomics): what shared-iterations hands out across threads. */
+  shared: Int32Array;
 }
 
 export class Vu {
@@ -79,6 +84,7 @@ export class Vu {
   readonly data: unknown;
   busy = false;
   retiring = false;
+  fn: IterationFn | undefined;
   interrupted = false;
   constructor(
     /** Number within this thread's VU pool. */
@@ -168,12 +174,23 @@ export class ScenarioExecution {
     const registry = engine.registry;
     engine.iterationInTest.set(st, iterationInTest);
     vu.busy = true;
+    if (!vu.fn) {
+      const f = this.env.fnFor(st.idInTest);
+      try {
+        vu.fn = typeof f === 'function' ? f : await f;
+      } catch (err) {
+        // As in k6, a VU whose init code fails stops the test.
+        vu.busy = false;
+        engine.stopTest({ code: 107, message: `VU ${st.idInTest}: the script's init code failed: ${String(err)}` });
+        return;
+      }
+    }
     const start = performance.now();
     if (scheduledAt !== undefined)
       registry.add(builtin.iteration_schedule_lag, Math.max(0, start - scheduledAt), st.tags);
     let aborted = false;
     try {
-      const r = vuContext.run(st, this.env.fn, vu.data) as PromiseLike<unknown> | undefined;
+      const r = vuContext.run(st, vu.fn, vu.data) as PromiseLike<unknown> | undefined;
       if (r && typeof r.then === 'function') await r;
       // As in k6, the iteration lasts while the work it started (open WebSockets…) is pending.
       await pendingWorkDone(st);
@@ -189,7 +206,7 @@ export class ScenarioExecution {
     if ((engine.pendingSleeps.get(st) ?? 0) > 0) {
       engine.stopTest({
         code: 107,
-        message: `scenario '${st.scenario}': an iteration ended while its sleep() was still pending. Node cannot block: write 'await sleep(…)' (inside an async function), which works in k6 too`,
+        message: `scenario '${st.scenario}': an iteration ended while its sleep() was still pending: sleep() was called through a reference the engine cannot follow, so it could not wait for it. Call sleep(…) directly, or write 'await sleep(…)' in an async function`,
       });
       return;
     }

@@ -1,18 +1,25 @@
-// shared-iterations: VUs share a fixed number of iterations, within maxDuration.
-import { participate, ScenarioExecution, share, shareOffset, vuLoop, type ExecutionEnv } from './scenario-execution.ts';
+// shared-iterations: VUs share a fixed number of iterations, within maxDuration. As in k6, the pool is one
+// across all threads: a VU takes the next iteration when it is free, so a fast VU (or thread) takes more.
+import { participate, ScenarioExecution, share, vuLoop, type ExecutionEnv } from './scenario-execution.ts';
+
+const TAKEN = 0;
+const FINISHED = 1;
 
 export async function runSharedIterations(env: ExecutionEnv): Promise<void> {
   const ex = new ScenarioExecution(env);
-  const { plan } = env;
+  const { plan, shared } = env;
   const seg = participate(env.segment, plan.vus);
   if (!seg) return ex.finish(Promise.resolve(), 0);
-  const total = share(plan.iterations, seg);
-  const offset = shareOffset(plan.iterations, seg);
-  let started = 0;
-  ex.progress = () => (total ? started / total : 1);
+  const total = plan.iterations;
+  ex.progress = () => (total ? Math.min(total, Atomics.load(shared, TAKEN)) / total : 1);
   ex.stopAfter(plan.maxDurationMs);
-  const next = (): number | undefined => (started < total ? offset + started++ : undefined);
+  const next = (): number | undefined => {
+    const i = Atomics.add(shared, TAKEN, 1);
+    return i < total ? i : undefined;
+  };
   const vus = Array.from({ length: share(plan.vus, seg) }, () => ex.newVu());
   await ex.finish(Promise.all(vus.map((vu) => vuLoop(ex, vu, next))), plan.gracefulStopMs);
-  ex.dropped(total - started);
+  // The last thread to finish counts what nobody started: no thread takes an iteration after that.
+  if (Atomics.add(shared, FINISHED, 1) + 1 === seg.count)
+    ex.dropped(total - Math.min(total, Atomics.load(shared, TAKEN)));
 }

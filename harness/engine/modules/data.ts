@@ -1,12 +1,13 @@
 // The `k6/data` module: SharedArray, built once per name per engine thread,
 // elements kept as JSON and parsed on each access (so VUs never share mutations).
-import { engine } from '../runtime/engine-state.ts';
+import { inInitContext } from '../runtime/engine-state.ts';
+import { currentVu } from '../runtime/vu-context.ts';
 
 const store = new Map<string, string[]>();
 
 export class SharedArray {
   constructor(name: string, fn: () => unknown[]) {
-    if (engine.phase !== 'init') throw new Error('SharedArray can only be created in the init context');
+    if (!inInitContext(currentVu())) throw new Error('SharedArray can only be created in the init context');
     if (typeof name !== 'string' || !name)
       throw new TypeError('SharedArray(name, fn): name must be a non-empty string');
     if (typeof fn !== 'function')

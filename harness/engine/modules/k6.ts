@@ -1,7 +1,7 @@
 // The `k6` module: check, group, sleep, fail, randomSeed.
 import { builtin, type Tags } from '../metrics/metric.ts';
 import { engine } from '../runtime/engine-state.ts';
-import { currentVu, InitContextError } from '../runtime/vu-context.ts';
+import { currentVu, InitContextError, type VuState } from '../runtime/vu-context.ts';
 
 // Tag sets derived from a VU's tags, reused while the VU's tags stay the same
 // object: fewer allocations per check, and the registry sees stable objects.
@@ -57,28 +57,50 @@ export function check<T>(value: T, checks: Record<string, boolean | ((v: T) => u
   return all;
 }
 
-/** Runs `fn` inside a named group (tag `group=::outer::inner`) and records `group_duration`. */
-export function group<T>(name: string, fn: () => T): T {
+function enterGroup(name: string, fn: unknown): { vu: VuState; outerGroup: string; outerTags: Tags; start: number } {
   const vu = currentVu();
   if (!vu) throw new InitContextError('group()');
   if (typeof name !== 'string' || !name) throw new Error('group(name, fn): name must be a non-empty string');
   if (name.includes('::')) throw new Error(`group name '${name}' must not contain '::'`);
-  if (isAsyncFunction(fn)) throw new Error(`group '${name}': async functions are not supported (as in k6)`);
-  const outerGroup = vu.group;
-  const outerTags = vu.tags;
-  vu.group = `${outerGroup}::${name}`;
-  vu.tags = withTag(outerTags, 'group', vu.group);
+  if (typeof fn !== 'function') throw new TypeError(`group '${name}': the second argument must be a function`);
+  const outer = { vu, outerGroup: vu.group, outerTags: vu.tags, start: 0 };
+  vu.group = `${outer.outerGroup}::${name}`;
+  vu.tags = withTag(outer.outerTags, 'group', vu.group);
   engine.registry.recordGroup(vu.group);
-  const start = performance.now();
+  outer.start = performance.now();
+  return outer;
+}
+
+function leaveGroup({ vu, outerGroup, outerTags, start }: ReturnType<typeof enterGroup>): void {
+  vu.sink.add(builtin.group_duration, performance.now() - start, vu.tags);
+  vu.group = outerGroup;
+  vu.tags = outerTags;
+}
+
+/** Runs `fn` inside a named group (tag `group=::outer::inner`) and records `group_duration`. */
+export function group<T>(name: string, fn: () => T): T {
+  if (isAsyncFunction(fn)) throw new Error(`group '${name}': async functions are not supported (as in k6)`);
+  const g = enterGroup(name, fn);
   try {
     const r = fn();
     if (isThenable(r))
       throw new Error(`group '${name}' returned a Promise: async functions are not supported (as in k6)`);
     return r;
   } finally {
-    vu.sink.add(builtin.group_duration, performance.now() - start, vu.tags);
-    vu.group = outerGroup;
-    vu.tags = outerTags;
+    leaveGroup(g);
+  }
+}
+
+/**
+ * `group()` as the loaded script calls it when its callback makes blocking calls (runtime/sync-transform.ts
+ * awaits it): the group lasts until the callback's last request is answered, as it does in k6.
+ */
+export async function groupBlocking<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+  const g = enterGroup(name, fn);
+  try {
+    return await fn();
+  } finally {
+    leaveGroup(g);
   }
 }
 

@@ -1,7 +1,7 @@
 // The `k6/metrics` module: custom Counter, Gauge, Rate and Trend.
 import type { MetricDefinition, MetricType, Tags } from '../metrics/metric.ts';
 import { checkMetricName } from '../metrics/registry.ts';
-import { engine } from '../runtime/engine-state.ts';
+import { engine, inInitContext } from '../runtime/engine-state.ts';
 import { currentVu, InitContextError } from '../runtime/vu-context.ts';
 
 const warned = new Set<string>();
@@ -12,7 +12,8 @@ class Metric {
   private readonly def: MetricDefinition;
 
   constructor(type: MetricType, name: string, isTime = false) {
-    if (engine.phase !== 'init') throw new Error(`metric '${name}': metrics can only be created in the init context`);
+    if (!inInitContext(currentVu()))
+      throw new Error(`metric '${name}': metrics can only be created in the init context`);
     checkMetricName(name);
     this.name = name;
     this.type = type;

@@ -53,6 +53,16 @@ export const engine = {
   iterationInTest: new WeakMap<VuState, number>(),
   /** Sleeps started but not finished, per VU: one still pending when an iteration ends was not awaited. */
   pendingSleeps: new WeakMap<VuState, number>(),
+  /** VUs whose own copy of the script is being loaded (k6 runs the init code once per VU). */
+  vusInitializing: 0,
   /** Set by the worker: stops the test (exec.test.abort, fatal script errors). */
   stopTest: (_reason: { code: number; message: string }): void => {},
 };
+
+/**
+ * Whether init code is running: the script's first load, or a VU's own copy of it being loaded (then no VU's
+ * iteration is the caller).
+ */
+export function inInitContext(vu: VuState | undefined): boolean {
+  return engine.phase === 'init' || (engine.vusInitializing > 0 && vu === undefined);
+}

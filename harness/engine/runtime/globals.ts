@@ -1,11 +1,11 @@
 // k6's globals: open() (init only), __ENV, __VU and __ITER (per VU, through async context).
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { engine } from './engine-state.ts';
+import { engine, inInitContext } from './engine-state.ts';
 import { currentVu } from './vu-context.ts';
 
 function open(path: string, mode?: string): string | ArrayBuffer {
-  if (engine.phase !== 'init') throw new Error('open() works only in the init context (top level of the script)');
+  if (!inInitContext(currentVu())) throw new Error('open() works only in the init context (top level of the script)');
   if (typeof path !== 'string' || !path) throw new TypeError('open(path): path must be a non-empty string');
   const file = resolve(dirname(engine.scriptPath), path);
   const bytes = readFileSync(file);

@@ -31,6 +31,8 @@ export type ToWorker =
       bufferSamples: boolean;
       threads: number;
       vuBudget: number;
+      /** Counters every thread shares, two Int32 per scenario (in `options.scenarios` order): see ExecutionEnv.shared. */
+      shared: SharedArrayBuffer;
     }
   | { type: 'stop' }
   | { type: 'teardown'; setupJson?: string }

@@ -4,7 +4,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { executors } from '../executors/index.ts';
-import { VuPool, type Segment } from '../executors/scenario-execution.ts';
+import { share, VuPool, type IterationFn, type Segment } from '../executors/scenario-execution.ts';
 import { parseMetricSelector } from '../metrics/registry.ts';
 import { configureHttp } from '../modules/http.ts';
 import type { RunOptions } from '../options/options.ts';
@@ -38,7 +38,30 @@ process.on('unhandledRejection', logStray('unhandled promise rejection'));
 process.on('uncaughtException', logStray('uncaught exception'));
 
 type Script = Record<string, unknown>;
+/** The script as loaded first: its options and exports, and what setup(), teardown() and handleSummary() run in. */
 let script: Script;
+const scriptUrl = pathToFileURL(data.scriptPath).href;
+
+/** Every VU's own copy of the script, by VU number (k6 runs the init code once per VU: its own top-level state). */
+const instances = new Map<number, Script>();
+const loading = new Map<number, Promise<Script>>();
+
+function instanceFor(id: number): Promise<Script> {
+  // A script without top-level state a VU could change runs the same in one copy per thread, for less memory.
+  if (script.__catsVuState === false) return Promise.resolve(script);
+  let p = loading.get(id);
+  if (!p) {
+    engine.vusInitializing++;
+    // No VU's context: its init code runs as init code.
+    p = vuContext.exit(() => import(`${scriptUrl}?vu=${id}`) as Promise<Script>);
+    p.then(
+      (s) => instances.set(id, s),
+      () => {},
+    ).finally(() => engine.vusInitializing--);
+    loading.set(id, p);
+  }
+  return p;
+}
 
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
@@ -101,8 +124,11 @@ async function runScenarios(msg: Extract<ToWorker, { type: 'start' }>): Promise<
   );
   const segment: Segment = { index: data.index, count: msg.threads };
   const pool = new VuPool(segment, msg.vuBudget);
+  // As in k6, the planned VUs run their init code before the test starts; VUs added later (arrival-rate
+  // growth) run it before their first iteration.
+  await Promise.all(Array.from({ length: share(msg.vuBudget, segment) }, (_, local) => instanceFor(pool.idOf(local))));
   await Promise.all(
-    msg.options.scenarios.map(async (plan) => {
+    msg.options.scenarios.map(async (plan, i) => {
       const wait = msg.testStart + plan.startTimeMs - Date.now();
       if (wait > 0)
         await new Promise<void>((resolve) => {
@@ -110,16 +136,20 @@ async function runScenarios(msg: Extract<ToWorker, { type: 'start' }>): Promise<
           hardStop.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
         });
       if (hardStop.signal.aborted) return;
-      const fn = script[plan.exec] as (d: unknown) => unknown;
+      const fnFor = (id: number): IterationFn | Promise<IterationFn> => {
+        const own = instances.get(script.__catsVuState === false ? 0 : id);
+        return own ? (own[plan.exec] as IterationFn) : instanceFor(id).then((s) => s[plan.exec] as IterationFn);
+      };
       await executors[plan.executor]({
         plan,
         segment,
-        fn,
+        fnFor,
         setupJson: msg.setupJson,
         globalTags: msg.options.tags,
         globalEnv: engine.env,
         pool,
         hardStop: hardStop.signal,
+        shared: new Int32Array(msg.shared, 8 * i, 2),
       });
     }),
   );
@@ -191,10 +221,11 @@ port.on('message', (msg: ToWorker) => {
 });
 
 try {
-  script = (await import(pathToFileURL(data.scriptPath).href)) as Script;
+  script = (await import(scriptUrl)) as Script;
   const options =
     script.options === undefined ? undefined : (JSON.parse(JSON.stringify(script.options)) as Record<string, unknown>);
   const functions = Object.keys(script).filter((k) => typeof script[k] === 'function');
+  if (script.__catsVuState === false) instances.set(0, script);
   post({ type: 'loaded', options, functions, metrics: [...engine.registry.entries.values()].map((e) => e.def) });
 } catch (err) {
   post(

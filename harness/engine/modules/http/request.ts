@@ -1,5 +1,5 @@
 // http.asyncRequest: resolves its arguments and params into one request and sends it; the blocking forms
-// and what the engine does not support fail with the call to use instead.
+// reached outside the script transform, and what the engine does not support, fail with the call to use instead.
 import { currentVu, InitContextError } from '../../runtime/vu-context.ts';
 import { parseDuration } from '../../options/duration.ts';
 import { CookieJar, vuJar, type RequestCookies } from './cookie-jar.ts';
@@ -116,11 +116,14 @@ export function asyncRequest(
   });
 }
 
-// k6's synchronous forms block the VU until the response arrives; a Node VU cannot block, so these fail
-// at once and name the call that works in both k6 and this engine.
+// The script transform (runtime/sync-transform.ts) sends k6's blocking forms to http/blocking.ts and awaits
+// them. A call it could not see (through a reference it cannot follow) reaches these and fails with what to do.
 function blocking(call: string, instead: string): (...args: unknown[]) => never {
   return () => {
-    throw new Error(`${call} blocks in k6 and cannot on Node: use ${instead}`);
+    if (!currentVu()) throw new InitContextError(call);
+    throw new Error(
+      `${call} was called through a reference the engine cannot follow, so it cannot wait for the response: call it as http.${call.slice(5, -2)}(…) directly, or use ${instead}`,
+    );
   };
 }
 
