@@ -6,7 +6,7 @@
 import exec from 'k6/execution';
 import { SharedArray } from 'k6/data';
 import { parseDeployment } from './lib/deployment.js';
-import { datasetDir, readCtdRecords, readParties } from './lib/dataset.js';
+import { datasetDir, readCtdRecords, readParties, relodgeable } from './lib/dataset.js';
 import { credentialIndex, countryOfOffice } from './lib/credentials.js';
 import { travel } from './lib/journey.js';
 import { uniqueLrn } from './lib/lrn.js';
@@ -17,11 +17,13 @@ const DATA = datasetDir(__ENV);
 const ROUTES = __ENV.ROUTES ? __ENV.ROUTES.split(',') : undefined;
 
 // Valid movements whose every office has a node (with ICE) or that stay in
-// their departure country (without), in data-set order, so the route mix follows the corridor's.
+// their departure country (without), in data-set order, so the route mix follows the corridor's;
+// lodged under fresh LRNs, so none on an individual guarantee.
 const movements = new SharedArray('full-journey-movements', () =>
   readCtdRecords(DATA)
     .filter((e) => {
-      if (e.defect || !deployment.nodes[e.country] || (ROUTES && !ROUTES.includes(e.route))) return false;
+      if (e.defect || !relodgeable(e.ctd) || !deployment.nodes[e.country] || (ROUTES && !ROUTES.includes(e.route)))
+        return false;
       const o = e.ctd.offices;
       const served = (/** @type {string} */ office) =>
         deployment.ice ? Boolean(deployment.nodes[countryOfOffice(office)]) : countryOfOffice(office) === e.country;

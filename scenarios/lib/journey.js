@@ -149,10 +149,16 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
     }
     const atRelease = (await getDeclaration(departure, operatorToken, mrn)).body;
     const reservation = atRelease && atRelease.reservation;
+    // A waiver (type 0) is held at release like any guarantee, but reserves nothing.
+    const waiver = ctd.guarantees.every((/** @type {{ type: string }} */ g) => g.type === '0');
     check(atRelease, {
       'movement released for transit': (b) => b !== undefined && b.state === 'RELEASED',
-      'guarantee reserved at release': () =>
-        reservation !== null && reservation !== undefined && reservation.amount > 0,
+      'every guarantee reserved at release': (b) =>
+        b !== undefined &&
+        b.reservations.length > 0 &&
+        b.reservations.every((/** @type {{ held: boolean }} */ r) => r.held) &&
+        reservation !== null &&
+        (waiver ? reservation.amount === 0 : reservation.amount > 0),
     });
     const grn = reservation ? reservation.grn : ctd.guarantees[0].references[0].grn;
     const guaranteeAtRelease = (await getGuarantee(departure, operatorToken, grn)).body;
@@ -202,7 +208,11 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
     // Per movement: other journeys may reserve on the same comprehensive guarantee meanwhile,
     // so its total says nothing of this movement's own reservation.
     check(writtenOff, {
-      'reservation given back at write-off': (b) => b !== undefined && reservation && b.reservation === null,
+      'reservations given back at write-off': (b) =>
+        b !== undefined &&
+        reservation &&
+        b.reservation === null &&
+        b.reservations.every((/** @type {{ held: boolean }} */ r) => !r.held),
     });
     if (done) {
       movementE2eDuration.add(Date.now() - started);
