@@ -22,10 +22,11 @@ const MRN = /^[0-9]{2}[A-Z]{2}[A-Z0-9]{12}[J-M][0-9]$/;
 
 /**
  * @param {{ deployment: import('./deployment.js').Deployment, creds: import('./credentials.js').Credentials,
- *   ctd: import('./dataset.js').Ctd, stepTimeoutMs?: number }} world
+ *   ctd: import('./dataset.js').Ctd, stepTimeoutMs?: number, pollMs?: number }} world
+ *   pollMs: how often a state or an ICE delivery is polled for (coarser for many movements at once)
  * @returns {Promise<boolean>} whether the movement reached write-off
  */
-export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) {
+export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000, pollMs = 20 }) {
   const holder = ctd.holder.identificationNumber;
   const operatorToken = creds.operatorToken(holder);
   const departureCountry = countryOfOffice(ctd.offices.departure);
@@ -80,7 +81,7 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
     for (;;) {
       const { body } = await getDeclaration(departure, operatorToken, mrn);
       if ((body && body.state === state) || Date.now() > deadline) return body;
-      await sleep(0.05);
+      await sleep(Math.max(0.05, pollMs / 1000));
     }
   };
 
@@ -109,7 +110,7 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000 }) 
         check(res, { [`${message} delivered to ${countryOfOffice(office)} through ICE`]: () => false });
         return;
       }
-      await sleep(0.02);
+      await sleep(pollMs / 1000);
     }
   };
   /** @type {string} */
