@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import * as hdr from 'hdr-histogram-js';
 import { Pool as HttpPool } from 'undici';
 import { mrnFromSequence } from '../reference/domain/mrn.ts';
-import { assess } from '../reference/cats/lodging.ts';
+import { assess, declaredShares } from '../reference/cats/lodging.ts';
 import { contentHash } from '../reference/cats/content-hash.ts';
 import { createContext } from '../reference/cats/context.ts';
 import { domesticCtd, testGrn } from '../reference/cats/testing/node-harness.ts';
@@ -172,6 +172,8 @@ async function main() {
           type: '1',
           referenceAmount: 1e11,
           currency: 'GEL',
+          level: 50,
+          guarantor: { kind: 'bank', identificationNumber: 'GE900000002', name: 'Bench Bank' },
         })),
       }),
     });
@@ -242,7 +244,7 @@ async function main() {
           status: 'ACTIVE' as const,
           releasedMovements: 100,
         };
-        const { risk, currency, toReserve } = assess(ctx, ctd, operator);
+        const { risk, shares } = assess(ctx, ctd, operator);
         const release = risk.decision === 'release';
         prepared[i] = declarationQuery({
           mrn: mrnFromSequence({ year: 2026, country: 'GE', security: 0, sequence: 10_000_000_000n + BigInt(i) }),
@@ -256,10 +258,7 @@ async function main() {
           destinationOffice: ctd.offices.destination,
           riskClass: risk.riskClass,
           riskReasons: risk.reasons,
-          guaranteeGrn: p.grn,
-          accessCode: 'AB12',
-          amountToReserve: toReserve,
-          currency,
+          guarantees: declaredShares(ctd, shares),
           reserve: release,
           messages: [],
         });

@@ -190,7 +190,7 @@ describe('a generated data set', () => {
   it('comprehensive guarantees cover the sum of the amounts due they back', () => {
     const backed = new Map<string, number>();
     for (const { record } of data.movements) {
-      if (record.defect) continue;
+      if (record.defect || record.ctd.guarantees[0]!.type === '0') continue;
       const ref = record.ctd.guarantees[0]!.references[0]!;
       backed.set(ref.grn, (backed.get(ref.grn) ?? 0) + Math.round(ref.amountToBeCovered * 100));
     }
@@ -201,6 +201,24 @@ describe('a generated data set', () => {
     }
     expect([...data.guarantees.values()].some((g) => g.type === '1')).toBe(true);
     expect([...data.guarantees.values()].some((g) => g.type === '2')).toBe(true);
+  });
+
+  it('mixes guarantee types, each guarantee with its guarantor and the level of the AEO rule', () => {
+    const all = [...data.guarantees.values()];
+    expect(new Set(all.map((g) => g.type))).toEqual(new Set(['0', '1', '2']));
+    for (const g of all) {
+      expect(['bank', 'insurer']).toContain(g.guarantor.kind);
+      const holder = data.dataset.operators.find((o) => o.tin === g.holderTin)!;
+      expect(g.level).toBe(g.type === '2' ? 100 : holder.aeo ? 50 : 100);
+    }
+    // A waiver is held by AEOs only, and every CTD on it declares type 0.
+    const waivers = new Set(all.filter((g) => g.type === '0').map((g) => g.grn));
+    for (const { record } of data.movements) {
+      const ref = record.ctd.guarantees[0]!.references[0]!;
+      if (waivers.has(ref.grn) && !record.defect) expect(record.ctd.guarantees[0]!.type).toBe('0');
+    }
+    for (const g of all.filter((x) => x.type === '0'))
+      expect(data.dataset.operators.find((o) => o.tin === g.holderTin)!.aeo).toBe(true);
   });
 
   it('every defective CTD carries exactly one defect, answered with its labelled code', () => {
@@ -225,6 +243,10 @@ describe('a generated data set', () => {
           expect(ref!.accessCode.toUpperCase()).not.toBe(g.accessCode.toUpperCase());
           break;
         }
+        case 'GUARANTEE_TYPE_MISMATCH':
+          expect(found).toEqual([]);
+          expect(ctd.guarantees[0]!.type).not.toBe(data.guarantees.get(ref!.grn)!.type);
+          break;
         case 'GUARANTEE_NOT_FOUND':
           expect(found).toEqual([]);
           expect(isValidGrn(ref!.grn)).toBe(true);

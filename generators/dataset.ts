@@ -12,7 +12,15 @@ import { routes as allRoutes, type Route } from './corridor/routes.ts';
 import { applicable, applyEarly, applyLate, defectKinds, type Defect, type DefectKind } from './defects.ts';
 import { GuaranteeBook, type GuaranteeRecord } from './guarantees.ts';
 import { draftMovement, type ScheduledStop } from './movement.ts';
-import { CountryOperators, guarantorsOf, officersOf, Pools, type Officer, type Operator } from './parties.ts';
+import {
+  CountryOperators,
+  guarantorsOf,
+  officersOf,
+  Pools,
+  type Guarantor,
+  type Officer,
+  type Operator,
+} from './parties.ts';
 import { hashString } from '../reference/domain/hash.ts';
 import { Random } from './random.ts';
 import {
@@ -129,7 +137,7 @@ export class Dataset {
   readonly lrnPrefix: string;
   private readonly pools: Pools;
   private readonly countryOperators = new Map<string, CountryOperators>();
-  private readonly guarantors = new Map<string, string[]>();
+  private readonly guarantors = new Map<string, Guarantor[]>();
   private readonly book: GuaranteeBook;
 
   constructor(readonly options: DatasetOptions) {
@@ -204,7 +212,7 @@ export class Dataset {
       const operator = this.countryOperators.get(country)!.draw(draws);
       const guarantor = draws.pick(this.guarantors.get(country)!);
       const lrn = `${this.lrnPrefix}${country}${seq.toString(36).toUpperCase().padStart(8, '0')}`;
-      const type = operator.guarantee === 'comprehensive' ? '1' : '2';
+      const type = ({ comprehensive: '1', individual: '2', waiver: '0' } as const)[operator.guarantee];
       const currency = this.book.currencyOf(country);
       const draft = draftMovement(route, operator, lrn, type, currency, this.pools, draws);
       const ctd = draft.ctd;
@@ -231,7 +239,11 @@ export class Dataset {
       const ref = ctd.guarantees[0]!.references[0]!;
       ref.amountToBeCovered = due.amount / 100;
       const guarantees: GuaranteeRecord[] = [];
-      if (type === '1') {
+      if (type === '0') {
+        const g = this.book.waiver(operator, guarantor);
+        ref.grn = g.grn;
+        ref.accessCode = g.accessCode;
+      } else if (type === '1') {
         const g = this.book.comprehensive(operator, guarantor);
         ref.grn = g.grn;
         ref.accessCode = g.accessCode;

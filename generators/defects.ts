@@ -21,6 +21,7 @@ export const defectKinds = [
   'guarantee-understated',
   'wrong-access-code',
   'unknown-guarantee',
+  'guarantee-type-mismatch',
   'duplicate-lrn',
 ] as const;
 
@@ -38,6 +39,7 @@ export const defectCode: Readonly<Record<DefectKind, ErrorCode>> = {
   'guarantee-understated': 'GUARANTEE_AMOUNT_UNDERSTATED',
   'wrong-access-code': 'GUARANTEE_ACCESS_CODE',
   'unknown-guarantee': 'GUARANTEE_NOT_FOUND',
+  'guarantee-type-mismatch': 'GUARANTEE_TYPE_MISMATCH',
   'duplicate-lrn': 'DUPLICATE_LRN',
 };
 
@@ -232,6 +234,17 @@ export function applyLate(
     case 'unknown-guarantee': {
       ref.grn = unissuedGrn();
       return { kind, code, pointer: `${at}/grn`, description: `guarantee ${ref.grn} was never registered` };
+    }
+    case 'guarantee-type-mismatch': {
+      // Another type than the guarantee was approved as (a waiver stays covering: it declares comprehensive).
+      const declared = ctd.guarantees[0]!;
+      declared.type = declared.type === '0' ? '1' : '9';
+      return {
+        kind,
+        code,
+        pointer: `${at}/grn`,
+        description: `guarantee type ${declared.type} declared for a guarantee of another type`,
+      };
     }
     case 'duplicate-lrn': {
       ctd.lrn = earlierLrn!;

@@ -1,4 +1,6 @@
-// Guarantees of a data set. Comprehensive guarantees (type 1) are opened per
+// Guarantees of a data set, each with its guarantor (an insurer or bank) and
+// the level customs approved it at (the AEO rule's proposal for comprehensive
+// guarantees, 100 % for individual ones). Comprehensive guarantees (type 1) are opened per
 // operator and filled with the amounts due of the movements they back; when
 // one reaches its cap the operator opens another, as forwarders with much
 // traffic hold several. Each is sized once it is closed (or at the end of the
@@ -6,19 +8,20 @@
 // writes a movement off still finds every valid CTD covered. Individual
 // guarantees (type 2) cover exactly one CTD. GRNs come from the domain's
 // allocation (unique per year and country), access codes from the data set's
-// random stream.
+// random stream. Operators holding a waiver (type 0) lodge every CTD on it:
+// it reserves nothing.
 import { accessCodeFrom, grnFromSequence } from '../reference/domain/grn.ts';
+import { proposedLevel, type GuaranteeLevel } from '../reference/domain/guarantee.ts';
 import type { Fixtures } from '../reference/spec/fixtures.ts';
 import { countryByCode } from '../reference/spec/reference-data/countries.ts';
 import { COMPREHENSIVE_CAP_USD, MIN_REFERENCE_USD, REFERENCE_HEADROOM } from './corridor/operators.ts';
-import type { Operator } from './parties.ts';
+import type { Guarantor, Operator } from './parties.ts';
 import type { Random } from './random.ts';
 
 export type FixtureGuarantee = NonNullable<Fixtures['guarantees']>[number];
 
 export interface GuaranteeRecord extends FixtureGuarantee {
   country: string;
-  guarantor: string;
   /** CTDs of the data set it backs (valid ones). */
   movements: number;
   /** Sum of their amounts due, in the guarantee's currency. */
@@ -29,7 +32,8 @@ interface OpenGuarantee {
   grn: string;
   accessCode: string;
   operator: Operator;
-  guarantor: string;
+  guarantor: Guarantor;
+  type: '0' | '1';
   /** Minor units. */
   due: number;
   movements: number;
@@ -37,6 +41,7 @@ interface OpenGuarantee {
 
 export class GuaranteeBook {
   private readonly open = new Map<string, OpenGuarantee>();
+  private readonly waivers = new Map<string, OpenGuarantee>();
   private sequence = 0n;
 
   constructor(
@@ -66,7 +71,7 @@ export class GuaranteeBook {
   }
 
   /** The operator's open comprehensive guarantee (opening one when needed). */
-  comprehensive(operator: Operator, guarantor: string): { grn: string; accessCode: string } {
+  comprehensive(operator: Operator, guarantor: Guarantor): { grn: string; accessCode: string } {
     let g = this.open.get(operator.tin);
     if (!g) {
       g = {
@@ -74,11 +79,31 @@ export class GuaranteeBook {
         accessCode: this.accessCode(),
         operator,
         guarantor,
+        type: '1',
         due: 0,
         movements: 0,
       };
       this.open.set(operator.tin, g);
     }
+    return g;
+  }
+
+  /** The operator's guarantee waiver (type 0), opened at its first CTD and kept for all. */
+  waiver(operator: Operator, guarantor: Guarantor): { grn: string; accessCode: string } {
+    let g = this.waivers.get(operator.tin);
+    if (!g) {
+      g = {
+        grn: this.nextGrn(operator.country),
+        accessCode: this.accessCode(),
+        operator,
+        guarantor,
+        type: '0',
+        due: 0,
+        movements: 0,
+      };
+      this.waivers.set(operator.tin, g);
+    }
+    g.movements++;
     return g;
   }
 
@@ -97,17 +122,18 @@ export class GuaranteeBook {
     return this.sized(g);
   }
 
-  /** Every still-open comprehensive guarantee, sized, in opening order. */
+  /** Every still-open comprehensive guarantee, sized, in opening order, then the waivers. */
   closeAll(): GuaranteeRecord[] {
-    const all = [...this.open.values()].map((g) => this.sized(g));
+    const all = [...this.open.values(), ...this.waivers.values()].map((g) => this.sized(g));
     this.open.clear();
+    this.waivers.clear();
     return all;
   }
 
   /** An individual guarantee (type 2) covering `dueMinor` exactly, rounded up to a whole unit. */
   individual(
     operator: Operator,
-    guarantor: string,
+    guarantor: Guarantor,
     dueMinor: number,
     grn = this.nextGrn(operator.country),
   ): GuaranteeRecord {
@@ -118,6 +144,7 @@ export class GuaranteeBook {
       type: '2',
       referenceAmount: Math.ceil(dueMinor / 100),
       currency: this.currencyOf(operator.country),
+      level: 100,
       country: operator.country,
       guarantor,
       movements: 1,
@@ -142,13 +169,19 @@ export class GuaranteeBook {
       grn: g.grn,
       accessCode: g.accessCode,
       holderTin: g.operator.tin,
-      type: '1',
+      type: g.type,
       referenceAmount: Math.ceil(Math.max(floor, needed) / 1000) * 1000,
       currency: this.currencyOf(country),
+      level: levelOf(g.operator),
       country,
       guarantor: g.guarantor,
       movements: g.movements,
       amountDue: g.due / 100,
     };
   }
+}
+
+/** The level customs approves an operator's guarantee at: the AEO rule's proposal for a new guarantee. */
+function levelOf(operator: Operator): GuaranteeLevel {
+  return proposedLevel({ aeo: operator.aeo, releasedMovements: 0 });
 }

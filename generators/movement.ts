@@ -74,7 +74,7 @@ export function draftMovement(
   route: Route,
   holder: Operator,
   lrn: string,
-  guaranteeType: '1' | '2',
+  guaranteeType: '0' | '1' | '2',
   guaranteeCurrency: string,
   pools: Pools,
   random: Random,

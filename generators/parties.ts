@@ -19,8 +19,8 @@ export type FixtureOfficer = NonNullable<Fixtures['officers']>[number];
 
 export interface Operator extends FixtureOperator {
   address: Static<typeof Address>;
-  /** Comprehensive guarantee holders lodge on it; the others use one individual guarantee per CTD. */
-  guarantee: 'comprehensive' | 'individual';
+  /** Comprehensive guarantee holders lodge on it; the others use one individual guarantee per CTD; some AEOs hold a waiver. */
+  guarantee: 'comprehensive' | 'individual' | 'waiver';
   /** Rank by traffic within the country, 1 = largest. */
   rank: number;
 }
@@ -119,7 +119,12 @@ export class CountryOperators {
         aeo,
         token: `opr.${random.hex(16)}`,
         address: drawAddress(pool, random),
-        guarantee: aeo || rank <= comprehensiveRanks ? 'comprehensive' : 'individual',
+        guarantee:
+          aeo && rank % WAIVER_AEO_EVERY === 0
+            ? 'waiver'
+            : aeo || rank <= comprehensiveRanks
+              ? 'comprehensive'
+              : 'individual',
         rank,
       });
     }
@@ -158,10 +163,30 @@ export function officersOf(country: string, pool: CountryPool, random: Random): 
   return result;
 }
 
-/** Issuers of individual guarantees in a country: insurers and banks with locale names. */
-export function guarantorsOf(pool: CountryPool, random: Random): string[] {
-  const kinds = ['Insurance', 'Bank', 'Guarantee Fund'];
-  return Array.from({ length: 6 }, (_, i) => `${random.pick(pool.companies)} ${kinds[i % kinds.length]}`.slice(0, 70));
+/** Every this-many-th operator by rank, when an AEO, holds a guarantee waiver (type 0) [E]. */
+const WAIVER_AEO_EVERY = 3;
+
+export interface Guarantor {
+  kind: 'bank' | 'insurer';
+  identificationNumber: string;
+  name: string;
+}
+
+/** Issuers of guarantees in a country: insurers and banks with locale names. */
+export function guarantorsOf(pool: CountryPool, random: Random): Guarantor[] {
+  const kinds = [
+    ['Insurance', 'insurer'],
+    ['Bank', 'bank'],
+    ['Guarantee Fund', 'bank'],
+  ] as const;
+  return Array.from({ length: 6 }, (_, i) => {
+    const [suffix, kind] = kinds[i % kinds.length]!;
+    return {
+      kind,
+      identificationNumber: `${pool.country}9${String(i + 1).padStart(8, '0')}`,
+      name: `${random.pick(pool.companies)} ${suffix}`.slice(0, 70),
+    };
+  });
 }
 
 function tradeParty(pool: CountryPool, random: Random, withTin: boolean): Party {

@@ -56,6 +56,8 @@ class FixtureFile {
       type: g.type,
       referenceAmount: g.referenceAmount,
       currency: g.currency,
+      level: g.level,
+      guarantor: g.guarantor,
     });
     this.guaranteeCount++;
     if (this.guarantees.length >= FIXTURE_LIMITS.guarantees) this.flush();

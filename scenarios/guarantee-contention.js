@@ -14,7 +14,7 @@ import { datasetDir, readCtdRecords, readParties } from './lib/dataset.js';
 import { credentialIndex } from './lib/credentials.js';
 import { submitCtd, listDeclarations } from './lib/ctd.js';
 import { releaseForTransit, refuseRelease } from './lib/movement.js';
-import { registerGuarantee, approveGuarantee, asHolder, issueAccessCode } from './lib/parties.js';
+import { registerGuarantee, approveGuarantee, asHolder, issueAccessCode, scenarioGuarantor } from './lib/parties.js';
 import { getGuarantee } from './lib/guarantee.js';
 import { envNumber } from './lib/schedule.js';
 
@@ -104,7 +104,13 @@ export async function setup() {
  * @param {number} referenceAmount
  */
 async function newGuarantee(node, token, officer, currency, referenceAmount) {
-  const registered = await registerGuarantee(node, token, { type: '1', referenceAmount, currency });
+  const tin = world().holder.tin;
+  const registered = await registerGuarantee(node, token, {
+    type: '1',
+    referenceAmount,
+    currency,
+    guarantor: scenarioGuarantor(tin),
+  });
   if (registered.res.status !== 201)
     fail(`guarantee registration refused: ${registered.res.status} ${registered.res.body}`);
   const approved = await approveGuarantee(node, officer, registered.body.grn);

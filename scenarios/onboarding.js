@@ -15,6 +15,7 @@ import {
   approveOperator,
   registerGuarantee,
   approveGuarantee,
+  scenarioGuarantor,
   asHolder,
   issueAccessCode,
 } from './lib/parties.js';
@@ -139,6 +140,7 @@ export default async function () {
     type: '1',
     referenceAmount: Math.ceil(reference.amountToBeCovered * 10) + 1000,
     currency: reference.currency,
+    guarantor: scenarioGuarantor(operator.tin),
   });
   if (
     !check(guarantee.res, {

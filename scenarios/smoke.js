@@ -2,7 +2,7 @@
 // lib/journey.js). The cheapest proof that a deployment works end to end.
 import { SharedArray } from 'k6/data';
 import { parseDeployment } from './lib/deployment.js';
-import { datasetDir, readCtdRecords, readParties } from './lib/dataset.js';
+import { datasetDir, readCtdRecords, readParties, relodgeable } from './lib/dataset.js';
 import { credentialIndex, countryOfOffice } from './lib/credentials.js';
 import { travel } from './lib/journey.js';
 
@@ -16,7 +16,7 @@ const movement = new SharedArray('smoke-movement', () => {
   let pick;
   let reach = 0;
   for (const e of readCtdRecords(DATA)) {
-    if (e.defect || !deployment.nodes[e.country]) continue;
+    if (e.defect || !relodgeable(e.ctd) || !deployment.nodes[e.country]) continue;
     const o = e.ctd.offices;
     const served = (/** @type {string} */ office) =>
       deployment.ice ? Boolean(deployment.nodes[countryOfOffice(office)]) : countryOfOffice(office) === e.country;

@@ -2,6 +2,7 @@
 // customs office and one for all of them, three operators (two AEO), and a
 // comprehensive guarantee per operator worth 1,000,000 USD in the national
 // currency. Tokens and access codes are random per deployment.
+import { proposedLevel } from '../../reference/domain/guarantee.ts';
 import { randomBytes } from 'node:crypto';
 import { accessCodeFrom, grnFromSequence } from '../../reference/domain/grn.ts';
 import type { Fixtures } from '../../reference/spec/fixtures.ts';
@@ -43,6 +44,12 @@ export function defaultFixture(country: string, year: number): Required<Fixtures
     type: '1' as const,
     referenceAmount: Math.round(1_000_000 * unitsPerUsd),
     currency,
+    level: proposedLevel({ aeo: o.aeo, releasedMovements: 0 }),
+    guarantor: {
+      kind: i % 2 === 0 ? ('bank' as const) : ('insurer' as const),
+      identificationNumber: `${country}9${String(i % 2).padStart(8, '0')}`,
+      name: `${country} ${i % 2 === 0 ? 'Guarantee Bank' : 'Transit Insurance'}`,
+    },
   }));
   return { officers, operators, guarantees };
 }

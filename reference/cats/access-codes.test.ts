@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import { createTestDatabase } from '../../test/support/database.ts';
 import { validateIceMessage } from '../spec/ice/validate.ts';
 import type { RunningNode } from './start.ts';
-import { client, domesticCtd, lrnsFor, seed, startTestNode, testGrn } from './testing/node-harness.ts';
+import { client, domesticCtd, lrnsFor, seed, startTestNode, testGrn, TEST_GUARANTOR } from './testing/node-harness.ts';
 
 const holder = { tin: 'GE640000001', token: 'trader-token-codes-0001' };
 const other = { tin: 'GE640000002', token: 'trader-token-codes-0002' };
@@ -66,7 +66,7 @@ describe('on a node', () => {
       expect(d.status).toBe(200);
       expect(d.body.ctd.guarantees[0].references[0]).toEqual({
         grn: seededGrn,
-        amountToBeCovered: 550,
+        amountToBeCovered: 560,
         currency: 'GEL',
       });
     }
@@ -80,6 +80,7 @@ describe('on a node', () => {
         type: '1',
         referenceAmount: 10_000,
         currency: 'GEL',
+        guarantor: TEST_GUARANTOR,
       });
       expect(registered.status).toBe(201);
       expect(registered.body).not.toHaveProperty('accessCode');
@@ -222,7 +223,7 @@ it('migrates codes and stored declarations of an existing database to digests', 
     expect(rows[0].ctd).not.toContain('accessCode');
     expect(JSON.parse(rows[0].ctd).guarantees[0].references[0]).toEqual({
       grn,
-      amountToBeCovered: 550,
+      amountToBeCovered: 560,
       currency: 'GEL',
     });
     await seed(node, { operators: [holder] });

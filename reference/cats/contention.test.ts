@@ -16,15 +16,20 @@ let node: RunningNode;
 const trader = { tin: 'GE500000001', token: 'trader-token-contention-1' };
 const grn = testGrn();
 const idemGrn = testGrn();
+const scarce = testGrn();
+const ample = testGrn();
 
 beforeAll(async () => {
   node = await startTestNode(await createTestDatabase('contention'));
   await seed(node, {
     operators: [trader],
     guarantees: [
-      // Room for exactly 100 reservations of 137.50 GEL.
+      // Room for exactly 100 reservations of 139.98 GEL.
       { grn, holderTin: trader.tin, referenceAmount: 100 * RESERVED_PER_DOMESTIC_CTD },
       { grn: idemGrn, holderTin: trader.tin, referenceAmount: 10_000 },
+      // Half of each CTD's 559.90 GEL on each, at 100 %: room for exactly 10 on the scarce one.
+      { grn: scarce, holderTin: trader.tin, referenceAmount: 10 * 279.95 + 100, level: 100 },
+      { grn: ample, holderTin: trader.tin, referenceAmount: 1_000_000, level: 100 },
     ],
   });
 });
@@ -41,12 +46,16 @@ it('releases exactly 100 of 200 concurrent CTDs against a guarantee with room fo
   expect(statuses.filter((s) => s === '409 GUARANTEE_INSUFFICIENT')).toHaveLength(100);
 
   const g = await op.get(`/v1/guarantees/${grn}`);
-  expect(g.body).toMatchObject({ reserved: 100 * RESERVED_PER_DOMESTIC_CTD, available: 0, openMovements: 100 });
+  expect(g.body).toMatchObject({
+    reserved: Math.round(100 * RESERVED_PER_DOMESTIC_CTD * 100) / 100,
+    available: 0,
+    openMovements: 100,
+  });
   const { rows } = await node.context.pool.query(
-    `SELECT count(*)::int AS n, sum(reserved_amount)::bigint AS reserved FROM movements WHERE guarantee_grn = $1`,
+    `SELECT count(*)::int AS n, sum(amount)::float8 AS reserved FROM reservations WHERE grn = $1 AND held`,
     [grn],
   );
-  expect(rows[0]).toEqual({ n: 100, reserved: 100 * RESERVED_PER_DOMESTIC_CTD * 100 });
+  expect(rows[0]).toEqual({ n: 100, reserved: Math.round(100 * RESERVED_PER_DOMESTIC_CTD * 100) });
   expect((await op.get(`/v1/operators/${trader.tin}`)).body.releasedMovements).toBe(100);
 });
 
@@ -59,4 +68,30 @@ it('allocates one MRN and reserves once when the same CTD is lodged 20 times at 
   expect(replies.filter((r) => r.status === 200 && r.body.replayed)).toHaveLength(19);
   expect(new Set(replies.map((r) => r.body.mrn)).size).toBe(1);
   expect((await op.get(`/v1/guarantees/${idemGrn}`)).body.reserved).toBe(RESERVED_PER_DOMESTIC_CTD);
+});
+
+it('reserves a CTD on two guarantees on both or neither when 40 contend, whatever the order of their references', async () => {
+  const op = client(node, trader.token);
+  const lrns = lrnsFor(trader.tin, 'release', 40, 'PAIR');
+  const replies = await Promise.all(
+    lrns.map((lrn, i) => {
+      const ctd = domesticCtd({ lrn, holderTin: trader.tin, grn: scarce });
+      const refs = [
+        { grn: scarce, accessCode: 'AB12', amountToBeCovered: 280, currency: 'GEL' },
+        { grn: ample, accessCode: 'AB12', amountToBeCovered: 280, currency: 'GEL' },
+      ];
+      // Half of them name the guarantees the other way round: locks are still taken in one order.
+      ctd.guarantees[0]!.references = i % 2 === 0 ? refs : refs.reverse();
+      return op.post('/v1/declarations', ctd);
+    }),
+  );
+  const statuses = replies.map((r) => `${r.status} ${r.body.code ?? r.body.state}`);
+  expect(statuses.filter((s) => s === '201 RELEASED')).toHaveLength(10);
+  expect(statuses.filter((s) => s === '409 GUARANTEE_INSUFFICIENT')).toHaveLength(30);
+  for (const r of replies.filter((x) => x.status === 201))
+    expect(r.body.reservations.map((x: { amount: number }) => x.amount)).toEqual([279.95, 279.95]);
+
+  // Each guarantee carries exactly the reservations of the ten released movements: none on the ample one alone.
+  expect((await op.get(`/v1/guarantees/${scarce}`)).body).toMatchObject({ reserved: 2799.5, openMovements: 10 });
+  expect((await op.get(`/v1/guarantees/${ample}`)).body).toMatchObject({ reserved: 2799.5, openMovements: 10 });
 });

@@ -4,6 +4,7 @@ import type { Ctd } from '../spec/ctd.ts';
 import type { Declaration, DeclarationWithCtd } from '../spec/declarations.ts';
 import type { MovementState } from '../domain/movement.ts';
 import type { MovementRecord } from '../store/movements.ts';
+import { reservationsView } from './lodging.ts';
 import { recordedCtd } from './recorded-ctd.ts';
 
 const major = (minor: number) => minor / 100;
@@ -20,11 +21,8 @@ export function declarationView(m: MovementRecord): Declaration {
     crossedOffices: m.crossedOffices,
     riskClass: (m.riskClass as Declaration['riskClass']) ?? null,
     riskReasons: m.riskReasons ?? [],
-    amountToReserve: m.amountToReserve === null ? null : major(m.amountToReserve),
-    reservation:
-      m.reservedAmount > 0 && m.guaranteeGrn && m.currency
-        ? { grn: m.guaranteeGrn, amount: major(m.reservedAmount), currency: m.currency }
-        : null,
+    amountToReserve: m.reservations[0] ? major(m.reservations[0].amount) : null,
+    ...reservationsView(m),
     amendments: m.amendments,
     controlConform: m.controlConform,
     createdAt: m.createdAt.toISOString(),

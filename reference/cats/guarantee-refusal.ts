@@ -1,29 +1,40 @@
-// Why a guarantee could not cover a movement, as a rejection pointing at the CTD's guarantee reference.
+// Why a guarantee could not cover a movement, as a rejection pointing at the CTD's reference to it.
 import type { GuaranteeCheck } from '../store/movements.ts';
 import { Rejection } from './rejection.ts';
 
-const REF = '/guarantees/0/references/0';
-
-export function guaranteeRefusal(
-  g: GuaranteeCheck | undefined,
-  wanted: { grn: string; holderTin: string; currency: string; amount: number },
-): Rejection {
+export function guaranteeRefusal(g: GuaranteeCheck, holderTin: string, pointer: string): Rejection {
   const one = (status: number, code: Rejection['code'], field: string, message: string) =>
-    new Rejection(status, code, message, [{ code, pointer: `${REF}/${field}`, message }]);
+    new Rejection(status, code, message, [{ code, pointer: `${pointer}/${field}`, message }]);
   // A guarantee of another holder is reported as unknown: its existence is not theirs to learn.
-  if (!g || g.holderTin !== wanted.holderTin)
-    return one(422, 'GUARANTEE_NOT_FOUND', 'grn', `guarantee ${wanted.grn} not found for holder ${wanted.holderTin}`);
+  if (g.status === null || g.holderTin !== holderTin)
+    return one(422, 'GUARANTEE_NOT_FOUND', 'grn', `guarantee ${g.grn} not found for holder ${holderTin}`);
   if (g.status !== 'ACTIVE')
-    return one(422, 'GUARANTEE_NOT_ACTIVE', 'grn', `guarantee ${wanted.grn} is ${g.status.toLowerCase()}, not active`);
+    return one(422, 'GUARANTEE_NOT_ACTIVE', 'grn', `guarantee ${g.grn} is ${g.status.toLowerCase()}, not active`);
   if (!g.accessCodeOk) {
-    return one(422, 'GUARANTEE_ACCESS_CODE', 'accessCode', `wrong access code for guarantee ${wanted.grn}`);
+    return one(422, 'GUARANTEE_ACCESS_CODE', 'accessCode', `wrong access code for guarantee ${g.grn}`);
   }
-  if (g.currency !== wanted.currency) {
+  if (g.currency !== g.wantedCurrency) {
     return one(
       422,
       'GUARANTEE_CURRENCY_MISMATCH',
       'currency',
-      `guarantee ${wanted.grn} is held in ${g.currency}, the reference declares ${wanted.currency}`,
+      `guarantee ${g.grn} is held in ${g.currency}, the reference declares ${g.wantedCurrency}`,
+    );
+  }
+  if (g.type !== g.wantedType) {
+    return one(
+      422,
+      'GUARANTEE_TYPE_MISMATCH',
+      'grn',
+      `guarantee ${g.grn} is of type ${g.type}, the CTD declares type ${g.wantedType}`,
+    );
+  }
+  if (g.usedBy !== null && (g.type === '2' || g.type === '4')) {
+    return one(
+      409,
+      'GUARANTEE_ALREADY_USED',
+      'grn',
+      `guarantee ${g.grn} is an individual guarantee already used by movement ${g.usedBy}`,
     );
   }
   const available = g.referenceAmount - g.reserved;
@@ -31,6 +42,6 @@ export function guaranteeRefusal(
     409,
     'GUARANTEE_INSUFFICIENT',
     'grn',
-    `guarantee ${wanted.grn} has ${(available / 100).toFixed(2)} ${g.currency} available, ${(wanted.amount / 100).toFixed(2)} needed`,
+    `guarantee ${g.grn} has ${(available / 100).toFixed(2)} ${g.currency} available, ${(g.amount / 100).toFixed(2)} needed`,
   );
 }

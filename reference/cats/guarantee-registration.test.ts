@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/support/database.ts';
 import { grnFromSequence } from '../domain/grn.ts';
 import type { RunningNode } from './start.ts';
-import { client, seed, startTestNode } from './testing/node-harness.ts';
+import { client, seed, startTestNode, TEST_GUARANTOR } from './testing/node-harness.ts';
 
 let node: RunningNode;
 const trader = { tin: 'GE610000001', token: 'trader-token-grn-0001' };
@@ -21,7 +21,12 @@ async function register(n: number): Promise<string[]> {
   const op = client(node, trader.token);
   const grns: string[] = [];
   for (let i = 0; i < n; i++) {
-    const res = await op.post('/v1/guarantees', { type: '1', referenceAmount: 1000, currency: 'GEL' });
+    const res = await op.post('/v1/guarantees', {
+      type: '1',
+      referenceAmount: 1000,
+      currency: 'GEL',
+      guarantor: TEST_GUARANTOR,
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     grns.push(res.body.grn);
   }

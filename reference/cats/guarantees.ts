@@ -3,12 +3,14 @@
 // request, balance and exposure. No view ever shows an access code.
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AccessCodeIssued, Guarantee } from '../spec/guarantees.ts';
+import type { AccessCodeIssued, Guarantee, GuarantorExposure } from '../spec/guarantees.ts';
 import { routes } from '../spec/routes.ts';
 import { accessCodeFrom, grnFromSequence } from '../domain/grn.ts';
+import { exposureByCurrency, proposedLevel } from '../domain/guarantee.ts';
 import { isKnownCurrency, toMinorUnits } from '../domain/money.ts';
 import {
   findGuarantee,
+  guaranteesBackedBy,
   insertGuarantee,
   setAccessCode,
   setGuaranteeStatus,
@@ -34,6 +36,10 @@ export function guaranteeView(g: GuaranteeRecord): Guarantee {
     reserved: g.reserved / 100,
     available: (g.referenceAmount - g.reserved) / 100,
     openMovements: g.openMovements,
+    level: g.level,
+    proposedLevel: proposedLevel(g.holder),
+    guarantor: g.guarantor,
+    usedBy: g.usedBy,
   };
 }
 
@@ -49,7 +55,7 @@ export const guaranteesPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> =
           'OPERATOR_NOT_ACTIVE',
           `operator ${p.operator.tin} is ${p.operator.status.toLowerCase()}`,
         );
-      const { type, referenceAmount, currency } = request.body;
+      const { type, referenceAmount, currency, guarantor } = request.body;
       if (!isKnownCurrency(currency, ctx.countries)) {
         throw new Rejection(422, 'UNKNOWN_CURRENCY', `unknown currency ${currency}`, [
           { code: 'UNKNOWN_CURRENCY', pointer: '/currency', message: 'not a currency of the reference data' },
@@ -69,6 +75,7 @@ export const guaranteesPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> =
           type,
           currency,
           referenceAmount: toMinorUnits(referenceAmount),
+          guarantor,
         });
         if (g) return reply.status(201).send(guaranteeView(g));
       }
@@ -90,7 +97,11 @@ export const guaranteesPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> =
   app.route({
     ...routeOptions(routes.approveGuarantee),
     handler: async (request) => {
-      const g = await setGuaranteeStatus(ctx.pool, request.params.grn, 'ACTIVE');
+      const found = await findGuarantee(ctx.pool, request.params.grn);
+      if (!found) throw notFound(`guarantee ${request.params.grn}`);
+      // Customs sets the level; without one it takes the proposal, or keeps the level it set before (a suspension lifted).
+      const level = request.body?.level ?? found.level ?? proposedLevel(found.holder);
+      const g = await setGuaranteeStatus(ctx.pool, found.grn, 'ACTIVE', level);
       if (!g) throw notFound(`guarantee ${request.params.grn}`);
       // The first approval issues the code; approving again (after a suspension) keeps the holder's code.
       const code = newAccessCode();
@@ -105,6 +116,34 @@ export const guaranteesPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> =
         },
       ]);
       return guaranteeView(g);
+    },
+  });
+
+  app.route({
+    ...routeOptions(routes.getGuarantorExposure),
+    handler: async (request): Promise<GuarantorExposure> => {
+      const backed = await guaranteesBackedBy(ctx.pool, request.params.tin);
+      const major = (minor: number) => minor / 100;
+      return {
+        guarantor: request.params.tin,
+        guarantees: backed.map((g) => ({
+          grn: g.grn,
+          holderTin: g.holderTin,
+          type: g.type as Guarantee['type'],
+          status: g.status,
+          currency: g.currency,
+          referenceAmount: major(g.referenceAmount),
+          reserved: major(g.reserved),
+          available: major(g.referenceAmount - g.reserved),
+          openMovements: g.openMovements,
+        })),
+        totals: exposureByCurrency(backed).map((t) => ({
+          currency: t.currency,
+          referenceAmount: major(t.referenceAmount),
+          reserved: major(t.reserved),
+          available: major(t.available),
+        })),
+      };
     },
   });
 

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/support/database.ts';
 import { startNode, type RunningNode } from './start.ts';
-import { seed } from './testing/node-harness.ts';
+import { seed, TEST_GUARANTOR } from './testing/node-harness.ts';
 
 let node: RunningNode;
 const trader = { tin: 'GE630000001', token: 'trader-token-http-0001' };
@@ -43,7 +43,10 @@ const bodyOf = (raw: string) => JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4
 
 it('refuses a JSON body declared in a charset other than UTF-8 with 415', async () => {
   const before = await guaranteeCount();
-  const body = Buffer.from(JSON.stringify({ type: '1', referenceAmount: 10, currency: 'GEL' }), 'utf16le');
+  const body = Buffer.from(
+    JSON.stringify({ type: '1', referenceAmount: 10, currency: 'GEL', guarantor: TEST_GUARANTOR }),
+    'utf16le',
+  );
   const res = await fetch(`${node.url}/v1/guarantees`, {
     method: 'POST',
     headers: { authorization: `Bearer ${trader.token}`, 'content-type': 'application/json; charset=utf-16' },
@@ -59,7 +62,7 @@ it('accepts JSON declared as UTF-8, in any spelling', async () => {
     const res = await fetch(`${node.url}/v1/guarantees`, {
       method: 'POST',
       headers: { authorization: `Bearer ${trader.token}`, 'content-type': contentType },
-      body: JSON.stringify({ type: '1', referenceAmount: 10, currency: 'GEL' }),
+      body: JSON.stringify({ type: '1', referenceAmount: 10, currency: 'GEL', guarantor: TEST_GUARANTOR }),
     });
     expect(res.status, contentType).toBe(201);
   }

@@ -14,6 +14,7 @@ import {
   seed,
   startTestNode,
   testGrn,
+  TEST_GUARANTOR,
 } from './testing/node-harness.ts';
 
 let node: RunningNode;
@@ -251,14 +252,24 @@ describe('domestic movement lifecycle', () => {
     expect(reg.status).toBe(201);
     expect(reg.body.operator).toMatchObject({ status: 'PENDING', aeo: false });
     const op = client(node, reg.body.token);
-    const early = await op.post('/v1/guarantees', { type: '1', referenceAmount: 5000, currency: 'GEL' });
+    const early = await op.post('/v1/guarantees', {
+      type: '1',
+      referenceAmount: 5000,
+      currency: 'GEL',
+      guarantor: TEST_GUARANTOR,
+    });
     expect(early.status).toBe(403);
     expect(early.body.code).toBe('OPERATOR_NOT_ACTIVE');
     expect((await officer.post('/v1/operators/GE100000099/approval', { aeo: true })).body).toMatchObject({
       status: 'ACTIVE',
       aeo: true,
     });
-    const g = await op.post('/v1/guarantees', { type: '1', referenceAmount: 5000, currency: 'GEL' });
+    const g = await op.post('/v1/guarantees', {
+      type: '1',
+      referenceAmount: 5000,
+      currency: 'GEL',
+      guarantor: TEST_GUARANTOR,
+    });
     expect(g.status).toBe(201);
     expect(g.body).toMatchObject({ status: 'PENDING', referenceAmount: 5000, reserved: 0, holderTin: 'GE100000099' });
     const [lrn] = lrnsFor('GE100000099', 'release', 1, 'NEW');

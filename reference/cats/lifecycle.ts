@@ -14,11 +14,11 @@ import {
 } from '../domain/movement.ts';
 import { withTransaction } from '../store/database.ts';
 import {
-  checkGuarantee,
+  giveBackReservations,
+  holdReservations,
   insertOutbox,
   lockMovement,
-  releaseReservation,
-  reserveGuarantee,
+  replanReservations,
   updateMovement,
   type MovementChange,
   type MovementRecord,
@@ -29,7 +29,7 @@ import { releaseMessages, toDeparture, writeOffMessages } from './c2c-messages.t
 import type { NodeContext } from './context.ts';
 import { declarationView } from './declaration-view.ts';
 import { guaranteeRefusal } from './guarantee-refusal.ts';
-import { assess, checkContent } from './lodging.ts';
+import { assess, checkContent, declaredShares } from './lodging.ts';
 import { transitionsAlong } from './movement-metrics.ts';
 import { notification } from './notifier.ts';
 import { recordedCtd } from './recorded-ctd.ts';
@@ -51,10 +51,12 @@ export function viewOf(m: MovementRecord): MovementView {
 export interface Step {
   events: MovementEvent[];
   change?: (view: MovementView) => Omit<MovementChange, 'state'>;
-  /** Reserve the movement's amount on its guarantee (release). */
+  /** Reserve the movement's planned amounts on its guarantees (release). */
   reserve?: boolean;
   /** Give the movement's reservation back (write-off). */
   giveBack?: boolean;
+  /** Runs in the step's transaction once the events are known to apply (throwing aborts the step). */
+  apply?: (client: PoolClient) => Promise<void>;
   messages?: OutboxMessage[];
 }
 
@@ -103,17 +105,11 @@ export async function runStep(
       ...step.change?.(view),
     };
     if (step.reserve) {
-      const amount = change.amountToReserve ?? m.amountToReserve ?? 0;
-      const currency = change.currency ?? m.currency!;
-      const grn = change.guaranteeGrn ?? m.guaranteeGrn!;
-      const r = await reserveGuarantee(client, { grn, holderTin: m.operatorTin!, currency, amount });
-      if (!r.reserved) throw guaranteeRefusal(r.guarantee, { grn, holderTin: m.operatorTin!, currency, amount });
-      change.reservedAmount = amount;
+      const r = await holdReservations(client, mrn, m.operatorTin!);
+      if (!r.held) throw guaranteeRefusal(r.guarantee, m.operatorTin!, referencePointer(m, r.guarantee.position));
     }
-    if (step.giveBack && m.reservedAmount > 0 && m.guaranteeGrn) {
-      await releaseReservation(client, m.guaranteeGrn, m.reservedAmount);
-      change.reservedAmount = 0;
-    }
+    if (step.giveBack) await giveBackReservations(client, mrn);
+    await step.apply?.(client);
     const updated = await updateMovement(client, mrn, change);
     await insertOutbox(client, mrn, step.messages ?? []);
     return { record: updated, notifications: notes, before: m.state as MovementState, states };
@@ -122,6 +118,15 @@ export async function runStep(
   ctx.metrics.movements.record(record.role, transitionsAlong(before, states));
   ctx.notifier.publish(record.operatorTin, notifications);
   return declarationView(record);
+}
+
+/** Where the CTD refers to the guarantee at `position` among its distinct GRNs. */
+function referencePointer(m: MovementRecord, position: number): string {
+  const grn = m.reservations[position]?.grn;
+  const ctd = m.ctd as Ctd;
+  for (const [gi, g] of ctd.guarantees.entries())
+    for (const [ri, r] of g.references.entries()) if (r.grn === grn) return `/guarantees/${gi}/references/${ri}`;
+  return '/guarantees/0/references/0';
 }
 
 // --- who may act -----------------------------------------------------------
@@ -169,11 +174,11 @@ export const presentGoods = (ctx: NodeContext, p: Principal, mrn: string) =>
   runStep(ctx, mrn, (m) => {
     const operator = requireOwner(p, m);
     const ctd = m.ctd as Ctd;
-    const { risk, currency, toReserve } = assess(ctx, ctd, operator);
+    const { risk } = assess(ctx, ctd, operator);
     const release = risk.decision === 'release';
     return {
       events: [{ type: risk.decision }],
-      change: () => ({ riskClass: risk.riskClass, riskReasons: risk.reasons, amountToReserve: toReserve, currency }),
+      change: () => ({ riskClass: risk.riskClass, riskReasons: risk.reasons }),
       reserve: release,
       messages: release ? releaseMessages(ctx, ctd, m.createdAt, ctx.now()) : [],
     };
@@ -188,14 +193,14 @@ export const amendDeclaration = (ctx: NodeContext, p: Principal, mrn: string, ct
       ]);
     }
     checkContent(ctx, ctd, operator);
-    const { risk, currency, toReserve } = assess(ctx, ctd, operator);
-    const ref = ctd.guarantees[0]!.references[0]!;
-    // The holder presents the access code again; it is checked now, as at lodging, and not kept.
-    const g = await checkGuarantee(ctx.pool, ref.grn, ref.accessCode);
-    if (!g || g.holderTin !== operator.tin || !g.accessCodeOk)
-      throw guaranteeRefusal(g, { grn: ref.grn, holderTin: operator.tin, currency, amount: toReserve });
+    const { risk, shares } = assess(ctx, ctd, operator);
     return {
       events: [{ type: 'amend', transitOffices: ctd.offices.transit, destinationOffice: ctd.offices.destination }],
+      // The holder presents the access codes again; they are checked now, as at lodging, and not kept.
+      apply: async (client) => {
+        const refused = await replanReservations(client, m.mrn, operator.tin, declaredShares(ctd, shares));
+        if (refused) throw guaranteeRefusal(refused, operator.tin, shares[refused.position]!.pointer);
+      },
       change: (v) => ({
         ctd: recordedCtd(ctd),
         departureOffice: ctd.offices.departure,
@@ -203,9 +208,6 @@ export const amendDeclaration = (ctx: NodeContext, p: Principal, mrn: string, ct
         destinationOffice: v.destinationOffice,
         riskClass: risk.riskClass,
         riskReasons: risk.reasons,
-        amountToReserve: toReserve,
-        currency,
-        guaranteeGrn: ref.grn,
       }),
     };
   });

@@ -5,13 +5,13 @@
 import type { Ctd } from '../spec/ctd.ts';
 import type { DeclarationAccepted } from '../spec/declarations.ts';
 import { checkCtd } from '../domain/ctd-rules.ts';
-import { amountDue, checkDeclaredAmount, guaranteeLevel, reservationFor } from '../domain/guarantee.ts';
+import { amountDue, checkDeclaredAmount, referenceShares, type ReferenceShare } from '../domain/guarantee.ts';
 import { applyEvent, submittedMovement, type MovementEvent, type MovementView } from '../domain/movement.ts';
 import { mrnFromSequence } from '../domain/mrn.ts';
 import { assessRisk } from '../domain/risk.ts';
 import type { OperatorRecord } from '../store/parties.ts';
 import { retryOnDeadlock } from '../store/database.ts';
-import { findByLrn, insertDeclaration } from '../store/movements.ts';
+import { findByLrn, insertDeclaration, type DeclaredShare, type MovementRecord } from '../store/movements.ts';
 import { releaseMessages } from './c2c-messages.ts';
 import { contentHash } from './content-hash.ts';
 import { slowdownFactor, slowedDown } from './bench-slowdown.ts';
@@ -45,12 +45,33 @@ export function checkContent(ctx: NodeContext, ctd: Ctd, operator: OperatorRecor
   if (understated.length > 0) throw functionalRejection(understated);
 }
 
-/** Risk, guarantee level and the amount to reserve, in the currency of the first guarantee reference. */
+/** Risk (which decides controls) and each guarantee's share of the amount due (its level applies when reserving). */
 export function assess(ctx: NodeContext, ctd: Ctd, operator: OperatorRecord) {
   const risk = assessRisk(ctd, operator, ctx.countries);
-  const due = amountDue(ctd, ctx.countries);
-  const toReserve = reservationFor(due.amount, guaranteeLevel({ riskClass: risk.riskClass, aeo: operator.aeo }));
-  return { risk, currency: due.currency, toReserve };
+  const shares = referenceShares(ctd, amountDue(ctd, ctx.countries), ctx.countries);
+  return { risk, shares };
+}
+
+/** The shares with the access codes the holder presented for them. */
+export function declaredShares(ctd: Ctd, shares: readonly ReferenceShare[]): DeclaredShare[] {
+  const refs = ctd.guarantees.flatMap((g) => g.references);
+  return shares.map((s) => ({
+    grn: s.grn,
+    accessCode: refs[s.index]!.accessCode,
+    type: s.type,
+    currency: s.currency,
+    share: s.share,
+  }));
+}
+
+/** The reservations of a departure movement as the API shows them. */
+export function reservationsView(m: Pick<MovementRecord, 'reservations'>) {
+  const reservations = m.reservations.map((r) => ({ ...r, amount: r.amount / 100 }));
+  const held = reservations.find((r) => r.held);
+  return {
+    reservation: held ? { grn: held.grn, amount: held.amount, currency: held.currency } : null,
+    reservations,
+  };
 }
 
 /** CATS_NODE_SLOWDOWN_LODGING: benches only (bench/perf-ci-ab.ts), see bench-slowdown.ts. */
@@ -60,7 +81,7 @@ async function lodge(ctx: NodeContext, operator: OperatorRecord, ctd: Ctd): Prom
   if (operator.status !== 'ACTIVE')
     throw new Rejection(403, 'OPERATOR_NOT_ACTIVE', `operator ${operator.tin} is ${operator.status.toLowerCase()}`);
   checkContent(ctx, ctd, operator);
-  const { risk, currency, toReserve } = assess(ctx, ctd, operator);
+  const { risk, shares } = assess(ctx, ctd, operator);
   const prelodged = ctd.additionalDeclarationType === 'D';
   const decision: MovementEvent[] = prelodged ? [{ type: 'accept' }] : [{ type: 'accept' }, { type: risk.decision }];
   const views: MovementView[] = [];
@@ -76,21 +97,6 @@ async function lodge(ctx: NodeContext, operator: OperatorRecord, ctd: Ctd): Prom
     sequence: await ctx.mrnSequence.take(),
   });
   const hash = contentHash(ctd);
-  const ref = ctd.guarantees[0]!.references[0]!;
-  const accepted = (
-    state: DeclarationAccepted['state'],
-    replayed: boolean,
-    reserved: boolean,
-    m: string,
-  ): DeclarationAccepted => ({
-    mrn: m,
-    lrn: ctd.lrn,
-    state,
-    riskClass: risk.riskClass,
-    decision: risk.decision,
-    reservation: reserved ? { grn: ref.grn, amount: toReserve / 100, currency } : null,
-    replayed,
-  });
 
   let result;
   try {
@@ -107,10 +113,7 @@ async function lodge(ctx: NodeContext, operator: OperatorRecord, ctd: Ctd): Prom
         destinationOffice: ctd.offices.destination,
         riskClass: risk.riskClass,
         riskReasons: risk.reasons,
-        guaranteeGrn: ref.grn,
-        accessCode: ref.accessCode,
-        amountToReserve: toReserve,
-        currency,
+        guarantees: declaredShares(ctd, shares),
         reserve,
         messages: reserve ? releaseMessages(ctx, ctd, now, now) : [],
       }),
@@ -121,6 +124,27 @@ async function lodge(ctx: NodeContext, operator: OperatorRecord, ctd: Ctd): Prom
     result = { outcome: 'lrn-taken' as const };
   }
 
+  if (result.outcome === 'inserted') {
+    ctx.metrics.declarations.inc({ outcome: prelodged ? 'prelodged' : reserve ? 'released' : 'controlled' });
+    for (const e of decision) ctx.metrics.transitions.inc({ event: e.type });
+    ctx.metrics.movements.record('departure', transitionsAlong('none', ['SUBMITTED', ...views.map((v) => v.state)]));
+    ctx.notifier.publish(
+      operator.tin,
+      decision.map((e, i) => notification({ mrn, lrn: ctd.lrn }, e, views[i]!, now)),
+    );
+    return {
+      status: 201,
+      body: {
+        mrn,
+        lrn: ctd.lrn,
+        state: view.state as DeclarationAccepted['state'],
+        riskClass: risk.riskClass,
+        decision: risk.decision,
+        ...reservationsView(result),
+        replayed: false,
+      },
+    };
+  }
   if (result.outcome === 'lrn-taken') {
     const existing = await findByLrn(ctx.pool, operator.tin, ctd.lrn);
     if (!existing || !existing.contentHash?.equals(hash)) {
@@ -140,37 +164,22 @@ async function lodge(ctx: NodeContext, operator: OperatorRecord, ctd: Ctd): Prom
     return {
       status: 200,
       body: {
-        ...accepted(existing.state as DeclarationAccepted['state'], true, false, existing.mrn),
+        mrn: existing.mrn,
+        lrn: ctd.lrn,
+        state: existing.state as DeclarationAccepted['state'],
         riskClass: (existing.riskClass ?? risk.riskClass) as DeclarationAccepted['riskClass'],
         // What was decided at lodging, not what the rules would say today.
         decision:
           existing.riskReasons?.some((r) => r.startsWith('SAMPLING')) || existing.riskClass === 'high'
             ? 'control'
             : 'release',
-        reservation:
-          existing.reservedAmount > 0
-            ? { grn: existing.guaranteeGrn!, amount: existing.reservedAmount / 100, currency: existing.currency! }
-            : null,
+        ...reservationsView(existing),
+        replayed: true,
       },
     };
   }
-  if (result.outcome === 'guarantee-refused') {
-    const refusal = guaranteeRefusal(result.guarantee, {
-      grn: ref.grn,
-      holderTin: operator.tin,
-      currency,
-      amount: toReserve,
-    });
-    ctx.metrics.declarations.inc({ outcome: refusal.code });
-    throw refusal;
-  }
-
-  ctx.metrics.declarations.inc({ outcome: prelodged ? 'prelodged' : reserve ? 'released' : 'controlled' });
-  for (const e of decision) ctx.metrics.transitions.inc({ event: e.type });
-  ctx.metrics.movements.record('departure', transitionsAlong('none', ['SUBMITTED', ...views.map((v) => v.state)]));
-  ctx.notifier.publish(
-    operator.tin,
-    decision.map((e, i) => notification({ mrn, lrn: ctd.lrn }, e, views[i]!, now)),
-  );
-  return { status: 201, body: accepted(view.state as DeclarationAccepted['state'], false, reserve, mrn) };
+  const refused = shares[result.guarantee.position]!;
+  const refusal = guaranteeRefusal(result.guarantee, operator.tin, refused.pointer);
+  ctx.metrics.declarations.inc({ outcome: refusal.code });
+  throw refusal;
 }

@@ -1,10 +1,10 @@
 // The node's Prometheus metrics. Labels are bounded: route templates (not
-// URLs), status codes, outcome codes from a fixed list, states, guarantee types
-// and currencies. What is read from the database at scrape time is one cheap
+// URLs), status codes, outcome codes from a fixed list, states, guarantee types,
+// currencies and guarantors (a few insurers and banks per country). What is read from the database at scrape time is one cheap
 // query per gauge, bounded in time.
 import client from 'prom-client';
 import type pg from 'pg';
-import { guaranteeTotals } from '../store/guarantees.ts';
+import { guaranteeTotals, guarantorTotals } from '../store/guarantees.ts';
 import { oldestPendingAge } from '../store/outbox.ts';
 import { MovementMetrics } from './movement-metrics.ts';
 import type { Notifier } from './notifier.ts';
@@ -110,6 +110,22 @@ export class NodeMetrics {
           // Minor units to currency units, as the API shows amounts.
           this.set({ type: t.type, currency: t.currency, kind: 'reserved' }, t.reserved / 100);
           this.set({ type: t.type, currency: t.currency, kind: 'reference' }, t.referenceAmount / 100);
+        }
+      },
+    });
+    new client.Gauge({
+      name: 'cats_guarantor_exposure',
+      help: 'Exposure of each guarantor (insurer or bank) on the guarantees it backs, in currency units per currency: reserved and still available',
+      labelNames: ['guarantor', 'currency', 'kind'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const t of (await withinScrapeTimeout(guarantorTotals(pool))) ?? []) {
+          this.set({ guarantor: t.guarantor, currency: t.currency, kind: 'reserved' }, t.reserved / 100);
+          this.set(
+            { guarantor: t.guarantor, currency: t.currency, kind: 'available' },
+            (t.referenceAmount - t.reserved) / 100,
+          );
         }
       },
     });

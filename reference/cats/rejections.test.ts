@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../spec/errors.ts';
 import { createTestDatabase } from '../../test/support/database.ts';
 import type { RunningNode } from './start.ts';
-import { client, domesticCtd, lrnsFor, seed, startTestNode, testGrn } from './testing/node-harness.ts';
+import { client, domesticCtd, lrnsFor, seed, startTestNode, testGrn, TEST_GUARANTOR } from './testing/node-harness.ts';
 import { accessCodeDigest } from '../store/access-code.ts';
 
 let node: RunningNode;
@@ -400,7 +400,16 @@ const cases: Case[] = [
     token: 'admin-token-for-tests-0001',
     body: {
       guarantees: [
-        { grn: testGrn(), accessCode: 'AB12', holderTin: 'GE404', type: '1', referenceAmount: 1, currency: 'GEL' },
+        {
+          grn: testGrn(),
+          accessCode: 'AB12',
+          holderTin: 'GE404',
+          type: '1',
+          referenceAmount: 1,
+          currency: 'GEL',
+          level: 100,
+          guarantor: TEST_GUARANTOR,
+        },
       ],
     },
     status: 422,
@@ -410,7 +419,7 @@ const cases: Case[] = [
   {
     name: 'guarantee registration with unknown currency',
     path: '/v1/guarantees',
-    body: { type: '1', referenceAmount: 10, currency: 'XYZ' },
+    body: { type: '1', referenceAmount: 10, currency: 'XYZ', guarantor: TEST_GUARANTOR },
     status: 422,
     code: 'UNKNOWN_CURRENCY',
     pointer: '/currency',

@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/support/database.ts';
 import { startNode, type RunningNode } from './start.ts';
-import { client, seed } from './testing/node-harness.ts';
+import { client, seed, TEST_GUARANTOR } from './testing/node-harness.ts';
 
 let node: RunningNode;
 const lines: Record<string, unknown>[] = [];
@@ -36,7 +36,7 @@ it('logs a 500 with its stack and request id and tells the client only the reque
     const res = await fetch(`${node.url}/v1/guarantees`, {
       method: 'POST',
       headers: { authorization: `Bearer ${trader.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: '1', referenceAmount: 1000, currency: 'GEL' }),
+      body: JSON.stringify({ type: '1', referenceAmount: 1000, currency: 'GEL', guarantor: TEST_GUARANTOR }),
     });
     const body = await res.json();
     expect(res.status).toBe(500);
@@ -57,8 +57,14 @@ it('logs a 500 with its stack and request id and tells the client only the reque
     await node.context.pool.query('ALTER TABLE guarantees_elsewhere RENAME TO guarantees');
   }
   expect(
-    (await client(node, trader.token).post('/v1/guarantees', { type: '1', referenceAmount: 1, currency: 'GEL' }))
-      .status,
+    (
+      await client(node, trader.token).post('/v1/guarantees', {
+        type: '1',
+        referenceAmount: 1,
+        currency: 'GEL',
+        guarantor: TEST_GUARANTOR,
+      })
+    ).status,
   ).toBe(201);
 });
 

@@ -4,30 +4,49 @@ import {
   amountDue,
   available,
   canReserve,
-  chargeRate,
   checkDeclaredAmount,
+  exciseRate,
+  exposureByCurrency,
   GuaranteeInsufficientError,
-  guaranteeLevel,
   inCurrency,
+  itemChargeRate,
+  proposedLevel,
+  referenceShares,
   releaseReservation,
   reservationFor,
   reserve,
+  reservesNothing,
+  servesOneMovement,
   type GuaranteeBalance,
 } from './guarantee.ts';
 import { sampleCtd } from './testing/sample-ctd.ts';
 
 describe('amountDue', () => {
-  it('charges the goods value at the highest duty + VAT of the itinerary, in the first guarantee currency', () => {
-    // 74,000 USD = 203,500 GEL; GE 2 % + 18 % = 20 %, AZ 7.5 % + 18 % = 25.5 % → 25.5 %.
-    expect(chargeRate(sampleCtd(), countries)).toBeCloseTo(0.255, 12);
-    expect(amountDue(sampleCtd(), countries)).toEqual({ amount: 5_189_250, currency: 'GEL' });
-    expect(amountDue(sampleCtd(), countryByCode)).toEqual({ amount: 5_189_250, currency: 'GEL' });
+  it('charges duty, and VAT on value plus duty, at the dearest country of the itinerary, in the first guarantee currency', () => {
+    // 74,000 USD = 203,500 GEL; GE 2 % + 18 % × 1.02 = 20.36 %, AZ 7.5 % + 18 % × 1.075 = 26.85 % → 26.85 %.
+    expect(itemChargeRate('847130', countryByCode.get('AZ')!)).toBeCloseTo(0.2685, 12);
+    expect(amountDue(sampleCtd(), countries)).toEqual({ amount: 5_463_975, currency: 'GEL' });
+    expect(amountDue(sampleCtd(), countryByCode)).toEqual({ amount: 5_463_975, currency: 'GEL' });
   });
 
   it('follows the itinerary: adding a dearer country raises the amount', () => {
     const ctd = sampleCtd();
-    ctd.consignment.countriesOfRouting = ['GE', 'AZ', 'PK']; // PK 10 % + 18 % = 28 %
-    expect(amountDue(ctd, countries).amount).toBe(5_698_000);
+    ctd.consignment.countriesOfRouting = ['GE', 'AZ', 'PK']; // PK 10 % + 18 % × 1.10 = 29.8 %
+    expect(amountDue(ctd, countries).amount).toBe(6_064_300);
+  });
+
+  it('adds excise where the goods carry it, by HS heading, and VAT on it', () => {
+    expect(exciseRate('240220', 'GE')).toBe(0.6);
+    expect(exciseRate('220830', 'AF')).toBe(0);
+    expect(exciseRate('271019', 'AZ')).toBe(0.1);
+    expect(exciseRate('220190', 'GE')).toBe(0); // waters: chapter 22, but no excise heading
+    const ctd = sampleCtd();
+    ctd.consignment.countriesOfRouting = ['GE'];
+    ctd.consignment.goodsItems = [{ ...ctd.consignment.goodsItems[0]!, hsCode: '240220' }];
+    // 40,000 USD = 110,000 GEL; (2 % + 60 %) + 18 % × 1.62 = 91.16 %.
+    expect(amountDue(ctd, countries).amount).toBe(10_027_600);
+    ctd.consignment.goodsItems[0]!.hsCode = '847130';
+    expect(amountDue(ctd, countries).amount).toBe(2_239_600);
   });
 
   it('converts goods values in several currencies and rounds the result up to a whole minor unit', () => {
@@ -36,7 +55,7 @@ describe('amountDue', () => {
     ctd.consignment.countriesOfRouting = ['GE'];
     ctd.consignment.goodsItems[0]!.value = { amount: 0.01, currency: 'USD' };
     ctd.consignment.goodsItems[1]!.value = { amount: 2.75, currency: 'GEL' };
-    // 1 + 100 cents at 20 % = 20.2 cents → 21.
+    // 1 + 100 cents at 20.36 % = 20.56 cents → 21.
     expect(amountDue(ctd, countries)).toEqual({ amount: 21, currency: 'USD' });
   });
 
@@ -51,9 +70,9 @@ describe('amountDue', () => {
     }));
     const due = amountDue(ctd, countries);
     expect(Number.isSafeInteger(due.amount)).toBe(true);
-    // 1999 × 123,456.78 USD × 12,700 × (7.5 % + 12 %) in tiyin, computed with bigints.
+    // 1999 × 123,456.78 USD × 12,700 × (7.5 % + 12 % × 1.075) in tiyin, computed with bigints.
     const value = 1999n * 12_345_678n * 12_700n;
-    expect(BigInt(due.amount)).toBe((value * 195_000n + 999_999n) / 1_000_000n);
+    expect(BigInt(due.amount)).toBe((value * 204_000n + 999_999n) / 1_000_000n);
   });
 
   it('rejects a routing country missing from the table', () => {
@@ -63,27 +82,103 @@ describe('amountDue', () => {
   });
 });
 
-describe('guaranteeLevel', () => {
-  it('sets 100 / 50 / 25 % by risk class and AEO status', () => {
-    expect(guaranteeLevel({ riskClass: 'high', aeo: false })).toBe(1);
-    expect(guaranteeLevel({ riskClass: 'high', aeo: true })).toBe(1);
-    expect(guaranteeLevel({ riskClass: 'medium', aeo: false })).toBe(1);
-    expect(guaranteeLevel({ riskClass: 'medium', aeo: true })).toBe(0.5);
-    expect(guaranteeLevel({ riskClass: 'low', aeo: false })).toBe(0.5);
-    expect(guaranteeLevel({ riskClass: 'low', aeo: true })).toBe(0.25);
+describe('proposedLevel', () => {
+  it('proposes 100 % for others, 50 % for an AEO, 25 % for an AEO with a track record', () => {
+    expect(proposedLevel({ aeo: false, releasedMovements: 1000 })).toBe(100);
+    expect(proposedLevel({ aeo: true, releasedMovements: 49 })).toBe(50);
+    expect(proposedLevel({ aeo: true, releasedMovements: 50 })).toBe(25);
+  });
+});
+
+describe('guarantee types', () => {
+  it('a waiver reserves nothing; individual guarantees serve one movement, type 9 several', () => {
+    expect(reservesNothing('0')).toBe(true);
+    expect(reservesNothing('1')).toBe(false);
+    expect(['0', '1', '2', '4', '9'].filter(servesOneMovement)).toEqual(['2', '4']);
+  });
+});
+
+describe('referenceShares', () => {
+  const due = { amount: 1_000_001, currency: 'GEL' };
+  const ref = (grn: string, amountToBeCovered: number, currency = 'GEL') => ({ grn, amountToBeCovered, currency });
+
+  it('gives a single reference the whole amount due', () => {
+    expect(referenceShares({ guarantees: [{ type: '1', references: [ref('A', 10)] }] }, due, countries)).toEqual([
+      { grn: 'A', type: '1', currency: 'GEL', share: 1_000_001, pointer: '/guarantees/0/references/0', index: 0 },
+    ]);
+  });
+
+  it('splits it among all references by declared amount, exactly, each in its own currency', () => {
+    const shares = referenceShares(
+      {
+        guarantees: [
+          { type: '1', references: [ref('A', 3000), ref('B', 1000)] },
+          { type: '2', references: [ref('C', 2000 / 2.75, 'USD')] },
+        ],
+      },
+      due,
+      countries,
+    );
+    expect(shares.map((s) => [s.grn, s.share, s.currency, s.pointer])).toEqual([
+      ['A', 500_000, 'GEL', '/guarantees/0/references/0'],
+      ['B', 166_666, 'GEL', '/guarantees/0/references/1'],
+      ['C', 121_213, 'USD', '/guarantees/1/references/0'], // 333,335 tetri, rounded up in cents
+    ]);
+  });
+
+  it('gives a waiver no share and one share per GRN', () => {
+    const shares = referenceShares(
+      {
+        guarantees: [
+          { type: '0', references: [ref('W', 5000)] },
+          { type: '1', references: [ref('A', 100), ref('A', 100)] },
+        ],
+      },
+      due,
+      countries,
+    );
+    expect(shares.map((s) => [s.grn, s.share])).toEqual([
+      ['W', 0],
+      ['A', 1_000_001],
+    ]);
+  });
+
+  it('splits equally when no reference declares an amount', () => {
+    const shares = referenceShares(
+      { guarantees: [{ type: '1', references: [ref('A', 0), ref('B', 0)] }] },
+      due,
+      countries,
+    );
+    expect(shares.map((s) => s.share)).toEqual([500_000, 500_001]);
   });
 });
 
 describe('reservationFor', () => {
-  it('reserves the amount due at the level, rounded up to a whole minor unit', () => {
-    expect(reservationFor(1001, 1)).toBe(1001);
-    expect(reservationFor(1001, 0.5)).toBe(501);
-    expect(reservationFor(1001, 0.25)).toBe(251);
-    expect(reservationFor(0, 0.25)).toBe(0);
+  it('reserves the share at the level, rounded up to a whole minor unit', () => {
+    expect(reservationFor(1001, 100)).toBe(1001);
+    expect(reservationFor(1001, 50)).toBe(501);
+    expect(reservationFor(1001, 25)).toBe(251);
+    expect(reservationFor(0, 25)).toBe(0);
+    expect(reservationFor(9_007_199_254_740_991, 50)).toBe(4_503_599_627_370_496);
   });
   it('refuses amounts that are not non-negative integers', () => {
-    expect(() => reservationFor(10.5, 1)).toThrow(RangeError);
-    expect(() => reservationFor(-1, 1)).toThrow(RangeError);
+    expect(() => reservationFor(10.5, 100)).toThrow(RangeError);
+    expect(() => reservationFor(-1, 100)).toThrow(RangeError);
+  });
+});
+
+describe('exposureByCurrency', () => {
+  it('sums reference, reserved and available amounts per currency', () => {
+    expect(
+      exposureByCurrency([
+        { currency: 'USD', referenceAmount: 100, reserved: 30 },
+        { currency: 'GEL', referenceAmount: 500, reserved: 0 },
+        { currency: 'USD', referenceAmount: 50, reserved: 50 },
+      ]),
+    ).toEqual([
+      { currency: 'GEL', referenceAmount: 500, reserved: 0, available: 500 },
+      { currency: 'USD', referenceAmount: 150, reserved: 80, available: 70 },
+    ]);
   });
 });
 
@@ -145,13 +240,13 @@ describe('checkDeclaredAmount', () => {
   it('accepts an amount to be covered at or above the amount due, and within 1 % below it', () => {
     const ctd = sampleCtd();
     expect(checkDeclaredAmount(ctd, countries)).toEqual([]);
-    ctd.guarantees[0]!.references[0]!.amountToBeCovered = 51_892.5 * 0.995;
+    ctd.guarantees[0]!.references[0]!.amountToBeCovered = 54_639.75 * 0.995;
     expect(checkDeclaredAmount(ctd, countries)).toEqual([]);
   });
 
   it('sums references across guarantees and currencies', () => {
     const ctd = sampleCtd();
-    ctd.guarantees[0]!.references[0]!.amountToBeCovered = 30_000; // GEL
+    ctd.guarantees[0]!.references[0]!.amountToBeCovered = 33_000; // GEL
     ctd.guarantees.push({
       type: '2',
       references: [{ grn: '26GELHDGU43K9D8T8', accessCode: 'ZZ99', amountToBeCovered: 8_000, currency: 'USD' }],
@@ -166,7 +261,7 @@ describe('checkDeclaredAmount', () => {
       {
         code: 'GUARANTEE_AMOUNT_UNDERSTATED',
         pointer: '/guarantees/0/references/0/amountToBeCovered',
-        message: 'amounts to be covered total 40000.00 GEL; duties and taxes due are 51892.50 GEL',
+        message: 'amounts to be covered total 40000.00 GEL; duties and taxes due are 54639.75 GEL',
       },
     ]);
   });

@@ -1,27 +1,30 @@
 // Guarantee calculus. All amounts are integer minor units (see money.ts).
 //
 // Amount due: the duties and taxes the goods could incur in the country of
-// the itinerary where they would cost most: the goods' value times the
-// highest (duty rate + VAT rate) among the countries of routing, rounded up to
-// the next minor unit. VAT is charged on the value alone, as the corridor's
-// planning rule does (corridor.md §9). It is stated in the currency of the
-// CTD's first guarantee reference.
+// the itinerary where they would cost most. Per goods item and country: duty
+// and excise (tobacco, alcohol, fuel by HS heading) on the value, and VAT on
+// the value plus duty and excise, as import VAT is levied. The highest total
+// among the countries of routing, rounded up to the next minor unit, stated in
+// the currency of the CTD's first guarantee reference.
 //
-// Level: the share of the amount due that is reserved on the guarantee at
-// release, set by risk class and AEO status:
-//   risk class   non-AEO   AEO
-//   high          100 %    100 %
-//   medium        100 %     50 %
-//   low            50 %     25 %
+// Every guarantee reference of the CTD covers a share of it, in proportion to
+// the amount it declares to cover; a waiver (type 0) covers its share by
+// waiver and reserves nothing.
+//
+// Level: customs sets it when it approves a guarantee (100, 50 or 25 %), and
+// every reservation on that guarantee is its share at that level. The default
+// proposal follows the holder's AEO status and track record; risk decides
+// controls, not the level.
 //
 // A comprehensive guarantee covers many movements: each release reserves its
 // share, each write-off releases it, and the sum reserved never exceeds the
-// reference amount.
+// reference amount. An individual guarantee (types 2 and 4) serves one movement.
 import type { Ctd } from '../spec/ctd.ts';
 import type { FunctionalError } from '../spec/errors.ts';
+import type { Country } from '../spec/reference-data/countries.ts';
+import { exciseCategories, type ExciseCategory } from '../spec/reference-data/excise.ts';
 import { convertMinor, convertToMinor } from './money.ts';
 import { findCountry, type CountryTable } from './reference-tables.ts';
-import type { RiskClass } from './risk.ts';
 
 export interface Money {
   /** Integer minor units. */
@@ -29,20 +32,49 @@ export interface Money {
   currency: string;
 }
 
-export type GuaranteeLevel = 1 | 0.5 | 0.25;
+/** Percent of the amount due reserved on a guarantee. */
+export type GuaranteeLevel = 100 | 50 | 25;
+export const guaranteeLevels: readonly GuaranteeLevel[] = [100, 50, 25];
+
+/** Movements released without a refusal that make an AEO's record long enough for 25 %. */
+export const TRACK_RECORD_MOVEMENTS = 50;
+
+/** The level proposed to customs at approval: 100 % for others, 50 % for an AEO, 25 % for an AEO with a track record. */
+export function proposedLevel({ aeo, releasedMovements }: { aeo: boolean; releasedMovements: number }): GuaranteeLevel {
+  if (!aeo) return 100;
+  return releasedMovements >= TRACK_RECORD_MOVEMENTS ? 25 : 50;
+}
+
+/** Waiver: the debt is covered by waiver, nothing is reserved. */
+export function reservesNothing(type: string): boolean {
+  return type === '0';
+}
+
+/** Individual guarantees (by guarantor, vouchers) serve one movement; type 9 is the multiple-usage kind. */
+export function servesOneMovement(type: string): boolean {
+  return type === '2' || type === '4';
+}
 
 /** Rates are applied as integer parts per million so the multiplication is exact. */
 const PPM = 1_000_000n;
 
-/** The highest duty + VAT rate among the countries of routing; a RangeError for a country not in the table. */
-export function chargeRate(ctd: Ctd, countries: CountryTable): number {
-  let highest = 0;
-  for (const code of ctd.consignment.countriesOfRouting) {
-    const country = findCountry(code, countries);
-    if (!country) throw new RangeError(`unknown country of routing ${code}`);
-    highest = Math.max(highest, country.dutyRate + country.vatRate);
-  }
-  return highest;
+/** The excise the goods of `hsCode` carry in `country`, as a fraction of their value (0 for most goods). */
+export function exciseRate(
+  hsCode: string,
+  country: string,
+  categories: readonly ExciseCategory[] = exciseCategories,
+): number {
+  // Generators compute amounts on CTDs with a field removed on purpose: no HS code, no excise.
+  const heading = typeof hsCode === 'string' ? hsCode.slice(0, 4) : '';
+  const category = categories.find((c) => c.headings.includes(heading));
+  if (!category) return 0;
+  return category.byCountry[country] ?? category.rate;
+}
+
+/** What one unit of value of `hsCode` goods costs in `country`: duty, excise, and VAT on value plus both. */
+export function itemChargeRate(hsCode: string, country: Country): number {
+  const dutyAndExcise = country.dutyRate + exciseRate(hsCode, country.code);
+  return dutyAndExcise + country.vatRate * (1 + dutyAndExcise);
 }
 
 /** Sum of the goods items' values, in minor units of `currency`. */
@@ -54,29 +86,106 @@ export function goodsValue(ctd: Ctd, currency: string, countries: CountryTable):
   return total;
 }
 
-export function amountDue(ctd: Ctd, countries: CountryTable): Money {
+/** The highest duties and taxes among the countries of routing; a RangeError for a country not in the table. */
+export function amountDue(ctd: Pick<Ctd, 'guarantees' | 'consignment'>, countries: CountryTable): Money {
   const currency = ctd.guarantees[0]!.references[0]!.currency;
-  const value = BigInt(goodsValue(ctd, currency, countries));
-  const rate = BigInt(Math.round(chargeRate(ctd, countries) * Number(PPM)));
-  const amount = (value * rate + PPM - 1n) / PPM; // rounded up: a guarantee never covers less than due
-  return { amount: Number(amount), currency };
-}
-
-export function guaranteeLevel({ riskClass, aeo }: { riskClass: RiskClass; aeo: boolean }): GuaranteeLevel {
-  switch (riskClass) {
-    case 'high':
-      return 1;
-    case 'medium':
-      return aeo ? 0.5 : 1;
-    case 'low':
-      return aeo ? 0.25 : 0.5;
+  const values = ctd.consignment.goodsItems.map((item) =>
+    BigInt(convertToMinor(item.value.amount, item.value.currency, currency, countries)),
+  );
+  let highest = 0n;
+  for (const code of ctd.consignment.countriesOfRouting) {
+    const country = findCountry(code, countries);
+    if (!country) throw new RangeError(`unknown country of routing ${code}`);
+    let total = 0n;
+    ctd.consignment.goodsItems.forEach((item, i) => {
+      total += values[i]! * BigInt(Math.round(itemChargeRate(item.hsCode, country) * Number(PPM)));
+    });
+    if (total > highest) highest = total;
   }
+  const amount = Number((highest + PPM - 1n) / PPM); // rounded up: a guarantee never covers less than due
+  if (!Number.isSafeInteger(amount)) throw new RangeError('amount due too large for exact minor units');
+  return { amount, currency };
 }
 
-/** The amount reserved at release: the amount due at the level, rounded up to a whole minor unit. */
-export function reservationFor(amountDue: number, level: GuaranteeLevel): number {
-  checkMinor(amountDue);
-  return Math.ceil(amountDue * level); // exact: the levels are powers of two
+/** The part of the amount due one guarantee of the CTD covers. */
+export interface ReferenceShare {
+  grn: string;
+  /** The declared guarantee type. */
+  type: string;
+  currency: string;
+  /** Minor units of `currency` before the guarantee's level is applied; 0 for a waiver. */
+  share: number;
+  /** Where the (first) reference to this GRN is in the CTD. */
+  pointer: string;
+  /** Index of that reference among all references, in order. */
+  index: number;
+}
+
+interface SharedReference {
+  grn: string;
+  currency: string;
+  amountToBeCovered: number;
+}
+
+/**
+ * Splits the amount due among the CTD's guarantee references in proportion to
+ * the amounts they declare to cover (equally if none declares any), each
+ * share in the reference's currency rounded up; references to the same GRN are
+ * one share. The shares in the CTD's currency add up to the amount due exactly.
+ */
+export function referenceShares(
+  ctd: { guarantees: readonly { type: string; references: readonly SharedReference[] }[] },
+  due: Money,
+  countries: CountryTable,
+): ReferenceShare[] {
+  const refs: (ReferenceShare & { weight: bigint })[] = [];
+  let index = 0;
+  ctd.guarantees.forEach((g, gi) =>
+    g.references.forEach((r, ri) => {
+      const pointer = `/guarantees/${gi}/references/${ri}`;
+      const weight = reservesNothing(g.type)
+        ? 0n
+        : BigInt(Math.max(0, convertToMinor(r.amountToBeCovered, r.currency, due.currency, countries)));
+      const same = refs.find((x) => x.grn === r.grn);
+      if (same) same.weight += weight;
+      else refs.push({ grn: r.grn, type: g.type, currency: r.currency, share: 0, pointer, index, weight });
+      index++;
+    }),
+  );
+  const covering = refs.filter((r) => !reservesNothing(r.type));
+  let total = covering.reduce((sum, r) => sum + r.weight, 0n);
+  if (total === 0n) {
+    for (const r of covering) r.weight = 1n;
+    total = BigInt(covering.length);
+  }
+  let left = BigInt(due.amount);
+  covering.forEach((r, i) => {
+    const part = i === covering.length - 1 ? left : (BigInt(due.amount) * r.weight) / total;
+    left -= part;
+    r.share = convertMinor(Number(part), due.currency, r.currency, countries, 'up');
+  });
+  return refs.map(({ weight: _weight, ...r }) => r);
+}
+
+/** The amount reserved at release: the share at the guarantee's level, rounded up to a whole minor unit. */
+export function reservationFor(share: number, level: GuaranteeLevel): number {
+  checkMinor(share);
+  return Number((BigInt(share) * BigInt(level) + 99n) / 100n);
+}
+
+/** Exposure of a guarantor: what is reserved and still available on the guarantees it backs, per currency. */
+export function exposureByCurrency(
+  guarantees: readonly (GuaranteeBalance & { currency: string })[],
+): { currency: string; referenceAmount: number; reserved: number; available: number }[] {
+  const by = new Map<string, { currency: string; referenceAmount: number; reserved: number; available: number }>();
+  for (const g of guarantees) {
+    const e = by.get(g.currency) ?? { currency: g.currency, referenceAmount: 0, reserved: 0, available: 0 };
+    e.referenceAmount += g.referenceAmount;
+    e.reserved += g.reserved;
+    e.available += available(g);
+    by.set(g.currency, e);
+  }
+  return [...by.values()].sort((a, b) => a.currency.localeCompare(b.currency));
 }
 
 /** What a guarantee can still cover, in its own currency's minor units. */

@@ -13,6 +13,14 @@ export const Reservation = Type.Object({
   currency: CurrencyCode,
 });
 
+/** One per guarantee the CTD references: its share of the amount due at the guarantee's level. */
+export const PlannedReservation = Type.Object({
+  grn: Grn,
+  amount: Type.Number({ description: 'The share of the amount due at the guarantee level; 0 for a waiver' }),
+  currency: CurrencyCode,
+  held: Type.Boolean({ description: 'Reserved on the guarantee: from release to write-off or invalidation' }),
+});
+
 export const Declaration = Type.Object({
   mrn: Mrn,
   lrn: Type.Union([Lrn, Type.Null()]),
@@ -30,9 +38,10 @@ export const Declaration = Type.Object({
   riskClass: Type.Union([RiskClass, Type.Null()]),
   riskReasons: Type.Array(Type.String()),
   amountToReserve: Type.Union([Type.Number(), Type.Null()], {
-    description: 'Duties and taxes due at the guarantee level set by risk and AEO status, reserved at release',
+    description: "The first guarantee's share of the duties and taxes due at its level, reserved at release",
   }),
-  reservation: Type.Union([Reservation, Type.Null()]),
+  reservation: Type.Union([Reservation, Type.Null()], { description: 'The first reservation held' }),
+  reservations: Type.Array(PlannedReservation, { description: 'Every guarantee reference of the CTD' }),
   amendments: Type.Integer(),
   controlConform: Type.Union([Type.Boolean(), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
@@ -47,7 +56,8 @@ export const DeclarationAccepted = Type.Object({
   state: MovementStateSchema,
   riskClass: RiskClass,
   decision: Type.Union([Type.Literal('release'), Type.Literal('control')]),
-  reservation: Type.Union([Reservation, Type.Null()]),
+  reservation: Type.Union([Reservation, Type.Null()], { description: 'The first reservation held' }),
+  reservations: Type.Array(PlannedReservation, { description: 'Every guarantee reference of the CTD' }),
   replayed: Type.Boolean({ description: 'true when this LRN was already lodged with the same content' }),
 });
 

@@ -2,7 +2,7 @@
 // GRNs (idempotent upsert), so a generated data set and a deployment agree.
 import { Type, type Static } from '@sinclair/typebox';
 import { CountryCode, CurrencyCode, Grn, GuaranteeType, OfficeReference, Tin } from './ctd.ts';
-import { Money } from './guarantees.ts';
+import { GuaranteeLevel, Guarantor, Money } from './guarantees.ts';
 
 const Token = Type.String({ minLength: 16, maxLength: 256, pattern: '^[A-Za-z0-9._~+/=-]+$' });
 
@@ -47,6 +47,8 @@ export const Fixtures = Type.Object(
             type: GuaranteeType,
             referenceAmount: Money,
             currency: CurrencyCode,
+            level: GuaranteeLevel,
+            guarantor: Guarantor,
           },
           { additionalProperties: false },
         ),

@@ -22,7 +22,15 @@ import {
   AuditMovementsQuery,
 } from './audit.ts';
 import { Fixtures, FixturesApplied } from './fixtures.ts';
-import { AccessCodeIssued, Guarantee, GuaranteeRegistration, GrnParams } from './guarantees.ts';
+import {
+  AccessCodeIssued,
+  Guarantee,
+  GuaranteeApproval,
+  GuaranteeRegistration,
+  GuarantorExposure,
+  GuarantorParams,
+  GrnParams,
+} from './guarantees.ts';
 import { ArrivalNotification, ControlResults, CrossingNotification, MrnParams } from './movements.ts';
 import { Operator, OperatorApproval, OperatorRegistered, OperatorRegistration, TinParams } from './operators.ts';
 
@@ -130,10 +138,21 @@ export const routes = {
     tag: 'guarantees',
     roles: ['officer', 'admin'],
     summary:
-      'Approve a guarantee: it becomes usable for declarations. Its first access code is issued and sent to the ' +
-      'holder alone, once, on its notification stream (a `guarantee` notification)',
+      'Approve a guarantee at a level (100, 50 or 25 % of the amount due, by default the proposal of the AEO rule), ' +
+      'used for every reservation on it: it becomes usable for declarations. Its first access code is issued and ' +
+      'sent to the holder alone, once, on its notification stream (a `guarantee` notification)',
     rejections: [404],
-    schema: { params: GrnParams, body: Empty, response: { 200: Guarantee } },
+    schema: { params: GrnParams, body: GuaranteeApproval, response: { 200: Guarantee } },
+  }),
+  getGuarantorExposure: route({
+    operationId: 'getGuarantorExposure',
+    method: 'GET',
+    path: '/v1/guarantors/{tin}/exposure',
+    tag: 'guarantees',
+    roles: ['officer', 'admin'],
+    summary: 'Exposure of an insurer or bank: reserved and available per guarantee it backs here, and per currency',
+    rejections: [],
+    schema: { params: GuarantorParams, response: { 200: GuarantorExposure } },
   }),
   issueAccessCode: route({
     operationId: 'issueAccessCode',

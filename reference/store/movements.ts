@@ -1,5 +1,4 @@
 // Movements and the statements of their transitions.
-import { accessCodeMatchesSql } from './access-code.ts';
 import type { Queryable } from './database.ts';
 
 export type MovementRole = 'departure' | 'transit' | 'destination';
@@ -19,19 +18,27 @@ export interface MovementRecord {
   amendments: number;
   riskClass: string | null;
   riskReasons: string[] | null;
-  guaranteeGrn: string | null;
-  amountToReserve: number | null;
-  reservedAmount: number;
-  currency: string | null;
+  /** Per guarantee the CTD references (departure only), in CTD order. */
+  reservations: ReservationRecord[];
   controlConform: boolean | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
+export interface ReservationRecord {
+  grn: string;
+  currency: string;
+  /** Minor units: the guarantee's share at its level, planned at lodging. */
+  amount: number;
+  /** Reserved on the guarantee (from release to write-off). */
+  held: boolean;
+}
+
 const columns = `mrn, role, operator_tin AS "operatorTin", lrn, content_hash AS "contentHash", state, ctd,
   departure_office AS "departureOffice", transit_offices AS "transitOffices", destination_office AS "destinationOffice",
   crossed_offices AS "crossedOffices", amendments, risk_class AS "riskClass", risk_reasons AS "riskReasons",
-  guarantee_grn AS "guaranteeGrn", amount_to_reserve AS "amountToReserve", reserved_amount AS "reservedAmount", currency,
+  (SELECT coalesce(jsonb_agg(jsonb_build_object('grn', r.grn, 'currency', r.currency, 'amount', r.amount, 'held', r.held)
+     ORDER BY r.position), '[]'::jsonb) FROM reservations r WHERE r.mrn = movements.mrn) AS reservations,
   control_conform AS "controlConform", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** A C2C message to write to the outbox with a state change. */
@@ -54,52 +61,74 @@ export interface NewDeclaration {
   destinationOffice: string;
   riskClass: string;
   riskReasons: string[];
-  guaranteeGrn: string;
-  accessCode: string;
-  /** Minor units of `currency` to reserve (the amount due at the guarantee level). */
-  amountToReserve: number;
-  currency: string;
-  /** Reserve now (released at once) or only check the guarantee (sent to control). */
+  /** One per GRN the CTD references: its share of the amount due, before the guarantee's level. */
+  guarantees: DeclaredShare[];
+  /** Reserve now (released at once) or only check the guarantees (sent to control). */
   reserve: boolean;
   messages: OutboxMessage[];
 }
 
-/** What the guarantee looked like to the declaration statement, to explain a refusal. */
+export interface DeclaredShare {
+  grn: string;
+  accessCode: string;
+  /** The type the CTD declares: the guarantee must be of it. */
+  type: string;
+  currency: string;
+  /** Minor units of `currency`. */
+  share: number;
+}
+
+/** What one guarantee looked like to a statement that checks or reserves it, to explain a refusal. */
 export interface GuaranteeCheck {
-  status: string;
+  grn: string;
+  /** Index of the GRN among the shares given (CTD order). */
+  position: number;
+  /** Null when no such guarantee exists. */
+  status: string | null;
   /** Whether the access code presented is the guarantee's (true where none was presented). */
   accessCodeOk: boolean;
   holderTin: string;
+  type: string;
   currency: string;
   referenceAmount: number;
   reserved: number;
+  /** An individual guarantee's movement, once used. */
+  usedBy: string | null;
+  wantedType: string;
+  wantedCurrency: string;
+  /** Minor units to reserve at the guarantee's level. */
+  amount: number;
 }
 
-type GuaranteeRow = {
-  status: string | null;
-  access_code_ok: boolean;
-  holder_tin: string;
-  currency: string;
-  reference_amount: number;
-  reserved: number;
-};
+/** SQL: the checks one row of a guarantee CTE (see GUARANTEE_ROW) passes; $2 is the holder. */
+const guaranteeOkSql = (
+  reserve: string,
+  mrn: string,
+) => `coalesce(status = 'ACTIVE' AND "accessCodeOk" AND "holderTin" = $2
+  AND currency = "wantedCurrency" AND type = "wantedType" AND ("usedBy" IS NULL OR "usedBy" = ${mrn} OR type NOT IN ('2', '4'))
+  AND (NOT ${reserve} OR reserved + amount <= "referenceAmount"), false)`;
 
-function guaranteeCheck(row: GuaranteeRow): GuaranteeCheck | undefined {
-  return row.status === null
-    ? undefined
-    : {
-        status: row.status,
-        accessCodeOk: row.access_code_ok,
-        holderTin: row.holder_tin,
-        currency: row.currency,
-        referenceAmount: row.reference_amount,
-        reserved: row.reserved,
-      };
+/** The first guarantee that fails its checks, in CTD order. */
+export function firstRefused(checks: readonly GuaranteeCheck[], holderTin: string, reserve: boolean, mrn: string) {
+  return [...checks]
+    .sort((a, b) => a.position - b.position)
+    .find(
+      (g) =>
+        !(
+          g.status === 'ACTIVE' &&
+          g.accessCodeOk &&
+          g.holderTin === holderTin &&
+          g.currency === g.wantedCurrency &&
+          g.type === g.wantedType &&
+          (g.usedBy === null || g.usedBy === mrn || !['2', '4'].includes(g.type)) &&
+          (!reserve || g.reserved + g.amount <= g.referenceAmount)
+        ),
+    );
 }
 
 export type DeclarationInsert =
-  | { outcome: 'inserted'; reserved: boolean }
-  | { outcome: 'guarantee-refused'; guarantee: GuaranteeCheck | undefined }
+  | { outcome: 'inserted'; reserved: boolean; reservations: ReservationRecord[] }
+  | { outcome: 'guarantee-refused'; guarantee: GuaranteeCheck }
   | { outcome: 'lrn-taken' };
 
 /**
@@ -110,13 +139,23 @@ export type DeclarationInsert =
  * (23505) and so reserves nothing.
  */
 export async function insertDeclaration(db: Queryable, d: NewDeclaration): Promise<DeclarationInsert> {
-  const { rows } = await db.query<{ existing: string | null; inserted: string | null } & GuaranteeRow>(
+  const { rows } = await db.query<{ existing: string | null; inserted: string | null; guarantees: GuaranteeCheck[] }>(
     declarationQuery(d),
   );
   const row = rows[0]!;
   if (row.existing !== null) return { outcome: 'lrn-taken' };
-  if (row.inserted !== null) return { outcome: 'inserted', reserved: d.reserve };
-  return { outcome: 'guarantee-refused', guarantee: guaranteeCheck(row) };
+  if (row.inserted !== null) {
+    const reservations = row.guarantees.map((g) => ({
+      grn: g.grn,
+      currency: g.wantedCurrency,
+      amount: g.amount,
+      held: d.reserve,
+    }));
+    return { outcome: 'inserted', reserved: d.reserve, reservations };
+  }
+  const refused = firstRefused(row.guarantees, d.operatorTin, d.reserve, d.mrn);
+  if (!refused) throw new Error(`declaration ${d.mrn} neither inserted nor refused`);
+  return { outcome: 'guarantee-refused', guarantee: refused };
 }
 
 /** The declaration statement as a named prepared statement: parsed and planned once per connection. */
@@ -137,47 +176,65 @@ function declarationParams(d: NewDeclaration): unknown[] {
     d.destinationOffice,
     d.riskClass,
     d.riskReasons,
-    d.guaranteeGrn,
-    d.amountToReserve,
+    d.guarantees.map((g) => g.grn),
+    d.guarantees.map((g) => g.share),
     d.reserve,
-    d.currency,
-    d.accessCode,
+    d.guarantees.map((g) => g.currency),
+    d.guarantees.map((g) => g.accessCode),
     JSON.stringify(d.messages),
+    d.guarantees.map((g) => g.type),
   ];
 }
+
+/**
+ * The guarantees of `input` (grn, position, share, access_code, wanted_currency,
+ * wanted_type), locked in GRN order so concurrent statements queue rather than
+ * deadlock, with the amount each would reserve at its level (none for a waiver).
+ */
+const GUARANTEE_ROWS = (accessCode: string) => `
+locked AS (
+  SELECT grn, status, access_code_salt, access_code_hash, holder_tin, type, currency, reference_amount, reserved, level, used_by
+    FROM guarantees WHERE grn IN (SELECT grn FROM input) ORDER BY grn FOR UPDATE
+), g AS (
+  SELECT i.grn, i.position::int AS position, l.status, ${accessCode} AS "accessCodeOk", l.holder_tin AS "holderTin",
+         l.type, l.currency, l.reference_amount::float8 AS "referenceAmount", l.reserved::float8 AS reserved,
+         l.used_by AS "usedBy", i.wanted_type AS "wantedType", i.wanted_currency AS "wantedCurrency",
+         CASE WHEN l.type = '0' THEN 0 ELSE (i.share * coalesce(l.level, 100) + 99) / 100 END::bigint AS amount
+    FROM input i LEFT JOIN locked l ON l.grn = i.grn
+)`;
 
 export const DECLARATION_SQL = `
 WITH dup AS (
   SELECT mrn FROM movements WHERE operator_tin = $2 AND lrn = $3 AND role = 'departure'
-), g AS (
-  SELECT status, ${accessCodeMatchesSql('$16')} AS access_code_ok, holder_tin, currency, reference_amount, reserved
-    FROM guarantees WHERE grn = $12
+), input AS (
+  SELECT t.grn, t.position - 1 AS position, t.share, t.access_code, t.wanted_currency, t.wanted_type
+    FROM unnest($12::text[], $13::bigint[], $16::text[], $15::text[], $18::text[]) WITH ORDINALITY
+      AS t(grn, share, access_code, wanted_currency, wanted_type, position)
+), ${GUARANTEE_ROWS(`coalesce(l.access_code_hash = sha256(l.access_code_salt || convert_to(upper(i.access_code), 'UTF8')), false)`)},
+ok AS (
+  SELECT NOT EXISTS (SELECT 1 FROM dup) AND NOT EXISTS (SELECT 1 FROM g WHERE NOT ${guaranteeOkSql('$14::boolean', '$1')}) AS ok
 ), r AS (
-  UPDATE guarantees SET reserved = reserved + $13::bigint, updated_at = now()
-   WHERE grn = $12 AND $14::boolean AND NOT EXISTS (SELECT 1 FROM dup)
-     AND status = 'ACTIVE' AND ${accessCodeMatchesSql('$16')} AND holder_tin = $2 AND currency = $15
-     AND reserved + $13::bigint <= reference_amount
-  RETURNING reserved
-), ok AS (
-  SELECT CASE WHEN $14::boolean THEN EXISTS (SELECT 1 FROM r)
-         ELSE NOT EXISTS (SELECT 1 FROM dup) AND EXISTS (
-           SELECT 1 FROM g WHERE status = 'ACTIVE' AND access_code_ok AND holder_tin = $2 AND currency = $15)
-         END AS ok
+  UPDATE guarantees gu SET reserved = gu.reserved + CASE WHEN $14::boolean THEN g.amount ELSE 0 END,
+         used_by = CASE WHEN gu.type IN ('2', '4') THEN $1 ELSE gu.used_by END, updated_at = now()
+    FROM g WHERE gu.grn = g.grn AND (SELECT ok FROM ok) AND (($14::boolean AND g.amount > 0) OR gu.type IN ('2', '4'))
 ), m AS (
   INSERT INTO movements (mrn, role, operator_tin, lrn, content_hash, state, ctd, departure_office, transit_offices,
-                         destination_office, risk_class, risk_reasons, guarantee_grn, amount_to_reserve, reserved_amount, currency)
-  SELECT $1, 'departure', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, CASE WHEN $14::boolean THEN $13::bigint ELSE 0 END, $15
+                         destination_office, risk_class, risk_reasons)
+  SELECT $1, 'departure', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
    WHERE (SELECT ok FROM ok)
   RETURNING mrn
+), res AS (
+  INSERT INTO reservations (mrn, grn, position, currency, amount, held)
+  SELECT m.mrn, g.grn, g.position, g."wantedCurrency", g.amount, $14::boolean FROM m, g
 ), op AS (
-  UPDATE operators SET released_movements = released_movements + 1 WHERE tin = $2 AND EXISTS (SELECT 1 FROM r)
+  UPDATE operators SET released_movements = released_movements + 1 WHERE tin = $2 AND $14::boolean AND EXISTS (SELECT 1 FROM m)
 ), o AS (
   INSERT INTO outbox (message_type, recipient_country, recipient_office, mrn, body)
   SELECT t.type, t.country, t.office, m.mrn, t.body
     FROM m, jsonb_to_recordset($17::jsonb) AS t(type text, country text, office text, body jsonb)
 )
-SELECT (SELECT mrn FROM dup) AS existing, (SELECT mrn FROM m) AS inserted, g.*
-  FROM (SELECT 1) one LEFT JOIN g ON true`;
+SELECT (SELECT mrn FROM dup) AS existing, (SELECT mrn FROM m) AS inserted,
+       (SELECT coalesce(json_agg(g ORDER BY g.position), '[]') FROM g) AS guarantees`;
 
 export async function findMovement(db: Queryable, mrn: string): Promise<MovementRecord | undefined> {
   const { rows } = await db.query<MovementRecord>(`SELECT ${columns} FROM movements WHERE mrn = $1`, [mrn]);
@@ -208,10 +265,6 @@ export interface MovementChange {
   destinationOffice?: string;
   riskClass?: string;
   riskReasons?: string[];
-  guaranteeGrn?: string;
-  amountToReserve?: number;
-  currency?: string;
-  reservedAmount?: number;
   controlConform?: boolean;
 }
 
@@ -225,10 +278,6 @@ const changeColumns: Record<keyof MovementChange, string> = {
   destinationOffice: 'destination_office',
   riskClass: 'risk_class',
   riskReasons: 'risk_reasons',
-  guaranteeGrn: 'guarantee_grn',
-  amountToReserve: 'amount_to_reserve',
-  currency: 'currency',
-  reservedAmount: 'reserved_amount',
   controlConform: 'control_conform',
 };
 
@@ -243,53 +292,99 @@ export async function updateMovement(db: Queryable, mrn: string, change: Movemen
 }
 
 /**
- * Reserves `amount` on an active guarantee of `holderTin` in `currency`, never
- * beyond its reference amount; returns the guarantee as seen (to explain a refusal)
- * and whether the reservation was made. The access code was checked when the
- * holder presented it (lodging, amendment); a release after control needs none.
+ * Reserves every planned, not yet held, reservation of a departure movement
+ * (release after control), all or none, never beyond a guarantee's reference
+ * amount. The access codes were checked when the holder presented them
+ * (lodging, amendment); a release after control needs none.
  */
-export async function reserveGuarantee(
+export async function holdReservations(
   db: Queryable,
-  r: { grn: string; holderTin: string; currency: string; amount: number },
-): Promise<{ reserved: boolean; guarantee: GuaranteeCheck | undefined }> {
-  const { rows } = await db.query<{ reserved_now: number | null } & GuaranteeRow>(
-    `WITH g AS (
-       SELECT status, true AS access_code_ok, holder_tin, currency, reference_amount, reserved FROM guarantees WHERE grn = $1
-     ), r AS (
-       UPDATE guarantees SET reserved = reserved + $4::bigint, updated_at = now()
-        WHERE grn = $1 AND status = 'ACTIVE' AND holder_tin = $2 AND currency = $3 AND reserved + $4::bigint <= reference_amount
-       RETURNING reserved
+  mrn: string,
+  holderTin: string,
+): Promise<{ held: true } | { held: false; guarantee: GuaranteeCheck }> {
+  const { rows } = await db.query<{ ok: boolean; guarantees: GuaranteeCheck[] }>(
+    `WITH input AS (
+       SELECT grn, position, amount AS share, currency AS wanted_currency, NULL::text AS wanted_type
+         FROM reservations WHERE mrn = $1 AND NOT held
+     ), ${GUARANTEE_ROWS('true')}, checked AS (
+       SELECT g.grn, g.position, g.status, g."accessCodeOk", g."holderTin", g.type, g.currency, g."referenceAmount",
+              g.reserved, g."usedBy", g.type AS "wantedType", g."wantedCurrency", i.share AS amount
+         FROM g JOIN input i ON i.grn = g.grn
+     ), ok AS (
+       SELECT NOT EXISTS (SELECT 1 FROM checked WHERE NOT ${guaranteeOkSql('true', '$1')}) AS ok
+     ), u AS (
+       UPDATE guarantees gu SET reserved = gu.reserved + c.amount, updated_at = now()
+         FROM checked c WHERE gu.grn = c.grn AND c.amount > 0 AND (SELECT ok FROM ok)
+     ), h AS (
+       UPDATE reservations SET held = true WHERE mrn = $1 AND NOT held AND (SELECT ok FROM ok)
      ), op AS (
-       UPDATE operators SET released_movements = released_movements + 1 WHERE tin = $2 AND EXISTS (SELECT 1 FROM r)
+       UPDATE operators SET released_movements = released_movements + 1 WHERE tin = $2 AND (SELECT ok FROM ok)
      )
-     SELECT (SELECT reserved FROM r) AS reserved_now, g.* FROM (SELECT 1) one LEFT JOIN g ON true`,
-    [r.grn, r.holderTin, r.currency, r.amount],
+     SELECT (SELECT ok FROM ok) AS ok, (SELECT coalesce(json_agg(c ORDER BY c.position), '[]') FROM checked c) AS guarantees`,
+    [mrn, holderTin],
   );
   const row = rows[0]!;
-  return { reserved: row.reserved_now !== null, guarantee: guaranteeCheck(row) };
+  if (row.ok) return { held: true };
+  const refused = firstRefused(row.guarantees, holderTin, true, mrn);
+  if (!refused) throw new Error(`reservations of ${mrn} neither held nor refused`);
+  return { held: false, guarantee: refused };
 }
 
-/** The guarantee as a holder presenting `accessCode` sees it (undefined when it does not exist). */
-export async function checkGuarantee(
+/**
+ * Replaces a not yet released movement's planned reservations (amendment),
+ * checking each guarantee as at lodging with the access codes presented again;
+ * the first refused guarantee, or undefined when planned.
+ */
+export async function replanReservations(
   db: Queryable,
-  grn: string,
-  accessCode: string,
+  mrn: string,
+  holderTin: string,
+  shares: readonly DeclaredShare[],
 ): Promise<GuaranteeCheck | undefined> {
-  const { rows } = await db.query<GuaranteeRow>(
-    `SELECT status, ${accessCodeMatchesSql('$2')} AS access_code_ok, holder_tin, currency, reference_amount, reserved
-       FROM guarantees WHERE grn = $1`,
-    [grn, accessCode],
+  const { rows } = await db.query<{ ok: boolean; guarantees: GuaranteeCheck[] }>(
+    `WITH input AS (
+       SELECT t.grn, t.position - 1 AS position, t.share, t.access_code, t.wanted_currency, t.wanted_type
+         FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
+           AS t(grn, share, access_code, wanted_currency, wanted_type, position)
+     ), ${GUARANTEE_ROWS(`coalesce(l.access_code_hash = sha256(l.access_code_salt || convert_to(upper(i.access_code), 'UTF8')), false)`)},
+     ok AS (
+       SELECT NOT EXISTS (SELECT 1 FROM g WHERE NOT ${guaranteeOkSql('false', '$1')}) AS ok
+     ), d AS (
+       DELETE FROM reservations WHERE mrn = $1 AND NOT held AND grn NOT IN (SELECT grn FROM g) AND (SELECT ok FROM ok)
+     ), u AS (
+       UPDATE guarantees gu SET used_by = $1, updated_at = now()
+         FROM g WHERE gu.grn = g.grn AND gu.type IN ('2', '4') AND (SELECT ok FROM ok)
+     ), i AS (
+       INSERT INTO reservations (mrn, grn, position, currency, amount, held)
+       SELECT $1, g.grn, g.position, g."wantedCurrency", g.amount, false FROM g WHERE (SELECT ok FROM ok)
+       ON CONFLICT (mrn, grn) DO UPDATE SET position = EXCLUDED.position, currency = EXCLUDED.currency,
+         amount = EXCLUDED.amount WHERE NOT reservations.held
+     )
+     SELECT (SELECT ok FROM ok) AS ok, (SELECT coalesce(json_agg(g ORDER BY g.position), '[]') FROM g) AS guarantees`,
+    [
+      mrn,
+      holderTin,
+      shares.map((s) => s.grn),
+      shares.map((s) => s.share),
+      shares.map((s) => s.accessCode),
+      shares.map((s) => s.currency),
+      shares.map((s) => s.type),
+    ],
   );
-  return rows[0] ? guaranteeCheck(rows[0]) : undefined;
+  const row = rows[0]!;
+  if (row.ok) return undefined;
+  const refused = firstRefused(row.guarantees, holderTin, false, mrn);
+  if (!refused) throw new Error(`reservations of ${mrn} neither planned nor refused`);
+  return refused;
 }
 
-/** Gives a movement's reservation back to its guarantee (write-off). */
-export async function releaseReservation(db: Queryable, grn: string, amount: number): Promise<void> {
-  if (amount <= 0) return;
-  await db.query(`UPDATE guarantees SET reserved = reserved - $2::bigint, updated_at = now() WHERE grn = $1`, [
-    grn,
-    amount,
-  ]);
+/** Gives every held reservation of a movement back to its guarantee (write-off, invalidation). */
+export async function giveBackReservations(db: Queryable, mrn: string): Promise<void> {
+  await db.query(
+    `WITH r AS (UPDATE reservations SET held = false WHERE mrn = $1 AND held RETURNING grn, amount)
+     UPDATE guarantees gu SET reserved = gu.reserved - r.amount, updated_at = now() FROM r WHERE gu.grn = r.grn AND r.amount > 0`,
+    [mrn],
+  );
 }
 
 export async function insertOutbox(db: Queryable, mrn: string, messages: readonly OutboxMessage[]): Promise<void> {

@@ -2,7 +2,14 @@
 // scenarios break their counts down by.
 
 /** What a valid CTD can still be refused with when the system is under load or its data runs out. */
-export const LOAD_REJECTIONS = ['GUARANTEE_INSUFFICIENT', 'DUPLICATE_LRN', 'CONFLICT', 'UNAUTHENTICATED', 'FORBIDDEN'];
+export const LOAD_REJECTIONS = [
+  'GUARANTEE_INSUFFICIENT',
+  'GUARANTEE_ALREADY_USED',
+  'DUPLICATE_LRN',
+  'CONFLICT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+];
 
 /**
  * Refusals by the business rules that a load scenario meets when it outgrows its data set:

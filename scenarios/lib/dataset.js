@@ -87,3 +87,12 @@ export function projectedRates(manifest) {
     );
   return { average, peak };
 }
+
+/**
+ * Whether a data set's CTD can be lodged again under a fresh LRN: not when it
+ * stands on an individual guarantee (types 2 and 4), which serves one movement.
+ * @param {Ctd} ctd
+ */
+export function relodgeable(ctd) {
+  return ctd.guarantees.every((g) => g.type !== '2' && g.type !== '4');
+}

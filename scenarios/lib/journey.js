@@ -27,11 +27,20 @@ const MRN = /^[0-9]{2}[A-Z]{2}[A-Z0-9]{12}[J-M][0-9]$/;
  * after a lost answer means it was done). Notifications are then not awaited: the stream of a
  * node restarted mid-journey is gone.
  * @param {{ deployment: import('./deployment.js').Deployment, creds: import('./credentials.js').Credentials,
- *   ctd: import('./dataset.js').Ctd, stepTimeoutMs?: number, patient?: boolean,
+ *   ctd: import('./dataset.js').Ctd, stepTimeoutMs?: number, pollMs?: number, patient?: boolean,
  *   onAccepted?: (mrn: string) => void }} world
+ *   pollMs: how often a state or an ICE delivery is polled for (coarser for many movements at once)
  * @returns {Promise<boolean>} whether the movement reached write-off
  */
-export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000, patient = false, onAccepted }) {
+export async function travel({
+  deployment,
+  creds,
+  ctd,
+  stepTimeoutMs = 10000,
+  pollMs = 20,
+  patient = false,
+  onAccepted,
+}) {
   const holder = ctd.holder.identificationNumber;
   const operatorToken = creds.operatorToken(holder);
   const departureCountry = countryOfOffice(ctd.offices.departure);
@@ -109,7 +118,7 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000, pa
     for (;;) {
       const { res, body } = await getDeclaration(departure, operatorToken, mrn);
       if ((body && body.state === state) || Date.now() > deadline) return body;
-      await sleep(patient ? (res.status === 0 || res.status >= 500 ? 1 : 0.25) : 0.05);
+      await sleep(patient ? (res.status === 0 || res.status >= 500 ? 1 : 0.25) : Math.max(0.05, pollMs / 1000));
     }
   };
 
@@ -138,7 +147,7 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000, pa
         check(res, { [`${message} delivered to ${countryOfOffice(office)} through ICE`]: () => false });
         return;
       }
-      await sleep(patient ? (res.status === 0 || res.status >= 500 ? 1 : 0.25) : 0.02);
+      await sleep(patient ? (res.status === 0 || res.status >= 500 ? 1 : 0.25) : pollMs / 1000);
     }
   };
   /** @type {string} */
@@ -180,10 +189,16 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000, pa
     }
     const atRelease = (await patiently(() => getDeclaration(departure, operatorToken, mrn))).body;
     const reservation = atRelease && atRelease.reservation;
+    // A waiver (type 0) is held at release like any guarantee, but reserves nothing.
+    const waiver = ctd.guarantees.every((/** @type {{ type: string }} */ g) => g.type === '0');
     check(atRelease, {
       'movement released for transit': (b) => b !== undefined && b.state === 'RELEASED',
-      'guarantee reserved at release': () =>
-        reservation !== null && reservation !== undefined && reservation.amount > 0,
+      'every guarantee reserved at release': (b) =>
+        b !== undefined &&
+        b.reservations.length > 0 &&
+        b.reservations.every((/** @type {{ held: boolean }} */ r) => r.held) &&
+        reservation !== null &&
+        (waiver ? reservation.amount === 0 : reservation.amount > 0),
     });
     const grn = reservation ? reservation.grn : ctd.guarantees[0].references[0].grn;
     const guaranteeAtRelease = (await patiently(() => getGuarantee(departure, operatorToken, grn))).body;
@@ -233,7 +248,11 @@ export async function travel({ deployment, creds, ctd, stepTimeoutMs = 10000, pa
     // Per movement: other journeys may reserve on the same comprehensive guarantee meanwhile,
     // so its total says nothing of this movement's own reservation.
     check(writtenOff, {
-      'reservation given back at write-off': (b) => b !== undefined && reservation && b.reservation === null,
+      'reservations given back at write-off': (b) =>
+        b !== undefined &&
+        reservation &&
+        b.reservation === null &&
+        b.reservations.every((/** @type {{ held: boolean }} */ r) => !r.held),
     });
     if (done) {
       movementE2eDuration.add(Date.now() - started);

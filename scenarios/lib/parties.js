@@ -37,6 +37,14 @@ export async function approveOperator(nodeUrl, officerToken, tin, aeo) {
 }
 
 /**
+ * The guarantor a scenario's guarantees name: an insurer of the holder's country.
+ * @param {string} tin the holder's TIN
+ */
+export function scenarioGuarantor(tin) {
+  return { kind: 'insurer', identificationNumber: `${tin.slice(0, 2)}900000099`, name: 'Scenario Transit Insurance' };
+}
+
+/**
  * The operator registers a guarantee; the node allocates its GRN (the access code comes with approval).
  * @param {string} nodeUrl
  * @param {string} operatorToken
@@ -52,23 +60,20 @@ export async function registerGuarantee(nodeUrl, operatorToken, guarantee) {
 }
 
 /**
- * Customs approves the guarantee: it becomes usable in declarations, and its access
- * code goes to the holder alone (on its notification stream; see issueAccessCode).
+ * Customs approves the guarantee at a level (default: the AEO rule's proposal): it becomes
+ * usable in declarations, and its access code goes to the holder alone (on its notification
+ * stream; see issueAccessCode).
  * @param {string} nodeUrl
  * @param {string} officerToken
  * @param {string} grn
+ * @param {100 | 50 | 25} [level]
  */
-export async function approveGuarantee(nodeUrl, officerToken, grn) {
-  const res = await request(
-    'POST',
-    `${nodeUrl}/v1/guarantees/${grn}/approval`,
-    {},
-    {
-      token: officerToken,
-      operation: 'guarantee_approve',
-      name: 'POST /v1/guarantees/{grn}/approval',
-    },
-  );
+export async function approveGuarantee(nodeUrl, officerToken, grn, level) {
+  const res = await request('POST', `${nodeUrl}/v1/guarantees/${grn}/approval`, level === undefined ? {} : { level }, {
+    token: officerToken,
+    operation: 'guarantee_approve',
+    name: 'POST /v1/guarantees/{grn}/approval',
+  });
   return { res, body: jsonBody(res) };
 }
 

@@ -61,7 +61,15 @@ export async function seed(
   f: {
     operators?: { tin: string; token: string; aeo?: boolean }[];
     officers?: { id: string; token: string; offices: string[] }[];
-    guarantees?: { grn: string; holderTin: string; referenceAmount: number; accessCode?: string; currency?: string }[];
+    guarantees?: {
+      grn: string;
+      holderTin: string;
+      referenceAmount: number;
+      accessCode?: string;
+      currency?: string;
+      type?: string;
+      level?: 100 | 50 | 25;
+    }[];
   },
 ): Promise<void> {
   const res = await client(node, node.adminToken).post('/v1/admin/fixtures', {
@@ -82,9 +90,11 @@ export async function seed(
       grn: g.grn,
       accessCode: g.accessCode ?? 'AB12',
       holderTin: g.holderTin,
-      type: '1',
+      type: g.type ?? '1',
       referenceAmount: g.referenceAmount,
       currency: g.currency ?? 'GEL',
+      level: g.level ?? 25,
+      guarantor: TEST_GUARANTOR,
     })),
   });
   if (res.status !== 200) throw new Error(`seeding failed: ${res.status} ${JSON.stringify(res.body)}`);
@@ -93,7 +103,8 @@ export async function seed(
 /**
  * A domestic CTD (all offices in Georgia): Tbilisi → Red Bridge (transit) →
  * Poti, goods worth 1,000 USD, guarantee in GEL. Duties and taxes due:
- * 1,000 × 2.75 GEL × 20 % = 550.00 GEL; an AEO at low risk reserves 25 %: 137.50 GEL.
+ * 1,000 × 2.75 GEL × (2 % + 18 % × 1.02) = 559.90 GEL; a guarantee at 25 % (the harness's
+ * default level) reserves 139.98 GEL.
  */
 export function domesticCtd(o: {
   lrn: string;
@@ -113,7 +124,7 @@ export function domesticCtd(o: {
     guarantees: [
       {
         type: '1',
-        references: [{ grn: o.grn, accessCode: o.accessCode ?? 'AB12', amountToBeCovered: 550, currency: 'GEL' }],
+        references: [{ grn: o.grn, accessCode: o.accessCode ?? 'AB12', amountToBeCovered: 560, currency: 'GEL' }],
       },
     ],
     consignment: {
@@ -143,7 +154,14 @@ export function domesticCtd(o: {
   };
 }
 
-export const RESERVED_PER_DOMESTIC_CTD = 137.5;
+/** The guarantor of every guarantee the harness seeds. */
+export const TEST_GUARANTOR = {
+  kind: 'insurer',
+  identificationNumber: 'GE900000001',
+  name: 'Aldagi Insurance',
+} as const;
+
+export const RESERVED_PER_DOMESTIC_CTD = 139.98;
 
 /** LRNs whose CTD an AEO operator gets released at once (not drawn by the sampling rule), or sent to control. */
 export function lrnsFor(holderTin: string, decision: 'release' | 'control', count: number, prefix = 'L'): string[] {
