@@ -4,7 +4,7 @@
 // build and a real slowdown does. `--baseline` keeps the older gate against a committed,
 // absolute baseline of the machine class.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../cli.ts';
@@ -30,6 +30,7 @@ import {
   settingDifferences,
 } from '../report/compare-runs.ts';
 import { readRunFolder } from '../report/run-folder.ts';
+import { startEmbeddedPostgres, type PostgresServer } from '../../reference/store/postgres.ts';
 import { defaultMachineClass } from './baseline.ts';
 import { REGRESSION_EXIT } from './compare.ts';
 import { command as stress } from './stress.ts';
@@ -37,7 +38,9 @@ import { command as stress } from './stress.ts';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The fixed run: same data, same load, every time. */
-export const PERF_CI_RUN = { scenario: 'ctd-peak', duration: '20s', rate: '20', seed: 'perf-ci' };
+export const PERF_CI_RUN = { scenario: 'ctd-peak', duration: '15s', rate: '20', seed: 'perf-ci' };
+/** The A/B runs deploy three nodes and ICE (the Azerbaijan–Georgia–Kazakhstan corridor): a fresh deployment starts in seconds. */
+export const PERF_CI_COUNTRIES = 'GE,AZ,KZ';
 /** Length of the run the committed baselines were recorded with. */
 export const BASELINE_DURATION = '30s';
 export const DEFAULT_ROUNDS = 5;
@@ -49,18 +52,21 @@ const usage = `usage: cats-stress perf-ci [--base REF] [--rounds N] [--duration 
 A/B against the base revision (the default): checks REF out as a git worktree in
 .cats-stress/perf-base/<sha> (with its own npm ci, kept for later runs), then runs
 base and candidate (this checkout) in turn, A B A B …, --rounds times each:
-  cats-stress stress --scenario ${PERF_CI_RUN.scenario} --duration D --rate R --seed ${PERF_CI_RUN.seed}
-each side with its own revision's CLI on a fresh deployment. From every run:
+  cats-stress stress --scenario ${PERF_CI_RUN.scenario} --duration D --rate R --seed ${PERF_CI_RUN.seed} --countries ${PERF_CI_COUNTRIES}
+each side with its own revision's CLI on a fresh deployment (fresh databases on one
+PostgreSQL started for the job, unless DATABASE_URL names one). Rounds alternate
+which side goes first (A B B A …), so a load that drifts weighs on both alike. From every run:
 CTD submission latency (median, p95, p99), CTDs accepted per second, the
 submission error share, ICE delivery latency and the SUT's CPU per CTD. A figure
 regresses when a one-sided Mann–Whitney U test finds the candidate worse at
-p ≤ α and its median is worse by more than the minimum effect (error share:
-0.5 points); tail percentiles with fewer than 5 samples beyond them are
+p ≤ α (Holm-adjusted over the gated figures) and its median is worse by more
+than the minimum effect, or than twice the runs' own scatter when that is wider
+(error share: 0.5 points); tail percentiles with fewer than 5 samples beyond them are
 reported, not gated. Run folders go to <results>/perf-ci-<time>/base|candidate/.
 
 options:
   --base REF             default: git merge-base HEAD origin/main (or main); HEAD~1 when HEAD is on main
-  --rounds N             runs per side (default ${DEFAULT_ROUNDS}; at least ${minimumRunsPerSide(0.05)} can reach α = 0.05)
+  --rounds N             runs per side (default ${DEFAULT_ROUNDS}; at least ${minimumRunsPerSide(0.05 / 6)} can reach α = 0.05 over six figures)
   --duration D           length of each run (default ${PERF_CI_RUN.duration})
   --rate R               CTDs per second offered (default ${PERF_CI_RUN.rate})
   --candidate-env K=V    environment of the candidate side only, repeatable (e.g. a bench switch)
@@ -163,11 +169,23 @@ async function abGate(o: AbSettings): Promise<number> {
   }
   const out = path.resolve(o.results, `perf-ci-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
   await mkdir(out, { recursive: true });
-  say(`${o.rounds} rounds per side, base and candidate in turn → ${path.relative(process.cwd(), out) || out}`);
+  // One server for the job: each run still gets fresh databases, without an initdb and a server start of its own.
+  let postgres: PostgresServer | undefined;
+  const shared: Record<string, string> = {};
+  if (!process.env.DATABASE_URL) {
+    const dataDir = path.join(repo, '.cats-stress', 'perf-ci', 'pg');
+    await rm(dataDir, { recursive: true, force: true });
+    say(`PostgreSQL for the job in ${path.relative(repo, dataDir)}`);
+    postgres = await startEmbeddedPostgres({ dataDir });
+    shared.DATABASE_URL = postgres.url('postgres');
+  }
+  say(
+    `${o.rounds} rounds per side, base and candidate in turn (A B B A …) → ${path.relative(process.cwd(), out) || out}`,
+  );
   const runs = await runRounds({
     sides: [
-      { name: 'base', checkout: baseCheckout, env: {} },
-      { name: 'candidate', checkout: repo, env: o.candidateEnv },
+      { name: 'base', checkout: baseCheckout, env: shared },
+      { name: 'candidate', checkout: repo, env: { ...shared, ...o.candidateEnv } },
     ],
     rounds: o.rounds,
     stressArgs: [
@@ -179,11 +197,13 @@ async function abGate(o: AbSettings): Promise<number> {
       o.rate,
       '--seed',
       PERF_CI_RUN.seed,
+      '--countries',
+      PERF_CI_COUNTRIES,
     ],
     out,
     stateRoot: path.join(repo, '.cats-stress', 'perf-ci'),
     say,
-  });
+  }).finally(() => postgres?.stop());
   const failed = runs.filter((r) => !r.dir);
   const figures = async (side: AbRun['side']): Promise<RunFigures[]> =>
     Promise.all(runs.filter((r) => r.side === side && r.dir).map(async (r) => abFigures(await readRunFolder(r.dir!))));

@@ -48,7 +48,18 @@ describe('abFigures', () => {
     // 0.9 CPU seconds over 180 submissions: 5 ms each.
     expect(f['SUT CPU per CTD']?.value).toBeCloseTo(5, 9);
     expect(f['ICE delivery latency median']).toBeUndefined();
+    expect(f['ICE delivery latency mean']).toBeUndefined();
     expect(abFigures({ summary: summary(10, 30, 180) })['SUT CPU per CTD']).toBeUndefined();
+  });
+
+  it("takes ICE delivery latency from ICE's own histogram when the run had ICE", () => {
+    const ice = { delivered: 40, deliveryLatency: { count: 40, sumSeconds: 1.8 } };
+    expect(abFigures({ summary: summary(10, 30, 180), ice })['ICE delivery latency mean']).toEqual({
+      value: 45,
+      samples: 40,
+    });
+    const none = { delivered: 0, deliveryLatency: { count: 0, sumSeconds: 0 } };
+    expect(abFigures({ summary: summary(10, 30, 180), ice: none })['ICE delivery latency mean']).toBeUndefined();
   });
 });
 
