@@ -30,6 +30,14 @@ import {
   settingDifferences,
 } from '../report/compare-runs.ts';
 import { readRunFolder } from '../report/run-folder.ts';
+import {
+  CALIBRATION_FILE,
+  describeFactors,
+  hostFactors,
+  normaliseBaseline,
+  type Calibration,
+} from '../report/calibration.ts';
+import { calibrate } from '../ci/calibrate.ts';
 import { startEmbeddedPostgres, type PostgresServer } from '../../reference/store/postgres.ts';
 import { defaultMachineClass } from './baseline.ts';
 import { REGRESSION_EXIT } from './compare.ts';
@@ -275,26 +283,58 @@ async function baselineGate(v: {
     );
     return 2;
   }
+  // The host is measured in the same job, on the PostgreSQL the run then uses.
+  let postgres: PostgresServer | undefined;
+  const givenUrl = process.env.DATABASE_URL;
+  let code: number;
+  let calibration: Calibration;
   const started = Date.now() - 1000;
-  const code = await stress.run([
-    '--scenario',
-    PERF_CI_RUN.scenario,
-    '--duration',
-    duration,
-    '--rate',
-    v.rate!,
-    '--seed',
-    PERF_CI_RUN.seed,
-    '--results',
-    v.results!,
-    ...(v['state-dir'] ? ['--state-dir', v['state-dir']] : []),
-  ]);
+  try {
+    if (!givenUrl) {
+      const dataDir = path.resolve('.cats-stress', 'perf-ci', 'baseline-pg');
+      await rm(dataDir, { recursive: true, force: true });
+      postgres = await startEmbeddedPostgres({ dataDir });
+      process.env.DATABASE_URL = postgres.url('postgres');
+    }
+    say("calibrating this host: CPU reference and the raw SQL rate of the run's PostgreSQL");
+    calibration = await calibrate(process.env.DATABASE_URL!);
+    say(
+      `${Math.round(calibration.cpuPerSecond).toLocaleString('en-US')} JSON round trips/s, ${Math.round(calibration.sqlPerSecond).toLocaleString('en-US')} SQL statements/s`,
+    );
+    code = await stress.run([
+      '--scenario',
+      PERF_CI_RUN.scenario,
+      '--duration',
+      duration,
+      '--rate',
+      v.rate!,
+      '--seed',
+      PERF_CI_RUN.seed,
+      '--results',
+      v.results!,
+      ...(v['state-dir'] ? ['--state-dir', v['state-dir']] : []),
+    ]);
+  } finally {
+    if (givenUrl === undefined) delete process.env.DATABASE_URL;
+    await postgres?.stop();
+  }
   const run = await newestRun(v.results!, started);
   if (!run || !existsSync(path.join(run, 'summary.json'))) {
     console.error(`cats-stress perf-ci: the run left no summary (exit ${code})`);
     return code || 1;
   }
-  const result = compare(await loadMeasured(baseline), await loadMeasured(run));
+  await writeFile(path.join(run, CALIBRATION_FILE), `${JSON.stringify(calibration, null, 2)}\n`);
+  const recorded = await loadMeasured(baseline);
+  let reference = recorded;
+  let note: string;
+  if (recorded.calibration) {
+    const factors = hostFactors(recorded.calibration, calibration);
+    reference = normaliseBaseline(recorded, factors);
+    note = `normalised by the calibration of both hosts: ${describeFactors(factors)}`;
+  } else
+    note = `the baseline has no calibration, so its absolute figures are compared as they are: record it again with cats-stress perf-ci --baseline, then cats-stress baseline <run-dir>`;
+  const result = compare(reference, await loadMeasured(run));
+  result.notes.unshift(note);
   console.log(`\n${comparisonTable(result)}`);
   if (v.markdown) await writeFile(v.markdown, comparisonMarkdown(result));
   if (result.regressions) return REGRESSION_EXIT;
