@@ -8,7 +8,7 @@ import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../cli.ts';
-import { durationFlag, keyValueFlags, numberFlag, parseFlags } from '../flags.ts';
+import { durationFlag, keyValueFlags, numberFlag, parseFlags, UsageError } from '../flags.ts';
 import { runRounds, type AbRun } from '../ci/ab-rounds.ts';
 import { chooseBase, gitFacts, prepareBaseWorktree, resolveCommit } from '../ci/base-revision.ts';
 import {
@@ -81,6 +81,7 @@ options:
   --alpha A              significance level of the one-sided test (default 0.05)
   --min-effect F         smallest relative worsening that counts (default 0.1 = 10 %)
   --markdown FILE        write the verdict as markdown for a pull-request comment
+  --judge DIR            judge the run folders of an earlier perf-ci (DIR/base, DIR/candidate) again, running nothing
   --results DIR          default results
   --baseline             the older gate: one run against <results>/baselines/<machine-class>.json
                          (also --base none)
@@ -112,6 +113,7 @@ export const command: Command = {
         markdown: { type: 'string' },
         results: { type: 'string', default: 'results' },
         'state-dir': { type: 'string' },
+        judge: { type: 'string' },
       },
     }).values;
     if (v.baseline || v.base === 'none') return baselineGate(v);
@@ -119,6 +121,7 @@ export const command: Command = {
     numberFlag(v.rate, '--rate', { above: 0 });
     const alpha = numberFlag(v.alpha, '--alpha', { above: 0, max: 0.5 }) ?? 0.05;
     const minEffect = numberFlag(v['min-effect'], '--min-effect', { min: 0 }) ?? 0.1;
+    if (v.judge) return judgeFolder(v.judge, { alpha, minEffect, markdown: v.markdown });
     const duration = v.duration ?? PERF_CI_RUN.duration;
     durationFlag(duration, '--duration');
     const opts: AbSettings = {
@@ -212,25 +215,32 @@ async function abGate(o: AbSettings): Promise<number> {
     stateRoot: path.join(repo, '.cats-stress', 'perf-ci'),
     say,
   }).finally(() => postgres?.stop());
+  const label = (side: string, sha: string, env: Record<string, string>) =>
+    `${side} ${sha.slice(0, 12)}${
+      Object.keys(env).length
+        ? ` with ${Object.entries(env)
+            .map(([k, val]) => `${k}=${val}`)
+            .join(' ')}`
+        : ''
+    }`;
+  return judgeRuns(runs, o, out, {
+    base: label('base', commit.sha, {}),
+    candidate: label('candidate', facts.head, o.candidateEnv),
+  });
+}
+
+/** The verdict over the runs of both sides: table, markdown, exit code. */
+async function judgeRuns(
+  runs: AbRun[],
+  o: Pick<AbSettings, 'rounds' | 'alpha' | 'minEffect' | 'markdown'>,
+  out: string,
+  labels: { base: string; candidate: string },
+): Promise<number> {
   const failed = runs.filter((r) => !r.dir);
   const figures = async (side: AbRun['side']): Promise<RunFigures[]> =>
     Promise.all(runs.filter((r) => r.side === side && r.dir).map(async (r) => abFigures(await readRunFolder(r.dir!))));
   const [base, candidate] = await Promise.all([figures('base'), figures('candidate')]);
-  const comparison = compareSides(
-    {
-      base: `base ${commit.sha.slice(0, 12)}`,
-      candidate: `candidate ${facts.head.slice(0, 12)}${
-        Object.keys(o.candidateEnv).length
-          ? ` with ${Object.entries(o.candidateEnv)
-              .map(([k, val]) => `${k}=${val}`)
-              .join(' ')}`
-          : ''
-      }`,
-    },
-    base,
-    candidate,
-    { alpha: o.alpha, minEffect: o.minEffect },
-  );
+  const comparison = compareSides(labels, base, candidate, { alpha: o.alpha, minEffect: o.minEffect });
   for (const side of ['base', 'candidate'] as const) {
     const bad = failed.filter((r) => r.side === side);
     if (bad.length)
@@ -252,6 +262,35 @@ async function abGate(o: AbSettings): Promise<number> {
   console.log(`\n${abTable(comparison)}\n\nrun folders: ${path.relative(process.cwd(), out) || out}`);
   if (o.markdown) await writeFile(o.markdown, abMarkdown(comparison));
   return perfCiExitCode({ failedRuns: failed.length, comparison });
+}
+
+/** `--judge DIR`: the verdict over the run folders an earlier perf-ci left in DIR, without running anything. */
+async function judgeFolder(dir: string, o: Pick<AbSettings, 'alpha' | 'minEffect' | 'markdown'>): Promise<number> {
+  const runs: AbRun[] = [];
+  const commits: Record<string, string> = {};
+  for (const side of ['base', 'candidate'] as const) {
+    const sideDir = path.join(dir, side);
+    const names = existsSync(sideDir)
+      ? (await readdir(sideDir, { withFileTypes: true })).filter((d) => d.isDirectory())
+      : [];
+    for (const [i, d] of names
+      .map((n) => n.name)
+      .sort()
+      .entries()) {
+      const runDir = path.join(sideDir, d);
+      if (!existsSync(path.join(runDir, 'summary.json'))) continue;
+      runs.push({ side, round: i + 1, exitCode: 0, dir: runDir, log: '', seconds: 0 });
+      const revision = (await readRunFolder(runDir)).revision;
+      if (typeof revision?.commit === 'string') commits[side] ??= revision.commit;
+    }
+  }
+  if (!runs.some((r) => r.side === 'base') || !runs.some((r) => r.side === 'candidate'))
+    throw new UsageError(`--judge ${dir}: expected the base/ and candidate/ run folders of a perf-ci run`);
+  const rounds = Math.max(...runs.map((r) => r.round));
+  return judgeRuns(runs, { ...o, rounds }, dir, {
+    base: `base ${commits.base?.slice(0, 12) ?? ''}`.trim(),
+    candidate: `candidate ${commits.candidate?.slice(0, 12) ?? ''}`.trim(),
+  });
 }
 
 async function newestRun(dir: string, after: number): Promise<string | undefined> {

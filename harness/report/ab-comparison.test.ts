@@ -9,6 +9,7 @@ import {
   PERF_CI_EXIT,
   perfCiExitCode,
   SUBMIT,
+  sutCpuSeconds,
   type RunFigures,
 } from './ab-comparison.ts';
 import { judge } from './ab-statistics.ts';
@@ -51,6 +52,20 @@ describe('abFigures', () => {
     expect(f['ICE delivery latency median']).toBeUndefined();
     expect(f['ICE delivery latency mean']).toBeUndefined();
     expect(abFigures({ summary: summary(10, 30, 180) })['SUT CPU per CTD']).toBeUndefined();
+  });
+
+  it('counts a CPU rate read after failed scrapes for the seconds it covers', () => {
+    const sut = [
+      { t: 10, part: 'node GE' }, // first answer: no rate yet
+      { t: 11, part: 'node GE', cpuCores: 0.5 },
+      { t: 12, part: 'node GE', gap: 'no answer within 900 ms' },
+      { t: 13, part: 'node GE', gap: 'no answer within 900 ms' },
+      { t: 14, part: 'node GE', cpuCores: 0.4 }, // over the 3 s since t = 11
+      { t: 14, part: 'ICE', cpuCores: 0.1 },
+    ];
+    expect(sutCpuSeconds(sut)).toBeCloseTo(0.5 + 1.2 + 0.1, 12);
+    // 1.8 CPU seconds over 180 submissions: 10 ms each.
+    expect(abFigures({ summary: summary(10, 30, 180), sut })['SUT CPU per CTD']?.value).toBeCloseTo(10, 9);
   });
 
   it("takes ICE delivery latency from ICE's own histogram when the run had ICE", () => {

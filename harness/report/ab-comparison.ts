@@ -3,6 +3,7 @@
 // the table and pull-request comment, and the exit code of the verdict.
 import { formatChange, holm, judge, type AbVerdict, type FigureRule, type Judgement } from './ab-statistics.ts';
 import type { RunFolder } from './run-folder.ts';
+import type { SutLine } from './sut-file.ts';
 import { trendStat } from './series.ts';
 
 /** One figure of one run, with the samples behind it when it is a percentile. */
@@ -61,11 +62,27 @@ export function abFigures(run: Pick<RunFolder, 'summary' | 'sut' | 'timeseries' 
   put('ICE delivery latency median', m.ice_delivery_latency?.values.med);
   const ice = run.ice?.deliveryLatency;
   if (ice && ice.count > 0) put('ICE delivery latency mean', (ice.sumSeconds * 1000) / ice.count, ice.count);
-  // Each sut.ndjson line is one part's CPU over about one second, in cores: the sum is CPU seconds.
-  const cpuSeconds = (run.sut ?? []).reduce((s, l) => s + (typeof l.cpuCores === 'number' ? l.cpuCores : 0), 0);
   if (run.sut?.some((l) => typeof l.cpuCores === 'number') && submissions)
-    put('SUT CPU per CTD', (cpuSeconds * 1000) / submissions);
+    put('SUT CPU per CTD', (sutCpuSeconds(run.sut) * 1000) / submissions);
   return out;
+}
+
+/**
+ * CPU seconds the parts used over the run, from sut.ndjson. Each line's `cpuCores` is the
+ * rate since that part's previous answered scrape: after a failed one (a gap, common on a
+ * loaded machine) it covers more than one second, so each rate counts for the seconds
+ * since the part's previous answered line.
+ */
+export function sutCpuSeconds(lines: SutLine[]): number {
+  const previous = new Map<string, number>();
+  let seconds = 0;
+  for (const l of lines) {
+    if (l.gap) continue;
+    const before = previous.get(l.part);
+    if (typeof l.cpuCores === 'number') seconds += l.cpuCores * (before === undefined ? 1 : Math.max(1, l.t - before));
+    previous.set(l.part, l.t);
+  }
+  return seconds;
 }
 
 export type FigureVerdict = AbVerdict | 'not gated';
