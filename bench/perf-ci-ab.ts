@@ -9,6 +9,8 @@
 //
 //   npx tsx bench/perf-ci-ab.ts [--aa 10] [--ab 5] [--rounds 5] [--duration 15s] [--rate 20]
 //                               [--slowdown 0.2] [--hog-cores 1] [--results results/perf-ci-ab]
+//   npx tsx bench/perf-ci-ab.ts --rejudge [--results …]   judges the trials already in --results
+//                                                           again with this checkout's perf-ci
 //
 // Long: each trial is one perf-ci job (2 × --rounds stress runs of about 40–55 s each on 2
 // cores). The kinds take turns (A/A, A/A + hog, A/B, …) and the tally so far is printed
@@ -16,7 +18,7 @@
 // reports balanced figures. A reduced check: --aa 1 --ab 1 --rounds 3 --duration 10s.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     slowdown: { type: 'string', default: '0.2' },
     'hog-cores': { type: 'string', default: '1' },
     results: { type: 'string', default: path.join('results', 'perf-ci-ab') },
+    rejudge: { type: 'boolean', default: false },
   },
 });
 const aa = Number(values.aa);
@@ -46,7 +49,7 @@ interface Trial {
   regressed: string[];
   minutes: number;
   /** One-minute load average as the trial started (other work on the machine, the hog not yet). */
-  load: number;
+  load?: number;
 }
 
 /** Processes that keep `cores` cores busy until stopped: another job sharing the runner. */
@@ -95,12 +98,57 @@ async function trial(kind: Trial['kind'], n: number): Promise<Trial> {
   } finally {
     for (const p of hog) p.kill();
   }
+  const minutes = (performance.now() - started) / 60_000;
+  await writeFile(path.join(dir, 'trial.json'), `${JSON.stringify({ kind, exitCode, minutes, load })}\n`);
+  return { kind, exitCode, regressed: await regressedIn(markdown), minutes, load };
+}
+
+async function regressedIn(markdown: string): Promise<string[]> {
   const text = existsSync(markdown) ? await readFile(markdown, 'utf8') : '';
-  const regressed = text
+  return text
     .split('\n')
     .filter((l) => l.includes('✘ regression'))
     .map((l) => l.split('|')[1]!.trim());
-  return { kind, exitCode, regressed, minutes: (performance.now() - started) / 60_000, load };
+}
+
+const KINDS: Record<string, Trial['kind']> = { 'A-A': 'A/A', 'A-A-hog': 'A/A + hog', 'A-B': 'A/B' };
+
+/** The trials already in the results folder, judged again from their run folders. */
+async function rejudge(): Promise<Trial[]> {
+  const out: Trial[] = [];
+  const dirs = (await readdir(results, { withFileTypes: true }))
+    .filter((d) => d.isDirectory() && /^\d+-/.test(d.name))
+    .map((d) => d.name)
+    .sort((a, b) => parseInt(a) - parseInt(b));
+  for (const name of dirs) {
+    const kind = KINDS[name.replace(/^\d+-/, '')];
+    const dir = path.join(results, name);
+    const run = (await readdir(dir)).find((f) => f.startsWith('perf-ci-'));
+    if (!kind || !run) continue;
+    const sides = ['base', 'candidate'].map((s) => path.join(dir, run, s));
+    const counted = await Promise.all(
+      sides.map(async (s) => (existsSync(s) ? (await readdir(s)).filter((f) => f.endsWith('.log')).length : 0)),
+    );
+    if (counted.some((n) => n < Number(values.rounds))) continue; // cut short: not a whole trial
+    const facts = existsSync(path.join(dir, 'trial.json'))
+      ? (JSON.parse(await readFile(path.join(dir, 'trial.json'), 'utf8')) as Partial<Trial>)
+      : {};
+    const markdown = path.join(dir, 'rejudged.md');
+    const exitCode = await perfCi(
+      ['--judge', path.join(dir, run), '--markdown', markdown],
+      `${kind} ${name} judged again`,
+    );
+    const newest = Math.max(...(await Promise.all(sides.map(async (s) => (await stat(s)).mtimeMs))));
+    const started = (await stat(path.join(dir, run))).birthtimeMs;
+    out.push({
+      kind,
+      exitCode,
+      regressed: await regressedIn(markdown),
+      minutes: facts.minutes ?? (newest - started) / 60_000,
+      load: facts.load,
+    });
+  }
+  return out;
 }
 
 /** The kinds in turns: A/A, A/A + hog, A/B, … until each has its count. */
@@ -130,7 +178,7 @@ function tally(): string {
     'trial         exit                 minutes  load before  figures reported as regressed',
     ...trials.map(
       (t, i) =>
-        `${String(i + 1).padStart(2)} ${t.kind.padEnd(10)}  ${`${t.exitCode} ${EXIT[t.exitCode] ?? ''}`.padEnd(19)}  ${t.minutes.toFixed(1).padStart(7)}  ${t.load.toFixed(1).padStart(11)}  ${t.regressed.join(', ') || '–'}`,
+        `${String(i + 1).padStart(2)} ${t.kind.padEnd(10)}  ${`${t.exitCode} ${EXIT[t.exitCode] ?? ''}`.padEnd(19)}  ${t.minutes.toFixed(1).padStart(7)}  ${(t.load?.toFixed(1) ?? '–').padStart(11)}  ${t.regressed.join(', ') || '–'}`,
     ),
     '',
     `false regressions (A/A): ${count(['A/A', 'A/A + hog'], 1)} of ${of(['A/A', 'A/A + hog'])}` +
@@ -143,6 +191,11 @@ function tally(): string {
 }
 
 await mkdir(results, { recursive: true });
+if (values.rejudge) {
+  trials.push(...(await rejudge()));
+  console.log(`\n${tally()}`);
+  process.exit(0);
+}
 for (const [i, kind] of schedule().entries()) {
   trials.push(await trial(kind, i + 1));
   const text = tally();
