@@ -7,14 +7,19 @@
 //   lodging that much slower; reference/cats/bench-slowdown.ts): every trial that exits 1
 //   caught it.
 //
-//   npx tsx bench/perf-ci-ab.ts [--aa 10] [--ab 10] [--rounds 5] [--duration 20s] [--rate 20]
+//   npx tsx bench/perf-ci-ab.ts [--aa 10] [--ab 5] [--rounds 5] [--duration 15s] [--rate 20]
 //                               [--slowdown 0.2] [--hog-cores 1] [--results results/perf-ci-ab]
+//   npx tsx bench/perf-ci-ab.ts --rejudge [--results …]   judges the trials already in --results
+//                                                           again with this checkout's perf-ci
 //
-// Long: each trial is 2 × --rounds stress runs (about 1.5 min each on 2 cores). A reduced
-// check: --aa 1 --ab 1 --rounds 3 --duration 10s.
+// Long: each trial is one perf-ci job (2 × --rounds stress runs of about 40–55 s each on 2
+// cores). The kinds take turns (A/A, A/A + hog, A/B, …) and the tally so far is printed
+// after every trial (and kept in <results>/tally.txt), so a bench cut short still
+// reports balanced figures. A reduced check: --aa 1 --ab 1 --rounds 3 --duration 10s.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,13 +28,14 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const { values } = parseArgs({
   options: {
     aa: { type: 'string', default: '10' },
-    ab: { type: 'string', default: '10' },
+    ab: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '5' },
-    duration: { type: 'string', default: '20s' },
+    duration: { type: 'string', default: '15s' },
     rate: { type: 'string', default: '20' },
     slowdown: { type: 'string', default: '0.2' },
     'hog-cores': { type: 'string', default: '1' },
     results: { type: 'string', default: path.join('results', 'perf-ci-ab') },
+    rejudge: { type: 'boolean', default: false },
   },
 });
 const aa = Number(values.aa);
@@ -42,6 +48,8 @@ interface Trial {
   exitCode: number;
   regressed: string[];
   minutes: number;
+  /** One-minute load average as the trial started (other work on the machine, the hog not yet). */
+  load?: number;
 }
 
 /** Processes that keep `cores` cores busy until stopped: another job sharing the runner. */
@@ -63,7 +71,7 @@ function perfCi(args: string[], log: string): Promise<number> {
 }
 
 async function trial(kind: Trial['kind'], n: number): Promise<Trial> {
-  const dir = path.join(results, `${kind.replace(/[^A-Za-z]+/g, '-')}-${n}`);
+  const dir = path.join(results, `${n}-${kind.replace(/[^A-Za-z]+/g, '-')}`);
   await mkdir(dir, { recursive: true });
   const markdown = path.join(dir, 'verdict.md');
   const args = [
@@ -81,6 +89,7 @@ async function trial(kind: Trial['kind'], n: number): Promise<Trial> {
     markdown,
     ...(kind === 'A/B' ? ['--candidate-env', `CATS_NODE_SLOWDOWN_LODGING=${values.slowdown}`] : []),
   ];
+  const load = os.loadavg()[0]!;
   const hog = kind === 'A/A + hog' ? startHog(hogCores) : [];
   const started = performance.now();
   let exitCode: number;
@@ -89,34 +98,107 @@ async function trial(kind: Trial['kind'], n: number): Promise<Trial> {
   } finally {
     for (const p of hog) p.kill();
   }
+  const minutes = (performance.now() - started) / 60_000;
+  await writeFile(path.join(dir, 'trial.json'), `${JSON.stringify({ kind, exitCode, minutes, load })}\n`);
+  return { kind, exitCode, regressed: await regressedIn(markdown), minutes, load };
+}
+
+async function regressedIn(markdown: string): Promise<string[]> {
   const text = existsSync(markdown) ? await readFile(markdown, 'utf8') : '';
-  const regressed = text
+  return text
     .split('\n')
     .filter((l) => l.includes('✘ regression'))
     .map((l) => l.split('|')[1]!.trim());
-  return { kind, exitCode, regressed, minutes: (performance.now() - started) / 60_000 };
 }
 
-const trials: Trial[] = [];
-for (let i = 1; i <= aa; i++) trials.push(await trial(i % 2 === 0 ? 'A/A + hog' : 'A/A', i));
-for (let i = 1; i <= ab; i++) trials.push(await trial('A/B', i));
+const KINDS: Record<string, Trial['kind']> = { 'A-A': 'A/A', 'A-A-hog': 'A/A + hog', 'A-B': 'A/B' };
+
+/** The trials already in the results folder, judged again from their run folders. */
+async function rejudge(): Promise<Trial[]> {
+  const out: Trial[] = [];
+  const dirs = (await readdir(results, { withFileTypes: true }))
+    .filter((d) => d.isDirectory() && /^\d+-/.test(d.name))
+    .map((d) => d.name)
+    .sort((a, b) => parseInt(a) - parseInt(b));
+  for (const name of dirs) {
+    const kind = KINDS[name.replace(/^\d+-/, '')];
+    const dir = path.join(results, name);
+    const run = (await readdir(dir)).find((f) => f.startsWith('perf-ci-'));
+    if (!kind || !run) continue;
+    const sides = ['base', 'candidate'].map((s) => path.join(dir, run, s));
+    const counted = await Promise.all(
+      sides.map(async (s) => (existsSync(s) ? (await readdir(s)).filter((f) => f.endsWith('.log')).length : 0)),
+    );
+    if (counted.some((n) => n < Number(values.rounds))) continue; // cut short: not a whole trial
+    const facts = existsSync(path.join(dir, 'trial.json'))
+      ? (JSON.parse(await readFile(path.join(dir, 'trial.json'), 'utf8')) as Partial<Trial>)
+      : {};
+    const markdown = path.join(dir, 'rejudged.md');
+    const exitCode = await perfCi(
+      ['--judge', path.join(dir, run), '--markdown', markdown],
+      `${kind} ${name} judged again`,
+    );
+    const newest = Math.max(...(await Promise.all(sides.map(async (s) => (await stat(s)).mtimeMs))));
+    const started = (await stat(path.join(dir, run))).birthtimeMs;
+    out.push({
+      kind,
+      exitCode,
+      regressed: await regressedIn(markdown),
+      minutes: facts.minutes ?? (newest - started) / 60_000,
+      load: facts.load,
+    });
+  }
+  return out;
+}
+
+/** The kinds in turns: A/A, A/A + hog, A/B, … until each has its count. */
+function schedule(): Trial['kind'][] {
+  const left: Record<Trial['kind'], number> = { 'A/A': Math.ceil(aa / 2), 'A/A + hog': Math.floor(aa / 2), 'A/B': ab };
+  const order: Trial['kind'][] = [];
+  while (Object.values(left).some((n) => n > 0))
+    for (const kind of ['A/A', 'A/A + hog', 'A/B'] as const)
+      if (left[kind] > 0) {
+        left[kind]--;
+        order.push(kind);
+      }
+  return order;
+}
 
 const EXIT = { 0: 'pass', 1: 'regression', 2: 'usage', 3: 'could not judge' } as Record<number, string>;
-console.log(`\nperf-ci A/A and A/B (${values.rounds} rounds per side, ${values.duration} at ${values.rate}/s)\n`);
-console.log('trial       exit                 minutes  figures reported as regressed');
-for (const t of trials)
-  console.log(
-    `${t.kind.padEnd(10)}  ${`${t.exitCode} ${EXIT[t.exitCode] ?? ''}`.padEnd(19)}  ${t.minutes.toFixed(1).padStart(7)}  ${t.regressed.join(', ') || '–'}`,
-  );
-const count = (kinds: Trial['kind'][], exit: number) =>
-  trials.filter((t) => kinds.includes(t.kind) && t.exitCode === exit).length;
-const of = (kinds: Trial['kind'][]) => trials.filter((t) => kinds.includes(t.kind)).length;
-console.log(
-  `\nfalse regressions (A/A): ${count(['A/A', 'A/A + hog'], 1)} of ${of(['A/A', 'A/A + hog'])}` +
-    ` (quiet ${count(['A/A'], 1)}/${of(['A/A'])}, with a CPU hog on ${hogCores} core${hogCores > 1 ? 's' : ''} ${count(['A/A + hog'], 1)}/${of(['A/A + hog'])});` +
-    ` could not judge ${count(['A/A', 'A/A + hog'], 3)}`,
-);
-console.log(
-  `slowdown of ${Number(values.slowdown) * 100} % caught (A/B): ${count(['A/B'], 1)} of ${of(['A/B'])}; could not judge ${count(['A/B'], 3)}`,
-);
-console.log(`run folders and verdicts: ${path.relative(process.cwd(), results)}`);
+const trials: Trial[] = [];
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`;
+
+function tally(): string {
+  const count = (kinds: Trial['kind'][], exit: number) =>
+    trials.filter((t) => kinds.includes(t.kind) && t.exitCode === exit).length;
+  const of = (kinds: Trial['kind'][]) => trials.filter((t) => kinds.includes(t.kind)).length;
+  const lines = [
+    `perf-ci A/A and A/B (${values.rounds} rounds per side, ${values.duration} at ${values.rate}/s) on ${machine}`,
+    '',
+    'trial         exit                 minutes  load before  figures reported as regressed',
+    ...trials.map(
+      (t, i) =>
+        `${String(i + 1).padStart(2)} ${t.kind.padEnd(10)}  ${`${t.exitCode} ${EXIT[t.exitCode] ?? ''}`.padEnd(19)}  ${t.minutes.toFixed(1).padStart(7)}  ${(t.load?.toFixed(1) ?? '–').padStart(11)}  ${t.regressed.join(', ') || '–'}`,
+    ),
+    '',
+    `false regressions (A/A): ${count(['A/A', 'A/A + hog'], 1)} of ${of(['A/A', 'A/A + hog'])}` +
+      ` (quiet ${count(['A/A'], 1)}/${of(['A/A'])}, with a CPU hog on ${hogCores} core${hogCores > 1 ? 's' : ''} ${count(['A/A + hog'], 1)}/${of(['A/A + hog'])});` +
+      ` could not judge ${count(['A/A', 'A/A + hog'], 3)}`,
+    `slowdown of ${Number(values.slowdown) * 100} % caught (A/B): ${count(['A/B'], 1)} of ${of(['A/B'])}; could not judge ${count(['A/B'], 3)}`,
+    `run folders and verdicts: ${path.relative(process.cwd(), results)}`,
+  ];
+  return lines.join('\n');
+}
+
+await mkdir(results, { recursive: true });
+if (values.rejudge) {
+  trials.push(...(await rejudge()));
+  console.log(`\n${tally()}`);
+  process.exit(0);
+}
+for (const [i, kind] of schedule().entries()) {
+  trials.push(await trial(kind, i + 1));
+  const text = tally();
+  await writeFile(path.join(results, 'tally.txt'), `${text}\n`);
+  console.log(`\n${text}`);
+}

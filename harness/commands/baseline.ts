@@ -1,11 +1,12 @@
 // `cats-stress baseline <run-dir>`: records a run as the baseline of its machine class.
+import { statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import type { Command } from '../cli.ts';
 import { parseFlags, UsageError } from '../flags.ts';
-import { BASELINE_KIND, measure, type Baseline } from '../report/compare-runs.ts';
-import { readRunFolder, RunFolderError } from '../report/run-folder.ts';
+import { BASELINE_KIND, loadMeasured, type Baseline } from '../report/compare-runs.ts';
+import { RunFolderError } from '../report/run-folder.ts';
 
 /** Machines of one class give comparable figures; the default names the core count and architecture. */
 export function defaultMachineClass(): string {
@@ -16,32 +17,29 @@ const usage = `usage: cats-stress baseline <run-dir> [--machine-class NAME] [--r
 
 Records the run as the baseline that cats-stress compare (and npm run perf:ci)
 checks later runs against: <results>/baselines/<machine-class>.json with the
-run's summary, the noise of each figure over its seconds, and the machine facts.
+run's summary, the noise of each figure over its seconds, the machine facts and,
+when the run folder has one (perf-ci --baseline writes it), the host's calibration.
 
 options:
   --machine-class NAME   default $CATS_STRESS_MACHINE_CLASS or <cores>cpu-<arch> (here ${defaultMachineClass()})
   --results DIR          default results`;
 
 export async function recordBaseline(runDir: string, machineClass: string, resultsDir: string): Promise<string> {
-  const run = await readRunFolder(runDir);
-  const m = measure(
-    String(run.settings?.runId ?? path.basename(run.dir)),
-    run.summary,
-    run.timeseries,
-    run.machine,
-    run.settings,
-  );
+  if (!statSync(runDir, { throwIfNoEntry: false })?.isDirectory())
+    throw new RunFolderError(`${runDir}: no such run folder`);
+  const m = await loadMeasured(runDir);
   const baseline: Baseline = {
     kind: BASELINE_KIND,
     machineClass,
     recordedAt: new Date().toISOString(),
     run: m.label,
-    machine: run.machine,
-    settings: run.settings,
-    summary: run.summary,
+    machine: m.machine,
+    settings: m.settings,
+    summary: m.summary,
     noise: m.noise,
     operations: m.operations,
     samples: m.samples,
+    calibration: m.calibration,
   };
   const dir = path.join(resultsDir, 'baselines');
   await mkdir(dir, { recursive: true });

@@ -4,11 +4,11 @@
 // build and a real slowdown does. `--baseline` keeps the older gate against a committed,
 // absolute baseline of the machine class.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../cli.ts';
-import { durationFlag, keyValueFlags, numberFlag, parseFlags } from '../flags.ts';
+import { durationFlag, keyValueFlags, numberFlag, parseFlags, UsageError } from '../flags.ts';
 import { runRounds, type AbRun } from '../ci/ab-rounds.ts';
 import { chooseBase, gitFacts, prepareBaseWorktree, resolveCommit } from '../ci/base-revision.ts';
 import {
@@ -30,6 +30,15 @@ import {
   settingDifferences,
 } from '../report/compare-runs.ts';
 import { readRunFolder } from '../report/run-folder.ts';
+import {
+  CALIBRATION_FILE,
+  describeFactors,
+  hostFactors,
+  normaliseBaseline,
+  type Calibration,
+} from '../report/calibration.ts';
+import { calibrate } from '../ci/calibrate.ts';
+import { startEmbeddedPostgres, type PostgresServer } from '../../reference/store/postgres.ts';
 import { defaultMachineClass } from './baseline.ts';
 import { REGRESSION_EXIT } from './compare.ts';
 import { command as stress } from './stress.ts';
@@ -37,7 +46,9 @@ import { command as stress } from './stress.ts';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The fixed run: same data, same load, every time. */
-export const PERF_CI_RUN = { scenario: 'ctd-peak', duration: '20s', rate: '20', seed: 'perf-ci' };
+export const PERF_CI_RUN = { scenario: 'ctd-peak', duration: '15s', rate: '20', seed: 'perf-ci' };
+/** The A/B runs deploy three nodes and ICE (the Azerbaijan–Georgia–Kazakhstan corridor): a fresh deployment starts in seconds. */
+export const PERF_CI_COUNTRIES = 'GE,AZ,KZ';
 /** Length of the run the committed baselines were recorded with. */
 export const BASELINE_DURATION = '30s';
 export const DEFAULT_ROUNDS = 5;
@@ -49,24 +60,28 @@ const usage = `usage: cats-stress perf-ci [--base REF] [--rounds N] [--duration 
 A/B against the base revision (the default): checks REF out as a git worktree in
 .cats-stress/perf-base/<sha> (with its own npm ci, kept for later runs), then runs
 base and candidate (this checkout) in turn, A B A B …, --rounds times each:
-  cats-stress stress --scenario ${PERF_CI_RUN.scenario} --duration D --rate R --seed ${PERF_CI_RUN.seed}
-each side with its own revision's CLI on a fresh deployment. From every run:
+  cats-stress stress --scenario ${PERF_CI_RUN.scenario} --duration D --rate R --seed ${PERF_CI_RUN.seed} --countries ${PERF_CI_COUNTRIES}
+each side with its own revision's CLI on a fresh deployment (fresh databases on one
+PostgreSQL started for the job, unless DATABASE_URL names one). Rounds alternate
+which side goes first (A B B A …), so a load that drifts weighs on both alike. From every run:
 CTD submission latency (median, p95, p99), CTDs accepted per second, the
 submission error share, ICE delivery latency and the SUT's CPU per CTD. A figure
 regresses when a one-sided Mann–Whitney U test finds the candidate worse at
-p ≤ α and its median is worse by more than the minimum effect (error share:
-0.5 points); tail percentiles with fewer than 5 samples beyond them are
+p ≤ α (Holm-adjusted over the gated figures) and its median is worse by more
+than the minimum effect, or than twice the runs' own scatter when that is wider
+(error share: 0.5 points); tail percentiles with fewer than 5 samples beyond them are
 reported, not gated. Run folders go to <results>/perf-ci-<time>/base|candidate/.
 
 options:
   --base REF             default: git merge-base HEAD origin/main (or main); HEAD~1 when HEAD is on main
-  --rounds N             runs per side (default ${DEFAULT_ROUNDS}; at least ${minimumRunsPerSide(0.05)} can reach α = 0.05)
+  --rounds N             runs per side (default ${DEFAULT_ROUNDS}; at least ${minimumRunsPerSide(0.05 / 6)} can reach α = 0.05 over six figures)
   --duration D           length of each run (default ${PERF_CI_RUN.duration})
   --rate R               CTDs per second offered (default ${PERF_CI_RUN.rate})
   --candidate-env K=V    environment of the candidate side only, repeatable (e.g. a bench switch)
   --alpha A              significance level of the one-sided test (default 0.05)
   --min-effect F         smallest relative worsening that counts (default 0.1 = 10 %)
   --markdown FILE        write the verdict as markdown for a pull-request comment
+  --judge DIR            judge the run folders of an earlier perf-ci (DIR/base, DIR/candidate) again, running nothing
   --results DIR          default results
   --baseline             the older gate: one run against <results>/baselines/<machine-class>.json
                          (also --base none)
@@ -98,6 +113,7 @@ export const command: Command = {
         markdown: { type: 'string' },
         results: { type: 'string', default: 'results' },
         'state-dir': { type: 'string' },
+        judge: { type: 'string' },
       },
     }).values;
     if (v.baseline || v.base === 'none') return baselineGate(v);
@@ -105,6 +121,7 @@ export const command: Command = {
     numberFlag(v.rate, '--rate', { above: 0 });
     const alpha = numberFlag(v.alpha, '--alpha', { above: 0, max: 0.5 }) ?? 0.05;
     const minEffect = numberFlag(v['min-effect'], '--min-effect', { min: 0 }) ?? 0.1;
+    if (v.judge) return judgeFolder(v.judge, { alpha, minEffect, markdown: v.markdown });
     const duration = v.duration ?? PERF_CI_RUN.duration;
     durationFlag(duration, '--duration');
     const opts: AbSettings = {
@@ -163,11 +180,23 @@ async function abGate(o: AbSettings): Promise<number> {
   }
   const out = path.resolve(o.results, `perf-ci-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
   await mkdir(out, { recursive: true });
-  say(`${o.rounds} rounds per side, base and candidate in turn → ${path.relative(process.cwd(), out) || out}`);
+  // One server for the job: each run still gets fresh databases, without an initdb and a server start of its own.
+  let postgres: PostgresServer | undefined;
+  const shared: Record<string, string> = {};
+  if (!process.env.DATABASE_URL) {
+    const dataDir = path.join(repo, '.cats-stress', 'perf-ci', 'pg');
+    await rm(dataDir, { recursive: true, force: true });
+    say(`PostgreSQL for the job in ${path.relative(repo, dataDir)}`);
+    postgres = await startEmbeddedPostgres({ dataDir });
+    shared.DATABASE_URL = postgres.url('postgres');
+  }
+  say(
+    `${o.rounds} rounds per side, base and candidate in turn (A B B A …) → ${path.relative(process.cwd(), out) || out}`,
+  );
   const runs = await runRounds({
     sides: [
-      { name: 'base', checkout: baseCheckout, env: {} },
-      { name: 'candidate', checkout: repo, env: o.candidateEnv },
+      { name: 'base', checkout: baseCheckout, env: shared },
+      { name: 'candidate', checkout: repo, env: { ...shared, ...o.candidateEnv } },
     ],
     rounds: o.rounds,
     stressArgs: [
@@ -179,30 +208,39 @@ async function abGate(o: AbSettings): Promise<number> {
       o.rate,
       '--seed',
       PERF_CI_RUN.seed,
+      '--countries',
+      PERF_CI_COUNTRIES,
     ],
     out,
     stateRoot: path.join(repo, '.cats-stress', 'perf-ci'),
     say,
+  }).finally(() => postgres?.stop());
+  const label = (side: string, sha: string, env: Record<string, string>) =>
+    `${side} ${sha.slice(0, 12)}${
+      Object.keys(env).length
+        ? ` with ${Object.entries(env)
+            .map(([k, val]) => `${k}=${val}`)
+            .join(' ')}`
+        : ''
+    }`;
+  return judgeRuns(runs, o, out, {
+    base: label('base', commit.sha, {}),
+    candidate: label('candidate', facts.head, o.candidateEnv),
   });
+}
+
+/** The verdict over the runs of both sides: table, markdown, exit code. */
+async function judgeRuns(
+  runs: AbRun[],
+  o: Pick<AbSettings, 'rounds' | 'alpha' | 'minEffect' | 'markdown'>,
+  out: string,
+  labels: { base: string; candidate: string },
+): Promise<number> {
   const failed = runs.filter((r) => !r.dir);
   const figures = async (side: AbRun['side']): Promise<RunFigures[]> =>
     Promise.all(runs.filter((r) => r.side === side && r.dir).map(async (r) => abFigures(await readRunFolder(r.dir!))));
   const [base, candidate] = await Promise.all([figures('base'), figures('candidate')]);
-  const comparison = compareSides(
-    {
-      base: `base ${commit.sha.slice(0, 12)}`,
-      candidate: `candidate ${facts.head.slice(0, 12)}${
-        Object.keys(o.candidateEnv).length
-          ? ` with ${Object.entries(o.candidateEnv)
-              .map(([k, val]) => `${k}=${val}`)
-              .join(' ')}`
-          : ''
-      }`,
-    },
-    base,
-    candidate,
-    { alpha: o.alpha, minEffect: o.minEffect },
-  );
+  const comparison = compareSides(labels, base, candidate, { alpha: o.alpha, minEffect: o.minEffect });
   for (const side of ['base', 'candidate'] as const) {
     const bad = failed.filter((r) => r.side === side);
     if (bad.length)
@@ -224,6 +262,35 @@ async function abGate(o: AbSettings): Promise<number> {
   console.log(`\n${abTable(comparison)}\n\nrun folders: ${path.relative(process.cwd(), out) || out}`);
   if (o.markdown) await writeFile(o.markdown, abMarkdown(comparison));
   return perfCiExitCode({ failedRuns: failed.length, comparison });
+}
+
+/** `--judge DIR`: the verdict over the run folders an earlier perf-ci left in DIR, without running anything. */
+async function judgeFolder(dir: string, o: Pick<AbSettings, 'alpha' | 'minEffect' | 'markdown'>): Promise<number> {
+  const runs: AbRun[] = [];
+  const commits: Record<string, string> = {};
+  for (const side of ['base', 'candidate'] as const) {
+    const sideDir = path.join(dir, side);
+    const names = existsSync(sideDir)
+      ? (await readdir(sideDir, { withFileTypes: true })).filter((d) => d.isDirectory())
+      : [];
+    for (const [i, d] of names
+      .map((n) => n.name)
+      .sort()
+      .entries()) {
+      const runDir = path.join(sideDir, d);
+      if (!existsSync(path.join(runDir, 'summary.json'))) continue;
+      runs.push({ side, round: i + 1, exitCode: 0, dir: runDir, log: '', seconds: 0 });
+      const revision = (await readRunFolder(runDir)).revision;
+      if (typeof revision?.commit === 'string') commits[side] ??= revision.commit;
+    }
+  }
+  if (!runs.some((r) => r.side === 'base') || !runs.some((r) => r.side === 'candidate'))
+    throw new UsageError(`--judge ${dir}: expected the base/ and candidate/ run folders of a perf-ci run`);
+  const rounds = Math.max(...runs.map((r) => r.round));
+  return judgeRuns(runs, { ...o, rounds }, dir, {
+    base: `base ${commits.base?.slice(0, 12) ?? ''}`.trim(),
+    candidate: `candidate ${commits.candidate?.slice(0, 12) ?? ''}`.trim(),
+  });
 }
 
 async function newestRun(dir: string, after: number): Promise<string | undefined> {
@@ -255,26 +322,58 @@ async function baselineGate(v: {
     );
     return 2;
   }
+  // The host is measured in the same job, on the PostgreSQL the run then uses.
+  let postgres: PostgresServer | undefined;
+  const givenUrl = process.env.DATABASE_URL;
+  let code: number;
+  let calibration: Calibration;
   const started = Date.now() - 1000;
-  const code = await stress.run([
-    '--scenario',
-    PERF_CI_RUN.scenario,
-    '--duration',
-    duration,
-    '--rate',
-    v.rate!,
-    '--seed',
-    PERF_CI_RUN.seed,
-    '--results',
-    v.results!,
-    ...(v['state-dir'] ? ['--state-dir', v['state-dir']] : []),
-  ]);
+  try {
+    if (!givenUrl) {
+      const dataDir = path.resolve('.cats-stress', 'perf-ci', 'baseline-pg');
+      await rm(dataDir, { recursive: true, force: true });
+      postgres = await startEmbeddedPostgres({ dataDir });
+      process.env.DATABASE_URL = postgres.url('postgres');
+    }
+    say("calibrating this host: CPU reference and the raw SQL rate of the run's PostgreSQL");
+    calibration = await calibrate(process.env.DATABASE_URL!);
+    say(
+      `${Math.round(calibration.cpuPerSecond).toLocaleString('en-US')} JSON round trips/s, ${Math.round(calibration.sqlPerSecond).toLocaleString('en-US')} SQL statements/s`,
+    );
+    code = await stress.run([
+      '--scenario',
+      PERF_CI_RUN.scenario,
+      '--duration',
+      duration,
+      '--rate',
+      v.rate!,
+      '--seed',
+      PERF_CI_RUN.seed,
+      '--results',
+      v.results!,
+      ...(v['state-dir'] ? ['--state-dir', v['state-dir']] : []),
+    ]);
+  } finally {
+    if (givenUrl === undefined) delete process.env.DATABASE_URL;
+    await postgres?.stop();
+  }
   const run = await newestRun(v.results!, started);
   if (!run || !existsSync(path.join(run, 'summary.json'))) {
     console.error(`cats-stress perf-ci: the run left no summary (exit ${code})`);
     return code || 1;
   }
-  const result = compare(await loadMeasured(baseline), await loadMeasured(run));
+  await writeFile(path.join(run, CALIBRATION_FILE), `${JSON.stringify(calibration, null, 2)}\n`);
+  const recorded = await loadMeasured(baseline);
+  let reference = recorded;
+  let note: string;
+  if (recorded.calibration) {
+    const factors = hostFactors(recorded.calibration, calibration);
+    reference = normaliseBaseline(recorded, factors);
+    note = `normalised by the calibration of both hosts: ${describeFactors(factors)}`;
+  } else
+    note = `the baseline has no calibration, so its absolute figures are compared as they are: record it again with cats-stress perf-ci --baseline, then cats-stress baseline <run-dir>`;
+  const result = compare(reference, await loadMeasured(run));
+  result.notes.unshift(note);
   console.log(`\n${comparisonTable(result)}`);
   if (v.markdown) await writeFile(v.markdown, comparisonMarkdown(result));
   if (result.regressions) return REGRESSION_EXIT;

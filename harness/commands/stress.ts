@@ -18,6 +18,7 @@ import { gitRevision, machineFacts, runId as newRunId } from '../stress/run-fact
 import { verdictOf } from '../stress/verdict.ts';
 import { runFigures } from '../stress/run-figures.ts';
 import { readIceTraffic } from '../stress/ice-traffic.ts';
+import { ICE_TRAFFIC_FILE } from '../report/run-folder.ts';
 import { startSutSampler, sutParts } from '../stress/sut-sampler.ts';
 import { SUT_FILE } from '../report/sut-file.ts';
 import { writeRunReport } from '../report/run-report.ts';
@@ -424,6 +425,7 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
       },
     );
     const ice = deployment.ice?.httpUrl ? await readIceTraffic(deployment.ice.httpUrl) : undefined;
+    if (ice) await writeFile(path.join(resultsDir, ICE_TRAFFIC_FILE), `${JSON.stringify(ice, null, 2)}\n`);
     const reconciliation =
       settings.reconcile && result.summaryData
         ? await step('reconciling: waiting for the queues to drain, then auditing the deployment', () =>

@@ -9,8 +9,10 @@ import {
   PERF_CI_EXIT,
   perfCiExitCode,
   SUBMIT,
+  sutCpuSeconds,
   type RunFigures,
 } from './ab-comparison.ts';
+import { judge } from './ab-statistics.ts';
 import type { Summary } from './run-folder.ts';
 
 function summary(med: number, p95: number, submissions: number, failed = 0): Summary {
@@ -48,7 +50,32 @@ describe('abFigures', () => {
     // 0.9 CPU seconds over 180 submissions: 5 ms each.
     expect(f['SUT CPU per CTD']?.value).toBeCloseTo(5, 9);
     expect(f['ICE delivery latency median']).toBeUndefined();
+    expect(f['ICE delivery latency mean']).toBeUndefined();
     expect(abFigures({ summary: summary(10, 30, 180) })['SUT CPU per CTD']).toBeUndefined();
+  });
+
+  it('counts a CPU rate read after failed scrapes for the seconds it covers', () => {
+    const sut = [
+      { t: 10, part: 'node GE' }, // first answer: no rate yet
+      { t: 11, part: 'node GE', cpuCores: 0.5 },
+      { t: 12, part: 'node GE', gap: 'no answer within 900 ms' },
+      { t: 13, part: 'node GE', gap: 'no answer within 900 ms' },
+      { t: 14, part: 'node GE', cpuCores: 0.4 }, // over the 3 s since t = 11
+      { t: 14, part: 'ICE', cpuCores: 0.1 },
+    ];
+    expect(sutCpuSeconds(sut)).toBeCloseTo(0.5 + 1.2 + 0.1, 12);
+    // 1.8 CPU seconds over 180 submissions: 10 ms each.
+    expect(abFigures({ summary: summary(10, 30, 180), sut })['SUT CPU per CTD']?.value).toBeCloseTo(10, 9);
+  });
+
+  it("takes ICE delivery latency from ICE's own histogram when the run had ICE", () => {
+    const ice = { delivered: 40, deliveryLatency: { count: 40, sumSeconds: 1.8 } };
+    expect(abFigures({ summary: summary(10, 30, 180), ice })['ICE delivery latency mean']).toEqual({
+      value: 45,
+      samples: 40,
+    });
+    const none = { delivered: 0, deliveryLatency: { count: 0, sumSeconds: 0 } };
+    expect(abFigures({ summary: summary(10, 30, 180), ice: none })['ICE delivery latency mean']).toBeUndefined();
   });
 });
 
@@ -93,6 +120,27 @@ describe('compareSides', () => {
     expect(cpu.verdict).toBe('not gated');
     expect(cpu.reason).toContain('only the candidate runs measured it');
     expect(perfCiExitCode({ comparison: c })).toBe(PERF_CI_EXIT.pass);
+  });
+
+  it('holds the chance of a false regression at α over all gated figures (Holm)', () => {
+    // Only CPU per CTD differs, +33 %, with two base runs above the lowest candidate run:
+    // p = 4/252 alone, which is not significant once five figures are judged together.
+    const sut = (cpu: number) => [{ t: 1, part: 'node GE', cpuCores: cpu }];
+    const side = (cpus: number[]) =>
+      cpus.map((c, i) => abFigures({ summary: summary(10 + i * 0.1, 30, 400), sut: sut(c) }));
+    const base = side([4, 4.1, 4.2, 5.35, 5.4]);
+    const cand = side([5.3, 5.5, 5.6, 5.7, 5.8]);
+    const c = compareSides({ base: 'b', candidate: 'c' }, base, cand);
+    const cpu = c.rows.find((r) => r.figure.name === 'SUT CPU per CTD')!;
+    expect(cpu.judgement.pWorse).toBeCloseTo(4 / 252, 12);
+    expect(cpu.judgement.pWorseAdjusted).toBeCloseTo((5 * 4) / 252, 12);
+    // Judged alone, the same runs would fail the build.
+    expect(judge([4, 4.1, 4.2, 5.35, 5.4], [5.3, 5.5, 5.6, 5.7, 5.8], cpu.figure).verdict).toBe('regression');
+    expect(cpu.verdict).toBe('same');
+    expect(perfCiExitCode({ comparison: c })).toBe(PERF_CI_EXIT.pass);
+    // In complete separation the same shift is a regression even over the family.
+    const clear = compareSides({ base: 'b', candidate: 'c' }, side([4, 4.1, 4.2, 4.3, 4.4]), cand);
+    expect(clear.rows.find((r) => r.figure.name === 'SUT CPU per CTD')?.verdict).toBe('regression');
   });
 
   it('could not judge with two runs per side', () => {

@@ -1,8 +1,9 @@
 // A/B comparison of several runs per side (base revision against candidate, interleaved
 // on one machine): the figures each run folder gives, each judged by the A/B statistics,
 // the table and pull-request comment, and the exit code of the verdict.
-import { formatChange, judge, type AbVerdict, type FigureRule, type Judgement } from './ab-statistics.ts';
+import { formatChange, holm, judge, type AbVerdict, type FigureRule, type Judgement } from './ab-statistics.ts';
 import type { RunFolder } from './run-folder.ts';
+import type { SutLine } from './sut-file.ts';
 import { trendStat } from './series.ts';
 
 /** One figure of one run, with the samples behind it when it is a percentile. */
@@ -32,11 +33,12 @@ export const AB_FIGURES: FigureDefinition[] = [
   { name: 'CTDs accepted per second', unit: '/s', better: 'higher', effect: 'ratio', minEffect: 0.1 },
   { name: 'CTD submission error share', unit: '', better: 'lower', effect: 'difference', minEffect: 0.005 },
   { name: 'ICE delivery latency median', unit: 'ms', better: 'lower', effect: 'ratio', minEffect: 0.1 },
+  { name: 'ICE delivery latency mean', unit: 'ms', better: 'lower', effect: 'ratio', minEffect: 0.1 },
   { name: 'SUT CPU per CTD', unit: 'ms', better: 'lower', effect: 'ratio', minEffect: 0.1 },
 ];
 
 /** The figures of one run folder; a figure the run did not produce is left out. */
-export function abFigures(run: Pick<RunFolder, 'summary' | 'sut' | 'timeseries'>): RunFigures {
+export function abFigures(run: Pick<RunFolder, 'summary' | 'sut' | 'timeseries' | 'ice'>): RunFigures {
   const m = run.summary.metrics;
   const out: RunFigures = {};
   const put = (name: string, value: number | undefined, samples?: number) => {
@@ -56,12 +58,31 @@ export function abFigures(run: Pick<RunFolder, 'summary' | 'sut' | 'timeseries'>
   put('CTD submission latency p99', m[SUBMIT]?.values['p(99)'], submissions);
   put('CTDs accepted per second', m.ctd_accepted?.values.rate);
   put('CTD submission error share', m['http_req_failed{operation:ctd_submit}']?.values.rate);
+  // The scenario's own measure when it has one; ICE's histogram (storage to acknowledgement) in every run with ICE.
   put('ICE delivery latency median', m.ice_delivery_latency?.values.med);
-  // Each sut.ndjson line is one part's CPU over about one second, in cores: the sum is CPU seconds.
-  const cpuSeconds = (run.sut ?? []).reduce((s, l) => s + (typeof l.cpuCores === 'number' ? l.cpuCores : 0), 0);
+  const ice = run.ice?.deliveryLatency;
+  if (ice && ice.count > 0) put('ICE delivery latency mean', (ice.sumSeconds * 1000) / ice.count, ice.count);
   if (run.sut?.some((l) => typeof l.cpuCores === 'number') && submissions)
-    put('SUT CPU per CTD', (cpuSeconds * 1000) / submissions);
+    put('SUT CPU per CTD', (sutCpuSeconds(run.sut) * 1000) / submissions);
   return out;
+}
+
+/**
+ * CPU seconds the parts used over the run, from sut.ndjson. Each line's `cpuCores` is the
+ * rate since that part's previous answered scrape: after a failed one (a gap, common on a
+ * loaded machine) it covers more than one second, so each rate counts for the seconds
+ * since the part's previous answered line.
+ */
+export function sutCpuSeconds(lines: SutLine[]): number {
+  const previous = new Map<string, number>();
+  let seconds = 0;
+  for (const l of lines) {
+    if (l.gap) continue;
+    const before = previous.get(l.part);
+    if (typeof l.cpuCores === 'number') seconds += l.cpuCores * (before === undefined ? 1 : Math.max(1, l.t - before));
+    previous.set(l.part, l.t);
+  }
+  return seconds;
 }
 
 export type FigureVerdict = AbVerdict | 'not gated';
@@ -80,6 +101,8 @@ export interface AbComparison {
   regressions: number;
   /** Gated figures that could not be judged. */
   unjudged: number;
+  /** The minimum effect asked for (a figure's own widens with its runs' scatter). */
+  minEffect: number;
   /** The sides ran with different settings (each `key: base → candidate`): no verdict on the code. */
   notComparable?: string[];
   notes: string[];
@@ -88,6 +111,8 @@ export interface AbComparison {
 export interface AbOptions {
   alpha?: number;
   minEffect?: number;
+  /** See {@link JudgeOptions.noiseFactor}. */
+  noiseFactor?: number;
 }
 
 /** Judges every figure that both sides produced over their runs. */
@@ -97,32 +122,45 @@ export function compareSides(
   candidate: RunFigures[],
   opts: AbOptions = {},
 ): AbComparison {
-  const rows: AbRow[] = [];
+  interface Pending {
+    figure: FigureDefinition;
+    a: number[];
+    b: number[];
+    /** Why the figure is reported only, when it is. */
+    notGated?: (j: Judgement) => string;
+  }
+  const pending: Pending[] = [];
   for (const figure of AB_FIGURES) {
     const a = base.map((r) => r[figure.name]).filter((f): f is RunFigure => f !== undefined);
     const b = candidate.map((r) => r[figure.name]).filter((f): f is RunFigure => f !== undefined);
     if (a.length === 0 && b.length === 0) continue;
-    const judgement = judge(
-      a.map((f) => f.value),
-      b.map((f) => f.value),
-      figure,
-      { ...opts, seed: figure.name },
-    );
-    let verdict: FigureVerdict = judgement.verdict;
-    let reason = judgement.reason;
+    const item: Pending = { figure, a: a.map((f) => f.value), b: b.map((f) => f.value) };
     if (a.length === 0 || b.length === 0) {
       // A figure one revision does not produce (e.g. a base from before it was measured) cannot block a change.
-      verdict = 'not gated';
-      reason = `reported, not gated: only the ${a.length ? 'base' : 'candidate'} runs measured it`;
+      item.notGated = () => `reported, not gated: only the ${a.length ? 'base' : 'candidate'} runs measured it`;
     } else if (figure.tail) {
       const fewest = Math.min(...[...a, ...b].map((f) => f.samples ?? 0));
-      if (fewest * figure.tail < MIN_TAIL_SAMPLES) {
-        verdict = 'not gated';
-        reason = `reported, not gated: a run had ${fewest} samples, fewer than ${Math.ceil(MIN_TAIL_SAMPLES / figure.tail)} (${MIN_TAIL_SAMPLES} beyond the percentile); ${judgement.verdict === 'could not judge' ? judgement.reason : `${formatChange(figure, judgement.change)}`}`;
-      }
+      if (fewest * figure.tail < MIN_TAIL_SAMPLES)
+        item.notGated = (j) =>
+          `reported, not gated: a run had ${fewest} samples, fewer than ${Math.ceil(MIN_TAIL_SAMPLES / figure.tail!)} (${MIN_TAIL_SAMPLES} beyond the percentile); ${j.verdict === 'could not judge' ? j.reason : `${formatChange(figure, j.change)}`}`;
     }
-    rows.push({ figure, judgement, verdict, reason });
+    pending.push(item);
   }
+  // The gated figures are one family: Holm keeps the chance of any false regression among them at α.
+  const gated = pending.filter((p) => !p.notGated);
+  const familySize = gated.length;
+  const first = new Map(
+    pending.map((p) => [p, judge(p.a, p.b, p.figure, { ...opts, seed: p.figure.name, familySize })]),
+  );
+  const testable = gated.filter((p) => Number.isFinite(first.get(p)!.pWorse));
+  const adjusted = new Map(holm(testable.map((p) => first.get(p)!.pWorse)).map((q, i) => [testable[i]!, q] as const));
+  const rows: AbRow[] = pending.map((p) => {
+    const judgement = adjusted.has(p)
+      ? judge(p.a, p.b, p.figure, { ...opts, seed: p.figure.name, familySize, pWorseAdjusted: adjusted.get(p) })
+      : first.get(p)!;
+    if (p.notGated) return { figure: p.figure, judgement, verdict: 'not gated', reason: p.notGated(judgement) };
+    return { figure: p.figure, judgement, verdict: judgement.verdict, reason: judgement.reason };
+  });
   const notes: string[] = [];
   if (rows.some((r) => r.verdict === 'not gated'))
     notes.push('tail percentiles from too few samples are reported, not gated: run longer or faster to gate on them');
@@ -132,6 +170,7 @@ export function compareSides(
     rows,
     regressions: rows.filter((r) => r.verdict === 'regression').length,
     unjudged: rows.filter((r) => r.verdict === 'could not judge').length,
+    minEffect: opts.minEffect ?? 0.1,
     notes,
   };
 }
@@ -212,7 +251,7 @@ export function abHeadline(c: AbComparison): string {
 function method(c: AbComparison): string {
   const j = c.rows[0]?.judgement;
   if (!j) return '';
-  return `Each figure is one value per run; a regression is a one-sided Mann–Whitney U test finding the candidate worse at p ≤ ${j.alpha} and a change of the medians beyond the minimum effect (${formatChange({ effect: 'ratio' }, j.minEffect).replace('+', '')}, error share 0.5 points).`;
+  return `Each figure is one value per run; a regression is a one-sided Mann–Whitney U test finding the candidate worse at p ≤ ${j.alpha} (Holm-adjusted over the gated figures) and a change of the medians beyond the minimum effect (${formatChange({ effect: 'ratio' }, c.minEffect).replace('+', '')}, or twice the runs' own scatter when that is wider; error share 0.5 points).`;
 }
 
 export function abTable(c: AbComparison): string {

@@ -3,10 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   bootstrapInterval,
+  holm,
   judge,
   mannWhitney,
   median,
   minimumRunsPerSide,
+  relativeSpread,
   seededRandom,
   smallestP,
   type FigureRule,
@@ -185,5 +187,58 @@ describe('judge', () => {
     expect(judge(base, cand, latency, { alpha: 0.01 }).verdict).toBe('regression');
     // 1/252 > 0.001: five runs per side can never reach it.
     expect(judge(base, cand, latency, { alpha: 0.001 }).verdict).toBe('could not judge');
+  });
+});
+
+describe('holm', () => {
+  it('gives the textbook step-down adjustment, in the order given', () => {
+    // p sorted 0.01, 0.02, 0.03, 0.04 over m = 4: 4 × 0.01, 3 × 0.02, max(2 × 0.03, 0.06), max(0.04, 0.06).
+    const adjusted = holm([0.03, 0.01, 0.04, 0.02]);
+    [0.06, 0.04, 0.06, 0.06].forEach((want, i) => expect(adjusted[i]).toBeCloseTo(want, 12));
+    expect(holm([0.5, 0.9])).toEqual([1, 1]);
+    expect(holm([0.004])).toEqual([0.004]);
+    expect(holm([])).toEqual([]);
+  });
+});
+
+describe('relativeSpread', () => {
+  it('measures the scatter within each side, not the shift between them', () => {
+    // Each side: its median ± 10 % twice, ± 0 once: deviations 0, 0.1, 0.1 on each side.
+    expect(relativeSpread([90, 100, 110], [180, 200, 220])).toBeCloseTo(1.4826 * 0.1, 12);
+    expect(relativeSpread([5, 5, 5], [9, 9, 9])).toBe(0);
+  });
+});
+
+describe("judge with the runs' own scatter", () => {
+  it('widens the minimum effect to twice the scatter: a 20 % shift in ±30 % noise is not gated as a regression', () => {
+    const base = [70, 100, 130, 85, 115];
+    const cand = [120, 121, 122, 123, 160]; // all above the base's median; +22 % median
+    const j = judge(base, cand, latency, { noiseFactor: 2 });
+    expect(j.spread).toBeGreaterThan(0.1);
+    expect(j.minEffect).toBeCloseTo(2 * j.spread!, 12);
+    expect(j.pWorse).toBeLessThan(0.05);
+    expect(j.verdict).toBe('below minimum effect');
+    expect(j.reason).toMatch(/widened to 2 × the runs' scatter of \d+\.\d %/);
+    // Without the widening the same runs would fail.
+    expect(judge(base, cand, latency, { noiseFactor: 0 }).verdict).toBe('regression');
+  });
+
+  it('keeps the set minimum effect for a steady figure', () => {
+    const j = judge(noisy(20, 0.01, 5, 'cpu-a'), noisy(24, 0.01, 5, 'cpu-b'), latency);
+    expect(j.minEffect).toBe(0.1);
+    expect(j.verdict).toBe('regression');
+  });
+
+  it('decides on the family-adjusted p-value and needs runs enough for α over the family', () => {
+    const base = noisy(100, 0.01, 5, 'f1');
+    const cand = noisy(130, 0.01, 5, 'f2');
+    expect(judge(base, cand, latency, { familySize: 6, pWorseAdjusted: 6 / 252 }).verdict).toBe('regression');
+    const j = judge(base, cand, latency, { familySize: 6, pWorseAdjusted: 0.06 });
+    expect(j.verdict).toBe('same');
+    expect(j.reason).toContain('(0.060 for 6 figures, Holm)');
+    // Four runs a side reach 1/70 at best, more than 0.05 / 6.
+    const four = judge(base.slice(0, 4), cand.slice(0, 4), latency, { familySize: 6 });
+    expect(four.verdict).toBe('could not judge');
+    expect(four.reason).toContain('run at least 5 per side');
   });
 });

@@ -208,6 +208,41 @@ export interface FigureRule {
   minEffect: number;
 }
 
+/**
+ * Holm's step-down adjustment: p-values of m tests made comparable to one α, so that the
+ * chance of any false finding among them stays at α (family-wise), with more power than
+ * Bonferroni. Returned in the order given.
+ */
+export function holm(pValues: number[]): number[] {
+  const m = pValues.length;
+  const order = pValues.map((p, i) => [p, i] as const).sort((x, y) => x[0] - y[0]);
+  const out = new Array<number>(m);
+  let running = 0;
+  order.forEach(([p, i], rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p));
+    out[i] = running;
+  });
+  return out;
+}
+
+/**
+ * The runs' own scatter, relative: each value's distance from its side's median as a share of
+ * that median, pooled over both sides, as a robust standard deviation (1.4826 × the median
+ * absolute deviation). A shift between the sides does not count, only the spread within each.
+ */
+export function relativeSpread(a: number[], b: number[]): number {
+  const deviations: number[] = [];
+  for (const side of [a, b]) {
+    const m = median(side);
+    if (!(m > 0)) continue;
+    for (const v of side) deviations.push(Math.abs(v - m) / m);
+  }
+  return deviations.length ? 1.4826 * median(deviations) : 0;
+}
+
+/** The minimum effect widens to this many times the runs' relative scatter ({@link relativeSpread}). */
+export const NOISE_FACTOR = 2;
+
 export interface JudgeOptions {
   /** Significance level of the one-sided test in the bad direction (default 0.05). */
   alpha?: number;
@@ -215,6 +250,15 @@ export interface JudgeOptions {
   minEffect?: number;
   /** Seed of the bootstrap (e.g. the figure's name). */
   seed?: string;
+  /**
+   * Figures judged together: the test must be able to reach α / familySize (Holm's first
+   * step) for a verdict at all. Default 1.
+   */
+  familySize?: number;
+  /** p(worse) adjusted for the family ({@link holm}); the verdict uses it in place of the raw one. */
+  pWorseAdjusted?: number;
+  /** Widen a ratio figure's minimum effect to this many times its runs' scatter (default {@link NOISE_FACTOR}; 0: never). */
+  noiseFactor?: number;
 }
 
 export type AbVerdict = 'regression' | 'improvement' | 'same' | 'below minimum effect' | 'could not judge';
@@ -231,8 +275,13 @@ export interface Judgement {
   /** One-sided p-value that the candidate is worse / better. */
   pWorse: number;
   pBetter: number;
+  /** p(worse) adjusted for the figures judged together, when it was. */
+  pWorseAdjusted?: number;
   alpha: number;
+  /** The minimum effect applied: the rule's, or wider when the runs scatter more (see {@link spread}). */
   minEffect: number;
+  /** The runs' relative scatter ({@link relativeSpread}) for ratio figures. */
+  spread?: number;
   /** One line: the verdict with both numbers behind it. */
   reason: string;
 }
@@ -254,12 +303,16 @@ const formatP = (p: number) => (p < 0.001 ? p.toExponential(1) : p.toFixed(3));
 /** Judges one figure measured once per run on each side. */
 export function judge(base: number[], candidate: number[], rule: FigureRule, opts: JudgeOptions = {}): Judgement {
   const alpha = opts.alpha ?? 0.05;
-  const minEffect = rule.effect === 'ratio' ? (opts.minEffect ?? rule.minEffect) : rule.minEffect;
+  const family = Math.max(1, opts.familySize ?? 1);
   const a = base.filter(Number.isFinite);
   const b = candidate.filter(Number.isFinite);
   const ma = median(a);
   const mb = median(b);
   const ratio = rule.effect === 'ratio' && ma !== 0;
+  const ruleEffect = rule.effect === 'ratio' ? (opts.minEffect ?? rule.minEffect) : rule.minEffect;
+  const spread = ratio ? relativeSpread(a, b) : undefined;
+  const noiseFloor = (opts.noiseFactor ?? NOISE_FACTOR) * (spread ?? 0);
+  const minEffect = Math.max(ruleEffect, noiseFloor);
   const change = a.length && b.length ? (ratio ? mb / ma - 1 : mb - ma) : NaN;
   const confidence = 1 - 2 * alpha;
   const out = {
@@ -269,17 +322,19 @@ export function judge(base: number[], candidate: number[], rule: FigureRule, opt
     confidence,
     alpha,
     minEffect,
+    spread,
   };
   const shown: Pick<FigureRule, 'effect'> = { effect: ratio ? 'ratio' : 'difference' };
   const floor = smallestP(a.length, b.length);
-  if (floor > alpha * (1 + 1e-9))
+  const reachable = alpha / family;
+  if (floor > reachable * (1 + 1e-9))
     return {
       ...out,
       verdict: 'could not judge',
       interval: [NaN, NaN],
       pWorse: NaN,
       pBetter: NaN,
-      reason: `could not judge: ${a.length} base and ${b.length} candidate runs cannot reach p ≤ ${alpha} (smallest possible p ${formatP(floor)}); run at least ${minimumRunsPerSide(alpha)} per side`,
+      reason: `could not judge: ${a.length} base and ${b.length} candidate runs cannot reach p ≤ ${family > 1 ? `${alpha} / ${family} figures` : alpha} (smallest possible p ${formatP(floor)}); run at least ${minimumRunsPerSide(reachable)} per side`,
     };
   const greater = mannWhitney(b, a, 'greater').p;
   const less = mannWhitney(b, a, 'less').p;
@@ -292,14 +347,20 @@ export function judge(base: number[], candidate: number[], rule: FigureRule, opt
     ratio ? (x, y) => median(y) / median(x) - 1 : (x, y) => median(y) - median(x),
   );
   const worse = worseBy(rule, change);
-  const numbers = `${formatChange(shown, change)} (${Math.round(confidence * 100)} % CI ${formatChange(shown, interval[0])} … ${formatChange(shown, interval[1])}), p(worse) = ${formatP(pWorse)}`;
-  const limit = `minimum effect ${formatChange(shown, minEffect).replace('+', '')}`;
+  const decisive = opts.pWorseAdjusted ?? pWorse;
+  const adjusted = opts.pWorseAdjusted === undefined ? '' : ` (${formatP(decisive)} for ${family} figures, Holm)`;
+  const numbers = `${formatChange(shown, change)} (${Math.round(confidence * 100)} % CI ${formatChange(shown, interval[0])} … ${formatChange(shown, interval[1])}), p(worse) = ${formatP(pWorse)}${adjusted}`;
+  const pct = (v: number) => formatChange(shown, v).replace('+', '');
+  const limit =
+    minEffect > ruleEffect
+      ? `minimum effect ${pct(minEffect)} (${pct(ruleEffect)}, widened to ${opts.noiseFactor ?? NOISE_FACTOR} × the runs' scatter of ${pct(spread!)})`
+      : `minimum effect ${pct(minEffect)}`;
   let verdict: AbVerdict;
   let why: string;
-  if (pWorse <= alpha && worse > minEffect) {
+  if (decisive <= alpha && worse > minEffect) {
     verdict = 'regression';
     why = `worse by ${numbers} ≤ α ${alpha}, beyond the ${limit}`;
-  } else if (pWorse <= alpha) {
+  } else if (decisive <= alpha) {
     verdict = 'below minimum effect';
     why = `significantly worse by ${numbers}, but within the ${limit}`;
   } else if (pBetter <= alpha && -worse > minEffect) {
@@ -309,5 +370,5 @@ export function judge(base: number[], candidate: number[], rule: FigureRule, opt
     verdict = 'same';
     why = `no significant worsening: ${numbers} > α ${alpha}`;
   }
-  return { ...out, verdict, interval, pWorse, pBetter, reason: why };
+  return { ...out, verdict, interval, pWorse, pBetter, pWorseAdjusted: opts.pWorseAdjusted, reason: why };
 }

@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readRunFolder, readTimeseries, RunFolderError, type Summary, type Timeseries } from './run-folder.ts';
 import { span, tagValues, trendOver, trendStat } from './series.ts';
+import { CALIBRATION_FILE, type Calibration } from './calibration.ts';
 
 export const BASELINE_KIND = 'cats-stress-baseline';
 
@@ -20,6 +21,8 @@ export interface Measured {
   operations: Record<string, { p50: number; p95: number; seconds: number; samples: number }>;
   /** Samples behind each latency trend (from the time series), by summary metric name. */
   samples: Record<string, number>;
+  /** The host measured in the same job as the run, when it was (perf-ci --baseline). */
+  calibration?: Calibration;
 }
 
 export interface Baseline {
@@ -33,6 +36,8 @@ export interface Baseline {
   noise: Record<string, number>;
   operations: Measured['operations'];
   samples: Measured['samples'];
+  /** The recording host's calibration (harness/report/calibration.ts), so another host can scale the figures. */
+  calibration?: Calibration;
 }
 
 type Better = 'lower' | 'higher';
@@ -136,13 +141,19 @@ export async function loadMeasured(target: string): Promise<Measured> {
   if (!existsSync(target)) throw new RunFolderError(`${target}: no such run folder or file`);
   if (statSync(target).isDirectory()) {
     const run = await readRunFolder(target);
-    return measure(
-      String(run.settings?.runId ?? path.basename(run.dir)),
-      run.summary,
-      run.timeseries,
-      run.machine,
-      run.settings,
-    );
+    const calibrationFile = path.join(run.dir, CALIBRATION_FILE);
+    return {
+      ...measure(
+        String(run.settings?.runId ?? path.basename(run.dir)),
+        run.summary,
+        run.timeseries,
+        run.machine,
+        run.settings,
+      ),
+      calibration: existsSync(calibrationFile)
+        ? (JSON.parse(await readFile(calibrationFile, 'utf8')) as Calibration)
+        : undefined,
+    };
   }
   let data: unknown;
   try {
@@ -160,6 +171,7 @@ export async function loadMeasured(target: string): Promise<Measured> {
       noise: obj.noise ?? {},
       operations: obj.operations ?? {},
       samples: obj.samples ?? {},
+      calibration: obj.calibration,
     };
   if (obj.metrics) {
     const dir = path.dirname(target);

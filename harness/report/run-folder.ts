@@ -44,6 +44,16 @@ export interface RunFolder {
   timeseries?: Timeseries;
   /** The parts' own resource use, second by second (sut.ndjson), when the run sampled it. */
   sut?: SutLine[];
+  /** ICE's own counters at the end of the run ({@link ICE_TRAFFIC_FILE}), when the run had ICE. */
+  ice?: IceTrafficFacts;
+}
+
+/** ICE's counters read at the end of a run with ICE (harness/stress/ice-traffic.ts). */
+export const ICE_TRAFFIC_FILE = 'ice-traffic.json';
+export interface IceTrafficFacts {
+  delivered?: number;
+  /** Over all deliveries of the run: storage at ICE to the recipient's acknowledgement. */
+  deliveryLatency?: { count: number; sumSeconds: number };
 }
 
 export class RunFolderError extends Error {}
@@ -71,6 +81,7 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
     manifest: await readJson(path.join(abs, 'dataset-manifest.json')),
     timeseries: await readTimeseries(abs),
     sut: await readSut(abs),
+    ice: await readJson(path.join(abs, ICE_TRAFFIC_FILE)),
   };
 }
 

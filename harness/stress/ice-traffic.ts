@@ -11,19 +11,22 @@ export interface IceTraffic {
   queued: number;
   /** Refused frames by error code (e.g. UNKNOWN_RECIPIENT: a country outside the exchange). */
   refusedByCode: Record<string, number>;
+  /** From storage at ICE to the recipient's acknowledgement, over all deliveries (its histogram's sum and count). */
+  deliveryLatency?: { count: number; sumSeconds: number };
 }
 
-const SERIES: Record<Exclude<keyof IceTraffic, 'refusedByCode'>, string> = {
+const SERIES: Record<Exclude<keyof IceTraffic, 'refusedByCode' | 'deliveryLatency'>, string> = {
   stored: 'ice_messages_stored_total',
   delivered: 'ice_deliveries_total',
   redelivered: 'ice_redeliveries_total',
   refused: 'ice_frames_refused_total',
   queued: 'ice_queue_depth',
 };
+const LATENCY = { count: 'ice_delivery_latency_seconds_count', sum: 'ice_delivery_latency_seconds_sum' };
 
 /** Sums each series of ICE's text exposition over its labels. */
 export function parseIceTraffic(text: string): IceTraffic {
-  const samples = parseExposition(text, Object.values(SERIES));
+  const samples = parseExposition(text, [...Object.values(SERIES), LATENCY.count, LATENCY.sum]);
   const sum = (name: string) => samples.get(name)?.reduce((a, x) => a + x.value, 0) ?? 0;
   const out: IceTraffic = {
     stored: sum(SERIES.stored),
@@ -33,6 +36,7 @@ export function parseIceTraffic(text: string): IceTraffic {
     queued: sum(SERIES.queued),
     refusedByCode: {},
   };
+  if (samples.has(LATENCY.count)) out.deliveryLatency = { count: sum(LATENCY.count), sumSeconds: sum(LATENCY.sum) };
   for (const { labels, value } of samples.get(SERIES.refused) ?? []) {
     const code = /code="([^"]*)"/.exec(labels)?.[1];
     if (code && value > 0) out.refusedByCode[code] = (out.refusedByCode[code] ?? 0) + value;

@@ -76,6 +76,10 @@ describe('parseIceTraffic', () => {
       'ice_queue_depth{recipient_country="GE"} 0',
       'ice_frames_refused_total{code="UNKNOWN_RECIPIENT"} 4',
       'ice_delivery_latency_seconds_bucket{le="0.1",recipient_country="AZ"} 15',
+      'ice_delivery_latency_seconds_sum{recipient_country="AZ"} 0.6',
+      'ice_delivery_latency_seconds_count{recipient_country="AZ"} 15',
+      'ice_delivery_latency_seconds_sum{recipient_country="GE"} 0.15',
+      'ice_delivery_latency_seconds_count{recipient_country="GE"} 3',
     ].join('\n');
     expect(parseIceTraffic(text)).toEqual({
       stored: 15,
@@ -84,6 +88,7 @@ describe('parseIceTraffic', () => {
       refused: 4,
       queued: 0,
       refusedByCode: { UNKNOWN_RECIPIENT: 4 },
+      deliveryLatency: { count: 18, sumSeconds: 0.75 },
     });
   });
 });
