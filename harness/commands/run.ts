@@ -167,6 +167,8 @@ export const command: Command = {
       ...(reconciling && !journalOut ? [`journal=${journalFile}`] : []),
       ...(timeseriesFile && !timeseriesOut ? [`timeseries=${timeseriesFile}`] : []),
     ];
+    // The scenarios journal their acknowledged steps only when asked (scenarios/lib/journal.js).
+    if (outputs.some((o) => o.startsWith('journal=')) && env.CATS_JOURNAL === undefined) env.CATS_JOURNAL = '1';
     const reconcileAfter = async (exitCode: number, summary?: SummaryData): Promise<number> => {
       if (!reconciling) return exitCode;
       process.stderr.write('reconciling: waiting for the queues to drain, then auditing the deployment\n');

@@ -328,6 +328,7 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
       DATASET: dataDir,
       COUNTRIES: settings.countries.filter((c) => deployment.nodes[c]).join(','),
       DURATION: settings.duration,
+      CATS_JOURNAL: '1',
       ...(settings.rate !== undefined ? { RATE: String(settings.rate) } : {}),
       ...settings.env,
     };

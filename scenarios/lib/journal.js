@@ -2,8 +2,12 @@
 // answer in which a node acknowledged a step of a movement is one sample of the
 // `movement_acks` counter tagged with the MRN, the step and the state the node
 // answered with. The harness's engine writes these samples to journal.ndjson
-// (`--out journal=FILE`); under a real k6 they are in `--out json` output.
+// (`--out journal=FILE`). The harness turns the journal on with CATS_JOURNAL=1; it
+// is off otherwise, because under a real k6 an output such as Prometheus remote
+// write would make every MRN a series (`-e CATS_JOURNAL=1 --out json` keeps it there).
 import { movementAcks } from './metrics.js';
+
+const JOURNAL = __ENV.CATS_JOURNAL === '1';
 
 /**
  * @param {string | undefined} mrn
@@ -11,6 +15,6 @@ import { movementAcks } from './metrics.js';
  * @param {unknown} state  the movement's state in the node's answer
  */
 export function acknowledged(mrn, step, state) {
-  if (typeof mrn !== 'string' || typeof state !== 'string') return;
+  if (!JOURNAL || typeof mrn !== 'string' || typeof state !== 'string') return;
   movementAcks.add(1, { mrn, step, state });
 }
