@@ -71,6 +71,7 @@ it('refusals for want of guarantee are counted apart and break no error SLO, ver
   const refused = m['ctd_refused{code:GUARANTEE_INSUFFICIENT}']?.values.count ?? 0;
   expect(refused).toBeGreaterThan(0);
   expect(m['ctd_rejected{code:GUARANTEE_INSUFFICIENT}']?.values.count ?? 0).toBe(0);
+  expect(m['ctd_rejected{code:GUARANTEE_ALREADY_USED}']?.values.count ?? 0).toBe(0);
   expect(m['http_req_failed{operation:ctd_submit}']!.values.passes).toBe(0);
   expect(m['http_req_failed{operation:ctd_submit}']!.thresholds!['rate<0.01']!.ok).toBe(true);
   expect(result.exitCode).toBe(0);
@@ -84,7 +85,7 @@ it('refusals for want of guarantee are counted apart and break no error SLO, ver
     windowSeconds: 2,
     slo: { p95: 4000, p99: 8000, errorRate: 0.01 },
   });
-  expect(capacity.refused).toBe(refused);
+  expect(capacity.refused).toBe(m['ctd_refused']!.values.count);
   expect(capacity.steps.length).toBeGreaterThan(0);
   // Refused windows count as served within the error SLO, not as failures.
   expect(capacity.steps.every((s) => s.errorRate === 0)).toBe(true);

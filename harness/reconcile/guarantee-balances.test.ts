@@ -5,7 +5,7 @@ import { guarantee, movement, mrn, node, snapshot } from './testing/snapshot.ts'
 const G1 = '26GE0000000000011';
 const G2 = '26GE0000000000022';
 const holding = (m: string, grn: string, amountMinor: number, state = 'RELEASED') =>
-  movement({ mrn: m, state: state as never, reservation: { grn, amountMinor, currency: 'GEL' } });
+  movement({ mrn: m, state: state as never, reservations: [{ grn, amountMinor, currency: 'GEL' }] });
 
 describe('check: guarantee balances', () => {
   it('passes when each guarantee reserves exactly what its open movements hold', () => {

@@ -21,20 +21,20 @@ export function checkGuaranteeBalances(snapshot: AuditSnapshot): CheckResult {
     const guarantees = n.guarantees as Exclude<typeof n.guarantees, { unavailable: string }>;
     const movements = n.movements as Exclude<typeof n.movements, { unavailable: string }>;
     const held = new Map<string, { sum: number; mrns: string[] }>();
-    for (const m of movements) {
-      if (!m.reservation) continue;
-      if (FINISHED.has(m.state))
-        f.add('notGivenBack', {
-          mrn: m.mrn,
-          grn: m.reservation.grn,
-          node: n.country,
-          problem: `${m.state} but still holds ${m.reservation.amountMinor} ${m.reservation.currency} (minor units)`,
-        });
-      const h = held.get(m.reservation.grn) ?? { sum: 0, mrns: [] };
-      h.sum += m.reservation.amountMinor;
-      h.mrns.push(m.mrn);
-      held.set(m.reservation.grn, h);
-    }
+    for (const m of movements)
+      for (const r of m.reservations) {
+        if (FINISHED.has(m.state))
+          f.add('notGivenBack', {
+            mrn: m.mrn,
+            grn: r.grn,
+            node: n.country,
+            problem: `${m.state} but still holds ${r.amountMinor} ${r.currency} (minor units)`,
+          });
+        const h = held.get(r.grn) ?? { sum: 0, mrns: [] };
+        h.sum += r.amountMinor;
+        h.mrns.push(m.mrn);
+        held.set(r.grn, h);
+      }
     const known = new Set(guarantees.map((g) => g.grn));
     for (const [grn, h] of held)
       if (!known.has(grn))

@@ -245,7 +245,7 @@ export function capacityOf(
       : refused;
   if (refusedInRun > 0)
     notes.push(
-      `${n(refusedInRun, 0)} CTD submission(s) refused by the business rules (GUARANTEE_INSUFFICIENT: the data set's guarantees ran out), counted apart and not as failures; size the data set to the run (rate × duration) so every submission meets a guarantee with room.`,
+      `${n(refusedInRun, 0)} CTD submission(s) refused by the business rules (GUARANTEE_INSUFFICIENT, GUARANTEE_ALREADY_USED: the data set's guarantees ran out), counted apart and not as failures; size the data set to the run (rate × duration) so every submission meets a guarantee with room.`,
     );
   const resource = resourceAtKnee(runs, method, steps, first, windowSeconds);
   if (!resource)
@@ -315,7 +315,7 @@ export function capacityLines(c: CapacityResult): string[] {
       `headroom:   ×${n(c.headroom.factor, 0)} the projected peak hour = ${n(c.headroom.yearsOfGrowth, 0)} years of growth at ${(d.annualGrowth * 100).toFixed(0)} %/yr`,
     );
   lines.push(
-    `refused:    ${n(c.refused ?? 0, 0)} CTD submission(s) by the business rules (GUARANTEE_INSUFFICIENT), apart from failures`,
+    `refused:    ${n(c.refused ?? 0, 0)} CTD submission(s) by the business rules (the data set's guarantees ran out), apart from failures`,
   );
   if (c.saturation) lines.push(`first limit: ${c.saturation.broke} (${c.saturation.step}): ${c.saturation.detail}`);
   if (c.resource?.saturated)

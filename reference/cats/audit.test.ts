@@ -8,6 +8,9 @@ import { recordInbound } from '../store/outbox.ts';
 import { startNode, type RunningNode } from './start.ts';
 import { client, domesticCtd, lrnsFor, RESERVED_PER_DOMESTIC_CTD, seed, testGrn } from './testing/node-harness.ts';
 
+// One domestic CTD's reservation in minor units (the constant is in GEL).
+const HELD_MINOR = Math.round(RESERVED_PER_DOMESTIC_CTD * 100);
+
 const AUDITOR = 'auditor-token-for-tests-0001';
 const trader = { tin: 'GE300000077', token: 'trader-token-audit-000001' };
 const grn = testGrn();
@@ -37,7 +40,7 @@ afterAll(async () => {
 });
 
 describe('audit routes of a national node', () => {
-  it('lists every movement with the reservation it holds, page by page in MRN order', async () => {
+  it('lists every movement with the reservations it holds, page by page in MRN order', async () => {
     const auditor = client(node, AUDITOR);
     const first = await auditor.get('/v1/audit/movements?limit=2');
     expect(first.status).toBe(200);
@@ -49,7 +52,7 @@ describe('audit routes of a national node', () => {
     expect(all[0]).toMatchObject({
       role: 'departure',
       state: 'RELEASED',
-      reservation: { grn, amountMinor: RESERVED_PER_DOMESTIC_CTD * 100, currency: 'GEL' },
+      reservations: [{ grn, amountMinor: HELD_MINOR, currency: 'GEL' }],
     });
   });
 
@@ -61,8 +64,8 @@ describe('audit routes of a national node', () => {
         grn,
         currency: 'GEL',
         referenceAmountMinor: 1_000_000,
-        reservedMinor: 3 * RESERVED_PER_DOMESTIC_CTD * 100,
-        availableMinor: 1_000_000 - 3 * RESERVED_PER_DOMESTIC_CTD * 100,
+        reservedMinor: 3 * HELD_MINOR,
+        availableMinor: 1_000_000 - 3 * HELD_MINOR,
       },
     ]);
   });

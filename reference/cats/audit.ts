@@ -20,19 +20,13 @@ export const auditPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = asyn
     handler: async (request) => {
       const limit = Number(request.query.limit ?? DEFAULT_LIMIT);
       const rows = await auditMovementPage(ctx.pool, request.query.after ?? '', limit);
-      const items: AuditMovement[] = rows.map((r) => {
-        const held = Number(r.reservedAmount);
-        return {
-          mrn: r.mrn,
-          role: r.role,
-          state: r.state as AuditMovement['state'],
-          offices: { departure: r.departureOffice, transit: r.transitOffices, destination: r.destinationOffice },
-          reservation:
-            held > 0 && r.guaranteeGrn && r.currency
-              ? { grn: r.guaranteeGrn, amountMinor: held, currency: r.currency }
-              : null,
-        };
-      });
+      const items: AuditMovement[] = rows.map((r) => ({
+        mrn: r.mrn,
+        role: r.role,
+        state: r.state as AuditMovement['state'],
+        offices: { departure: r.departureOffice, transit: r.transitOffices, destination: r.destinationOffice },
+        reservations: r.reservations.map((h) => ({ grn: h.grn, amountMinor: Number(h.amount), currency: h.currency })),
+      }));
       return page(items, limit, (m) => m.mrn);
     },
   });

@@ -1,5 +1,5 @@
 // Audit routes of a national node: what a reconciliation after a run reads
-// (every movement the node holds with its reservation, every guarantee's
+// (every movement the node holds with its reservations, every guarantee's
 // balance, the ledger of C2C messages it applied), for the deployment's
 // auditor identity. Read only; amounts in minor units so sums are exact.
 import { Type, type Static } from '@sinclair/typebox';
@@ -28,16 +28,15 @@ export const AuditMovement = Type.Object({
     transit: Type.Array(OfficeReference),
     destination: OfficeReference,
   }),
-  reservation: Type.Union(
-    [
-      Type.Object({
-        grn: Grn,
-        amountMinor: Type.Integer({ minimum: 1, description: 'Held on the guarantee now, in minor units' }),
-        currency: CurrencyCode,
-      }),
-      Type.Null(),
-    ],
-    { description: 'The reservation this movement holds now (null once given back, or never made)' },
+  reservations: Type.Array(
+    Type.Object({
+      grn: Grn,
+      amountMinor: Type.Integer({ minimum: 1, description: 'Held on the guarantee now, in minor units' }),
+      currency: CurrencyCode,
+    }),
+    {
+      description: 'The reservations this movement holds now, one per guarantee (none once given back, or never made)',
+    },
   ),
 });
 

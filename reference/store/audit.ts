@@ -9,17 +9,18 @@ export interface AuditMovementRow {
   departureOffice: string;
   transitOffices: string[];
   destinationOffice: string;
-  guaranteeGrn: string | null;
-  reservedAmount: string;
-  currency: string | null;
+  /** Held reservations, amounts in minor units. */
+  reservations: Array<{ grn: string; amount: string; currency: string }>;
 }
 
 export async function auditMovementPage(db: Queryable, after: string, limit: number): Promise<AuditMovementRow[]> {
   const { rows } = await db.query<AuditMovementRow>(
     `SELECT mrn, role, state, departure_office AS "departureOffice", transit_offices AS "transitOffices",
-            destination_office AS "destinationOffice", guarantee_grn AS "guaranteeGrn",
-            reserved_amount::text AS "reservedAmount", currency
-       FROM movements WHERE mrn > $1 ORDER BY mrn LIMIT $2`,
+            destination_office AS "destinationOffice",
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('grn', r.grn, 'amount', r.amount::text, 'currency', r.currency)
+                                       ORDER BY r.position), '[]'::jsonb)
+               FROM reservations r WHERE r.mrn = m.mrn AND r.held AND r.amount > 0) AS reservations
+       FROM movements m WHERE mrn > $1 ORDER BY mrn LIMIT $2`,
     [after, limit],
   );
   return rows;

@@ -12,10 +12,11 @@ export const LOAD_REJECTIONS = [
 ];
 
 /**
- * Refusals by the business rules that a load scenario meets when it outgrows its data set:
- * answered 409, counted in `ctd_refused{code}`, never in http_req_failed.
+ * Refusals by the business rules that a load scenario meets when it outgrows its data set
+ * (a comprehensive guarantee with no room left; an individual guarantee that already serves
+ * a movement): answered 409, counted in `ctd_refused{code}`, never in http_req_failed.
  */
-export const BUSINESS_REFUSALS = ['GUARANTEE_INSUFFICIENT'];
+export const BUSINESS_REFUSALS = ['GUARANTEE_INSUFFICIENT', 'GUARANTEE_ALREADY_USED'];
 
 /**
  * Threshold entries without conditions, one per tag value: k6 reports a

@@ -13,7 +13,7 @@ export function movement(p: Partial<AuditMovement> & { mrn: string }): AuditMove
     role: 'departure',
     state: 'RELEASED',
     offices: { departure: OFFICES.GE, transit: [OFFICES.AZ], destination: OFFICES.KZ },
-    reservation: null,
+    reservations: [],
     ...p,
   };
 }
