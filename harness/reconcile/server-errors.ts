@@ -2,8 +2,8 @@
 // its injection until the first second after its end in which requests
 // succeeded and none failed. Read from the run's time series (whole seconds,
 // http_reqs by status), so windows are counted to the second.
-import type { CounterLine, RateLine } from '../engine/output/timeseries.ts';
-import type { FaultEventLine } from '../report/fault-events.ts';
+import type { CounterLine } from '../engine/output/timeseries.ts';
+import { faultPairs, requestOutcomesPerSecond } from '../report/fault-recovery.ts';
 import type { Timeseries } from '../report/run-folder.ts';
 import { Findings, notApplicable, type CheckResult } from './verdict.ts';
 
@@ -19,33 +19,9 @@ export interface FaultWindow {
 
 /** Each fault's window, from its start edge to the first clean second after its end edge. */
 export function faultWindows(ts: Pick<Timeseries, 'lines' | 'events'>): FaultWindow[] {
-  const perSecond = new Map<number, [number, number]>();
-  for (const l of ts.lines) {
-    if (l.m !== 'http_req_failed' || !l.k) continue;
-    const r = l as RateLine;
-    const a = perSecond.get(r.t) ?? [0, 0];
-    a[0] += r.pass;
-    a[1] += r.n;
-    perSecond.set(r.t, a);
-  }
-  let last = -Infinity;
-  for (const t of perSecond.keys()) last = Math.max(last, t);
+  const { perSecond, last } = requestOutcomesPerSecond(ts.lines);
   const windows: FaultWindow[] = [];
-  const open = new Map<string, FaultEventLine[]>();
-  const ends: Array<[FaultEventLine, FaultEventLine | undefined]> = [];
-  for (const e of [...ts.events].sort((a, b) => a.t - b.t)) {
-    const key = `${e.fault}:${e.target}`;
-    if (e.phase === 'start') {
-      const pair: [FaultEventLine, FaultEventLine | undefined] = [e, undefined];
-      ends.push(pair);
-      open.set(key, [...(open.get(key) ?? []), e]);
-    } else {
-      const start = open.get(key)?.shift();
-      const pair = ends.find(([s, end]) => s === start && !end);
-      if (pair) pair[1] = e;
-    }
-  }
-  for (const [start, end] of ends) {
+  for (const [start, end] of faultPairs(ts.events)) {
     const from = Math.floor(start.t);
     let to = Infinity;
     if (end?.ok) {

@@ -80,7 +80,27 @@ function drained(
 }
 
 /** Start edges paired with their end edges (same fault and target, in order). */
-function pairs(events: FaultEventLine[]): Array<[FaultEventLine, FaultEventLine | undefined]> {
+/** Per second of the run: [failed, all] requests (http_req_failed), and the last second seen. */
+export function requestOutcomesPerSecond(lines: Timeseries['lines']): {
+  perSecond: Map<number, [number, number]>;
+  last: number;
+} {
+  const perSecond = new Map<number, [number, number]>();
+  let last = -Infinity;
+  for (const l of lines) {
+    if (l.m !== 'http_req_failed' || !l.k) continue;
+    const r = l as RateLine;
+    const a = perSecond.get(r.t) ?? [0, 0];
+    a[0] += r.pass;
+    a[1] += r.n;
+    perSecond.set(r.t, a);
+    last = Math.max(last, r.t);
+  }
+  return { perSecond, last };
+}
+
+/** Each fault's start edge with its end edge (undefined while the run ended first), in time order. */
+export function faultPairs(events: FaultEventLine[]): Array<[FaultEventLine, FaultEventLine | undefined]> {
   const open = new Map<string, FaultEventLine[]>();
   const out: Array<[FaultEventLine, FaultEventLine | undefined]> = [];
   for (const e of [...events].sort((a, b) => a.t - b.t)) {
@@ -99,19 +119,8 @@ function pairs(events: FaultEventLine[]): Array<[FaultEventLine, FaultEventLine 
 
 export function faultRecovery(ts: Timeseries | undefined, events: FaultEventLine[], sut?: SutLine[]): FaultRecovery[] {
   const backlog = sut?.length ? backlogPerSecond(sut) : undefined;
-  // Per second: [failed, all] of http_req_failed.
-  const perSecond = new Map<number, [number, number]>();
-  let last = -Infinity;
-  for (const l of ts?.lines ?? []) {
-    if (l.m !== 'http_req_failed' || !l.k) continue;
-    const r = l as RateLine;
-    const a = perSecond.get(r.t) ?? [0, 0];
-    a[0] += r.pass;
-    a[1] += r.n;
-    perSecond.set(r.t, a);
-    last = Math.max(last, r.t);
-  }
-  return pairs(events).map(([start, end]) => {
+  const { perSecond, last } = requestOutcomesPerSecond(ts?.lines ?? []);
+  return faultPairs(events).map(([start, end]) => {
     const applied = start.ok;
     let recovered: number | null = null;
     for (let s = Math.floor(start.t) + 1; s <= last; s++) {
