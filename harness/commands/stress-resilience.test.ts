@@ -48,6 +48,14 @@ describe('cats-stress stress --scenario resilience', () => {
     expect(summary.metrics.movement_completed.values.rate).toBe(1);
     expect(summary.metrics.movements_written_off.values.count).toBeGreaterThan(0);
     expect(summary.recoveryLimits).toEqual({ judged: 4, breached: [] });
+    // Nothing acknowledged was lost: every check of the audit ran and passed.
+    expect(stdout).toMatch(/^PASS {2}reconciliation$/m);
+    expect(summary.reconciliation.passed).toBe(true);
+    expect(summary.reconciliation.checks.map((c: { id: string; status: string }) => `${c.id} ${c.status}`)).toEqual(
+      ['ctd-at-departure', 'cross-border-copies', 'c2c-exactly-once', 'guarantee-balances', 'server-errors'].map(
+        (id) => `${id} pass`,
+      ),
+    );
     const faults = JSON.parse(await readFile(path.join(dir, 'faults.json'), 'utf8'));
     expect(faults.recovery.map((r: { target: string; withinLimit: boolean }) => [r.target, r.withinLimit])).toEqual([
       ['ice', true],
