@@ -113,7 +113,9 @@ export function submissionScenario(schedule, highestRate) {
       {
         exec: 'submit',
         timeUnit: '1s',
-        preAllocatedVUs: Math.max(10, Math.ceil(highestRate * 0.2)),
+        // VUs ready before the start for the highest rate at half a second each: a VU added
+        // mid-test runs the script's init code first (as in k6), late for the iteration it was added for.
+        preAllocatedVUs: Math.max(10, Math.ceil(highestRate * 0.5)),
         // Enough VUs to hold the rate while responses stay within the p99 SLO: a slower
         // server breaks that SLO, not the open model's schedule.
         maxVUs: Math.max(50, highestRate * 2, Math.ceil((highestRate * envNumber(__ENV, 'SLO_P99_MS', 500)) / 500)),
