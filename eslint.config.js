@@ -39,6 +39,11 @@ export default tseslint.config(
     },
   },
   {
+    // Module hooks run in Node's loader thread, where Node 22.18+ strips types itself: erasable syntax only.
+    files: ['harness/engine/runtime/sync-transform.ts'],
+    rules: { '@typescript-eslint/parameter-properties': 'error' },
+  },
+  {
     // Tests read JSON bodies whose shape is the assertion itself.
     files: ['**/*.test.ts', '**/testing/**/*.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -148,8 +148,11 @@ export class SyncGraph {
   private readonly modules = new Map<string, Module>();
   private memberNames = new Set<string>();
   private solved = false;
+  private readonly runtimeUrl: string;
 
-  constructor(private readonly runtimeUrl: string) {}
+  constructor(runtimeUrl: string) {
+    this.runtimeUrl = runtimeUrl;
+  }
 
   has(url: string): boolean {
     return this.modules.has(url);
