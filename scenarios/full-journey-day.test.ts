@@ -5,87 +5,50 @@
 // because it ends outside CATS: every route of the day ends at an office of a
 // CATS country (those bound for Uzbekistan or the Kyrgyz Republic need nodes this
 // deployment leaves out).
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase } from '../test/support/database.ts';
-import { runScript } from '../harness/engine/run.ts';
-import { writeDataset, type Manifest } from '../generators/write-dataset.ts';
-import { startInProcessReference, type InProcessReference } from '../harness/testing/in-process-reference.ts';
-import { seedFromDataSet } from '../harness/deploy/seed.ts';
-import { writeDeploymentFile } from '../harness/deploy/deployment-file.ts';
 import { countries } from '../reference/spec/reference-data/countries.ts';
 import { officeByReference } from '../reference/spec/reference-data/offices.ts';
+import { runScenario, SPINE, startSeededReference, type SeededReference } from './testing/seeded-reference.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const COUNTRIES = ['KZ', 'AZ', 'GE'];
-
-let dir: string;
-let dataDir: string;
-let reference: InProcessReference;
-let manifest: Manifest;
+let seeded: SeededReference;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'cats-day-'));
-  dataDir = path.join(dir, 'data');
-  manifest = await writeDataset(
-    { seed: 'full-journey-day', movements: 250, profile: 'weekday', defects: 0, countries: COUNTRIES, year: 2026 },
-    dataDir,
-  );
-  reference = await startInProcessReference({
-    countries: COUNTRIES,
-    databaseUrl: (c) => createTestDatabase(`day_${c}`),
-    iceDatabaseUrl: await createTestDatabase('day_ice'),
-    poolSize: 10,
+  seeded = await startSeededReference('day', {
+    seed: 'full-journey-day',
+    movements: 250,
+    profile: 'weekday',
+    defects: 0,
   });
-  await seedFromDataSet(reference.deployment, dataDir);
 }, 120_000);
 
 afterAll(async () => {
-  await reference?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await seeded?.stop();
 });
 
 it('plays a seeded day of a few hundred movements to their planned end: all written off, none left open', async () => {
   // The day's plan: each movement ends at an office of a country with a CATS node.
-  const records = (await readFile(path.join(dataDir, 'ctds.ndjson'), 'utf8'))
+  const records = (await readFile(path.join(seeded.dataDir, 'ctds.ndjson'), 'utf8'))
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as { ctd: { offices: { departure: string; transit: string[]; destination: string } } });
-  expect(records).toHaveLength(manifest.counts.ctds);
+  expect(records).toHaveLength(seeded.manifest.counts.ctds);
   const countryOf = (office: string) => officeByReference.get(office)!.country;
   const pilot = new Set(countries.filter((c) => c.pilot).map((c) => c.code));
   for (const r of records) expect(pilot.has(countryOf(r.ctd.offices.destination))).toBe(true);
   const served = records.filter(({ ctd: { offices: o } }) =>
-    [o.departure, ...o.transit, o.destination].every((office) => COUNTRIES.includes(countryOf(office))),
+    [o.departure, ...o.transit, o.destination].every((office) => SPINE.includes(countryOf(office))),
   ).length;
   expect(served).toBeGreaterThanOrEqual(150);
 
-  const deploymentFile = path.join(dir, 'deployment.json');
-  await writeDeploymentFile(deploymentFile, reference.deployment);
-  let log = '';
-  const result = await runScript(path.join(here, 'full-journey.js'), {
-    env: {
-      DEPLOYMENT: deploymentFile,
-      DATASET: dataDir,
-      DAY: '1',
-      VUS: '24',
-      SLO_E2E_P95_MS: '60000',
-      SLO_ICE_P95_MS: '30000',
-      STEP_TIMEOUT_MS: '30000',
-    },
-    workers: 1,
-    quiet: true,
-    stdout: new Writable({ write: (_c, _e, done) => done() }),
-    stderr: new Writable({
-      write: (c, _e, done) => {
-        log += String(c);
-        done();
-      },
-    }),
+  const { result, log } = await runScenario('full-journey', {
+    ...seeded.env,
+    DAY: '1',
+    VUS: '24',
+    SLO_E2E_P95_MS: '60000',
+    SLO_ICE_P95_MS: '30000',
+    STEP_TIMEOUT_MS: '30000',
   });
   expect(result.exitCode, log).toBe(0);
   const metrics = result.summaryData?.metrics ?? {};

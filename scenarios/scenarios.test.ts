@@ -1,78 +1,30 @@
 // Every scenario, shortened through its environment knobs, against a real
 // reference (national nodes on real PostgreSQL, real HTTP and WebSocket) with
 // a generated data set; each must pass its own thresholds.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../test/support/database.ts';
-import { runScript, type RunResult } from '../harness/engine/run.ts';
-import { writeDataset, type Manifest } from '../generators/write-dataset.ts';
-import { startInProcessReference, type InProcessReference } from '../harness/testing/in-process-reference.ts';
-import { seedFromDataSet } from '../harness/deploy/seed.ts';
-import { writeDeploymentFile } from '../harness/deploy/deployment-file.ts';
+import type { RunResult } from '../harness/engine/run.ts';
+import { runScenario, startSeededReference, type SeededReference } from './testing/seeded-reference.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-// The corridor's spine: movements from Kazakhstan cross Azerbaijan into Georgia through ICE.
-const COUNTRIES = ['KZ', 'AZ', 'GE'];
 // Correctness under load, not speed: the suite shares two cores with everything else.
 const RELAXED_SLO = { SLO_P95_MS: '2000', SLO_P99_MS: '4000' };
 
-let dir: string;
-let reference: InProcessReference;
-let manifest: Manifest;
-let env: Record<string, string>;
+let seeded: SeededReference;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'cats-scenarios-'));
-  const dataDir = path.join(dir, 'data');
-  manifest = await writeDataset(
-    { seed: 'scenario-tests', movements: 800, profile: 'peak-day', defects: 0.05, countries: COUNTRIES, year: 2026 },
-    dataDir,
-  );
-  reference = await startInProcessReference({
-    countries: COUNTRIES,
-    databaseUrl: (c) => createTestDatabase(`scen_${c}`),
-    iceDatabaseUrl: await createTestDatabase('scen_ice'),
+  seeded = await startSeededReference(
+    'scen',
+    { seed: 'scenario-tests', movements: 800, profile: 'peak-day', defects: 0.05 },
     // Pilot countries without a node in this deployment: ice-burst speaks for them.
-    iceLoadCountries: ['UZ', 'KG', 'PK'],
-    poolSize: 10,
-  });
-  await seedFromDataSet(reference.deployment, dataDir);
-  const deploymentFile = path.join(dir, 'deployment.json');
-  await writeDeploymentFile(deploymentFile, reference.deployment);
-  env = { DEPLOYMENT: deploymentFile, DATASET: dataDir };
+    { iceLoadCountries: ['UZ', 'KG', 'PK'] },
+  );
 });
 
 afterAll(async () => {
-  await reference?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await seeded?.stop();
 });
 
-const silent = () =>
-  new Writable({
-    write(_chunk, _enc, done) {
-      done();
-    },
-  });
-
 async function run(scenario: string, extra: Record<string, string> = {}, expectedExit = 0): Promise<RunResult> {
-  let log = '';
-  const stderr = new Writable({
-    write(chunk, _enc, done) {
-      log += String(chunk);
-      done();
-    },
-  });
-  const result = await runScript(path.join(here, `${scenario}.js`), {
-    env: { ...env, ...extra },
-    workers: 1,
-    quiet: true,
-    stdout: silent(),
-    stderr,
-  });
+  const { result, log } = await runScenario(scenario, { ...seeded.env, ...extra });
   if (result.exitCode !== expectedExit) {
     // What went wrong, in the scenario's own terms: rejections by code and failed rules.
     const m = result.summaryData?.metrics ?? {};
@@ -120,7 +72,7 @@ describe('scenarios against the reference', () => {
     expect(adherence.rate).toBe(1);
     expect(adherence.fails).toBe(0);
     // At least 17 functional rules (officer scope needs two officers of one country), plus one sample per defective CTD.
-    expect(adherence.passes).toBeGreaterThanOrEqual(manifest.counts.defective + 17);
+    expect(adherence.passes).toBeGreaterThanOrEqual(seeded.manifest.counts.defective + 17);
   });
 
   it('ctd-peak: the ramp is served within its thresholds and controlled CTDs are released', async () => {
