@@ -4,26 +4,23 @@
 // deployment's API that finds nothing lost and nothing applied twice: ICE
 // SIGKILLed during a burst of a thousand CTDs, a node SIGKILLed while CTDs are
 // lodged at it, the PostgreSQL server paused.
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../../test/ice/deployment-journey.ts';
+import { cli, deploymentWorkspace, type DeploymentWorkspace } from '../testing/deployment-cli.ts';
 import type { ReconciliationVerdict } from '../reconcile/verdict.ts';
 
 const CTD_PEAK = fileURLToPath(new URL('../../scenarios/ctd-peak.js', import.meta.url));
 
-let dir: string;
+let w: DeploymentWorkspace;
 let file: string;
 let data: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'cats-stress-reconcile-'));
-  await chmod(dir, 0o755);
-  file = path.join(dir, 'deployment.json');
-  data = path.join(dir, 'data');
+  w = await deploymentWorkspace('cats-stress-reconcile');
+  file = w.file;
+  data = path.join(w.dir, 'data');
   const generated = await cli([
     'generate',
     '--movements',
@@ -38,32 +35,15 @@ beforeAll(async () => {
     data,
   ]);
   expect(generated.code, generated.out).toBe(0);
-  const up = await cli([
-    'up',
-    '--countries',
-    'KZ,AZ,GE',
-    '--data-set',
-    data,
-    '--restart-limit',
-    '5/10m',
-    '--deployment',
-    file,
-    '--logs',
-    path.join(dir, 'logs'),
-    '--state-dir',
-    path.join(dir, 'state'),
-  ]);
+  const up = await w.up(['--countries', 'KZ,AZ,GE', '--data-set', data, '--restart-limit', '5/10m']);
   expect(up.code, up.out).toBe(0);
 }, 240_000);
 
-afterAll(async () => {
-  if (file && existsSync(file)) await cli(['down', '--deployment', file]);
-  if (dir) await rm(dir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => w?.remove(), 60_000);
 
 /** ctd-peak at a flat RATE for DURATION with the faults, reconciled after; the run folder's files. */
 async function runWithFaults(name: string, faults: string, rate: number, duration: string) {
-  const out = path.join(dir, name);
+  const out = path.join(w.dir, name);
   await mkdir(out);
   const { code, out: output } = await cli([
     'run',

@@ -2,10 +2,7 @@
 // --fault-links`: supervisor, ICE and nodes as processes, embedded PostgreSQL):
 // one country's database paused while the others serve, and a node cut off from
 // ICE during traffic, whose movements released meanwhile reach it once it heals.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -15,37 +12,22 @@ import { readDeployment, type Deployment } from '../deploy/deployment-file.ts';
 import { runScript } from '../engine/run.ts';
 import { FaultInjector } from './injector.ts';
 import { parseFaultSpec } from './schedule.ts';
+import { deploymentWorkspace, type DeploymentWorkspace } from '../testing/deployment-cli.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-let dir: string;
+let w: DeploymentWorkspace;
 let deploymentFile: string;
 let dataDir: string;
 let deployment: Deployment;
 
-function cli(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    // Its own embedded PostgreSQL: `up` drops and creates its databases on the server it is given.
-    delete env.DATABASE_URL;
-    const child = spawn(process.execPath, ['bin/cats-stress.js', ...args], { cwd: root, env });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
-
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'cats-link-faults-'));
-  dataDir = path.join(dir, 'data');
-  deploymentFile = path.join(dir, 'deployment.json');
+  w = await deploymentWorkspace('cats-link-faults');
+  dataDir = path.join(w.dir, 'data');
+  deploymentFile = w.file;
   await writeDataset(
     { seed: 'link-faults', movements: 300, profile: 'peak-day', defects: 0, countries: ['KZ', 'AZ', 'GE'], year: 2026 },
     dataDir,
   );
-  const up = await cli([
-    'up',
+  const up = await w.up([
     '--countries',
     'KZ,AZ,GE',
     '--ice-load-countries',
@@ -54,21 +36,12 @@ beforeAll(async () => {
     'GE-ice,KZ-db',
     '--data-set',
     dataDir,
-    '--deployment',
-    deploymentFile,
-    '--state-dir',
-    path.join(dir, 'state'),
-    '--logs',
-    path.join(dir, 'logs'),
   ]);
-  expect(up.code, up.output).toBe(0);
+  expect(up.code, up.out).toBe(0);
   deployment = (await readDeployment(deploymentFile))!;
 }, 180_000);
 
-afterAll(async () => {
-  if (deploymentFile) await cli(['down', '--deployment', deploymentFile]);
-  if (dir) await rm(dir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => w?.remove(), 60_000);
 
 const officerOf = (country: string, office?: string) => {
   const officers = deployment.nodes[country]!.officers;
@@ -100,7 +73,7 @@ async function until(fn: () => Promise<boolean>, what: string | (() => string), 
 describe('faults on links between parts of a deployment started by up --fault-links', () => {
   it('records the proxies in the deployment file and routes only the links asked for', () => {
     expect(Object.keys(deployment.faultLinks!.links).sort()).toEqual(['GE-ice', 'KZ-db']);
-    const supervisorLog = readFileSync(path.join(dir, 'logs', 'supervisor.log'), 'utf8');
+    const supervisorLog = readFileSync(path.join(w.dir, 'logs', 'supervisor.log'), 'utf8');
     expect(supervisorLog).toMatch(/fault proxies on GE-ice \(port \d+\), KZ-db \(port \d+\)/);
   });
 
@@ -156,7 +129,7 @@ describe('faults on links between parts of a deployment started by up --fault-li
     const injector = await FaultInjector.prepare({ events: parseFaultSpec('cut:GE-ice@0+20s'), deploymentFile });
     injector.start();
     // Traffic through the whole journey meanwhile, on the same routes.
-    const traffic = runScript(path.join(root, 'scenarios', 'resilience.js'), {
+    const traffic = runScript(fileURLToPath(new URL('../../scenarios/resilience.js', import.meta.url)), {
       env: {
         DEPLOYMENT: deploymentFile,
         DATASET: dataDir,

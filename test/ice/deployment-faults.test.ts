@@ -3,31 +3,14 @@
 // restarted: deployment-restarts.test.ts.)
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { groupMembers } from './process-group.ts';
-
-const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
+import { bin, deploymentWorkspace } from '../../harness/testing/deployment-cli.ts';
 
 async function workspace() {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'cats-stress-deploy-'));
-  await chmod(dir, 0o755);
-  const file = path.join(dir, 'deployment.json');
-  const args = [
-    'up',
-    '--countries',
-    'KZ,GE',
-    '--deployment',
-    file,
-    '--logs',
-    path.join(dir, 'logs'),
-    '--state-dir',
-    path.join(dir, 'state'),
-  ];
-  return { dir, file, args, pgData: path.join(dir, 'state', 'deploy-pg') };
+  const w = await deploymentWorkspace('cats-stress-deploy');
+  return { ...w, args: w.upArgs(['--countries', 'KZ,GE']), pgData: path.join(w.dir, 'state', 'deploy-pg') };
 }
 
 describe('deployment faults', () => {
@@ -38,7 +21,7 @@ describe('deployment faults', () => {
 
   it('Ctrl-C while up is starting leaves nothing running and no half state', async () => {
     const w = await workspace();
-    cleanups.push(() => rm(w.dir, { recursive: true, force: true }));
+    cleanups.push(() => w.remove());
     const up = spawn(process.execPath, [bin, ...w.args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, DATABASE_URL: '' },

@@ -1,23 +1,6 @@
-// What the deployment tests do as a user would: the CLI, the nodes' HTTP API,
+// What the deployment tests do as a user would: the nodes' HTTP API
 // and a declaration for a movement KZ → AZ → GE.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Ctd } from '../../reference/spec/ctd.ts';
-
-const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
-
-export function cli(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, DATABASE_URL: '' },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (out += d));
-    child.once('close', (code) => resolve({ code, out }));
-  });
-}
 
 export async function call(base: string, token: string, method: string, route: string, body?: unknown) {
   const res = await fetch(base + route, {

@@ -3,27 +3,25 @@
 // data, and nothing acknowledged is lost; a part that dies on every start is
 // reported failed; `down` afterwards leaves no process of any incarnation.
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../harness/deploy/deployment-file.ts';
 import { isAlive } from '../../harness/deploy/stop.ts';
-import { call, cli, journeyCtd } from './deployment-journey.ts';
+import { call, journeyCtd } from './deployment-journey.ts';
+import { cli, deploymentWorkspace, type DeploymentWorkspace } from '../../harness/testing/deployment-cli.ts';
 import { groupMembers } from './process-group.ts';
 
 const LONG = { timeout: 90_000, interval: 250 };
 
 describe('a deployment that heals', () => {
-  let dir: string;
-  let file: string;
+  let w: DeploymentWorkspace;
   let d: Deployment;
   /** Every pid any part ever had: none may run after `down`. */
   const seen = new Set<number>();
 
   const current = async (): Promise<Deployment> => {
-    const now: Deployment = JSON.parse(await readFile(file, 'utf8'));
+    const now: Deployment = JSON.parse(await readFile(w.file, 'utf8'));
     for (const pid of [now.ice.pid, now.postgres.pid, ...Object.values(now.nodes).map((n) => n.pid)])
       if (pid) seen.add(pid);
     return now;
@@ -57,11 +55,8 @@ describe('a deployment that heals', () => {
   }
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'cats-stress-heal-'));
-    await chmod(dir, 0o755);
-    file = path.join(dir, 'deployment.json');
-    const up = await cli([
-      'up',
+    w = await deploymentWorkspace('cats-stress-heal');
+    const up = await w.up([
       '--countries',
       'KZ,AZ,GE',
       '--ice-load-countries',
@@ -69,21 +64,12 @@ describe('a deployment that heals', () => {
       // Starts are slow on a busy machine: count restarts over a window no run of this test reaches.
       '--restart-limit',
       '3/10m',
-      '--deployment',
-      file,
-      '--logs',
-      path.join(dir, 'logs'),
-      '--state-dir',
-      path.join(dir, 'state'),
     ]);
     expect(up.code, up.out).toBe(0);
     d = await current();
   }, 180_000);
 
-  afterAll(async () => {
-    if (file && existsSync(file)) await cli(['down', '--deployment', file]);
-    if (dir) await rm(dir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => w?.remove(), 60_000);
 
   it('restarts ICE killed with SIGKILL on its port, and a movement released before reaches its destination', async () => {
     const mrn = await released('HEAL-ICE-1');
@@ -173,11 +159,11 @@ describe('a deployment that heals', () => {
 
   it('down after restarts leaves no process of any incarnation, no file and no database folder', async () => {
     await current();
-    const down = await cli(['down', '--deployment', file]);
+    const down = await cli(['down', '--deployment', w.file]);
     expect(down.code, down.out).toBe(0);
     expect(await groupMembers(d.supervisor.pid)).toEqual([]);
     expect([...seen].filter((pid) => isAlive(pid))).toEqual([]);
-    expect(existsSync(file)).toBe(false);
+    expect(existsSync(w.file)).toBe(false);
     expect(existsSync(d.postgres.dataDir!)).toBe(false);
   }, 90_000);
 });

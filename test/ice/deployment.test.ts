@@ -3,47 +3,31 @@
 // to write-off, then `cats-stress down`, after which nothing of it runs.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../harness/deploy/deployment-file.ts';
 import { movementMrn } from './messages.ts';
 import { groupMembers } from './process-group.ts';
-import { call, cli, journeyCtd } from './deployment-journey.ts';
+import { call, journeyCtd } from './deployment-journey.ts';
+import { cli, deploymentWorkspace, type DeploymentWorkspace } from '../../harness/testing/deployment-cli.ts';
 import { recordedCtd } from '../../reference/cats/recorded-ctd.ts';
 
 describe('cats-stress up / down', () => {
-  let dir: string;
-  let file: string;
+  let w: DeploymentWorkspace;
   let d: Deployment;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'cats-stress-deploy-'));
-    await chmod(dir, 0o755); // as root, PostgreSQL runs as another user who must reach its data folder
-    file = path.join(dir, 'deployment.json');
-    const up = await cli([
-      'up',
-      '--countries',
-      'KZ,AZ,GE',
-      '--deployment',
-      file,
-      '--logs',
-      path.join(dir, 'logs'),
-      '--state-dir',
-      path.join(dir, 'state'),
-    ]);
-    const log = await readFile(path.join(dir, 'logs', 'supervisor.log'), 'utf8').catch(() => '');
+    w = await deploymentWorkspace('cats-stress-deploy');
+    const up = await w.up(['--countries', 'KZ,AZ,GE']);
+    const log = await readFile(path.join(w.dir, 'logs', 'supervisor.log'), 'utf8').catch(() => '');
     expect(up.code, `${up.out}\n${log}`).toBe(0);
     expect(up.out).toContain('node KZ  http://127.0.0.1:');
-    d = JSON.parse(await readFile(file, 'utf8'));
+    d = JSON.parse(await readFile(w.file, 'utf8'));
   }, 180_000);
 
-  afterAll(async () => {
-    if (file && existsSync(file)) await cli(['down', '--deployment', file]);
-    if (dir) await rm(dir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => w?.remove(), 60_000);
 
   it('carries a movement KZ → AZ → GE through ICE to write-off, with the guarantee released and every step notified', async () => {
     const kz = d.nodes.KZ;
@@ -245,11 +229,11 @@ describe('cats-stress up / down', () => {
     expect(members).toEqual(
       expect.arrayContaining([d.supervisor.pid, d.ice.pid, ...Object.values(d.nodes).map((n) => n.pid)]),
     );
-    const down = await cli(['down', '--deployment', file]);
+    const down = await cli(['down', '--deployment', w.file]);
     expect(down.code, down.out).toBe(0);
     expect(await groupMembers(d.supervisor.pid)).toEqual([]);
-    expect(existsSync(file)).toBe(false);
+    expect(existsSync(w.file)).toBe(false);
     expect(existsSync(d.postgres.dataDir!)).toBe(false);
-    expect((await cli(['down', '--deployment', file])).out).toContain('nothing to stop');
+    expect((await cli(['down', '--deployment', w.file])).out).toContain('nothing to stop');
   }, 60_000);
 });
