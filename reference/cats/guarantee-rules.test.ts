@@ -172,6 +172,40 @@ describe('every guarantee reference of a CTD', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('GUARANTEE_ALREADY_USED');
   });
+  it('frees an individual guarantee whose movement ends before release, or is amended to another', async () => {
+    const i = await register(aeo, { type: '2', referenceAmount: DUE });
+    const code = (await approve(i, aeo, { level: 100 })).accessCode;
+    const other = await register(aeo, { type: '2', referenceAmount: DUE });
+    const otherCode = (await approve(other, aeo, { level: 100 })).accessCode;
+    const [cancelled, amended, used] = lrns(aeo.tin, 3, 'FREE');
+    const ctd = (lrn: string, grn = i, accessCode = code) => {
+      const c = domesticCtd({ lrn, holderTin: aeo.tin, grn, accessCode, prelodged: true });
+      c.guarantees[0]!.type = '2';
+      return c;
+    };
+    const op = client(node, aeo.token);
+    const usedBy = async (grn: string) => (await op.get(`/v1/guarantees/${grn}`)).body.usedBy;
+
+    const first = await op.post('/v1/declarations', ctd(cancelled!));
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(await usedBy(i)).toBe(first.body.mrn);
+    expect((await op.post(`/v1/declarations/${first.body.mrn}/cancellation`, {})).status).toBe(200);
+    expect(await usedBy(i)).toBeNull();
+
+    const second = await op.post('/v1/declarations', ctd(amended!));
+    expect(second.status, JSON.stringify(second.body)).toBe(201);
+    const switched = await op.post(`/v1/declarations/${second.body.mrn}/amendment`, ctd(amended!, other, otherCode));
+    expect(switched.status, JSON.stringify(switched.body)).toBe(200);
+    expect(await usedBy(i)).toBeNull();
+    expect(await usedBy(other)).toBe(second.body.mrn);
+
+    // Free again, it serves a movement to its end.
+    const third = await op.post('/v1/declarations', ctd(used!));
+    expect(third.status, JSON.stringify(third.body)).toBe(201);
+    expect((await op.post(`/v1/declarations/${third.body.mrn}/presentation`)).body.state).toBe('RELEASED');
+    await writeOff(third.body.mrn, aeo);
+    expect(await usedBy(i)).toBe(third.body.mrn);
+  });
 });
 
 describe('guarantor exposure', () => {

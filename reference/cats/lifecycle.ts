@@ -14,6 +14,7 @@ import {
 } from '../domain/movement.ts';
 import { withTransaction } from '../store/database.ts';
 import {
+  freeUnusedGuarantees,
   giveBackReservations,
   holdReservations,
   insertOutbox,
@@ -55,6 +56,8 @@ export interface Step {
   reserve?: boolean;
   /** Give the movement's reservation back (write-off). */
   giveBack?: boolean;
+  /** The movement ends unreleased: individual guarantees it planned to use serve another. */
+  freeUnused?: boolean;
   /** Runs in the step's transaction once the events are known to apply (throwing aborts the step). */
   apply?: (client: PoolClient) => Promise<void>;
   messages?: OutboxMessage[];
@@ -109,6 +112,7 @@ export async function runStep(
       if (!r.held) throw guaranteeRefusal(r.guarantee, m.operatorTin!, referencePointer(m, r.guarantee.position));
     }
     if (step.giveBack) await giveBackReservations(client, mrn);
+    if (step.freeUnused) await freeUnusedGuarantees(client, mrn);
     await step.apply?.(client);
     const updated = await updateMovement(client, mrn, change);
     await insertOutbox(client, mrn, step.messages ?? []);
@@ -215,7 +219,7 @@ export const amendDeclaration = (ctx: NodeContext, p: Principal, mrn: string, ct
 export const cancelDeclaration = (ctx: NodeContext, p: Principal, mrn: string) =>
   runStep(ctx, mrn, (m) => {
     requireOwner(p, m);
-    return { events: [{ type: 'cancel' }] };
+    return { events: [{ type: 'cancel' }], freeUnused: true };
   });
 
 export const releaseAfterControl = (ctx: NodeContext, p: Principal, mrn: string) =>
@@ -233,7 +237,7 @@ export const refuseRelease = (ctx: NodeContext, p: Principal, mrn: string) =>
   runStep(ctx, mrn, (m) => {
     if (m.role !== 'departure') throw notFound(`movement ${mrn}`);
     requireOfficerAt(p, m.departureOffice);
-    return { events: [{ type: 'refuse' }] };
+    return { events: [{ type: 'refuse' }], freeUnused: true };
   });
 
 export const notifyCrossing = (ctx: NodeContext, p: Principal, mrn: string, office: string) =>

@@ -354,6 +354,9 @@ export async function replanReservations(
      ), u AS (
        UPDATE guarantees gu SET used_by = $1, updated_at = now()
          FROM g WHERE gu.grn = g.grn AND gu.type IN ('2', '4') AND (SELECT ok FROM ok)
+     ), f AS (
+       UPDATE guarantees SET used_by = NULL, updated_at = now()
+        WHERE used_by = $1 AND grn NOT IN (SELECT grn FROM g) AND (SELECT ok FROM ok)
      ), i AS (
        INSERT INTO reservations (mrn, grn, position, currency, amount, held)
        SELECT $1, g.grn, g.position, g."wantedCurrency", g.amount, false FROM g WHERE (SELECT ok FROM ok)
@@ -376,6 +379,18 @@ export async function replanReservations(
   const refused = firstRefused(row.guarantees, holderTin, false, mrn);
   if (!refused) throw new Error(`reservations of ${mrn} neither planned nor refused`);
   return refused;
+}
+
+/**
+ * Frees the individual guarantees a movement planned to use but never held: it
+ * ended before release (cancelled, not released), so it used none of them.
+ */
+export async function freeUnusedGuarantees(db: Queryable, mrn: string): Promise<void> {
+  await db.query(
+    `UPDATE guarantees gu SET used_by = NULL, updated_at = now()
+      WHERE gu.used_by = $1 AND NOT EXISTS (SELECT 1 FROM reservations r WHERE r.mrn = $1 AND r.grn = gu.grn AND r.held)`,
+    [mrn],
+  );
 }
 
 /** Gives every held reservation of a movement back to its guarantee (write-off, invalidation). */
