@@ -17,7 +17,7 @@ import { seedFromDataSet } from '../deploy/seed.ts';
 import { gitRevision, machineFacts, runId as newRunId } from '../stress/run-facts.ts';
 import { verdictOf } from '../stress/verdict.ts';
 import { runFigures } from '../stress/run-figures.ts';
-import { readIceTraffic } from '../stress/ice-traffic.ts';
+import { readIceTraffic, trafficSince } from '../stress/ice-traffic.ts';
 import { ICE_TRAFFIC_FILE } from '../report/run-folder.ts';
 import { startSutSampler, sutParts } from '../stress/sut-sampler.ts';
 import { SUT_FILE } from '../report/sut-file.ts';
@@ -367,6 +367,7 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
             onError: (err) => say(`${FAULT_GAUGE}: a push failed: ${err.message}`),
           })
         : undefined;
+    const iceBefore = deployment.ice?.httpUrl ? await readIceTraffic(deployment.ice.httpUrl) : undefined;
     const sampler = startSutSampler({ parts: sutParts(deployment), file: path.join(resultsDir, SUT_FILE) });
     let faultsStartedAt = Date.now();
     // Fault times count from the start of the scenarios, after init and setup().
@@ -425,7 +426,8 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
         ...(settings.faults ? { recoveryLimits: { judged: recoveryJudged, breached: recoveryBreaches } } : {}),
       },
     );
-    const ice = deployment.ice?.httpUrl ? await readIceTraffic(deployment.ice.httpUrl) : undefined;
+    const iceAfter = deployment.ice?.httpUrl ? await readIceTraffic(deployment.ice.httpUrl) : undefined;
+    const ice = iceAfter && trafficSince(iceBefore, iceAfter);
     if (ice) await writeFile(path.join(resultsDir, ICE_TRAFFIC_FILE), `${JSON.stringify(ice, null, 2)}\n`);
     const reconciliation =
       settings.reconcile && result.summaryData

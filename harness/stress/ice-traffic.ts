@@ -1,5 +1,6 @@
 // The C2C traffic ICE carried during a run, from its Prometheus /metrics
-// (reference/ice/metrics.ts): counters summed over their labels.
+// (reference/ice/metrics.ts): counters summed over their labels, read before and
+// after the run, so a kept deployment's earlier traffic is not counted.
 import { parseExposition } from './metrics-exposition.ts';
 
 export interface IceTraffic {
@@ -41,6 +42,34 @@ export function parseIceTraffic(text: string): IceTraffic {
     const code = /code="([^"]*)"/.exec(labels)?.[1];
     if (code && value > 0) out.refusedByCode[code] = (out.refusedByCode[code] ?? 0) + value;
   }
+  return out;
+}
+
+/**
+ * What ICE carried between two readings. A counter that went down was reset by a
+ * restart (its count since then is all that is known, as Prometheus' increase()
+ * reads it); the stored and delivered totals survive restarts.
+ */
+export function trafficSince(before: IceTraffic | undefined, after: IceTraffic): IceTraffic {
+  if (!before) return after;
+  const since = (a: number, b: number) => (a >= b ? a - b : a);
+  const refusedByCode: Record<string, number> = {};
+  for (const [code, n] of Object.entries(after.refusedByCode)) {
+    const d = since(n, before.refusedByCode[code] ?? 0);
+    if (d > 0) refusedByCode[code] = d;
+  }
+  const out: IceTraffic = {
+    stored: since(after.stored, before.stored),
+    delivered: since(after.delivered, before.delivered),
+    redelivered: since(after.redelivered, before.redelivered),
+    refused: since(after.refused, before.refused),
+    queued: after.queued,
+    refusedByCode,
+  };
+  const [a, b] = [after.deliveryLatency, before.deliveryLatency];
+  if (a)
+    out.deliveryLatency =
+      b && a.count >= b.count ? { count: a.count - b.count, sumSeconds: a.sumSeconds - b.sumSeconds } : a;
   return out;
 }
 

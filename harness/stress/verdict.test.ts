@@ -1,6 +1,6 @@
 // The verdict a stress run ends with, from k6-shaped summary data.
 import { describe, expect, it } from 'vitest';
-import { parseIceTraffic } from './ice-traffic.ts';
+import { parseIceTraffic, trafficSince, type IceTraffic } from './ice-traffic.ts';
 import type { SummaryData } from '../engine/summary/summary-data.ts';
 import { verdictOf } from './verdict.ts';
 
@@ -89,6 +89,55 @@ describe('parseIceTraffic', () => {
       queued: 0,
       refusedByCode: { UNKNOWN_RECIPIENT: 4 },
       deliveryLatency: { count: 18, sumSeconds: 0.75 },
+    });
+  });
+});
+
+describe('trafficSince', () => {
+  const reading = (r: Partial<IceTraffic>): IceTraffic => ({
+    stored: 0,
+    delivered: 0,
+    redelivered: 0,
+    refused: 0,
+    queued: 0,
+    refusedByCode: {},
+    ...r,
+  });
+
+  it("counts only the run's traffic on a deployment that carried some before", () => {
+    const before = reading({
+      stored: 100,
+      delivered: 98,
+      queued: 2,
+      refused: 1,
+      refusedByCode: { UNKNOWN_RECIPIENT: 1 },
+      deliveryLatency: { count: 98, sumSeconds: 4.9 },
+    });
+    const after = reading({
+      stored: 160,
+      delivered: 160,
+      redelivered: 3,
+      refused: 1,
+      refusedByCode: { UNKNOWN_RECIPIENT: 1 },
+      deliveryLatency: { count: 160, sumSeconds: 8 },
+    });
+    expect(trafficSince(before, after)).toEqual({
+      stored: 60,
+      delivered: 62,
+      redelivered: 3,
+      refused: 0,
+      queued: 0,
+      refusedByCode: {},
+      deliveryLatency: { count: 62, sumSeconds: 8 - 4.9 },
+    });
+  });
+
+  it('takes a counter that went down as reset by a restart, never negative', () => {
+    const before = reading({ redelivered: 40, deliveryLatency: { count: 500, sumSeconds: 10 } });
+    const after = reading({ redelivered: 5, deliveryLatency: { count: 20, sumSeconds: 0.5 } });
+    expect(trafficSince(before, after)).toMatchObject({
+      redelivered: 5,
+      deliveryLatency: { count: 20, sumSeconds: 0.5 },
     });
   });
 });

@@ -1,5 +1,6 @@
 // ICE's Prometheus metrics. Queue depth is read from the store at scrape time,
-// so it counts what is on disk, not what is in memory.
+// so it counts what is on disk, not what is in memory; the stored and delivered
+// totals start from the store's, so a restart does not reset them.
 import client from 'prom-client';
 import type { IceStore } from './store.ts';
 
@@ -24,7 +25,7 @@ export function iceMetrics(store: IceStore, countries: string[]) {
     queueDepth,
     stored: new client.Counter({
       name: 'ice_messages_stored_total',
-      help: 'Messages durably stored and acknowledged to their sender',
+      help: "Messages durably stored and acknowledged to their sender (the store's total, kept across restarts)",
       labelNames: ['sender_country', 'recipient_country', 'type'],
       registers: [registry],
     }),
@@ -48,7 +49,7 @@ export function iceMetrics(store: IceStore, countries: string[]) {
     }),
     deliveries: new client.Counter({
       name: 'ice_deliveries_total',
-      help: 'Messages acknowledged by their recipient',
+      help: "Messages acknowledged by their recipient (the store's total, kept across restarts)",
       labelNames: ['recipient_country'],
       registers: [registry],
     }),
@@ -91,7 +92,16 @@ export function iceMetrics(store: IceStore, countries: string[]) {
     metrics.redeliveries.inc({ recipient_country: c }, 0);
     metrics.connections.set({ country: c }, 0);
   }
-  return metrics;
+  return {
+    ...metrics,
+    /** Starts the stored and delivered totals from the store's. */
+    async restoreTotals(): Promise<void> {
+      for (const t of await store.totals()) {
+        metrics.stored.inc({ sender_country: t.sender, recipient_country: t.recipient, type: t.type }, t.stored);
+        metrics.deliveries.inc({ recipient_country: t.recipient }, t.delivered);
+      }
+    },
+  };
 }
 
 export type IceMetrics = ReturnType<typeof iceMetrics>;

@@ -53,6 +53,7 @@ export async function startIce(opts: IceServerOptions): Promise<IceServer> {
   await store.migrate();
   const credentials = new NodeCredentials(opts.nodeTokens);
   const metrics = iceMetrics(store, credentials.countries);
+  await metrics.restoreTotals();
   const hub = new Hub(store, metrics, credentials, {
     window: opts.window ?? 256,
     ackTimeoutMs: opts.ackTimeoutMs ?? 10_000,

@@ -169,6 +169,22 @@ export class IceStore {
     }));
   }
 
+  /** Messages stored and acknowledged per sender, recipient and type, over the whole store (a scan: for startup). */
+  async totals(): Promise<{ sender: string; recipient: string; type: string; stored: number; delivered: number }[]> {
+    const res = await this.pool.query<{
+      sender: string;
+      recipient: string;
+      type: string;
+      stored: number;
+      delivered: number;
+    }>(
+      `SELECT sender_country AS sender, recipient_country AS recipient, type,
+              count(*)::int AS stored, count(delivered_at)::int AS delivered
+         FROM ice_message GROUP BY 1, 2, 3`,
+    );
+    return res.rows;
+  }
+
   async queueDepths(): Promise<Map<string, number>> {
     const res = await this.pool.query<{ c: string; n: string }>(
       'SELECT recipient_country AS c, count(*)::text AS n FROM ice_message WHERE delivered_at IS NULL GROUP BY 1',
