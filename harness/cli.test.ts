@@ -64,6 +64,7 @@ const BAD: [string[], RegExp][] = [
   [['stress', '-e', 'FOO'], /-e FOO: expected KEY=VALUE/],
   [['stress', '--duration', 'soon'], /--duration/],
   [['stress', '--rate', 'x'], /--rate must be a number above 0, got 'x'/],
+  [['stress', '--scenario', 'smoke', '--rate', '5'], /--rate: smoke has no arrival rate; it applies to ctd-peak/],
   [['stress', '--workers'], /--workers.*argument missing/],
   [['up', '--countries', 'XX'], /--countries must list countries with customs offices.*XX/],
   [['up', '--observability', '--prometheus-port', 'x'], /--prometheus-port must be a whole number/],

@@ -44,8 +44,10 @@ import { RECONCILIATION_FAILED_EXIT } from '../reconcile/verdict.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCENARIOS = path.join(ROOT, 'scenarios');
-/** Scenarios whose load is an arrival rate of CTDs; the others ignore --rate and --duration. */
+/** Scenarios whose load is an arrival rate of CTDs (with a default); the others ignore --duration. */
 const RATE_SCENARIOS = new Set(['ctd-peak', 'spike', 'soak', 'breakpoint']);
+/** Scenarios that take --rate as movements per second, with a default of their own. */
+const OWN_RATE_SCENARIOS = new Set(['resilience']);
 /** Scenarios that end with the reconciliation whether or not --reconcile is given. */
 const RECONCILED_SCENARIOS = new Set(['resilience']);
 /** Default peak rate: this many times the corridor's projected peak hour. */
@@ -74,7 +76,8 @@ options:
   --scenario NAME     one of scenarios/*.js (default ctd-peak)
   --duration D        length of a rate scenario, e.g. 30s, 2m (default 1m; resilience ${RESILIENCE_DURATION})
   --rate R            peak CTD arrival rate per second (default ${PEAK_FACTOR} × the
-                      projected peak hour of the countries' routes)
+                      projected peak hour of the countries' routes); for resilience,
+                      movements per second (default 20 × that peak hour)
   --target FILE       deployment file of a running CATS (see scenarios/README.md);
                       its nodes are seeded through their admin fixture route
   --countries LIST    pilot countries (default ${PILOT_COUNTRIES.join(',')})
@@ -216,10 +219,13 @@ export const command: Command = {
     const id = newRunId(scenario);
     const resultsDir = path.resolve(values.results!, id);
     const seed = values.seed ?? id;
-    const isRate = RATE_SCENARIOS.has(scenario);
-    const rate = isRate
+    if (rateGiven !== undefined && !RATE_SCENARIOS.has(scenario) && !OWN_RATE_SCENARIOS.has(scenario))
+      throw new UsageError(
+        `--rate: ${scenario} has no arrival rate; it applies to ${[...RATE_SCENARIOS, ...OWN_RATE_SCENARIOS].join(', ')}`,
+      );
+    const rate = RATE_SCENARIOS.has(scenario)
       ? (rateGiven ?? Math.max(1, Math.round(projectedPeakPerSecond(countries, seed) * PEAK_FACTOR)))
-      : undefined;
+      : rateGiven;
     // Guarantees sized for every CTD the scenario can submit, so none is refused for want of one.
     const movements = movementsGiven ?? (rate ? plannedSubmissions(scenario, rate, durationSeconds, env) + 1000 : 2000);
     const settings: Settings = {
