@@ -72,6 +72,25 @@ describe('timeseries buckets', () => {
     expect([...first, ...rest].reduce((s, l) => s + l.n, 0)).toBe(MAX_SERIES_PER_METRIC + 12);
   });
 
+  it('keeps the status of requests folded into the overflow series, so server errors stay visible', () => {
+    const b = new TimeBuckets(describeBuiltin);
+    const samples: Sample[] = [];
+    for (let i = 0; i < MAX_SERIES_PER_METRIC; i++)
+      samples.push({ metric: 'http_reqs', time: T0, value: 1, tags: { operation: `op${i}`, status: '200' } });
+    for (const status of ['200', '503', '503', '500'])
+      samples.push({ metric: 'http_reqs', time: T0, value: 1, tags: { operation: 'late', status } });
+    b.add(samples);
+    const folded = b
+      .drain(true)
+      .filter((l) => l.k?.other)
+      .map((l) => [l.k!.status, (l as { sum: number }).sum]);
+    expect(folded.sort()).toEqual([
+      ['200', 1],
+      ['500', 1],
+      ['503', 2],
+    ]);
+  });
+
   it('writes a header, metric lines, buckets and an end line', async () => {
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'ts-out-')), 'sub', 'timeseries.ndjson');
     const out = create({ arg: file, env: {}, testId: 'run-1' });

@@ -13,7 +13,11 @@ export const TIMESERIES_VERSION = 1;
 export const BUCKET_MS = 1000;
 /** Tags kept on a series; every other tag (url, method, vu, testid…) is summed over. */
 export const SERIES_TAGS = ['scenario', 'operation', 'status', 'code', 'decision', 'step', 'type'] as const;
-/** Tag sets per metric beyond which new ones are summed into one series tagged `other`, so a high-cardinality tag cannot blow up the file. */
+/**
+ * Tag sets per metric beyond which new ones are summed into series tagged `other`
+ * (one per status, so a 5xx is still told apart), so a high-cardinality tag cannot
+ * blow up the file.
+ */
 export const MAX_SERIES_PER_METRIC = 64;
 /** Phases of an HTTP request: kept as one line over all requests per second, not per series, to keep the file small. */
 export const PHASE_TRENDS = new Set([
@@ -233,8 +237,10 @@ export class TimeBuckets {
     if (known.has(key)) return key;
     if (known.size >= MAX_SERIES_PER_METRIC) {
       this.overflow[metric] = (this.overflow[metric] ?? 0) + 1;
-      if (!known.has('other')) known.set('other', { other: 'true' });
-      return 'other';
+      const status = tags.status || undefined;
+      const other = `other\u0000${status ?? ''}`;
+      if (!known.has(other)) known.set(other, status ? { other: 'true', status } : { other: 'true' });
+      return other;
     }
     const picked: SeriesTags = {};
     for (const t of SERIES_TAGS) if (tags[t] !== undefined && tags[t] !== '') picked[t] = tags[t];
