@@ -178,16 +178,19 @@ const resources: PanelSpec[] = [
   {
     title: 'Outbox backlog',
     description:
-      'C2C messages committed with their state change and not yet handed to ICE. A growing backlog means ICE or the relay lags.',
+      'C2C messages committed with their state change and not yet handed to ICE. A growing backlog means ICE or the relay lags. Refused: messages ICE refused for good (its schema or routing rules), kept in the outbox and not sent again; the relay logs each.',
     kind: 'timeseries',
     unit: 'short',
-    queries: [{ expr: `sum by (country) (cats_outbox_pending_messages{${c}})`, legend: '{{country}}' }],
+    queries: [
+      { expr: `sum by (country) (cats_outbox_pending_messages{${c}})`, legend: '{{country}}' },
+      { expr: `sum by (country) (cats_outbox_refused_messages{${c}})`, legend: '{{country}} refused' },
+    ],
     width: 8,
   },
   {
     title: 'Outbox lag',
     description:
-      'How long the next C2C message to relay has waited since its state change committed (0 when none waits). A message ICE refused stays unsent and keeps this rising: the relay logs it.',
+      'How long the next C2C message to relay has waited since its state change committed (0 when none waits).',
     kind: 'timeseries',
     unit: 's',
     queries: [{ expr: `max by (country) (cats_outbox_oldest_pending_age_seconds{${c}})`, legend: '{{country}}' }],

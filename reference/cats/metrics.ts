@@ -82,11 +82,24 @@ export class NodeMetrics {
     });
     new client.Gauge({
       name: 'cats_outbox_pending_messages',
-      help: 'C2C messages written but not yet sent',
+      help: 'C2C messages written but not yet sent (those ICE refused left out)',
       registers: [this.registry],
       async collect() {
         const n = await withinScrapeTimeout(
-          pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL'),
+          pool.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL AND refused_at IS NULL',
+          ),
+        );
+        this.set(n?.rows[0]!.n ?? NaN);
+      },
+    });
+    new client.Gauge({
+      name: 'cats_outbox_refused_messages',
+      help: 'C2C messages ICE refused for good (kept in the outbox with its answer, not sent again)',
+      registers: [this.registry],
+      async collect() {
+        const n = await withinScrapeTimeout(
+          pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE refused_at IS NOT NULL'),
         );
         this.set(n?.rows[0]!.n ?? NaN);
       },

@@ -13,15 +13,15 @@ export interface OutboxRow {
 }
 
 /**
- * Unsent messages in outbox order, leaving out `skip` (messages ICE refused).
+ * Messages waiting to be sent, in outbox order (refused ones left out).
  * No cursor: a transaction that took a lower seq may commit after a higher one was read.
  */
-export async function unsentOutbox(db: Queryable, limit: number, skip: readonly string[] = []): Promise<OutboxRow[]> {
+export async function unsentOutbox(db: Queryable, limit: number): Promise<OutboxRow[]> {
   const { rows } = await db.query<OutboxRow>(
     `SELECT id, seq, message_type AS "messageType", recipient_country AS "recipientCountry", recipient_office AS "recipientOffice",
             mrn, body, created_at AS "createdAt"
-       FROM outbox WHERE sent_at IS NULL AND NOT (id = ANY($2::uuid[])) ORDER BY seq LIMIT $1`,
-    [limit, skip],
+       FROM outbox WHERE sent_at IS NULL AND refused_at IS NULL ORDER BY seq LIMIT $1`,
+    [limit],
   );
   return rows;
 }
@@ -32,7 +32,7 @@ export async function unsentOutbox(db: Queryable, limit: number, skip: readonly 
  */
 export async function oldestPendingAge(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ age: number }>(
-    'SELECT extract(epoch FROM now() - created_at)::float8 AS age FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT 1',
+    'SELECT extract(epoch FROM now() - created_at)::float8 AS age FROM outbox WHERE sent_at IS NULL AND refused_at IS NULL ORDER BY seq LIMIT 1',
   );
   return Math.max(0, rows[0]?.age ?? 0);
 }
@@ -40,6 +40,24 @@ export async function oldestPendingAge(db: Queryable): Promise<number> {
 export async function markSent(db: Queryable, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::uuid[]) AND sent_at IS NULL', [ids]);
+}
+
+/** ICE's refusal of a message, for good: kept with the message, which is not sent again. */
+export interface OutboxRefusal {
+  id: string;
+  code: string;
+  message: string;
+  errors?: unknown[];
+}
+
+export async function markRefused(db: Queryable, refusals: readonly OutboxRefusal[]): Promise<void> {
+  if (refusals.length === 0) return;
+  await db.query(
+    `UPDATE outbox o SET refused_at = now(), refusal = r.refusal
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, refusal jsonb)
+      WHERE o.id = r.id AND o.sent_at IS NULL AND o.refused_at IS NULL`,
+    [JSON.stringify(refusals.map(({ id, ...refusal }) => ({ id, refusal })))],
+  );
 }
 
 /** Records an inbound message id; false when it was recorded before (a redelivery). */

@@ -67,3 +67,38 @@ it('relays a step taken while ICE is down once ICE is back, across a restart of 
   await expect.poll(atGe, { timeout: 15_000 }).toMatchObject({ state: 'IN_TRANSIT', crossedOffices: ['AZ000210'] });
   expect(await unsent()).toEqual([]);
 }, 60_000);
+
+it('keeps a message ICE refuses for good as refused: not sent again, not counted as waiting', async () => {
+  const iceDb = await createTestDatabase('link_refused_ice');
+  const ice = await spawnIce({ databaseUrl: iceDb, port: await freePort(), tokens });
+  cleanups.push(() => ice.stop());
+  const databaseUrl = await createTestDatabase('link_refused_az');
+  const start = () => startNode({ country: 'AZ', databaseUrl, adminToken, ice: { url: ice.url, token: tokens.AZ } });
+  let az = await start();
+  cleanups.push(() => az.close());
+  // A crossing whose body breaks the message schema, as a faulty node release might write it.
+  const { rows } = await az.context.pool.query<{ id: string }>(
+    `INSERT INTO outbox (message_type, recipient_country, recipient_office, mrn, body)
+     VALUES ('IE118', 'GE', 'GE000200', '26AZ00000000000017', '{"officeOfTransit": "AZ000210"}') RETURNING id`,
+  );
+  const id = rows[0]!.id;
+  const row = async () =>
+    (await az.context.pool.query('SELECT sent_at, refused_at, refusal FROM outbox WHERE id = $1', [id])).rows[0];
+  await expect.poll(async () => (await row()).refused_at, { timeout: 10_000 }).not.toBeNull();
+  const refused = await row();
+  expect(refused).toMatchObject({ sent_at: null, refusal: { code: 'SCHEMA_VIOLATION' } });
+  const gauge = async (name: string) =>
+    Number(
+      new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(String((await client(az).get('/metrics')).body))?.[1],
+    );
+  expect(await gauge('cats_outbox_pending_messages')).toBe(0);
+  expect(await gauge('cats_outbox_refused_messages')).toBe(1);
+  expect(await gauge('cats_outbox_oldest_pending_age_seconds')).toBe(0);
+
+  // A restart does not send it again.
+  await az.close();
+  az = await start();
+  await new Promise((r) => setTimeout(r, 500));
+  expect((await row()).refused_at).toEqual(refused.refused_at);
+  expect(await gauge('cats_outbox_refused_messages')).toBe(1);
+}, 60_000);

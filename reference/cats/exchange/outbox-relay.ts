@@ -2,8 +2,10 @@
 // with its state changes, sends them to ICE in the order written, and marks
 // them sent once ICE has stored them. A crash between the two only causes a
 // resend, which ICE acknowledges as a duplicate (the outbox id is the message id).
+// A message ICE refuses (its rules, not its availability) is marked refused, kept
+// for inspection and not sent again.
 import type pg from 'pg';
-import { markSent, unsentOutbox, type OutboxRow } from '../../store/outbox.ts';
+import { markRefused, markSent, unsentOutbox, type OutboxRefusal, type OutboxRow } from '../../store/outbox.ts';
 import type { IceMessage } from '../../spec/ice/catalogue.ts';
 import { IceRefusal, type IceClient } from './ice-client.ts';
 
@@ -22,7 +24,6 @@ export interface OutboxRelayOptions {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class OutboxRelay {
-  private readonly refused = new Set<string>();
   private stopped = false;
   private loop: Promise<void> | undefined;
   private readonly log: (event: Record<string, unknown>) => void;
@@ -45,7 +46,7 @@ export class OutboxRelay {
     while (!this.stopped) {
       let rows: OutboxRow[];
       try {
-        rows = await unsentOutbox(pool, this.opts.batchSize ?? 200, [...this.refused]);
+        rows = await unsentOutbox(pool, this.opts.batchSize ?? 200);
       } catch (err) {
         this.log({ event: 'outbox-read-failed', error: (err as Error).message });
         await sleep(1000);
@@ -59,23 +60,20 @@ export class OutboxRelay {
       // Sent in outbox order on one connection: ICE stores them in that order.
       const results = await Promise.allSettled(messages.map((m) => client.send(m)));
       const sent: string[] = [];
+      const refused: OutboxRefusal[] = [];
       results.forEach((r, i) => {
         if (r.status === 'fulfilled') sent.push(rows[i].id);
         else if (r.reason instanceof IceRefusal) {
-          // Left unsent in the outbox for inspection; it is tried again only after a restart.
-          this.refused.add(rows[i].id);
-          this.log({
-            event: 'outbox-message-refused',
-            id: rows[i].id,
-            type: rows[i].messageType,
-            code: r.reason.code,
-            errors: r.reason.errors,
-          });
+          const { code, message, errors } = r.reason;
+          refused.push({ id: rows[i].id, code, message, errors });
+          this.log({ event: 'outbox-message-refused', id: rows[i].id, type: rows[i].messageType, code, errors });
         }
       });
-      while (sent.length > 0) {
+      // Until recorded, a message stays unsent and is read again: sent twice, ICE answers duplicate.
+      while (sent.length > 0 || refused.length > 0) {
         try {
           await markSent(pool, sent);
+          await markRefused(pool, refused);
           break;
         } catch (err) {
           if (this.stopped) return;
