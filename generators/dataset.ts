@@ -12,6 +12,7 @@ import { routes as allRoutes, type Route } from './corridor/routes.ts';
 import { applicable, applyEarly, applyLate, defectKinds, type Defect, type DefectKind } from './defects.ts';
 import { GuaranteeBook, type GuaranteeRecord } from './guarantees.ts';
 import { draftMovement, type ScheduledStop } from './movement.ts';
+import { drawPath, type MovementPath } from './movement-path.ts';
 import {
   CountryOperators,
   guarantorsOf,
@@ -62,6 +63,8 @@ export interface CtdRecord {
   /** Bearer token of the holder (also in operators.ndjson). */
   token: string;
   defect: Defect | null;
+  /** The path the movement takes once released; null for a defective CTD (refused at lodging). */
+  path: MovementPath | null;
   schedule: ScheduledStop[];
   ctd: Ctd;
 }
@@ -199,6 +202,7 @@ export class Dataset {
     const kinds = this.options.defectKinds ?? defectKinds;
     const draws = new Random(seed, 'movements');
     const defectDraws = new Random(seed, 'defects');
+    const pathDraws = new Random(seed, 'paths');
     const lastValidLrn = new Map<string, string>();
     const startMs = this.profile.start.getTime();
     // Systematic sampling: floor(n · share + u) defective CTDs, evenly spread.
@@ -260,6 +264,8 @@ export class Dataset {
       if (kind && !defect) defect = applyLate(kind, ctd, defectDraws, earlier, () => this.book.unissuedGrn(country));
       if (!defective) lastValidLrn.set(operator.tin, lrn);
 
+      // Drawn for every CTD, so a movement's path does not depend on the defect share.
+      const path = drawPath(route, pathDraws);
       const at = new Date(startMs + p.offsetMs).toISOString();
       seq++;
       yield {
@@ -272,6 +278,7 @@ export class Dataset {
           holderTin: operator.tin,
           token: operator.token,
           defect: defect ?? null,
+          path: defective ? null : path,
           schedule: draft.schedule,
           ctd,
         },

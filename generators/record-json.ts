@@ -28,6 +28,7 @@ function shared(o: object): Buffer {
   return b;
 }
 
+const AS_DECLARED = JSON.stringify({ kind: 'as-declared' });
 const ASCII_SAFE = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
 const safeText = new Map<string, string>();
 
@@ -74,9 +75,10 @@ function writeValid(sink: LineSink, r: CtdRecord): void {
   }
   let transit = '';
   for (let i = 0; i < o.transit.length; i++) transit += `${i > 0 ? ',' : ''}"${o.transit[i]}"`;
+  const path = r.path?.kind === 'as-declared' ? AS_DECLARED : JSON.stringify(r.path);
   sink.text(
     `{"seq":${r.seq},"at":"${r.at}","country":"${r.country}","route":"${r.route}","commodity":"${r.commodity}","holderTin":"${r.holderTin}",` +
-      `"token":"${r.token}","defect":null,"schedule":[${schedule}],"ctd":{"lrn":"${c.lrn}","declarationType":"${c.declarationType}",` +
+      `"token":"${r.token}","defect":null,"path":${path},"schedule":[${schedule}],"ctd":{"lrn":"${c.lrn}","declarationType":"${c.declarationType}",` +
       `"additionalDeclarationType":"${c.additionalDeclarationType}","security":${c.security},` +
       `"offices":{"departure":"${o.departure}","transit":[${transit}],"destination":"${o.destination}"},"holder":`,
   );

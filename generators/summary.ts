@@ -17,6 +17,8 @@ export class StreamSummary {
   readonly byRoute: Record<string, number> = {};
   readonly byGroup: Record<string, number> = {};
   readonly byDefect: Record<string, number> = {};
+  /** Released movements per path they take (as-declared or an unhappy path). */
+  readonly byPath: Record<string, number> = {};
   readonly itemsHistogram: Record<string, number> = Object.fromEntries(ITEM_BUCKETS.map((b) => [`<=${b}`, 0]));
   /** CTDs per UTC hour of the day. */
   readonly byHour: number[] = new Array(24).fill(0);
@@ -32,6 +34,7 @@ export class StreamSummary {
       this.defective++;
       this.byDefect[r.defect.kind] = (this.byDefect[r.defect.kind] ?? 0) + 1;
     }
+    if (r.path) this.byPath[r.path.kind] = (this.byPath[r.path.kind] ?? 0) + 1;
     if (r.ctd.consignment.containerIndicator) this.containerised++;
     const n = r.ctd.consignment.goodsItems.length;
     this.items += n;
@@ -57,6 +60,7 @@ export class StreamSummary {
       byRoute: sorted(this.byRoute),
       commodityGroups: shares(this.byGroup),
       byDefect: sorted(this.byDefect),
+      byPath: sorted(this.byPath),
       containerShare: share(this.containerised),
       itemsPerCtd: {
         mean: this.ctds > 0 ? Math.round((this.items / this.ctds) * 1000) / 1000 : 0,

@@ -14,7 +14,9 @@
 
 /**
  * @typedef {{ seq: number, country: string, route: string, holderTin: string, token: string,
- *   defect: { kind: string, code: string, pointer: string } | null, ctd: Ctd }} CtdRecord
+ *   defect: { kind: string, code: string, pointer: string } | null,
+ *   path: { kind: string, office?: string, incident?: { type: string, country: string, office: string } } | null,
+ *   ctd: Ctd }} CtdRecord
  */
 
 /**
