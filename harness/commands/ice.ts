@@ -8,8 +8,8 @@ import { openPostgres } from '../../reference/store/postgres.ts';
 
 const usage = `usage: cats-stress ice --node-token CC=TOKEN[,CC=TOKEN…] [options]
 
-Starts the ICE customs-to-customs exchange on 127.0.0.1: nodes connect to
-ws://127.0.0.1:PORT/v1/ice with their country's bearer token; /metrics,
+Starts the ICE customs-to-customs exchange (on 127.0.0.1 unless --host): nodes
+connect to ws://HOST:PORT/v1/ice with their country's bearer token; /metrics,
 /healthz and /readyz are served on the same port.
 
 options:
@@ -17,6 +17,7 @@ options:
                          also ICE_NODE_TOKENS)
   --auditor-token T      bearer token of the deployment's auditor, who may read
                          GET /v1/audit/messages (default ICE_AUDITOR_TOKEN; none: no audit route)
+  --host ADDR            address to listen on (default 127.0.0.1; 0.0.0.0 in a container)
   --port N               listening port (default: a free one)
   --database-url URL     ICE's PostgreSQL database (default: DATABASE_URL, else an
                          embedded server in --data-dir)
@@ -35,6 +36,7 @@ export const command: Command = {
       args: argv,
       options: {
         'node-token': { type: 'string', multiple: true },
+        host: { type: 'string', default: '127.0.0.1' },
         port: { type: 'string' },
         'auditor-token': { type: 'string' },
         'database-url': { type: 'string' },
@@ -80,6 +82,7 @@ export const command: Command = {
       databaseUrl: databaseUrl as string,
       nodeTokens,
       auditorToken: values['auditor-token'] ?? process.env.ICE_AUDITOR_TOKEN,
+      host: values.host,
       port,
       window,
       ackTimeoutMs,

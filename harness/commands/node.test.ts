@@ -7,7 +7,7 @@ import { expect, inject, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
 
-it('starts a node on an existing PostgreSQL, serves it and stops on SIGTERM', async () => {
+it('starts a node on an existing PostgreSQL and the address given, serves it and stops on SIGTERM', async () => {
   const database = `node_cli_${process.pid}`;
   const child = spawn(
     process.execPath,
@@ -22,6 +22,9 @@ it('starts a node on an existing PostgreSQL, serves it and stops on SIGTERM', as
       database,
       '--admin-token',
       'cli-admin-token-000000001',
+      // Another loopback address: a container would give 0.0.0.0.
+      '--host',
+      '127.0.0.2',
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,12 +35,13 @@ it('starts a node on an existing PostgreSQL, serves it and stops on SIGTERM', as
     child.once('exit', (code) => reject(new Error(`exited with ${code}: ${lines.join('\n')}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       lines.push(line);
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+      const m = /listening on (http:\/\/127\.0\.0\.2:\d+)/.exec(line);
       if (m) resolve(m[1]!);
     });
   });
   expect(lines[0]).toMatch(/^CATS node GE listening on/);
   expect((await fetch(`${url}/readyz`)).status).toBe(200);
+  await expect(fetch(url.replace('127.0.0.2', '127.0.0.1'))).rejects.toThrow();
   const fixtures = await fetch(`${url}/v1/admin/fixtures`, {
     method: 'POST',
     headers: { authorization: 'Bearer cli-admin-token-000000001', 'content-type': 'application/json' },

@@ -11,7 +11,8 @@ Starts one national CATS node (reference implementation of spec v0) and prints i
 
 options:
   --country CC          ISO code of the node's country (GE, AZ, KZ, UZ, KG, PK, ...)   (required)
-  --port N              HTTP port on 127.0.0.1 (default: a free port)
+  --host ADDR           address to listen on (default 127.0.0.1; 0.0.0.0 in a container)
+  --port N              HTTP port (default: a free port)
   --database-url URL    PostgreSQL server to use (default: DATABASE_URL, else an embedded
                         PostgreSQL in <data-dir>/pg)
   --database NAME       the node's database on that server (default cats_<cc>)
@@ -36,6 +37,7 @@ export const command: Command = {
       args: argv,
       options: {
         country: { type: 'string' },
+        host: { type: 'string', default: '127.0.0.1' },
         port: { type: 'string' },
         'database-url': { type: 'string' },
         database: { type: 'string' },
@@ -76,6 +78,7 @@ export const command: Command = {
       await server.ensureDatabase(database);
       node = await startNode({
         country,
+        host: values.host,
         port,
         databaseUrl: server.url(database),
         adminToken,

@@ -18,6 +18,8 @@ export interface IceServerOptions extends Partial<HubOptions> {
   nodeTokens: NodeTokens;
   /** Bearer token of the deployment's auditor, who may read GET /v1/audit/messages; none: the route answers 404. */
   auditorToken?: string;
+  /** Address to listen on (default 127.0.0.1). */
+  host?: string;
   /** 0 (default) picks a free port. */
   port?: number;
   /** Largest frame accepted (default 1 MiB); a larger one closes its connection with 1009. */
@@ -64,6 +66,7 @@ export async function startIce(opts: IceServerOptions): Promise<IceServer> {
     log,
   });
   const maxFrameBytes = opts.maxFrameBytes ?? 1024 * 1024;
+  const host = opts.host ?? '127.0.0.1';
   const maxConnections = opts.maxConnectionsPerCountry ?? 4;
   // ws closes a connection whose frame exceeds maxPayload (1009) before buffering it whole.
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes });
@@ -171,12 +174,12 @@ export async function startIce(opts: IceServerOptions): Promise<IceServer> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(opts.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as { port: number }).port;
   return {
-    url: `ws://127.0.0.1:${port}${ICE_PATH}`,
-    httpUrl: `http://127.0.0.1:${port}`,
+    url: `ws://${host}:${port}${ICE_PATH}`,
+    httpUrl: `http://${host}:${port}`,
     port,
     async close() {
       closing = true;
