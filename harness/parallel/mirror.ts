@@ -51,6 +51,8 @@ export interface Mirrored {
   steps: PlannedStep[];
   /** The state the TIR record implies the movement reached. */
   impliedState: MovementState;
+  /** What TIR recorded: carnet accepted, borders crossed, guarantee discharged (absent while open). */
+  tir: { acceptedAt: number; crossings: number; dischargedAt?: number };
 }
 
 export type Mapping = { ok: true; mirrored: Mirrored } | { ok: false; carnet: string; reasons: Reason[] };
@@ -252,6 +254,7 @@ export function mirror(m: TirMovement, context: MirrorContext): Mapping {
   const arrival = arrivedAt ?? terminatedAt;
   if (arrival) steps.push({ kind: 'arrival', office: destination, at: Date.parse(arrival) });
   if (terminatedAt) steps.push({ kind: 'control', office: destination, at: Date.parse(terminatedAt) });
+  const discharged = m.dischargedAt ?? terminatedAt;
   const impliedState: MovementState = terminatedAt
     ? 'WRITTEN_OFF'
     : arrival
@@ -261,6 +264,19 @@ export function mirror(m: TirMovement, context: MirrorContext): Mapping {
         : 'RELEASED';
   return {
     ok: true,
-    mirrored: { carnet: m.carnet, holderTin: operator.tin, ctd, due, level: guarantee.level, steps, impliedState },
+    mirrored: {
+      carnet: m.carnet,
+      holderTin: operator.tin,
+      ctd,
+      due,
+      level: guarantee.level,
+      steps,
+      impliedState,
+      tir: {
+        acceptedAt: Date.parse(m.departure.at),
+        crossings: m.crossings.length,
+        ...(discharged ? { dischargedAt: Date.parse(discharged) } : {}),
+      },
+    },
   };
 }
