@@ -31,6 +31,7 @@ export interface ObservedStep {
   status: number;
 }
 
+/** An office in another country than departure's, and when that country's node first held the movement. */
 export interface ObservedNotice {
   office: string;
   country: string;
@@ -220,8 +221,8 @@ async function replayOne(m: Mirrored, options: ReplayOptions): Promise<Observed>
   // Advance notice: when each other country's node first holds the movement (IE050, IE001 through ICE).
   const noticeOffices: { office: string; role: ObservedNotice['role'] }[] = [
     ...ctd.offices.transit.map((office) => ({ office, role: 'transit' as const })),
-    { office: ctd.offices.destination, role: 'destination' },
-  ];
+    { office: ctd.offices.destination, role: 'destination' as const },
+  ].filter((n) => countryOf(n.office) !== countryOf(ctd.offices.departure));
   const known = new Map<string, Promise<number | undefined>>();
   const knownAt = (office: string): Promise<number | undefined> => {
     const country = countryOf(office);
