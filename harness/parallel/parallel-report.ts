@@ -26,6 +26,8 @@ export interface ParallelRun {
 
 const usd = (x: number) => `USD ${Math.round(x).toLocaleString('en-US')}`;
 const num = (x: number, digits = 1) => x.toLocaleString('en-US', { maximumFractionDigits: digits });
+/** Notice before the truck arrives; after it when the delivery came late. */
+const ahead = (h: number) => (h >= 0 ? `${num(h)} h ahead` : `${num(-h)} h after arrival`);
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 function table(head: string[], rows: string[][], cls = ''): string {
@@ -77,8 +79,8 @@ export function renderParallelHtml(run: ParallelRun, c: Comparison): string {
             n.role === 'transit' ? 'office of transit' : 'office of destination',
             String(n.movements),
             'at the border (0 h)',
-            `${num(n.meanHours)} h ahead`,
-            `${num(n.minHours)} h ahead`,
+            ahead(n.meanHours),
+            ahead(n.minHours),
           ]),
           'notices',
         ) +
