@@ -14,8 +14,10 @@ import {
   passes,
   type MetricThresholds,
 } from './metrics/thresholds.ts';
+import type { ExecutionTuple } from './options/execution-segment.ts';
 import {
   consolidateOptions,
+  executionTuple,
   scenarioEndMs,
   type OptionOverrides,
   type RunOptions,
@@ -91,16 +93,16 @@ class RunError extends Error {
   }
 }
 
-/** Most VUs the scenarios can have at once (to size the thread count). */
-function peakVus(s: ScenarioPlan): number {
+/** Most VUs a scenario can have at once in this instance (to size the thread count). */
+function peakVus(s: ScenarioPlan, instance: ExecutionTuple): number {
   switch (s.executor) {
     case 'ramping-vus':
-      return Math.max(s.startVUs, ...s.stages.map((st) => st.target));
+      return instance.scale(Math.max(s.startVUs, ...s.stages.map((st) => st.target)));
     case 'constant-arrival-rate':
     case 'ramping-arrival-rate':
-      return s.maxVUs;
+      return instance.scale(s.maxVUs);
     default:
-      return s.vus;
+      return instance.scale(s.vus);
   }
 }
 
@@ -249,7 +251,8 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     if (outputs.length && !options.tags.testid) options.tags = { ...options.tags, testid: testId };
     await Promise.all(outputs.map((o) => o.start()));
 
-    const vuBudget = options.scenarios.reduce((a, s) => a + peakVus(s), 0);
+    const instance = executionTuple(options);
+    const vuBudget = options.scenarios.reduce((a, s) => a + peakVus(s, instance), 0);
     const threadCount = Math.max(1, Math.min(wanted, vuBudget));
     await Promise.all(threads.splice(threadCount).map((t) => t.terminate()));
     await Promise.all(threads.slice(1).map((t) => t.expect('loaded')));
