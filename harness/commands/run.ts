@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { Command } from '../cli.ts';
 import { durationFlag, keyValueFlags, numberFlag, parseFlags, UsageError } from '../flags.ts';
 import { exitCodes, runScript } from '../engine/run.ts';
+import { isArchive, unpackArchive } from '../engine/archive/archive.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -234,7 +235,14 @@ export const command: Command = {
     // Fault times count from the start of the scenarios (seen on the progress line), or of the command with --quiet.
     const stderr = injector && !values.quiet ? engineStartWatch(process.stderr, startFaults) : undefined;
     if (injector && values.quiet) startFaults();
-    const { exitCode, summaryData } = await runScript(positionals[0], {
+    // An archive (cats-stress archive, k6 archive) runs its own copy of the script, with its -e values beneath ours.
+    let scriptPath = positionals[0]!;
+    if (isArchive(scriptPath)) {
+      const unpacked = await unpackArchive(scriptPath);
+      scriptPath = unpacked.scriptPath;
+      for (const [k, v] of Object.entries(unpacked.metadata.env)) env[k] ??= v;
+    }
+    const { exitCode, summaryData } = await runScript(scriptPath, {
       signal: interrupt.signal,
       overrides: {
         vus,

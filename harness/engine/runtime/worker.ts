@@ -228,7 +228,13 @@ try {
     script.options === undefined ? undefined : (JSON.parse(JSON.stringify(script.options)) as Record<string, unknown>);
   const functions = Object.keys(script).filter((k) => typeof script[k] === 'function');
   if (script.__catsVuState === false) instances.set(0, script);
-  post({ type: 'loaded', options, functions, metrics: [...engine.registry.entries.values()].map((e) => e.def) });
+  post({
+    type: 'loaded',
+    options,
+    functions,
+    metrics: [...engine.registry.entries.values()].map((e) => e.def),
+    opened: [...engine.opened],
+  });
 } catch (err) {
   post(
     err instanceof TestAbortError
