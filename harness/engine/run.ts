@@ -341,6 +341,7 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
       if (bufferSamples) for (const o of outputs) o.addSamples(td.delta.samples);
     };
 
+    let exportState: (() => Promise<void>) | undefined;
     // k6's REST API (--address): what the k6-operator drives its runners with.
     let phase: ExecutionStatusValue = opts.paused ? ExecutionStatus.PausedBeforeRun : ExecutionStatus.InitDone;
     let started = !opts.paused;
@@ -372,7 +373,10 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
       setSetupData: (json) => {
         setupJson = json;
       },
-      runTeardown,
+      runTeardown: async () => {
+        await runTeardown();
+        if (phase === ExecutionStatus.Ended) await exportState?.();
+      },
       metrics: () => apiMetrics(registry, thresholds, startedAt ? Date.now() - startedAt : 0),
     };
     if (opts.address !== undefined) {
@@ -524,7 +528,8 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
       setupData: setupJson === undefined ? undefined : JSON.parse(setupJson),
     });
     if (opts.stateExport) {
-      const state: RunState = {
+      const file = opts.stateExport;
+      const state = (): RunState => ({
         type: 'cats-stress-run-state',
         version: RUN_STATE_VERSION,
         tags: options.tags,
@@ -538,8 +543,10 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
         noColor: options.noColor,
         setupJson,
         registry: registry.snapshot(),
-      };
-      await writeOut(opts.stateExport, JSON.stringify(state));
+      });
+      // A teardown() run later through the API (a lingering runner) writes it again, its requests included.
+      exportState = () => writeOut(file, JSON.stringify(state()));
+      await exportState();
     }
     // As in k6, the export is part of the end-of-test summary: --no-summary skips it too.
     if (opts.summaryExport && !opts.noSummary) await writeOut(opts.summaryExport, summaryExportText(summaryData));
