@@ -15,7 +15,7 @@ const cli = (args: string[], cwd: string) => {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
-describe('archive and inspect', () => {
+describe('archive and inspect', { timeout: 180_000 }, () => {
   it('packs the script, its modules and opened files; inspect reads the archive on its own', () => {
     const dir = mkdtempSync(join(tmpdir(), 'archive-'));
     mkdirSync(join(dir, 'lib'));

@@ -47,7 +47,7 @@ function expectEachIndexOnce(runs: CapturedRun[], n: number): void {
   expect(total(runs, 'index_squares')).toBe(((n - 1) * n * (2 * n - 1)) / 6);
 }
 
-describe('execution segments split every executor as k6 does', () => {
+describe('execution segments split every executor as k6 does', { timeout: 180_000 }, () => {
   it('shared-iterations: iterations striped by the VUs, each once', async () => {
     const runs = await runSegments(`
 export const options = { scenarios: { s: { executor: 'shared-iterations', vus: 3, iterations: 50 } } };
