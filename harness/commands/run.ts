@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { Command } from '../cli.ts';
 import { durationFlag, keyValueFlags, numberFlag, parseFlags, UsageError } from '../flags.ts';
 import { exitCodes, runScript } from '../engine/run.ts';
+import { isArchive, unpackArchive } from '../engine/archive/archive.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -50,6 +51,13 @@ options:
       --reconcile-wait D    longest wait for the queues to drain before the audit (default 60s)
   -q, --quiet               no progress line
       --no-summary          no end-of-test summary and no handleSummary()
+      --execution-segment SEG   this instance's part of the test, e.g. 1/3:2/3 (as k6)
+      --execution-segment-sequence SEQ  all instances' segments, e.g. 0,1/3,2/3,1
+  -a, --address HOST:PORT   serve k6's REST API v1 there (status, setup, teardown, metrics)
+  -p, --paused              wait after init until started through the API
+  -l, --linger              keep the API up after the test until interrupted
+      --no-setup, --no-teardown   skip setup() / teardown() (run them through the API)
+      --state-export FILE   write the run's mergeable metric state (for cats-stress merge)
 
 K6_* environment variables (K6_VUS, K6_DURATION, K6_OUT, K6_SUMMARY_EXPORT…) set options
 between the script's and the flags', as in k6.
@@ -80,7 +88,7 @@ function runK6(argv: string[]): Promise<number> {
     return Promise.resolve(2);
   }
   // The harness's own flags are not k6's.
-  const own = ['--engine', '--workers', '--deployment', '--reconcile-wait'];
+  const own = ['--engine', '--workers', '--deployment', '--reconcile-wait', '--state-export'];
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -116,6 +124,14 @@ export const command: Command = {
         quiet: { type: 'boolean', short: 'q' },
         'no-summary': { type: 'boolean' },
         'no-thresholds': { type: 'boolean' },
+        'execution-segment': { type: 'string' },
+        'execution-segment-sequence': { type: 'string' },
+        address: { type: 'string', short: 'a' },
+        paused: { type: 'boolean', short: 'p' },
+        linger: { type: 'boolean', short: 'l' },
+        'no-setup': { type: 'boolean' },
+        'no-teardown': { type: 'boolean' },
+        'state-export': { type: 'string' },
         'min-iteration-duration': { type: 'string' },
         'user-agent': { type: 'string' },
         'no-connection-reuse': { type: 'boolean' },
@@ -196,6 +212,7 @@ export const command: Command = {
       interrupt.abort();
     };
     process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
     let routedDir: string | undefined;
     let injector: FaultInjector | undefined;
     const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -218,7 +235,14 @@ export const command: Command = {
     // Fault times count from the start of the scenarios (seen on the progress line), or of the command with --quiet.
     const stderr = injector && !values.quiet ? engineStartWatch(process.stderr, startFaults) : undefined;
     if (injector && values.quiet) startFaults();
-    const { exitCode, summaryData } = await runScript(positionals[0], {
+    // An archive (cats-stress archive, k6 archive) runs its own copy of the script, with its -e values beneath ours.
+    let scriptPath = positionals[0]!;
+    if (isArchive(scriptPath)) {
+      const unpacked = await unpackArchive(scriptPath);
+      scriptPath = unpacked.scriptPath;
+      for (const [k, v] of Object.entries(unpacked.metadata.env)) env[k] ??= v;
+    }
+    const { exitCode, summaryData } = await runScript(scriptPath, {
       signal: interrupt.signal,
       overrides: {
         vus,
@@ -236,6 +260,8 @@ export const command: Command = {
             insecureSkipTLSVerify: values['insecure-skip-tls-verify'],
             throw: values.throw,
             discardResponseBodies: values['discard-response-bodies'],
+            executionSegment: values['execution-segment'],
+            executionSegmentSequence: values['execution-segment-sequence'],
           }).filter(([, v]) => v !== undefined),
         ),
       },
@@ -247,8 +273,18 @@ export const command: Command = {
       stderr,
       noSummary: values['no-summary'],
       noThresholds: values['no-thresholds'],
+      address: values.address,
+      paused: values.paused,
+      linger: values.linger,
+      noSetup: values['no-setup'],
+      noTeardown: values['no-teardown'],
+      stateExport: values['state-export'],
+      onApiListening: (address) => {
+        if (!values.quiet) process.stderr.write(`REST API listening on ${address}\n`);
+      },
     }).finally(async () => {
       process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
       const records = await injector?.stop();
       if (routedDir) await rm(routedDir, { recursive: true, force: true });
       if (records) {

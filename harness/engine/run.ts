@@ -14,8 +14,10 @@ import {
   passes,
   type MetricThresholds,
 } from './metrics/thresholds.ts';
+import type { ExecutionTuple } from './options/execution-segment.ts';
 import {
   consolidateOptions,
+  executionTuple,
   scenarioEndMs,
   type OptionOverrides,
   type RunOptions,
@@ -27,8 +29,12 @@ import { loadOutput } from './output/load.ts';
 import { EngineThread, ThreadFailure } from './runtime/engine-thread.ts';
 import { Progress, type ProgressStats } from './runtime/progress.ts';
 import type { WorkerStatus } from './runtime/protocol.ts';
-import { buildSummaryData, type SummaryData } from './summary/summary-data.ts';
+import { startApiServer, type ApiServer } from './api/server.ts';
+import type { ApiMetric, ControlSurface } from './api/control-surface.ts';
+import { ExecutionStatus, type ExecutionStatusValue } from './api/status.ts';
+import { buildSummaryData, sinkValues, type SummaryData } from './summary/summary-data.ts';
 import { summaryExportText } from './summary/summary-export.ts';
+import { RUN_STATE_VERSION, type RunState } from './summary/run-state.ts';
 import { textSummary } from './summary/text-summary.ts';
 
 /** k6's exit codes (errext/exitcodes). */
@@ -39,7 +45,9 @@ export const exitCodes = {
   teardownTimeout: 101,
   invalidConfig: 104,
   scriptException: 107,
+  stoppedFromRestApi: 103,
   externalAbort: 105,
+  cannotStartRestApi: 106,
   scriptAborted: 108,
   testFailed: 110,
 } as const;
@@ -69,8 +77,22 @@ export interface RunScriptOptions {
   flushMs?: number;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
-  /** Aborting it stops the test at once and still reports (k6's Ctrl-C; exit code 105). */
+  /** Aborting it stops the test at once and still reports (k6's Ctrl-C; exit code 105); with `linger`, ends the linger. */
   signal?: AbortSignal;
+  /** k6's REST API v1 on host:port (k6 --address); port 0 picks a free one. */
+  address?: string;
+  /** Told the API's address once it listens. */
+  onApiListening?: (address: string) => void;
+  /** Wait after init until started through the API (PATCH /v1/status paused:false), as k6 --paused. */
+  paused?: boolean;
+  /** Keep the API up after the test until `signal` aborts (k6 --linger). */
+  linger?: boolean;
+  /** Do not run setup() (k6 --no-setup): the VUs get the data set through PUT /v1/setup, if any. */
+  noSetup?: boolean;
+  /** Do not run teardown() (k6 --no-teardown). */
+  noTeardown?: boolean;
+  /** Write the run's mergeable end state there (summary/run-state.ts), for `cats-stress merge`. */
+  stateExport?: string;
 }
 
 export interface RunResult {
@@ -91,16 +113,16 @@ class RunError extends Error {
   }
 }
 
-/** Most VUs the scenarios can have at once (to size the thread count). */
-function peakVus(s: ScenarioPlan): number {
+/** Most VUs a scenario can have at once in this instance (to size the thread count). */
+function peakVus(s: ScenarioPlan, instance: ExecutionTuple): number {
   switch (s.executor) {
     case 'ramping-vus':
-      return Math.max(s.startVUs, ...s.stages.map((st) => st.target));
+      return instance.scale(Math.max(s.startVUs, ...s.stages.map((st) => st.target)));
     case 'constant-arrival-rate':
     case 'ramping-arrival-rate':
-      return s.maxVUs;
+      return instance.scale(s.maxVUs);
     default:
-      return s.vus;
+      return instance.scale(s.vus);
   }
 }
 
@@ -171,6 +193,7 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
   const flushMs = opts.flushMs ?? 1000;
   const threads: EngineThread[] = [];
   const outputs: Output[] = [];
+  let api: ApiServer | undefined;
   let summaryData: SummaryData | undefined;
   let generatorDelayMs: number | undefined;
   try {
@@ -249,7 +272,8 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     if (outputs.length && !options.tags.testid) options.tags = { ...options.tags, testid: testId };
     await Promise.all(outputs.map((o) => o.start()));
 
-    const vuBudget = options.scenarios.reduce((a, s) => a + peakVus(s), 0);
+    const instance = executionTuple(options);
+    const vuBudget = options.scenarios.reduce((a, s) => a + peakVus(s, instance), 0);
     const threadCount = Math.max(1, Math.min(wanted, vuBudget));
     await Promise.all(threads.splice(threadCount).map((t) => t.terminate()));
     await Promise.all(threads.slice(1).map((t) => t.expect('loaded')));
@@ -270,20 +294,11 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     const pending: Sample[] = [];
     const bufferSamples = outputs.length > 0;
 
-    // setup()
-    threads[0].send({ type: 'setup', options, selectors });
-    const setup = await withTimeout(
-      threads[0].expect('setupDone'),
-      options.setupTimeoutMs,
-      exitCodes.setupTimeout,
-      'setup()',
-    );
-    registry.merge(setup.delta);
-    if (bufferSamples) pending.push(...setup.delta.samples);
-
-    // Scenarios on every thread.
+    // Stopping: the API, a signal, a failing abortOnFail threshold or a script's abort.
     const status = new Map<number, WorkerStatus>();
     let stop: { code: number; message: string } | undefined;
+    let resolveStart!: () => void;
+    const startGate = new Promise<void>((r) => (resolveStart = r));
     const stopAll = (reason: { code: number; message: string }): void => {
       if (stop) return;
       stop = reason;
@@ -291,10 +306,102 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
         `\n${reason.code === exitCodes.thresholdsFailed ? 'thresholds crossed' : 'test stopped'}: ${reason.message}\n`,
       );
       for (const t of threads) t.send({ type: 'stop' });
+      resolveStart();
     };
     const onSignal = (): void => stopAll({ code: exitCodes.externalAbort, message: 'interrupted' });
     if (opts.signal?.aborted) onSignal();
     opts.signal?.addEventListener('abort', onSignal, { once: true });
+
+    // setup(): once, here or through POST /v1/setup; PUT /v1/setup hands in another instance's data.
+    let setupJson: string | undefined;
+    let setupRun: Promise<string | undefined> | undefined;
+    const runSetup = (): Promise<string | undefined> =>
+      (setupRun ??= (async () => {
+        threads[0].send({ type: 'setup', options, selectors });
+        const done = await withTimeout(
+          threads[0].expect('setupDone'),
+          options.setupTimeoutMs,
+          exitCodes.setupTimeout,
+          'setup()',
+        );
+        registry.merge(done.delta);
+        if (bufferSamples) pending.push(...done.delta.samples);
+        setupJson = done.setupJson;
+        return setupJson;
+      })());
+    const runTeardown = async (): Promise<void> => {
+      threads[0].send({ type: 'teardown', setupJson });
+      const td = await withTimeout(
+        threads[0].expect('teardownDone'),
+        options.teardownTimeoutMs,
+        exitCodes.teardownTimeout,
+        'teardown()',
+      );
+      registry.merge(td.delta);
+      if (bufferSamples) for (const o of outputs) o.addSamples(td.delta.samples);
+    };
+
+    let exportState: (() => Promise<void>) | undefined;
+    // k6's REST API (--address): what the k6-operator drives its runners with.
+    let phase: ExecutionStatusValue = opts.paused ? ExecutionStatus.PausedBeforeRun : ExecutionStatus.InitDone;
+    let started = !opts.paused;
+    let startedAt: number | undefined;
+    const surface: ControlSurface = {
+      status: () => {
+        const all = [...status.values()];
+        const now = Date.now();
+        return {
+          status: stop && phase !== ExecutionStatus.Ended ? ExecutionStatus.Interrupted : phase,
+          paused: !started,
+          vus: all.reduce((a, x) => a + x.vus, 0),
+          'vus-max': all.reduce((a, x) => a + x.vusMax, 0),
+          stopped: stop !== undefined,
+          running: phase === ExecutionStatus.Running,
+          tainted: evaluateThresholds(registry, thresholds, startedAt ? now - startedAt : 0).failed.length > 0,
+        };
+      },
+      resume: () => {
+        started = true;
+        resolveStart();
+        return { ok: true };
+      },
+      pause: () =>
+        started ? { ok: false, message: 'the engine cannot pause a test once it has started' } : { ok: true as const },
+      stop: () => stopAll({ code: exitCodes.stoppedFromRestApi, message: 'test run stopped from REST API' }),
+      runSetup,
+      setupData: () => setupJson,
+      setSetupData: (json) => {
+        setupJson = json;
+      },
+      runTeardown: async () => {
+        await runTeardown();
+        if (phase === ExecutionStatus.Ended) await exportState?.();
+      },
+      metrics: () => apiMetrics(registry, thresholds, startedAt ? Date.now() - startedAt : 0),
+    };
+    if (opts.address !== undefined) {
+      try {
+        api = await startApiServer(opts.address, surface);
+      } catch (e) {
+        throw new RunError(
+          exitCodes.cannotStartRestApi,
+          `the REST API cannot listen on ${opts.address}: ${(e as Error).message}`,
+        );
+      }
+      opts.onApiListening?.(api.address);
+    }
+    if (opts.paused) {
+      if (!opts.quiet)
+        err.write(`paused: waiting for PATCH /v1/status {"paused": false}${api ? ` on ${api.address}` : ''}\n`);
+      await startGate;
+      if (stop) throw new RunError(stop.code, stop.message);
+    }
+    phase = ExecutionStatus.Setup;
+    if (!opts.noSetup) await runSetup();
+    else if (setupRun) await setupRun;
+
+    // Scenarios on every thread.
+    phase = ExecutionStatus.Running;
     for (const t of threads) {
       t.onMetrics = (m) => {
         registry.merge(m.delta);
@@ -304,6 +411,7 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
       t.onStopTest = (m) => stopAll({ code: m.code, message: m.message });
     }
     const testStart = Date.now();
+    startedAt = testStart;
     const totalMs = Math.max(...options.scenarios.map((s) => scenarioEndMs(s) - s.gracefulStopMs));
     const progress = new Progress(err, options.scenarios.map((s) => s.name).join(', '), totalMs, !opts.quiet);
     // The rate is taken over the last few seconds: worker reports and ticks are not in phase.
@@ -362,7 +470,7 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
         type: 'start',
         options,
         selectors,
-        setupJson: setup.setupJson,
+        setupJson,
         testStart,
         flushMs,
         bufferSamples,
@@ -404,17 +512,9 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
       );
 
     // teardown()
-    if (!stop || stop.code !== exitCodes.scriptException) {
-      threads[0].send({ type: 'teardown', setupJson: setup.setupJson });
-      const td = await withTimeout(
-        threads[0].expect('teardownDone'),
-        options.teardownTimeoutMs,
-        exitCodes.teardownTimeout,
-        'teardown()',
-      );
-      registry.merge(td.delta);
-      if (bufferSamples) for (const o of outputs) o.addSamples(td.delta.samples);
-    }
+    phase = ExecutionStatus.Teardown;
+    if ((!stop || stop.code !== exitCodes.scriptException) && !opts.noTeardown) await runTeardown();
+    phase = ExecutionStatus.Ended;
     if (bufferSamples) for (const o of outputs) o.addSamples(pending.splice(0));
 
     const outcome = evaluateThresholds(registry, thresholds, durationMs);
@@ -425,8 +525,29 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
       summaryTimeUnit: options.summaryTimeUnit,
       noColor: options.noColor,
       durationMs,
-      setupData: setup.setupJson === undefined ? undefined : JSON.parse(setup.setupJson),
+      setupData: setupJson === undefined ? undefined : JSON.parse(setupJson),
     });
+    if (opts.stateExport) {
+      const file = opts.stateExport;
+      const state = (): RunState => ({
+        type: 'cats-stress-run-state',
+        version: RUN_STATE_VERSION,
+        tags: options.tags,
+        executionSegment: options.executionSegment,
+        executionSegmentSequence: options.executionSegmentSequence,
+        startedAt: testStart,
+        testRunDurationMs: durationMs,
+        thresholds: opts.noThresholds ? undefined : options.thresholds,
+        summaryTrendStats: options.summaryTrendStats,
+        summaryTimeUnit: options.summaryTimeUnit,
+        noColor: options.noColor,
+        setupJson,
+        registry: registry.snapshot(),
+      });
+      // A teardown() run later through the API (a lingering runner) writes it again, its requests included.
+      exportState = () => writeOut(file, JSON.stringify(state()));
+      await exportState();
+    }
     // As in k6, the export is part of the end-of-test summary: --no-summary skips it too.
     if (opts.summaryExport && !opts.noSummary) await writeOut(opts.summaryExport, summaryExportText(summaryData));
     if (!opts.noSummary) {
@@ -469,6 +590,15 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     err.write(`error: ${message}\n`);
     return { exitCode: code, summaryData, error: message };
   } finally {
+    if (opts.linger && api) {
+      // As k6 --linger: the API stays up (teardown, metrics) until interrupted.
+      if (!opts.quiet) err.write('the test is done; --linger keeps the REST API up until interrupted\n');
+      await new Promise<void>((resolve) => {
+        if (!opts.signal || opts.signal.aborted) return resolve();
+        opts.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
+    await api?.close();
     await Promise.allSettled(outputs.map((o) => o.stop()));
     await Promise.allSettled(threads.map((t) => t.terminate()));
   }
@@ -481,4 +611,25 @@ async function writeOut(target: string, content: unknown): Promise<void> {
   else if (ArrayBuffer.isView(content))
     await writeFile(file, new Uint8Array(content.buffer, content.byteOffset, content.byteLength));
   else await writeFile(file, String(content));
+}
+
+/** The registry as k6's GET /v1/metrics shows it (each sink's Format values). */
+function apiMetrics(registry: MetricRegistry, thresholds: MetricThresholds[], elapsedMs: number): ApiMetric[] {
+  const failed = new Set(evaluateThresholds(registry, thresholds, elapsedMs).failed.map((f) => f.split(':')[0]));
+  const withThresholds = new Set(thresholds.map((t) => t.selector.parent));
+  return [...registry.entries.values()].map(({ def, sink }) => {
+    const v = sinkValues(sink, ['min', 'max', 'avg', 'med', 'p(90)', 'p(95)'], elapsedMs);
+    const sample =
+      def.type === 'counter'
+        ? { count: v.count, rate: v.rate }
+        : def.type === 'gauge'
+          ? { value: v.value }
+          : def.type === 'rate'
+            ? { rate: v.rate }
+            : v;
+    const tainted = withThresholds.has(def.name)
+      ? [...failed].some((f) => f === def.name || f.startsWith(`${def.name}{`))
+      : null;
+    return { def, sample, tainted };
+  });
 }

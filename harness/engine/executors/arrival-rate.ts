@@ -9,8 +9,9 @@ import { participate, ScenarioExecution, share, type ExecutionEnv, type Vu } fro
 /**
  * Runs iterations at the times `startOf(k)` (ms from scenario start) for the
  * global indexes k = 0, 1, 2, … while `startOf` returns a time (it returns
- * undefined past the scenario's end); this thread takes every `count`-th index
- * starting at its own.
+ * undefined past the scenario's end). As in k6, an instance with an execution
+ * segment takes the indexes its segment owns once the sequence is re-cut by
+ * maxVUs; this thread takes every `count`-th of those, starting at its own.
  */
 export async function runArrivalRate(
   env: ExecutionEnv,
@@ -18,16 +19,19 @@ export async function runArrivalRate(
   totalMs: number,
 ): Promise<void> {
   const ex = new ScenarioExecution(env);
-  const { plan } = env;
-  const seg = participate(env.segment, plan.maxVUs);
-  if (!seg) return ex.finish(Promise.resolve(), 0);
+  const { plan, instance } = env;
+  const arrivals = instance.fromValue(plan.maxVUs);
+  const maxVUsHere = instance.scale(plan.maxVUs);
+  const preAllocatedHere = instance.scale(plan.preAllocatedVUs);
+  const seg = arrivals && participate(env.segment, maxVUsHere);
+  if (!arrivals || !seg) return ex.finish(Promise.resolve(), 0);
   ex.progress = () => ex.elapsed() / totalMs;
   // The schedule itself ends the scenario: an iteration due before the end starts
   // even if this thread runs late (its lag is recorded). Only a schedule still
   // behind when the graceful stop runs out is cut off, its rest counted as dropped.
   ex.stopAfter(totalMs + plan.gracefulStopMs);
-  const maxVUs = Math.max(share(plan.maxVUs, seg), share(plan.preAllocatedVUs, seg));
-  const idle: Vu[] = Array.from({ length: share(plan.preAllocatedVUs, seg) }, () => ex.newVu());
+  const maxVUs = Math.max(share(maxVUsHere, seg), share(preAllocatedHere, seg));
+  const idle: Vu[] = Array.from({ length: share(preAllocatedHere, seg) }, () => ex.newVu());
   let growing = false;
   let droppedCount = 0;
   const running = new Set<Promise<void>>();
@@ -43,8 +47,9 @@ export async function runArrivalRate(
   const schedule = async (): Promise<void> => {
     let burst = 0;
     let next = seg.index;
-    for (let k = seg.index; ; k += seg.count) {
-      next = k;
+    for (let j = seg.index; ; j += seg.count) {
+      next = j;
+      const k = arrivals.nth(j);
       const at = startOf(k);
       if (at === undefined) break;
       const due = ex.startedAt + at;
@@ -86,7 +91,8 @@ export async function runArrivalRate(
       }
     }
     // A schedule that fell behind its end: what it never started was dropped, not forgotten.
-    if (ex.stopping && !ex.hardStopped) for (let k = next; startOf(k) !== undefined; k += seg.count) droppedCount++;
+    if (ex.stopping && !ex.hardStopped)
+      for (let j = next; startOf(arrivals.nth(j)) !== undefined; j += seg.count) droppedCount++;
     ex.dropped(droppedCount);
     droppedCount = 0;
     ex.requestStop();

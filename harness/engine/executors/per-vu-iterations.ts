@@ -3,11 +3,13 @@ import { participate, ScenarioExecution, share, shareOffset, vuLoop, type Execut
 
 export async function runPerVuIterations(env: ExecutionEnv): Promise<void> {
   const ex = new ScenarioExecution(env);
-  const { plan } = env;
-  const seg = participate(env.segment, plan.vus);
+  const { plan, instance } = env;
+  // As in k6, segments split the VUs; every VU keeps all its iterations.
+  const vus = instance.scale(plan.vus);
+  const seg = participate(env.segment, vus);
   if (!seg) return ex.finish(Promise.resolve(), 0);
-  const vuCount = share(plan.vus, seg);
-  const firstVu = shareOffset(plan.vus, seg);
+  const vuCount = share(vus, seg);
+  const firstVu = shareOffset(vus, seg);
   const total = vuCount * plan.iterations;
   let started = 0;
   ex.progress = () => (total ? started / total : 1);
@@ -18,7 +20,7 @@ export async function runPerVuIterations(env: ExecutionEnv): Promise<void> {
     return vuLoop(ex, vu, () => {
       if (n >= plan.iterations) return undefined;
       started++;
-      return (firstVu + k) * plan.iterations + n++;
+      return instance.nth(firstVu + k) * plan.iterations + n++;
     });
   });
   await ex.finish(Promise.all(loops), plan.gracefulStopMs);

@@ -19,19 +19,20 @@ export function vuTarget(startVUs: number, stages: Stage[], t: number): number {
 
 export async function runRampingVus(env: ExecutionEnv): Promise<void> {
   const ex = new ScenarioExecution(env);
-  const { plan, segment } = env;
+  const { plan, segment, instance } = env;
   const totalMs = plan.stages.reduce((a, s) => a + s.durationMs, 0);
   ex.progress = () => ex.elapsed() / totalMs;
   ex.stopAfter(totalMs);
   let local = 0;
-  const next = (): number => local++ * segment.count + segment.index;
+  const next = (): number => instance.nth(local++ * segment.count + segment.index);
   const active: Vu[] = [];
   const loops = new Set<Promise<void>>();
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
 
   const adjust = (): void => {
-    const want = ex.stopping ? 0 : share(vuTarget(plan.startVUs, plan.stages, ex.elapsed()), segment);
+    // As k6 does, an instance has its segment's share of the test's target at every moment.
+    const want = ex.stopping ? 0 : share(instance.scale(vuTarget(plan.startVUs, plan.stages, ex.elapsed())), segment);
     while (!ex.stopping && active.length < want) {
       const vu = ex.newVu();
       active.push(vu);

@@ -2,6 +2,7 @@
 // iteration call with k6's iteration metrics, stop and graceful stop.
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { builtin, type Tags } from '../metrics/metric.ts';
+import type { ExecutionTuple } from '../options/execution-segment.ts';
 import type { ScenarioPlan } from '../options/options.ts';
 import { engine, TestAbortError, type ScenarioInfo } from '../runtime/engine-state.ts';
 import { logScriptError } from '../runtime/error-log.ts';
@@ -64,9 +65,12 @@ export type IterationFn = (data: unknown) => unknown;
 
 export interface ExecutionEnv {
   plan: ScenarioPlan;
+  /** This process's part of the test (k6's execution segment; the whole test without one). */
+  instance: ExecutionTuple;
+  /** This thread's part of the process's share. */
   segment: Segment;
-  /** The scenario's function in VU `idInTest`'s own copy of the script; a Promise while that copy loads. */
-  fnFor: (idInTest: number) => IterationFn | Promise<IterationFn>;
+  /** The scenario's function in VU `idInInstance`'s own copy of the script; a Promise while that copy loads. */
+  fnFor: (idInInstance: number) => IterationFn | Promise<IterationFn>;
   /** setup()'s result as JSON; every VU parses its own copy. */
   setupJson: string | undefined;
   globalTags: Tags;
@@ -144,7 +148,8 @@ export class ScenarioExecution {
       local,
       {
         idInInstance: id,
-        idInTest: id,
+        // As in k6, the instance's n-th VU is the n-th of its segment's VU numbers in the whole test.
+        idInTest: this.env.instance.nth(id - 1) + 1,
         iteration: 0,
         iterationInScenario: 0,
         scenario: p.name,
@@ -175,7 +180,7 @@ export class ScenarioExecution {
     engine.iterationInTest.set(st, iterationInTest);
     vu.busy = true;
     if (!vu.fn) {
-      const f = this.env.fnFor(st.idInTest);
+      const f = this.env.fnFor(st.idInInstance);
       try {
         vu.fn = typeof f === 'function' ? f : await f;
       } catch (err) {

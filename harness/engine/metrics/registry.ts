@@ -160,6 +160,23 @@ export class MetricRegistry implements SampleSink {
     return delta;
   }
 
+  /** Everything recorded so far, without starting afresh and without raw samples (mergeable with `merge`). */
+  snapshot(): RegistryDelta {
+    return {
+      metrics: [...this.entries.values()].map((e) => {
+        const state = e.sink.state();
+        const subs = e.subs.flatMap((s) => {
+          const st = s.sink.state();
+          return st ? [{ name: s.selector.name, state: st }] : [];
+        });
+        return state ? { def: e.def, state, subs } : { def: e.def, subs };
+      }),
+      checks: [...this.checks.values()].map((c) => ({ ...c })),
+      groups: [...this.groups],
+      samples: [],
+    };
+  }
+
   /** Adds a worker's delta (coordinator side). */
   merge(delta: RegistryDelta): void {
     for (const m of delta.metrics) {

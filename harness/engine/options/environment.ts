@@ -58,6 +58,8 @@ const STRING_OPTIONS: Record<string, string> = {
   K6_SETUP_TIMEOUT: 'setupTimeout',
   K6_TEARDOWN_TIMEOUT: 'teardownTimeout',
   K6_SUMMARY_TIME_UNIT: 'summaryTimeUnit',
+  K6_EXECUTION_SEGMENT: 'executionSegment',
+  K6_EXECUTION_SEGMENT_SEQUENCE: 'executionSegmentSequence',
 };
 const INTEGER_OPTIONS: Record<string, string> = {
   K6_VUS: 'vus',

@@ -1,6 +1,7 @@
 // Consolidates a script's `options` with command-line overrides into the
 // scenarios the executors run, with k6's defaults and validation.
 import { parseDuration } from './duration.ts';
+import { ExecutionTuple } from './execution-segment.ts';
 
 export type ExecutorName =
   | 'constant-vus'
@@ -69,6 +70,9 @@ export interface RunOptions {
   setupTimeoutMs: number;
   teardownTimeoutMs: number;
   noColor: boolean;
+  /** k6's `executionSegment` and `executionSegmentSequence`: this instance's part of a distributed test. */
+  executionSegment?: string;
+  executionSegmentSequence?: string;
   /** Consolidated options as the script sees them in exec.test.options. */
   consolidated: Record<string, unknown>;
 }
@@ -295,6 +299,19 @@ export function consolidateOptions(
       !Object.values(o.hosts).every((v) => typeof v === 'string'))
   )
     throw new OptionsError(`hosts: expected names mapped to addresses, e.g. { 'api.test': '127.0.0.1' }`);
+  const segmentOption = (k: 'executionSegment' | 'executionSegmentSequence'): string | undefined => {
+    const v = o[k];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') throw new OptionsError(`${k}: expected a string such as '1/3:2/3'`);
+    return v;
+  };
+  const executionSegment = segmentOption('executionSegment');
+  const executionSegmentSequence = segmentOption('executionSegmentSequence');
+  try {
+    ExecutionTuple.of(executionSegment, executionSegmentSequence);
+  } catch (e) {
+    throw new OptionsError(`execution segment: ${(e as Error).message}`);
+  }
   o.tags = tags;
   o.scenarios = scenarios;
   o.summaryTrendStats = trendStats;
@@ -307,8 +324,17 @@ export function consolidateOptions(
     setupTimeoutMs: dur(o.setupTimeout, 'setupTimeout', 60_000),
     teardownTimeoutMs: dur(o.teardownTimeout, 'teardownTimeout', 60_000),
     noColor: o.noColor === true,
+    executionSegment,
+    executionSegmentSequence,
     consolidated: o,
   };
+}
+
+/** This instance's part of the test (the whole test unless execution segments are set). */
+export function executionTuple(o: Pick<RunOptions, 'executionSegment' | 'executionSegmentSequence'>): ExecutionTuple {
+  return o.executionSegment === undefined && o.executionSegmentSequence === undefined
+    ? ExecutionTuple.whole()
+    : ExecutionTuple.of(o.executionSegment, o.executionSegmentSequence);
 }
 
 /** When a scenario has finished at the latest, graceful stop included (ms from test start). */

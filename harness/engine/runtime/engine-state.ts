@@ -33,6 +33,8 @@ export const engine = {
   phase: 'init' as Phase,
   registry: new MetricRegistry(),
   scriptPath: '',
+  /** Files the init code read with open() (what an archive must carry). */
+  opened: new Set<string>(),
   /** Global `__ENV` (process env merged with -e). */
   env: {} as Record<string, string>,
   /** Consolidated options, frozen (exec.test.options). */

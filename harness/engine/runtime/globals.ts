@@ -9,6 +9,7 @@ function open(path: string, mode?: string): string | ArrayBuffer {
   if (typeof path !== 'string' || !path) throw new TypeError('open(path): path must be a non-empty string');
   const file = resolve(dirname(engine.scriptPath), path);
   const bytes = readFileSync(file);
+  engine.opened.add(file);
   if (mode === 'b') return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   return bytes.toString('utf8');
 }

@@ -39,7 +39,14 @@ export type ToWorker =
   | { type: 'handleSummary'; data: unknown };
 
 export type FromWorker =
-  | { type: 'loaded'; options: Record<string, unknown> | undefined; functions: string[]; metrics: MetricDefinition[] }
+  | {
+      type: 'loaded';
+      options: Record<string, unknown> | undefined;
+      functions: string[];
+      metrics: MetricDefinition[];
+      /** Files the init code opened. */
+      opened: string[];
+    }
   | { type: 'failed'; code: number; message: string }
   | { type: 'setupDone'; setupJson?: string; delta: RegistryDelta }
   | { type: 'metrics'; delta: RegistryDelta; status: WorkerStatus }

@@ -7,7 +7,7 @@ import { executors } from '../executors/index.ts';
 import { share, VuPool, type IterationFn, type Segment } from '../executors/scenario-execution.ts';
 import { parseMetricSelector } from '../metrics/registry.ts';
 import { configureHttp } from '../modules/http.ts';
-import type { RunOptions } from '../options/options.ts';
+import { executionTuple, type RunOptions } from '../options/options.ts';
 import { engine, ScriptError, TestAbortError } from './engine-state.ts';
 import { logScriptError } from './error-log.ts';
 import { installGlobals } from './globals.ts';
@@ -123,6 +123,7 @@ async function runScenarios(msg: Extract<ToWorker, { type: 'start' }>): Promise<
     msg.flushMs,
   );
   const segment: Segment = { index: data.index, count: msg.threads };
+  const instance = executionTuple(msg.options);
   const pool = new VuPool(segment, msg.vuBudget);
   // As in k6, the planned VUs run their init code before the test starts; VUs added later (arrival-rate
   // growth) run it before their first iteration.
@@ -142,6 +143,7 @@ async function runScenarios(msg: Extract<ToWorker, { type: 'start' }>): Promise<
       };
       await executors[plan.executor]({
         plan,
+        instance,
         segment,
         fnFor,
         setupJson: msg.setupJson,
@@ -226,7 +228,13 @@ try {
     script.options === undefined ? undefined : (JSON.parse(JSON.stringify(script.options)) as Record<string, unknown>);
   const functions = Object.keys(script).filter((k) => typeof script[k] === 'function');
   if (script.__catsVuState === false) instances.set(0, script);
-  post({ type: 'loaded', options, functions, metrics: [...engine.registry.entries.values()].map((e) => e.def) });
+  post({
+    type: 'loaded',
+    options,
+    functions,
+    metrics: [...engine.registry.entries.values()].map((e) => e.def),
+    opened: [...engine.opened],
+  });
 } catch (err) {
   post(
     err instanceof TestAbortError
