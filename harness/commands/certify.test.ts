@@ -83,6 +83,7 @@ it('certifies the reference node: every mandatory requirement passes, exit code 
   expect(failed).toEqual([]);
   expect(code).toBe(0);
   expect(cert).toMatchObject({ country: 'GE', specVersion: 'spec-v0', verdict: 'CERTIFIED', profile: 'quick' });
+  expect(cert.implementation.version).toMatch(/^cats-stress reference node \d+\.\d+\.\d+$/);
   expect(cert.requirements.map((r) => r.id)).toEqual(requirements.map((r) => r.id));
   for (const r of cert.requirements.filter((r) => r.level === 'mandatory')) {
     expect(r.status, r.id).toBe('pass');
