@@ -121,3 +121,27 @@ it('exits 3 when the target file is not a certification target', async () => {
   await writeFile(bad, JSON.stringify({ country: 'GE', url: 'http://127.0.0.1:1' }));
   expect(await main(['certify', '--target', bad, '--country', 'GE', '--quick'])).toBe(3);
 });
+
+it('starts the reference node itself with --start-reference and certifies its conformance', async () => {
+  const results = path.join(dir, 'results');
+  const code = await main([
+    'certify',
+    '--start-reference',
+    '--country',
+    'AZ',
+    '--database-url',
+    inject('postgresAdminUrl'),
+    '--skip-load',
+    '--results',
+    results,
+    '--run',
+    'az',
+  ]);
+  const cert = JSON.parse(await readFile(path.join(results, 'az', 'certificate.json'), 'utf8')) as Certificate;
+  expect(cert.requirements.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.detail}`)).toEqual([]);
+  expect(code).toBe(0);
+  expect(cert).toMatchObject({ country: 'AZ', verdict: 'CERTIFIED' });
+  expect(cert.performance).toBeUndefined();
+  expect(cert.requirements.find((r) => r.id === 'C2B-PERFORMANCE')?.status).toBe('not-applicable');
+  expect(cert.requirements.find((r) => r.id === 'C2C-RELEASE-RECORDS')?.status).toBe('pass');
+}, 180_000);
