@@ -54,10 +54,11 @@ const freshLrn = (/** @type {number} */ n) => `CF-${RUN}-${n}`;
 
 /**
  * @param {string} rule
+ * @param {string} requirement id in the requirement catalogue (reference/spec/requirements.ts)
  * @param {boolean} ok
  */
-function record(rule, ok) {
-  specAdherence.add(ok ? 1 : 0, { rule });
+function record(rule, requirement, ok) {
+  specAdherence.add(ok ? 1 : 0, { rule, requirement });
   check(ok, { [`spec: ${rule}`]: (v) => v });
 }
 
@@ -111,14 +112,24 @@ const opts = (expect) => ({
 });
 
 /**
- * Rules by name; a rule's result is undefined when the credentials at hand cannot exercise it.
- * @type {[string, () => Promise<boolean | undefined>][]}
+ * Rules by name, each with the requirement it checks; a rule's result is undefined
+ * when the credentials at hand cannot exercise it.
+ * @type {[string, string, () => Promise<boolean | undefined>][]}
  */
 const RULES = [
-  ['health', async () => (await request('GET', `${lodgeable(0).node}/healthz`, null, opts())).status === 200],
-  ['readiness', async () => (await request('GET', `${lodgeable(0).node}/readyz`, null, opts())).status === 200],
+  [
+    'health',
+    'C2B-HEALTH',
+    async () => (await request('GET', `${lodgeable(0).node}/healthz`, null, opts())).status === 200,
+  ],
+  [
+    'readiness',
+    'C2B-HEALTH',
+    async () => (await request('GET', `${lodgeable(0).node}/readyz`, null, opts())).status === 200,
+  ],
   [
     'openapi_document',
+    'C2B-OPENAPI',
     async () => {
       const res = await request('GET', `${lodgeable(0).node}/openapi.json`, null, opts());
       const doc = jsonBody(res);
@@ -129,6 +140,7 @@ const RULES = [
   ],
   [
     'unauthenticated',
+    'C2B-AUTHENTICATION',
     async () => {
       const { ctd, node } = lodgeable(1);
       return rejectedWith(await request('POST', `${node}/v1/declarations`, ctd, opts([401])), 401, 'UNAUTHENTICATED');
@@ -136,6 +148,7 @@ const RULES = [
   ],
   [
     'wrong_token',
+    'C2B-AUTHENTICATION',
     async () => {
       const { ctd, node } = lodgeable(2);
       const res = await request(
@@ -149,6 +162,7 @@ const RULES = [
   ],
   [
     'malformed_json',
+    'C2B-MALFORMED-JSON',
     async () => {
       const { node, token } = lodgeable(3);
       const res = await request(
@@ -162,6 +176,7 @@ const RULES = [
   ],
   [
     'schema_violation_with_pointer',
+    'C2B-SCHEMA-POINTER',
     async () => {
       const { ctd, node, token } = lodgeable(4);
       const bad = Object.assign({}, ctd, { security: 'high' });
@@ -175,6 +190,7 @@ const RULES = [
   ],
   [
     'unsupported_media_type',
+    'C2B-MEDIA-TYPE',
     async () => {
       const { ctd, node, token } = lodgeable(5);
       const res = await request(
@@ -188,6 +204,7 @@ const RULES = [
   ],
   [
     'body_too_large',
+    'C2B-BODY-LIMIT',
     async () => {
       const { ctd, node, token } = lodgeable(6);
       // Just over spec v0's 1 MiB limit. A server may answer 413 and close before
@@ -204,6 +221,7 @@ const RULES = [
   ],
   [
     'unknown_mrn',
+    'C2B-NOT-FOUND',
     async () => {
       const { node, token, country } = lodgeable(7);
       const res = await getDeclaration(node, token, `26${country}000000000000J0`, { expect: [404] });
@@ -212,6 +230,7 @@ const RULES = [
   ],
   [
     'idempotent_replay',
+    'C2B-IDEMPOTENT-LODGING',
     async () => {
       const { ctd, node, token } = lodgeable(8);
       const first = await submitCtd(node, token, ctd);
@@ -221,6 +240,7 @@ const RULES = [
   ],
   [
     'duplicate_lrn_other_content',
+    'C2B-DUPLICATE-LRN',
     async () => {
       const { ctd, node, token } = lodgeable(9);
       const first = await submitCtd(node, token, ctd);
@@ -231,6 +251,7 @@ const RULES = [
   ],
   [
     'operator_isolation',
+    'C2B-OPERATOR-ISOLATION',
     async () => {
       const { ctd, node, token } = lodgeable(10);
       const other = otherOperator(ctd.holder.identificationNumber);
@@ -242,6 +263,7 @@ const RULES = [
   ],
   [
     'operator_cannot_decide',
+    'C2B-ROLES',
     async () => {
       // Release is a customs decision: an operator's token is refused.
       const { ctd, node, token } = lodgeable(11);
@@ -252,6 +274,7 @@ const RULES = [
   ],
   [
     'officer_scope',
+    'C2B-OFFICER-SCOPE',
     async () => {
       // An officer acts only for their own offices.
       const { ctd, node, token } = lodgeable(14);
@@ -271,6 +294,7 @@ const RULES = [
   ],
   [
     'illegal_transition',
+    'C2B-ILLEGAL-TRANSITION',
     async () => {
       // Cancellation is allowed only before release.
       const { ctd, node, token } = lodgeable(12);
@@ -287,6 +311,7 @@ const RULES = [
   ],
   [
     'amend_before_release',
+    'C2B-AMENDMENT',
     async () => {
       // A pre-lodged CTD can be amended until the goods are presented; after that, no more.
       const { ctd, node, token } = lodgeable(15);
@@ -311,6 +336,7 @@ const RULES = [
   ],
   [
     'cancel_before_release',
+    'C2B-CANCELLATION',
     async () => {
       // A pre-lodged CTD waits for presentation, so it can always be cancelled.
       const { ctd, node, token } = lodgeable(13);
@@ -347,6 +373,9 @@ export const options = {
   ),
 };
 
+const DUPLICATE_LRN = 'C2B-DUPLICATE-LRN';
+const CTD_VALIDATION = 'C2B-CTD-VALIDATION';
+
 /** @param {DefectEntry} entry */
 async function checkDefect(entry) {
   const { ctd, token, country, defect, original } = entry;
@@ -354,13 +383,14 @@ async function checkDefect(entry) {
   if (original) await submitCtd(node, token, original);
   const r = await submitCtd(node, token, ctd, { expect: [400, 403, 404, 409, 422] });
   const ok = !r.accepted && r.res.status >= 400 && r.res.status < 500 && errorCodes(r.res).includes(defect.code);
-  record(`defect_${defect.code}`, ok);
+  // A repeated LRN is the duplicate-LRN rule; every other defect breaks a CTD business rule.
+  record(`defect_${defect.code}`, defect.code === 'DUPLICATE_LRN' ? DUPLICATE_LRN : CTD_VALIDATION, ok);
 }
 
 export default async function () {
   const i = exec.scenario.iterationInTest;
   if (i < RULES.length) {
-    const [name, rule] = RULES[i];
+    const [name, requirement, rule] = RULES[i];
     /** @type {boolean | undefined} */
     let ok = false;
     try {
@@ -370,7 +400,7 @@ export default async function () {
     }
     // undefined: the credentials at hand cannot exercise the rule.
     if (ok === undefined) console.warn(`conformance rule ${name}: skipped, no credentials to exercise it`);
-    else record(name, ok);
+    else record(name, requirement, ok);
     return;
   }
   await checkDefect(/** @type {DefectEntry} */ (entries[i - RULES.length + 1]));

@@ -11,18 +11,9 @@ import { createTestDatabase } from '../../test/support/database.ts';
 import { startInProcessReference, type InProcessReference } from '../testing/in-process-reference.ts';
 import { sutParts } from '../stress/sut-sampler.ts';
 import type { SutLine } from './sut-file.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from './testing/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const ARGS = CHROMIUM_ARGS;
 
 let dir: string;
 let node: LoopbackNode;

@@ -43,7 +43,12 @@ class Duplicate extends Error {}
 /** A message refused by the sender rule: acknowledged to ICE as rejected with this code. */
 export class C2cRefusal extends Error {
   constructor(
-    readonly code: 'SENDER_NOT_DESIGNATED' | 'MRN_COUNTRY_MISMATCH' | 'SENDER_NOT_IN_EXCHANGE' | 'UNKNOWN_MOVEMENT',
+    readonly code:
+      | 'SENDER_NOT_DESIGNATED'
+      | 'MRN_COUNTRY_MISMATCH'
+      | 'SENDER_NOT_IN_EXCHANGE'
+      | 'UNKNOWN_MOVEMENT'
+      | 'WRONG_RECIPIENT',
     message: string,
   ) {
     super(message);
@@ -55,7 +60,13 @@ const applied: readonly IceMessageType[] = ['IE001', 'IE050', 'IE118', 'IE006', 
 
 /** What the sender rule says without the movement: a country of the exchange, its own office, consistent offices and MRN. */
 function checkSender(ctx: NodeContext, msg: InboundMessage): void {
-  const { sender } = msg;
+  const { sender, recipient } = msg;
+  // Addressed to another node: whatever routed it here, it is not this node's to apply.
+  if (recipient.country !== ctx.country || countryOfOffice(recipient.office) !== ctx.country)
+    throw new C2cRefusal(
+      'WRONG_RECIPIENT',
+      `addressed to ${recipient.office} (${recipient.country}), not to ${ctx.country}`,
+    );
   if (sender.country === ctx.country || !ctx.countries.get(sender.country)?.pilot)
     throw new C2cRefusal('SENDER_NOT_IN_EXCHANGE', `${sender.country} runs no other node of the exchange`);
   if (officeByReference.get(sender.office)?.country !== sender.country)

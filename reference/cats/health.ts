@@ -1,14 +1,20 @@
-// Liveness, readiness and the OpenAPI document.
+// Liveness (with the implementation's version), readiness and the OpenAPI document.
+import { readFileSync } from 'node:fs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { openApiDocument } from '../spec/openapi.ts';
 import { routes } from '../spec/routes.ts';
 import { routeOptions } from './route-options.ts';
 import type { NodeContext } from './context.ts';
 
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+const IMPLEMENTATION = `cats-stress reference node ${version}`;
+
 export const healthPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = async (app, { ctx }) => {
   const document = JSON.stringify(openApiDocument());
 
-  app.route({ ...routeOptions(routes.healthz), handler: async () => ({ status: 'ok' }) });
+  app.route({ ...routeOptions(routes.healthz), handler: async () => ({ status: 'ok', version: IMPLEMENTATION }) });
 
   app.route({
     ...routeOptions(routes.readyz),

@@ -65,7 +65,10 @@ function route<const S extends RouteSchema>(spec: Omit<RouteSpec<S>, 'url'>): Ro
 }
 
 const Empty = Type.Object({}, { additionalProperties: false });
-const Health = Type.Object({ status: Type.String() });
+const Health = Type.Object({
+  status: Type.String(),
+  version: Type.Optional(Type.String({ description: "the implementation's name and version, quoted on certificates" })),
+});
 
 /** Default request body limit; larger bodies are refused with BODY_TOO_LARGE (413). */
 export const BODY_LIMIT = 1024 * 1024;

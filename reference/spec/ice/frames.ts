@@ -30,7 +30,8 @@ export const SendFrame = Type.Object(
 /**
  * Why a node refused a delivered message. Codes of the sender rule: SENDER_NOT_DESIGNATED
  * (not the office the movement designates for this message), MRN_COUNTRY_MISMATCH,
- * SENDER_NOT_IN_EXCHANGE (a country without a node), UNKNOWN_MOVEMENT (no such movement
+ * SENDER_NOT_IN_EXCHANGE (a country without a node), WRONG_RECIPIENT (addressed to another
+ * country), UNKNOWN_MOVEMENT (no such movement
  * here in the role the message needs); others (e.g. ILLEGAL_TRANSITION) from the movement's rules.
  */
 export const Rejected = Type.Object(
