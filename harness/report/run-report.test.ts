@@ -13,8 +13,6 @@ import { sutParts } from '../stress/sut-sampler.ts';
 import type { SutLine } from './sut-file.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from './testing/chromium.ts';
 
-const ARGS = CHROMIUM_ARGS;
-
 let dir: string;
 let node: LoopbackNode;
 let runDir: string;
@@ -96,7 +94,7 @@ describe('run report', () => {
     const html = await readFile(file, 'utf8');
     expect(html).not.toMatch(/(src|href)=["']https?:/);
     expect(existsSync(CHROMIUM), `${CHROMIUM} missing: apt-get install -y --no-install-recommends chromium`).toBe(true);
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     try {
       const page = await browser.newPage({ viewport: { width: 1000, height: 1200 } });
       const problems: string[] = [];
