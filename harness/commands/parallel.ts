@@ -21,6 +21,7 @@ import { mirrorLog, seedHolderGuarantees } from '../parallel/mirror-log.ts';
 import { writeParallelReport } from '../parallel/parallel-report.ts';
 import { readRegistry } from '../parallel/registry.ts';
 import { replay } from '../parallel/replay.ts';
+import { step } from '../progress.ts';
 
 const DEFAULT_SPEED = 7200;
 const DEFAULT_MOVEMENTS = 40;
@@ -68,15 +69,6 @@ function list(value: string | undefined, fallback: readonly string[]): string[] 
     .split(',')
     .map((c) => c.trim().toUpperCase())
     .filter(Boolean);
-}
-
-async function step<T>(label: string, fn: () => Promise<T>, done?: (r: T) => string): Promise<T> {
-  const started = performance.now();
-  process.stderr.write(`▸ ${label}…\n`);
-  const result = await fn();
-  const secs = ((performance.now() - started) / 1000).toFixed(1);
-  process.stderr.write(`  ${done ? `${done(result)} ` : ''}(${secs} s)\n`);
-  return result;
 }
 
 export const command: Command = {

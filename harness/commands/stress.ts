@@ -41,6 +41,7 @@ import {
 import { reconcileAfterRun, reconcileWaitFlag } from '../stress/run-reconcile.ts';
 import { JOURNAL_FILE } from '../reconcile/journal.ts';
 import { RECONCILIATION_FAILED_EXIT } from '../reconcile/verdict.ts';
+import { step } from '../progress.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCENARIOS = path.join(ROOT, 'scenarios');
@@ -144,16 +145,6 @@ function seconds(d: string): number {
   }
   if (ms <= 0) throw new UsageError(`--duration must be longer than 0s, got '${d}'`);
   return ms / 1000;
-}
-
-/** A step of the run, shown as it starts and when it ends. */
-async function step<T>(label: string, fn: () => Promise<T>, done?: (r: T) => string): Promise<T> {
-  const started = performance.now();
-  process.stderr.write(`▸ ${label}…\n`);
-  const result = await fn();
-  const secs = ((performance.now() - started) / 1000).toFixed(1);
-  process.stderr.write(`  ${done ? `${done(result)} ` : ''}(${secs} s)\n`);
-  return result;
 }
 
 export const command: Command = {
