@@ -183,3 +183,23 @@ describe('deploy/k8s TestRuns', () => {
     });
   }
 });
+
+describe('deploy/Dockerfile', () => {
+  const dockerfile = readFileSync(`${root}deploy/Dockerfile`, 'utf8');
+
+  it('installs from the lock file and copies every folder the CLI loads at run time', () => {
+    expect(dockerfile).toMatch(/COPY package\.json package-lock\.json/);
+    expect(dockerfile).toMatch(/RUN npm ci --omit=dev/);
+    const copied = [...dockerfile.matchAll(/^COPY (\S+) \.\/\1$/gm)].map((m) => m[1]);
+    // The folders the CLI's modules import from (tests and benches aside).
+    for (const dir of ['bin', 'harness', 'reference', 'generators', 'scenarios', 'dashboards'])
+      expect(copied, dir).toContain(dir);
+    for (const [, target] of dockerfile.matchAll(/ln -s \/app\/(\S+)/g))
+      expect(existsSync(`${root}${target}`)).toBe(true);
+  });
+
+  it('runs the engine as `k6`, the command the k6-operator calls its runners by', () => {
+    expect(dockerfile).toContain('ln -s /app/bin/k6.js /usr/local/bin/k6');
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "\/app\/bin\/cats-stress\.js"\]$/m);
+  });
+});
