@@ -3,7 +3,9 @@
 // changes nothing. IE001/IE050 create the foreign movement this node is office
 // of destination/transit for; IE118/IE006/IE018 advance a movement declared
 // here (IE018 conform → write-off, guarantee given back, IE045 out);
-// IE045 closes the foreign copy.
+// IE045 closes the foreign copy. IE142/IE150 record on a foreign copy the
+// enquiry or recovery its officer answers (IE143/IE152), which departure
+// applies to the movement declared there.
 // A message is applied only when it comes from the office the movement designates
 // for it (reference/spec/ice/designated-senders.ts); anything else is refused
 // with a C2cRefusal and changes nothing.
@@ -12,12 +14,13 @@ import { senderProblems, senderRules, type IceMessageType } from '../spec/ice/ca
 import { mrnCountry } from '../spec/ice/designated-senders.ts';
 import { officeByReference } from '../spec/reference-data/offices.ts';
 import type { MovementState } from '../domain/movement.ts';
-import type { MovementRecord } from '../store/movements.ts';
+import type { MovementChange, MovementRecord } from '../store/movements.ts';
 import { withTransaction } from '../store/database.ts';
 import { insertForeignMovement, lockMovement, updateMovement } from '../store/movements.ts';
 import { recordInbound } from '../store/outbox.ts';
 import type { NodeContext } from './context.ts';
 import { controlResultsAtDeparture, runStep, type Step } from './lifecycle.ts';
+import { settleRecovery } from './recovery.ts';
 import { Rejection } from './rejection.ts';
 import { droppedInboundTypes } from './test-drop-inbound.ts';
 
@@ -51,7 +54,18 @@ export class C2cRefusal extends Error {
   }
 }
 
-const applied: readonly IceMessageType[] = ['IE001', 'IE050', 'IE118', 'IE006', 'IE018', 'IE045'];
+const applied: readonly IceMessageType[] = [
+  'IE001',
+  'IE050',
+  'IE118',
+  'IE006',
+  'IE018',
+  'IE045',
+  'IE142',
+  'IE143',
+  'IE150',
+  'IE152',
+];
 
 /** What the sender rule says without the movement: a country of the exchange, its own office, consistent offices and MRN. */
 function checkSender(ctx: NodeContext, msg: InboundMessage): void {
@@ -76,7 +90,9 @@ function checkDesignated(msg: InboundMessage, m: MovementRecord | undefined, rol
       ? m.transitOffices.includes(office)
       : sender === 'destination'
         ? m.destinationOffice === office
-        : m.departureOffice === office;
+        : sender === 'recovery'
+          ? m.recoveryOffice === office
+          : m.departureOffice === office;
   if (!designated)
     throw new C2cRefusal('SENDER_NOT_DESIGNATED', `${office} is not the ${sender} office of movement ${msg.mrn}`);
 }
@@ -116,19 +132,36 @@ export async function applyInboundMessage(ctx: NodeContext, msg: InboundMessage)
         );
         return 'applied';
       case 'IE045': {
-        // The office of departure has discharged the movement: the copy here is closed as it is.
+        // The office of departure has discharged the movement, or closed it after recovery: the copy here is closed as it is.
+        const to: MovementState = b.outcome === 'recovered' ? 'RECOVERED' : 'WRITTEN_OFF';
         const closed = await withTransaction(ctx.pool, async (client) => {
           await remember(client);
           const m = await lockMovement(client, msg.mrn);
           checkDesignated(msg, m, 'foreign');
           if (!m) return undefined;
-          await updateMovement(client, msg.mrn, { state: 'WRITTEN_OFF' });
+          await updateMovement(client, msg.mrn, { state: to });
           return m;
         });
-        if (closed)
-          ctx.metrics.movements.record(closed.role, [{ from: closed.state as MovementState, to: 'WRITTEN_OFF' }]);
+        if (closed) ctx.metrics.movements.record(closed.role, [{ from: closed.state as MovementState, to }]);
         return 'applied';
       }
+      case 'IE142':
+        // An enquiry about a movement this node is office of destination for: its officer answers (IE143).
+        await onForeignCopy(ctx, msg, remember, { enquiryMessageId: msg.id });
+        return 'applied';
+      case 'IE150':
+        // A request to recover the debt here, at the office it is addressed to: its officer notifies the outcome (IE152).
+        await onForeignCopy(ctx, msg, remember, { recoveryMessageId: msg.id, recoveryOffice: msg.recipient.office });
+        return 'applied';
+      case 'IE143':
+        await atDeparture(ctx, msg, remember, () => ({
+          events: [{ type: 'enquiryAnswer', arrived: b.goodsArrived }],
+          change: () => ({ enquiryAnsweredAt: ctx.now() }),
+        }));
+        return 'applied';
+      case 'IE152':
+        await atDeparture(ctx, msg, remember, (m) => settleRecovery(ctx, m, b.recoveryAccepted));
+        return 'applied';
       default:
         throw new Rejection(422, 'SCHEMA_VIOLATION', `message type ${msg.type} is not applied by a national node`);
     }
@@ -136,6 +169,26 @@ export async function applyInboundMessage(ctx: NodeContext, msg: InboundMessage)
     if (err instanceof Duplicate) return 'duplicate';
     throw err;
   }
+}
+
+/** Records on the foreign copy what a message from departure asks of this node; its state does not change. */
+async function onForeignCopy(
+  ctx: NodeContext,
+  msg: InboundMessage,
+  remember: (client: Parameters<typeof recordInbound>[0]) => Promise<void>,
+  change: Omit<MovementChange, 'state'>,
+): Promise<void> {
+  await withTransaction(ctx.pool, async (client) => {
+    await remember(client);
+    const m = await lockMovement(client, msg.mrn);
+    checkDesignated(msg, m, 'foreign');
+    if (msg.type === 'IE142' && m!.destinationOffice !== msg.recipient.office)
+      throw new C2cRefusal(
+        'SENDER_NOT_DESIGNATED',
+        `${msg.recipient.office} is not the office of destination of ${msg.mrn}`,
+      );
+    await updateMovement(client, msg.mrn, { state: m!.state, ...change });
+  });
 }
 
 function atDeparture(

@@ -11,6 +11,10 @@ import type { IE018 } from '../spec/ice/ie018-destination-control-results.ts';
 import type { IE045 } from '../spec/ice/ie045-write-off-notification.ts';
 import type { IE050 } from '../spec/ice/ie050-anticipated-transit-record.ts';
 import type { IE118 } from '../spec/ice/ie118-notification-crossing-frontier.ts';
+import type { IE142 } from '../spec/ice/ie142-enquiry-request.ts';
+import type { IE143 } from '../spec/ice/ie143-enquiry-response.ts';
+import type { IE150 } from '../spec/ice/ie150-recovery-request.ts';
+import type { IE152 } from '../spec/ice/ie152-recovery-notification.ts';
 import type { Country } from '../spec/reference-data/countries.ts';
 import type { OutboxMessage } from '../store/movements.ts';
 import { recordedCtd } from './recorded-ctd.ts';
@@ -24,7 +28,7 @@ export interface Sender {
 const countryOf = (office: string) => office.slice(0, 2);
 
 /** The country an office's message goes to over ICE, or undefined when it needs none. */
-function recipient(node: Sender, office: string): string | undefined {
+export function recipient(node: Sender, office: string): string | undefined {
   const country = countryOf(office);
   return country !== node.country && node.countries.get(country)?.pilot ? country : undefined;
 }
@@ -63,8 +67,9 @@ export function writeOffMessages(
   node: Sender,
   offices: { transit: readonly string[]; destination: string },
   at: Date,
+  outcome: IE045['body']['outcome'] = 'discharged',
 ): OutboxMessage[] {
-  const body: IE045['body'] = { writtenOffAt: at.toISOString(), outcome: 'discharged' };
+  const body: IE045['body'] = { writtenOffAt: at.toISOString(), outcome };
   return [...offices.transit, offices.destination].flatMap((office) => {
     const country = recipient(node, office);
     return country ? [{ type: 'IE045', country, office, body }] : [];
@@ -74,10 +79,29 @@ export function writeOffMessages(
 type ToDeparture =
   | { type: 'IE118'; body: IE118['body'] }
   | { type: 'IE006'; body: IE006['body'] }
-  | { type: 'IE018'; body: IE018['body'] };
+  | { type: 'IE018'; body: IE018['body'] }
+  | { type: 'IE143'; body: IE143['body'] }
+  | { type: 'IE152'; body: IE152['body'] };
 
-/** From an office of transit or destination of a foreign movement back to its office of departure. */
-export function toDeparture(node: Sender, departureOffice: string, m: ToDeparture): OutboxMessage[] {
+/** From an office of transit, destination or recovery of a foreign movement back to its office of departure. */
+export function toDeparture(
+  node: Sender,
+  departureOffice: string,
+  m: ToDeparture,
+  senderOffice?: string,
+): OutboxMessage[] {
   const country = recipient(node, departureOffice);
-  return country ? [{ type: m.type, country, office: departureOffice, body: m.body }] : [];
+  return country
+    ? [{ type: m.type, country, office: departureOffice, body: m.body, ...(senderOffice ? { senderOffice } : {}) }]
+    : [];
+}
+
+/** From departure to an office of another country about a movement declared here: IE142 enquiry, IE150 recovery. */
+export function fromDeparture(
+  node: Sender,
+  office: string,
+  m: { type: 'IE142'; body: IE142['body'] } | { type: 'IE150'; body: IE150['body'] },
+): OutboxMessage[] {
+  const country = recipient(node, office);
+  return country ? [{ type: m.type, country, office, body: m.body }] : [];
 }

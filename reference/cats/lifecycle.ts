@@ -14,6 +14,7 @@ import {
 } from '../domain/movement.ts';
 import { withTransaction } from '../store/database.ts';
 import {
+  chargeReservations,
   giveBackReservations,
   holdReservations,
   insertOutbox,
@@ -26,6 +27,7 @@ import {
 } from '../store/movements.ts';
 import type { OperatorRecord } from '../store/parties.ts';
 import { releaseMessages, toDeparture, writeOffMessages } from './c2c-messages.ts';
+import { movementLimitDate } from './time-limits.ts';
 import type { NodeContext } from './context.ts';
 import { declarationView } from './declaration-view.ts';
 import { guaranteeRefusal } from './guarantee-refusal.ts';
@@ -44,6 +46,7 @@ export function viewOf(m: MovementRecord): MovementView {
     destinationOffice: m.destinationOffice,
     amendments: m.amendments,
     conform: m.controlConform ?? undefined,
+    enquiryAnswer: m.enquiryAnswer ?? undefined,
   };
 }
 
@@ -55,6 +58,8 @@ export interface Step {
   reserve?: boolean;
   /** Give the movement's reservation back (write-off). */
   giveBack?: boolean;
+  /** Settle the movement's reservation out of its guarantee (recovered debt). */
+  charge?: boolean;
   /** Runs in the step's transaction once the events are known to apply (throwing aborts the step). */
   apply?: (client: PoolClient) => Promise<void>;
   messages?: OutboxMessage[];
@@ -102,6 +107,7 @@ export async function runStep(
       crossedOffices: view.crossedOffices as string[],
       amendments: view.amendments,
       controlConform: view.conform,
+      enquiryAnswer: view.enquiryAnswer,
       ...step.change?.(view),
     };
     if (step.reserve) {
@@ -109,6 +115,7 @@ export async function runStep(
       if (!r.held) throw guaranteeRefusal(r.guarantee, m.operatorTin!, referencePointer(m, r.guarantee.position));
     }
     if (step.giveBack) await giveBackReservations(client, mrn);
+    if (step.charge) await chargeReservations(client, mrn);
     await step.apply?.(client);
     const updated = await updateMovement(client, mrn, change);
     await insertOutbox(client, mrn, step.messages ?? []);
@@ -157,7 +164,7 @@ export function canRead(p: Principal, m: MovementRecord): boolean {
   );
 }
 
-function servedHere(ctx: NodeContext, office: string): void {
+export function servedHere(ctx: NodeContext, office: string): void {
   if (office.slice(0, 2) !== ctx.country) {
     throw new Rejection(
       409,
@@ -178,7 +185,11 @@ export const presentGoods = (ctx: NodeContext, p: Principal, mrn: string) =>
     const release = risk.decision === 'release';
     return {
       events: [{ type: risk.decision }],
-      change: () => ({ riskClass: risk.riskClass, riskReasons: risk.reasons }),
+      change: () => ({
+        riskClass: risk.riskClass,
+        riskReasons: risk.reasons,
+        ...(release ? { limitDate: movementLimitDate(ctd.offices, ctx.now()) } : {}),
+      }),
       reserve: release,
       messages: release ? releaseMessages(ctx, ctd, m.createdAt, ctx.now()) : [],
     };
@@ -225,6 +236,7 @@ export const releaseAfterControl = (ctx: NodeContext, p: Principal, mrn: string)
     return {
       events: [{ type: 'release' }],
       reserve: true,
+      change: () => ({ limitDate: movementLimitDate((m.ctd as Ctd).offices, ctx.now()) }),
       messages: releaseMessages(ctx, m.ctd as Ctd, m.createdAt, ctx.now()),
     };
   });
@@ -285,10 +297,14 @@ export const recordControlResults = (
       ...(r.remarks ? { remarks: r.remarks } : {}),
     };
     return {
-      events: [{ type: 'controlResults', office: r.office, conform: r.conform }],
+      events: [resultsEvent(r)],
       messages: toDeparture(ctx, m.departureOffice, { type: 'IE018', body }),
     };
   });
+
+/** Conform results, or discrepancies. */
+const resultsEvent = (r: { office: string; conform: boolean }): MovementEvent =>
+  r.conform ? { type: 'controlResults', office: r.office } : { type: 'discrepancies', office: r.office };
 
 /** Control results reaching the office of departure (its own destination office, or IE018): conform results discharge the movement. */
 export function controlResultsAtDeparture(
@@ -296,9 +312,13 @@ export function controlResultsAtDeparture(
   m: MovementRecord,
   r: { office: string; conform: boolean },
 ): Step {
-  const events: MovementEvent[] = [{ type: 'controlResults', office: r.office, conform: r.conform }];
-  if (!r.conform) return { events };
-  events.push({ type: 'writeOff' });
+  // Non-conform results wait in DISCREPANCIES for customs' decision; the holder is told (IE019) by the notification.
+  if (!r.conform) return { events: [resultsEvent(r)] };
+  return dischargeStep(ctx, m, [resultsEvent(r), { type: 'writeOff' }]);
+}
+
+/** The events that end in write-off, with the guarantee given back and IE045 to the foreign offices. */
+export function dischargeStep(ctx: NodeContext, m: MovementRecord, events: MovementEvent[]): Step {
   return {
     events,
     giveBack: true,

@@ -21,8 +21,25 @@ export type MovementEvent =
   | { type: 'cancel' }
   | { type: 'cross'; office: string }
   | { type: 'arrive'; office: string }
-  | { type: 'controlResults'; office: string; conform: boolean }
-  | { type: 'writeOff' };
+  /** Conform control results, or conform results settling earlier discrepancies (IE049). */
+  | { type: 'controlResults'; office: string }
+  /** Non-conform control results (IE018 with discrepancies; IE019 to the holder). */
+  | { type: 'discrepancies'; office: string }
+  /** Customs decides the discrepancies are settled (minor, explained): the movement can be written off. */
+  | { type: 'resolveDiscrepancies' }
+  | { type: 'writeOff' }
+  /** The time limit passed without arrival: departure opens an enquiry. */
+  | { type: 'limitExpired' }
+  /** The office enquired answers (IE143): the goods arrived there or not. */
+  | { type: 'enquiryAnswer'; arrived: boolean }
+  /** The holder answers the request on the non-arrived movement (IE141). */
+  | { type: 'holderInformation' }
+  /** Customs starts recovery of the debt (IE150): the enquiry or the discrepancies did not clear the movement. */
+  | { type: 'recover' }
+  /** The debt was recovered: the guarantee is charged (IE152). */
+  | { type: 'recovered' }
+  /** Recovery found nothing due: the movement is discharged and the guarantee given back. */
+  | { type: 'recoveryWaived' };
 
 export type MovementEventType = MovementEvent['type'];
 
@@ -37,7 +54,15 @@ export const MovementEventTypes: readonly MovementEventType[] = [
   'cross',
   'arrive',
   'controlResults',
+  'discrepancies',
+  'resolveDiscrepancies',
   'writeOff',
+  'limitExpired',
+  'enquiryAnswer',
+  'holderInformation',
+  'recover',
+  'recovered',
+  'recoveryWaived',
 ];
 
 export interface MovementView {
@@ -50,6 +75,8 @@ export interface MovementView {
   amendments: number;
   /** Outcome of the latest control results at destination; undefined before any. */
   conform?: boolean;
+  /** The answer of the office enquired about a movement past its time limit (IE143); undefined before any. */
+  enquiryAnswer?: 'arrived' | 'not-arrived';
 }
 
 /**
@@ -66,14 +93,30 @@ export const transitions: Readonly<Record<MovementEventType, Partial<Record<Move
   amend: { ACCEPTED: 'ACCEPTED' },
   // Likewise invalidation at the holder's request (UCC Art. 174(1)).
   cancel: { ACCEPTED: 'CANCELLED' },
-  // A crossing notified after arrival (IE118 overtaken by IE006 in the exchange)
-  // is recorded without moving the state back.
-  cross: { RELEASED: 'IN_TRANSIT', IN_TRANSIT: 'IN_TRANSIT', ARRIVED: 'ARRIVED', CONTROLLED: 'CONTROLLED' },
+  // A crossing notified after arrival (IE118 overtaken by IE006 in the exchange),
+  // or after the time limit, is recorded without moving the state.
+  cross: {
+    RELEASED: 'IN_TRANSIT',
+    IN_TRANSIT: 'IN_TRANSIT',
+    ARRIVED: 'ARRIVED',
+    CONTROLLED: 'CONTROLLED',
+    ENQUIRY: 'ENQUIRY',
+    DISCREPANCIES: 'DISCREPANCIES',
+  },
   // Crossings are not required before arrival: a transit office may fail to notify.
-  arrive: { RELEASED: 'ARRIVED', IN_TRANSIT: 'ARRIVED' },
-  // A second, conform result after a non-conform one settles the discrepancies (IE049).
-  controlResults: { ARRIVED: 'CONTROLLED', CONTROLLED: 'CONTROLLED' },
+  // An arrival after the time limit closes the enquiry.
+  arrive: { RELEASED: 'ARRIVED', IN_TRANSIT: 'ARRIVED', ENQUIRY: 'ARRIVED' },
+  // A conform result after a non-conform one settles the discrepancies (IE049).
+  controlResults: { ARRIVED: 'CONTROLLED', DISCREPANCIES: 'CONTROLLED' },
+  discrepancies: { ARRIVED: 'DISCREPANCIES' },
+  resolveDiscrepancies: { DISCREPANCIES: 'CONTROLLED' },
   writeOff: { CONTROLLED: 'WRITTEN_OFF' },
+  limitExpired: { RELEASED: 'ENQUIRY', IN_TRANSIT: 'ENQUIRY' },
+  enquiryAnswer: { ENQUIRY: 'ENQUIRY' },
+  holderInformation: { ENQUIRY: 'ENQUIRY' },
+  recover: { ENQUIRY: 'RECOVERY', DISCREPANCIES: 'RECOVERY' },
+  recovered: { RECOVERY: 'RECOVERED' },
+  recoveryWaived: { RECOVERY: 'WRITTEN_OFF' },
 };
 
 export const finalStates: ReadonlySet<MovementState> = new Set([
@@ -81,6 +124,18 @@ export const finalStates: ReadonlySet<MovementState> = new Set([
   'NOT_RELEASED',
   'CANCELLED',
   'WRITTEN_OFF',
+  'RECOVERED',
+]);
+
+/** States in which the movement's guarantee reservation is held. */
+export const guaranteeHeldStates: ReadonlySet<MovementState> = new Set([
+  'RELEASED',
+  'IN_TRANSIT',
+  'ARRIVED',
+  'CONTROLLED',
+  'ENQUIRY',
+  'DISCREPANCIES',
+  'RECOVERY',
 ]);
 
 export class IllegalTransitionError extends Error {
@@ -134,12 +189,17 @@ export function applyEvent(movement: MovementView, event: MovementEvent): Moveme
         throw illegal(`${event.office} is not the declared office of destination`);
       return { ...movement, state: to };
     case 'controlResults':
+    case 'discrepancies':
       if (event.office !== movement.destinationOffice)
         throw illegal(`${event.office} is not the declared office of destination`);
-      if (from === 'CONTROLLED' && movement.conform !== false) throw illegal('control results already in and conform');
-      return { ...movement, state: to, conform: event.conform };
-    case 'writeOff':
-      if (movement.conform !== true) throw illegal('control results show discrepancies not yet settled');
+      return { ...movement, state: to, conform: event.type === 'controlResults' };
+    case 'enquiryAnswer':
+      if (movement.enquiryAnswer !== undefined)
+        throw illegal(`the enquiry was already answered (${movement.enquiryAnswer})`);
+      return { ...movement, state: to, enquiryAnswer: event.arrived ? 'arrived' : 'not-arrived' };
+    case 'recover':
+      // The office enquired said the goods arrived: their arrival advice and results are awaited, not a debt.
+      if (movement.enquiryAnswer === 'arrived') throw illegal('the office enquired reported the goods arrived');
       return { ...movement, state: to };
     default:
       return { ...movement, state: to };

@@ -35,3 +35,50 @@ export const ControlResults = Type.Object(
 export type CrossingNotification = Static<typeof CrossingNotification>;
 export type ArrivalNotification = Static<typeof ArrivalNotification>;
 export type ControlResults = Static<typeof ControlResults>;
+
+export const EnquiryResponse = Type.Object(
+  {
+    office: OfficeReference,
+    goodsArrived: Type.Boolean({ description: 'The goods were presented at this office of destination' }),
+    information: Type.Optional(Type.String({ maxLength: 512 })),
+  },
+  {
+    additionalProperties: false,
+    description: 'The office of destination answers the enquiry about a movement past its time limit (IE143)',
+  },
+);
+
+export const EnquiryInformation = Type.Object(
+  { information: Type.String({ minLength: 1, maxLength: 2048 }) },
+  {
+    additionalProperties: false,
+    description: "The holder's information about a movement past its time limit (IE141), e.g. where the goods are",
+  },
+);
+
+export const RecoveryStart = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 512 }) },
+  { additionalProperties: false, description: 'Customs starts recovery of the debt (IE150 when recovered abroad)' },
+);
+
+export const RecoveryOutcome = Type.Object(
+  {
+    office: OfficeReference,
+    recovered: Type.Boolean({
+      description: 'true: the debt was recovered and the guarantee is charged; false: nothing was due, written off',
+    }),
+    information: Type.Optional(Type.String({ maxLength: 512 })),
+  },
+  { additionalProperties: false, description: 'The office recovering the debt records the outcome (IE152)' },
+);
+
+export const DiscrepanciesResolution = Type.Object(
+  { information: Type.Optional(Type.String({ maxLength: 512 })) },
+  {
+    additionalProperties: false,
+    description: 'Customs at departure settles the discrepancies: the movement is written off',
+  },
+);
+
+export type EnquiryResponse = Static<typeof EnquiryResponse>;
+export type RecoveryOutcome = Static<typeof RecoveryOutcome>;

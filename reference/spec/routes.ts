@@ -31,7 +31,18 @@ import {
   GuarantorParams,
   GrnParams,
 } from './guarantees.ts';
-import { ArrivalNotification, ControlResults, CrossingNotification, MrnParams } from './movements.ts';
+import { Clock } from './clock.ts';
+import {
+  ArrivalNotification,
+  ControlResults,
+  CrossingNotification,
+  DiscrepanciesResolution,
+  EnquiryInformation,
+  EnquiryResponse,
+  MrnParams,
+  RecoveryOutcome,
+  RecoveryStart,
+} from './movements.ts';
 import { Operator, OperatorApproval, OperatorRegistered, OperatorRegistration, TinParams } from './operators.ts';
 
 /** Who may call a route: `public` needs no token; the rest need a bearer token of that role. */
@@ -273,9 +284,69 @@ export const routes = {
     tag: 'movement events',
     roles: ['officer'],
     summary:
-      'Unloading / control results at destination (officer of that office); conform results write the movement off',
+      'Unloading / control results at destination (officer of that office); conform results write the movement off, ' +
+      'non-conform ones put it in DISCREPANCIES (the holder is notified) until customs at departure decides',
     rejections: [403, 404, 409],
     schema: { params: MrnParams, body: ControlResults, response: { 200: Declaration } },
+  }),
+  answerEnquiry: route({
+    operationId: 'answerEnquiry',
+    method: 'POST',
+    path: '/v1/movements/{mrn}/enquiry-response',
+    tag: 'unhappy paths',
+    roles: ['officer'],
+    summary:
+      'The office of destination answers the enquiry about a movement past its time limit (IE143; officer of that ' +
+      'office): goods arrived (their arrival and results follow) or not (recovery once the enquiry period ends)',
+    rejections: [403, 404, 409],
+    schema: { params: MrnParams, body: EnquiryResponse, response: { 200: Declaration } },
+  }),
+  provideEnquiryInformation: route({
+    operationId: 'provideEnquiryInformation',
+    method: 'POST',
+    path: '/v1/declarations/{mrn}/enquiry-information',
+    tag: 'unhappy paths',
+    roles: ['operator'],
+    summary: "The holder's answer to the request on a movement in ENQUIRY (IE141)",
+    rejections: [404, 409],
+    schema: { params: MrnParams, body: EnquiryInformation, response: { 200: Declaration } },
+  }),
+  resolveDiscrepancies: route({
+    operationId: 'resolveDiscrepancies',
+    method: 'POST',
+    path: '/v1/movements/{mrn}/discrepancies-resolution',
+    tag: 'unhappy paths',
+    roles: ['officer'],
+    summary:
+      'Customs at departure settles the discrepancies of a movement (officer of the office of departure): ' +
+      'it is written off and its guarantee given back',
+    rejections: [403, 404, 409],
+    schema: { params: MrnParams, body: DiscrepanciesResolution, response: { 200: Declaration } },
+  }),
+  startRecovery: route({
+    operationId: 'startRecovery',
+    method: 'POST',
+    path: '/v1/movements/{mrn}/recovery',
+    tag: 'unhappy paths',
+    roles: ['officer'],
+    summary:
+      'Start recovery of the debt of a movement in ENQUIRY or DISCREPANCIES (officer of the office of departure); ' +
+      'the guarantee stays reserved until recovery is settled. Discrepancies at a foreign destination are recovered ' +
+      'there (IE150)',
+    rejections: [403, 404, 409],
+    schema: { params: MrnParams, body: RecoveryStart, response: { 200: Declaration } },
+  }),
+  recordRecoveryOutcome: route({
+    operationId: 'recordRecoveryOutcome',
+    method: 'POST',
+    path: '/v1/movements/{mrn}/recovery-outcome',
+    tag: 'unhappy paths',
+    roles: ['officer'],
+    summary:
+      'The office recovering the debt records the outcome (officer of that office; IE152 when abroad): ' +
+      'recovered (RECOVERED, guarantee charged) or nothing due (WRITTEN_OFF, guarantee given back)',
+    rejections: [403, 404, 409],
+    schema: { params: MrnParams, body: RecoveryOutcome, response: { 200: Declaration } },
   }),
   applyFixtures: route({
     operationId: 'applyFixtures',
@@ -319,6 +390,16 @@ export const routes = {
     summary: 'The ledger of C2C messages this node applied, one entry per application, in message id order',
     rejections: [],
     schema: { querystring: AuditInboundQuery, response: { 200: AppliedMessageList } },
+  }),
+  clock: route({
+    operationId: 'clock',
+    method: 'GET',
+    path: '/v1/clock',
+    tag: 'operations',
+    roles: ['public'],
+    summary: 'The business clock of this node: business time now and the time factor it runs at',
+    rejections: [],
+    schema: { response: { 200: Clock } },
   }),
   healthz: route({
     operationId: 'healthz',
