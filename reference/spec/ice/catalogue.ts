@@ -22,10 +22,11 @@ export type IceMessage = Static<typeof IceMessage>;
 export type IceMessageOf<T extends IceMessageType> = Extract<IceMessage, { type: T }>;
 
 /**
- * Who may send each message (designated-senders.ts): IE001/IE050/IE045 only the
- * office of departure, in the country the MRN names; IE118 only a declared office
- * of transit; IE006/IE018 only the office of destination; IE118/IE006/IE018 carry
- * an MRN of the recipient's country. ICE refuses at submission what it can judge
+ * Who may send each message (designated-senders.ts): IE001/IE050/IE045/IE142/IE150
+ * only the office of departure, in the country the MRN names; IE118 only a declared
+ * office of transit; IE006/IE018/IE143 only the office of destination; IE152 only the
+ * office IE150 asked to recover the debt; the answers carry an MRN of the
+ * recipient's country. ICE refuses at submission what it can judge
  * without the movement (body offices that are not the envelope's, the MRN's
  * country); the receiving node checks the rest against its record of the movement
  * and acknowledges a message from any other office as rejected.
