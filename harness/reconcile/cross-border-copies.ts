@@ -8,8 +8,8 @@ import { Findings, notApplicable, withoutSource, type CheckResult } from './verd
 
 const ID = 'cross-border-copies';
 const TITLE = 'Released movements at their transit and destination nodes';
-/** Every state a released movement can be in: it holds its guarantee, or was discharged or recovered. */
-const RELEASED = new Set<string>([...guaranteeHeldStates, 'WRITTEN_OFF', 'RECOVERED']);
+/** Every state a released movement can be in: it holds its guarantee, or was discharged, recovered or invalidated. */
+const RELEASED = new Set<string>([...guaranteeHeldStates, 'WRITTEN_OFF', 'RECOVERED', 'INVALIDATED']);
 
 export function checkCrossBorderCopies(snapshot: AuditSnapshot): CheckResult {
   if (!snapshot.ice)

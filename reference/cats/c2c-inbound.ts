@@ -61,6 +61,7 @@ const applied: readonly IceMessageType[] = [
   'IE006',
   'IE018',
   'IE045',
+  'IE010',
   'IE142',
   'IE143',
   'IE150',
@@ -131,9 +132,12 @@ export async function applyInboundMessage(ctx: NodeContext, msg: InboundMessage)
           controlResultsAtDeparture(ctx, m, { office: b.officeOfDestination, conform: b.conform }),
         );
         return 'applied';
-      case 'IE045': {
-        // The office of departure has discharged the movement, or closed it after recovery: the copy here is closed as it is.
-        const to: MovementState = b.outcome === 'recovered' ? 'RECOVERED' : 'WRITTEN_OFF';
+      case 'IE045':
+      case 'IE010': {
+        // The office of departure has discharged the movement, closed it after recovery or invalidated it:
+        // the copy here is closed as it is.
+        const to: MovementState =
+          msg.type === 'IE010' ? 'INVALIDATED' : b.outcome === 'recovered' ? 'RECOVERED' : 'WRITTEN_OFF';
         const closed = await withTransaction(ctx.pool, async (client) => {
           await remember(client);
           const m = await lockMovement(client, msg.mrn);

@@ -7,6 +7,7 @@
 import type { Ctd, RecordedCtd } from '../spec/ctd.ts';
 import type { IE001 } from '../spec/ice/ie001-anticipated-arrival-record.ts';
 import type { IE006 } from '../spec/ice/ie006-arrival-advice.ts';
+import type { IE010 } from '../spec/ice/ie010-invalidation-notification.ts';
 import type { IE018 } from '../spec/ice/ie018-destination-control-results.ts';
 import type { IE045 } from '../spec/ice/ie045-write-off-notification.ts';
 import type { IE050 } from '../spec/ice/ie050-anticipated-transit-record.ts';
@@ -73,6 +74,20 @@ export function writeOffMessages(
   return [...offices.transit, offices.destination].flatMap((office) => {
     const country = recipient(node, office);
     return country ? [{ type: 'IE045', country, office, body }] : [];
+  });
+}
+
+/** On invalidation after release: IE010 to every foreign office that was sent IE001 or IE050. */
+export function invalidationMessages(
+  node: Sender,
+  offices: { transit: readonly string[]; destination: string },
+  at: Date,
+  reason: string,
+): OutboxMessage[] {
+  const body: IE010['body'] = { invalidatedAt: at.toISOString(), reason };
+  return [...offices.transit, offices.destination].flatMap((office) => {
+    const country = recipient(node, office);
+    return country ? [{ type: 'IE010', country, office, body }] : [];
   });
 }
 

@@ -6,6 +6,7 @@ import { principalOf } from './auth.ts';
 import type { NodeContext } from './context.ts';
 import { resolveDiscrepancies } from './discrepancies.ts';
 import { answerEnquiry, provideEnquiryInformation } from './enquiry.ts';
+import { invalidateMovement } from './invalidation.ts';
 import { notifyArrival, notifyCrossing, recordControlResults } from './lifecycle.ts';
 import { recordRecoveryOutcome, startRecovery } from './recovery.ts';
 
@@ -42,5 +43,9 @@ export const movementsPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = 
   app.route({
     ...routeOptions(routes.recordRecoveryOutcome),
     handler: async (request) => recordRecoveryOutcome(ctx, principalOf(request), request.params.mrn, request.body),
+  });
+  app.route({
+    ...routeOptions(routes.invalidateMovement),
+    handler: async (request) => invalidateMovement(ctx, principalOf(request), request.params.mrn, request.body.reason),
   });
 };

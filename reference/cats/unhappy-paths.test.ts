@@ -261,6 +261,34 @@ describe('discrepancies', () => {
   });
 });
 
+describe('invalidation after release', () => {
+  it('refuses the holder amendment and cancellation once released; customs invalidates and the guarantee comes back', async () => {
+    const [lrn] = lrnsFor(trader.tin, 'release', 1, `UHI${seq++}`);
+    const ctd = intoAzerbaijan(domesticCtd({ lrn: lrn!, holderTin: trader.tin, grn }));
+    const mrn = (await trading().post('/v1/declarations', ctd)).body.mrn as string;
+    expect(await relay(ge, az)).toEqual(['IE001', 'IE050']);
+    const reserved = (await guarantee()).reserved;
+    const amended = await trading().post(`/v1/declarations/${mrn}/amendment`, ctd);
+    expect(amended.status).toBe(409);
+    expect(amended.body).toMatchObject({ code: 'ILLEGAL_TRANSITION', message: expect.stringMatching(/RELEASED/) });
+    const cancelled = await trading().post(`/v1/declarations/${mrn}/cancellation`, { reason: 'changed plans' });
+    expect(cancelled.status).toBe(409);
+    expect(cancelled.body.code).toBe('ILLEGAL_TRANSITION');
+    expect((await state(ge, mrn)).state).toBe('RELEASED');
+    const notAnOfficer = await client(ge, trader.token).post(`/v1/movements/${mrn}/invalidation`, { reason: 'x' });
+    expect(notAnOfficer.status).toBe(403);
+    const noReason = await departure().post(`/v1/movements/${mrn}/invalidation`, {});
+    expect(noReason.status).toBe(400);
+    const invalidated = await departure().post(`/v1/movements/${mrn}/invalidation`, { reason: 'seals not applied' });
+    expect(invalidated.body).toMatchObject({ state: 'INVALIDATED', reservation: null });
+    expect((await guarantee()).reserved).toBeLessThan(reserved);
+    expect(await relay(ge, az)).toEqual(['IE010', 'IE010']);
+    expect((await state(az, mrn)).state).toBe('INVALIDATED');
+    const twice = await departure().post(`/v1/movements/${mrn}/invalidation`, { reason: 'again' });
+    expect(twice.status).toBe(409);
+  });
+});
+
 describe('refusals change nothing', () => {
   it('refuses unhappy-path steps out of sequence with ILLEGAL_TRANSITION', async () => {
     const mrn = await released();

@@ -41,6 +41,9 @@ const sampleEvent: Record<MovementEventType, MovementEvent> = {
   recover: { type: 'recover' },
   recovered: { type: 'recovered' },
   recoveryWaived: { type: 'recoveryWaived' },
+  invalidate: { type: 'invalidate' },
+  divertTransit: { type: 'divertTransit', office: 'GE069002' },
+  divertDestination: { type: 'divertDestination', office: 'KZ000020' },
 };
 
 // The expected transition table, written out state by state.
@@ -55,10 +58,24 @@ const expected: Record<MovementState, Partial<Record<MovementEventType, Movement
     cancel: 'CANCELLED',
   },
   UNDER_CONTROL: { release: 'RELEASED', refuse: 'NOT_RELEASED' },
-  RELEASED: { cross: 'IN_TRANSIT', arrive: 'ARRIVED', limitExpired: 'ENQUIRY' },
+  RELEASED: {
+    cross: 'IN_TRANSIT',
+    arrive: 'ARRIVED',
+    limitExpired: 'ENQUIRY',
+    invalidate: 'INVALIDATED',
+    divertTransit: 'RELEASED',
+    divertDestination: 'RELEASED',
+  },
   NOT_RELEASED: {},
   CANCELLED: {},
-  IN_TRANSIT: { cross: 'IN_TRANSIT', arrive: 'ARRIVED', limitExpired: 'ENQUIRY' },
+  IN_TRANSIT: {
+    cross: 'IN_TRANSIT',
+    arrive: 'ARRIVED',
+    limitExpired: 'ENQUIRY',
+    invalidate: 'INVALIDATED',
+    divertTransit: 'IN_TRANSIT',
+    divertDestination: 'IN_TRANSIT',
+  },
   ARRIVED: { cross: 'ARRIVED', controlResults: 'CONTROLLED', discrepancies: 'DISCREPANCIES' },
   CONTROLLED: { cross: 'CONTROLLED', writeOff: 'WRITTEN_OFF' },
   WRITTEN_OFF: {},
@@ -68,6 +85,8 @@ const expected: Record<MovementState, Partial<Record<MovementEventType, Movement
     enquiryAnswer: 'ENQUIRY',
     holderInformation: 'ENQUIRY',
     recover: 'RECOVERY',
+    divertTransit: 'ENQUIRY',
+    divertDestination: 'ENQUIRY',
   },
   DISCREPANCIES: {
     cross: 'DISCREPANCIES',
@@ -77,6 +96,7 @@ const expected: Record<MovementState, Partial<Record<MovementEventType, Movement
   },
   RECOVERY: { recovered: 'RECOVERED', recoveryWaived: 'WRITTEN_OFF' },
   RECOVERED: {},
+  INVALIDATED: {},
 };
 
 describe('movement transition table', () => {
@@ -237,6 +257,17 @@ describe('movement lifecycle', () => {
     const released = applyEvent(view, { type: 'release' });
     expect(() => applyEvent(released, { type: 'arrive', office: DESTINATION })).toThrow(IllegalTransitionError);
     expect(applyEvent(released, { type: 'arrive', office: 'UZ000010' }).state).toBe('ARRIVED');
+  });
+
+  it('takes a diverted office of transit or destination as the movement own, then its crossing or arrival', () => {
+    const diverted = applyEvent(inState('RELEASED'), { type: 'divertTransit', office: 'GE069002' });
+    expect(diverted.transitOffices).toEqual([...TRANSIT, 'GE069002']);
+    expect(applyEvent(diverted, { type: 'cross', office: 'GE069002' }).state).toBe('IN_TRANSIT');
+    expect(() => applyEvent(diverted, { type: 'divertTransit', office: 'GE069002' })).toThrow(/already an office/);
+    const elsewhere = applyEvent(inState('IN_TRANSIT'), { type: 'divertDestination', office: 'KZ000020' });
+    expect(elsewhere.destinationOffice).toBe('KZ000020');
+    expect(() => applyEvent(elsewhere, { type: 'arrive', office: DESTINATION })).toThrow(IllegalTransitionError);
+    expect(applyEvent(elsewhere, { type: 'arrive', office: 'KZ000020' }).state).toBe('ARRIVED');
   });
 
   it('reports the state and event in the error message', () => {

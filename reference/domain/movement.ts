@@ -36,6 +36,12 @@ export type MovementEvent =
   | { type: 'holderInformation' }
   /** Customs starts recovery of the debt (IE150): the enquiry or the discrepancies did not clear the movement. */
   | { type: 'recover' }
+  /** Goods presented at an office of transit the declaration does not name (IE114/IE115): it becomes one. */
+  | { type: 'divertTransit'; office: string }
+  /** Goods presented at an office of destination the declaration does not name (IE002/IE003): it becomes the one. */
+  | { type: 'divertDestination'; office: string }
+  /** Customs invalidates the declaration after release, before the goods arrive (IE009, IE010). */
+  | { type: 'invalidate' }
   /** The debt was recovered: the guarantee is charged (IE152). */
   | { type: 'recovered' }
   /** Recovery found nothing due: the movement is discharged and the guarantee given back. */
@@ -63,6 +69,9 @@ export const MovementEventTypes: readonly MovementEventType[] = [
   'recover',
   'recovered',
   'recoveryWaived',
+  'invalidate',
+  'divertTransit',
+  'divertDestination',
 ];
 
 export interface MovementView {
@@ -117,6 +126,11 @@ export const transitions: Readonly<Record<MovementEventType, Partial<Record<Move
   recover: { ENQUIRY: 'RECOVERY', DISCREPANCIES: 'RECOVERY' },
   recovered: { RECOVERY: 'RECOVERED' },
   recoveryWaived: { RECOVERY: 'WRITTEN_OFF' },
+  // The holder's cancellation ends at release (cancel above); customs may still invalidate until arrival.
+  invalidate: { RELEASED: 'INVALIDATED', IN_TRANSIT: 'INVALIDATED' },
+  // Diversions change the offices, not the state: the crossing or arrival there follows.
+  divertTransit: { RELEASED: 'RELEASED', IN_TRANSIT: 'IN_TRANSIT', ENQUIRY: 'ENQUIRY' },
+  divertDestination: { RELEASED: 'RELEASED', IN_TRANSIT: 'IN_TRANSIT', ENQUIRY: 'ENQUIRY' },
 };
 
 export const finalStates: ReadonlySet<MovementState> = new Set([
@@ -125,6 +139,7 @@ export const finalStates: ReadonlySet<MovementState> = new Set([
   'CANCELLED',
   'WRITTEN_OFF',
   'RECOVERED',
+  'INVALIDATED',
 ]);
 
 /** States in which the movement's guarantee reservation is held. */
@@ -193,6 +208,14 @@ export function applyEvent(movement: MovementView, event: MovementEvent): Moveme
       if (event.office !== movement.destinationOffice)
         throw illegal(`${event.office} is not the declared office of destination`);
       return { ...movement, state: to, conform: event.type === 'controlResults' };
+    case 'divertTransit':
+      if (movement.transitOffices.includes(event.office) || event.office === movement.destinationOffice)
+        throw illegal(`${event.office} is already an office of the movement`);
+      return { ...movement, state: to, transitOffices: [...movement.transitOffices, event.office] };
+    case 'divertDestination':
+      if (event.office === movement.destinationOffice)
+        throw illegal(`${event.office} is already the office of destination`);
+      return { ...movement, state: to, destinationOffice: event.office };
     case 'enquiryAnswer':
       if (movement.enquiryAnswer !== undefined)
         throw illegal(`the enquiry was already answered (${movement.enquiryAnswer})`);

@@ -18,6 +18,7 @@ export const MovementStates = [
   'DISCREPANCIES', // non-conform control results (IE019 to the holder) awaiting customs' decision
   'RECOVERY', // recovery of the debt under way (IE150); guarantee still held
   'RECOVERED', // debt recovered, the guarantee charged (IE152, IE045); final
+  'INVALIDATED', // invalidated by customs after release (IE009 to the holder, IE010 to the offices); final
 ] as const;
 
 export type MovementState = (typeof MovementStates)[number];

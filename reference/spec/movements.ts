@@ -80,5 +80,10 @@ export const DiscrepanciesResolution = Type.Object(
   },
 );
 
+export const Invalidation = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 512 }) },
+  { additionalProperties: false, description: 'Customs invalidates a released declaration (IE009, IE010)' },
+);
+
 export type EnquiryResponse = Static<typeof EnquiryResponse>;
 export type RecoveryOutcome = Static<typeof RecoveryOutcome>;

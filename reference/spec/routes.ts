@@ -39,6 +39,7 @@ import {
   DiscrepanciesResolution,
   EnquiryInformation,
   EnquiryResponse,
+  Invalidation,
   MrnParams,
   RecoveryOutcome,
   RecoveryStart,
@@ -390,6 +391,19 @@ export const routes = {
     summary: 'The ledger of C2C messages this node applied, one entry per application, in message id order',
     rejections: [],
     schema: { querystring: AuditInboundQuery, response: { 200: AppliedMessageList } },
+  }),
+  invalidateMovement: route({
+    operationId: 'invalidateMovement',
+    method: 'POST',
+    path: '/v1/movements/{mrn}/invalidation',
+    tag: 'unhappy paths',
+    roles: ['officer'],
+    summary:
+      'Customs invalidates a released movement before its arrival (officer of the office of departure): ' +
+      'INVALIDATED, guarantee given back, IE010 to the offices sent anticipated records. The holder cancels ' +
+      'only before release (POST …/cancellation)',
+    rejections: [403, 404, 409],
+    schema: { params: MrnParams, body: Invalidation, response: { 200: Declaration } },
   }),
   clock: route({
     operationId: 'clock',

@@ -128,6 +128,27 @@ describe('unhappy paths across KZ → AZ → GE', () => {
     await expect.poll(() => atGe(mrn).then((m) => m.state), POLL).toBe('RECOVERED');
   }, 180_000);
 
+  it('invalidation after release; the holder amendment and cancellation refused out of sequence', async () => {
+    const g = guarantee();
+    const ctd = journeyCtd(`UNHAPPY-${n++}`, holder().tin, g.grn, g.accessCode);
+    const lodged = await call(d.nodes.KZ!.url, holder().token, 'POST', '/v1/declarations', ctd);
+    const mrn: string = lodged.body.mrn;
+    if (lodged.body.state === 'UNDER_CONTROL')
+      await call(d.nodes.KZ!.url, officer('KZ', 'kz-kz000010'), 'POST', `/v1/declarations/${mrn}/release`);
+    await expect.poll(() => atGe(mrn), POLL).toMatchObject({ role: 'destination' });
+    const amend = await call(d.nodes.KZ!.url, holder().token, 'POST', `/v1/declarations/${mrn}/amendment`, ctd);
+    const cancel = await call(d.nodes.KZ!.url, holder().token, 'POST', `/v1/declarations/${mrn}/cancellation`, {});
+    expect([amend.status, amend.body.code, cancel.status, cancel.body.code]).toEqual([
+      409,
+      'ILLEGAL_TRANSITION',
+      409,
+      'ILLEGAL_TRANSITION',
+    ]);
+    const invalidated = await kz(mrn, 'invalidation', { reason: 'declared seals never applied' });
+    expect(invalidated.body).toMatchObject({ state: 'INVALIDATED', reservation: null });
+    await expect.poll(() => atGe(mrn).then((m) => m.state), POLL).toBe('INVALIDATED');
+  }, 180_000);
+
   it('discrepancies resolved by customs at departure: written off', async () => {
     const mrn = await released();
     await arriveAtGe(mrn, false);
