@@ -19,7 +19,8 @@ import { withTransaction } from '../store/database.ts';
 import { insertForeignMovement, lockMovement, updateMovement } from '../store/movements.ts';
 import { recordInbound } from '../store/outbox.ts';
 import type { NodeContext } from './context.ts';
-import { controlResultsAtDeparture, runStep, type Step } from './lifecycle.ts';
+import { divertedRecord } from './c2c-messages.ts';
+import { arrivalElsewhere, controlResultsAtDeparture, runStep, type Step } from './lifecycle.ts';
 import { settleRecovery } from './recovery.ts';
 import { Rejection } from './rejection.ts';
 import { droppedInboundTypes } from './test-drop-inbound.ts';
@@ -62,6 +63,11 @@ const applied: readonly IceMessageType[] = [
   'IE018',
   'IE045',
   'IE010',
+  'IE114',
+  'IE115',
+  'IE002',
+  'IE003',
+  'IE024',
   'IE142',
   'IE143',
   'IE150',
@@ -93,7 +99,10 @@ function checkDesignated(msg: InboundMessage, m: MovementRecord | undefined, rol
         ? m.destinationOffice === office
         : sender === 'recovery'
           ? m.recoveryOffice === office
-          : m.departureOffice === office;
+          : sender === 'actual'
+            ? // Diversion: any office of the sender's country that can take the role asks for the record.
+              (officeByReference.get(office)?.roles ?? []).includes(msg.type === 'IE114' ? 'TRA' : 'DES')
+            : m.departureOffice === office;
   if (!designated)
     throw new C2cRefusal('SENDER_NOT_DESIGNATED', `${office} is not the ${sender} office of movement ${msg.mrn}`);
 }
@@ -125,7 +134,63 @@ export async function applyInboundMessage(ctx: NodeContext, msg: InboundMessage)
         await atDeparture(ctx, msg, remember, () => ({ events: [{ type: 'cross', office: b.officeOfTransit }] }));
         return 'applied';
       case 'IE006':
-        await atDeparture(ctx, msg, remember, () => ({ events: [{ type: 'arrive', office: b.officeOfDestination }] }));
+        await atDeparture(ctx, msg, remember, (m) => ({
+          events: [{ type: 'arrive', office: b.officeOfDestination }],
+          messages: arrivalElsewhere(ctx, m, b.officeOfDestination),
+        }));
+        return 'applied';
+      case 'IE114':
+        // An office of transit the declaration does not name: it becomes one, and gets the record (IE115).
+        await atDeparture(ctx, msg, remember, (m) => ({
+          events: [{ type: 'divertTransit', office: b.officeOfTransit }],
+          change: (v) => ({ transitOffices: v.transitOffices as string[] }),
+          messages: divertedRecord(
+            ctx,
+            { ...m, ctd: m.ctd as RecordedCtd, transitOffices: [...m.transitOffices, b.officeOfTransit] },
+            b.officeOfTransit,
+            'IE115',
+          ),
+        }));
+        return 'applied';
+      case 'IE002':
+        // The goods are at another office of destination: it becomes the one, and gets the record (IE003).
+        await atDeparture(ctx, msg, remember, (m) => ({
+          events: [{ type: 'divertDestination', office: b.officeOfDestination }],
+          change: (v) => ({ destinationOffice: v.destinationOffice }),
+          messages: divertedRecord(
+            ctx,
+            { ...m, ctd: m.ctd as RecordedCtd, destinationOffice: b.officeOfDestination },
+            b.officeOfDestination,
+            'IE003',
+          ),
+        }));
+        return 'applied';
+      case 'IE115':
+      case 'IE003': {
+        const role = msg.type === 'IE003' ? 'destination' : 'transit';
+        const ctd = b.declaration as RecordedCtd;
+        if (mrnCountry(msg.mrn) !== countryOfOffice(ctd.offices.departure))
+          throw new C2cRefusal('MRN_COUNTRY_MISMATCH', `MRN ${msg.mrn} is not of the office of departure's country`);
+        const created = await withTransaction(ctx.pool, async (client) => {
+          await remember(client);
+          // A copy this node already holds (as another office of the movement) takes the offices as they now stand.
+          if (await insertForeignMovement(client, { mrn: msg.mrn, role, ctd, state: 'RELEASED' })) return true;
+          const m = await lockMovement(client, msg.mrn);
+          if (m?.role === 'departure') throw new C2cRefusal('UNKNOWN_MOVEMENT', `${msg.mrn} is declared here`);
+          await updateMovement(client, msg.mrn, {
+            state: m!.state,
+            transitOffices: ctd.offices.transit,
+            destinationOffice: ctd.offices.destination,
+          });
+          return false;
+        });
+        if (created) ctx.metrics.movements.record(role, [{ from: 'none', to: 'RELEASED' }]);
+        return 'applied';
+      }
+      case 'IE024':
+        // The declared office of destination learns the goods arrived elsewhere (kept in the ledger of applied
+        // messages); its copy, if it is not the actual destination's too, is closed by IE045 at write-off.
+        await onForeignCopy(ctx, msg, remember, {});
         return 'applied';
       case 'IE018':
         await atDeparture(ctx, msg, remember, (m) =>

@@ -11,6 +11,9 @@ import type { IE010 } from '../spec/ice/ie010-invalidation-notification.ts';
 import type { IE018 } from '../spec/ice/ie018-destination-control-results.ts';
 import type { IE045 } from '../spec/ice/ie045-write-off-notification.ts';
 import type { IE050 } from '../spec/ice/ie050-anticipated-transit-record.ts';
+import type { IE003 } from '../spec/ice/ie003-aar-response.ts';
+import type { IE024 } from '../spec/ice/ie024-forwarded-arrival-advice.ts';
+import type { IE115 } from '../spec/ice/ie115-atr-response.ts';
 import type { IE118 } from '../spec/ice/ie118-notification-crossing-frontier.ts';
 import type { IE142 } from '../spec/ice/ie142-enquiry-request.ts';
 import type { IE143 } from '../spec/ice/ie143-enquiry-response.ts';
@@ -91,11 +94,49 @@ export function invalidationMessages(
   });
 }
 
+/**
+ * The record departure sends an office the declaration does not name, which asked for it (diversion):
+ * IE115 to an office of transit, IE003 to an office of destination, with the offices as they now stand.
+ */
+export function divertedRecord(
+  node: Sender,
+  m: { ctd: Ctd | RecordedCtd; createdAt: Date; transitOffices: readonly string[]; destinationOffice: string },
+  office: string,
+  type: 'IE115' | 'IE003',
+): OutboxMessage[] {
+  const country = recipient(node, office);
+  if (!country) return [];
+  const offices = {
+    departure: m.ctd.offices.departure,
+    transit: [...m.transitOffices],
+    destination: m.destinationOffice,
+  };
+  const released = {
+    declaration: recordedCtd({ ...m.ctd, offices } as Ctd),
+    // The node keeps no separate release time: lodging and release are one step for most movements.
+    acceptedAt: m.createdAt.toISOString(),
+    releasedAt: m.createdAt.toISOString(),
+    officeOfDeparture: m.ctd.offices.departure,
+  };
+  const body: IE115['body'] | IE003['body'] =
+    type === 'IE115' ? { ...released, officeOfTransit: office } : { ...released, officeOfDestination: office };
+  return [{ type, country, office, body }];
+}
+
+/** To the declared office of destination when the goods arrived at another (IE024). */
+export function forwardedArrivalAdvice(node: Sender, declared: string, actual: string, at: Date): OutboxMessage[] {
+  const country = recipient(node, declared);
+  const body: IE024['body'] = { actualOfficeOfDestination: actual, arrivedAt: at.toISOString() };
+  return country ? [{ type: 'IE024', country, office: declared, body }] : [];
+}
+
 type ToDeparture =
   | { type: 'IE118'; body: IE118['body'] }
   | { type: 'IE006'; body: IE006['body'] }
   | { type: 'IE018'; body: IE018['body'] }
   | { type: 'IE143'; body: IE143['body'] }
+  | { type: 'IE114'; body: { officeOfTransit: string; requestedAt: string } }
+  | { type: 'IE002'; body: { officeOfDestination: string; requestedAt: string } }
   | { type: 'IE152'; body: IE152['body'] };
 
 /** From an office of transit, destination or recovery of a foreign movement back to its office of departure. */

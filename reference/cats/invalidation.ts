@@ -4,7 +4,7 @@
 // given back and the offices sent anticipated records are told (IE010).
 import { invalidationMessages } from './c2c-messages.ts';
 import type { NodeContext } from './context.ts';
-import { requireOfficerAt, runStep } from './lifecycle.ts';
+import { notifiedOffices, requireOfficerAt, runStep } from './lifecycle.ts';
 import type { Principal } from './principal.ts';
 import { notFound } from './rejection.ts';
 
@@ -15,11 +15,6 @@ export const invalidateMovement = (ctx: NodeContext, p: Principal, mrn: string, 
     return {
       events: [{ type: 'invalidate' }],
       giveBack: true,
-      messages: invalidationMessages(
-        ctx,
-        { transit: m.transitOffices, destination: m.destinationOffice },
-        ctx.now(),
-        reason,
-      ),
+      messages: invalidationMessages(ctx, notifiedOffices(m), ctx.now(), reason),
     };
   });

@@ -26,7 +26,7 @@ import {
   type OutboxMessage,
 } from '../store/movements.ts';
 import type { OperatorRecord } from '../store/parties.ts';
-import { releaseMessages, toDeparture, writeOffMessages } from './c2c-messages.ts';
+import { forwardedArrivalAdvice, releaseMessages, toDeparture, writeOffMessages } from './c2c-messages.ts';
 import { movementLimitDate } from './time-limits.ts';
 import type { NodeContext } from './context.ts';
 import { declarationView } from './declaration-view.ts';
@@ -253,6 +253,15 @@ export const notifyCrossing = (ctx: NodeContext, p: Principal, mrn: string, offi
     requireOfficerAt(p, office);
     servedHere(ctx, office);
     const at = ctx.now().toISOString();
+    if (m.role === 'departure' && !m.transitOffices.includes(office) && office !== m.destinationOffice)
+      // Diverted to an office of this country: departure holds the record itself.
+      return {
+        events: [
+          { type: 'divertTransit', office },
+          { type: 'cross', office },
+        ],
+        change: (v) => ({ transitOffices: v.transitOffices as string[] }),
+      };
     return {
       events: [{ type: 'cross', office }],
       messages:
@@ -268,6 +277,15 @@ export const notifyArrival = (ctx: NodeContext, p: Principal, mrn: string, offic
     else requireOfficerAt(p, office);
     servedHere(ctx, office);
     const at = ctx.now().toISOString();
+    if (m.role === 'departure' && p.role === 'officer' && office !== m.destinationOffice)
+      return {
+        events: [
+          { type: 'divertDestination', office },
+          { type: 'arrive', office },
+        ],
+        change: (v) => ({ destinationOffice: v.destinationOffice }),
+        messages: arrivalElsewhere(ctx, m, office),
+      };
     return {
       events: [{ type: 'arrive', office }],
       messages:
@@ -319,9 +337,24 @@ export function controlResultsAtDeparture(
 
 /** The events that end in write-off, with the guarantee given back and IE045 to the foreign offices. */
 export function dischargeStep(ctx: NodeContext, m: MovementRecord, events: MovementEvent[]): Step {
-  return {
-    events,
-    giveBack: true,
-    messages: writeOffMessages(ctx, { transit: m.transitOffices, destination: m.destinationOffice }, ctx.now()),
-  };
+  return { events, giveBack: true, messages: writeOffMessages(ctx, notifiedOffices(m), ctx.now()) };
+}
+
+/** The declared office of destination, which a diversion may have replaced. */
+export const declaredDestination = (m: MovementRecord) => (m.ctd as Ctd).offices.destination;
+
+/**
+ * Every office that holds a copy of the movement: its offices of transit (declared or diverted to) and
+ * of destination, and the declared destination if the goods went elsewhere (listed with the transit ones).
+ */
+export function notifiedOffices(m: MovementRecord): { transit: string[]; destination: string } {
+  const declared = declaredDestination(m);
+  const transit = declared === m.destinationOffice ? m.transitOffices : [...m.transitOffices, declared];
+  return { transit, destination: m.destinationOffice };
+}
+
+/** IE024 to the declared office of destination when the goods arrived at another one. */
+export function arrivalElsewhere(ctx: NodeContext, m: MovementRecord, office: string): OutboxMessage[] {
+  const declared = declaredDestination(m);
+  return declared === office ? [] : forwardedArrivalAdvice(ctx, declared, office, ctx.now());
 }

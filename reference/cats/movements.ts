@@ -5,6 +5,7 @@ import { routeOptions } from './route-options.ts';
 import { principalOf } from './auth.ts';
 import type { NodeContext } from './context.ts';
 import { resolveDiscrepancies } from './discrepancies.ts';
+import { requestRecordIfDiverted } from './diversion.ts';
 import { answerEnquiry, provideEnquiryInformation } from './enquiry.ts';
 import { invalidateMovement } from './invalidation.ts';
 import { notifyArrival, notifyCrossing, recordControlResults } from './lifecycle.ts';
@@ -13,11 +14,21 @@ import { recordRecoveryOutcome, startRecovery } from './recovery.ts';
 export const movementsPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = async (app, { ctx }) => {
   app.route({
     ...routeOptions(routes.notifyCrossing),
-    handler: async (request) => notifyCrossing(ctx, principalOf(request), request.params.mrn, request.body.office),
+    handler: async (request, reply) => {
+      const p = principalOf(request);
+      const requested = await requestRecordIfDiverted(ctx, p, request.params.mrn, request.body, 'transit');
+      if (requested) return reply.status(202).send(requested);
+      return notifyCrossing(ctx, p, request.params.mrn, request.body.office);
+    },
   });
   app.route({
     ...routeOptions(routes.notifyArrival),
-    handler: async (request) => notifyArrival(ctx, principalOf(request), request.params.mrn, request.body.office),
+    handler: async (request, reply) => {
+      const p = principalOf(request);
+      const requested = await requestRecordIfDiverted(ctx, p, request.params.mrn, request.body, 'destination');
+      if (requested) return reply.status(202).send(requested);
+      return notifyArrival(ctx, p, request.params.mrn, request.body.office);
+    },
   });
   app.route({
     ...routeOptions(routes.recordControlResults),

@@ -9,7 +9,7 @@ import type { MovementRecord } from '../store/movements.ts';
 import { fromDeparture, recipient, toDeparture, writeOffMessages } from './c2c-messages.ts';
 import { outOfSequence } from './conflict.ts';
 import type { NodeContext } from './context.ts';
-import { dischargeStep, requireOfficerAt, runStep, servedHere, type Step } from './lifecycle.ts';
+import { dischargeStep, notifiedOffices, requireOfficerAt, runStep, servedHere, type Step } from './lifecycle.ts';
 import type { Principal } from './principal.ts';
 import { notFound } from './rejection.ts';
 
@@ -41,12 +41,7 @@ export function settleRecovery(ctx: NodeContext, m: MovementRecord, recovered: b
   return {
     events: [{ type: 'recovered' }],
     charge: true,
-    messages: writeOffMessages(
-      ctx,
-      { transit: m.transitOffices, destination: m.destinationOffice },
-      ctx.now(),
-      'recovered',
-    ),
+    messages: writeOffMessages(ctx, notifiedOffices(m), ctx.now(), 'recovered'),
   };
 }
 

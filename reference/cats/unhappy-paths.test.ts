@@ -68,12 +68,12 @@ async function released(): Promise<string> {
 }
 
 /** Arrival and conform results at AZ: written off at GE, every message relayed. */
-async function finish(mrn: string): Promise<void> {
+async function finish(mrn: string, offices = 2): Promise<void> {
   await port().post(`/v1/movements/${mrn}/arrival`, { office: 'AZ000100' });
   await port().post(`/v1/movements/${mrn}/control-results`, { office: 'AZ000100', conform: true });
   expect(await relay(az, ge)).toEqual(['IE006', 'IE018']);
   expect((await state(ge, mrn)).state).toBe('WRITTEN_OFF');
-  expect(await relay(ge, az)).toEqual(['IE045', 'IE045']);
+  expect(await relay(ge, az)).toEqual(Array(offices).fill('IE045'));
 }
 
 /** Moves business time past the movement's limit date and lets the scheduler act. */
@@ -286,6 +286,66 @@ describe('invalidation after release', () => {
     expect((await state(az, mrn)).state).toBe('INVALIDATED');
     const twice = await departure().post(`/v1/movements/${mrn}/invalidation`, { reason: 'again' });
     expect(twice.status).toBe(409);
+  });
+});
+
+describe('diversion', () => {
+  it('at an office of transit not declared: the office asks departure for the record (IE114/IE115), then crosses', async () => {
+    const mrn = await released();
+    await seed(az, { officers: [{ id: 'az-airport', token: 'officer-token-az-air-00001', offices: ['AZ000220'] }] });
+    const airport = client(az, 'officer-token-az-air-00001');
+    const asked = await airport.post(`/v1/movements/${mrn}/crossing`, { office: 'AZ000220' });
+    expect(asked.status).toBe(202);
+    expect(asked.body).toEqual({ mrn, office: 'AZ000220', status: 'RECORD_REQUESTED', requested: 'IE114' });
+    expect(await relay(az, ge)).toEqual(['IE114']);
+    expect((await state(ge, mrn)).offices.transit).toEqual(['GE069002', 'AZ000210', 'AZ000220']);
+    expect(await relay(ge, az)).toEqual(['IE115']);
+    const crossed = await airport.post(`/v1/movements/${mrn}/crossing`, { office: 'AZ000220' });
+    expect(crossed.status).toBe(200);
+    expect(crossed.body.state).toBe('IN_TRANSIT');
+    expect(await relay(az, ge)).toEqual(['IE118']);
+    expect(await state(ge, mrn)).toMatchObject({ state: 'IN_TRANSIT', crossedOffices: ['AZ000220'] });
+    await finish(mrn, 3);
+  });
+
+  it('at an office of destination not declared: IE002/IE003, the arrival advice forwarded to the declared one (IE024)', async () => {
+    const mrn = await released();
+    await seed(az, { officers: [{ id: 'az-border2', token: 'officer-token-az-bor-00002', offices: ['AZ000210'] }] });
+    const border = client(az, 'officer-token-az-bor-00002');
+    const asked = await border.post(`/v1/movements/${mrn}/arrival`, { office: 'AZ000210' });
+    expect(asked.status).toBe(202);
+    expect(asked.body.requested).toBe('IE002');
+    expect(await relay(az, ge)).toEqual(['IE002']);
+    expect((await state(ge, mrn)).offices.destination).toBe('AZ000210');
+    expect(await relay(ge, az)).toEqual(['IE003']);
+    expect((await border.post(`/v1/movements/${mrn}/arrival`, { office: 'AZ000210' })).body.state).toBe('ARRIVED');
+    const results = await border.post(`/v1/movements/${mrn}/control-results`, { office: 'AZ000210', conform: true });
+    expect(results.body.state).toBe('CONTROLLED');
+    expect(await relay(az, ge)).toEqual(['IE006', 'IE018']);
+    expect(await state(ge, mrn)).toMatchObject({ state: 'WRITTEN_OFF', reservation: null });
+    // The declared destination is told where the goods went, then every office holding a copy that it is closed.
+    expect(await relay(ge, az)).toEqual(['IE024', 'IE045', 'IE045', 'IE045']);
+    expect((await border.get(`/v1/declarations/${mrn}`)).body.state).toBe('WRITTEN_OFF');
+  });
+
+  it('refuses a diverted crossing it cannot route, changing nothing', async () => {
+    const mrn = await released();
+    const noRole = await port().post(`/v1/movements/${mrn}/crossing`, { office: 'GE069002' });
+    expect(noRole.status).toBe(403);
+    const unknown = '26GE' + mrn.slice(4, 17) + '0';
+    await seed(az, { officers: [{ id: 'az-air-2', token: 'officer-token-az-air-00002', offices: ['AZ000220'] }] });
+    const airport = client(az, 'officer-token-az-air-00002');
+    const noRecord = await airport.post(`/v1/movements/${unknown}/crossing`, { office: 'AZ000220' });
+    expect(noRecord.status).toBe(409);
+    expect(noRecord.body.errors[0].pointer).toBe('/officeOfDeparture');
+    const wrongCountry = await airport.post(`/v1/movements/${mrn}/crossing`, {
+      office: 'AZ000220',
+      officeOfDeparture: 'KZ000010',
+    });
+    expect(wrongCountry.status).toBe(202); // the record is here: the office of departure is taken from it
+    expect(await relay(az, ge)).toEqual(['IE114']);
+    await relay(ge, az);
+    await finish(mrn, 3);
   });
 });
 

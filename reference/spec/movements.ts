@@ -8,8 +8,15 @@ export const Mrn = Type.String({
 });
 export const MrnParams = Type.Object({ mrn: Mrn });
 
+const OfficeOfDeparture = Type.Optional({
+  ...OfficeReference,
+  description:
+    'The office of departure on the transit document: needed at an office the declaration does not name, ' +
+    'where the node holds no record of the movement to ask departure for',
+});
+
 export const CrossingNotification = Type.Object(
-  { office: OfficeReference },
+  { office: OfficeReference, officeOfDeparture: OfficeOfDeparture },
   {
     additionalProperties: false,
     description: 'Notification of crossing a frontier (IE118) at a declared office of transit',
@@ -17,7 +24,7 @@ export const CrossingNotification = Type.Object(
 );
 
 export const ArrivalNotification = Type.Object(
-  { office: OfficeReference },
+  { office: OfficeReference, officeOfDeparture: OfficeOfDeparture },
   { additionalProperties: false, description: 'Arrival notification (IE007) at the declared office of destination' },
 );
 
@@ -85,5 +92,15 @@ export const Invalidation = Type.Object(
   { additionalProperties: false, description: 'Customs invalidates a released declaration (IE009, IE010)' },
 );
 
+export const RecordRequested = Type.Object({
+  mrn: Mrn,
+  office: OfficeReference,
+  status: Type.Literal('RECORD_REQUESTED'),
+  requested: Type.Union([Type.Literal('IE114'), Type.Literal('IE002')], {
+    description: 'IE114 (transit record) or IE002 (arrival record) sent to departure; notify again once it is here',
+  }),
+});
+
+export type RecordRequested = Static<typeof RecordRequested>;
 export type EnquiryResponse = Static<typeof EnquiryResponse>;
 export type RecoveryOutcome = Static<typeof RecoveryOutcome>;

@@ -41,6 +41,7 @@ import {
   EnquiryResponse,
   Invalidation,
   MrnParams,
+  RecordRequested,
   RecoveryOutcome,
   RecoveryStart,
 } from './movements.ts';
@@ -264,9 +265,12 @@ export const routes = {
     path: '/v1/movements/{mrn}/crossing',
     tag: 'movement events',
     roles: ['officer'],
-    summary: 'Notification of crossing a frontier at a declared office of transit (officer of that office)',
+    summary:
+      'Notification of crossing a frontier at an office of transit (officer of that office). At an office the ' +
+      'declaration does not name (diversion) the node first asks departure for the record (IE114) and answers 202; ' +
+      'notified again once the record is here, the crossing is applied',
     rejections: [403, 404, 409],
-    schema: { params: MrnParams, body: CrossingNotification, response: { 200: Declaration } },
+    schema: { params: MrnParams, body: CrossingNotification, response: { 200: Declaration, 202: RecordRequested } },
   }),
   notifyArrival: route({
     operationId: 'notifyArrival',
@@ -274,9 +278,12 @@ export const routes = {
     path: '/v1/movements/{mrn}/arrival',
     tag: 'movement events',
     roles: ['operator', 'officer'],
-    summary: 'Arrival at the declared office of destination (the holder, or an officer of that office)',
+    summary:
+      'Arrival at the office of destination (the holder, or an officer of that office). At an office the ' +
+      'declaration does not name (diversion) the node first asks departure for the record (IE002) and answers 202; ' +
+      'notified again once the record is here, the arrival is applied and the declared destination told (IE024)',
     rejections: [403, 404, 409],
-    schema: { params: MrnParams, body: ArrivalNotification, response: { 200: Declaration } },
+    schema: { params: MrnParams, body: ArrivalNotification, response: { 200: Declaration, 202: RecordRequested } },
   }),
   recordControlResults: route({
     operationId: 'recordControlResults',

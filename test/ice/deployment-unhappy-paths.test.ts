@@ -149,6 +149,30 @@ describe('unhappy paths across KZ → AZ → GE', () => {
     await expect.poll(() => atGe(mrn).then((m) => m.state), POLL).toBe('INVALIDATED');
   }, 180_000);
 
+  it('diversion at transit: an office not declared gets the record from departure (IE114/IE115), then crosses', async () => {
+    const mrn = await released();
+    const az = (body: unknown) =>
+      call(d.nodes.AZ!.url, officer('AZ', 'az-az000210'), 'POST', `/v1/movements/${mrn}/crossing`, body);
+    const asked = await az({ office: 'AZ000210' });
+    expect(asked.status).toBe(202);
+    await expect.poll(() => az({ office: 'AZ000210' }).then((r) => r.status), POLL).toBe(200);
+    await expect.poll(() => atKz(mrn).then((m) => m.crossedOffices), POLL).toEqual(['AZ000210']);
+    await arriveAtGe(mrn, true);
+    await expect.poll(() => atKz(mrn).then((m) => m.state), POLL).toBe('WRITTEN_OFF');
+  }, 180_000);
+
+  it('diversion at destination: the actual office gets the record (IE002/IE003), the declared one is told (IE024)', async () => {
+    const mrn = await released();
+    const other = (step: string, body: unknown) =>
+      call(d.nodes.GE!.url, officer('GE', 'ge-ge000200'), 'POST', `/v1/movements/${mrn}/${step}`, body);
+    expect((await other('arrival', { office: 'GE000200' })).status).toBe(202);
+    await expect.poll(() => other('arrival', { office: 'GE000200' }).then((r) => r.status), POLL).toBe(200);
+    expect((await other('control-results', { office: 'GE000200', conform: true })).status).toBe(200);
+    await expect
+      .poll(() => atKz(mrn), POLL)
+      .toMatchObject({ state: 'WRITTEN_OFF', offices: { destination: 'GE000200' }, reservation: null });
+  }, 180_000);
+
   it('discrepancies resolved by customs at departure: written off', async () => {
     const mrn = await released();
     await arriveAtGe(mrn, false);
