@@ -21,6 +21,7 @@ import { recordInbound } from '../store/outbox.ts';
 import type { NodeContext } from './context.ts';
 import { divertedRecord } from './c2c-messages.ts';
 import { arrivalElsewhere, controlResultsAtDeparture, runStep, type Step } from './lifecycle.ts';
+import { incidentAtDeparture } from './incidents.ts';
 import { settleRecovery } from './recovery.ts';
 import { Rejection } from './rejection.ts';
 import { droppedInboundTypes } from './test-drop-inbound.ts';
@@ -68,6 +69,7 @@ const applied: readonly IceMessageType[] = [
   'IE002',
   'IE003',
   'IE024',
+  'IE180',
   'IE142',
   'IE143',
   'IE150',
@@ -101,6 +103,7 @@ function checkDesignated(msg: InboundMessage, m: MovementRecord | undefined, rol
           ? m.recoveryOffice === office
           : sender === 'actual'
             ? // Diversion: any office of the sender's country that can take the role asks for the record.
+              msg.type === 'IE180' ||
               (officeByReference.get(office)?.roles ?? []).includes(msg.type === 'IE114' ? 'TRA' : 'DES')
             : m.departureOffice === office;
   if (!designated)
@@ -139,6 +142,13 @@ export async function applyInboundMessage(ctx: NodeContext, msg: InboundMessage)
           messages: arrivalElsewhere(ctx, m, b.officeOfDestination),
         }));
         return 'applied';
+      case 'IE180': {
+        const { officeOfIncident, ...incident } = b;
+        await atDeparture(ctx, msg, remember, (m) =>
+          incidentAtDeparture(m, officeOfIncident, incident as Parameters<typeof incidentAtDeparture>[2]),
+        );
+        return 'applied';
+      }
       case 'IE114':
         // An office of transit the declaration does not name: it becomes one, and gets the record (IE115).
         await atDeparture(ctx, msg, remember, (m) => ({

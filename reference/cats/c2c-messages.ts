@@ -14,6 +14,7 @@ import type { IE050 } from '../spec/ice/ie050-anticipated-transit-record.ts';
 import type { IE003 } from '../spec/ice/ie003-aar-response.ts';
 import type { IE024 } from '../spec/ice/ie024-forwarded-arrival-advice.ts';
 import type { IE115 } from '../spec/ice/ie115-atr-response.ts';
+import type { IE180 } from '../spec/ice/ie180-incident-notification.ts';
 import type { IE118 } from '../spec/ice/ie118-notification-crossing-frontier.ts';
 import type { IE142 } from '../spec/ice/ie142-enquiry-request.ts';
 import type { IE143 } from '../spec/ice/ie143-enquiry-response.ts';
@@ -136,6 +137,7 @@ type ToDeparture =
   | { type: 'IE018'; body: IE018['body'] }
   | { type: 'IE143'; body: IE143['body'] }
   | { type: 'IE114'; body: { officeOfTransit: string; requestedAt: string } }
+  | { type: 'IE180'; body: IE180['body'] }
   | { type: 'IE002'; body: { officeOfDestination: string; requestedAt: string } }
   | { type: 'IE152'; body: IE152['body'] };
 

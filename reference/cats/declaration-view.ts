@@ -39,6 +39,8 @@ export function declarationView(m: MovementRecord): Declaration {
       m.recoveryStartedAt || m.recoveryMessageId
         ? { startedAt: m.recoveryStartedAt?.toISOString() ?? null, office: m.recoveryOffice }
         : null,
+    incidents: m.incidents as NonNullable<Declaration['incidents']>,
+    openIncidents: m.openIncidents,
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),
   };

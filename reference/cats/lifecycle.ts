@@ -47,6 +47,7 @@ export function viewOf(m: MovementRecord): MovementView {
     amendments: m.amendments,
     conform: m.controlConform ?? undefined,
     enquiryAnswer: m.enquiryAnswer ?? undefined,
+    openIncidents: m.openIncidents,
   };
 }
 
@@ -108,6 +109,7 @@ export async function runStep(
       amendments: view.amendments,
       controlConform: view.conform,
       enquiryAnswer: view.enquiryAnswer,
+      openIncidents: view.openIncidents,
       ...step.change?.(view),
     };
     if (step.reserve) {
@@ -331,7 +333,8 @@ export function controlResultsAtDeparture(
   r: { office: string; conform: boolean },
 ): Step {
   // Non-conform results wait in DISCREPANCIES for customs' decision; the holder is told (IE019) by the notification.
-  if (!r.conform) return { events: [resultsEvent(r)] };
+  // Incidents en route not decided on yet hold back the write-off until customs decides (incidents.ts).
+  if (!r.conform || m.openIncidents > 0) return { events: [resultsEvent(r)] };
   return dischargeStep(ctx, m, [resultsEvent(r), { type: 'writeOff' }]);
 }
 

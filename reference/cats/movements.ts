@@ -7,6 +7,7 @@ import type { NodeContext } from './context.ts';
 import { resolveDiscrepancies } from './discrepancies.ts';
 import { requestRecordIfDiverted } from './diversion.ts';
 import { answerEnquiry, provideEnquiryInformation } from './enquiry.ts';
+import { decideIncidents, recordIncident } from './incidents.ts';
 import { invalidateMovement } from './invalidation.ts';
 import { notifyArrival, notifyCrossing, recordControlResults } from './lifecycle.ts';
 import { recordRecoveryOutcome, startRecovery } from './recovery.ts';
@@ -58,5 +59,13 @@ export const movementsPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = 
   app.route({
     ...routeOptions(routes.invalidateMovement),
     handler: async (request) => invalidateMovement(ctx, principalOf(request), request.params.mrn, request.body.reason),
+  });
+  app.route({
+    ...routeOptions(routes.recordIncident),
+    handler: async (request) => recordIncident(ctx, principalOf(request), request.params.mrn, request.body),
+  });
+  app.route({
+    ...routeOptions(routes.decideIncidents),
+    handler: async (request) => decideIncidents(ctx, principalOf(request), request.params.mrn),
   });
 };

@@ -349,6 +349,57 @@ describe('diversion', () => {
   });
 });
 
+describe('incidents en route', () => {
+  it('records each kind where it happens, forwards it to departure (IE180) and holds write-off until customs decides', async () => {
+    const mrn = await released();
+    const at = clock.now().toISOString();
+    const bad = await port().post(`/v1/movements/${mrn}/incidents`, {
+      office: 'AZ000100',
+      kind: 'flood',
+      occurredAt: at,
+      description: 'x',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].pointer).toBe('/kind');
+    const atDeparture = await departure().post(`/v1/movements/${mrn}/incidents`, {
+      office: 'GE000010',
+      kind: 'transhipment',
+      occurredAt: at,
+      description: 'reloaded onto a second truck',
+      newTransportMeans: 'GE-123-AB',
+    });
+    expect(atDeparture.body).toMatchObject({ state: 'RELEASED', openIncidents: 1 });
+    for (const kind of ['transport-change', 'seal-broken', 'accident'])
+      expect(
+        (
+          await port().post(`/v1/movements/${mrn}/incidents`, {
+            office: 'AZ000100',
+            kind,
+            occurredAt: at,
+            description: `${kind} near Alat`,
+          })
+        ).status,
+      ).toBe(200);
+    expect(await relay(az, ge)).toEqual(['IE180', 'IE180', 'IE180']);
+    const recorded = await state(ge, mrn);
+    expect(recorded.openIncidents).toBe(4);
+    expect(recorded.incidents.map((i: { kind: string }) => i.kind)).toEqual([
+      'transhipment',
+      'transport-change',
+      'seal-broken',
+      'accident',
+    ]);
+    await port().post(`/v1/movements/${mrn}/arrival`, { office: 'AZ000100' });
+    await port().post(`/v1/movements/${mrn}/control-results`, { office: 'AZ000100', conform: true });
+    expect(await relay(az, ge)).toEqual(['IE006', 'IE018']);
+    expect(await state(ge, mrn)).toMatchObject({ state: 'CONTROLLED', reservations: [{ held: true }] });
+    const decided = await departure().post(`/v1/movements/${mrn}/incident-decision`, {});
+    expect(decided.body).toMatchObject({ state: 'WRITTEN_OFF', openIncidents: 0, reservation: null });
+    expect(await relay(ge, az)).toEqual(['IE045', 'IE045']);
+    expect((await departure().post(`/v1/movements/${mrn}/incident-decision`, {})).status).toBe(409);
+  });
+});
+
 describe('refusals change nothing', () => {
   it('refuses unhappy-path steps out of sequence with ILLEGAL_TRANSITION', async () => {
     const mrn = await released();

@@ -20,6 +20,10 @@ function inState(state: MovementState, extra: Partial<MovementView> = {}): Movem
   return { ...submittedMovement({ transit: TRANSIT, destination: DESTINATION }), state, ...extra };
 }
 
+/** The view the table test starts from: one incident awaiting a decision, except to write off (tested below). */
+const tableView = (state: MovementState, event: MovementEventType) =>
+  inState(state, event === 'writeOff' ? {} : { openIncidents: 1 });
+
 /** One well-formed instance of each event (right offices, conform results). */
 const sampleEvent: Record<MovementEventType, MovementEvent> = {
   accept: { type: 'accept' },
@@ -44,6 +48,8 @@ const sampleEvent: Record<MovementEventType, MovementEvent> = {
   invalidate: { type: 'invalidate' },
   divertTransit: { type: 'divertTransit', office: 'GE069002' },
   divertDestination: { type: 'divertDestination', office: 'KZ000020' },
+  incident: { type: 'incident', office: 'AZ000210', kind: 'transport-change' },
+  incidentDecision: { type: 'incidentDecision' },
 };
 
 // The expected transition table, written out state by state.
@@ -65,6 +71,8 @@ const expected: Record<MovementState, Partial<Record<MovementEventType, Movement
     invalidate: 'INVALIDATED',
     divertTransit: 'RELEASED',
     divertDestination: 'RELEASED',
+    incident: 'RELEASED',
+    incidentDecision: 'RELEASED',
   },
   NOT_RELEASED: {},
   CANCELLED: {},
@@ -75,9 +83,16 @@ const expected: Record<MovementState, Partial<Record<MovementEventType, Movement
     invalidate: 'INVALIDATED',
     divertTransit: 'IN_TRANSIT',
     divertDestination: 'IN_TRANSIT',
+    incident: 'IN_TRANSIT',
+    incidentDecision: 'IN_TRANSIT',
   },
-  ARRIVED: { cross: 'ARRIVED', controlResults: 'CONTROLLED', discrepancies: 'DISCREPANCIES' },
-  CONTROLLED: { cross: 'CONTROLLED', writeOff: 'WRITTEN_OFF' },
+  ARRIVED: {
+    cross: 'ARRIVED',
+    controlResults: 'CONTROLLED',
+    discrepancies: 'DISCREPANCIES',
+    incidentDecision: 'ARRIVED',
+  },
+  CONTROLLED: { cross: 'CONTROLLED', writeOff: 'WRITTEN_OFF', incidentDecision: 'CONTROLLED' },
   WRITTEN_OFF: {},
   ENQUIRY: {
     cross: 'ENQUIRY',
@@ -87,12 +102,15 @@ const expected: Record<MovementState, Partial<Record<MovementEventType, Movement
     recover: 'RECOVERY',
     divertTransit: 'ENQUIRY',
     divertDestination: 'ENQUIRY',
+    incident: 'ENQUIRY',
+    incidentDecision: 'ENQUIRY',
   },
   DISCREPANCIES: {
     cross: 'DISCREPANCIES',
     controlResults: 'CONTROLLED',
     resolveDiscrepancies: 'CONTROLLED',
     recover: 'RECOVERY',
+    incidentDecision: 'DISCREPANCIES',
   },
   RECOVERY: { recovered: 'RECOVERED', recoveryWaived: 'WRITTEN_OFF' },
   RECOVERED: {},
@@ -104,7 +122,7 @@ describe('movement transition table', () => {
     for (const eventType of MovementEventTypes) {
       const target = expected[state][eventType];
       it(`${state} --${eventType}--> ${target ?? 'IllegalTransitionError'}`, () => {
-        const view = inState(state);
+        const view = tableView(state, eventType);
         const event = sampleEvent[eventType];
         if (target) {
           expect(applyEvent(view, event).state).toBe(target);
@@ -268,6 +286,20 @@ describe('movement lifecycle', () => {
     expect(elsewhere.destinationOffice).toBe('KZ000020');
     expect(() => applyEvent(elsewhere, { type: 'arrive', office: DESTINATION })).toThrow(IllegalTransitionError);
     expect(applyEvent(elsewhere, { type: 'arrive', office: 'KZ000020' }).state).toBe('ARRIVED');
+  });
+
+  it('writes off a movement with an incident en route only after customs decided on it', () => {
+    let view = applyEvent(inState('IN_TRANSIT'), { type: 'incident', office: 'AZ000210', kind: 'seal-broken' });
+    view = applyEvent(view, { type: 'incident', office: 'AZ000210', kind: 'transhipment' });
+    expect(view).toMatchObject({ state: 'IN_TRANSIT', openIncidents: 2 });
+    view = applyEvent(applyEvent(view, { type: 'arrive', office: DESTINATION }), {
+      type: 'controlResults',
+      office: DESTINATION,
+    });
+    expect(() => applyEvent(view, { type: 'writeOff' })).toThrow(/2 incident\(s\) en route/);
+    view = applyEvent(view, { type: 'incidentDecision' });
+    expect(applyEvent(view, { type: 'writeOff' }).state).toBe('WRITTEN_OFF');
+    expect(() => applyEvent(view, { type: 'incidentDecision' })).toThrow(/no incident/);
   });
 
   it('reports the state and event in the error message', () => {

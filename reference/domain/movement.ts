@@ -40,6 +40,10 @@ export type MovementEvent =
   | { type: 'divertTransit'; office: string }
   /** Goods presented at an office of destination the declaration does not name (IE002/IE003): it becomes the one. */
   | { type: 'divertDestination'; office: string }
+  /** An incident en route recorded by the competent office of the country where it happened (IE180). */
+  | { type: 'incident'; office: string; kind: IncidentKind }
+  /** Customs at departure decides on the incidents recorded: the movement may then be written off. */
+  | { type: 'incidentDecision' }
   /** Customs invalidates the declaration after release, before the goods arrive (IE009, IE010). */
   | { type: 'invalidate' }
   /** The debt was recovered: the guarantee is charged (IE152). */
@@ -48,6 +52,10 @@ export type MovementEvent =
   | { type: 'recoveryWaived' };
 
 export type MovementEventType = MovementEvent['type'];
+
+/** Incidents en route (NCTS IE180 incident codes, simplified). */
+export const IncidentKinds = ['transhipment', 'transport-change', 'seal-broken', 'accident'] as const;
+export type IncidentKind = (typeof IncidentKinds)[number];
 
 export const MovementEventTypes: readonly MovementEventType[] = [
   'accept',
@@ -72,6 +80,8 @@ export const MovementEventTypes: readonly MovementEventType[] = [
   'invalidate',
   'divertTransit',
   'divertDestination',
+  'incident',
+  'incidentDecision',
 ];
 
 export interface MovementView {
@@ -86,6 +96,8 @@ export interface MovementView {
   conform?: boolean;
   /** The answer of the office enquired about a movement past its time limit (IE143); undefined before any. */
   enquiryAnswer?: 'arrived' | 'not-arrived';
+  /** Incidents recorded en route that customs at departure has not decided on yet. */
+  openIncidents?: number;
 }
 
 /**
@@ -131,6 +143,16 @@ export const transitions: Readonly<Record<MovementEventType, Partial<Record<Move
   // Diversions change the offices, not the state: the crossing or arrival there follows.
   divertTransit: { RELEASED: 'RELEASED', IN_TRANSIT: 'IN_TRANSIT', ENQUIRY: 'ENQUIRY' },
   divertDestination: { RELEASED: 'RELEASED', IN_TRANSIT: 'IN_TRANSIT', ENQUIRY: 'ENQUIRY' },
+  // Incidents happen en route, before arrival; the decision on them may come at any point before write-off.
+  incident: { RELEASED: 'RELEASED', IN_TRANSIT: 'IN_TRANSIT', ENQUIRY: 'ENQUIRY' },
+  incidentDecision: {
+    RELEASED: 'RELEASED',
+    IN_TRANSIT: 'IN_TRANSIT',
+    ENQUIRY: 'ENQUIRY',
+    ARRIVED: 'ARRIVED',
+    CONTROLLED: 'CONTROLLED',
+    DISCREPANCIES: 'DISCREPANCIES',
+  },
 };
 
 export const finalStates: ReadonlySet<MovementState> = new Set([
@@ -216,6 +238,15 @@ export function applyEvent(movement: MovementView, event: MovementEvent): Moveme
       if (event.office === movement.destinationOffice)
         throw illegal(`${event.office} is already the office of destination`);
       return { ...movement, state: to, destinationOffice: event.office };
+    case 'incident':
+      return { ...movement, state: to, openIncidents: (movement.openIncidents ?? 0) + 1 };
+    case 'incidentDecision':
+      if (!movement.openIncidents) throw illegal('no incident awaits a decision');
+      return { ...movement, state: to, openIncidents: 0 };
+    case 'writeOff':
+      if (movement.openIncidents)
+        throw illegal(`${movement.openIncidents} incident(s) en route await customs' decision`);
+      return { ...movement, state: to };
     case 'enquiryAnswer':
       if (movement.enquiryAnswer !== undefined)
         throw illegal(`the enquiry was already answered (${movement.enquiryAnswer})`);

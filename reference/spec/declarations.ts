@@ -2,7 +2,7 @@
 // lists. The CTD body itself is ./ctd.ts.
 import { Type, type Static } from '@sinclair/typebox';
 import { CurrencyCode, Grn, Lrn, OfficeReference, RecordedCtd, Tin } from './ctd.ts';
-import { Mrn } from './movements.ts';
+import { Incident, Mrn } from './movements.ts';
 import { MovementStateSchema } from './movement-state.ts';
 
 export const RiskClass = Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')]);
@@ -69,6 +69,14 @@ export const Declaration = Type.Object({
       }),
       Type.Null(),
     ]),
+  ),
+  incidents: Type.Optional(
+    Type.Array(Type.Composite([Type.Object({ office: OfficeReference }), Incident]), {
+      description: 'Incidents en route recorded, in order',
+    }),
+  ),
+  openIncidents: Type.Optional(
+    Type.Integer({ description: "Incidents awaiting customs' decision at departure; they hold back write-off" }),
   ),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),

@@ -92,6 +92,42 @@ export const Invalidation = Type.Object(
   { additionalProperties: false, description: 'Customs invalidates a released declaration (IE009, IE010)' },
 );
 
+/** What an incident en route records (transit.md §1.2: IE180/IE182). */
+export const Incident = Type.Object({
+  kind: Type.Union(
+    [
+      Type.Literal('transhipment'),
+      Type.Literal('transport-change'),
+      Type.Literal('seal-broken'),
+      Type.Literal('accident'),
+    ],
+    { description: 'transhipment, change of transport means (gauge change, ferry leg), seal broken, accident' },
+  ),
+  occurredAt: Type.String({
+    pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$',
+    description: 'ISO 8601 date and time with offset',
+  }),
+  description: Type.String({ minLength: 1, maxLength: 512 }),
+  newTransportMeans: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 35, description: 'after transhipment or change' }),
+  ),
+});
+
+export const IncidentReport = Type.Object(
+  { office: OfficeReference, ...Incident.properties },
+  {
+    additionalProperties: false,
+    description: 'An incident en route, recorded by an office of the country where it happened (IE180 to departure)',
+  },
+);
+
+export const IncidentDecision = Type.Object(
+  { information: Type.Optional(Type.String({ maxLength: 512 })) },
+  { additionalProperties: false, description: "Customs at departure decides on the movement's incidents" },
+);
+
+export type IncidentReport = Static<typeof IncidentReport>;
+
 export const RecordRequested = Type.Object({
   mrn: Mrn,
   office: OfficeReference,

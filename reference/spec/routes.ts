@@ -39,6 +39,8 @@ import {
   DiscrepanciesResolution,
   EnquiryInformation,
   EnquiryResponse,
+  IncidentDecision,
+  IncidentReport,
   Invalidation,
   MrnParams,
   RecordRequested,
@@ -411,6 +413,31 @@ export const routes = {
       'only before release (POST …/cancellation)',
     rejections: [403, 404, 409],
     schema: { params: MrnParams, body: Invalidation, response: { 200: Declaration } },
+  }),
+  recordIncident: route({
+    operationId: 'recordIncident',
+    method: 'POST',
+    path: '/v1/movements/{mrn}/incidents',
+    tag: 'unhappy paths',
+    roles: ['officer'],
+    summary:
+      'An incident en route (transhipment, change of transport means, seal broken, accident), recorded by an ' +
+      'officer of an office of the country where it happened; forwarded to departure (IE180), the holder notified ' +
+      '(IE182). The movement is not written off until customs at departure decides on it',
+    rejections: [403, 404, 409],
+    schema: { params: MrnParams, body: IncidentReport, response: { 200: Declaration } },
+  }),
+  decideIncidents: route({
+    operationId: 'decideIncidents',
+    method: 'POST',
+    path: '/v1/movements/{mrn}/incident-decision',
+    tag: 'unhappy paths',
+    roles: ['officer'],
+    summary:
+      "Customs at departure decides on the movement's incidents (officer of the office of departure); " +
+      'a movement already CONTROLLED is then written off',
+    rejections: [403, 404, 409],
+    schema: { params: MrnParams, body: IncidentDecision, response: { 200: Declaration } },
   }),
   clock: route({
     operationId: 'clock',

@@ -36,6 +36,10 @@ export interface MovementRecord {
   /** A foreign copy: the IE150 received, until answered. */
   recoveryMessageId: string | null;
   recoveryAnsweredAt: Date | null;
+  /** Incidents en route recorded for the movement, in the order recorded. */
+  incidents: Array<Record<string, unknown>>;
+  /** Incidents not yet decided on by customs at departure. */
+  openIncidents: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -60,7 +64,7 @@ const columns = `mrn, role, operator_tin AS "operatorTin", lrn, content_hash AS 
   enquiry_reply_by AS "enquiryReplyBy", enquiry_answer AS "enquiryAnswer", holder_information AS "holderInformation",
   enquiry_message_id AS "enquiryMessageId", enquiry_answered_at AS "enquiryAnsweredAt", recovery_office AS "recoveryOffice",
   recovery_started_at AS "recoveryStartedAt", recovery_message_id AS "recoveryMessageId",
-  recovery_answered_at AS "recoveryAnsweredAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  recovery_answered_at AS "recoveryAnsweredAt", incidents, open_incidents AS "openIncidents", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** A C2C message to write to the outbox with a state change. */
 export interface OutboxMessage {
@@ -303,6 +307,9 @@ export interface MovementChange {
   recoveryStartedAt?: Date;
   recoveryMessageId?: string;
   recoveryAnsweredAt?: Date;
+  /** JSON text of the whole list of incidents. */
+  incidents?: string;
+  openIncidents?: number;
 }
 
 const changeColumns: Record<keyof MovementChange, string> = {
@@ -327,6 +334,8 @@ const changeColumns: Record<keyof MovementChange, string> = {
   recoveryStartedAt: 'recovery_started_at',
   recoveryMessageId: 'recovery_message_id',
   recoveryAnsweredAt: 'recovery_answered_at',
+  incidents: 'incidents',
+  openIncidents: 'open_incidents',
 };
 
 export async function updateMovement(db: Queryable, mrn: string, change: MovementChange): Promise<MovementRecord> {

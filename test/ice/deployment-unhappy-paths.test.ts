@@ -173,6 +173,26 @@ describe('unhappy paths across KZ → AZ → GE', () => {
       .toMatchObject({ state: 'WRITTEN_OFF', offices: { destination: 'GE000200' }, reservation: null });
   }, 180_000);
 
+  it('incidents of each type recorded where they happen, forwarded to KZ (IE180), written off after the decision', async () => {
+    const mrn = await released();
+    const incident = (country: 'KZ' | 'AZ' | 'GE', id: string, office: string, kind: string) =>
+      call(d.nodes[country]!.url, officer(country, id), 'POST', `/v1/movements/${mrn}/incidents`, {
+        office,
+        kind,
+        occurredAt: new Date().toISOString(),
+        description: `${kind} at ${office}`,
+      });
+    expect((await incident('KZ', 'kz-kz000010', 'KZ000010', 'transhipment')).status).toBe(200);
+    expect((await incident('AZ', 'az-az000100', 'AZ000100', 'transport-change')).status).toBe(200);
+    expect((await incident('AZ', 'az-az000100', 'AZ000100', 'seal-broken')).status).toBe(200);
+    expect((await incident('GE', 'ge-ge000010', 'GE000010', 'accident')).status).toBe(200);
+    await expect.poll(() => atKz(mrn).then((m) => m.openIncidents), POLL).toBe(4);
+    await arriveAtGe(mrn, true);
+    await expect.poll(() => atKz(mrn).then((m) => m.state), POLL).toBe('CONTROLLED');
+    const decided = await kz(mrn, 'incident-decision', {});
+    expect(decided.body).toMatchObject({ state: 'WRITTEN_OFF', openIncidents: 0 });
+  }, 180_000);
+
   it('discrepancies resolved by customs at departure: written off', async () => {
     const mrn = await released();
     await arriveAtGe(mrn, false);

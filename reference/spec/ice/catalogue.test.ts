@@ -44,6 +44,7 @@ const bodies: Record<string, unknown> = {
   IE002: { officeOfDestination: 'AZ000100', requestedAt: at },
   IE003: { ...released, officeOfDestination: 'AZ000100' },
   IE024: { actualOfficeOfDestination: 'AZ000210', arrivedAt: at },
+  IE180: { officeOfIncident: 'AZ000100', kind: 'seal-broken', occurredAt: at, description: 'seal 1234 broken' },
   IE142: { requestedAt: at, officeConcerned: 'AZ000100', replyBy: at },
   IE143: { respondedAt: at, goodsArrived: false },
   IE150: {

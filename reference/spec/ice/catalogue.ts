@@ -12,6 +12,7 @@ import { IE050 } from './ie050-anticipated-transit-record.ts';
 import { IE114 } from './ie114-atr-request.ts';
 import { IE115 } from './ie115-atr-response.ts';
 import { IE118 } from './ie118-notification-crossing-frontier.ts';
+import { IE180 } from './ie180-incident-notification.ts';
 import { IE142 } from './ie142-enquiry-request.ts';
 import { IE143 } from './ie143-enquiry-response.ts';
 import { IE150 } from './ie150-recovery-request.ts';
@@ -34,6 +35,7 @@ export const iceMessageSchemas = {
   IE143,
   IE150,
   IE152,
+  IE180,
 } as const;
 
 export type IceMessageType = keyof typeof iceMessageSchemas;
@@ -51,7 +53,9 @@ export type IceMessageOf<T extends IceMessageType> = Extract<IceMessage, { type:
  * office IE150 asked to recover the debt; the answers carry an MRN of the
  * recipient's country. IE114/IE002 come from an office the declaration does not
  * name (diversion): any office of the sender's country with the role, answered by
- * departure with IE115/IE003, which makes it an office of the movement. ICE refuses at submission what it can judge
+ * departure with IE115/IE003, which makes it an office of the movement. IE180 comes
+ * from the competent office of the country where an incident happened: any office
+ * of a country of the exchange. ICE refuses at submission what it can judge
  * without the movement (body offices that are not the envelope's, the MRN's
  * country); the receiving node checks the rest against its record of the movement
  * and acknowledges a message from any other office as rejected.

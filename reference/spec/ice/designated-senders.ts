@@ -9,7 +9,7 @@ import type { IceMessageType } from './catalogue.ts';
  * office the declaration does not name where the goods are presented (diversion), asking for the record.
  */
 export type MovementOffice = 'departure' | 'transit' | 'destination' | 'recovery' | 'actual';
-type OfficeField = 'officeOfDeparture' | 'officeOfTransit' | 'officeOfDestination';
+type OfficeField = 'officeOfDeparture' | 'officeOfTransit' | 'officeOfDestination' | 'officeOfIncident';
 
 export interface SenderRule {
   /** The office of the movement that sends the message. */
@@ -74,6 +74,7 @@ export const senderRules: Readonly<Record<IceMessageType, SenderRule>> = {
     recipientField: 'officeOfDestination',
   },
   IE024: { sender: 'departure', recipients: ['destination'], mrnCountry: 'sender' },
+  IE180: { sender: 'actual', recipients: ['departure'], mrnCountry: 'recipient', senderField: 'officeOfIncident' },
   IE142: { sender: 'departure', recipients: ['destination', 'transit'], mrnCountry: 'sender' },
   IE143: { sender: 'destination', recipients: ['departure'], mrnCountry: 'recipient' },
   IE150: { sender: 'departure', recipients: ['recovery'], mrnCountry: 'sender' },
