@@ -3,12 +3,14 @@
 // information), recovery (IE150/IE152) with the guarantee held then charged
 // or given back, discrepancies resolved or recovered. Outboxes are relayed by
 // hand the way ICE relays them.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessClock } from '../domain/business-clock.ts';
 import { intoAzerbaijan } from '../domain/testing/sample-ctd.ts';
 import { limitDays } from '../domain/time-limit.ts';
 import { officeByReference } from '../spec/reference-data/offices.ts';
 import { createTestDatabase } from '../../test/support/database.ts';
+import { applyInboundMessage, C2cRefusal } from './c2c-inbound.ts';
 import { startNode, type RunningNode } from './start.ts';
 import { client, domesticCtd, lrnsFor, seed, testGrn } from './testing/node-harness.ts';
 import { relay } from './testing/relay.ts';
@@ -397,6 +399,48 @@ describe('incidents en route', () => {
     expect(decided.body).toMatchObject({ state: 'WRITTEN_OFF', openIncidents: 0, reservation: null });
     expect(await relay(ge, az)).toEqual(['IE045', 'IE045']);
     expect((await departure().post(`/v1/movements/${mrn}/incident-decision`, {})).status).toBe(409);
+  });
+});
+
+describe('C2C trust rules for the new messages', () => {
+  const envelope = (type: string, mrn: string, from: string, to: string, body: Record<string, unknown>) => ({
+    id: randomUUID(),
+    type,
+    mrn,
+    sentAt: clock.now().toISOString(),
+    sender: { country: from.slice(0, 2), office: from },
+    recipient: { country: to.slice(0, 2), office: to },
+    body,
+  });
+
+  it('refuses answers and reports from offices the movement does not designate, changing nothing', async () => {
+    const mrn = await released();
+    const before = await state(ge, mrn);
+    const at = clock.now().toISOString();
+    const refusals: [string, string, Record<string, unknown>, string][] = [
+      // IE143 from an office of transit, not the destination.
+      ['IE143', 'AZ000210', { respondedAt: at, goodsArrived: true }, 'SENDER_NOT_DESIGNATED'],
+      // IE152 when no recovery was asked of that office.
+      ['IE152', 'AZ000100', { notifiedAt: at, recoveryAccepted: true }, 'SENDER_NOT_DESIGNATED'],
+    ];
+    for (const [type, from, body, code] of refusals) {
+      const err = await applyInboundMessage(ge.context, envelope(type, mrn, from, 'GE000010', body)).catch((e) => e);
+      expect(err, type).toBeInstanceOf(C2cRefusal);
+      expect(err.code, type).toBe(code);
+    }
+    // From the node's own country: not another node of the exchange.
+    const own = await applyInboundMessage(
+      ge.context,
+      envelope('IE180', mrn, 'GE069002', 'GE000010', {
+        officeOfIncident: 'GE069002',
+        kind: 'accident',
+        occurredAt: at,
+        description: 'x',
+      }),
+    ).catch((e) => e);
+    expect(own.code).toBe('SENDER_NOT_IN_EXCHANGE');
+    expect(await state(ge, mrn)).toEqual(before);
+    await finish(mrn);
   });
 });
 
