@@ -255,15 +255,6 @@ export const notifyCrossing = (ctx: NodeContext, p: Principal, mrn: string, offi
     requireOfficerAt(p, office);
     servedHere(ctx, office);
     const at = ctx.now().toISOString();
-    if (m.role === 'departure' && !m.transitOffices.includes(office) && office !== m.destinationOffice)
-      // Diverted to an office of this country: departure holds the record itself.
-      return {
-        events: [
-          { type: 'divertTransit', office },
-          { type: 'cross', office },
-        ],
-        change: (v) => ({ transitOffices: v.transitOffices as string[] }),
-      };
     return {
       events: [{ type: 'cross', office }],
       messages:
@@ -279,15 +270,6 @@ export const notifyArrival = (ctx: NodeContext, p: Principal, mrn: string, offic
     else requireOfficerAt(p, office);
     servedHere(ctx, office);
     const at = ctx.now().toISOString();
-    if (m.role === 'departure' && p.role === 'officer' && office !== m.destinationOffice)
-      return {
-        events: [
-          { type: 'divertDestination', office },
-          { type: 'arrive', office },
-        ],
-        change: (v) => ({ destinationOffice: v.destinationOffice }),
-        messages: arrivalElsewhere(ctx, m, office),
-      };
     return {
       events: [{ type: 'arrive', office }],
       messages:
