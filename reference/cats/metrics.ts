@@ -5,7 +5,6 @@
 import client from 'prom-client';
 import type pg from 'pg';
 import { guaranteeTotals, guarantorTotals } from '../store/guarantees.ts';
-import { countPastLimit } from '../store/movements.ts';
 import { oldestPendingAge } from '../store/outbox.ts';
 import type { BusinessClock } from '../domain/business-clock.ts';
 import { MovementMetrics } from './movement-metrics.ts';
@@ -33,6 +32,7 @@ export class NodeMetrics {
   readonly transitions: client.Counter<'event'>;
   readonly c2cRejected: client.Counter<'type' | 'code'>;
   readonly movements: MovementMetrics;
+  readonly pastLimit: client.Gauge;
 
   constructor(country: string, pool: pg.Pool, notifier: Notifier, clock: BusinessClock) {
     this.registry.setDefaultLabels({ country });
@@ -63,13 +63,11 @@ export class NodeMetrics {
       registers: [this.registry],
     });
     this.movements = new MovementMetrics(this.registry);
-    new client.Gauge({
+    // Set by the time-limit scheduler at each check: no query at scrape time.
+    this.pastLimit = new client.Gauge({
       name: 'cats_movements_past_limit',
-      help: 'Movements declared here past their limit date in business time without arrival (released, in transit or under enquiry); open enquiries and recoveries are cats_movements_open{state="ENQUIRY"|"RECOVERY"}',
+      help: 'Movements declared here past their limit date in business time without arrival (released, in transit or under enquiry), as of the last time-limit check; open enquiries and recoveries are cats_movements_open{state="ENQUIRY"|"RECOVERY"}',
       registers: [this.registry],
-      async collect() {
-        this.set((await withinScrapeTimeout(countPastLimit(pool, clock.now()))) ?? NaN);
-      },
     });
     new client.Gauge({
       name: 'cats_business_clock_factor',

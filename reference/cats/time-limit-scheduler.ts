@@ -4,7 +4,7 @@
 // action is one state-machine step on the locked movement, so work done
 // before a restart, or by another instance, is refused as out of sequence and
 // skipped: the scheduler can run anywhere, any number of times.
-import { enquiriesDue, pastLimit } from '../store/movements.ts';
+import { countPastLimit, enquiriesDue, pastLimit } from '../store/movements.ts';
 import type { NodeContext } from './context.ts';
 import { openEnquiry } from './enquiry.ts';
 import { startRecovery } from './recovery.ts';
@@ -52,6 +52,7 @@ export class TimeLimitScheduler {
     for (const mrn of await enquiriesDue(this.ctx.pool, now, BATCH))
       if (await this.attempt(() => startRecovery(this.ctx, null, mrn, 'enquiry period over without proof of arrival')))
         done++;
+    this.ctx.metrics.pastLimit.set(await countPastLimit(this.ctx.pool, now));
     return done;
   }
 
