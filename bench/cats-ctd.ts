@@ -261,6 +261,7 @@ async function main() {
           guarantees: declaredShares(ctd, shares),
           reserve: release,
           messages: [],
+          limitDate: release ? new Date() : null,
         });
       }
     };

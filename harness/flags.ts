@@ -3,6 +3,7 @@
 // once for all commands, with the message, the command's usage and exit code 2.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseDuration } from './engine/options/duration.ts';
+import { parseAnchor, type ClockAnchor } from '../reference/domain/business-clock.ts';
 
 export class UsageError extends Error {}
 
@@ -61,4 +62,20 @@ export function keyValueFlags(list: string[] | undefined, flag: string): Record<
     out[item.slice(0, eq)] = item.slice(eq + 1);
   }
   return out;
+}
+
+/**
+ * The business clock of a part from --time-factor / --clock-epoch, else CATS_TIME_FACTOR /
+ * CATS_CLOCK_EPOCH; without an epoch, business time starts from now at that factor.
+ */
+export function clockFlag(factor: string | undefined, epoch: string | undefined): ClockAnchor {
+  try {
+    return parseAnchor(
+      factor ?? process.env.CATS_TIME_FACTOR ?? '1',
+      epoch ?? (process.env.CATS_CLOCK_EPOCH || undefined),
+      Date.now(),
+    );
+  } catch (err) {
+    throw new UsageError(`--time-factor/--clock-epoch: ${(err as Error).message}`, { cause: err });
+  }
 }

@@ -1,7 +1,7 @@
 // `cats-stress ice`: starts the ICE exchange hub as its own process.
 import path from 'node:path';
 import type { Command } from '../cli.ts';
-import { numberFlag, parseFlags, portFlag, UsageError } from '../flags.ts';
+import { clockFlag, numberFlag, parseFlags, portFlag, UsageError } from '../flags.ts';
 import { parseNodeTokens } from '../../reference/ice/credentials.ts';
 import { startIce } from '../../reference/ice/server.ts';
 import { openPostgres } from '../../reference/store/postgres.ts';
@@ -25,7 +25,13 @@ options:
   --window N             most unacknowledged deliveries per node connection (default 256)
   --ack-timeout MS       redeliver a message not acknowledged within MS (default 10000)
   --heartbeat MS         ping every MS; close a connection that missed a ping (default 15000)
-  --max-connections N    most open connections per country (default 4); more get HTTP 429`;
+  --max-connections N    most open connections per country (default 4); more get HTTP 429
+  --time-factor N        business seconds per real second: limit dates, enquiry and
+                         recovery periods and business timestamps run N times faster
+                         (default CATS_TIME_FACTOR, else 1: real time)
+  --clock-epoch ISO      real instant at which business time equals real time; every part
+                         of a deployment gets the same one (default CATS_CLOCK_EPOCH, else now)
+                         (published on GET /v1/clock; ICE's own timers stay in real time)`;
 
 export const command: Command = {
   name: 'ice',
@@ -45,6 +51,8 @@ export const command: Command = {
         'ack-timeout': { type: 'string' },
         heartbeat: { type: 'string' },
         'max-connections': { type: 'string' },
+        'time-factor': { type: 'string' },
+        'clock-epoch': { type: 'string' },
       },
     });
     const tokenItems = [
@@ -66,6 +74,7 @@ export const command: Command = {
       min: 1,
       integer: true,
     });
+    const clock = clockFlag(values['time-factor'], values['clock-epoch']);
     const log = (event: Record<string, unknown>) =>
       console.log(JSON.stringify({ time: new Date().toISOString(), ...event }));
     // DATABASE_URL names ICE's own database, as --database-url does (and keeps it off the command line).
@@ -89,6 +98,7 @@ export const command: Command = {
       heartbeatMs,
       maxConnectionsPerCountry,
       log,
+      clock,
     });
     console.log(
       `ICE listening on ${ice.url} (metrics ${ice.httpUrl}/metrics) for ${Object.keys(nodeTokens).join(', ')}`,

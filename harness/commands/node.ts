@@ -3,7 +3,8 @@ import path from 'node:path';
 import { startNode } from '../../reference/cats/start.ts';
 import { openPostgres } from '../../reference/store/postgres.ts';
 import type { Command } from '../cli.ts';
-import { numberFlag, parseFlags, portFlag, UsageError } from '../flags.ts';
+import { clockFlag, numberFlag, parseFlags, portFlag, UsageError } from '../flags.ts';
+import { formatAnchor } from '../../reference/domain/business-clock.ts';
 
 const usage = `usage: cats-stress node --country CC [options]
 
@@ -26,7 +27,12 @@ options:
                         slower ones get 408 (default 10000)
   --ice-url URL         ICE to exchange customs-to-customs messages with
                         (ws://127.0.0.1:PORT/v1/ice; default CATS_ICE_URL; none: no exchange)
-  --ice-token T         this node's ICE credential (default CATS_ICE_TOKEN)`;
+  --ice-token T         this node's ICE credential (default CATS_ICE_TOKEN)
+  --time-factor N       business seconds per real second: limit dates, enquiry and
+                        recovery periods and business timestamps run N times faster
+                        (default CATS_TIME_FACTOR, else 1: real time)
+  --clock-epoch ISO     real instant at which business time equals real time; every part
+                        of a deployment gets the same one (default CATS_CLOCK_EPOCH, else now)`;
 
 export const command: Command = {
   name: 'node',
@@ -49,8 +55,11 @@ export const command: Command = {
         'request-timeout': { type: 'string', default: '10000' },
         'ice-url': { type: 'string' },
         'ice-token': { type: 'string' },
+        'time-factor': { type: 'string' },
+        'clock-epoch': { type: 'string' },
       },
     });
+    const clock = clockFlag(values['time-factor'], values['clock-epoch']);
     const country = values.country?.toUpperCase();
     if (!country || !/^[A-Z]{2}$/.test(country)) throw new UsageError('--country CC is required');
     const port = portFlag(values.port) ?? 0;
@@ -87,6 +96,7 @@ export const command: Command = {
         logger: values.log,
         requestTimeoutMs,
         ice,
+        clock,
       });
     } catch (err) {
       await server.stop();
@@ -99,6 +109,7 @@ export const command: Command = {
     if (!adminToken) console.log(`admin token: ${node.adminToken}`);
     console.log(`OpenAPI: ${node.url}/openapi.json · metrics: ${node.url}/metrics · Ctrl-C stops`);
     if (ice) console.log(`ICE: ${ice.url}`);
+    if (clock.factor !== 1) console.log(`business clock: ${formatAnchor(clock)} (factor@epoch)`);
 
     await new Promise<void>((resolve) => {
       const stop = () => resolve();

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from '../cli.ts';
 import { DEFAULT_DEPLOYMENT_FILE, readDeployment, type Deployment } from '../deploy/deployment-file.ts';
 import { isAlive, stopDeployment } from '../deploy/stop.ts';
-import { parseFlags, portFlag, UsageError } from '../flags.ts';
+import { numberFlag, parseFlags, portFlag, UsageError } from '../flags.ts';
 import { DEFAULT_RESTART_POLICY, parseRestartLimit } from '../deploy/restart-policy.ts';
 import { superviseDeployment } from '../deploy/supervisor.ts';
 import { parseLink, partLinkProblem } from '../faults/schedule.ts';
@@ -60,6 +60,9 @@ options:
                         --faults can cut, slow or hold (harness/faults/README.md); a
                         country's CC-db link also serves pause:db/CC. Default: none, every
                         part connects directly
+  --time-factor N       run business time N times faster than real time in every part
+                        (limit dates, enquiry and recovery periods; protocol timers stay
+                        real), from one epoch recorded in the deployment file (default 1)
   --attach              run in the foreground; Ctrl-C stops everything`;
 
 const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
@@ -74,6 +77,7 @@ function summary(d: Deployment, file: string): string {
       `node ${n.country}  ${n.url}  (${n.seeded.operators} operators, ${n.seeded.officers} officers, ${n.seeded.guarantees} guarantees)`,
     );
   }
+  if (d.clock) lines.push(`business clock ×${d.clock.factor} from ${d.clock.epoch} (GET /v1/clock on every part)`);
   if (d.prometheus) lines.push(`Prometheus ${d.prometheus.url}  (remote write ${d.prometheus.remoteWriteUrl})`);
   if (d.supervisor.metricsUrl) {
     lines.push(
@@ -105,6 +109,7 @@ export const command: Command = {
         'prometheus-port': { type: 'string', default: '9090' },
         'restart-limit': { type: 'string', default: '5/60s' },
         'fault-links': { type: 'string' },
+        'time-factor': { type: 'string', default: '1' },
       },
     });
     const countries = [
@@ -158,6 +163,7 @@ export const command: Command = {
       throw new UsageError((err as Error).message, { cause: err });
     }
     const faultLinks = faultLinksFlag(values['fault-links'], countries);
+    const timeFactor = numberFlag(values['time-factor'], '--time-factor', { above: 0 })!;
     const file = values.deployment as string;
     const logDir = path.resolve(values.logs as string);
     const options = {
@@ -171,6 +177,7 @@ export const command: Command = {
       prometheusPort: values.observability ? portFlag(values['prometheus-port'], '--prometheus-port') : undefined,
       restartPolicy: { ...DEFAULT_RESTART_POLICY, ...restartLimit },
       faultLinks: faultLinks.length ? { names: faultLinks, serve: serveLinkControl } : undefined,
+      timeFactor,
     };
     if (values.observability && !findPrometheus()) {
       console.error(

@@ -41,6 +41,11 @@ export interface DeploymentFile {
   prometheus?: { url: string; remoteWriteUrl: string };
   /** The deployment's auditor: a bearer token every node and ICE take on their /v1/audit routes (reconciliation). */
   auditor?: { token: string };
+  /**
+   * The business clock every part runs on (`up --time-factor`): business time = epoch + (real time − epoch) × factor.
+   * Absent: real time (a target's own clock is read from its GET /v1/clock).
+   */
+  clock?: { factor: number; epoch: string };
 }
 
 export async function readDeploymentFile(file: string): Promise<DeploymentFile> {

@@ -60,6 +60,11 @@ export class Part {
   }
 }
 
+/** The business clock as every part takes it, so all agree and a restarted part continues where it was. */
+function clockEnv(clock: { factor: number; epoch: string } | undefined): Record<string, string> {
+  return clock ? { CATS_TIME_FACTOR: String(clock.factor), CATS_CLOCK_EPOCH: clock.epoch } : {};
+}
+
 /** ICE as a part. Its database URL holds the server's password: it goes in the environment, not the command line. */
 export function icePart(o: {
   port: number;
@@ -67,6 +72,7 @@ export function icePart(o: {
   nodeTokens: Record<string, string>;
   auditorToken?: string;
   log: string;
+  clock?: { factor: number; epoch: string };
 }): Part {
   return new Part(
     'ice',
@@ -77,6 +83,7 @@ export function icePart(o: {
         .map(([c, t]) => `${c}=${t}`)
         .join(','),
       ...(o.auditorToken ? { ICE_AUDITOR_TOKEN: o.auditorToken } : {}),
+      ...clockEnv(o.clock),
     },
     o.log,
   );
@@ -91,6 +98,7 @@ export function nodePart(o: {
   auditorToken?: string;
   ice?: { url: string; token: string };
   log: string;
+  clock?: { factor: number; epoch: string };
 }): Part {
   return new Part(
     `node ${o.country}`,
@@ -100,6 +108,7 @@ export function nodePart(o: {
       CATS_ADMIN_TOKEN: o.adminToken,
       ...(o.auditorToken ? { CATS_AUDITOR_TOKEN: o.auditorToken } : {}),
       ...(o.ice ? { CATS_ICE_URL: o.ice.url, CATS_ICE_TOKEN: o.ice.token } : {}),
+      ...clockEnv(o.clock),
     },
     o.log,
   );

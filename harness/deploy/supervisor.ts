@@ -42,6 +42,8 @@ export interface DeploymentOptions {
   prometheusPort?: number;
   /** When a part that died is started again, and when it is failed instead. */
   restartPolicy?: RestartPolicy;
+  /** Business seconds per real second for every part (`up --time-factor`; default 1: real time). */
+  timeFactor?: number;
   /**
    * Fault proxies on links between parts (`up --fault-links GE-ice,KZ-db,ice-db`): `serve` starts
    * one per link before the parts, each client part connects through its own, and the
@@ -162,8 +164,13 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
     const iceLog = path.resolve(opts.logDir, 'ice.log');
     const iceDatabaseUrl = via(pg.url('cats_ice'), 'ice-db');
     const auditorToken = token('auditor');
+    // One epoch for the whole deployment, fixed now: every part, and every restart of one, derives the same time.
+    const clock =
+      opts.timeFactor !== undefined && opts.timeFactor !== 1
+        ? { factor: opts.timeFactor, epoch: new Date().toISOString() }
+        : undefined;
     const spawnIce = () =>
-      icePart({ port: icePort, databaseUrl: iceDatabaseUrl, nodeTokens, auditorToken, log: iceLog });
+      icePart({ port: icePort, databaseUrl: iceDatabaseUrl, nodeTokens, auditorToken, log: iceLog, clock });
     const ice = spawnIce();
     parts.push(ice);
     const iceUrl = `ws://127.0.0.1:${icePort}/v1/ice`;
@@ -188,6 +195,7 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
           auditorToken,
           ice: { url: via(iceUrl, `${country}-ice`), token: nodeTokens[country]! },
           log: path.resolve(opts.logDir, `node-${country}.log`),
+          clock,
         });
       const part = spawn();
       parts.push(part);
@@ -254,6 +262,7 @@ export async function superviseDeployment(opts: DeploymentOptions): Promise<numb
       ice: { pid: ice.pid, log: ice.log, url: iceUrl, httpUrl: iceHttp, loadIdentities },
       nodes: endpoints,
       auditor: { token: auditorToken },
+      ...(clock ? { clock } : {}),
       fixture: opts.dataSet ? { kind: 'data-set', dir: path.resolve(opts.dataSet) } : { kind: 'default' },
       ...(linkProxies ? { faultLinks: linkProxies.record } : {}),
     };

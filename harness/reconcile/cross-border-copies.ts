@@ -1,13 +1,15 @@
 // Check: every released cross-border movement exists at the node of each
 // office of transit and of destination in another country of the deployment
 // (the copy ICE's IE050 / IE001 brought there), once.
+import { guaranteeHeldStates } from '../../reference/domain/movement.ts';
 import { officeByReference } from '../../reference/spec/reference-data/offices.ts';
 import { isAvailable, type AuditSnapshot } from './audit-client.ts';
 import { Findings, notApplicable, withoutSource, type CheckResult } from './verdict.ts';
 
 const ID = 'cross-border-copies';
 const TITLE = 'Released movements at their transit and destination nodes';
-const RELEASED = new Set(['RELEASED', 'IN_TRANSIT', 'ARRIVED', 'CONTROLLED', 'WRITTEN_OFF']);
+/** Every state a released movement can be in: it holds its guarantee, or was discharged, recovered or invalidated. */
+const RELEASED = new Set<string>([...guaranteeHeldStates, 'WRITTEN_OFF', 'RECOVERED', 'INVALIDATED']);
 
 export function checkCrossBorderCopies(snapshot: AuditSnapshot): CheckResult {
   if (!snapshot.ice)

@@ -2,12 +2,13 @@
 // reservations its movements hold now, its available balance is the reference
 // amount minus that, nothing is overdrawn, and no finished movement still
 // holds a reservation. Amounts in minor units, compared exactly.
+import { finalStates } from '../../reference/domain/movement.ts';
 import { isAvailable, type AuditSnapshot } from './audit-client.ts';
 import { Findings, withoutSource, type CheckResult } from './verdict.ts';
 
 const ID = 'guarantee-balances';
 const TITLE = 'Guarantee balances';
-const FINISHED = new Set(['WRITTEN_OFF', 'CANCELLED', 'NOT_RELEASED', 'REJECTED']);
+const FINISHED: ReadonlySet<string> = finalStates;
 
 export function checkGuaranteeBalances(snapshot: AuditSnapshot): CheckResult {
   for (const n of Object.values(snapshot.nodes)) {
@@ -15,13 +16,22 @@ export function checkGuaranteeBalances(snapshot: AuditSnapshot): CheckResult {
     if (!isAvailable(n.guarantees)) return withoutSource(ID, TITLE, part, n.guarantees);
     if (!isAvailable(n.movements)) return withoutSource(ID, TITLE, part, n.movements);
   }
-  const f = new Findings(['overdrawn', 'balanceMismatch', 'notGivenBack', 'unknownGuarantee']);
+  const f = new Findings(['overdrawn', 'balanceMismatch', 'notGivenBack', 'unknownGuarantee', 'chargedNotRecovered']);
   let checked = 0;
   for (const n of Object.values(snapshot.nodes)) {
     const guarantees = n.guarantees as Exclude<typeof n.guarantees, { unavailable: string }>;
     const movements = n.movements as Exclude<typeof n.movements, { unavailable: string }>;
     const held = new Map<string, { sum: number; mrns: string[] }>();
-    for (const m of movements)
+    for (const m of movements) {
+      // Only recovery charges a guarantee, and a charged reservation is no longer held.
+      for (const r of m.charged ?? [])
+        if (m.state !== 'RECOVERED')
+          f.add('chargedNotRecovered', {
+            mrn: m.mrn,
+            grn: r.grn,
+            node: n.country,
+            problem: `${m.state} but ${r.amountMinor} ${r.currency} (minor units) was charged to the guarantee`,
+          });
       for (const r of m.reservations) {
         if (FINISHED.has(m.state))
           f.add('notGivenBack', {
@@ -35,6 +45,7 @@ export function checkGuaranteeBalances(snapshot: AuditSnapshot): CheckResult {
         h.mrns.push(m.mrn);
         held.set(r.grn, h);
       }
+    }
     const known = new Set(guarantees.map((g) => g.grn));
     for (const [grn, h] of held)
       if (!known.has(grn))

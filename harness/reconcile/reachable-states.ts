@@ -34,5 +34,7 @@ const FOREIGN_STEPS: Record<string, MovementState> = {
 
 /** The least state the departure node must show after a step was acknowledged with `state`. */
 export function impliedDepartureState(step: string, state: string): string {
+  // Non-conform results hold the movement in DISCREPANCIES at departure too, until customs decides.
+  if (step === 'movement_control_results' && state === 'DISCREPANCIES') return 'DISCREPANCIES';
   return FOREIGN_STEPS[step] ?? state;
 }

@@ -26,6 +26,7 @@ export const auditPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = asyn
         state: r.state as AuditMovement['state'],
         offices: { departure: r.departureOffice, transit: r.transitOffices, destination: r.destinationOffice },
         reservations: r.reservations.map((h) => ({ grn: h.grn, amountMinor: Number(h.amount), currency: h.currency })),
+        charged: r.charged.map((h) => ({ grn: h.grn, amountMinor: Number(h.amount), currency: h.currency })),
       }));
       return page(items, limit, (m) => m.mrn);
     },

@@ -3,7 +3,9 @@
 // changes nothing. IE001/IE050 create the foreign movement this node is office
 // of destination/transit for; IE118/IE006/IE018 advance a movement declared
 // here (IE018 conform → write-off, guarantee given back, IE045 out);
-// IE045 closes the foreign copy.
+// IE045 closes the foreign copy. IE142/IE150 record on a foreign copy the
+// enquiry or recovery its officer answers (IE143/IE152), which departure
+// applies to the movement declared there.
 // A message is applied only when it comes from the office the movement designates
 // for it (reference/spec/ice/designated-senders.ts); anything else is refused
 // with a C2cRefusal and changes nothing.
@@ -12,12 +14,15 @@ import { senderProblems, senderRules, type IceMessageType } from '../spec/ice/ca
 import { mrnCountry } from '../spec/ice/designated-senders.ts';
 import { officeByReference } from '../spec/reference-data/offices.ts';
 import type { MovementState } from '../domain/movement.ts';
-import type { MovementRecord } from '../store/movements.ts';
+import type { MovementChange, MovementRecord } from '../store/movements.ts';
 import { withTransaction } from '../store/database.ts';
 import { insertForeignMovement, lockMovement, updateMovement } from '../store/movements.ts';
 import { recordInbound } from '../store/outbox.ts';
 import type { NodeContext } from './context.ts';
-import { controlResultsAtDeparture, runStep, type Step } from './lifecycle.ts';
+import { divertedRecord } from './c2c-messages.ts';
+import { arrivalElsewhere, controlResultsAtDeparture, runStep, type Step } from './lifecycle.ts';
+import { incidentAtDeparture } from './incidents.ts';
+import { settleRecovery } from './recovery.ts';
 import { Rejection } from './rejection.ts';
 import { droppedInboundTypes } from './test-drop-inbound.ts';
 
@@ -56,7 +61,25 @@ export class C2cRefusal extends Error {
   }
 }
 
-const applied: readonly IceMessageType[] = ['IE001', 'IE050', 'IE118', 'IE006', 'IE018', 'IE045'];
+const applied: readonly IceMessageType[] = [
+  'IE001',
+  'IE050',
+  'IE118',
+  'IE006',
+  'IE018',
+  'IE045',
+  'IE010',
+  'IE114',
+  'IE115',
+  'IE002',
+  'IE003',
+  'IE024',
+  'IE180',
+  'IE142',
+  'IE143',
+  'IE150',
+  'IE152',
+];
 
 /** What the sender rule says without the movement: a country of the exchange, its own office, consistent offices and MRN. */
 function checkSender(ctx: NodeContext, msg: InboundMessage): void {
@@ -87,7 +110,13 @@ function checkDesignated(msg: InboundMessage, m: MovementRecord | undefined, rol
       ? m.transitOffices.includes(office)
       : sender === 'destination'
         ? m.destinationOffice === office
-        : m.departureOffice === office;
+        : sender === 'recovery'
+          ? m.recoveryOffice === office
+          : sender === 'actual'
+            ? // Diversion: any office of the sender's country that can take the role asks for the record.
+              msg.type === 'IE180' ||
+              (officeByReference.get(office)?.roles ?? []).includes(msg.type === 'IE114' ? 'TRA' : 'DES')
+            : m.departureOffice === office;
   if (!designated)
     throw new C2cRefusal('SENDER_NOT_DESIGNATED', `${office} is not the ${sender} office of movement ${msg.mrn}`);
 }
@@ -119,27 +148,110 @@ export async function applyInboundMessage(ctx: NodeContext, msg: InboundMessage)
         await atDeparture(ctx, msg, remember, () => ({ events: [{ type: 'cross', office: b.officeOfTransit }] }));
         return 'applied';
       case 'IE006':
-        await atDeparture(ctx, msg, remember, () => ({ events: [{ type: 'arrive', office: b.officeOfDestination }] }));
+        await atDeparture(ctx, msg, remember, (m) => ({
+          events: [{ type: 'arrive', office: b.officeOfDestination }],
+          messages: arrivalElsewhere(ctx, m, b.officeOfDestination),
+        }));
+        return 'applied';
+      case 'IE180': {
+        const { officeOfIncident, ...incident } = b;
+        await atDeparture(ctx, msg, remember, (m) =>
+          incidentAtDeparture(m, officeOfIncident, incident as Parameters<typeof incidentAtDeparture>[2]),
+        );
+        return 'applied';
+      }
+      case 'IE114':
+        // An office of transit the declaration does not name: it becomes one, and gets the record (IE115).
+        await atDeparture(ctx, msg, remember, (m) => ({
+          events: [{ type: 'divertTransit', office: b.officeOfTransit }],
+          change: (v) => ({ transitOffices: v.transitOffices as string[] }),
+          messages: divertedRecord(
+            ctx,
+            { ...m, ctd: m.ctd as RecordedCtd, transitOffices: [...m.transitOffices, b.officeOfTransit] },
+            b.officeOfTransit,
+            'IE115',
+          ),
+        }));
+        return 'applied';
+      case 'IE002':
+        // The goods are at another office of destination: it becomes the one, and gets the record (IE003).
+        await atDeparture(ctx, msg, remember, (m) => ({
+          events: [{ type: 'divertDestination', office: b.officeOfDestination }],
+          change: (v) => ({ destinationOffice: v.destinationOffice }),
+          messages: divertedRecord(
+            ctx,
+            { ...m, ctd: m.ctd as RecordedCtd, destinationOffice: b.officeOfDestination },
+            b.officeOfDestination,
+            'IE003',
+          ),
+        }));
+        return 'applied';
+      case 'IE115':
+      case 'IE003': {
+        const role = msg.type === 'IE003' ? 'destination' : 'transit';
+        const ctd = b.declaration as RecordedCtd;
+        if (mrnCountry(msg.mrn) !== countryOfOffice(ctd.offices.departure))
+          throw new C2cRefusal('MRN_COUNTRY_MISMATCH', `MRN ${msg.mrn} is not of the office of departure's country`);
+        const created = await withTransaction(ctx.pool, async (client) => {
+          await remember(client);
+          // A copy this node already holds (as another office of the movement) takes the offices as they now stand.
+          if (await insertForeignMovement(client, { mrn: msg.mrn, role, ctd, state: 'RELEASED' })) return true;
+          const m = await lockMovement(client, msg.mrn);
+          if (m?.role === 'departure') throw new C2cRefusal('UNKNOWN_MOVEMENT', `${msg.mrn} is declared here`);
+          await updateMovement(client, msg.mrn, {
+            state: m!.state,
+            transitOffices: ctd.offices.transit,
+            destinationOffice: ctd.offices.destination,
+          });
+          return false;
+        });
+        if (created) ctx.metrics.movements.record(role, [{ from: 'none', to: 'RELEASED' }]);
+        return 'applied';
+      }
+      case 'IE024':
+        // The declared office of destination learns the goods arrived elsewhere (kept in the ledger of applied
+        // messages); its copy, if it is not the actual destination's too, is closed by IE045 at write-off.
+        await onForeignCopy(ctx, msg, remember, {});
         return 'applied';
       case 'IE018':
         await atDeparture(ctx, msg, remember, (m) =>
           controlResultsAtDeparture(ctx, m, { office: b.officeOfDestination, conform: b.conform }),
         );
         return 'applied';
-      case 'IE045': {
-        // The office of departure has discharged the movement: the copy here is closed as it is.
+      case 'IE045':
+      case 'IE010': {
+        // The office of departure has discharged the movement, closed it after recovery or invalidated it:
+        // the copy here is closed as it is.
+        const to: MovementState =
+          msg.type === 'IE010' ? 'INVALIDATED' : b.outcome === 'recovered' ? 'RECOVERED' : 'WRITTEN_OFF';
         const closed = await withTransaction(ctx.pool, async (client) => {
           await remember(client);
           const m = await lockMovement(client, msg.mrn);
           checkDesignated(msg, m, 'foreign');
           if (!m) return undefined;
-          await updateMovement(client, msg.mrn, { state: 'WRITTEN_OFF' });
+          await updateMovement(client, msg.mrn, { state: to });
           return m;
         });
-        if (closed)
-          ctx.metrics.movements.record(closed.role, [{ from: closed.state as MovementState, to: 'WRITTEN_OFF' }]);
+        if (closed) ctx.metrics.movements.record(closed.role, [{ from: closed.state as MovementState, to }]);
         return 'applied';
       }
+      case 'IE142':
+        // An enquiry about a movement this node is office of destination for: its officer answers (IE143).
+        await onForeignCopy(ctx, msg, remember, { enquiryMessageId: msg.id });
+        return 'applied';
+      case 'IE150':
+        // A request to recover the debt here, at the office it is addressed to: its officer notifies the outcome (IE152).
+        await onForeignCopy(ctx, msg, remember, { recoveryMessageId: msg.id, recoveryOffice: msg.recipient.office });
+        return 'applied';
+      case 'IE143':
+        await atDeparture(ctx, msg, remember, () => ({
+          events: [{ type: 'enquiryAnswer', arrived: b.goodsArrived }],
+          change: () => ({ enquiryAnsweredAt: ctx.now() }),
+        }));
+        return 'applied';
+      case 'IE152':
+        await atDeparture(ctx, msg, remember, (m) => settleRecovery(ctx, m, b.recoveryAccepted));
+        return 'applied';
       default:
         throw new Rejection(422, 'SCHEMA_VIOLATION', `message type ${msg.type} is not applied by a national node`);
     }
@@ -147,6 +259,26 @@ export async function applyInboundMessage(ctx: NodeContext, msg: InboundMessage)
     if (err instanceof Duplicate) return 'duplicate';
     throw err;
   }
+}
+
+/** Records on the foreign copy what a message from departure asks of this node; its state does not change. */
+async function onForeignCopy(
+  ctx: NodeContext,
+  msg: InboundMessage,
+  remember: (client: Parameters<typeof recordInbound>[0]) => Promise<void>,
+  change: Omit<MovementChange, 'state'>,
+): Promise<void> {
+  await withTransaction(ctx.pool, async (client) => {
+    await remember(client);
+    const m = await lockMovement(client, msg.mrn);
+    checkDesignated(msg, m, 'foreign');
+    if (msg.type === 'IE142' && m!.destinationOffice !== msg.recipient.office)
+      throw new C2cRefusal(
+        'SENDER_NOT_DESIGNATED',
+        `${msg.recipient.office} is not the office of destination of ${msg.mrn}`,
+      );
+    await updateMovement(client, msg.mrn, { state: m!.state, ...change });
+  });
 }
 
 function atDeparture(

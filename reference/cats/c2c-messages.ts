@@ -7,10 +7,19 @@
 import type { Ctd, RecordedCtd } from '../spec/ctd.ts';
 import type { IE001 } from '../spec/ice/ie001-anticipated-arrival-record.ts';
 import type { IE006 } from '../spec/ice/ie006-arrival-advice.ts';
+import type { IE010 } from '../spec/ice/ie010-invalidation-notification.ts';
 import type { IE018 } from '../spec/ice/ie018-destination-control-results.ts';
 import type { IE045 } from '../spec/ice/ie045-write-off-notification.ts';
 import type { IE050 } from '../spec/ice/ie050-anticipated-transit-record.ts';
+import type { IE003 } from '../spec/ice/ie003-aar-response.ts';
+import type { IE024 } from '../spec/ice/ie024-forwarded-arrival-advice.ts';
+import type { IE115 } from '../spec/ice/ie115-atr-response.ts';
+import type { IE180 } from '../spec/ice/ie180-incident-notification.ts';
 import type { IE118 } from '../spec/ice/ie118-notification-crossing-frontier.ts';
+import type { IE142 } from '../spec/ice/ie142-enquiry-request.ts';
+import type { IE143 } from '../spec/ice/ie143-enquiry-response.ts';
+import type { IE150 } from '../spec/ice/ie150-recovery-request.ts';
+import type { IE152 } from '../spec/ice/ie152-recovery-notification.ts';
 import type { Country } from '../spec/reference-data/countries.ts';
 import type { OutboxMessage } from '../store/movements.ts';
 import { recordedCtd } from './recorded-ctd.ts';
@@ -24,7 +33,7 @@ export interface Sender {
 const countryOf = (office: string) => office.slice(0, 2);
 
 /** The country an office's message goes to over ICE, or undefined when it needs none. */
-function recipient(node: Sender, office: string): string | undefined {
+export function recipient(node: Sender, office: string): string | undefined {
   const country = countryOf(office);
   return country !== node.country && node.countries.get(country)?.pilot ? country : undefined;
 }
@@ -63,21 +72,94 @@ export function writeOffMessages(
   node: Sender,
   offices: { transit: readonly string[]; destination: string },
   at: Date,
+  outcome: IE045['body']['outcome'] = 'discharged',
 ): OutboxMessage[] {
-  const body: IE045['body'] = { writtenOffAt: at.toISOString(), outcome: 'discharged' };
+  const body: IE045['body'] = { writtenOffAt: at.toISOString(), outcome };
   return [...offices.transit, offices.destination].flatMap((office) => {
     const country = recipient(node, office);
     return country ? [{ type: 'IE045', country, office, body }] : [];
   });
 }
 
+/** On invalidation after release: IE010 to every foreign office that was sent IE001 or IE050. */
+export function invalidationMessages(
+  node: Sender,
+  offices: { transit: readonly string[]; destination: string },
+  at: Date,
+  reason: string,
+): OutboxMessage[] {
+  const body: IE010['body'] = { invalidatedAt: at.toISOString(), reason };
+  return [...offices.transit, offices.destination].flatMap((office) => {
+    const country = recipient(node, office);
+    return country ? [{ type: 'IE010', country, office, body }] : [];
+  });
+}
+
+/**
+ * The record departure sends an office the declaration does not name, which asked for it (diversion):
+ * IE115 to an office of transit, IE003 to an office of destination, with the offices as they now stand.
+ */
+export function divertedRecord(
+  node: Sender,
+  m: { ctd: Ctd | RecordedCtd; createdAt: Date; transitOffices: readonly string[]; destinationOffice: string },
+  office: string,
+  type: 'IE115' | 'IE003',
+): OutboxMessage[] {
+  const country = recipient(node, office);
+  if (!country) return [];
+  const offices = {
+    departure: m.ctd.offices.departure,
+    transit: [...m.transitOffices],
+    destination: m.destinationOffice,
+  };
+  const released = {
+    declaration: recordedCtd({ ...m.ctd, offices } as Ctd),
+    // The node keeps no separate release time: lodging and release are one step for most movements.
+    acceptedAt: m.createdAt.toISOString(),
+    releasedAt: m.createdAt.toISOString(),
+    officeOfDeparture: m.ctd.offices.departure,
+  };
+  const body: IE115['body'] | IE003['body'] =
+    type === 'IE115' ? { ...released, officeOfTransit: office } : { ...released, officeOfDestination: office };
+  return [{ type, country, office, body }];
+}
+
+/** To the declared office of destination when the goods arrived at another (IE024). */
+export function forwardedArrivalAdvice(node: Sender, declared: string, actual: string, at: Date): OutboxMessage[] {
+  const country = recipient(node, declared);
+  const body: IE024['body'] = { actualOfficeOfDestination: actual, arrivedAt: at.toISOString() };
+  return country ? [{ type: 'IE024', country, office: declared, body }] : [];
+}
+
 type ToDeparture =
   | { type: 'IE118'; body: IE118['body'] }
   | { type: 'IE006'; body: IE006['body'] }
-  | { type: 'IE018'; body: IE018['body'] };
+  | { type: 'IE018'; body: IE018['body'] }
+  | { type: 'IE143'; body: IE143['body'] }
+  | { type: 'IE114'; body: { officeOfTransit: string; requestedAt: string } }
+  | { type: 'IE180'; body: IE180['body'] }
+  | { type: 'IE002'; body: { officeOfDestination: string; requestedAt: string } }
+  | { type: 'IE152'; body: IE152['body'] };
 
-/** From an office of transit or destination of a foreign movement back to its office of departure. */
-export function toDeparture(node: Sender, departureOffice: string, m: ToDeparture): OutboxMessage[] {
+/** From an office of transit, destination or recovery of a foreign movement back to its office of departure. */
+export function toDeparture(
+  node: Sender,
+  departureOffice: string,
+  m: ToDeparture,
+  senderOffice?: string,
+): OutboxMessage[] {
   const country = recipient(node, departureOffice);
-  return country ? [{ type: m.type, country, office: departureOffice, body: m.body }] : [];
+  return country
+    ? [{ type: m.type, country, office: departureOffice, body: m.body, ...(senderOffice ? { senderOffice } : {}) }]
+    : [];
+}
+
+/** From departure to an office of another country about a movement declared here: IE142 enquiry, IE150 recovery. */
+export function fromDeparture(
+  node: Sender,
+  office: string,
+  m: { type: 'IE142'; body: IE142['body'] } | { type: 'IE150'; body: IE150['body'] },
+): OutboxMessage[] {
+  const country = recipient(node, office);
+  return country ? [{ type: m.type, country, office, body: m.body }] : [];
 }

@@ -25,6 +25,22 @@ export function declarationView(m: MovementRecord): Declaration {
     ...reservationsView(m),
     amendments: m.amendments,
     controlConform: m.controlConform,
+    limitDate: m.limitDate?.toISOString() ?? null,
+    enquiry:
+      m.enquiryOpenedAt || m.enquiryMessageId
+        ? {
+            openedAt: m.enquiryOpenedAt?.toISOString() ?? null,
+            replyBy: m.enquiryReplyBy?.toISOString() ?? null,
+            answer: m.enquiryAnswer,
+            holderInformation: m.holderInformation,
+          }
+        : null,
+    recovery:
+      m.recoveryStartedAt || m.recoveryMessageId
+        ? { startedAt: m.recoveryStartedAt?.toISOString() ?? null, office: m.recoveryOffice }
+        : null,
+    incidents: m.incidents as NonNullable<Declaration['incidents']>,
+    openIncidents: m.openIncidents,
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),
   };

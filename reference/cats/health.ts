@@ -1,4 +1,4 @@
-// Liveness (with the implementation's version), readiness and the OpenAPI document.
+// Liveness (with the implementation's version), readiness, the business clock and the OpenAPI document.
 import { readFileSync } from 'node:fs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { openApiDocument } from '../spec/openapi.ts';
@@ -15,6 +15,16 @@ export const healthPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = asy
   const document = JSON.stringify(openApiDocument());
 
   app.route({ ...routeOptions(routes.healthz), handler: async () => ({ status: 'ok', version: IMPLEMENTATION }) });
+
+  app.route({
+    ...routeOptions(routes.clock),
+    handler: async () => ({
+      now: ctx.now().toISOString(),
+      factor: ctx.clock.anchor.factor,
+      epoch: new Date(ctx.clock.anchor.epochMs).toISOString(),
+      controllable: ctx.clock.anchor.factor !== 1,
+    }),
+  });
 
   app.route({
     ...routeOptions(routes.readyz),

@@ -185,7 +185,7 @@ describe('domestic movement lifecycle', () => {
       remarks: 'one package missing',
     });
     expect(discrepancy.body).toMatchObject({
-      state: 'CONTROLLED',
+      state: 'DISCREPANCIES',
       controlConform: false,
       reservation: { amount: RESERVED_PER_DOMESTIC_CTD },
     });

@@ -15,6 +15,7 @@ import {
 import { withTransaction } from '../store/database.ts';
 import {
   freeUnusedGuarantees,
+  chargeReservations,
   giveBackReservations,
   holdReservations,
   insertOutbox,
@@ -26,7 +27,8 @@ import {
   type OutboxMessage,
 } from '../store/movements.ts';
 import type { OperatorRecord } from '../store/parties.ts';
-import { releaseMessages, toDeparture, writeOffMessages } from './c2c-messages.ts';
+import { forwardedArrivalAdvice, releaseMessages, toDeparture, writeOffMessages } from './c2c-messages.ts';
+import { movementLimitDate } from './time-limits.ts';
 import type { NodeContext } from './context.ts';
 import { declarationView } from './declaration-view.ts';
 import { guaranteeRefusal } from './guarantee-refusal.ts';
@@ -45,6 +47,8 @@ export function viewOf(m: MovementRecord): MovementView {
     destinationOffice: m.destinationOffice,
     amendments: m.amendments,
     conform: m.controlConform ?? undefined,
+    enquiryAnswer: m.enquiryAnswer ?? undefined,
+    openIncidents: m.openIncidents,
   };
 }
 
@@ -58,6 +62,8 @@ export interface Step {
   giveBack?: boolean;
   /** The movement ends unreleased: individual guarantees it planned to use serve another. */
   freeUnused?: boolean;
+  /** Settle the movement's reservation out of its guarantee (recovered debt). */
+  charge?: boolean;
   /** Runs in the step's transaction once the events are known to apply (throwing aborts the step). */
   apply?: (client: PoolClient) => Promise<void>;
   messages?: OutboxMessage[];
@@ -105,6 +111,8 @@ export async function runStep(
       crossedOffices: view.crossedOffices as string[],
       amendments: view.amendments,
       controlConform: view.conform,
+      enquiryAnswer: view.enquiryAnswer,
+      openIncidents: view.openIncidents,
       ...step.change?.(view),
     };
     if (step.reserve) {
@@ -113,6 +121,7 @@ export async function runStep(
     }
     if (step.giveBack) await giveBackReservations(client, mrn);
     if (step.freeUnused) await freeUnusedGuarantees(client, mrn);
+    if (step.charge) await chargeReservations(client, mrn);
     await step.apply?.(client);
     const updated = await updateMovement(client, mrn, change);
     await insertOutbox(client, mrn, step.messages ?? []);
@@ -161,7 +170,7 @@ export function canRead(p: Principal, m: MovementRecord): boolean {
   );
 }
 
-function servedHere(ctx: NodeContext, office: string): void {
+export function servedHere(ctx: NodeContext, office: string): void {
   if (office.slice(0, 2) !== ctx.country) {
     throw new Rejection(
       409,
@@ -182,7 +191,11 @@ export const presentGoods = (ctx: NodeContext, p: Principal, mrn: string) =>
     const release = risk.decision === 'release';
     return {
       events: [{ type: risk.decision }],
-      change: () => ({ riskClass: risk.riskClass, riskReasons: risk.reasons }),
+      change: () => ({
+        riskClass: risk.riskClass,
+        riskReasons: risk.reasons,
+        ...(release ? { limitDate: movementLimitDate(ctd.offices, ctx.now()) } : {}),
+      }),
       reserve: release,
       messages: release ? releaseMessages(ctx, ctd, m.createdAt, ctx.now()) : [],
     };
@@ -229,6 +242,7 @@ export const releaseAfterControl = (ctx: NodeContext, p: Principal, mrn: string)
     return {
       events: [{ type: 'release' }],
       reserve: true,
+      change: () => ({ limitDate: movementLimitDate((m.ctd as Ctd).offices, ctx.now()) }),
       messages: releaseMessages(ctx, m.ctd as Ctd, m.createdAt, ctx.now()),
     };
   });
@@ -289,10 +303,14 @@ export const recordControlResults = (
       ...(r.remarks ? { remarks: r.remarks } : {}),
     };
     return {
-      events: [{ type: 'controlResults', office: r.office, conform: r.conform }],
+      events: [resultsEvent(r)],
       messages: toDeparture(ctx, m.departureOffice, { type: 'IE018', body }),
     };
   });
+
+/** Conform results, or discrepancies. */
+const resultsEvent = (r: { office: string; conform: boolean }): MovementEvent =>
+  r.conform ? { type: 'controlResults', office: r.office } : { type: 'discrepancies', office: r.office };
 
 /** Control results reaching the office of departure (its own destination office, or IE018): conform results discharge the movement. */
 export function controlResultsAtDeparture(
@@ -300,12 +318,32 @@ export function controlResultsAtDeparture(
   m: MovementRecord,
   r: { office: string; conform: boolean },
 ): Step {
-  const events: MovementEvent[] = [{ type: 'controlResults', office: r.office, conform: r.conform }];
-  if (!r.conform) return { events };
-  events.push({ type: 'writeOff' });
-  return {
-    events,
-    giveBack: true,
-    messages: writeOffMessages(ctx, { transit: m.transitOffices, destination: m.destinationOffice }, ctx.now()),
-  };
+  // Non-conform results wait in DISCREPANCIES for customs' decision; the holder is told (IE019) by the notification.
+  // Incidents en route not decided on yet hold back the write-off until customs decides (incidents.ts).
+  if (!r.conform || m.openIncidents > 0) return { events: [resultsEvent(r)] };
+  return dischargeStep(ctx, m, [resultsEvent(r), { type: 'writeOff' }]);
+}
+
+/** The events that end in write-off, with the guarantee given back and IE045 to the foreign offices. */
+export function dischargeStep(ctx: NodeContext, m: MovementRecord, events: MovementEvent[]): Step {
+  return { events, giveBack: true, messages: writeOffMessages(ctx, notifiedOffices(m), ctx.now()) };
+}
+
+/** The declared office of destination, which a diversion may have replaced. */
+export const declaredDestination = (m: MovementRecord) => (m.ctd as Ctd).offices.destination;
+
+/**
+ * Every office that holds a copy of the movement: its offices of transit (declared or diverted to) and
+ * of destination, and the declared destination if the goods went elsewhere (listed with the transit ones).
+ */
+export function notifiedOffices(m: MovementRecord): { transit: string[]; destination: string } {
+  const declared = declaredDestination(m);
+  const transit = declared === m.destinationOffice ? m.transitOffices : [...m.transitOffices, declared];
+  return { transit, destination: m.destinationOffice };
+}
+
+/** IE024 to the declared office of destination when the goods arrived at another one. */
+export function arrivalElsewhere(ctx: NodeContext, m: MovementRecord, office: string): OutboxMessage[] {
+  const declared = declaredDestination(m);
+  return declared === office ? [] : forwardedArrivalAdvice(ctx, declared, office, ctx.now());
 }

@@ -13,6 +13,7 @@ import type { OperatorRecord } from '../store/parties.ts';
 import { retryOnDeadlock } from '../store/database.ts';
 import { findByLrn, insertDeclaration, type DeclaredShare, type MovementRecord } from '../store/movements.ts';
 import { releaseMessages } from './c2c-messages.ts';
+import { movementLimitDate } from './time-limits.ts';
 import { contentHash } from './content-hash.ts';
 import { slowdownFactor, slowedDown } from './bench-slowdown.ts';
 import { recordedCtd } from './recorded-ctd.ts';
@@ -116,6 +117,7 @@ async function lodge(ctx: NodeContext, operator: OperatorRecord, ctd: Ctd): Prom
         guarantees: declaredShares(ctd, shares),
         reserve,
         messages: reserve ? releaseMessages(ctx, ctd, now, now) : [],
+        limitDate: reserve ? movementLimitDate(ctd.offices, now) : null,
       }),
     );
   } catch (err) {

@@ -6,6 +6,7 @@ import client from 'prom-client';
 import type pg from 'pg';
 import { guaranteeTotals, guarantorTotals } from '../store/guarantees.ts';
 import { oldestPendingAge } from '../store/outbox.ts';
+import type { BusinessClock } from '../domain/business-clock.ts';
 import { MovementMetrics } from './movement-metrics.ts';
 import type { Notifier } from './notifier.ts';
 
@@ -31,8 +32,9 @@ export class NodeMetrics {
   readonly transitions: client.Counter<'event'>;
   readonly c2cRejected: client.Counter<'type' | 'code'>;
   readonly movements: MovementMetrics;
+  readonly pastLimit: client.Gauge;
 
-  constructor(country: string, pool: pg.Pool, notifier: Notifier) {
+  constructor(country: string, pool: pg.Pool, notifier: Notifier, clock: BusinessClock) {
     this.registry.setDefaultLabels({ country });
     client.collectDefaultMetrics({ register: this.registry, prefix: 'cats_node_' });
     this.requests = new client.Histogram({
@@ -61,6 +63,20 @@ export class NodeMetrics {
       registers: [this.registry],
     });
     this.movements = new MovementMetrics(this.registry);
+    // Set by the time-limit scheduler at each check: no query at scrape time.
+    this.pastLimit = new client.Gauge({
+      name: 'cats_movements_past_limit',
+      help: 'Movements declared here past their limit date in business time without arrival (released, in transit or under enquiry), as of the last time-limit check; open enquiries and recoveries are cats_movements_open{state="ENQUIRY"|"RECOVERY"}',
+      registers: [this.registry],
+    });
+    new client.Gauge({
+      name: 'cats_business_clock_factor',
+      help: 'Business seconds per real second: limit dates, enquiry and recovery periods run on business time; durations in seconds elsewhere are real time',
+      registers: [this.registry],
+      collect() {
+        this.set(clock.anchor.factor);
+      },
+    });
     new client.Gauge({
       name: 'cats_websocket_subscribers',
       help: 'Open notification streams',

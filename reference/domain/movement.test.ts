@@ -9,6 +9,8 @@ import {
   type MovementEventType,
   type MovementState,
   type MovementView,
+  finalStates,
+  transitions,
 } from './movement.ts';
 
 const TRANSIT = ['AZ000210', 'KZ470100'];
@@ -17,6 +19,10 @@ const DESTINATION = 'KZ000010';
 function inState(state: MovementState, extra: Partial<MovementView> = {}): MovementView {
   return { ...submittedMovement({ transit: TRANSIT, destination: DESTINATION }), state, ...extra };
 }
+
+/** The view the table test starts from: one incident awaiting a decision, except to write off (tested below). */
+const tableView = (state: MovementState, event: MovementEventType) =>
+  inState(state, event === 'writeOff' ? {} : { openIncidents: 1 });
 
 /** One well-formed instance of each event (right offices, conform results). */
 const sampleEvent: Record<MovementEventType, MovementEvent> = {
@@ -29,8 +35,21 @@ const sampleEvent: Record<MovementEventType, MovementEvent> = {
   cancel: { type: 'cancel' },
   cross: { type: 'cross', office: TRANSIT[0]! },
   arrive: { type: 'arrive', office: DESTINATION },
-  controlResults: { type: 'controlResults', office: DESTINATION, conform: true },
+  controlResults: { type: 'controlResults', office: DESTINATION },
+  discrepancies: { type: 'discrepancies', office: DESTINATION },
+  resolveDiscrepancies: { type: 'resolveDiscrepancies' },
   writeOff: { type: 'writeOff' },
+  limitExpired: { type: 'limitExpired' },
+  enquiryAnswer: { type: 'enquiryAnswer', arrived: false },
+  holderInformation: { type: 'holderInformation' },
+  recover: { type: 'recover' },
+  recovered: { type: 'recovered' },
+  recoveryWaived: { type: 'recoveryWaived' },
+  invalidate: { type: 'invalidate' },
+  divertTransit: { type: 'divertTransit', office: 'GE069002' },
+  divertDestination: { type: 'divertDestination', office: 'KZ000020' },
+  incident: { type: 'incident', office: 'AZ000210', kind: 'transport-change' },
+  incidentDecision: { type: 'incidentDecision' },
 };
 
 // The expected transition table, written out state by state.
@@ -45,14 +64,57 @@ const expected: Record<MovementState, Partial<Record<MovementEventType, Movement
     cancel: 'CANCELLED',
   },
   UNDER_CONTROL: { release: 'RELEASED', refuse: 'NOT_RELEASED' },
-  RELEASED: { cross: 'IN_TRANSIT', arrive: 'ARRIVED' },
+  RELEASED: {
+    cross: 'IN_TRANSIT',
+    arrive: 'ARRIVED',
+    limitExpired: 'ENQUIRY',
+    invalidate: 'INVALIDATED',
+    divertTransit: 'RELEASED',
+    divertDestination: 'RELEASED',
+    incident: 'RELEASED',
+    incidentDecision: 'RELEASED',
+  },
   NOT_RELEASED: {},
   CANCELLED: {},
-  IN_TRANSIT: { cross: 'IN_TRANSIT', arrive: 'ARRIVED' },
-  ARRIVED: { cross: 'ARRIVED', controlResults: 'CONTROLLED' },
-  // In CONTROLLED the sample view carries a non-conform result, so both a settling result and (below) write-off are reachable.
-  CONTROLLED: { cross: 'CONTROLLED', controlResults: 'CONTROLLED' },
+  IN_TRANSIT: {
+    cross: 'IN_TRANSIT',
+    arrive: 'ARRIVED',
+    limitExpired: 'ENQUIRY',
+    invalidate: 'INVALIDATED',
+    divertTransit: 'IN_TRANSIT',
+    divertDestination: 'IN_TRANSIT',
+    incident: 'IN_TRANSIT',
+    incidentDecision: 'IN_TRANSIT',
+  },
+  ARRIVED: {
+    cross: 'ARRIVED',
+    controlResults: 'CONTROLLED',
+    discrepancies: 'DISCREPANCIES',
+    incidentDecision: 'ARRIVED',
+  },
+  CONTROLLED: { cross: 'CONTROLLED', writeOff: 'WRITTEN_OFF', incidentDecision: 'CONTROLLED' },
   WRITTEN_OFF: {},
+  ENQUIRY: {
+    cross: 'ENQUIRY',
+    arrive: 'ARRIVED',
+    enquiryAnswer: 'ENQUIRY',
+    holderInformation: 'ENQUIRY',
+    recover: 'RECOVERY',
+    divertTransit: 'ENQUIRY',
+    divertDestination: 'ENQUIRY',
+    incident: 'ENQUIRY',
+    incidentDecision: 'ENQUIRY',
+  },
+  DISCREPANCIES: {
+    cross: 'DISCREPANCIES',
+    controlResults: 'CONTROLLED',
+    resolveDiscrepancies: 'CONTROLLED',
+    recover: 'RECOVERY',
+    incidentDecision: 'DISCREPANCIES',
+  },
+  RECOVERY: { recovered: 'RECOVERED', recoveryWaived: 'WRITTEN_OFF' },
+  RECOVERED: {},
+  INVALIDATED: {},
 };
 
 describe('movement transition table', () => {
@@ -60,7 +122,7 @@ describe('movement transition table', () => {
     for (const eventType of MovementEventTypes) {
       const target = expected[state][eventType];
       it(`${state} --${eventType}--> ${target ?? 'IllegalTransitionError'}`, () => {
-        const view = inState(state, state === 'CONTROLLED' ? { conform: false } : {});
+        const view = tableView(state, eventType);
         const event = sampleEvent[eventType];
         if (target) {
           expect(applyEvent(view, event).state).toBe(target);
@@ -78,11 +140,9 @@ describe('movement transition table', () => {
     }
   }
 
-  it('writes off a CONTROLLED movement only once the results are conform', () => {
-    expect(applyEvent(inState('CONTROLLED', { conform: true }), { type: 'writeOff' }).state).toBe('WRITTEN_OFF');
-    expect(() => applyEvent(inState('CONTROLLED', { conform: false }), { type: 'writeOff' })).toThrow(
-      IllegalTransitionError,
-    );
+  it('keeps every final state final', () => {
+    for (const state of finalStates)
+      for (const event of MovementEventTypes) expect(transitions[event][state]).toBeUndefined();
   });
 });
 
@@ -95,7 +155,7 @@ describe('movement lifecycle', () => {
       { type: 'cross', office: TRANSIT[0]! },
       { type: 'cross', office: TRANSIT[1]! },
       { type: 'arrive', office: DESTINATION },
-      { type: 'controlResults', office: DESTINATION, conform: true },
+      { type: 'controlResults', office: DESTINATION },
       { type: 'writeOff' },
     ];
     const states: MovementState[] = [];
@@ -135,7 +195,7 @@ describe('movement lifecycle', () => {
     let view = applyEvent(inState('RELEASED'), { type: 'arrive', office: DESTINATION });
     view = applyEvent(view, { type: 'cross', office: TRANSIT[1]! });
     expect(view).toMatchObject({ state: 'ARRIVED', crossedOffices: [TRANSIT[1]] });
-    view = applyEvent(view, { type: 'controlResults', office: DESTINATION, conform: true });
+    view = applyEvent(view, { type: 'controlResults', office: DESTINATION });
     view = applyEvent(view, { type: 'cross', office: TRANSIT[0]! });
     expect(view).toMatchObject({ state: 'CONTROLLED', crossedOffices: [TRANSIT[1], TRANSIT[0]] });
     expect(() => applyEvent(view, { type: 'cross', office: TRANSIT[0]! })).toThrow(/already notified/);
@@ -157,19 +217,47 @@ describe('movement lifecycle', () => {
     expect(() => applyEvent(inState('IN_TRANSIT'), { type: 'arrive', office: TRANSIT[1]! })).toThrow(
       /not the declared office of destination/,
     );
-    expect(() =>
-      applyEvent(inState('ARRIVED'), { type: 'controlResults', office: TRANSIT[1]!, conform: true }),
-    ).toThrow(/not the declared office of destination/);
+    expect(() => applyEvent(inState('ARRIVED'), { type: 'controlResults', office: TRANSIT[1]! })).toThrow(
+      /not the declared office of destination/,
+    );
+    expect(() => applyEvent(inState('ARRIVED'), { type: 'discrepancies', office: TRANSIT[1]! })).toThrow(
+      /not the declared office of destination/,
+    );
   });
 
   it('settles discrepancies with a later conform result, but takes no second result once conform', () => {
-    let view = applyEvent(inState('ARRIVED'), { type: 'controlResults', office: DESTINATION, conform: false });
-    expect(view).toMatchObject({ state: 'CONTROLLED', conform: false });
-    view = applyEvent(view, { type: 'controlResults', office: DESTINATION, conform: true });
+    let view = applyEvent(inState('ARRIVED'), { type: 'discrepancies', office: DESTINATION });
+    expect(view).toMatchObject({ state: 'DISCREPANCIES', conform: false });
+    view = applyEvent(view, { type: 'controlResults', office: DESTINATION });
     expect(view).toMatchObject({ state: 'CONTROLLED', conform: true });
-    expect(() => applyEvent(view, { type: 'controlResults', office: DESTINATION, conform: false })).toThrow(
-      /already in and conform/,
-    );
+    expect(() => applyEvent(view, { type: 'discrepancies', office: DESTINATION })).toThrow(IllegalTransitionError);
+  });
+
+  it('writes off discrepancies customs resolves, and recovers those it does not', () => {
+    const found = applyEvent(inState('ARRIVED'), { type: 'discrepancies', office: DESTINATION });
+    const resolved = applyEvent(found, { type: 'resolveDiscrepancies' });
+    expect(applyEvent(resolved, { type: 'writeOff' })).toMatchObject({ state: 'WRITTEN_OFF', conform: false });
+    const recovering = applyEvent(found, { type: 'recover' });
+    expect(applyEvent(recovering, { type: 'recovered' }).state).toBe('RECOVERED');
+  });
+
+  it('opens an enquiry past the time limit, closed by a late arrival or leading to recovery', () => {
+    const enquiry = applyEvent(inState('IN_TRANSIT'), { type: 'limitExpired' });
+    expect(enquiry.state).toBe('ENQUIRY');
+    expect(applyEvent(enquiry, { type: 'arrive', office: DESTINATION }).state).toBe('ARRIVED');
+    const notFound = applyEvent(enquiry, { type: 'enquiryAnswer', arrived: false });
+    expect(notFound).toMatchObject({ state: 'ENQUIRY', enquiryAnswer: 'not-arrived' });
+    const recovering = applyEvent(applyEvent(notFound, { type: 'holderInformation' }), { type: 'recover' });
+    expect(recovering.state).toBe('RECOVERY');
+    expect(applyEvent(recovering, { type: 'recoveryWaived' }).state).toBe('WRITTEN_OFF');
+  });
+
+  it('awaits the arrival advice, not recovery, once the office enquired reports the goods arrived', () => {
+    const answered = applyEvent(inState('ENQUIRY'), { type: 'enquiryAnswer', arrived: true });
+    expect(answered).toMatchObject({ state: 'ENQUIRY', enquiryAnswer: 'arrived' });
+    expect(() => applyEvent(answered, { type: 'recover' })).toThrow(/reported the goods arrived/);
+    expect(() => applyEvent(answered, { type: 'enquiryAnswer', arrived: false })).toThrow(/already answered/);
+    expect(applyEvent(answered, { type: 'arrive', office: DESTINATION }).state).toBe('ARRIVED');
   });
 
   it('takes new declared offices from an amendment and counts amendments', () => {
@@ -187,6 +275,31 @@ describe('movement lifecycle', () => {
     const released = applyEvent(view, { type: 'release' });
     expect(() => applyEvent(released, { type: 'arrive', office: DESTINATION })).toThrow(IllegalTransitionError);
     expect(applyEvent(released, { type: 'arrive', office: 'UZ000010' }).state).toBe('ARRIVED');
+  });
+
+  it('takes a diverted office of transit or destination as the movement own, then its crossing or arrival', () => {
+    const diverted = applyEvent(inState('RELEASED'), { type: 'divertTransit', office: 'GE069002' });
+    expect(diverted.transitOffices).toEqual([...TRANSIT, 'GE069002']);
+    expect(applyEvent(diverted, { type: 'cross', office: 'GE069002' }).state).toBe('IN_TRANSIT');
+    expect(() => applyEvent(diverted, { type: 'divertTransit', office: 'GE069002' })).toThrow(/already an office/);
+    const elsewhere = applyEvent(inState('IN_TRANSIT'), { type: 'divertDestination', office: 'KZ000020' });
+    expect(elsewhere.destinationOffice).toBe('KZ000020');
+    expect(() => applyEvent(elsewhere, { type: 'arrive', office: DESTINATION })).toThrow(IllegalTransitionError);
+    expect(applyEvent(elsewhere, { type: 'arrive', office: 'KZ000020' }).state).toBe('ARRIVED');
+  });
+
+  it('writes off a movement with an incident en route only after customs decided on it', () => {
+    let view = applyEvent(inState('IN_TRANSIT'), { type: 'incident', office: 'AZ000210', kind: 'seal-broken' });
+    view = applyEvent(view, { type: 'incident', office: 'AZ000210', kind: 'transhipment' });
+    expect(view).toMatchObject({ state: 'IN_TRANSIT', openIncidents: 2 });
+    view = applyEvent(applyEvent(view, { type: 'arrive', office: DESTINATION }), {
+      type: 'controlResults',
+      office: DESTINATION,
+    });
+    expect(() => applyEvent(view, { type: 'writeOff' })).toThrow(/2 incident\(s\) en route/);
+    view = applyEvent(view, { type: 'incidentDecision' });
+    expect(applyEvent(view, { type: 'writeOff' }).state).toBe('WRITTEN_OFF');
+    expect(() => applyEvent(view, { type: 'incidentDecision' })).toThrow(/no incident/);
   });
 
   it('reports the state and event in the error message', () => {

@@ -21,10 +21,41 @@ export type MovementEvent =
   | { type: 'cancel' }
   | { type: 'cross'; office: string }
   | { type: 'arrive'; office: string }
-  | { type: 'controlResults'; office: string; conform: boolean }
-  | { type: 'writeOff' };
+  /** Conform control results, or conform results settling earlier discrepancies (IE049). */
+  | { type: 'controlResults'; office: string }
+  /** Non-conform control results (IE018 with discrepancies; IE019 to the holder). */
+  | { type: 'discrepancies'; office: string }
+  /** Customs decides the discrepancies are settled (minor, explained): the movement can be written off. */
+  | { type: 'resolveDiscrepancies' }
+  | { type: 'writeOff' }
+  /** The time limit passed without arrival: departure opens an enquiry. */
+  | { type: 'limitExpired' }
+  /** The office enquired answers (IE143): the goods arrived there or not. */
+  | { type: 'enquiryAnswer'; arrived: boolean }
+  /** The holder answers the request on the non-arrived movement (IE141). */
+  | { type: 'holderInformation' }
+  /** Customs starts recovery of the debt (IE150): the enquiry or the discrepancies did not clear the movement. */
+  | { type: 'recover' }
+  /** Goods presented at an office of transit the declaration does not name (IE114/IE115): it becomes one. */
+  | { type: 'divertTransit'; office: string }
+  /** Goods presented at an office of destination the declaration does not name (IE002/IE003): it becomes the one. */
+  | { type: 'divertDestination'; office: string }
+  /** An incident en route recorded by the competent office of the country where it happened (IE180). */
+  | { type: 'incident'; office: string; kind: IncidentKind }
+  /** Customs at departure decides on the incidents recorded: the movement may then be written off. */
+  | { type: 'incidentDecision' }
+  /** Customs invalidates the declaration after release, before the goods arrive (IE009, IE010). */
+  | { type: 'invalidate' }
+  /** The debt was recovered: the guarantee is charged (IE152). */
+  | { type: 'recovered' }
+  /** Recovery found nothing due: the movement is discharged and the guarantee given back. */
+  | { type: 'recoveryWaived' };
 
 export type MovementEventType = MovementEvent['type'];
+
+/** Incidents en route (NCTS IE180 incident codes, simplified). */
+export const IncidentKinds = ['transhipment', 'transport-change', 'seal-broken', 'accident'] as const;
+export type IncidentKind = (typeof IncidentKinds)[number];
 
 export const MovementEventTypes: readonly MovementEventType[] = [
   'accept',
@@ -37,7 +68,20 @@ export const MovementEventTypes: readonly MovementEventType[] = [
   'cross',
   'arrive',
   'controlResults',
+  'discrepancies',
+  'resolveDiscrepancies',
   'writeOff',
+  'limitExpired',
+  'enquiryAnswer',
+  'holderInformation',
+  'recover',
+  'recovered',
+  'recoveryWaived',
+  'invalidate',
+  'divertTransit',
+  'divertDestination',
+  'incident',
+  'incidentDecision',
 ];
 
 export interface MovementView {
@@ -50,6 +94,10 @@ export interface MovementView {
   amendments: number;
   /** Outcome of the latest control results at destination; undefined before any. */
   conform?: boolean;
+  /** The answer of the office enquired about a movement past its time limit (IE143); undefined before any. */
+  enquiryAnswer?: 'arrived' | 'not-arrived';
+  /** Incidents recorded en route that customs at departure has not decided on yet. */
+  openIncidents?: number;
 }
 
 /**
@@ -66,14 +114,45 @@ export const transitions: Readonly<Record<MovementEventType, Partial<Record<Move
   amend: { ACCEPTED: 'ACCEPTED' },
   // Likewise invalidation at the holder's request (UCC Art. 174(1)).
   cancel: { ACCEPTED: 'CANCELLED' },
-  // A crossing notified after arrival (IE118 overtaken by IE006 in the exchange)
-  // is recorded without moving the state back.
-  cross: { RELEASED: 'IN_TRANSIT', IN_TRANSIT: 'IN_TRANSIT', ARRIVED: 'ARRIVED', CONTROLLED: 'CONTROLLED' },
+  // A crossing notified after arrival (IE118 overtaken by IE006 in the exchange),
+  // or after the time limit, is recorded without moving the state.
+  cross: {
+    RELEASED: 'IN_TRANSIT',
+    IN_TRANSIT: 'IN_TRANSIT',
+    ARRIVED: 'ARRIVED',
+    CONTROLLED: 'CONTROLLED',
+    ENQUIRY: 'ENQUIRY',
+    DISCREPANCIES: 'DISCREPANCIES',
+  },
   // Crossings are not required before arrival: a transit office may fail to notify.
-  arrive: { RELEASED: 'ARRIVED', IN_TRANSIT: 'ARRIVED' },
-  // A second, conform result after a non-conform one settles the discrepancies (IE049).
-  controlResults: { ARRIVED: 'CONTROLLED', CONTROLLED: 'CONTROLLED' },
+  // An arrival after the time limit closes the enquiry.
+  arrive: { RELEASED: 'ARRIVED', IN_TRANSIT: 'ARRIVED', ENQUIRY: 'ARRIVED' },
+  // A conform result after a non-conform one settles the discrepancies (IE049).
+  controlResults: { ARRIVED: 'CONTROLLED', DISCREPANCIES: 'CONTROLLED' },
+  discrepancies: { ARRIVED: 'DISCREPANCIES' },
+  resolveDiscrepancies: { DISCREPANCIES: 'CONTROLLED' },
   writeOff: { CONTROLLED: 'WRITTEN_OFF' },
+  limitExpired: { RELEASED: 'ENQUIRY', IN_TRANSIT: 'ENQUIRY' },
+  enquiryAnswer: { ENQUIRY: 'ENQUIRY' },
+  holderInformation: { ENQUIRY: 'ENQUIRY' },
+  recover: { ENQUIRY: 'RECOVERY', DISCREPANCIES: 'RECOVERY' },
+  recovered: { RECOVERY: 'RECOVERED' },
+  recoveryWaived: { RECOVERY: 'WRITTEN_OFF' },
+  // The holder's cancellation ends at release (cancel above); customs may still invalidate until arrival.
+  invalidate: { RELEASED: 'INVALIDATED', IN_TRANSIT: 'INVALIDATED' },
+  // Diversions change the offices, not the state: the crossing or arrival there follows.
+  divertTransit: { RELEASED: 'RELEASED', IN_TRANSIT: 'IN_TRANSIT', ENQUIRY: 'ENQUIRY' },
+  divertDestination: { RELEASED: 'RELEASED', IN_TRANSIT: 'IN_TRANSIT', ENQUIRY: 'ENQUIRY' },
+  // Incidents happen en route, before arrival; the decision on them may come at any point before write-off.
+  incident: { RELEASED: 'RELEASED', IN_TRANSIT: 'IN_TRANSIT', ENQUIRY: 'ENQUIRY' },
+  incidentDecision: {
+    RELEASED: 'RELEASED',
+    IN_TRANSIT: 'IN_TRANSIT',
+    ENQUIRY: 'ENQUIRY',
+    ARRIVED: 'ARRIVED',
+    CONTROLLED: 'CONTROLLED',
+    DISCREPANCIES: 'DISCREPANCIES',
+  },
 };
 
 export const finalStates: ReadonlySet<MovementState> = new Set([
@@ -81,6 +160,19 @@ export const finalStates: ReadonlySet<MovementState> = new Set([
   'NOT_RELEASED',
   'CANCELLED',
   'WRITTEN_OFF',
+  'RECOVERED',
+  'INVALIDATED',
+]);
+
+/** States in which the movement's guarantee reservation is held. */
+export const guaranteeHeldStates: ReadonlySet<MovementState> = new Set([
+  'RELEASED',
+  'IN_TRANSIT',
+  'ARRIVED',
+  'CONTROLLED',
+  'ENQUIRY',
+  'DISCREPANCIES',
+  'RECOVERY',
 ]);
 
 export class IllegalTransitionError extends Error {
@@ -134,12 +226,34 @@ export function applyEvent(movement: MovementView, event: MovementEvent): Moveme
         throw illegal(`${event.office} is not the declared office of destination`);
       return { ...movement, state: to };
     case 'controlResults':
+    case 'discrepancies':
       if (event.office !== movement.destinationOffice)
         throw illegal(`${event.office} is not the declared office of destination`);
-      if (from === 'CONTROLLED' && movement.conform !== false) throw illegal('control results already in and conform');
-      return { ...movement, state: to, conform: event.conform };
+      return { ...movement, state: to, conform: event.type === 'controlResults' };
+    case 'divertTransit':
+      if (movement.transitOffices.includes(event.office) || event.office === movement.destinationOffice)
+        throw illegal(`${event.office} is already an office of the movement`);
+      return { ...movement, state: to, transitOffices: [...movement.transitOffices, event.office] };
+    case 'divertDestination':
+      if (event.office === movement.destinationOffice)
+        throw illegal(`${event.office} is already the office of destination`);
+      return { ...movement, state: to, destinationOffice: event.office };
+    case 'incident':
+      return { ...movement, state: to, openIncidents: (movement.openIncidents ?? 0) + 1 };
+    case 'incidentDecision':
+      if (!movement.openIncidents) throw illegal('no incident awaits a decision');
+      return { ...movement, state: to, openIncidents: 0 };
     case 'writeOff':
-      if (movement.conform !== true) throw illegal('control results show discrepancies not yet settled');
+      if (movement.openIncidents)
+        throw illegal(`${movement.openIncidents} incident(s) en route await customs' decision`);
+      return { ...movement, state: to };
+    case 'enquiryAnswer':
+      if (movement.enquiryAnswer !== undefined)
+        throw illegal(`the enquiry was already answered (${movement.enquiryAnswer})`);
+      return { ...movement, state: to, enquiryAnswer: event.arrived ? 'arrived' : 'not-arrived' };
+    case 'recover':
+      // The office enquired said the goods arrived: their arrival advice and results are awaited, not a debt.
+      if (movement.enquiryAnswer === 'arrived') throw illegal('the office enquired reported the goods arrived');
       return { ...movement, state: to };
     default:
       return { ...movement, state: to };

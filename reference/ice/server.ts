@@ -1,6 +1,7 @@
 // The ICE process: one loopback HTTP server carrying the node WebSocket
 // endpoint (/v1/ice) and /metrics, /healthz, /readyz.
 import http from 'node:http';
+import { businessClock, REAL_TIME, type ClockAnchor } from '../domain/business-clock.ts';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { auditorMatches, NodeCredentials, type NodeTokens } from './credentials.ts';
@@ -26,6 +27,8 @@ export interface IceServerOptions extends Partial<HubOptions> {
   maxFrameBytes?: number;
   /** Most open connections per country (default 4: a receiver and standbys); more get HTTP 429. */
   maxConnectionsPerCountry?: number;
+  /** The deployment's business time, published on /v1/clock; ICE's own timers are protocol timers, in real time. */
+  clock?: ClockAnchor;
 }
 
 /** WebSocket close code for a frame over the size limit (RFC 6455 "message too big"). */
@@ -82,6 +85,18 @@ export async function startIce(opts: IceServerOptions): Promise<IceServer> {
     };
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return reply(200, '{"status":"ok"}');
+    if (path === '/v1/clock') {
+      const anchor = opts.clock ?? REAL_TIME;
+      return reply(
+        200,
+        JSON.stringify({
+          now: businessClock(anchor, Date.now).now().toISOString(),
+          factor: anchor.factor,
+          epoch: new Date(anchor.epochMs).toISOString(),
+          controllable: anchor.factor !== 1,
+        }),
+      );
+    }
     if (path === '/readyz') {
       if (closing) return reply(503, '{"status":"stopping"}');
       store.ping().then(

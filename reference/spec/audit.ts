@@ -38,6 +38,11 @@ export const AuditMovement = Type.Object({
       description: 'The reservations this movement holds now, one per guarantee (none once given back, or never made)',
     },
   ),
+  charged: Type.Optional(
+    Type.Array(Type.Object({ grn: Grn, amountMinor: Type.Integer({ minimum: 1 }), currency: CurrencyCode }), {
+      description: 'Reservations paid out of their guarantee after recovery of the debt (RECOVERED)',
+    }),
+  ),
 });
 
 export const AuditMovementList = Type.Object({

@@ -2,7 +2,7 @@
 // lists. The CTD body itself is ./ctd.ts.
 import { Type, type Static } from '@sinclair/typebox';
 import { CurrencyCode, Grn, Lrn, OfficeReference, RecordedCtd, Tin } from './ctd.ts';
-import { Mrn } from './movements.ts';
+import { Incident, Mrn } from './movements.ts';
 import { MovementStateSchema } from './movement-state.ts';
 
 export const RiskClass = Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')]);
@@ -18,7 +18,8 @@ export const PlannedReservation = Type.Object({
   grn: Grn,
   amount: Type.Number({ description: 'The share of the amount due at the guarantee level; 0 for a waiver' }),
   currency: CurrencyCode,
-  held: Type.Boolean({ description: 'Reserved on the guarantee: from release to write-off or invalidation' }),
+  held: Type.Boolean({ description: 'Reserved on the guarantee: from release to write-off, invalidation or recovery' }),
+  charged: Type.Optional(Type.Boolean({ description: 'Paid out of the guarantee after recovery of the debt' })),
 });
 
 export const Declaration = Type.Object({
@@ -44,6 +45,39 @@ export const Declaration = Type.Object({
   reservations: Type.Array(PlannedReservation, { description: 'Every guarantee reference of the CTD' }),
   amendments: Type.Integer(),
   controlConform: Type.Union([Type.Boolean(), Type.Null()]),
+  limitDate: Type.Optional(
+    Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'Business time by which the goods must be at destination; set at release (departure only)',
+    }),
+  ),
+  enquiry: Type.Optional(
+    Type.Union([
+      Type.Object({
+        openedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+        replyBy: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+        answer: Type.Union([Type.Literal('arrived'), Type.Literal('not-arrived'), Type.Null()]),
+        holderInformation: Type.Union([Type.String(), Type.Null()]),
+      }),
+      Type.Null(),
+    ]),
+  ),
+  recovery: Type.Optional(
+    Type.Union([
+      Type.Object({
+        startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+        office: Type.Union([OfficeReference, Type.Null()], { description: 'null: recovered at departure' }),
+      }),
+      Type.Null(),
+    ]),
+  ),
+  incidents: Type.Optional(
+    Type.Array(Type.Composite([Type.Object({ office: OfficeReference }), Incident]), {
+      description: 'Incidents en route recorded, in order',
+    }),
+  ),
+  openIncidents: Type.Optional(
+    Type.Integer({ description: "Incidents awaiting customs' decision at departure; they hold back write-off" }),
+  ),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });

@@ -12,8 +12,13 @@ export const MovementStates = [
   'CANCELLED', // invalidated at the holder's request before release (IE009); final
   'IN_TRANSIT', // at least one crossing notified by an office of transit (IE118)
   'ARRIVED', // arrival notified at the office of destination (IE007/IE006)
-  'CONTROLLED', // unloading / control results in from destination (IE044/IE018)
+  'CONTROLLED', // unloading / control results in from destination (IE044/IE018), conform or settled
   'WRITTEN_OFF', // discharged, guarantee released (IE045); final
+  'ENQUIRY', // time limit passed without arrival: enquiry open (IE142 to destination, IE140 to the holder)
+  'DISCREPANCIES', // non-conform control results (IE019 to the holder) awaiting customs' decision
+  'RECOVERY', // recovery of the debt under way (IE150); guarantee still held
+  'RECOVERED', // debt recovered, the guarantee charged (IE152, IE045); final
+  'INVALIDATED', // invalidated by customs after release (IE009 to the holder, IE010 to the offices); final
 ] as const;
 
 export type MovementState = (typeof MovementStates)[number];

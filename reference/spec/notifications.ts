@@ -11,7 +11,10 @@ export const MovementNotification = Type.Object({
   mrn: Mrn,
   lrn: Type.Union([Lrn, Type.Null()]),
   event: Type.String({
-    description: 'accept, control, release, refuse, amend, cancel, cross, arrive, controlResults, writeOff',
+    description:
+      'accept, control, release, refuse, amend, cancel, cross, arrive, controlResults, writeOff; discrepancies ' +
+      '(IE019), resolveDiscrepancies, limitExpired (IE140: the holder is asked about the movement), enquiryAnswer, ' +
+      'holderInformation, recover, recovered, recoveryWaived, invalidate (IE009), divertTransit, divertDestination, incident (IE182), incidentDecision',
   }),
   state: MovementStateSchema,
   office: Type.Union([OfficeReference, Type.Null()]),

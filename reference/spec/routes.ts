@@ -31,7 +31,22 @@ import {
   GuarantorParams,
   GrnParams,
 } from './guarantees.ts';
-import { ArrivalNotification, ControlResults, CrossingNotification, MrnParams } from './movements.ts';
+import { Clock } from './clock.ts';
+import {
+  ArrivalNotification,
+  ControlResults,
+  CrossingNotification,
+  DiscrepanciesResolution,
+  EnquiryInformation,
+  EnquiryResponse,
+  IncidentDecision,
+  IncidentReport,
+  Invalidation,
+  MrnParams,
+  RecordRequested,
+  RecoveryOutcome,
+  RecoveryStart,
+} from './movements.ts';
 import { Operator, OperatorApproval, OperatorRegistered, OperatorRegistration, TinParams } from './operators.ts';
 
 /** Who may call a route: `public` needs no token; the rest need a bearer token of that role. */
@@ -255,9 +270,12 @@ export const routes = {
     path: '/v1/movements/{mrn}/crossing',
     tag: 'movement events',
     roles: ['officer'],
-    summary: 'Notification of crossing a frontier at a declared office of transit (officer of that office)',
+    summary:
+      'Notification of crossing a frontier at an office of transit (officer of that office). At an office the ' +
+      'declaration does not name (diversion) the node first asks departure for the record (IE114) and answers 202; ' +
+      'notified again once the record is here, the crossing is applied',
     rejections: [403, 404, 409],
-    schema: { params: MrnParams, body: CrossingNotification, response: { 200: Declaration } },
+    schema: { params: MrnParams, body: CrossingNotification, response: { 200: Declaration, 202: RecordRequested } },
   }),
   notifyArrival: route({
     operationId: 'notifyArrival',
@@ -265,9 +283,12 @@ export const routes = {
     path: '/v1/movements/{mrn}/arrival',
     tag: 'movement events',
     roles: ['operator', 'officer'],
-    summary: 'Arrival at the declared office of destination (the holder, or an officer of that office)',
+    summary:
+      'Arrival at the office of destination (the holder, or an officer of that office). At an office the ' +
+      'declaration does not name (diversion) the node first asks departure for the record (IE002) and answers 202; ' +
+      'notified again once the record is here, the arrival is applied and the declared destination told (IE024)',
     rejections: [403, 404, 409],
-    schema: { params: MrnParams, body: ArrivalNotification, response: { 200: Declaration } },
+    schema: { params: MrnParams, body: ArrivalNotification, response: { 200: Declaration, 202: RecordRequested } },
   }),
   recordControlResults: route({
     operationId: 'recordControlResults',
@@ -276,9 +297,69 @@ export const routes = {
     tag: 'movement events',
     roles: ['officer'],
     summary:
-      'Unloading / control results at destination (officer of that office); conform results write the movement off',
+      'Unloading / control results at destination (officer of that office); conform results write the movement off, ' +
+      'non-conform ones put it in DISCREPANCIES (the holder is notified) until customs at departure decides',
     rejections: [403, 404, 409],
     schema: { params: MrnParams, body: ControlResults, response: { 200: Declaration } },
+  }),
+  answerEnquiry: route({
+    operationId: 'answerEnquiry',
+    method: 'POST',
+    path: '/v1/movements/{mrn}/enquiry-response',
+    tag: 'unhappy paths',
+    roles: ['officer'],
+    summary:
+      'The office of destination answers the enquiry about a movement past its time limit (IE143; officer of that ' +
+      'office): goods arrived (their arrival and results follow) or not (recovery once the enquiry period ends)',
+    rejections: [403, 404, 409],
+    schema: { params: MrnParams, body: EnquiryResponse, response: { 200: Declaration } },
+  }),
+  provideEnquiryInformation: route({
+    operationId: 'provideEnquiryInformation',
+    method: 'POST',
+    path: '/v1/declarations/{mrn}/enquiry-information',
+    tag: 'unhappy paths',
+    roles: ['operator'],
+    summary: "The holder's answer to the request on a movement in ENQUIRY (IE141)",
+    rejections: [404, 409],
+    schema: { params: MrnParams, body: EnquiryInformation, response: { 200: Declaration } },
+  }),
+  resolveDiscrepancies: route({
+    operationId: 'resolveDiscrepancies',
+    method: 'POST',
+    path: '/v1/movements/{mrn}/discrepancies-resolution',
+    tag: 'unhappy paths',
+    roles: ['officer'],
+    summary:
+      'Customs at departure settles the discrepancies of a movement (officer of the office of departure): ' +
+      'it is written off and its guarantee given back',
+    rejections: [403, 404, 409],
+    schema: { params: MrnParams, body: DiscrepanciesResolution, response: { 200: Declaration } },
+  }),
+  startRecovery: route({
+    operationId: 'startRecovery',
+    method: 'POST',
+    path: '/v1/movements/{mrn}/recovery',
+    tag: 'unhappy paths',
+    roles: ['officer'],
+    summary:
+      'Start recovery of the debt of a movement in ENQUIRY or DISCREPANCIES (officer of the office of departure); ' +
+      'the guarantee stays reserved until recovery is settled. Discrepancies at a foreign destination are recovered ' +
+      'there (IE150)',
+    rejections: [403, 404, 409],
+    schema: { params: MrnParams, body: RecoveryStart, response: { 200: Declaration } },
+  }),
+  recordRecoveryOutcome: route({
+    operationId: 'recordRecoveryOutcome',
+    method: 'POST',
+    path: '/v1/movements/{mrn}/recovery-outcome',
+    tag: 'unhappy paths',
+    roles: ['officer'],
+    summary:
+      'The office recovering the debt records the outcome (officer of that office; IE152 when abroad): ' +
+      'recovered (RECOVERED, guarantee charged) or nothing due (WRITTEN_OFF, guarantee given back)',
+    rejections: [403, 404, 409],
+    schema: { params: MrnParams, body: RecoveryOutcome, response: { 200: Declaration } },
   }),
   applyFixtures: route({
     operationId: 'applyFixtures',
@@ -322,6 +403,54 @@ export const routes = {
     summary: 'The ledger of C2C messages this node applied, one entry per application, in message id order',
     rejections: [],
     schema: { querystring: AuditInboundQuery, response: { 200: AppliedMessageList } },
+  }),
+  invalidateMovement: route({
+    operationId: 'invalidateMovement',
+    method: 'POST',
+    path: '/v1/movements/{mrn}/invalidation',
+    tag: 'unhappy paths',
+    roles: ['officer'],
+    summary:
+      'Customs invalidates a released movement before its arrival (officer of the office of departure): ' +
+      'INVALIDATED, guarantee given back, IE010 to the offices sent anticipated records. The holder cancels ' +
+      'only before release (POST …/cancellation)',
+    rejections: [403, 404, 409],
+    schema: { params: MrnParams, body: Invalidation, response: { 200: Declaration } },
+  }),
+  recordIncident: route({
+    operationId: 'recordIncident',
+    method: 'POST',
+    path: '/v1/movements/{mrn}/incidents',
+    tag: 'unhappy paths',
+    roles: ['officer'],
+    summary:
+      'An incident en route (transhipment, change of transport means, seal broken, accident), recorded by an ' +
+      'officer of an office of the country where it happened; forwarded to departure (IE180), the holder notified ' +
+      '(IE182). The movement is not written off until customs at departure decides on it',
+    rejections: [403, 404, 409],
+    schema: { params: MrnParams, body: IncidentReport, response: { 200: Declaration } },
+  }),
+  decideIncidents: route({
+    operationId: 'decideIncidents',
+    method: 'POST',
+    path: '/v1/movements/{mrn}/incident-decision',
+    tag: 'unhappy paths',
+    roles: ['officer'],
+    summary:
+      "Customs at departure decides on the movement's incidents (officer of the office of departure); " +
+      'a movement already CONTROLLED is then written off',
+    rejections: [403, 404, 409],
+    schema: { params: MrnParams, body: IncidentDecision, response: { 200: Declaration } },
+  }),
+  clock: route({
+    operationId: 'clock',
+    method: 'GET',
+    path: '/v1/clock',
+    tag: 'operations',
+    roles: ['public'],
+    summary: 'The business clock of this node: business time now and the time factor it runs at',
+    rejections: [],
+    schema: { response: { 200: Clock } },
   }),
   healthz: route({
     operationId: 'healthz',

@@ -11,6 +11,8 @@ export interface AuditMovementRow {
   destinationOffice: string;
   /** Held reservations, amounts in minor units. */
   reservations: Array<{ grn: string; amount: string; currency: string }>;
+  /** Reservations paid out of their guarantee after recovery. */
+  charged: Array<{ grn: string; amount: string; currency: string }>;
 }
 
 export async function auditMovementPage(db: Queryable, after: string, limit: number): Promise<AuditMovementRow[]> {
@@ -19,7 +21,10 @@ export async function auditMovementPage(db: Queryable, after: string, limit: num
             destination_office AS "destinationOffice",
             (SELECT coalesce(jsonb_agg(jsonb_build_object('grn', r.grn, 'amount', r.amount::text, 'currency', r.currency)
                                        ORDER BY r.position), '[]'::jsonb)
-               FROM reservations r WHERE r.mrn = m.mrn AND r.held AND r.amount > 0) AS reservations
+               FROM reservations r WHERE r.mrn = m.mrn AND r.held AND r.amount > 0) AS reservations,
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('grn', r.grn, 'amount', r.amount::text, 'currency', r.currency)
+                                       ORDER BY r.position), '[]'::jsonb)
+               FROM reservations r WHERE r.mrn = m.mrn AND r.charged AND r.amount > 0) AS charged
        FROM movements m WHERE mrn > $1 ORDER BY mrn LIMIT $2`,
     [after, limit],
   );

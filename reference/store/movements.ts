@@ -21,6 +21,25 @@ export interface MovementRecord {
   /** Per guarantee the CTD references (departure only), in CTD order. */
   reservations: ReservationRecord[];
   controlConform: boolean | null;
+  /** Business time by which the goods must be at destination (departure, from release). */
+  limitDate: Date | null;
+  enquiryOpenedAt: Date | null;
+  enquiryReplyBy: Date | null;
+  enquiryAnswer: 'arrived' | 'not-arrived' | null;
+  holderInformation: string | null;
+  /** A foreign copy: the IE142 received, until answered. */
+  enquiryMessageId: string | null;
+  enquiryAnsweredAt: Date | null;
+  /** The office asked to recover the debt (IE150); null: departure recovers it itself. */
+  recoveryOffice: string | null;
+  recoveryStartedAt: Date | null;
+  /** A foreign copy: the IE150 received, until answered. */
+  recoveryMessageId: string | null;
+  recoveryAnsweredAt: Date | null;
+  /** Incidents en route recorded for the movement, in the order recorded. */
+  incidents: Array<Record<string, unknown>>;
+  /** Incidents not yet decided on by customs at departure. */
+  openIncidents: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -32,20 +51,28 @@ export interface ReservationRecord {
   amount: number;
   /** Reserved on the guarantee (from release to write-off). */
   held: boolean;
+  /** Paid out of the guarantee after recovery. */
+  charged?: boolean;
 }
 
 const columns = `mrn, role, operator_tin AS "operatorTin", lrn, content_hash AS "contentHash", state, ctd,
   departure_office AS "departureOffice", transit_offices AS "transitOffices", destination_office AS "destinationOffice",
   crossed_offices AS "crossedOffices", amendments, risk_class AS "riskClass", risk_reasons AS "riskReasons",
-  (SELECT coalesce(jsonb_agg(jsonb_build_object('grn', r.grn, 'currency', r.currency, 'amount', r.amount, 'held', r.held)
+  (SELECT coalesce(jsonb_agg(jsonb_build_object('grn', r.grn, 'currency', r.currency, 'amount', r.amount, 'held', r.held, 'charged', r.charged)
      ORDER BY r.position), '[]'::jsonb) FROM reservations r WHERE r.mrn = movements.mrn) AS reservations,
-  control_conform AS "controlConform", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  control_conform AS "controlConform", limit_date AS "limitDate", enquiry_opened_at AS "enquiryOpenedAt",
+  enquiry_reply_by AS "enquiryReplyBy", enquiry_answer AS "enquiryAnswer", holder_information AS "holderInformation",
+  enquiry_message_id AS "enquiryMessageId", enquiry_answered_at AS "enquiryAnsweredAt", recovery_office AS "recoveryOffice",
+  recovery_started_at AS "recoveryStartedAt", recovery_message_id AS "recoveryMessageId",
+  recovery_answered_at AS "recoveryAnsweredAt", incidents, open_incidents AS "openIncidents", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** A C2C message to write to the outbox with a state change. */
 export interface OutboxMessage {
   type: string;
   country: string;
   office: string | null;
+  /** The sending office, when the body does not name it and it is not the office of departure. */
+  senderOffice?: string;
   body: unknown;
 }
 
@@ -66,6 +93,8 @@ export interface NewDeclaration {
   /** Reserve now (released at once) or only check the guarantees (sent to control). */
   reserve: boolean;
   messages: OutboxMessage[];
+  /** Business time limit, set when released at once. */
+  limitDate: Date | null;
 }
 
 export interface DeclaredShare {
@@ -183,6 +212,7 @@ function declarationParams(d: NewDeclaration): unknown[] {
     d.guarantees.map((g) => g.accessCode),
     JSON.stringify(d.messages),
     d.guarantees.map((g) => g.type),
+    d.limitDate,
   ];
 }
 
@@ -219,8 +249,8 @@ ok AS (
     FROM g WHERE gu.grn = g.grn AND (SELECT ok FROM ok) AND (($14::boolean AND g.amount > 0) OR gu.type IN ('2', '4'))
 ), m AS (
   INSERT INTO movements (mrn, role, operator_tin, lrn, content_hash, state, ctd, departure_office, transit_offices,
-                         destination_office, risk_class, risk_reasons)
-  SELECT $1, 'departure', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
+                         destination_office, risk_class, risk_reasons, limit_date)
+  SELECT $1, 'departure', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $19::timestamptz
    WHERE (SELECT ok FROM ok)
   RETURNING mrn
 ), res AS (
@@ -266,6 +296,20 @@ export interface MovementChange {
   riskClass?: string;
   riskReasons?: string[];
   controlConform?: boolean;
+  limitDate?: Date;
+  enquiryOpenedAt?: Date;
+  enquiryReplyBy?: Date;
+  enquiryAnswer?: 'arrived' | 'not-arrived';
+  holderInformation?: string;
+  enquiryMessageId?: string;
+  enquiryAnsweredAt?: Date;
+  recoveryOffice?: string;
+  recoveryStartedAt?: Date;
+  recoveryMessageId?: string;
+  recoveryAnsweredAt?: Date;
+  /** JSON text of the whole list of incidents. */
+  incidents?: string;
+  openIncidents?: number;
 }
 
 const changeColumns: Record<keyof MovementChange, string> = {
@@ -279,6 +323,19 @@ const changeColumns: Record<keyof MovementChange, string> = {
   riskClass: 'risk_class',
   riskReasons: 'risk_reasons',
   controlConform: 'control_conform',
+  limitDate: 'limit_date',
+  enquiryOpenedAt: 'enquiry_opened_at',
+  enquiryReplyBy: 'enquiry_reply_by',
+  enquiryAnswer: 'enquiry_answer',
+  holderInformation: 'holder_information',
+  enquiryMessageId: 'enquiry_message_id',
+  enquiryAnsweredAt: 'enquiry_answered_at',
+  recoveryOffice: 'recovery_office',
+  recoveryStartedAt: 'recovery_started_at',
+  recoveryMessageId: 'recovery_message_id',
+  recoveryAnsweredAt: 'recovery_answered_at',
+  incidents: 'incidents',
+  openIncidents: 'open_incidents',
 };
 
 export async function updateMovement(db: Queryable, mrn: string, change: MovementChange): Promise<MovementRecord> {
@@ -402,11 +459,56 @@ export async function giveBackReservations(db: Queryable, mrn: string): Promise<
   );
 }
 
+/**
+ * Settles every held reservation of a movement out of its guarantee after
+ * recovery: the guarantee paid the debt, so its reservation and its reference
+ * amount both go down by the amount.
+ */
+export async function chargeReservations(db: Queryable, mrn: string): Promise<void> {
+  await db.query(
+    `WITH r AS (UPDATE reservations SET held = false, charged = true WHERE mrn = $1 AND held RETURNING grn, amount)
+     UPDATE guarantees gu SET reserved = gu.reserved - r.amount, reference_amount = gu.reference_amount - r.amount,
+            updated_at = now() FROM r WHERE gu.grn = r.grn AND r.amount > 0`,
+    [mrn],
+  );
+}
+
+/** Departure movements released and not arrived whose limit date is past (business time `now`). */
+export async function pastLimit(db: Queryable, now: Date, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ mrn: string }>(
+    `SELECT mrn FROM movements WHERE role = 'departure' AND state IN ('RELEASED', 'IN_TRANSIT') AND limit_date <= $1
+      ORDER BY limit_date LIMIT $2`,
+    [now, limit],
+  );
+  return rows.map((r) => r.mrn);
+}
+
+/** Departure movements whose enquiry period is over without the goods reported arrived. */
+export async function enquiriesDue(db: Queryable, now: Date, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ mrn: string }>(
+    `SELECT mrn FROM movements WHERE role = 'departure' AND state = 'ENQUIRY' AND enquiry_reply_by <= $1
+        AND enquiry_answer IS DISTINCT FROM 'arrived' ORDER BY enquiry_reply_by LIMIT $2`,
+    [now, limit],
+  );
+  return rows.map((r) => r.mrn);
+}
+
+/** Departure movements past their limit date that have not arrived (released, in transit or under enquiry). */
+export async function countPastLimit(db: Queryable, now: Date): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM movements WHERE role = 'departure' AND state IN ('RELEASED', 'IN_TRANSIT', 'ENQUIRY')
+        AND limit_date <= $1`,
+    [now],
+  );
+  return rows[0]!.n;
+}
+
 export async function insertOutbox(db: Queryable, mrn: string, messages: readonly OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
   await db.query(
-    `INSERT INTO outbox (message_type, recipient_country, recipient_office, mrn, body)
-     SELECT t.type, t.country, t.office, $1, t.body FROM jsonb_to_recordset($2::jsonb) AS t(type text, country text, office text, body jsonb)`,
+    `INSERT INTO outbox (message_type, recipient_country, recipient_office, sender_office, mrn, body)
+     SELECT t.type, t.country, t.office, t."senderOffice", $1, t.body
+       FROM jsonb_to_recordset($2::jsonb) AS t(type text, country text, office text, "senderOffice" text, body jsonb)`,
     [mrn, JSON.stringify(messages)],
   );
 }

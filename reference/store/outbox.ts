@@ -7,6 +7,8 @@ export interface OutboxRow {
   messageType: string;
   recipientCountry: string;
   recipientOffice: string | null;
+  /** The sending office when the body does not name it. */
+  senderOffice: string | null;
   mrn: string;
   body: Record<string, unknown>;
   createdAt: Date;
@@ -19,7 +21,7 @@ export interface OutboxRow {
 export async function unsentOutbox(db: Queryable, limit: number): Promise<OutboxRow[]> {
   const { rows } = await db.query<OutboxRow>(
     `SELECT id, seq, message_type AS "messageType", recipient_country AS "recipientCountry", recipient_office AS "recipientOffice",
-            mrn, body, created_at AS "createdAt"
+            sender_office AS "senderOffice", mrn, body, created_at AS "createdAt"
        FROM outbox WHERE sent_at IS NULL AND refused_at IS NULL ORDER BY seq LIMIT $1`,
     [limit],
   );

@@ -87,7 +87,8 @@ export class OutboxRelay {
   private async envelope(r: OutboxRow): Promise<IceMessage> {
     const body = r.body as Record<string, unknown>;
     // The office speaking: departure for the anticipated records, else the office reporting.
-    let office = (body.officeOfDeparture ?? body.officeOfTransit ?? body.officeOfDestination) as string | undefined;
+    let office = (r.senderOffice ?? body.officeOfDeparture ?? body.officeOfTransit ?? body.officeOfDestination) as
+      string | undefined;
     if (!office) {
       const { rows } = await this.opts.pool.query<{ office: string }>(
         'SELECT departure_office AS office FROM movements WHERE mrn = $1',

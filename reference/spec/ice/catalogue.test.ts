@@ -38,6 +38,13 @@ const bodies: Record<string, unknown> = {
   IE006: { officeOfDestination: 'AZ000100', arrivedAt: at },
   IE018: { officeOfDestination: 'AZ000100', controlledAt: at, conform: true },
   IE045: { writtenOffAt: at, outcome: 'discharged' },
+  IE010: { invalidatedAt: at, reason: 'goods not presented under the declared seals' },
+  IE114: { officeOfTransit: 'AZ000210', requestedAt: at },
+  IE115: { ...released, officeOfTransit: 'AZ000100' },
+  IE002: { officeOfDestination: 'AZ000100', requestedAt: at },
+  IE003: { ...released, officeOfDestination: 'AZ000100' },
+  IE024: { actualOfficeOfDestination: 'AZ000210', arrivedAt: at },
+  IE180: { officeOfIncident: 'AZ000100', kind: 'seal-broken', occurredAt: at, description: 'seal 1234 broken' },
   IE142: { requestedAt: at, officeConcerned: 'AZ000100', replyBy: at },
   IE143: { respondedAt: at, goodsArrived: false },
   IE150: {

@@ -4,9 +4,12 @@
 // a new message type gets its row here.
 import type { IceMessageType } from './catalogue.ts';
 
-/** Offices a movement designates; 'recovery' is the country asked to recover the debt. */
-export type MovementOffice = 'departure' | 'transit' | 'destination' | 'recovery';
-type OfficeField = 'officeOfDeparture' | 'officeOfTransit' | 'officeOfDestination';
+/**
+ * Offices a movement designates; 'recovery' is the country asked to recover the debt; 'actual' an
+ * office the declaration does not name where the goods are presented (diversion), asking for the record.
+ */
+export type MovementOffice = 'departure' | 'transit' | 'destination' | 'recovery' | 'actual';
+type OfficeField = 'officeOfDeparture' | 'officeOfTransit' | 'officeOfDestination' | 'officeOfIncident';
 
 export interface SenderRule {
   /** The office of the movement that sends the message. */
@@ -53,6 +56,25 @@ export const senderRules: Readonly<Record<IceMessageType, SenderRule>> = {
     senderField: 'officeOfDestination',
   },
   IE045: { sender: 'departure', recipients: ['transit', 'destination'], mrnCountry: 'sender' },
+  IE010: { sender: 'departure', recipients: ['transit', 'destination'], mrnCountry: 'sender' },
+  IE114: { sender: 'actual', recipients: ['departure'], mrnCountry: 'recipient', senderField: 'officeOfTransit' },
+  IE115: {
+    sender: 'departure',
+    recipients: ['actual'],
+    mrnCountry: 'sender',
+    senderField: 'officeOfDeparture',
+    recipientField: 'officeOfTransit',
+  },
+  IE002: { sender: 'actual', recipients: ['departure'], mrnCountry: 'recipient', senderField: 'officeOfDestination' },
+  IE003: {
+    sender: 'departure',
+    recipients: ['actual'],
+    mrnCountry: 'sender',
+    senderField: 'officeOfDeparture',
+    recipientField: 'officeOfDestination',
+  },
+  IE024: { sender: 'departure', recipients: ['destination'], mrnCountry: 'sender' },
+  IE180: { sender: 'actual', recipients: ['departure'], mrnCountry: 'recipient', senderField: 'officeOfIncident' },
   IE142: { sender: 'departure', recipients: ['destination', 'transit'], mrnCountry: 'sender' },
   IE143: { sender: 'destination', recipients: ['departure'], mrnCountry: 'recipient' },
   IE150: { sender: 'departure', recipients: ['recovery'], mrnCountry: 'sender' },
