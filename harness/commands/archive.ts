@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from '../cli.ts';
 import { keyValueFlags, parseFlags, UsageError } from '../flags.ts';
-import { buildArchive, isArchive, unpackArchive } from '../engine/archive/archive.ts';
+import { buildArchive, scriptOf } from '../engine/archive/archive.ts';
 import { scriptFiles } from '../engine/archive/script-files.ts';
 import { loadTest } from '../engine/inspect.ts';
 
@@ -31,14 +31,8 @@ export const command: Command = {
       },
     });
     if (positionals.length !== 1) throw new UsageError('expected one script');
-    let script = positionals[0]!;
-    let env = keyValueFlags(values.env, '--env');
     // As k6, an archive can be archived again: its script is unpacked first.
-    if (isArchive(script)) {
-      const unpacked = await unpackArchive(script);
-      script = unpacked.scriptPath;
-      env = { ...unpacked.metadata.env, ...env };
-    }
+    const { script, env } = await scriptOf(positionals[0]!, keyValueFlags(values.env, '--env'));
     const test = await loadTest(script, { env });
     const files = scriptFiles(test.scriptPath, test.opened);
     const out = path.resolve(values['archive-out']!);

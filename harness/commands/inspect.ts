@@ -1,7 +1,7 @@
 // `cats-stress inspect script.js|archive.tar`: the test's consolidated options as JSON, as `k6 inspect`.
 import type { Command } from '../cli.ts';
 import { keyValueFlags, parseFlags, UsageError } from '../flags.ts';
-import { isArchive, unpackArchive } from '../engine/archive/archive.ts';
+import { scriptOf } from '../engine/archive/archive.ts';
 import { executionRequirements, loadTest } from '../engine/inspect.ts';
 
 const usage = `usage: cats-stress inspect [options] script.js|archive.tar
@@ -29,13 +29,7 @@ export const command: Command = {
       },
     });
     if (positionals.length !== 1) throw new UsageError('expected one script or archive');
-    let script = positionals[0]!;
-    let env = keyValueFlags(values.env, '--env');
-    if (isArchive(script)) {
-      const unpacked = await unpackArchive(script);
-      script = unpacked.scriptPath;
-      env = { ...unpacked.metadata.env, ...env };
-    }
+    const { script, env } = await scriptOf(positionals[0]!, keyValueFlags(values.env, '--env'));
     const segment = Object.fromEntries(
       Object.entries({
         executionSegment: values['execution-segment'],

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { Command } from '../cli.ts';
 import { durationFlag, keyValueFlags, numberFlag, parseFlags, UsageError } from '../flags.ts';
 import { exitCodes, runScript } from '../engine/run.ts';
-import { isArchive, unpackArchive } from '../engine/archive/archive.ts';
+import { scriptOf } from '../engine/archive/archive.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -236,12 +236,8 @@ export const command: Command = {
     const stderr = injector && !values.quiet ? engineStartWatch(process.stderr, startFaults) : undefined;
     if (injector && values.quiet) startFaults();
     // An archive (cats-stress archive, k6 archive) runs its own copy of the script, with its -e values beneath ours.
-    let scriptPath = positionals[0]!;
-    if (isArchive(scriptPath)) {
-      const unpacked = await unpackArchive(scriptPath);
-      scriptPath = unpacked.scriptPath;
-      for (const [k, v] of Object.entries(unpacked.metadata.env)) env[k] ??= v;
-    }
+    const { script: scriptPath, env: withArchive } = await scriptOf(positionals[0]!, env);
+    Object.assign(env, withArchive);
     const { exitCode, summaryData } = await runScript(scriptPath, {
       signal: interrupt.signal,
       overrides: {

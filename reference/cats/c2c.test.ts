@@ -3,13 +3,13 @@
 // IE118/IE006/IE018 back, write-off with IE045; redeliveries change nothing.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { validateIceMessage } from '../spec/ice/validate.ts';
 import { intoAzerbaijan } from '../domain/testing/sample-ctd.ts';
 import { createTestDatabase } from '../../test/support/database.ts';
 import { applyInboundMessage } from './c2c-inbound.ts';
 import { writeOffMessages } from './c2c-messages.ts';
 import type { RunningNode } from './start.ts';
 import { client, domesticCtd, lrnsFor, seed, startTestNode, testGrn } from './testing/node-harness.ts';
+import { relay } from './testing/relay.ts';
 
 let ge: RunningNode;
 let az: RunningNode;
@@ -33,39 +33,6 @@ afterAll(async () => {
   await ge?.close();
   await az?.close();
 });
-
-/** Relays every unsent outbox message of `from` to `to`, as ICE does; returns the types relayed. */
-async function relay(from: RunningNode, to: RunningNode): Promise<string[]> {
-  const { rows } = await from.context.pool.query(
-    `UPDATE outbox SET sent_at = now() WHERE sent_at IS NULL AND recipient_country = $1 RETURNING id, message_type, mrn, recipient_office, body, seq`,
-    [to.country],
-  );
-  rows.sort((a, b) => Number(a.seq) - Number(b.seq));
-  for (const r of rows) {
-    const envelope = {
-      id: r.id,
-      type: r.message_type,
-      mrn: r.mrn,
-      sentAt: new Date().toISOString(),
-      sender: {
-        country: from.country,
-        // As the relay does: the office in the body, else (IE045) the movement's office of departure.
-        office:
-          r.body.officeOfDeparture ??
-          r.body.officeOfTransit ??
-          r.body.officeOfDestination ??
-          (await from.context.pool.query('SELECT departure_office FROM movements WHERE mrn = $1', [r.mrn])).rows[0]
-            .departure_office,
-      },
-      recipient: { country: to.country, office: r.recipient_office },
-      body: r.body,
-    };
-    expect(validateIceMessage(envelope)).not.toHaveProperty('errors');
-    expect(await applyInboundMessage(to.context, envelope)).toBe('applied');
-    expect(await applyInboundMessage(to.context, envelope)).toBe('duplicate');
-  }
-  return rows.map((r) => r.message_type);
-}
 
 it('carries a GE → AZ movement through both nodes to write-off', async () => {
   const [lrn] = lrnsFor(trader.tin, 'release', 1, 'C2C');

@@ -62,6 +62,16 @@ export function isArchive(file: string): boolean {
   }
 }
 
+/** The script `file` names: itself, or the one an archive holds, with the archive's -e values beneath `env`. */
+export async function scriptOf(
+  file: string,
+  env: Record<string, string>,
+): Promise<{ script: string; env: Record<string, string> }> {
+  if (!isArchive(file)) return { script: file, env };
+  const unpacked = await unpackArchive(file);
+  return { script: unpacked.scriptPath, env: { ...unpacked.metadata.env, ...env } };
+}
+
 export interface UnpackedArchive {
   dir: string;
   scriptPath: string;
