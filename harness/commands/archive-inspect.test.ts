@@ -34,7 +34,7 @@ export default function () { first(names); }`,
     );
     const out = join(dir, 'test.archived.tar');
     expect(cli(['archive', '-O', out, '-e', 'WHO=ops', 'test.js'], dir).code).toBe(0);
-    const names = parseTar(readFileSync(out)).map((i) => i.name);
+    const names = parseTar(new Uint8Array(readFileSync(out))).map((i) => i.name);
     expect(names).toEqual(
       expect.arrayContaining([
         'metadata.json',

@@ -82,7 +82,8 @@ export interface UnpackedArchive {
 export async function unpackArchive(file: string): Promise<UnpackedArchive> {
   let items: ParsedTarFileItem[];
   try {
-    items = parseTar(readFileSync(file)) as ParsedTarFileItem[];
+    // A plain Uint8Array: on Node 24, nanotar finds no entries in a Buffer.
+    items = parseTar(new Uint8Array(readFileSync(file))) as ParsedTarFileItem[];
   } catch (e) {
     throw new ArchiveError(`${file}: not a readable archive (${(e as Error).message})`);
   }
