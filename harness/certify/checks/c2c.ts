@@ -40,6 +40,28 @@ function refused(f: Finding, d: Delivery | undefined, code: string, what: string
   return ok;
 }
 
+/**
+ * A check that the node refuses one of the departure journey's bad deliveries with `code`;
+ * a delivery about the journey's movement must also leave that movement as it was.
+ */
+function refusalCheck(
+  requirement: string,
+  delivery: 'outOfSequence' | 'forged' | 'misaddressed' | 'unknown',
+  code: string,
+  what: string,
+): Check {
+  return {
+    requirement,
+    step: 'conformance',
+    run: (s) =>
+      onJourney(s, (j, f) => {
+        const unchanged = delivery === 'unknown' ? undefined : j.crossing ? 'IN_TRANSIT' : 'RELEASED';
+        refused(f, j[delivery], code, what, unchanged);
+        return f.outcome(`rejected with ${code}${unchanged ? ', movement unchanged' : ''}`);
+      }),
+  };
+}
+
 export const checks: Check[] = [
   {
     requirement: 'C2C-CREDENTIAL',
@@ -129,60 +151,15 @@ export const checks: Check[] = [
         return f.outcome('the redelivered IE118 was acknowledged and not applied again');
       }),
   },
-  {
-    requirement: 'C2C-OUT-OF-SEQUENCE',
-    step: 'conformance',
-    run: (s) =>
-      onJourney(s, (j, f) => {
-        refused(
-          f,
-          j.outOfSequence,
-          'ILLEGAL_TRANSITION',
-          'IE018 before any arrival advice',
-          j.crossing ? 'IN_TRANSIT' : 'RELEASED',
-        );
-        return f.outcome('rejected with ILLEGAL_TRANSITION, movement unchanged');
-      }),
-  },
-  {
-    requirement: 'C2C-FORGED-SENDER',
-    step: 'conformance',
-    run: (s) =>
-      onJourney(s, (j, f) => {
-        refused(
-          f,
-          j.forged,
-          'SENDER_NOT_DESIGNATED',
-          'IE006 from an office that is not the office of destination',
-          j.crossing ? 'IN_TRANSIT' : 'RELEASED',
-        );
-        return f.outcome('rejected with SENDER_NOT_DESIGNATED, movement unchanged');
-      }),
-  },
-  {
-    requirement: 'C2C-WRONG-RECIPIENT',
-    step: 'conformance',
-    run: (s) =>
-      onJourney(s, (j, f) => {
-        refused(
-          f,
-          j.misaddressed,
-          'WRONG_RECIPIENT',
-          'IE006 addressed to another country',
-          j.crossing ? 'IN_TRANSIT' : 'RELEASED',
-        );
-        return f.outcome('rejected with WRONG_RECIPIENT, movement unchanged');
-      }),
-  },
-  {
-    requirement: 'C2C-UNKNOWN-MOVEMENT',
-    step: 'conformance',
-    run: (s) =>
-      onJourney(s, (j, f) => {
-        refused(f, j.unknown, 'UNKNOWN_MOVEMENT', 'IE006 for an MRN the node does not hold');
-        return f.outcome('rejected with UNKNOWN_MOVEMENT');
-      }),
-  },
+  refusalCheck('C2C-OUT-OF-SEQUENCE', 'outOfSequence', 'ILLEGAL_TRANSITION', 'IE018 before any arrival advice'),
+  refusalCheck(
+    'C2C-FORGED-SENDER',
+    'forged',
+    'SENDER_NOT_DESIGNATED',
+    'IE006 from an office that is not the office of destination',
+  ),
+  refusalCheck('C2C-WRONG-RECIPIENT', 'misaddressed', 'WRONG_RECIPIENT', 'IE006 addressed to another country'),
+  refusalCheck('C2C-UNKNOWN-MOVEMENT', 'unknown', 'UNKNOWN_MOVEMENT', 'IE006 for an MRN the node does not hold'),
   {
     requirement: 'C2C-ANTICIPATED-RECORDS',
     step: 'conformance',
