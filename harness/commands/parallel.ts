@@ -13,7 +13,7 @@ import { readTirLog } from '../../generators/tir-log.ts';
 import { writeTirLog } from '../../generators/tir-movements.ts';
 import { readDeploymentFile, type DeploymentFile } from '../deploy/deployment-file.ts';
 import { seedFromDataSet } from '../deploy/seed.ts';
-import { downReference, upReference } from '../stress/reference-deployment.ts';
+import { referenceForRun, upReference } from '../stress/reference-deployment.ts';
 import { runId as newRunId } from '../stress/run-facts.ts';
 import { BusinessClock } from '../parallel/business-clock.ts';
 import { compare } from '../parallel/comparison.ts';
@@ -154,18 +154,7 @@ export const command: Command = {
     const deploymentPath = values.deployment
       ? path.resolve(values.deployment)
       : path.join(resultsDir, 'deployment.json');
-    let started = false;
-    let stopping: Promise<void> | undefined;
-    const bringDown = () =>
-      (stopping ??= started
-        ? step('bringing the reference down', () => downReference(deploymentPath, say))
-        : Promise.resolve());
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.stderr.write(`\n${signal}: stopping the run\n`);
-      void bringDown().finally(() => process.exit(130));
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const reference = referenceForRun(deploymentPath, say);
     try {
       let deployment: DeploymentFile;
       if (values.deployment) {
@@ -174,7 +163,7 @@ export const command: Command = {
           seedFromDataSet(deployment, dataDir),
         );
       } else {
-        started = true;
+        reference.markStarted();
         deployment = await step(
           `starting the reference: ICE and nodes ${countries.join(', ')}, seeded from the data set`,
           () =>
@@ -255,9 +244,7 @@ export const command: Command = {
       );
       return c.adherence.adherent === c.adherence.mirrored ? 0 : 1;
     } finally {
-      await bringDown();
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
+      await reference.close();
     }
   },
 };

@@ -12,7 +12,7 @@ import { exitCodes, runScript } from '../engine/run.ts';
 import { Dataset, PILOT_COUNTRIES } from '../../generators/dataset.ts';
 import { writeDataset, type Manifest } from '../../generators/write-dataset.ts';
 import { readDeploymentFile, type DeploymentFile } from '../deploy/deployment-file.ts';
-import { downReference, upReference } from '../stress/reference-deployment.ts';
+import { referenceForRun, upReference } from '../stress/reference-deployment.ts';
 import { seedFromDataSet } from '../deploy/seed.ts';
 import { gitRevision, machineFacts, runId as newRunId } from '../stress/run-facts.ts';
 import { verdictOf } from '../stress/verdict.ts';
@@ -254,18 +254,7 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
   // Holds credentials; `down` removes it, endpoints.json keeps the addresses.
   const deploymentPath = settings.target ?? path.join(resultsDir, 'deployment.json');
   const say = (line: string) => process.stderr.write(`  ${line.trim()}\n`);
-  let referenceStarted = false;
-  let stopping: Promise<void> | undefined;
-  const bringDown = () =>
-    (stopping ??= referenceStarted
-      ? step('bringing the reference down', () => downReference(deploymentPath, say))
-      : Promise.resolve());
-  const onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\n${signal}: stopping the run\n`);
-    void bringDown().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const reference = referenceForRun(deploymentPath, say);
   process.stderr.write(
     `cats-stress stress ${settings.scenario} → ${path.relative(process.cwd(), resultsDir) || resultsDir}\n`,
   );
@@ -296,7 +285,7 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
         );
       }
     } else {
-      referenceStarted = true;
+      reference.markStarted();
       deployment = await step(
         `starting the reference: ICE and nodes ${settings.countries.join(', ')}, seeded from the data set`,
         () =>
@@ -440,7 +429,7 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
             }),
           )
         : undefined;
-    await bringDown();
+    await reference.down();
     if (!keepData) await rm(dataDir, { recursive: true, force: true });
     if (!result.summaryData) {
       process.stderr.write(
@@ -462,7 +451,7 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
     if (reconciliation) process.stdout.write(`${reconciliation.lines.join('\n')}\n`);
     if (prometheus)
       process.stdout.write(
-        `  prometheus       ${prometheus.url} (testid ${settings.runId}${referenceStarted ? '; stopped with the reference' : ''})\n`,
+        `  prometheus       ${prometheus.url} (testid ${settings.runId}${reference.started ? '; stopped with the reference' : ''})\n`,
       );
     process.stdout.write(
       `  report           ${await writeRunReport(resultsDir).catch((err: Error) => `not written: ${err.message}`)}\n`,
@@ -475,9 +464,7 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
     process.stderr.write(`cats-stress stress: ${(err as Error).message}\n`);
     return 1;
   } finally {
-    await bringDown();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    await reference.close();
   }
 }
 

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { readDeploymentFile, type DeploymentFile } from '../deploy/deployment-file.ts';
+import { step } from '../progress.ts';
 
 const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
 
@@ -23,6 +24,40 @@ function cli(args: string[], onLine: (line: string) => void): Promise<number> {
 export async function downReference(deploymentFile: string, say: (line: string) => void): Promise<void> {
   const code = await cli(['down', '--deployment', deploymentFile], say);
   if (code !== 0) throw new Error(`cats-stress down exited with ${code}`);
+}
+
+/**
+ * The reference a command may start for its run, brought down once: when the command ends
+ * (`close`), earlier on request (`down`), or on SIGINT/SIGTERM, after which it exits 130.
+ * Until `markStarted`, there is nothing to bring down.
+ */
+export function referenceForRun(deploymentFile: string, say: (line: string) => void) {
+  let started = false;
+  let stopping: Promise<void> | undefined;
+  const down = (): Promise<void> =>
+    (stopping ??= started
+      ? step('bringing the reference down', () => downReference(deploymentFile, say))
+      : Promise.resolve());
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: stopping the run\n`);
+    void down().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    get started() {
+      return started;
+    },
+    markStarted() {
+      started = true;
+    },
+    down,
+    async close() {
+      await down();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
 /** Starts the reference and returns its deployment; on failure nothing is left running. */
