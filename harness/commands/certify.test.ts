@@ -2,19 +2,17 @@
 // `cats-stress node` pointed at the ICE address of its target file, certified
 // with --quick; the certificate opens in a real browser.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { freePort } from '../../reference/net/free-port.ts';
 import { requirements } from '../../reference/spec/requirements.ts';
 import type { Certificate } from '../certify/certificate.ts';
 import { main } from '../cli.ts';
-import { CHROMIUM, CHROMIUM_ARGS } from '../report/testing/chromium.ts';
+import { inChromium } from '../report/testing/browser.ts';
 
 const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
 let child: ChildProcess;
@@ -92,24 +90,14 @@ it('certifies the reference node: every mandatory requirement passes, exit code 
   expect(cert.performance?.movementsReleased).toBeGreaterThan(0);
   expect(cert.performance?.outage?.movementsStarted).toBeGreaterThan(0);
 
-  expect(existsSync(CHROMIUM), `${CHROMIUM} missing`).toBe(true);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  try {
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('request', (r) => !r.url().startsWith('file:') && problems.push(`network: ${r.url()}`));
-    await page.goto(`file://${path.join(results, 'ge', 'certificate.html')}`);
+  const { problems } = await inChromium(path.join(results, 'ge', 'certificate.html'), async (page) => {
     await expect(page.locator('.verdict').textContent()).resolves.toBe('CERTIFIED');
     await expect(page.locator('tr.requirement').count()).resolves.toBe(requirements.length);
     await expect(page.locator('tr.requirement.fail').count()).resolves.toBe(0);
     await expect(page.locator('#C2C-EXACTLY-ONCE .status').textContent()).resolves.toBe('pass');
     await expect(page.locator('table.performance tr').count()).resolves.toBeGreaterThan(1);
-    expect(problems).toEqual([]);
-  } finally {
-    await browser.close();
-  }
+  });
+  expect(problems).toEqual([]);
 }, 240_000);
 
 it('refuses a target file of another country with usage and exit code 2', async () => {

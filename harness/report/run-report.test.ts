@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRunReport } from './run-report.ts';
 import { loopbackRun, startLoopbackNode, type LoopbackNode } from './testing/loopback-run.ts';
@@ -11,7 +10,7 @@ import { createTestDatabase } from '../../test/support/database.ts';
 import { startInProcessReference, type InProcessReference } from '../testing/in-process-reference.ts';
 import { sutParts } from '../stress/sut-sampler.ts';
 import type { SutLine } from './sut-file.ts';
-import { CHROMIUM, CHROMIUM_ARGS } from './testing/chromium.ts';
+import { inChromium } from './testing/browser.ts';
 
 let dir: string;
 let node: LoopbackNode;
@@ -93,15 +92,7 @@ describe('run report', () => {
     expect(file).toBe(path.join(runDir, 'report.html'));
     const html = await readFile(file, 'utf8');
     expect(html).not.toMatch(/(src|href)=["']https?:/);
-    expect(existsSync(CHROMIUM), `${CHROMIUM} missing: apt-get install -y --no-install-recommends chromium`).toBe(true);
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1000, height: 1200 } });
-      const problems: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-      page.on('pageerror', (e) => problems.push(e.message));
-      page.on('request', (r) => !r.url().startsWith('file:') && problems.push(`network: ${r.url()}`));
-      await page.goto(`file://${file}`);
+    const { problems } = await inChromium(file, async (page) => {
       await expect(page.locator('.verdict').textContent()).resolves.toMatch(/^(PASS|FAIL)/);
       const charts = await page.locator('figure.chart').evaluateAll((figs) =>
         figs.map((f) => ({
@@ -143,9 +134,7 @@ describe('run report', () => {
       expect(await page.locator('.legend .key', { hasText: 'rejected INVALID_HS_CODE' }).count()).toBe(1);
       await page.screenshot({ path: path.join(dir, 'report.png'), fullPage: true });
       expect(existsSync(path.join(dir, 'report.png'))).toBe(true);
-      expect(problems).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
+    expect(problems).toEqual([]);
   }, 60_000);
 });

@@ -2,7 +2,19 @@
 // any request that leaves file:// is recorded as a problem, with console errors.
 import { existsSync } from 'node:fs';
 import { chromium, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
+
+// Debian's chromium, headless, with no network of its own.
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Opens `file` and hands the page to `inspect`; returns what inspect returns and the page's problems. */
 export async function inChromium<T>(
