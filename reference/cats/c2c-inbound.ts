@@ -121,6 +121,14 @@ function checkDesignated(msg: InboundMessage, m: MovementRecord | undefined, rol
     throw new C2cRefusal('SENDER_NOT_DESIGNATED', `${office} is not the ${sender} office of movement ${msg.mrn}`);
 }
 
+/** The declaration a record (anticipated or diverted) carries, refused unless its MRN is of its office of departure's country. */
+function recordedCtdOf(msg: InboundMessage): RecordedCtd {
+  const ctd = msg.body.declaration as RecordedCtd;
+  if (mrnCountry(msg.mrn) !== countryOfOffice(ctd.offices.departure))
+    throw new C2cRefusal('MRN_COUNTRY_MISMATCH', `MRN ${msg.mrn} is not of the office of departure's country`);
+  return ctd;
+}
+
 export async function applyInboundMessage(ctx: NodeContext, msg: InboundMessage): Promise<InboundOutcome> {
   if (droppedInboundTypes().has(msg.type)) return 'applied';
   if ((applied as readonly string[]).includes(msg.type)) checkSender(ctx, msg);
@@ -133,9 +141,7 @@ export async function applyInboundMessage(ctx: NodeContext, msg: InboundMessage)
       case 'IE001':
       case 'IE050': {
         const role = msg.type === 'IE001' ? 'destination' : 'transit';
-        const ctd = b.declaration as RecordedCtd;
-        if (mrnCountry(msg.mrn) !== countryOfOffice(ctd.offices.departure))
-          throw new C2cRefusal('MRN_COUNTRY_MISMATCH', `MRN ${msg.mrn} is not of the office of departure's country`);
+        const ctd = recordedCtdOf(msg);
         const created = await withTransaction(ctx.pool, async (client) => {
           await remember(client);
           // A node that is both office of transit and destination keeps the first record it gets.
@@ -189,9 +195,7 @@ export async function applyInboundMessage(ctx: NodeContext, msg: InboundMessage)
       case 'IE115':
       case 'IE003': {
         const role = msg.type === 'IE003' ? 'destination' : 'transit';
-        const ctd = b.declaration as RecordedCtd;
-        if (mrnCountry(msg.mrn) !== countryOfOffice(ctd.offices.departure))
-          throw new C2cRefusal('MRN_COUNTRY_MISMATCH', `MRN ${msg.mrn} is not of the office of departure's country`);
+        const ctd = recordedCtdOf(msg);
         const created = await withTransaction(ctx.pool, async (client) => {
           await remember(client);
           // A copy this node already holds (as another office of the movement) takes the offices as they now stand.
