@@ -1,6 +1,7 @@
 // The bench-only slowdown switch: off by default, refuses nonsense, and changes no result.
 import { describe, expect, it } from 'vitest';
-import { slowdownFactor, slowedDown } from './bench-slowdown.ts';
+import Fastify from 'fastify';
+import { slowdownFactor, slowdownHooks } from './bench-slowdown.ts';
 
 describe('bench slowdown switch', () => {
   it('is off unless the environment asks for it', () => {
@@ -8,8 +9,6 @@ describe('bench slowdown switch', () => {
     expect(slowdownFactor('LODGING', { CATS_NODE_SLOWDOWN_LODGING: '' })).toBe(0);
     expect(slowdownFactor('LODGING', { CATS_NODE_SLOWDOWN_LODGING: '0.2' })).toBe(0.2);
     expect(slowdownFactor('LODGING', { CATS_NODE_SLOWDOWN_OTHER: '0.2' })).toBe(0);
-    const fn = async () => 1;
-    expect(slowedDown(0, fn)).toBe(fn);
   });
 
   it('refuses a value that is not a fraction', () => {
@@ -19,13 +18,21 @@ describe('bench slowdown switch', () => {
       );
   });
 
-  it('returns what the call returns and throws what it throws', async () => {
-    const slowed = slowedDown(0.5, async (a: number, b: number) => {
-      await new Promise((r) => setTimeout(r, 5));
-      if (a < 0) throw new Error('refused');
-      return a + b;
+  it('leaves a route without hooks when off, and its answers unchanged when on', async () => {
+    expect(slowdownHooks(0)).toEqual({});
+    const app = Fastify();
+    app.post('/echo', { ...slowdownHooks(0.5) }, async (request, reply) => {
+      const body = request.body as { n: number };
+      if (body.n < 0) return reply.status(422).send({ code: 'NEGATIVE' });
+      return reply.status(201).send({ n: body.n + 1 });
     });
-    await expect(slowed(2, 3)).resolves.toBe(5);
-    await expect(slowed(-1, 3)).rejects.toThrow('refused');
+    try {
+      const ok = await app.inject({ method: 'POST', url: '/echo', payload: { n: 1 } });
+      expect([ok.statusCode, ok.json()]).toEqual([201, { n: 2 }]);
+      const refused = await app.inject({ method: 'POST', url: '/echo', payload: { n: -1 } });
+      expect([refused.statusCode, refused.json()]).toEqual([422, { code: 'NEGATIVE' }]);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -1,7 +1,8 @@
 // For benches only: a deliberate, measurable slowdown of one kind of request, so that a
 // performance gate can be shown to catch a known regression. Off unless the environment
-// sets CATS_NODE_SLOWDOWN_<NAME> to a fraction (0.2 = each call burns 20 % of its own
+// sets CATS_NODE_SLOWDOWN_<NAME> to a fraction (0.2 = each request burns 20 % of its own
 // handling time more on the CPU). Never set in a deployment.
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const PREFIX = 'CATS_NODE_SLOWDOWN_';
 
@@ -21,17 +22,21 @@ function burn(ms: number): void {
 }
 
 /**
- * `fn` slowed by `factor`: after each call, settled or thrown, the event loop is kept busy
- * for `factor` × the call's own duration. The same function when the factor is 0.
+ * Route hooks that slow a route down by `factor`: once the reply is serialised, the event
+ * loop is kept busy for `factor` × the time since the request arrived (parsing, validation,
+ * handler and serialisation alike), so the whole request costs that much more, as a slower
+ * revision would. No hooks when the factor is 0.
  */
-export function slowedDown<A extends unknown[], R>(factor: number, fn: (...args: A) => Promise<R>) {
-  if (factor === 0) return fn;
-  return async (...args: A): Promise<R> => {
-    const started = performance.now();
-    try {
-      return await fn(...args);
-    } finally {
-      burn((performance.now() - started) * factor);
-    }
+export function slowdownHooks(factor: number) {
+  if (factor === 0) return {};
+  const arrived = new WeakMap<FastifyRequest, number>();
+  return {
+    onRequest: async (request: FastifyRequest) => {
+      arrived.set(request, performance.now());
+    },
+    onSend: async (request: FastifyRequest, _reply: FastifyReply, payload: unknown) => {
+      burn((performance.now() - (arrived.get(request) ?? performance.now())) * factor);
+      return payload;
+    },
   };
 }

@@ -16,11 +16,14 @@ import {
   releaseAfterControl,
 } from './lifecycle.ts';
 import { lodgeDeclaration } from './lodging.ts';
+import { slowdownFactor, slowdownHooks } from './bench-slowdown.ts';
 import { notFound, Rejection } from './rejection.ts';
 
 export const declarationsPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = async (app, { ctx }) => {
   app.route({
     ...routeOptions(routes.submitDeclaration),
+    // CATS_NODE_SLOWDOWN_LODGING: benches only (bench/perf-ci-ab.ts), see bench-slowdown.ts.
+    ...slowdownHooks(slowdownFactor('LODGING')),
     handler: async (request, reply) => {
       const p = principalOf(request);
       if (p.role !== 'operator') throw new Rejection(403, 'FORBIDDEN', 'operators only');

@@ -15,7 +15,6 @@ import { findByLrn, insertDeclaration, type DeclaredShare, type MovementRecord }
 import { releaseMessages } from './c2c-messages.ts';
 import { movementLimitDate } from './time-limits.ts';
 import { contentHash } from './content-hash.ts';
-import { slowdownFactor, slowedDown } from './bench-slowdown.ts';
 import { recordedCtd } from './recorded-ctd.ts';
 import type { NodeContext } from './context.ts';
 import { guaranteeRefusal } from './guarantee-refusal.ts';
@@ -75,10 +74,7 @@ export function reservationsView(m: Pick<MovementRecord, 'reservations'>) {
   };
 }
 
-/** CATS_NODE_SLOWDOWN_LODGING: benches only (bench/perf-ci-ab.ts), see bench-slowdown.ts. */
-export const lodgeDeclaration = slowedDown(slowdownFactor('LODGING'), lodge);
-
-async function lodge(ctx: NodeContext, operator: OperatorRecord, ctd: Ctd): Promise<Lodged> {
+export async function lodgeDeclaration(ctx: NodeContext, operator: OperatorRecord, ctd: Ctd): Promise<Lodged> {
   if (operator.status !== 'ACTIVE')
     throw new Rejection(403, 'OPERATOR_NOT_ACTIVE', `operator ${operator.tin} is ${operator.status.toLowerCase()}`);
   checkContent(ctx, ctd, operator);
