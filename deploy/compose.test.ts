@@ -1,20 +1,24 @@
-// deploy/compose.yaml cannot be started here (no Docker engine), so it is checked
-// for what would break it: services and dependencies that exist, bind mounts of
-// files that exist, volumes declared, ports and tokens equal to the generated
-// deployment file and Prometheus config, only loopback published.
+// deploy/compose.yaml cannot be started here (no Docker engine), so it is checked for what
+// would break it: the Compose Specification's JSON Schema (vendored in testing/compose-spec,
+// with its source), then what the schema cannot see: services and dependencies that exist,
+// conditions the dependencies can meet, bind mounts of files that exist, volumes declared,
+// ports and credentials equal to the generated deployment file and Prometheus config, only
+// loopback published.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COMPOSE_PORTS, composeDeployment } from './compose-deployment.ts';
 import { parse as parseYaml } from 'yaml';
+import { COMPOSE_PORTS, composeDeployment } from './compose-deployment.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const deployDir = path.join(root, 'deploy');
 
 interface Service {
   image?: string;
+  build?: { context: string; dockerfile: string };
   command?: string[];
   entrypoint?: string[];
   network_mode?: string;
@@ -22,31 +26,61 @@ interface Service {
   volumes?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  restart?: string;
+  profiles?: string[];
 }
 
+let compose: { services: Record<string, Service>; volumes: Record<string, unknown> };
 let services: Record<string, Service>;
-let volumes: Record<string, unknown>;
+let validateCompose: ValidateFunction;
 
 beforeAll(async () => {
-  const compose = parseYaml(await readFile(path.join(deployDir, 'compose.yaml'), 'utf8')) as unknown as {
-    services: Record<string, Service>;
-    volumes: Record<string, unknown>;
-  };
+  compose = parseYaml(await readFile(path.join(deployDir, 'compose.yaml'), 'utf8'));
   services = compose.services;
-  volumes = compose.volumes;
+  const schema = JSON.parse(await readFile(path.join(deployDir, 'testing/compose-spec/compose-spec.json'), 'utf8'));
+  // The specification names its draft by an https URI Ajv does not know; the keywords are draft-07's.
+  delete schema.$schema;
+  validateCompose = new Ajv({ allErrors: true, strict: false }).compile(schema);
 });
 
-const flag = (s: Service, name: string): string | undefined => {
-  const args = s.command ?? [];
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const schemaErrors = (document: unknown): string[] =>
+  validateCompose(document) ? [] : (validateCompose.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+
+const hostPort = (url: string) => Number(new URL(url).port);
 
 describe('deploy/compose.yaml', () => {
-  it('runs the reference CATS/ICE, PostgreSQL, Prometheus and Grafana, each from a pinned image', () => {
+  it('is a Compose file by the Compose Specification', () => {
+    expect(schemaErrors(compose)).toEqual([]);
+  });
+
+  it('the schema check refuses what Compose refuses', () => {
+    const broken = structuredClone(compose) as any;
+    broken.services.ice.depends_on.postgres.condition = 'service_ready';
+    broken.services.grafana.ports = [{ target: 3000, mode: 7 }];
+    broken.services.prometheus.healthcheck.interval = 2;
+    broken.services.net.restrt = 'always';
+    const errors = schemaErrors(broken);
+    for (const where of [
+      '/services/ice/depends_on/postgres/condition',
+      '/services/grafana/ports/0/mode',
+      '/services/prometheus/healthcheck/interval',
+      '/services/net',
+    ])
+      expect(
+        errors.some((e) => e.startsWith(`${where} `)),
+        where,
+      ).toBe(true);
+  });
+
+  it("runs the reference CATS/ICE on the project's image, PostgreSQL, Prometheus and Grafana, each pinned", () => {
     for (const name of ['postgres', 'ice', 'cats-ge', 'cats-az', 'cats-kz', 'prometheus', 'grafana'])
       expect(Object.keys(services)).toContain(name);
     for (const [name, s] of Object.entries(services)) expect(s.image, name).toMatch(/^[a-z0-9/_.-]+:v?[0-9][\w.-]*$/);
+    for (const name of ['ice', 'cats-ge', 'data-set', 'harness']) {
+      const build = services[name]!.build!;
+      expect(existsSync(path.resolve(deployDir, build.context, build.dockerfile)), name).toBe(true);
+    }
   });
 
   it('shares one network namespace and publishes only Grafana and Prometheus, on loopback', () => {
@@ -61,40 +95,69 @@ describe('deploy/compose.yaml', () => {
     ]);
   });
 
-  it('depends only on services it defines, and mounts files that exist and volumes it declares', () => {
+  it('waits on conditions its dependencies can meet, and mounts files that exist and volumes it declares', () => {
     for (const [name, s] of Object.entries(services)) {
-      for (const dep of Object.keys(s.depends_on ?? {}))
-        expect(Object.keys(services), `${name} depends on ${dep}`).toContain(dep);
+      for (const [dep, { condition }] of Object.entries(s.depends_on ?? {})) {
+        const target = services[dep];
+        expect(target, `${name} depends on ${dep}`).toBeDefined();
+        // A dependency waited on until healthy needs a healthcheck; one waited on until it ends must end.
+        if (condition === 'service_healthy') expect(target!.healthcheck, `${dep} healthcheck`).toBeDefined();
+        if (condition === 'service_completed_successfully') expect(target!.restart, dep).toBeUndefined();
+      }
       for (const v of s.volumes ?? []) {
         const source = v.split(':')[0]!;
         if (source.startsWith('.') || source.startsWith('/'))
           expect(existsSync(path.resolve(deployDir, source)), `${name}: ${source}`).toBe(true);
-        else expect(Object.keys(volumes), `${name}: volume ${source}`).toContain(source);
+        else expect(Object.keys(compose.volumes), `${name}: volume ${source}`).toContain(source);
       }
     }
+    // Long-running parts come back after a crash, as under `up`'s supervisor.
+    for (const name of ['postgres', 'ice', 'cats-ge', 'cats-az', 'cats-kz', 'prometheus', 'grafana'])
+      expect(services[name]!.restart, name).toBe('unless-stopped');
   });
 
-  it('starts each node on the port, admin token and ICE credential of the generated deployment file', async () => {
-    const deployment = JSON.parse(await readFile(path.join(deployDir, 'deployment.json'), 'utf8'));
-    expect(deployment).toEqual(composeDeployment);
-    const iceTokens = Object.fromEntries(
-      flag(services.ice!, '--node-token')!
-        .split(',')
-        .map((kv) => kv.split('=') as [string, string]),
-    );
-    expect(iceTokens).toEqual(composeDeployment.ice.nodeTokens);
-    expect(flag(services.ice!, '--port')).toBe(String(COMPOSE_PORTS.ice));
+  it("checks each part's health where it listens, and starts the nodes after ICE and the load after the data set", () => {
+    expect(services.ice!.healthcheck!.test.join(' ')).toContain(`http://127.0.0.1:${COMPOSE_PORTS.ice}/readyz`);
     for (const [country, node] of Object.entries(composeDeployment.nodes)) {
       const s = services[`cats-${country.toLowerCase()}`]!;
-      expect(s.command?.slice(0, 3)).toEqual(['node', 'bin/cats-stress.js', 'node']);
-      expect(flag(s, '--country')).toBe(country);
-      expect(`http://127.0.0.1:${flag(s, '--port')}`).toBe(node.url);
-      expect(flag(s, '--admin-token')).toBe(node.adminToken);
-      expect(flag(s, '--ice-url')).toBe(composeDeployment.ice.url);
-      expect(flag(s, '--ice-token')).toBe(
-        composeDeployment.ice.nodeTokens[country as keyof typeof composeDeployment.ice.nodeTokens],
-      );
+      expect(s.healthcheck!.test.join(' ')).toContain(`${node.url}/readyz`);
+      expect(s.depends_on).toEqual({
+        postgres: { condition: 'service_healthy' },
+        ice: { condition: 'service_healthy' },
+      });
+      expect(services['data-set']!.depends_on![`cats-${country.toLowerCase()}`]).toEqual({
+        condition: 'service_healthy',
+      });
     }
+    expect(services.harness!.depends_on!['data-set']).toEqual({ condition: 'service_completed_successfully' });
+    const dataSet = services['data-set']!.command!.join('\n');
+    expect(dataSet).toContain(`--data-set ${services.harness!.environment!.DATASET}`);
+    expect(dataSet).toContain(`seed --deployment ${services.harness!.environment!.DEPLOYMENT}`);
+  });
+
+  it('starts each part on the port and credentials of the generated deployment file', async () => {
+    const deployment = JSON.parse(await readFile(path.join(deployDir, 'deployment.json'), 'utf8'));
+    expect(deployment).toEqual(composeDeployment);
+    const ice = services.ice!;
+    expect(ice.command).toEqual(['ice', '--port', String(COMPOSE_PORTS.ice)]);
+    expect(ice.environment!.ICE_NODE_TOKENS!.split(',')).toEqual(
+      Object.entries(deployment.ice.nodeTokens).map(([c, t]) => `${c}=${t}`),
+    );
+    expect(ice.environment!.ICE_AUDITOR_TOKEN).toBe(deployment.auditor.token);
+    expect(hostPort(deployment.ice.url)).toBe(COMPOSE_PORTS.ice);
+    for (const [country, node] of Object.entries<{ url: string; adminToken: string }>(deployment.nodes)) {
+      const s = services[`cats-${country.toLowerCase()}`]!;
+      expect(s.command).toEqual(['node', '--country', country, '--port', String(hostPort(node.url))]);
+      expect(s.environment).toMatchObject({
+        CATS_ADMIN_TOKEN: node.adminToken,
+        CATS_AUDITOR_TOKEN: deployment.auditor.token,
+        CATS_ICE_URL: deployment.ice.url,
+        CATS_ICE_TOKEN: deployment.ice.nodeTokens[country],
+      });
+      // Each node makes its own database on the one server, as under `up`.
+      expect(new URL(s.environment!.DATABASE_URL!).port).toBe('5432');
+    }
+    expect(new URL(ice.environment!.DATABASE_URL!).pathname).toBe(`/${services.postgres!.environment!.POSTGRES_DB}`);
   });
 
   it('gives Prometheus the generated config, the remote-write receiver and native histograms', async () => {
