@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { allDashboards } from './dashboards.ts';
 import { parse as parseYaml } from 'yaml';
-import { composeDeployment } from './compose-deployment.ts';
+import { composeDeployment } from '../deploy/compose-deployment.ts';
 import { dashboardProvisioning, datasourcesProvisioning, generatedFiles } from './generated-files.ts';
 import { DATASOURCE, dashboardTargets } from './grafana-model.ts';
 import {

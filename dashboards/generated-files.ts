@@ -1,10 +1,10 @@
 // Every file `dashboards/build.ts` writes, by path from the repository root:
-// the dashboards, Grafana's provisioning, and the compose deployment's
-// Prometheus config and deployment file, and the Kubernetes manifests. A test keeps
+// the dashboards, Grafana's provisioning, the compose deployment (its compose file,
+// Prometheus config and deployment file) and the Kubernetes manifests. A test keeps
 // the committed copies equal to these.
 import { allDashboards } from './dashboards.ts';
-import { composeDeployment } from './compose-deployment.ts';
-import { DEFAULT_SCRAPE_INTERVAL, prometheusConfig, toYaml } from './prometheus-config.ts';
+import { DEFAULT_SCRAPE_INTERVAL, toYaml } from './prometheus-config.ts';
+import { composeFiles } from '../deploy/compose.ts';
 import { k8sFiles } from '../deploy/k8s/manifests.ts';
 
 export const DATASOURCE_UID = 'cats-stress-prometheus';
@@ -58,8 +58,6 @@ export function generatedFiles(): Map<string, string> {
     'dashboards/provisioning/dashboards/cats-stress.yaml',
     `# Grafana dashboard provisioning. CATS_STRESS_DASHBOARDS: absolute path of dashboards/grafana.\n${toYaml(dashboardProvisioning())}`,
   );
-  files.set('deploy/prometheus.yml', prometheusConfig(composeDeployment, { scrapeInterval: DEFAULT_SCRAPE_INTERVAL }));
-  files.set('deploy/deployment.json', `${JSON.stringify(composeDeployment, null, 2)}\n`);
-  for (const [file, content] of k8sFiles()) files.set(file, content);
+  for (const [file, content] of [...composeFiles(), ...k8sFiles()]) files.set(file, content);
   return files;
 }

@@ -12,7 +12,8 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service } from 'kubernetes-models/v1';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { COUNTRIES, IMAGE } from './manifests.ts';
+import { IMAGE } from '../stack.ts';
+import { COUNTRIES } from './manifests.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [k: string]: any };

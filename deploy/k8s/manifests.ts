@@ -10,18 +10,12 @@ import { stringify } from 'yaml';
 import { allDashboards } from '../../dashboards/dashboards.ts';
 import { dashboardProvisioning, datasourcesProvisioning } from '../../dashboards/generated-files.ts';
 import { DEFAULT_SCRAPE_INTERVAL, prometheusConfig } from '../../dashboards/prometheus-config.ts';
+import { dataSetScript, IMAGE, IMAGES, PROMETHEUS_FLAGS } from '../stack.ts';
+import { iceCommand, nodeCommand, type PartCommand } from '../../harness/deploy/part-command.ts';
 
 export const NAMESPACE = 'cats-stress';
-/** The project's image, built from deploy/Dockerfile (tag it with the package version). */
-export const IMAGE = 'cats-stress:0.1.0';
 export const COUNTRIES = ['GE', 'AZ', 'KZ', 'UZ', 'KG', 'PK'] as const;
 const PORTS = { node: 8080, ice: 8090, postgres: 5432, prometheus: 9090, grafana: 3000 } as const;
-const IMAGES = {
-  postgres: 'postgres:16-alpine',
-  prometheus: 'prom/prometheus:v2.55.1',
-  grafana: 'grafana/grafana:11.3.0',
-  k6: 'grafana/k6:0.49.0',
-} as const;
 const SECRET = 'cats-credentials';
 const DATA_VOLUME = 'cats-data';
 
@@ -118,9 +112,16 @@ function postgres(part: string, database: string): Obj[] {
   ];
 }
 
-/** A Deployment of one part running `cats-stress ARGS` from the project's image. */
-function part(name: string, args: string[], env: Obj[], port: number): Obj[] {
+/**
+ * A Deployment of one part running the command `up` would run (part-command.ts), listening on
+ * every address; `secrets` are the Secret's keys it gets as variables its command's `$(VAR)`s expand.
+ */
+function part(name: string, command: PartCommand, secrets: Record<string, string>, port: number): Obj[] {
   const probe = (path: string) => ({ httpGet: { path, port }, periodSeconds: 5 });
+  const env = [
+    ...Object.entries(secrets).map(([variable, key]) => secretEnv(variable, key)),
+    ...Object.entries(command.env).map(([variable, value]) => ({ name: variable, value })),
+  ];
   return [
     service(name, port),
     {
@@ -139,7 +140,7 @@ function part(name: string, args: string[], env: Obj[], port: number): Obj[] {
               {
                 name: 'cats-stress',
                 image: IMAGE,
-                args,
+                args: command.args,
                 env,
                 ports: [{ containerPort: port }],
                 readinessProbe: probe('/readyz'),
@@ -153,24 +154,26 @@ function part(name: string, args: string[], env: Obj[], port: number): Obj[] {
   ];
 }
 
-const databaseUrl = (part: string, database: string) => ({
-  name: 'DATABASE_URL',
-  value: `postgres://cats:$(POSTGRES_PASSWORD)@postgres-${part}:${PORTS.postgres}/${database}`,
-});
+const databaseUrl = (part: string, database: string) =>
+  `postgres://cats:$(POSTGRES_PASSWORD)@postgres-${part}:${PORTS.postgres}/${database}`;
 
 function ice(): Obj[] {
   return [
     ...postgres('ice', 'ice'),
     ...part(
       'cats-ice',
-      ['ice', '--host', '0.0.0.0', '--port', String(PORTS.ice)],
-      [
-        secretEnv('POSTGRES_PASSWORD', 'postgres-password'),
-        databaseUrl('ice', 'ice'),
-        ...COUNTRIES.map((c) => secretEnv(`ICE_TOKEN_${c}`, `ice-token-${lower(c)}`)),
-        { name: 'ICE_NODE_TOKENS', value: COUNTRIES.map((c) => `${c}=$(ICE_TOKEN_${c})`).join(',') },
-        secretEnv('ICE_AUDITOR_TOKEN', 'auditor-token'),
-      ],
+      iceCommand({
+        host: '0.0.0.0',
+        port: PORTS.ice,
+        databaseUrl: databaseUrl('ice', 'ice'),
+        nodeTokens: Object.fromEntries(COUNTRIES.map((c) => [c, `$(ICE_TOKEN_${c})`])),
+        auditorToken: '$(AUDITOR_TOKEN)',
+      }),
+      {
+        POSTGRES_PASSWORD: 'postgres-password',
+        AUDITOR_TOKEN: 'auditor-token',
+        ...Object.fromEntries(COUNTRIES.map((c) => [`ICE_TOKEN_${c}`, `ice-token-${lower(c)}`])),
+      },
       PORTS.ice,
     ),
   ];
@@ -182,15 +185,21 @@ function node(c: string): Obj[] {
     ...postgres(lower(c), db),
     ...part(
       `cats-node-${lower(c)}`,
-      ['node', '--country', c, '--host', '0.0.0.0', '--port', String(PORTS.node), '--database', db],
-      [
-        secretEnv('POSTGRES_PASSWORD', 'postgres-password'),
-        databaseUrl(lower(c), db),
-        secretEnv('CATS_ADMIN_TOKEN', `admin-token-${lower(c)}`),
-        secretEnv('CATS_AUDITOR_TOKEN', 'auditor-token'),
-        { name: 'CATS_ICE_URL', value: `ws://${iceHost}:${PORTS.ice}/v1/ice` },
-        secretEnv('CATS_ICE_TOKEN', `ice-token-${lower(c)}`),
-      ],
+      nodeCommand({
+        country: c,
+        host: '0.0.0.0',
+        port: PORTS.node,
+        serverUrl: databaseUrl(lower(c), db),
+        adminToken: '$(ADMIN_TOKEN)',
+        auditorToken: '$(AUDITOR_TOKEN)',
+        ice: { url: `ws://${iceHost}:${PORTS.ice}/v1/ice`, token: '$(ICE_TOKEN)' },
+      }),
+      {
+        POSTGRES_PASSWORD: 'postgres-password',
+        ADMIN_TOKEN: `admin-token-${lower(c)}`,
+        AUDITOR_TOKEN: 'auditor-token',
+        ICE_TOKEN: `ice-token-${lower(c)}`,
+      },
       PORTS.node,
     ),
   ];
@@ -224,12 +233,7 @@ function observability(): Obj[] {
       'prometheus',
       {
         image: IMAGES.prometheus,
-        // As `cats-stress observe` starts it: runs arrive by remote write, trends as native histograms.
-        args: [
-          '--config.file=/etc/prometheus/prometheus.yml',
-          '--web.enable-remote-write-receiver',
-          '--enable-feature=native-histograms',
-        ],
+        args: [...PROMETHEUS_FLAGS],
         ports: [{ containerPort: PORTS.prometheus }],
         volumeMounts: [{ name: 'prometheus-config', mountPath: '/etc/prometheus' }],
       },
@@ -264,13 +268,13 @@ function observability(): Obj[] {
  * data set, generated by a Job that then seeds the nodes with its parties (`cats-stress seed`).
  */
 function dataSet(): Obj[] {
-  const countries = COUNTRIES.join(',');
-  const script = [
-    'set -e',
-    'cp -r /app/scenarios /data/',
-    `node /app/bin/cats-stress.js generate --movements 20000 --seed k8s --profile peak-day --countries ${countries} --out /data/data-set`,
-    'until node /app/bin/cats-stress.js seed --deployment /deployment/deployment.json --data-set /data/data-set; do sleep 5; done',
-  ].join('\n');
+  const script = dataSetScript({
+    countries: COUNTRIES,
+    dir: '/data/data-set',
+    deployment: '/deployment/deployment.json',
+    seed: 'k8s',
+    before: ['cp -r /app/scenarios /data/'],
+  });
   return [
     {
       apiVersion: 'v1',

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { iceCommand, nodeCommand } from './part-command.ts';
 
 const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
 
@@ -60,56 +61,14 @@ export class Part {
   }
 }
 
-/** The business clock as every part takes it, so all agree and a restarted part continues where it was. */
-function clockEnv(clock: { factor: number; epoch: string } | undefined): Record<string, string> {
-  return clock ? { CATS_TIME_FACTOR: String(clock.factor), CATS_CLOCK_EPOCH: clock.epoch } : {};
+/** ICE as a part (see part-command.ts). */
+export function icePart(o: Parameters<typeof iceCommand>[0] & { log: string }): Part {
+  const { args, env } = iceCommand(o);
+  return new Part('ice', args, env, o.log);
 }
 
-/** ICE as a part. Its database URL holds the server's password: it goes in the environment, not the command line. */
-export function icePart(o: {
-  port: number;
-  databaseUrl: string;
-  nodeTokens: Record<string, string>;
-  auditorToken?: string;
-  log: string;
-  clock?: { factor: number; epoch: string };
-}): Part {
-  return new Part(
-    'ice',
-    ['ice', '--port', String(o.port)],
-    {
-      DATABASE_URL: o.databaseUrl,
-      ICE_NODE_TOKENS: Object.entries(o.nodeTokens)
-        .map(([c, t]) => `${c}=${t}`)
-        .join(','),
-      ...(o.auditorToken ? { ICE_AUDITOR_TOKEN: o.auditorToken } : {}),
-      ...clockEnv(o.clock),
-    },
-    o.log,
-  );
-}
-
-/** A national node as a part; `serverUrl` (with its password) names the PostgreSQL server it makes its database on. */
-export function nodePart(o: {
-  country: string;
-  port: number;
-  serverUrl: string;
-  adminToken: string;
-  auditorToken?: string;
-  ice?: { url: string; token: string };
-  log: string;
-  clock?: { factor: number; epoch: string };
-}): Part {
-  return new Part(
-    `node ${o.country}`,
-    ['node', '--country', o.country, '--port', String(o.port)],
-    {
-      DATABASE_URL: o.serverUrl,
-      CATS_ADMIN_TOKEN: o.adminToken,
-      ...(o.auditorToken ? { CATS_AUDITOR_TOKEN: o.auditorToken } : {}),
-      ...(o.ice ? { CATS_ICE_URL: o.ice.url, CATS_ICE_TOKEN: o.ice.token } : {}),
-      ...clockEnv(o.clock),
-    },
-    o.log,
-  );
+/** A national node as a part (see part-command.ts). */
+export function nodePart(o: Parameters<typeof nodeCommand>[0] & { log: string }): Part {
+  const { args, env } = nodeCommand(o);
+  return new Part(`node ${o.country}`, args, env, o.log);
 }

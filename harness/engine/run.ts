@@ -28,7 +28,7 @@ import type { MetricDescription, Output } from './output/output.ts';
 import { loadOutput } from './output/load.ts';
 import { EngineThread, ThreadFailure } from './runtime/engine-thread.ts';
 import { Progress, type ProgressStats } from './runtime/progress.ts';
-import type { WorkerStatus } from './runtime/protocol.ts';
+import { SCENARIO_COUNTERS, type WorkerStatus } from './runtime/protocol.ts';
 import { startApiServer, type ApiServer } from './api/server.ts';
 import type { ApiMetric, ControlSurface } from './api/control-surface.ts';
 import { ExecutionStatus, type ExecutionStatusValue } from './api/status.ts';
@@ -464,7 +464,7 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     };
     const ticker = setInterval(tick, flushMs);
     const done = threads.map((t) => t.expect('done'));
-    const shared = new SharedArrayBuffer(8 * Math.max(1, options.scenarios.length));
+    const shared = new SharedArrayBuffer(4 * SCENARIO_COUNTERS * Math.max(1, options.scenarios.length));
     for (const t of threads)
       t.send({
         type: 'start',

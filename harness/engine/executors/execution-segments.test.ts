@@ -13,10 +13,15 @@ import { Counter } from 'k6/metrics';
 const indexSum = new Counter('index_sum');
 const indexSquares = new Counter('index_squares');
 const vuIds = new Counter('vu_id_sum');
+const localSum = new Counter('local_index_sum');
+const localSquares = new Counter('local_index_squares');
 function record() {
   const i = exec.scenario.iterationInTest;
   indexSum.add(i);
   indexSquares.add(i * i);
+  const l = exec.scenario.iterationInInstance;
+  localSum.add(l);
+  localSquares.add(l * l);
   if (exec.vu.iterationInScenario === 0) vuIds.add(exec.vu.idInTest);
 }
 `;
@@ -47,6 +52,20 @@ function expectEachIndexOnce(runs: CapturedRun[], n: number): void {
   expect(total(runs, 'index_squares')).toBe(((n - 1) * n * (2 * n - 1)) / 6);
 }
 
+/**
+ * Each instance numbers the iterations it ran 0..n-1 (exec.scenario.iterationInInstance), across
+ * its two threads, whatever its segment: k6's scaled counter, not the index in the whole test.
+ */
+function expectInstanceNumbering(runs: CapturedRun[]): void {
+  for (const r of runs) {
+    const n = value(r, 'iterations');
+    expect([value(r, 'local_index_sum'), value(r, 'local_index_squares')]).toEqual([
+      (n * Math.max(0, n - 1)) / 2,
+      ((n - 1) * n * (2 * n - 1)) / 6,
+    ]);
+  }
+}
+
 describe('execution segments split every executor as k6 does', { timeout: 180_000 }, () => {
   it('shared-iterations: iterations striped by the VUs, each once', async () => {
     const runs = await runSegments(`
@@ -57,6 +76,7 @@ export default function () { record(); }`);
     expect(runs.map((r) => value(r, 'vus_max', 'max'))).toEqual([1, 1, 1]);
     expectEachIndexOnce(runs, 50);
     expect(total(runs, 'vu_id_sum')).toBe(1 + 2 + 3);
+    expectInstanceNumbering(runs);
   });
 
   it('per-vu-iterations: the VUs split, every VU keeps its iterations', async () => {
@@ -66,6 +86,7 @@ export default function () { record(); }`);
     expect(runs.map((r) => value(r, 'iterations'))).toEqual([10, 5, 5]);
     expectEachIndexOnce(runs, 20);
     expect(total(runs, 'vu_id_sum')).toBe(1 + 2 + 3 + 4);
+    expectInstanceNumbering(runs);
   });
 
   it('constant-vus: the VUs split, with the VU numbers of the whole test', async () => {
@@ -74,6 +95,7 @@ export const options = { scenarios: { c: { executor: 'constant-vus', vus: 5, dur
 export default async function () { record(); await new Promise((r) => setTimeout(r, 20)); }`);
     expect(runs.map((r) => value(r, 'vus_max', 'max'))).toEqual([2, 2, 1]);
     expect(total(runs, 'vu_id_sum')).toBe(1 + 2 + 3 + 4 + 5);
+    expectInstanceNumbering(runs);
   });
 
   it('ramping-vus: every instance follows its share of the target', async () => {
@@ -83,6 +105,7 @@ export const options = { scenarios: { v: { executor: 'ramping-vus', startVUs: 0,
 export default async function () { record(); await new Promise((r) => setTimeout(r, 20)); }`);
     expect(runs.map((r) => value(r, 'vus_max', 'max'))).toEqual([2, 2, 2]);
     expect(total(runs, 'vu_id_sum')).toBe(1 + 2 + 3 + 4 + 5 + 6);
+    expectInstanceNumbering(runs);
   });
 
   it('constant-arrival-rate: arrivals striped by maxVUs, each planned once', async () => {
@@ -94,6 +117,7 @@ export default function () { record(); }`);
     expect(runs.map((r) => value(r, 'vus_max', 'max'))).toEqual([4, 3, 3]);
     // With no VU short, the started arrivals are all of them.
     if (total(runs, 'dropped_iterations') === 0) expectEachIndexOnce(runs, 60);
+    expectInstanceNumbering(runs);
   });
 
   it('ramping-arrival-rate: the integral of the rate, striped by maxVUs', async () => {
@@ -103,6 +127,7 @@ export const options = { scenarios: { r: { executor: 'ramping-arrival-rate', sta
 export default function () { record(); }`);
     expect(runs.map((r) => value(r, 'iterations') + value(r, 'dropped_iterations'))).toEqual([24, 18, 18]);
     if (total(runs, 'dropped_iterations') === 0) expectEachIndexOnce(runs, 60);
+    expectInstanceNumbering(runs);
   });
 
   it('an instance whose segment has no share of a scenario runs none of it', async () => {
@@ -111,6 +136,7 @@ export const options = { scenarios: { s: { executor: 'shared-iterations', vus: 2
 export default function () { record(); }`);
     expect(runs.map((r) => value(r, 'iterations'))).toEqual([5, 5, 0]);
     expectEachIndexOnce(runs, 10);
+    expectInstanceNumbering(runs);
   });
 
   it('refuses a segment that is not in its sequence, as k6 does (exit 104)', async () => {

@@ -61,6 +61,10 @@ export class VuPool {
   }
 }
 
+export const SHARED_TAKEN = 0;
+export const SHARED_FINISHED = 1;
+export const SHARED_STARTED = 2;
+
 export type IterationFn = (data: unknown) => unknown;
 
 export interface ExecutionEnv {
@@ -78,7 +82,10 @@ export interface ExecutionEnv {
   pool: VuPool;
   /** Aborted when the whole test stops at once (abort, fatal error). */
   hardStop: AbortSignal;
-  /** Two counters this scenario shares with the other threads (Atomics): what shared-iterations hands out across threads. */
+  /**
+   * Counters this scenario shares with the instance's other threads (Atomics): SHARED_TAKEN and
+   * SHARED_FINISHED for what shared-iterations hands out, SHARED_STARTED for exec.scenario.iterationInInstance.
+   */
   shared: Int32Array;
 }
 
@@ -177,7 +184,12 @@ export class ScenarioExecution {
   async iterate(vu: Vu, iterationInTest: number, scheduledAt?: number): Promise<void> {
     const st = vu.state;
     const registry = engine.registry;
-    engine.iterationInTest.set(st, iterationInTest);
+    // As in k6, the instance numbers its iterations of a scenario in the order they start, across
+    // all its VUs and threads, whatever share of the test's iterations its segment has.
+    engine.scenarioIteration.set(st, {
+      inInstance: Atomics.add(this.env.shared, SHARED_STARTED, 1),
+      inTest: iterationInTest,
+    });
     vu.busy = true;
     if (!vu.fn) {
       const f = this.env.fnFor(st.idInInstance);

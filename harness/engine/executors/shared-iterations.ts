@@ -1,9 +1,14 @@
 // shared-iterations: VUs share a fixed number of iterations, within maxDuration. As in k6, the pool is one
 // across all threads: a VU takes the next iteration when it is free, so a fast VU (or thread) takes more.
-import { participate, ScenarioExecution, share, vuLoop, type ExecutionEnv } from './scenario-execution.ts';
-
-const TAKEN = 0;
-const FINISHED = 1;
+import {
+  participate,
+  ScenarioExecution,
+  share,
+  SHARED_FINISHED as FINISHED,
+  SHARED_TAKEN as TAKEN,
+  vuLoop,
+  type ExecutionEnv,
+} from './scenario-execution.ts';
 
 export async function runSharedIterations(env: ExecutionEnv): Promise<void> {
   const ex = new ScenarioExecution(env);

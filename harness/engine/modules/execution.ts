@@ -79,16 +79,12 @@ export const scenario = {
     return scenarioOf(runningVu('scenario'))?.progress() ?? 0;
   },
   get iterationInInstance() {
-    return iterationInTest(runningVu('scenario'));
+    return engine.scenarioIteration.get(runningVu('scenario'))?.inInstance ?? 0;
   },
   get iterationInTest() {
-    return iterationInTest(runningVu('scenario'));
+    return engine.scenarioIteration.get(runningVu('scenario'))?.inTest ?? 0;
   },
 };
-
-function iterationInTest(v: VuState): number {
-  return engine.iterationInTest.get(v) ?? 0;
-}
 
 export const instance = {
   get currentTestRunDuration() {

@@ -51,8 +51,8 @@ export const engine = {
   failed: false,
   /** Scenario of each running VU, for exec.scenario. */
   scenarioOf: new WeakMap<VuState, ScenarioInfo>(),
-  /** Index across the whole test of each VU's current iteration (exec.scenario.iterationInTest). */
-  iterationInTest: new WeakMap<VuState, number>(),
+  /** Each VU's current iteration of its scenario, in this instance and across the whole test (exec.scenario). */
+  scenarioIteration: new WeakMap<VuState, { inInstance: number; inTest: number }>(),
   /** Sleeps started but not finished, per VU: one still pending when an iteration ends was not awaited. */
   pendingSleeps: new WeakMap<VuState, number>(),
   /** VUs whose own copy of the script is being loaded (k6 runs the init code once per VU). */

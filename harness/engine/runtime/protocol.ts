@@ -3,6 +3,9 @@ import type { MetricDefinition } from '../metrics/metric.ts';
 import type { RegistryDelta } from '../metrics/registry.ts';
 import type { RunOptions } from '../options/options.ts';
 
+/** Int32 counters each scenario shares across the threads of one instance (ExecutionEnv.shared). */
+export const SCENARIO_COUNTERS = 3;
+
 export interface WorkerData {
   scriptPath: string;
   index: number;
@@ -31,7 +34,7 @@ export type ToWorker =
       bufferSamples: boolean;
       threads: number;
       vuBudget: number;
-      /** Counters every thread shares, two Int32 per scenario (in `options.scenarios` order): see ExecutionEnv.shared. */
+      /** Counters every thread shares, SCENARIO_COUNTERS Int32 per scenario (in `options.scenarios` order): see ExecutionEnv.shared. */
       shared: SharedArrayBuffer;
     }
   | { type: 'stop' }

@@ -11,7 +11,7 @@ import { executionTuple, type RunOptions } from '../options/options.ts';
 import { engine, ScriptError, TestAbortError } from './engine-state.ts';
 import { logScriptError } from './error-log.ts';
 import { installGlobals } from './globals.ts';
-import type { FromWorker, ToWorker, WorkerData, WorkerStatus } from './protocol.ts';
+import { SCENARIO_COUNTERS, type FromWorker, type ToWorker, type WorkerData, type WorkerStatus } from './protocol.ts';
 import { vuContext, type VuState } from './vu-context.ts';
 
 const port = parentPort!;
@@ -151,7 +151,7 @@ async function runScenarios(msg: Extract<ToWorker, { type: 'start' }>): Promise<
         globalEnv: engine.env,
         pool,
         hardStop: hardStop.signal,
-        shared: new Int32Array(msg.shared, 8 * i, 2),
+        shared: new Int32Array(msg.shared, 4 * SCENARIO_COUNTERS * i, SCENARIO_COUNTERS),
       });
     }),
   );
