@@ -330,6 +330,39 @@ describe('diversion', () => {
     expect((await border.get(`/v1/declarations/${mrn}`)).body.state).toBe('WRITTEN_OFF');
   });
 
+  it('within the country of departure: an office not declared takes the movement there and then, as abroad', async () => {
+    const mrn = await released();
+    await seed(ge, {
+      officers: [
+        { id: 'ge-rail', token: 'officer-token-ge-rail-00001', offices: ['GE069009'] },
+        { id: 'ge-poti', token: 'officer-token-ge-poti-00001', offices: ['GE000200'] },
+      ],
+    });
+    const rail = client(ge, 'officer-token-ge-rail-00001');
+    const poti = client(ge, 'officer-token-ge-poti-00001');
+    const crossed = await rail.post(`/v1/movements/${mrn}/crossing`, { office: 'GE069009' });
+    expect(crossed.status).toBe(200);
+    expect(crossed.body).toMatchObject({
+      state: 'IN_TRANSIT',
+      offices: { transit: ['GE069002', 'AZ000210', 'GE069009'] },
+      crossedOffices: ['GE069009'],
+    });
+    // The holder arrives where declared only; an office that cannot be one is refused, changing nothing.
+    const byHolder = await trading().post(`/v1/movements/${mrn}/arrival`, { office: 'GE000200' });
+    expect([byHolder.status, byHolder.body.code]).toEqual([409, 'ILLEGAL_TRANSITION']);
+    const inland = await departure().post(`/v1/movements/${mrn}/crossing`, { office: 'GE000010' });
+    expect([inland.status, inland.body.errors[0].pointer]).toEqual([409, '/office']);
+    expect((await state(ge, mrn)).state).toBe('IN_TRANSIT');
+    const arrived = await poti.post(`/v1/movements/${mrn}/arrival`, { office: 'GE000200' });
+    expect(arrived.status).toBe(200);
+    expect(arrived.body).toMatchObject({ state: 'ARRIVED', offices: { destination: 'GE000200' } });
+    const results = await poti.post(`/v1/movements/${mrn}/control-results`, { office: 'GE000200', conform: true });
+    expect(results.body).toMatchObject({ state: 'WRITTEN_OFF', reservation: null });
+    // The declared destination abroad is told where the goods went (IE024), then every foreign copy is closed.
+    expect(await relay(ge, az)).toEqual(['IE024', 'IE045', 'IE045']);
+    expect((await state(az, mrn)).state).toBe('WRITTEN_OFF');
+  });
+
   it('refuses a diverted crossing it cannot route, changing nothing', async () => {
     const mrn = await released();
     const noRole = await port().post(`/v1/movements/${mrn}/crossing`, { office: 'GE069002' });
