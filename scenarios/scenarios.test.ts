@@ -73,6 +73,13 @@ describe('scenarios against the reference', () => {
     expect(adherence.fails).toBe(0);
     // At least 17 functional rules (officer scope needs two officers of one country), plus one sample per defective CTD.
     expect(adherence.passes).toBeGreaterThanOrEqual(seeded.manifest.counts.defective + 17);
+    // Business time runs at real speed here: the rules that wait for a time limit are skipped, not passed.
+    expect(metric(r, 'spec_skipped').count).toBe(3);
+    for (const rule of ['enquiry_after_limit', 'enquiry_answered_goods_arrived', 'enquiry_to_recovery'])
+      expect(
+        [metric(r, `spec_adherence{rule:${rule}}`).passes ?? 0, metric(r, `spec_adherence{rule:${rule}}`).fails ?? 0],
+        rule,
+      ).toEqual([0, 0]);
   });
 
   it('ctd-peak: the ramp is served within its thresholds and controlled CTDs are released', async () => {

@@ -30,7 +30,11 @@ export function certificate(o: {
 }): Certificate {
   const results: RequirementResult[] = requirements.map((r) => ({
     ...r,
-    ...(o.outcomes.get(r.id) ?? { status: 'not-applicable', detail: 'not checked by certification', evidence: [] }),
+    ...(o.outcomes.get(r.id) ?? {
+      status: 'not-applicable',
+      detail: r.notCertified ? `not part of certification: ${r.notCertified}` : 'not checked by certification',
+      evidence: [],
+    }),
   }));
   const mandatory = results.filter((r) => r.level === 'mandatory');
   const certified = mandatory.every((r) => r.status !== 'fail');

@@ -10,10 +10,15 @@ it('every check of certify and of conformance cites a requirement of the catalog
   expect(cited.filter((id) => !requirementById.has(id))).toEqual([]);
 });
 
-it('certify checks every mandatory requirement, and each requirement has a check somewhere', async () => {
+it('certify checks every mandatory requirement it does not say why it leaves out, and each requirement has a check somewhere', async () => {
   const certifyIds = new Set((await loadChecks()).map((c) => c.requirement));
   const conformanceIds = new Set(await conformanceRequirementIds());
-  expect(requirements.filter((r) => r.level === 'mandatory' && !certifyIds.has(r.id)).map((r) => r.id)).toEqual([]);
+  expect(
+    requirements.filter((r) => r.level === 'mandatory' && !r.notCertified && !certifyIds.has(r.id)).map((r) => r.id),
+  ).toEqual([]);
+  // One left out of certification is the conformance scenario's, and certification has no check of it.
+  const leftOut = requirements.filter((r) => r.notCertified);
+  expect(leftOut.filter((r) => certifyIds.has(r.id) || !conformanceIds.has(r.id)).map((r) => r.id)).toEqual([]);
   expect(requirements.filter((r) => !certifyIds.has(r.id) && !conformanceIds.has(r.id)).map((r) => r.id)).toEqual([]);
 });
 

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { startNode, type RunningNode } from '../../reference/cats/start.ts';
 import { startIce, type IceServer } from '../../reference/ice/server.ts';
+import type { ClockAnchor } from '../../reference/domain/business-clock.ts';
 import { iceLoadIdentity, type DeploymentFile, type IceLoadIdentity } from '../deploy/deployment-file.ts';
 
 export interface InProcessReference {
@@ -21,6 +22,8 @@ export async function startInProcessReference(opts: {
   /** Countries without a node whose ICE credentials load clients may use (ice-burst). */
   iceLoadCountries?: string[];
   poolSize?: number;
+  /** The business clock of every part (`up --time-factor`); real time when absent. */
+  clock?: ClockAnchor;
 }): Promise<InProcessReference> {
   const loadCountries = opts.iceLoadCountries ?? [];
   const clash = loadCountries.filter((c) => opts.countries.includes(c));
@@ -41,7 +44,8 @@ export async function startInProcessReference(opts: {
     await ice?.close();
   };
   try {
-    if (opts.iceDatabaseUrl) ice = await startIce({ databaseUrl: opts.iceDatabaseUrl, nodeTokens, auditorToken });
+    if (opts.iceDatabaseUrl)
+      ice = await startIce({ databaseUrl: opts.iceDatabaseUrl, nodeTokens, auditorToken, clock: opts.clock });
     for (const country of opts.countries) {
       nodes.push(
         await startNode({
@@ -49,6 +53,7 @@ export async function startInProcessReference(opts: {
           databaseUrl: await opts.databaseUrl(country),
           poolSize: opts.poolSize,
           auditorToken,
+          clock: opts.clock,
           ice: ice && { url: ice.url, token: nodeTokens[country]! },
         }),
       );

@@ -13,14 +13,14 @@ import type { RecordedCtd } from '../spec/ctd.ts';
 import { senderProblems, senderRules, type IceMessageType } from '../spec/ice/catalogue.ts';
 import { mrnCountry } from '../spec/ice/designated-senders.ts';
 import { officeByReference } from '../spec/reference-data/offices.ts';
-import type { MovementState } from '../domain/movement.ts';
+import { transitions, type MovementState } from '../domain/movement.ts';
 import type { MovementChange, MovementRecord } from '../store/movements.ts';
 import { withTransaction } from '../store/database.ts';
 import { insertForeignMovement, lockMovement, updateMovement } from '../store/movements.ts';
 import { recordInbound } from '../store/outbox.ts';
 import type { NodeContext } from './context.ts';
 import { divertedRecord } from './c2c-messages.ts';
-import { arrivalElsewhere, controlResultsAtDeparture, runStep, type Step } from './lifecycle.ts';
+import { arrivalElsewhere, controlResultsAtDeparture, declaredDestination, runStep, type Step } from './lifecycle.ts';
 import { incidentAtDeparture } from './incidents.ts';
 import { settleRecovery } from './recovery.ts';
 import { Rejection } from './rejection.ts';
@@ -168,29 +168,45 @@ export async function applyInboundMessage(ctx: NodeContext, msg: InboundMessage)
       }
       case 'IE114':
         // An office of transit the declaration does not name: it becomes one, and gets the record (IE115).
-        await atDeparture(ctx, msg, remember, (m) => ({
-          events: [{ type: 'divertTransit', office: b.officeOfTransit }],
-          change: (v) => ({ transitOffices: v.transitOffices as string[] }),
-          messages: divertedRecord(
-            ctx,
-            { ...m, ctd: m.ctd as RecordedCtd, transitOffices: [...m.transitOffices, b.officeOfTransit] },
-            b.officeOfTransit,
-            'IE115',
-          ),
-        }));
+        // Asked again (an officer notifying twice before the record came) it gets the record again, nothing else.
+        await atDeparture(ctx, msg, remember, (m) =>
+          askedAgain(m, 'divertTransit', b.officeOfTransit)
+            ? {
+                events: [],
+                messages: divertedRecord(ctx, { ...m, ctd: m.ctd as RecordedCtd }, b.officeOfTransit, 'IE115'),
+              }
+            : {
+                events: [{ type: 'divertTransit', office: b.officeOfTransit }],
+                change: (v) => ({ transitOffices: v.transitOffices as string[] }),
+                messages: divertedRecord(
+                  ctx,
+                  { ...m, ctd: m.ctd as RecordedCtd, transitOffices: [...m.transitOffices, b.officeOfTransit] },
+                  b.officeOfTransit,
+                  'IE115',
+                ),
+              },
+        );
         return 'applied';
       case 'IE002':
-        // The goods are at another office of destination: it becomes the one, and gets the record (IE003).
-        await atDeparture(ctx, msg, remember, (m) => ({
-          events: [{ type: 'divertDestination', office: b.officeOfDestination }],
-          change: (v) => ({ destinationOffice: v.destinationOffice }),
-          messages: divertedRecord(
-            ctx,
-            { ...m, ctd: m.ctd as RecordedCtd, destinationOffice: b.officeOfDestination },
-            b.officeOfDestination,
-            'IE003',
-          ),
-        }));
+        // The goods are at another office of destination: it becomes the one, and gets the record (IE003);
+        // asked again, the record again.
+        await atDeparture(ctx, msg, remember, (m) =>
+          askedAgain(m, 'divertDestination', b.officeOfDestination)
+            ? {
+                events: [],
+                messages: divertedRecord(ctx, { ...m, ctd: m.ctd as RecordedCtd }, b.officeOfDestination, 'IE003'),
+              }
+            : {
+                events: [{ type: 'divertDestination', office: b.officeOfDestination }],
+                change: (v) => ({ destinationOffice: v.destinationOffice }),
+                messages: divertedRecord(
+                  ctx,
+                  { ...m, ctd: m.ctd as RecordedCtd, destinationOffice: b.officeOfDestination },
+                  b.officeOfDestination,
+                  'IE003',
+                ),
+              },
+        );
         return 'applied';
       case 'IE115':
       case 'IE003': {
@@ -283,6 +299,14 @@ async function onForeignCopy(
       );
     await updateMovement(client, msg.mrn, { state: m!.state, ...change });
   });
+}
+
+/** A diverted office asking again for the record it was already sent, while the movement can still be diverted. */
+function askedAgain(m: MovementRecord, event: 'divertTransit' | 'divertDestination', office: string): boolean {
+  if (!(m.state in transitions[event])) return false;
+  return event === 'divertTransit'
+    ? m.transitOffices.includes(office) && !(m.ctd as RecordedCtd).offices.transit.includes(office)
+    : m.destinationOffice === office && declaredDestination(m) !== office;
 }
 
 function atDeparture(

@@ -3,8 +3,9 @@
 // departure for the record (IE114 for transit, IE002 for destination) and
 // answers 202; departure makes it an office of the movement and sends the
 // record (IE115/IE003, c2c-inbound.ts); the officer then notifies the crossing
-// or arrival as for a declared office. (At the node of departure itself an
-// office not declared is refused as before: the declaration is amended first.)
+// or arrival as for a declared office. At the node of departure itself an
+// office of its country takes the movement in the same step as its crossing
+// or arrival (lifecycle.ts), the record being there already.
 import type { RecordRequested } from '../spec/movements.ts';
 import { findMovement, insertOutbox } from '../store/movements.ts';
 import { recipient, toDeparture } from './c2c-messages.ts';

@@ -254,13 +254,42 @@ export const refuseRelease = (ctx: NodeContext, p: Principal, mrn: string) =>
     return { events: [{ type: 'refuse' }], freeUnused: true };
   });
 
+/**
+ * Diversion within the country of departure: an office here the declaration does not name takes the
+ * movement as an office abroad would through IE114/IE002 and the record (IE115/IE003), which is already here.
+ */
+function divertedAtDeparture(
+  ctx: NodeContext,
+  m: MovementRecord,
+  office: string,
+  kind: 'transit' | 'destination',
+): Pick<Step, 'events' | 'change'> {
+  const declared = kind === 'transit' ? m.transitOffices.includes(office) : m.destinationOffice === office;
+  if (m.role !== 'departure' || declared) return { events: [] };
+  if (!ctx.offices.get(office)?.roles.includes(kind === 'transit' ? 'TRA' : 'DES'))
+    throw new Rejection(409, 'ILLEGAL_TRANSITION', `${office} is not an office of ${kind}`, [
+      { code: 'ILLEGAL_TRANSITION', pointer: '/office', message: `${office} is not an office of ${kind}` },
+    ]);
+  return kind === 'transit'
+    ? {
+        events: [{ type: 'divertTransit', office }],
+        change: (v) => ({ transitOffices: v.transitOffices as string[] }),
+      }
+    : {
+        events: [{ type: 'divertDestination', office }],
+        change: (v) => ({ destinationOffice: v.destinationOffice }),
+      };
+}
+
 export const notifyCrossing = (ctx: NodeContext, p: Principal, mrn: string, office: string) =>
   runStep(ctx, mrn, (m) => {
     requireOfficerAt(p, office);
     servedHere(ctx, office);
     const at = ctx.now().toISOString();
+    const diverted = divertedAtDeparture(ctx, m, office, 'transit');
     return {
-      events: [{ type: 'cross', office }],
+      events: [...diverted.events, { type: 'cross', office }],
+      change: diverted.change,
       messages:
         m.role === 'departure'
           ? []
@@ -274,11 +303,14 @@ export const notifyArrival = (ctx: NodeContext, p: Principal, mrn: string, offic
     else requireOfficerAt(p, office);
     servedHere(ctx, office);
     const at = ctx.now().toISOString();
+    // The holder arrives where declared; an officer may take a diverted movement.
+    const diverted = p.role === 'officer' ? divertedAtDeparture(ctx, m, office, 'destination') : { events: [] };
     return {
-      events: [{ type: 'arrive', office }],
+      events: [...diverted.events, { type: 'arrive', office }],
+      change: diverted.change,
       messages:
         m.role === 'departure'
-          ? []
+          ? arrivalElsewhere(ctx, m, office)
           : toDeparture(ctx, m.departureOffice, {
               type: 'IE006',
               body: { officeOfDestination: office, arrivedAt: at },

@@ -77,6 +77,85 @@ const ctd = (mutate: (c: any) => void = () => undefined) => {
   return c;
 };
 
+/** The unhappy paths: each operation refuses bad input and steps out of sequence alike. */
+function unhappyPathCases(): Case[] {
+  const steps: [
+    name: string,
+    step: string,
+    who: 'dep' | 'poti' | 'holder',
+    body: unknown,
+    status: number,
+    pointer?: string,
+  ][] = [
+    [
+      'enquiry answer not a boolean',
+      'enquiry-response',
+      'poti',
+      { office: 'GE000200', goodsArrived: 'yes' },
+      400,
+      '/goodsArrived',
+    ],
+    ['enquiry answer without an enquiry', 'enquiry-response', 'poti', { office: 'GE000200', goodsArrived: true }, 409],
+    [
+      'discrepancies resolution, information a number',
+      'discrepancies-resolution',
+      'dep',
+      { information: 5 },
+      400,
+      '/information',
+    ],
+    ['discrepancies resolution by the holder', 'discrepancies-resolution', 'holder', {}, 403],
+    ['discrepancies resolution without discrepancies', 'discrepancies-resolution', 'dep', {}, 409],
+    ['recovery with an empty reason', 'recovery', 'dep', { reason: '' }, 400, '/reason'],
+    ['recovery of a released movement', 'recovery', 'dep', { reason: 'early' }, 409],
+    [
+      'recovery outcome not a boolean',
+      'recovery-outcome',
+      'dep',
+      { office: 'GE000010', recovered: 1 },
+      400,
+      '/recovered',
+    ],
+    ['recovery outcome without recovery', 'recovery-outcome', 'dep', { office: 'GE000010', recovered: true }, 409],
+    ['invalidation with an empty reason', 'invalidation', 'dep', { reason: '' }, 400, '/reason'],
+    ['invalidation by an officer of another office', 'invalidation', 'poti', { reason: 'x' }, 403],
+    [
+      'incident of an unknown kind',
+      'incidents',
+      'dep',
+      { office: 'GE000010', kind: 'flood', occurredAt: '2026-05-01T10:00:00Z', description: 'x' },
+      400,
+      '/kind',
+    ],
+    [
+      'incident at a time without offset',
+      'incidents',
+      'dep',
+      { office: 'GE000010', kind: 'accident', occurredAt: '2026-05-01 10:00', description: 'x' },
+      400,
+      '/occurredAt',
+    ],
+    [
+      'incident at a foreign office',
+      'incidents',
+      'dep',
+      { office: 'AZ000100', kind: 'accident', occurredAt: '2026-05-01T10:00:00Z', description: 'x' },
+      403,
+    ],
+    ['incident decision without an incident', 'incident-decision', 'dep', {}, 409],
+    ['incident decision, information a number', 'incident-decision', 'dep', { information: 5 }, 400, '/information'],
+  ];
+  return steps.map(([name, step, who, body, status, pointer]) => ({
+    name,
+    path: () => `/v1/movements/${releasedMrn}/${step}`,
+    token: who === 'dep' ? officer.token : who === 'poti' ? otherOfficer.token : trader.token,
+    body,
+    status,
+    code: status === 400 ? 'SCHEMA_VIOLATION' : status === 403 ? 'FORBIDDEN' : 'ILLEGAL_TRANSITION',
+    pointer,
+  }));
+}
+
 const cases: Case[] = [
   { name: 'malformed JSON', raw: '{"lrn": ', status: 400, code: 'MALFORMED_JSON' },
   { name: 'prototype pollution', raw: '{"__proto__": {"x": 1}}', status: 400, code: 'MALFORMED_JSON' },
@@ -315,6 +394,30 @@ const cases: Case[] = [
     status: 400,
     code: 'SCHEMA_VIOLATION',
     pointer: '/conform',
+  },
+  ...unhappyPathCases(),
+  {
+    name: 'holder information that is empty',
+    path: () => `/v1/declarations/${releasedMrn}/enquiry-information`,
+    body: { information: '' },
+    status: 400,
+    code: 'SCHEMA_VIOLATION',
+    pointer: '/information',
+  },
+  {
+    name: 'holder information without an enquiry',
+    path: () => `/v1/declarations/${releasedMrn}/enquiry-information`,
+    body: { information: 'on the way' },
+    status: 409,
+    code: 'ILLEGAL_TRANSITION',
+  },
+  {
+    name: 'enquiry answer for an unknown MRN',
+    path: '/v1/movements/26GE00000000000AJ0/enquiry-response',
+    token: otherOfficer.token,
+    body: { office: 'GE000200', goodsArrived: true },
+    status: 404,
+    code: 'NOT_FOUND',
   },
   { name: 'unknown MRN', method: 'GET', path: '/v1/declarations/26GE00000000000AJ0', status: 404, code: 'NOT_FOUND' },
   {

@@ -299,9 +299,11 @@ describe('diversion', () => {
     const asked = await airport.post(`/v1/movements/${mrn}/crossing`, { office: 'AZ000220' });
     expect(asked.status).toBe(202);
     expect(asked.body).toEqual({ mrn, office: 'AZ000220', status: 'RECORD_REQUESTED', requested: 'IE114' });
-    expect(await relay(az, ge)).toEqual(['IE114']);
+    // Notified again before the record came: asked again, and departure sends the record again, nothing more.
+    expect((await airport.post(`/v1/movements/${mrn}/crossing`, { office: 'AZ000220' })).status).toBe(202);
+    expect(await relay(az, ge)).toEqual(['IE114', 'IE114']);
     expect((await state(ge, mrn)).offices.transit).toEqual(['GE069002', 'AZ000210', 'AZ000220']);
-    expect(await relay(ge, az)).toEqual(['IE115']);
+    expect(await relay(ge, az)).toEqual(['IE115', 'IE115']);
     const crossed = await airport.post(`/v1/movements/${mrn}/crossing`, { office: 'AZ000220' });
     expect(crossed.status).toBe(200);
     expect(crossed.body.state).toBe('IN_TRANSIT');
@@ -317,9 +319,10 @@ describe('diversion', () => {
     const asked = await border.post(`/v1/movements/${mrn}/arrival`, { office: 'AZ000210' });
     expect(asked.status).toBe(202);
     expect(asked.body.requested).toBe('IE002');
-    expect(await relay(az, ge)).toEqual(['IE002']);
+    expect((await border.post(`/v1/movements/${mrn}/arrival`, { office: 'AZ000210' })).status).toBe(202);
+    expect(await relay(az, ge)).toEqual(['IE002', 'IE002']);
     expect((await state(ge, mrn)).offices.destination).toBe('AZ000210');
-    expect(await relay(ge, az)).toEqual(['IE003']);
+    expect(await relay(ge, az)).toEqual(['IE003', 'IE003']);
     expect((await border.post(`/v1/movements/${mrn}/arrival`, { office: 'AZ000210' })).body.state).toBe('ARRIVED');
     const results = await border.post(`/v1/movements/${mrn}/control-results`, { office: 'AZ000210', conform: true });
     expect(results.body.state).toBe('CONTROLLED');
@@ -328,6 +331,39 @@ describe('diversion', () => {
     // The declared destination is told where the goods went, then every office holding a copy that it is closed.
     expect(await relay(ge, az)).toEqual(['IE024', 'IE045', 'IE045', 'IE045']);
     expect((await border.get(`/v1/declarations/${mrn}`)).body.state).toBe('WRITTEN_OFF');
+  });
+
+  it('within the country of departure: an office not declared takes the movement there and then, as abroad', async () => {
+    const mrn = await released();
+    await seed(ge, {
+      officers: [
+        { id: 'ge-rail', token: 'officer-token-ge-rail-00001', offices: ['GE069009'] },
+        { id: 'ge-poti', token: 'officer-token-ge-poti-00001', offices: ['GE000200'] },
+      ],
+    });
+    const rail = client(ge, 'officer-token-ge-rail-00001');
+    const poti = client(ge, 'officer-token-ge-poti-00001');
+    const crossed = await rail.post(`/v1/movements/${mrn}/crossing`, { office: 'GE069009' });
+    expect(crossed.status).toBe(200);
+    expect(crossed.body).toMatchObject({
+      state: 'IN_TRANSIT',
+      offices: { transit: ['GE069002', 'AZ000210', 'GE069009'] },
+      crossedOffices: ['GE069009'],
+    });
+    // The holder arrives where declared only; an office that cannot be one is refused, changing nothing.
+    const byHolder = await trading().post(`/v1/movements/${mrn}/arrival`, { office: 'GE000200' });
+    expect([byHolder.status, byHolder.body.code]).toEqual([409, 'ILLEGAL_TRANSITION']);
+    const inland = await departure().post(`/v1/movements/${mrn}/crossing`, { office: 'GE000010' });
+    expect([inland.status, inland.body.errors[0].pointer]).toEqual([409, '/office']);
+    expect((await state(ge, mrn)).state).toBe('IN_TRANSIT');
+    const arrived = await poti.post(`/v1/movements/${mrn}/arrival`, { office: 'GE000200' });
+    expect(arrived.status).toBe(200);
+    expect(arrived.body).toMatchObject({ state: 'ARRIVED', offices: { destination: 'GE000200' } });
+    const results = await poti.post(`/v1/movements/${mrn}/control-results`, { office: 'GE000200', conform: true });
+    expect(results.body).toMatchObject({ state: 'WRITTEN_OFF', reservation: null });
+    // The declared destination abroad is told where the goods went (IE024), then every foreign copy is closed.
+    expect(await relay(ge, az)).toEqual(['IE024', 'IE045', 'IE045']);
+    expect((await state(az, mrn)).state).toBe('WRITTEN_OFF');
   });
 
   it('refuses a diverted crossing it cannot route, changing nothing', async () => {

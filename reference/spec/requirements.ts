@@ -14,6 +14,8 @@ export interface Requirement {
   section: string;
   side: RequirementSide;
   level: RequirementLevel;
+  /** Why certification does not judge it (the conformance scenario does); absent when it does. */
+  notCertified?: string;
 }
 
 /** The version of the spec this catalogue belongs to. */
@@ -25,6 +27,12 @@ const ERRORS = 'reference/spec/errors.ts';
 const STATES = 'reference/spec/movement-state.ts';
 const ICE = 'reference/ice/README.md';
 const SENDERS = 'reference/spec/ice/designated-senders.ts';
+const DOMAIN = 'reference/domain/README.md';
+/** Why certification leaves the unhappy paths to the conformance scenario. */
+const UNHAPPY_PATHS =
+  'certification plays the other countries with scripted ICE exchanges of the happy path and runs the target at its own clock; ' +
+  'the unhappy paths need the other offices to act (enquiry answers, diverted and foreign records, recovery abroad) ' +
+  'and business time to pass, which the conformance scenario does against a whole deployment';
 
 export const requirements: readonly Requirement[] = [
   // C2B: the node's API
@@ -174,6 +182,94 @@ export const requirements: readonly Requirement[] = [
     section: `${ICE} Nodes over ICE`,
     side: 'C2B',
     level: 'mandatory',
+  },
+  // C2B: the movement's unhappy paths (issue #16), judged by the conformance scenario against a deployment
+  {
+    id: 'C2B-CLOCK',
+    rule: 'GET /v1/clock publishes the business time of the node, its time factor and whether the deployment runs it faster than real time.',
+    section: `${ROUTES} clock`,
+    side: 'C2B',
+    level: 'optional',
+  },
+  {
+    id: 'C2B-TIME-LIMIT',
+    rule: 'Release sets a limit date on the movement, whole days of business time after release and at least one.',
+    section: `${DOMAIN} Time limit and enquiry`,
+    side: 'C2B',
+    level: 'mandatory',
+    notCertified: UNHAPPY_PATHS,
+  },
+  {
+    id: 'C2B-ENQUIRY',
+    rule: 'A movement not arrived by its limit date goes to ENQUIRY at departure and the office of destination gets the enquiry.',
+    section: `${DOMAIN} Time limit and enquiry`,
+    side: 'C2B',
+    level: 'mandatory',
+    notCertified: UNHAPPY_PATHS,
+  },
+  {
+    id: 'C2B-ENQUIRY-ANSWER',
+    rule: 'An enquiry the office of destination answers with goods arrived is closed by their arrival and results, and the movement written off.',
+    section: `${ROUTES} answerEnquiry`,
+    side: 'C2B',
+    level: 'mandatory',
+    notCertified: UNHAPPY_PATHS,
+  },
+  {
+    id: 'C2B-RECOVERY',
+    rule: 'Customs at departure sends a movement in ENQUIRY or DISCREPANCIES to recovery, its guarantee held until the outcome charges it (RECOVERED) or gives it back.',
+    section: `${ROUTES} startRecovery, recordRecoveryOutcome`,
+    side: 'C2B',
+    level: 'mandatory',
+    notCertified: UNHAPPY_PATHS,
+  },
+  {
+    id: 'C2B-DISCREPANCIES',
+    rule: 'Non-conform control results put the movement in DISCREPANCIES with its guarantee held until customs at departure resolves them, which writes it off.',
+    section: `${ROUTES} recordControlResults, resolveDiscrepancies`,
+    side: 'C2B',
+    level: 'mandatory',
+    notCertified: UNHAPPY_PATHS,
+  },
+  {
+    id: 'C2B-DIVERSION-TRANSIT',
+    rule: 'A crossing at an office of transit the declaration does not name is taken (after asking departure for the record with 202 where the record is abroad) and the journey completes.',
+    section: `${ROUTES} notifyCrossing`,
+    side: 'C2B',
+    level: 'mandatory',
+    notCertified: UNHAPPY_PATHS,
+  },
+  {
+    id: 'C2B-DIVERSION-DESTINATION',
+    rule: 'An arrival at an office of destination the declaration does not name is taken (after asking departure for the record with 202 where the record is abroad) and the movement is written off there.',
+    section: `${ROUTES} notifyArrival`,
+    side: 'C2B',
+    level: 'mandatory',
+    notCertified: UNHAPPY_PATHS,
+  },
+  {
+    id: 'C2B-INCIDENT',
+    rule: 'An incident en route is recorded at departure and the movement is not written off until customs at departure decides on it.',
+    section: `${ROUTES} recordIncident, decideIncidents`,
+    side: 'C2B',
+    level: 'mandatory',
+    notCertified: UNHAPPY_PATHS,
+  },
+  {
+    id: 'C2B-INVALIDATION',
+    rule: 'Customs at departure invalidates a released movement before its arrival: INVALIDATED, its guarantee given back.',
+    section: `${ROUTES} invalidateMovement`,
+    side: 'C2B',
+    level: 'mandatory',
+    notCertified: UNHAPPY_PATHS,
+  },
+  {
+    id: 'C2B-OUT-OF-SEQUENCE',
+    rule: 'A step out of sequence (amendment after release, arrival before release, recovery or enquiry answer without an enquiry, invalidation after arrival) gets 409 ILLEGAL_TRANSITION and changes nothing.',
+    section: `${DOMAIN} Movement state machine`,
+    side: 'C2B',
+    level: 'mandatory',
+    notCertified: UNHAPPY_PATHS,
   },
   // C2C: the node's messages over ICE
   {

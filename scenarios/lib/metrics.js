@@ -28,6 +28,8 @@ export const iceLost = new Counter('ice_lost');
 export const iceDuplicates = new Counter('ice_duplicates');
 /** Share of conformance rules the implementation satisfies; tag `rule`. */
 export const specAdherence = new Rate('spec_adherence');
+/** Conformance rules not exercised (not counted as passed); tag `rule`, `reason` says why (e.g. no time travel). */
+export const specSkipped = new Counter('spec_skipped');
 /**
  * The run's journal: 1 each time a node acknowledges a step of a movement; tags `mrn`,
  * `step` (the operation) and `state` (the movement's state in the answer). See ./journal.js.

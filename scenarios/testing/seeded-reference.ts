@@ -13,6 +13,7 @@ import type { DatasetOptions } from '../../generators/dataset.ts';
 import { startInProcessReference, type InProcessReference } from '../../harness/testing/in-process-reference.ts';
 import { seedFromDataSet } from '../../harness/deploy/seed.ts';
 import { writeDeploymentFile } from '../../harness/deploy/deployment-file.ts';
+import type { ClockAnchor } from '../../reference/domain/business-clock.ts';
 
 const scenarios = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 // The corridor's spine: movements from Kazakhstan cross Azerbaijan into Georgia through ICE.
@@ -31,7 +32,7 @@ export interface SeededReference {
 export async function startSeededReference(
   name: string,
   dataset: Omit<DatasetOptions, 'countries' | 'year'>,
-  opts: { iceLoadCountries?: string[]; poolSize?: number } = {},
+  opts: { iceLoadCountries?: string[]; poolSize?: number; clock?: ClockAnchor } = {},
 ): Promise<SeededReference> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `cats-${name}-`));
   const dataDir = path.join(dir, 'data');
@@ -42,6 +43,7 @@ export async function startSeededReference(
     iceDatabaseUrl: await createTestDatabase(`${name}_ice`),
     iceLoadCountries: opts.iceLoadCountries,
     poolSize: opts.poolSize ?? 10,
+    clock: opts.clock,
   });
   await seedFromDataSet(reference.deployment, dataDir);
   const deploymentFile = path.join(dir, 'deployment.json');

@@ -272,6 +272,66 @@ describe('a node applies a C2C message only from the office the movement designa
     for (const mrn of [cn.mrn, kzAsGe.mrn, wrongOffice.mrn]) expect(await stateAt(az, mrn)).toBeUndefined();
   });
 
+  it('refuses the unhappy-path messages from offices the movement does not designate, changing nothing', async () => {
+    const { mrn } = await released();
+    const before = await snapshot(mrn);
+    const toGe: [string, string] = ['GE', 'GE000010'];
+    const toAz: [string, string] = ['AZ', 'AZ000100'];
+    // Back to departure: the enquiry answer from an office that is not the destination, a recovery
+    // outcome nobody was asked for, an incident from a country outside the exchange.
+    await rejectedByNode(
+      raw.AZ,
+      envelope('IE143', ['AZ', 'AZ000210'], toGe, mrn, { respondedAt: now(), goodsArrived: true }),
+      'SENDER_NOT_DESIGNATED',
+    );
+    await rejectedByNode(
+      raw.KZ,
+      envelope('IE143', ['KZ', 'KZ000010'], toGe, mrn, { respondedAt: now(), goodsArrived: false }),
+      'SENDER_NOT_DESIGNATED',
+    );
+    await rejectedByNode(
+      raw.AZ,
+      envelope('IE152', ['AZ', 'AZ000100'], toGe, mrn, { notifiedAt: now(), recoveryAccepted: true }),
+      'SENDER_NOT_DESIGNATED',
+    );
+    await rejectedByNode(
+      raw.CN,
+      envelope('IE180', ['CN', 'CN000100'], toGe, mrn, {
+        officeOfIncident: 'CN000100',
+        kind: 'accident',
+        occurredAt: now(),
+        description: 'forged',
+      }),
+      'SENDER_NOT_IN_EXCHANGE',
+    );
+    // Out to the foreign copies: only the office of departure closes, invalidates, enquires or asks recovery.
+    const enquiry = { requestedAt: now(), officeConcerned: 'AZ000100', replyBy: now() };
+    await refusedByIce(raw.KZ, envelope('IE142', ['KZ', 'KZ000010'], toAz, mrn, enquiry), 'MRN_COUNTRY_MISMATCH');
+    await rejectedByNode(raw.GE, envelope('IE142', ['GE', 'GE069002'], toAz, mrn, enquiry), 'SENDER_NOT_DESIGNATED');
+    await rejectedByNode(
+      raw.GE,
+      envelope('IE010', ['GE', 'GE069002'], toAz, mrn, { invalidatedAt: now(), reason: 'forged' }),
+      'SENDER_NOT_DESIGNATED',
+    );
+    await rejectedByNode(
+      raw.GE,
+      envelope('IE150', ['GE', 'GE069002'], toAz, mrn, {
+        requestedAt: now(),
+        reason: 'forged',
+        amountClaimed: { amount: 1, currency: 'USD' },
+      }),
+      'SENDER_NOT_DESIGNATED',
+    );
+    await refusedByIce(
+      raw.KZ,
+      envelope('IE010', ['KZ', 'KZ000010'], toAz, mrn, { invalidatedAt: now(), reason: 'forged' }),
+      'MRN_COUNTRY_MISMATCH',
+    );
+    expect(await snapshot(mrn)).toEqual(before);
+    const enquiryAtAz = await az.context.pool.query('SELECT enquiry_message_id FROM movements WHERE mrn = $1', [mrn]);
+    expect(enquiryAtAz.rows[0]).toEqual({ enquiry_message_id: null });
+  });
+
   it('applies the same messages from the designated offices: the movement reaches write-off', async () => {
     const { mrn } = await released();
     const officerAt = client(az, officer.token);
