@@ -183,18 +183,16 @@ async function main(): Promise<void> {
   ];
   const k6Bin = onPath('k6');
   if (k6Bin) {
-    generators.push(
-      {
-        name: 'k6, async',
-        command: [k6Bin, 'run', '-q', ...script('bench/engine-script.js')],
-        env: { GOMAXPROCS: '1' },
-      },
-      {
-        name: 'k6, sync',
-        command: [k6Bin, 'run', '-q', ...script('bench/engine-script-sync.js')],
-        env: { GOMAXPROCS: '1' },
-      },
-    );
+    for (const [form, file] of [
+      ['async', 'bench/engine-script.js'],
+      ['sync', 'bench/engine-script-sync.js'],
+    ])
+      for (const check of [true, false])
+        generators.push({
+          name: `k6, ${form}${check ? '' : ', no check'}`,
+          command: [k6Bin, 'run', '-q', '--no-summary', ...script(file, check)],
+          env: { GOMAXPROCS: '1' },
+        });
   } else
     console.log(
       'warning: k6 is not on PATH (build one locally to compare in the same run): the engine is compared with stated reference figures for k6, not measured here',
@@ -234,8 +232,10 @@ async function main(): Promise<void> {
       `engine, ${form} form: ${(engine.perCore / (k6?.perCore ?? K6_REFERENCE[form])).toFixed(2)}× ${against} (target ≥ 2×, goal 3×); ${(engine.perCore / undici.perCore).toFixed(2)}× the bare undici loop`,
     );
     const bare = byName(`engine, ${form}, no check`)!;
+    const k6Bare = byName(`k6, ${form}, no check`);
+    const k6Check = k6 && k6Bare ? `; k6 in this run: ${(k6.perCore / k6Bare.perCore).toFixed(2)}×` : '';
     console.log(
-      `  a check() per request: ${(engine.perCore / bare.perCore).toFixed(2)}× the same script without it (target ≥ 0.85×)`,
+      `  a check() per request: ${(engine.perCore / bare.perCore).toFixed(2)}× the same script without it (target ≥ 0.85×)${k6Check}`,
     );
   }
 }

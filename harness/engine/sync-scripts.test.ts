@@ -177,6 +177,12 @@ describe('synchronous k6 scripts on the engine', () => {
     expect(count((s) => /^\/items\/[12]$/.test(s.path) && s.authorization === 'Bearer token-setup')).toBe(8);
     expect(seen.at(-1)).toMatchObject({ method: 'POST', path: '/logout', body: 'token-setup' });
     expect(metricValue(r, 'checks', 'passes')).toBe(4 + 1);
+    // As in k6, setup() and teardown() run in groups of their own, in the tree even with no check inside.
+    const lifecycle = r.summaryData!.root_group.groups.map((g) => [g.path, g.checks.map((c) => [c.name, c.passes])]);
+    expect(lifecycle.sort()).toEqual([
+      ['::setup', [['logged in', 1]]],
+      ['::teardown', []],
+    ]);
   });
 
   it('builds paths from __VU and __ITER', async () => {
@@ -218,6 +224,9 @@ describe('synchronous k6 scripts on the engine', () => {
     // Each of 3 VUs counts 1 + 2 + 3 + 4 with its own counter; one counter shared by all would reach 1 + … + 12.
     expect(metricValue(r, 'seen', 'count')).toBe(3 * 10);
     expect(r.summaryData!.metrics.wrong.values.count).toBe(0);
+    // No request made, yet data_sent and data_received are reported, at zero, as k6 reports them.
+    expect(metricValue(r, 'data_sent', 'count')).toBe(0);
+    expect(metricValue(r, 'data_received', 'count')).toBe(0);
   });
 
   it.each([

@@ -231,6 +231,12 @@ export class ScenarioExecution {
     const took = performance.now() - start;
     registry.add(builtin.iteration_duration, took, tags);
     registry.add(builtin.iterations, 1, tags);
+    // k6 reports data_sent and data_received for every iteration, with or without traffic: a scenario's first
+    // iteration on the thread makes them present (adding 0 leaves their counts as they are).
+    if (this.completed === 0) {
+      registry.add(builtin.data_sent, 0, tags);
+      registry.add(builtin.data_received, 0, tags);
+    }
     st.iteration++;
     st.iterationInScenario++;
     engine.iterationsCompleted++;

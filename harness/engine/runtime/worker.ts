@@ -166,6 +166,9 @@ async function lifecycle<T>(
   fn: () => T,
 ): Promise<Awaited<T>> {
   engine.phase = phase;
+  // k6 enters the ::setup or ::teardown group whenever the script exports that function: the group is in the
+  // summary's tree even when nothing in it made a check.
+  if (phase !== 'summary' && typeof script[phase] === 'function') engine.registry.recordGroup(`::${phase}`);
   return await vuContext.run(lifecycleVu(phase, options), fn);
 }
 
