@@ -217,6 +217,8 @@ export default function () {
           groups: {},
           checks: { 'is one': check('is one', 4, 0), 'is two': check('is two', 0, 4) },
         },
+        // As k6 does for a script that exports setup(), even with no check in it.
+        setup: { name: 'setup', path: '::setup', id: expect.stringMatching(/^[0-9a-f]{32}$/), groups: {}, checks: {} },
       },
       checks: {},
     });
