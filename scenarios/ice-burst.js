@@ -5,7 +5,7 @@
 // both must be 0.
 import { check } from 'k6';
 import { Counter } from 'k6/metrics';
-import { setTimeout } from 'k6/timers';
+import { setTimeout } from './lib/timers.js';
 import { parseDeployment } from './lib/deployment.js';
 import { openIceLink, syntheticMrn, uuid } from './lib/ice-link.js';
 import { iceDeliveryLatency, iceDuplicates, iceLost } from './lib/metrics.js';

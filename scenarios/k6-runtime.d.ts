@@ -14,3 +14,9 @@ declare const console: {
 declare module 'k6/experimental/websockets' {
   export * from 'k6/websockets';
 }
+
+// The timers module of k6 v0.49 (lib/timers.js loads it with k6's init-time require() where
+// timers are not globals); its API is that of 'k6/timers'.
+declare module 'k6/experimental/timers' {
+  export * from 'k6/timers';
+}

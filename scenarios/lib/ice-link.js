@@ -2,7 +2,7 @@
 // one WebSocket per country identity, `send` frames out, `stored` and `deliver`
 // frames in, every delivery acknowledged at once.
 import { WebSocket } from 'k6/experimental/websockets';
-import { setTimeout, clearTimeout } from 'k6/timers';
+import { setTimeout, clearTimeout } from './timers.js';
 
 /** @typedef {import('k6/websockets').MessageEvent} MessageEvent */
 

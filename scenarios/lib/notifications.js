@@ -1,7 +1,7 @@
 // The operator's notification stream (WebSocket `GET /v1/notifications`): every
 // step of every own movement. Used to check and time that each step is notified.
 import { WebSocket } from 'k6/experimental/websockets';
-import { setTimeout, clearTimeout } from 'k6/timers';
+import { setTimeout, clearTimeout } from './timers.js';
 import { bearer } from './auth.js';
 
 /**
