@@ -65,7 +65,8 @@ each side with its own revision's CLI on a fresh deployment (fresh databases on 
 PostgreSQL started for the job, unless DATABASE_URL names one). Rounds alternate
 which side goes first (A B B A …), so a load that drifts weighs on both alike. From every run:
 CTD submission latency (median, p95, p99), CTDs accepted per second, the
-submission error share, ICE delivery latency and the SUT's CPU per CTD. A figure
+submission error share, CTD lodging time as the nodes time it, ICE delivery latency
+and the SUT's CPU per CTD. A figure
 regresses when a one-sided Mann–Whitney U test finds the candidate worse at
 p ≤ α (Holm-adjusted over the gated figures) and its median is worse by more
 than the minimum effect, or than twice the runs' own scatter when that is wider

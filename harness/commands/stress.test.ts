@@ -96,6 +96,13 @@ describe('cats-stress stress', () => {
         part,
       ).toBe(true);
     }
+    // The nodes time each lodging they accept: all but those of the last second before the sampler stopped.
+    const lodged = sut.reduce((a, l) => a + (l.lodged ?? 0), 0);
+    const accepted = summary.metrics.ctd_accepted.values.count;
+    expect(lodged).toBeGreaterThan(0);
+    expect(lodged).toBeLessThanOrEqual(accepted);
+    expect(accepted - lodged).toBeLessThanOrEqual(2 * 10);
+    expect(sut.filter((l) => l.part === 'ICE').every((l) => l.lodged === undefined)).toBe(true);
     expect(await readFile(path.join(dir, 'report.html'), 'utf8')).toContain('<h2>System under test</h2>');
 
     // Torn down: ICE and the nodes no longer listen, the credentials file is gone.

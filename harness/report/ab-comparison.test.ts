@@ -10,6 +10,7 @@ import {
   perfCiExitCode,
   SUBMIT,
   sutCpuSeconds,
+  sutLodging,
   type RunFigures,
 } from './ab-comparison.ts';
 import { judge } from './ab-statistics.ts';
@@ -66,6 +67,23 @@ describe('abFigures', () => {
     expect(sutCpuSeconds(sut)).toBeCloseTo(0.5 + 1.2 + 0.1, 12);
     // 1.8 CPU seconds over 180 submissions: 10 ms each.
     expect(abFigures({ summary: summary(10, 30, 180), sut })['SUT CPU per CTD']?.value).toBeCloseTo(10, 9);
+  });
+
+  it("takes CTD lodging time from the nodes' own timing, over every node and answered scrape", () => {
+    const sut = [
+      { t: 1, part: 'node GE' }, // first answer: the counters' starting point
+      { t: 2, part: 'node GE', lodged: 10, lodgingSeconds: 0.05 },
+      { t: 2, part: 'node AZ', lodged: 30, lodgingSeconds: 0.25 },
+      { t: 3, part: 'node GE', gap: 'no answer within 900 ms' },
+      { t: 4, part: 'node GE', lodged: 20, lodgingSeconds: 0.1 }, // since t = 2
+      { t: 4, part: 'ICE', cpuCores: 0.1 },
+    ];
+    expect(sutLodging(sut)).toEqual({ count: 60, seconds: 0.4 });
+    // 0.4 s over 60 lodgings.
+    const f = abFigures({ summary: summary(10, 30, 180), sut })['CTD lodging time at the nodes'];
+    expect(f?.value).toBeCloseTo(6.667, 3);
+    expect(f?.samples).toBe(60);
+    expect(sutLodging([{ t: 1, part: 'node GE', lodged: 0, lodgingSeconds: 0 }])).toBeUndefined();
   });
 
   it("takes ICE delivery latency from ICE's own histogram when the run had ICE", () => {

@@ -32,6 +32,7 @@ export const AB_FIGURES: FigureDefinition[] = [
   { name: 'CTD submission latency p99', unit: 'ms', better: 'lower', effect: 'ratio', minEffect: 0.1, tail: 0.01 },
   { name: 'CTDs accepted per second', unit: '/s', better: 'higher', effect: 'ratio', minEffect: 0.1 },
   { name: 'CTD submission error share', unit: '', better: 'lower', effect: 'difference', minEffect: 0.005 },
+  { name: 'CTD lodging time at the nodes', unit: 'ms', better: 'lower', effect: 'ratio', minEffect: 0.1 },
   { name: 'ICE delivery latency median', unit: 'ms', better: 'lower', effect: 'ratio', minEffect: 0.1 },
   { name: 'ICE delivery latency mean', unit: 'ms', better: 'lower', effect: 'ratio', minEffect: 0.1 },
   { name: 'SUT CPU per CTD', unit: 'ms', better: 'lower', effect: 'ratio', minEffect: 0.1 },
@@ -58,6 +59,8 @@ export function abFigures(run: Pick<RunFolder, 'summary' | 'sut' | 'timeseries' 
   put('CTD submission latency p99', m[SUBMIT]?.values['p(99)'], submissions);
   put('CTDs accepted per second', m.ctd_accepted?.values.rate);
   put('CTD submission error share', m['http_req_failed{operation:ctd_submit}']?.values.rate);
+  const lodging = run.sut && sutLodging(run.sut);
+  if (lodging) put('CTD lodging time at the nodes', (lodging.seconds * 1000) / lodging.count, lodging.count);
   // The scenario's own measure when it has one; ICE's histogram (storage to acknowledgement) in every run with ICE.
   put('ICE delivery latency median', m.ice_delivery_latency?.values.med);
   const ice = run.ice?.deliveryLatency;
@@ -83,6 +86,22 @@ export function sutCpuSeconds(lines: SutLine[]): number {
     previous.set(l.part, l.t);
   }
   return seconds;
+}
+
+/**
+ * The CTD lodgings the nodes accepted over the run and their summed time, as each node timed
+ * them from request to response: the server's side of submission latency, without the
+ * client's and the network's share. Undefined when no node reported lodgings.
+ */
+export function sutLodging(lines: SutLine[]): { count: number; seconds: number } | undefined {
+  let count = 0;
+  let seconds = 0;
+  for (const l of lines) {
+    if (l.gap || l.lodged === undefined || l.lodgingSeconds === undefined) continue;
+    count += l.lodged;
+    seconds += l.lodgingSeconds;
+  }
+  return count > 0 ? { count, seconds } : undefined;
 }
 
 export type FigureVerdict = AbVerdict | 'not gated';

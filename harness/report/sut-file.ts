@@ -21,6 +21,10 @@ export interface SutLine {
   inFlight?: number;
   /** A node: C2C messages written to its outbox and not yet sent to ICE. */
   outboxPending?: number;
+  /** A node: CTD lodgings it accepted since its previous answered scrape, as the node timed them. */
+  lodged?: number;
+  /** A node: the summed request-to-response time of those lodgings. */
+  lodgingSeconds?: number;
   /** Why this second has no figures (the scrape failed). */
   gap?: string;
 }

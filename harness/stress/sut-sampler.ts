@@ -4,6 +4,7 @@
 // per second and part in sut.ndjson (harness/report/sut-file.ts). A failed scrape is
 // recorded as a gap; the sampler never fails the run.
 import { createWriteStream } from 'node:fs';
+import { routes } from '../../reference/spec/routes.ts';
 import type { DeploymentFile } from '../deploy/deployment-file.ts';
 import type { SutLine } from '../report/sut-file.ts';
 import { parseExposition, type Samples } from './metrics-exposition.ts';
@@ -24,6 +25,11 @@ export function sutParts(d: DeploymentFile): SutPart[] {
   return parts;
 }
 
+const REQUEST_COUNT = 'cats_http_request_duration_seconds_count';
+const REQUEST_SUM = 'cats_http_request_duration_seconds_sum';
+// A node's CTD lodgings that it accepted (2xx), timed by the node itself from request to response.
+const LODGING = `method="${routes.submitDeclaration.method}",route="${routes.submitDeclaration.path}",status="2`;
+
 // Matched by suffix: prom-client's default metrics carry each part's prefix (cats_node_, ice_process_).
 const WANTED = [
   'process_cpu_seconds_total',
@@ -33,12 +39,16 @@ const WANTED = [
   'ice_queue_depth',
   'ice_in_flight',
   'cats_outbox_pending_messages',
+  REQUEST_COUNT,
+  REQUEST_SUM,
 ];
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 const first = (s: Samples, name: string) => s.get(name)?.[0]?.value;
 const sum = (s: Samples, name: string) => s.get(name)?.reduce((a, x) => a + x.value, 0);
 const labelled = (s: Samples, name: string, label: string) => s.get(name)?.find((x) => x.labels.includes(label))?.value;
+const lodgings = (s: Samples, name: string) =>
+  s.get(name)?.reduce((a, x) => (x.labels.includes(LODGING) ? a + x.value : a), 0);
 
 export interface SutSampler {
   /**
@@ -61,6 +71,7 @@ export function startSutSampler(opts: {
   const out = createWriteStream(opts.file);
   out.on('error', () => undefined);
   const lastCpu = new Map<string, { at: number; seconds: number }>();
+  const lastLodging = new Map<string, { count: number; seconds: number }>();
   let lines = 0;
   let gaps = 0;
   let stopped = false;
@@ -93,6 +104,18 @@ export function startSutSampler(opts: {
       // NaN when the node's database did not answer within the scrape: no figure then.
       const outbox = first(s, 'cats_outbox_pending_messages');
       if (outbox !== undefined && Number.isFinite(outbox)) line.outboxPending = outbox;
+      // Lodgings since the part's previous answered scrape; a counter that went down was reset by a restart.
+      const count = lodgings(s, REQUEST_COUNT);
+      const seconds = lodgings(s, REQUEST_SUM);
+      if (count !== undefined && seconds !== undefined) {
+        const before = lastLodging.get(p.part);
+        lastLodging.set(p.part, { count, seconds });
+        if (before) {
+          const restarted = count < before.count;
+          line.lodged = restarted ? count : count - before.count;
+          line.lodgingSeconds = round(restarted ? seconds : seconds - before.seconds, 6);
+        }
+      }
       return line;
     } catch (err) {
       return {
