@@ -5,7 +5,7 @@
 // does not set it.
 import pg from 'pg';
 import type { Calibration } from '../report/calibration.ts';
-import { median } from '../report/ab-statistics.ts';
+import { median } from '../report/sample-statistics.ts';
 
 const WINDOWS = 5;
 const WINDOW_MS = 300;

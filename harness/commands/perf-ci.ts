@@ -20,7 +20,7 @@ import {
   perfCiExitCode,
   type RunFigures,
 } from '../report/ab-comparison.ts';
-import { minimumRunsPerSide } from '../report/ab-statistics.ts';
+import { minimumRounds } from '../report/ab-paired.ts';
 import {
   compare,
   comparisonMarkdown,
@@ -51,7 +51,7 @@ export const PERF_CI_RUN = { scenario: 'ctd-peak', duration: '15s', rate: '20', 
 export const PERF_CI_COUNTRIES = 'GE,AZ,KZ';
 /** Length of the run the committed baselines were recorded with. */
 export const BASELINE_DURATION = '30s';
-export const DEFAULT_ROUNDS = 5;
+export const DEFAULT_ROUNDS = 6;
 
 const usage = `usage: cats-stress perf-ci [--base REF] [--rounds N] [--duration D] [--rate R] [--markdown FILE] [--results DIR]
                           [--candidate-env KEY=VALUE]… [--alpha A] [--min-effect F]
@@ -66,16 +66,17 @@ PostgreSQL started for the job, unless DATABASE_URL names one). Rounds alternate
 which side goes first (A B B A …), so a load that drifts weighs on both alike. From every run:
 CTD submission latency (median, p95, p99), CTDs accepted per second, the
 submission error share, CTD lodging time as the nodes time it, ICE delivery latency
-and the SUT's CPU per CTD. A figure
-regresses when a one-sided Mann–Whitney U test finds the candidate worse at
-p ≤ α (Holm-adjusted over the gated figures) and its median is worse by more
-than the minimum effect, or than twice the runs' own scatter when that is wider
+and the SUT's CPU per CTD. Each round's candidate is compared with the base run of
+the same round: a figure regresses when a one-sided Wilcoxon signed-rank test of
+the rounds' changes finds the candidate worse at p ≤ α (adjusted over the gated
+figures by flipping whole rounds) and its median change is worse by more
+than the minimum effect, or than twice the rounds' own scatter when that is wider
 (error share: 0.5 points); tail percentiles with fewer than 5 samples beyond them are
 reported, not gated. Run folders go to <results>/perf-ci-<time>/base|candidate/.
 
 options:
   --base REF             default: git merge-base HEAD origin/main (or main); HEAD~1 when HEAD is on main
-  --rounds N             runs per side (default ${DEFAULT_ROUNDS}; at least ${minimumRunsPerSide(0.05 / 6)} can reach α = 0.05 over six figures)
+  --rounds N             rounds, one run per side each (default ${DEFAULT_ROUNDS}; at least ${minimumRounds(0.05)} can reach α = 0.05)
   --duration D           length of each run (default ${PERF_CI_RUN.duration})
   --rate R               CTDs per second offered (default ${PERF_CI_RUN.rate})
   --candidate-env K=V    environment of the candidate side only, repeatable (e.g. a bench switch)
@@ -238,10 +239,17 @@ async function judgeRuns(
   labels: { base: string; candidate: string },
 ): Promise<number> {
   const failed = runs.filter((r) => !r.dir);
+  // Round by round: a side's run that failed leaves its round without a pair.
+  const rounds = [...new Set(runs.map((r) => r.round))].sort((x, y) => x - y);
   const figures = async (side: AbRun['side']): Promise<RunFigures[]> =>
-    Promise.all(runs.filter((r) => r.side === side && r.dir).map(async (r) => abFigures(await readRunFolder(r.dir!))));
+    Promise.all(
+      rounds.map(async (round) => {
+        const run = runs.find((r) => r.side === side && r.round === round && r.dir);
+        return run ? abFigures(await readRunFolder(run.dir!)) : {};
+      }),
+    );
   const [base, candidate] = await Promise.all([figures('base'), figures('candidate')]);
-  const comparison = compareSides(labels, base, candidate, { alpha: o.alpha, minEffect: o.minEffect });
+  const comparison = compareSides(labels, base, candidate, { alpha: o.alpha, minEffect: o.minEffect, paired: true });
   for (const side of ['base', 'candidate'] as const) {
     const bad = failed.filter((r) => r.side === side);
     if (bad.length)

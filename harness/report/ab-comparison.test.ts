@@ -130,6 +130,28 @@ describe('compareSides', () => {
     expect(d.rows.find((r) => r.figure.name === 'CTD submission latency p99')?.verdict).toBe('not gated');
   });
 
+  it('pairs runs by round: a slowdown hidden by a drifting load is found, and a failed run only loses its round', () => {
+    // Each round slower than the last, both sides alike; the candidate 25 % slower within every round.
+    const drift = [1, 1.6, 1.2, 2.1, 1.4, 1.8];
+    const base = drift.map((f) => abFigures({ summary: summary(10 * f, 30 * f, 400) }));
+    const cand = drift.map((f, i) => abFigures({ summary: summary(12.5 * f * (i % 2 ? 1.01 : 0.99), 30 * f, 400) }));
+    const median = (c: ReturnType<typeof compareSides>) =>
+      c.rows.find((r) => r.figure.name === 'CTD submission latency median')!;
+    expect(median(compareSides({ base: 'b', candidate: 'c' }, base, cand)).verdict).toBe('same');
+    const paired = compareSides({ base: 'b', candidate: 'c' }, base, cand, { paired: true });
+    expect(median(paired).verdict).toBe('regression');
+    expect(median(paired).reason).toContain('p(worse) = 0.016 (0.016 for 4 figures, by flipping rounds)');
+    expect(abMarkdown(paired)).toContain('compared with the base run of the same round');
+    // The p95 did not move in any round: the same.
+    expect(paired.rows.find((r) => r.figure.name === 'CTD submission latency p95')?.verdict).toBe('same');
+    // A candidate run that failed in round 2: five rounds left, all worse, still enough to judge.
+    const failed = compareSides({ base: 'b', candidate: 'c' }, base, [cand[0]!, {}, ...cand.slice(2)], {
+      paired: true,
+    });
+    expect(median(failed).judgement.base.n).toBe(5);
+    expect(median(failed).verdict).toBe('regression');
+  });
+
   it('does not gate on a figure only one side measured', () => {
     const sut = [{ t: 1, part: 'node GE', cpuCores: 0.5 }];
     const withCpu = [1, 2, 3, 4, 5].map(() => abFigures({ summary: summary(10, 20, 400), sut }));

@@ -2,6 +2,7 @@
 // on one machine): the figures each run folder gives, each judged by the A/B statistics,
 // the table and pull-request comment, and the exit code of the verdict.
 import { formatChange, holm, judge, type AbVerdict, type FigureRule, type Judgement } from './ab-statistics.ts';
+import { signFlipAdjusted } from './ab-paired.ts';
 import type { RunFolder } from './run-folder.ts';
 import type { SutLine } from './sut-file.ts';
 import { trendStat } from './series.ts';
@@ -132,6 +133,8 @@ export interface AbOptions {
   minEffect?: number;
   /** See {@link JudgeOptions.noiseFactor}. */
   noiseFactor?: number;
+  /** The i-th run of each side ran in round i (a run that failed: an empty entry): judged round by round. */
+  paired?: boolean;
 }
 
 /** Judges every figure that both sides produced over their runs. */
@@ -149,11 +152,16 @@ export function compareSides(
     notGated?: (j: Judgement) => string;
   }
   const pending: Pending[] = [];
+  const paired = opts.paired === true && base.length === candidate.length;
   for (const figure of AB_FIGURES) {
     const a = base.map((r) => r[figure.name]).filter((f): f is RunFigure => f !== undefined);
     const b = candidate.map((r) => r[figure.name]).filter((f): f is RunFigure => f !== undefined);
     if (a.length === 0 && b.length === 0) continue;
-    const item: Pending = { figure, a: a.map((f) => f.value), b: b.map((f) => f.value) };
+    // Paired: one value per round on each side, NaN where that run gave none.
+    const byRound = (runs: RunFigures[]) => runs.map((r) => r[figure.name]?.value ?? NaN);
+    const item: Pending = paired
+      ? { figure, a: byRound(base), b: byRound(candidate) }
+      : { figure, a: a.map((f) => f.value), b: b.map((f) => f.value) };
     if (a.length === 0 || b.length === 0) {
       // A figure one revision does not produce (e.g. a base from before it was measured) cannot block a change.
       item.notGated = () => `reported, not gated: only the ${a.length ? 'base' : 'candidate'} runs measured it`;
@@ -165,17 +173,20 @@ export function compareSides(
     }
     pending.push(item);
   }
-  // The gated figures are one family: Holm keeps the chance of any false regression among them at α.
+  // The gated figures are one family: the adjustment keeps the chance of any false regression among them at α.
   const gated = pending.filter((p) => !p.notGated);
   const familySize = gated.length;
-  const first = new Map(
-    pending.map((p) => [p, judge(p.a, p.b, p.figure, { ...opts, seed: p.figure.name, familySize })]),
-  );
+  const judgeOpts = { ...opts, paired, familySize };
+  const first = new Map(pending.map((p) => [p, judge(p.a, p.b, p.figure, { ...judgeOpts, seed: p.figure.name })]));
   const testable = gated.filter((p) => Number.isFinite(first.get(p)!.pWorse));
-  const adjusted = new Map(holm(testable.map((p) => first.get(p)!.pWorse)).map((q, i) => [testable[i]!, q] as const));
+  // Holm for unordered samples; for rounds, sign flips of whole rounds, which respects how the figures move together.
+  const family = paired
+    ? signFlipAdjusted(testable.map((p) => worseChanges(p.a, p.b, p.figure)))
+    : holm(testable.map((p) => first.get(p)!.pWorse));
+  const adjusted = new Map(family.map((q, i) => [testable[i]!, q] as const));
   const rows: AbRow[] = pending.map((p) => {
     const judgement = adjusted.has(p)
-      ? judge(p.a, p.b, p.figure, { ...opts, seed: p.figure.name, familySize, pWorseAdjusted: adjusted.get(p) })
+      ? judge(p.a, p.b, p.figure, { ...judgeOpts, seed: p.figure.name, pWorseAdjusted: adjusted.get(p) })
       : first.get(p)!;
     if (p.notGated) return { figure: p.figure, judgement, verdict: 'not gated', reason: p.notGated(judgement) };
     return { figure: p.figure, judgement, verdict: judgement.verdict, reason: judgement.reason };
@@ -192,6 +203,16 @@ export function compareSides(
     minEffect: opts.minEffect ?? 0.1,
     notes,
   };
+}
+
+/** Each round's change of a figure, oriented so that positive is worse: the log of the ratio, or the difference. */
+function worseChanges(base: number[], candidate: number[], figure: FigureDefinition): number[] {
+  const sign = figure.better === 'lower' ? 1 : -1;
+  const logs = figure.effect === 'ratio' && [...base, ...candidate].every((v) => !(v <= 0));
+  return base.map((a, i) => {
+    const b = candidate[i]!;
+    return sign * (logs ? Math.log(b / a) : b - a);
+  });
 }
 
 /** Exit codes of `perf-ci`: they do not overlap, so CI can tell them apart. */
@@ -270,7 +291,10 @@ export function abHeadline(c: AbComparison): string {
 function method(c: AbComparison): string {
   const j = c.rows[0]?.judgement;
   if (!j) return '';
-  return `Each figure is one value per run; a regression is a one-sided Mann–Whitney U test finding the candidate worse at p ≤ ${j.alpha} (Holm-adjusted over the gated figures) and a change of the medians beyond the minimum effect (${formatChange({ effect: 'ratio' }, c.minEffect).replace('+', '')}, or twice the runs' own scatter when that is wider; error share 0.5 points).`;
+  const effect = `(${formatChange({ effect: 'ratio' }, c.minEffect).replace('+', '')}, or twice the runs' own scatter when that is wider; error share 0.5 points)`;
+  return j.paired
+    ? `Each figure is one value per run, each round's candidate compared with the base run of the same round; a regression is a one-sided Wilcoxon signed-rank test of the rounds' changes finding the candidate worse at p ≤ ${j.alpha} (adjusted over the gated figures by flipping whole rounds) and a median change beyond the minimum effect ${effect}.`
+    : `Each figure is one value per run; a regression is a one-sided Mann–Whitney U test finding the candidate worse at p ≤ ${j.alpha} (Holm-adjusted over the gated figures) and a change of the medians beyond the minimum effect ${effect}.`;
 }
 
 export function abTable(c: AbComparison): string {

@@ -6,13 +6,12 @@ import {
   holm,
   judge,
   mannWhitney,
-  median,
   minimumRunsPerSide,
   relativeSpread,
-  seededRandom,
   smallestP,
   type FigureRule,
 } from './ab-statistics.ts';
+import { median, seededRandom } from './sample-statistics.ts';
 
 const latency: FigureRule = { better: 'lower', effect: 'ratio', minEffect: 0.1 };
 

@@ -1,10 +1,12 @@
 // Statistics for A/B performance runs: several short runs per side, one figure per run,
 // and a verdict that tells a real change from the noise of a shared machine. A figure is a
-// regression only when the Mann–Whitney U test finds the candidate worse (one-sided, in the
-// bad direction, at α) and the ratio of medians (or their difference, for shares) is
-// worse by more than a minimum effect. Pure: no I/O, deterministic.
+// regression only when a one-sided test finds the candidate worse at α (Mann–Whitney U on the
+// two sides' runs, or, when the runs were made in rounds, the signed-rank test on each round's
+// change: ab-paired.ts) and the change is worse by more than a minimum effect. Pure: no I/O,
+// deterministic.
 
-export type Sided = 'greater' | 'less' | 'two-sided';
+import { minimumRounds, pairedInterval, pairedSpread, smallestPairedP, wilcoxonSignedRank } from './ab-paired.ts';
+import { median, normalCdf, seededRandom, type Sided } from './sample-statistics.ts';
 
 export interface MannWhitney {
   /** U of the first sample: pairs (a, b) with a > b, ties counting ½. */
@@ -55,29 +57,6 @@ function rankSumCounts(doubled: number[], k: number): number[] {
     }
   }
   return Array.from(counts[k]!);
-}
-
-/** Standard normal distribution function (W. J. Cody's erfc via a rational approximation, |error| < 1.2e-7). */
-export function normalCdf(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * x);
-  const erfc =
-    t *
-    Math.exp(
-      -x * x -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
 }
 
 /**
@@ -146,26 +125,6 @@ export function minimumRunsPerSide(alpha: number, sided: 'one-sided' | 'two-side
   let n = 1;
   while (smallestP(n, n, sided) > alpha * (1 + 1e-9)) n++;
   return n;
-}
-
-export function median(values: number[]): number {
-  const v = [...values].sort((x, y) => x - y);
-  const mid = v.length >> 1;
-  return v.length === 0 ? NaN : v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
-}
-
-/** mulberry32: a small seeded generator, so a bootstrap gives the same interval every time. */
-export function seededRandom(seed: string | number): () => number {
-  let h = typeof seed === 'number' ? seed >>> 0 : 2166136261;
-  if (typeof seed === 'string')
-    for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619) >>> 0;
-  return () => {
-    h = (h + 0x6d2b79f5) >>> 0;
-    let t = h;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface BootstrapOptions {
@@ -259,6 +218,11 @@ export interface JudgeOptions {
   pWorseAdjusted?: number;
   /** Widen a ratio figure's minimum effect to this many times its runs' scatter (default {@link NOISE_FACTOR}; 0: never). */
   noiseFactor?: number;
+  /**
+   * base[i] and candidate[i] ran in the same round: judged by their changes round by round
+   * (Wilcoxon signed-rank, `ab-paired.ts`), the family adjusted by sign flips, not Holm.
+   */
+  paired?: boolean;
 }
 
 export type AbVerdict = 'regression' | 'improvement' | 'same' | 'below minimum effect' | 'could not judge';
@@ -277,6 +241,8 @@ export interface Judgement {
   pBetter: number;
   /** p(worse) adjusted for the figures judged together, when it was. */
   pWorseAdjusted?: number;
+  /** Judged round by round (the change is then the median of the rounds' changes). */
+  paired?: boolean;
   alpha: number;
   /** The minimum effect applied: the rule's, or wider when the runs scatter more (see {@link spread}). */
   minEffect: number;
@@ -304,16 +270,24 @@ const formatP = (p: number) => (p < 0.001 ? p.toExponential(1) : p.toFixed(3));
 export function judge(base: number[], candidate: number[], rule: FigureRule, opts: JudgeOptions = {}): Judgement {
   const alpha = opts.alpha ?? 0.05;
   const family = Math.max(1, opts.familySize ?? 1);
-  const a = base.filter(Number.isFinite);
-  const b = candidate.filter(Number.isFinite);
+  const paired = opts.paired === true;
+  // Paired: only the rounds in which both sides gave the figure.
+  const both = base
+    .map((v, i) => [v, candidate[i]!] as const)
+    .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+  const a = paired ? both.map(([x]) => x) : base.filter(Number.isFinite);
+  const b = paired ? both.map(([, y]) => y) : candidate.filter(Number.isFinite);
   const ma = median(a);
   const mb = median(b);
-  const ratio = rule.effect === 'ratio' && ma !== 0;
+  const ratio = rule.effect === 'ratio' && ma !== 0 && (!paired || (a.every((x) => x > 0) && b.every((y) => y > 0)));
+  // Each round's change: the log of its ratio (symmetric for a test of its sign), or the difference.
+  const rounds = paired ? both.map(([x, y]) => (ratio ? Math.log(y / x) : y - x)) : [];
   const ruleEffect = rule.effect === 'ratio' ? (opts.minEffect ?? rule.minEffect) : rule.minEffect;
-  const spread = ratio ? relativeSpread(a, b) : undefined;
+  const spread = ratio ? (paired ? Math.expm1(pairedSpread(rounds)) : relativeSpread(a, b)) : undefined;
   const noiseFloor = (opts.noiseFactor ?? NOISE_FACTOR) * (spread ?? 0);
   const minEffect = Math.max(ruleEffect, noiseFloor);
-  const change = a.length && b.length ? (ratio ? mb / ma - 1 : mb - ma) : NaN;
+  const fromRounds = (v: number) => (ratio ? Math.expm1(v) : v);
+  const change = a.length && b.length ? (paired ? fromRounds(median(rounds)) : ratio ? mb / ma - 1 : mb - ma) : NaN;
   const confidence = 1 - 2 * alpha;
   const out = {
     base: { n: a.length, median: ma },
@@ -325,8 +299,9 @@ export function judge(base: number[], candidate: number[], rule: FigureRule, opt
     spread,
   };
   const shown: Pick<FigureRule, 'effect'> = { effect: ratio ? 'ratio' : 'difference' };
-  const floor = smallestP(a.length, b.length);
-  const reachable = alpha / family;
+  const floor = paired ? smallestPairedP(rounds.length) : smallestP(a.length, b.length);
+  // Sign flips adjust a family without dividing α when its figures move together: one figure's reach is enough.
+  const reachable = paired ? alpha : alpha / family;
   if (floor > reachable * (1 + 1e-9))
     return {
       ...out,
@@ -334,21 +309,29 @@ export function judge(base: number[], candidate: number[], rule: FigureRule, opt
       interval: [NaN, NaN],
       pWorse: NaN,
       pBetter: NaN,
-      reason: `could not judge: ${a.length} base and ${b.length} candidate runs cannot reach p ≤ ${family > 1 ? `${alpha} / ${family} figures` : alpha} (smallest possible p ${formatP(floor)}); run at least ${minimumRunsPerSide(reachable)} per side`,
+      paired: paired || undefined,
+      reason: paired
+        ? `could not judge: ${rounds.length} rounds with both runs cannot reach p ≤ ${alpha} (smallest possible p ${formatP(floor)}); run at least ${minimumRounds(alpha)} rounds`
+        : `could not judge: ${a.length} base and ${b.length} candidate runs cannot reach p ≤ ${family > 1 ? `${alpha} / ${family} figures` : alpha} (smallest possible p ${formatP(floor)}); run at least ${minimumRunsPerSide(reachable)} per side`,
     };
-  const greater = mannWhitney(b, a, 'greater').p;
-  const less = mannWhitney(b, a, 'less').p;
+  const greater = paired ? wilcoxonSignedRank(rounds, 'greater').p : mannWhitney(b, a, 'greater').p;
+  const less = paired ? wilcoxonSignedRank(rounds, 'less').p : mannWhitney(b, a, 'less').p;
   const pWorse = rule.better === 'lower' ? greater : less;
   const pBetter = rule.better === 'lower' ? less : greater;
-  const interval = bootstrapInterval(
-    a,
-    b,
-    { confidence, seed: opts.seed },
-    ratio ? (x, y) => median(y) / median(x) - 1 : (x, y) => median(y) - median(x),
-  );
+  const interval = paired
+    ? (pairedInterval(rounds, confidence, opts.seed).map(fromRounds) as [number, number])
+    : bootstrapInterval(
+        a,
+        b,
+        { confidence, seed: opts.seed },
+        ratio ? (x, y) => median(y) / median(x) - 1 : (x, y) => median(y) - median(x),
+      );
   const worse = worseBy(rule, change);
   const decisive = opts.pWorseAdjusted ?? pWorse;
-  const adjusted = opts.pWorseAdjusted === undefined ? '' : ` (${formatP(decisive)} for ${family} figures, Holm)`;
+  const adjusted =
+    opts.pWorseAdjusted === undefined
+      ? ''
+      : ` (${formatP(decisive)} for ${family} figures, ${paired ? 'by flipping rounds' : 'Holm'})`;
   const numbers = `${formatChange(shown, change)} (${Math.round(confidence * 100)} % CI ${formatChange(shown, interval[0])} … ${formatChange(shown, interval[1])}), p(worse) = ${formatP(pWorse)}${adjusted}`;
   const pct = (v: number) => formatChange(shown, v).replace('+', '');
   const limit =
@@ -370,5 +353,14 @@ export function judge(base: number[], candidate: number[], rule: FigureRule, opt
     verdict = 'same';
     why = `no significant worsening: ${numbers} > α ${alpha}`;
   }
-  return { ...out, verdict, interval, pWorse, pBetter, pWorseAdjusted: opts.pWorseAdjusted, reason: why };
+  return {
+    ...out,
+    verdict,
+    interval,
+    pWorse,
+    pBetter,
+    pWorseAdjusted: opts.pWorseAdjusted,
+    paired: paired || undefined,
+    reason: why,
+  };
 }
