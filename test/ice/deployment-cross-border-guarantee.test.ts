@@ -125,7 +125,7 @@ describe('a KZ guarantee securing a movement departing from GE', () => {
 
   it('KZ unreachable: the movement waits, is refused at the limit, and nothing stays reserved once KZ is back', async () => {
     const before = await balance();
-    expect((await link('disable')).status).toBe(200);
+    expect((await link('disable')).status).toBe(204);
     try {
       const lodged = await lodge(ctd());
       expect(lodged.status, JSON.stringify(lodged.body)).toBe(201);
@@ -134,7 +134,7 @@ describe('a KZ guarantee securing a movement departing from GE', () => {
       await expect.poll(() => atGe(mrn).then((m) => m.state), POLL).toBe('NOT_RELEASED');
       expect((await atGe(mrn)).guaranteeAbroad.refusal).toMatchObject({ code: 'GUARANTEE_UNANSWERED' });
       expect((await atGe(mrn)).reservations).toEqual([expect.objectContaining({ held: false })]);
-      expect((await link('enable')).status).toBe(200);
+      expect((await link('enable')).status).toBe(204);
       // KZ now receives the request and its cancellation, in that order: it reserves and gives back.
       await expect
         .poll(async () => {
