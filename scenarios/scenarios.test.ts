@@ -80,6 +80,14 @@ describe('scenarios against the reference', () => {
         [metric(r, `spec_adherence{rule:${rule}}`).passes ?? 0, metric(r, `spec_adherence{rule:${rule}}`).fails ?? 0],
         rule,
       ).toEqual([0, 0]);
+    // Guarantees registered and approved by the rules themselves, at their level, individual, by guarantor, of one country.
+    for (const rule of [
+      'guarantee_level_at_approval',
+      'individual_guarantee_one_movement',
+      'guarantor_exposure',
+      'guarantees_of_one_country',
+    ])
+      expect(metric(r, `spec_adherence{rule:${rule}}`).passes, rule).toBe(1);
   });
 
   it('ctd-peak: the ramp is served within its thresholds and controlled CTDs are released', async () => {
