@@ -13,7 +13,14 @@ import { submitCtd, getDeclaration } from './lib/ctd.js';
 import { amendDeclaration, presentGoods, releaseForTransit, cancelDeclaration } from './lib/movement.js';
 import { specAdherence, specSkipped } from './lib/metrics.js';
 import { breakdown } from './lib/codes.js';
-import { approveGuarantee, asHolder, issueAccessCode, registerGuarantee, scenarioGuarantor } from './lib/parties.js';
+import {
+  applyFixtures,
+  approveGuarantee,
+  asHolder,
+  issueAccessCode,
+  registerGuarantee,
+  scenarioGuarantor,
+} from './lib/parties.js';
 import { getGuarantee } from './lib/guarantee.js';
 
 const deployment = parseDeployment(open(__ENV.DEPLOYMENT || '../.cats-stress/deployment.json'));
@@ -224,9 +231,10 @@ async function clockOf(node) {
  * A movement of the data set lodged under a fresh LRN and released, its anticipated record at
  * the node of its destination; with the tokens and nodes of each of its offices.
  * @param {number} n
- * @param {{ prelodged?: boolean, where?: (ctd: import('./lib/dataset.js').Ctd) => boolean, guarantee?: OwnGuarantee }} [o]
+ * @param {{ prelodged?: boolean, where?: (ctd: import('./lib/dataset.js').Ctd) => boolean, guarantee?: OwnGuarantee,
+ *   holder?: { tin: string, name?: string } }} [o]
  *   prelodged: lodged to wait for presentation (ACCEPTED), not released; where: the first playable CTD from n that fits;
- *   guarantee: secured by this guarantee in place of the data set's
+ *   guarantee: secured by this guarantee in place of the data set's (of another country: its answer awaited), lodged by `holder`
  */
 async function movement(n, o = {}) {
   const fits = PLAYABLE.map((_, i) => PLAYABLE[(n + i) % PLAYABLE.length]).filter(o.where || (() => true));
@@ -235,7 +243,7 @@ async function movement(n, o = {}) {
   // Two movements of one CTD on two guarantees: told apart by the end of each GRN (an LRN has 22 characters at most).
   const lrn = freshLrn(100 + n) + (o.guarantee ? `-${o.guarantee.grn.slice(-4)}` : '');
   const secured = o.guarantee
-    ? asHolder(base, { tin: base.holder.identificationNumber, name: base.holder.name }, o.guarantee, lrn)
+    ? asHolder(base, o.holder || { tin: base.holder.identificationNumber, name: base.holder.name }, o.guarantee, lrn)
     : base;
   const ctd = Object.assign({}, secured, { lrn }, o.prelodged ? { additionalDeclarationType: 'D' } : {});
   const from = countryOfOffice(ctd.offices.departure);
@@ -243,11 +251,14 @@ async function movement(n, o = {}) {
   const holder = creds.operatorToken(ctd.holder.identificationNumber);
   const officer = (/** @type {string} */ office) => creds.officerToken(office);
   const at = (/** @type {string} */ office) => nodeOf(office, from);
-  const lodged = await submitCtd(departure, holder, ctd);
+  // Secured abroad: answered AWAITING_GUARANTEE, then the guarantee's country reserves (or refuses).
+  const lodged = await submitCtd(departure, holder, ctd, { awaitGuaranteeS: STEP_TIMEOUT_MS / 1000 });
   if (!lodged.accepted) throw new Error(`CTD ${ctd.lrn} not accepted: ${lodged.res.status} ${lodged.res.body}`);
   const mrn = /** @type {string} */ (lodged.mrn);
   const m = {
     mrn,
+    /** The lodging's own answer. */
+    answer: jsonBody(lodged.res),
     ctd,
     departure,
     holder,
@@ -438,7 +449,10 @@ async function diverted(m, office, step) {
 
 // --- guarantees -----------------------------------------------------------------
 
-/** @typedef {{ type: string, grn: string, accessCode: string, level: number, node: string, holder: string, officer: string }} OwnGuarantee */
+/**
+ * @typedef {{ type: string, grn: string, accessCode: string, level: number, node: string, country: string,
+ *   tin: string, name: string, holder: string, officer: string }} OwnGuarantee
+ */
 
 /**
  * A guarantee the holder of the playable CTD `n` registers at the node of its departure, with room for
@@ -446,9 +460,10 @@ async function diverted(m, office, step) {
  * @param {number} n
  * @param {string} type
  * @param {100 | 50 | 25} [level]
+ * @param {string} [currency] default: that of the CTD's guarantee
  * @returns {Promise<OwnGuarantee | undefined>}
  */
-async function ownGuarantee(n, type, level) {
+async function ownGuarantee(n, type, level, currency) {
   if (PLAYABLE.length === 0) return undefined;
   const ctd = PLAYABLE[n % PLAYABLE.length];
   const tin = ctd.holder.identificationNumber;
@@ -459,7 +474,7 @@ async function ownGuarantee(n, type, level) {
   const registered = await registerGuarantee(node, holder, {
     type,
     referenceAmount: Math.ceil(reference.amountToBeCovered * 10) + 1000,
-    currency: reference.currency,
+    currency: currency || reference.currency,
     guarantor: scenarioGuarantor(tin),
   });
   if (registered.res.status !== 201)
@@ -470,7 +485,20 @@ async function ownGuarantee(n, type, level) {
     throw new Error(`guarantee ${grn} not approved: ${approved.res.status} ${approved.res.body}`);
   const code = await issueAccessCode(node, holder, grn);
   if (code.res.status !== 200) throw new Error(`no access code for ${grn}: ${code.res.status} ${code.res.body}`);
-  return { type, grn, accessCode: code.body.accessCode, level: approved.body.level, node, holder, officer };
+  const country = countryOfOffice(ctd.offices.departure);
+  const name = ctd.holder.name;
+  return {
+    type,
+    grn,
+    accessCode: code.body.accessCode,
+    level: approved.body.level,
+    node,
+    country,
+    tin,
+    name,
+    holder,
+    officer,
+  };
 }
 
 /**
@@ -1116,6 +1144,69 @@ const RULES = [
         mine.openMovements === 1 &&
         total !== undefined &&
         total.reserved >= mine.reserved
+      );
+    },
+  ],
+  [
+    'guarantee_abroad',
+    'C2C-GUARANTEE-ABROAD',
+    async () => {
+      if (!deployment.ice) return skip('needs ICE: a guarantee of another country is reserved over it (IE203/IE205)');
+      const home = countryOfOffice(PLAYABLE.length ? PLAYABLE[23 % PLAYABLE.length].offices.departure : '');
+      // A movement departing from another country whose node lets the holder of a guarantee here open an account.
+      const away = PLAYABLE.find((c) => {
+        const country = countryOfOffice(c.offices.departure);
+        return country !== home && deployment.nodes[country] !== undefined && !!deployment.nodes[country].adminToken;
+      });
+      if (!away)
+        return skip(
+          `no playable CTD departs from a country other than ${home || 'the first'} whose node has an admin token in the deployment file ` +
+            '(the holder of the guarantee needs an operator account there)',
+        );
+      const g = await ownGuarantee(23, '1', undefined, away.guarantees[0].references[0].currency);
+      if (!g) return skip(NOT_PLAYABLE);
+      const there = countryOfOffice(away.offices.departure);
+      const node = nodeUrl(deployment, there);
+      const account = await applyFixtures(node, /** @type {string} */ (deployment.nodes[there].adminToken), {
+        operators: [{ tin: g.tin, name: g.name, country: g.country, aeo: false, token: g.holder }],
+      });
+      if (account.res.status !== 200) throw new Error(`no account for ${g.tin} in ${there}: ${account.res.status}`);
+      const before = Math.round((await balanceOf(g)).reserved * 100);
+      const m = await movement(PLAYABLE.indexOf(away), {
+        where: (c) => c === away,
+        guarantee: g,
+        holder: { tin: g.tin, name: g.name },
+      });
+      if (!m) return skip(NOT_PLAYABLE);
+      const view = await m.atDeparture();
+      const held = view.reservations.find((/** @type {any} */ r) => r.grn === g.grn && r.held);
+      const during = Math.round((await balanceOf(g)).reserved * 100);
+      await closed(m, 'conformance: guarantee abroad checked');
+      // Invalidation gives the amount back at the guarantee's country (IE209).
+      const after = await until(
+        () => balanceOf(g),
+        (b) => Math.round(b.reserved * 100) === before,
+      );
+      // A wrong access code: the guarantee's country refuses, with the reason, and nothing is reserved.
+      const wrong = Object.assign({}, g, { accessCode: g.accessCode === 'ZZZZ' ? 'YYYY' : 'ZZZZ' });
+      const ctd = asHolder(away, { tin: g.tin, name: g.name }, wrong, `${m.ctd.lrn}R`);
+      const refused = await submitCtd(node, g.holder, ctd, { awaitGuaranteeS: STEP_TIMEOUT_MS / 1000 });
+      const refusal = refused.body && refused.body.guaranteeAbroad && refused.body.guaranteeAbroad.refusal;
+      return (
+        m.answer.state === 'AWAITING_GUARANTEE' &&
+        m.answer.reservation === null &&
+        view.state === 'RELEASED' &&
+        held !== undefined &&
+        during - before === Math.round(held.amount * 100) &&
+        during > before &&
+        !JSON.stringify(view).includes(g.accessCode) &&
+        Math.round(after.reserved * 100) === before &&
+        jsonBody(refused.res).state === 'AWAITING_GUARANTEE' &&
+        refused.state === 'NOT_RELEASED' &&
+        refusal !== undefined &&
+        refusal.code === 'GUARANTEE_ACCESS_CODE' &&
+        refusal.grn === g.grn &&
+        Math.round((await balanceOf(g)).reserved * 100) === before
       );
     },
   ],
