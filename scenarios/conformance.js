@@ -13,6 +13,15 @@ import { submitCtd, getDeclaration } from './lib/ctd.js';
 import { amendDeclaration, presentGoods, releaseForTransit, cancelDeclaration } from './lib/movement.js';
 import { specAdherence, specSkipped } from './lib/metrics.js';
 import { breakdown } from './lib/codes.js';
+import {
+  applyFixtures,
+  approveGuarantee,
+  asHolder,
+  issueAccessCode,
+  registerGuarantee,
+  scenarioGuarantor,
+} from './lib/parties.js';
+import { getGuarantee } from './lib/guarantee.js';
 
 const deployment = parseDeployment(open(__ENV.DEPLOYMENT || '../.cats-stress/deployment.json'));
 const DATA = datasetDir(__ENV);
@@ -222,29 +231,34 @@ async function clockOf(node) {
  * A movement of the data set lodged under a fresh LRN and released, its anticipated record at
  * the node of its destination; with the tokens and nodes of each of its offices.
  * @param {number} n
- * @param {{ prelodged?: boolean, where?: (ctd: import('./lib/dataset.js').Ctd) => boolean }} [o]
- *   prelodged: lodged to wait for presentation (ACCEPTED), not released; where: the first playable CTD from n that fits
+ * @param {{ prelodged?: boolean, where?: (ctd: import('./lib/dataset.js').Ctd) => boolean, guarantee?: OwnGuarantee,
+ *   holder?: { tin: string, name?: string } }} [o]
+ *   prelodged: lodged to wait for presentation (ACCEPTED), not released; where: the first playable CTD from n that fits;
+ *   guarantee: secured by this guarantee in place of the data set's (of another country: its answer awaited), lodged by `holder`
  */
 async function movement(n, o = {}) {
   const fits = PLAYABLE.map((_, i) => PLAYABLE[(n + i) % PLAYABLE.length]).filter(o.where || (() => true));
   if (fits.length === 0) return undefined;
   const base = fits[0];
-  const ctd = Object.assign(
-    {},
-    base,
-    { lrn: freshLrn(100 + n) },
-    o.prelodged ? { additionalDeclarationType: 'D' } : {},
-  );
+  // Two movements of one CTD on two guarantees: told apart by the end of each GRN (an LRN has 22 characters at most).
+  const lrn = freshLrn(100 + n) + (o.guarantee ? `-${o.guarantee.grn.slice(-4)}` : '');
+  const secured = o.guarantee
+    ? asHolder(base, o.holder || { tin: base.holder.identificationNumber, name: base.holder.name }, o.guarantee, lrn)
+    : base;
+  const ctd = Object.assign({}, secured, { lrn }, o.prelodged ? { additionalDeclarationType: 'D' } : {});
   const from = countryOfOffice(ctd.offices.departure);
   const departure = nodeUrl(deployment, from);
   const holder = creds.operatorToken(ctd.holder.identificationNumber);
   const officer = (/** @type {string} */ office) => creds.officerToken(office);
   const at = (/** @type {string} */ office) => nodeOf(office, from);
-  const lodged = await submitCtd(departure, holder, ctd);
+  // Secured abroad: answered AWAITING_GUARANTEE, then the guarantee's country reserves (or refuses).
+  const lodged = await submitCtd(departure, holder, ctd, { awaitGuaranteeS: STEP_TIMEOUT_MS / 1000 });
   if (!lodged.accepted) throw new Error(`CTD ${ctd.lrn} not accepted: ${lodged.res.status} ${lodged.res.body}`);
   const mrn = /** @type {string} */ (lodged.mrn);
   const m = {
     mrn,
+    /** The lodging's own answer. */
+    answer: jsonBody(lodged.res),
     ctd,
     departure,
     holder,
@@ -432,6 +446,74 @@ async function diverted(m, office, step) {
   );
   return (await m.act(office, step, body)).status === 200;
 }
+
+// --- guarantees -----------------------------------------------------------------
+
+/**
+ * @typedef {{ type: string, grn: string, accessCode: string, level: number, node: string, country: string,
+ *   tin: string, name: string, holder: string, officer: string }} OwnGuarantee
+ */
+
+/**
+ * A guarantee the holder of the playable CTD `n` registers at the node of its departure, with room for
+ * ten such movements, approved by customs there at `level` (the AEO rule's proposal when undefined).
+ * @param {number} n
+ * @param {string} type
+ * @param {100 | 50 | 25} [level]
+ * @param {string} [currency] default: that of the CTD's guarantee
+ * @returns {Promise<OwnGuarantee | undefined>}
+ */
+async function ownGuarantee(n, type, level, currency) {
+  if (PLAYABLE.length === 0) return undefined;
+  const ctd = PLAYABLE[n % PLAYABLE.length];
+  const tin = ctd.holder.identificationNumber;
+  const node = nodeUrl(deployment, countryOfOffice(ctd.offices.departure));
+  const holder = creds.operatorToken(tin);
+  const officer = creds.officerToken(ctd.offices.departure);
+  const reference = ctd.guarantees[0].references[0];
+  const registered = await registerGuarantee(node, holder, {
+    type,
+    referenceAmount: Math.ceil(reference.amountToBeCovered * 10) + 1000,
+    currency: currency || reference.currency,
+    guarantor: scenarioGuarantor(tin),
+  });
+  if (registered.res.status !== 201)
+    throw new Error(`guarantee not registered: ${registered.res.status} ${registered.res.body}`);
+  const grn = registered.body.grn;
+  const approved = await approveGuarantee(node, officer, grn, level);
+  if (approved.res.status !== 200)
+    throw new Error(`guarantee ${grn} not approved: ${approved.res.status} ${approved.res.body}`);
+  const code = await issueAccessCode(node, holder, grn);
+  if (code.res.status !== 200) throw new Error(`no access code for ${grn}: ${code.res.status} ${code.res.body}`);
+  const country = countryOfOffice(ctd.offices.departure);
+  const name = ctd.holder.name;
+  return {
+    type,
+    grn,
+    accessCode: code.body.accessCode,
+    level: approved.body.level,
+    node,
+    country,
+    tin,
+    name,
+    holder,
+    officer,
+  };
+}
+
+/**
+ * What a released movement holds on `g`, in cents, or NaN.
+ * @param {Movement} m
+ * @param {OwnGuarantee} g
+ */
+async function heldOn(m, g) {
+  const view = await m.atDeparture();
+  const r = view && view.reservation;
+  return r && r.grn === g.grn ? Math.round(r.amount * 100) : NaN;
+}
+
+/** @param {OwnGuarantee} g */
+const balanceOf = async (g) => (await getGuarantee(g.node, g.holder, g.grn)).body;
 
 /**
  * Rules by name, each with the requirement it checks; a rule the deployment or the credentials
@@ -983,6 +1065,177 @@ const RULES = [
       const ok = await refusedOutOfSequence(m, () => m.decide('incident-decision', {}, [200, 409]));
       await closed(m, 'conformance: refusal checked');
       return ok;
+    },
+  ],
+  [
+    'guarantee_level_at_approval',
+    'C2B-GUARANTEE-LEVEL',
+    async () => {
+      // The same movement on two guarantees of the holder, approved at 100 % and at 25 %.
+      const full = await ownGuarantee(20, '1', 100);
+      const quarter = await ownGuarantee(20, '1', 25);
+      if (!full || !quarter) return skip(NOT_PLAYABLE);
+      const a = await movement(20, { guarantee: full });
+      const b = await movement(20, { guarantee: quarter });
+      if (!a || !b) return skip(NOT_PLAYABLE);
+      const [heldFull, heldQuarter] = [await heldOn(a, full), await heldOn(b, quarter)];
+      const [balanceFull, balanceQuarter] = [await balanceOf(full), await balanceOf(quarter)];
+      await closed(a, 'conformance: guarantee level checked');
+      await closed(b, 'conformance: guarantee level checked');
+      return (
+        full.level === 100 &&
+        quarter.level === 25 &&
+        heldFull > 0 &&
+        // A quarter of the amount due, each kept to the cent.
+        Math.abs(4 * heldQuarter - heldFull) <= 4 &&
+        Math.round(balanceFull.reserved * 100) === heldFull &&
+        Math.round(balanceQuarter.reserved * 100) === heldQuarter &&
+        balanceQuarter.level === 25
+      );
+    },
+  ],
+  [
+    'individual_guarantee_one_movement',
+    'C2B-GUARANTEE-INDIVIDUAL',
+    async () => {
+      const g = await ownGuarantee(21, '2');
+      if (!g) return skip(NOT_PLAYABLE);
+      const m = await movement(21, { guarantee: g });
+      if (!m) return skip(NOT_PLAYABLE);
+      const again = Object.assign({}, m.ctd, { lrn: `${m.ctd.lrn}X` });
+      const second = await submitCtd(m.departure, m.holder, again, { expect: [409] });
+      const balance = await balanceOf(g);
+      await closed(m, 'conformance: individual guarantee checked');
+      return rejectedWith(second.res, 409, 'GUARANTEE_ALREADY_USED') && balance.usedBy === m.mrn;
+    },
+  ],
+  [
+    'guarantor_exposure',
+    'C2B-GUARANTOR-EXPOSURE',
+    async () => {
+      const g = await ownGuarantee(22, '1');
+      if (!g) return skip(NOT_PLAYABLE);
+      const m = await movement(22, { guarantee: g });
+      if (!m) return skip(NOT_PLAYABLE);
+      const held = await heldOn(m, g);
+      const balance = await balanceOf(g);
+      const guarantor = scenarioGuarantor(m.ctd.holder.identificationNumber).identificationNumber;
+      const res = await request(
+        'GET',
+        `${g.node}/v1/guarantors/${guarantor}/exposure`,
+        null,
+        Object.assign(opts([200]), { token: g.officer }),
+      );
+      const exposure = jsonBody(res);
+      await closed(m, 'conformance: exposure checked');
+      const mine =
+        exposure && Array.isArray(exposure.guarantees)
+          ? exposure.guarantees.find((/** @type {any} */ x) => x.grn === g.grn)
+          : undefined;
+      const total = mine && exposure.totals.find((/** @type {any} */ t) => t.currency === mine.currency);
+      return (
+        res.status === 200 &&
+        exposure.guarantor === guarantor &&
+        mine !== undefined &&
+        held > 0 &&
+        Math.round(mine.reserved * 100) === held &&
+        Math.round(mine.reserved * 100) === Math.round(balance.reserved * 100) &&
+        Math.round((mine.referenceAmount - mine.reserved) * 100) === Math.round(mine.available * 100) &&
+        mine.openMovements === 1 &&
+        total !== undefined &&
+        total.reserved >= mine.reserved
+      );
+    },
+  ],
+  [
+    'guarantee_abroad',
+    'C2C-GUARANTEE-ABROAD',
+    async () => {
+      if (!deployment.ice) return skip('needs ICE: a guarantee of another country is reserved over it (IE203/IE205)');
+      const home = countryOfOffice(PLAYABLE.length ? PLAYABLE[23 % PLAYABLE.length].offices.departure : '');
+      // A movement departing from another country whose node lets the holder of a guarantee here open an account.
+      const away = PLAYABLE.find((c) => {
+        const country = countryOfOffice(c.offices.departure);
+        return country !== home && deployment.nodes[country] !== undefined && !!deployment.nodes[country].adminToken;
+      });
+      if (!away)
+        return skip(
+          `no playable CTD departs from a country other than ${home || 'the first'} whose node has an admin token in the deployment file ` +
+            '(the holder of the guarantee needs an operator account there)',
+        );
+      const g = await ownGuarantee(23, '1', undefined, away.guarantees[0].references[0].currency);
+      if (!g) return skip(NOT_PLAYABLE);
+      const there = countryOfOffice(away.offices.departure);
+      const node = nodeUrl(deployment, there);
+      const account = await applyFixtures(node, /** @type {string} */ (deployment.nodes[there].adminToken), {
+        operators: [{ tin: g.tin, name: g.name, country: g.country, aeo: false, token: g.holder }],
+      });
+      if (account.res.status !== 200) throw new Error(`no account for ${g.tin} in ${there}: ${account.res.status}`);
+      const before = Math.round((await balanceOf(g)).reserved * 100);
+      const m = await movement(PLAYABLE.indexOf(away), {
+        where: (c) => c === away,
+        guarantee: g,
+        holder: { tin: g.tin, name: g.name },
+      });
+      if (!m) return skip(NOT_PLAYABLE);
+      const view = await m.atDeparture();
+      const held = view.reservations.find((/** @type {any} */ r) => r.grn === g.grn && r.held);
+      const during = Math.round((await balanceOf(g)).reserved * 100);
+      await closed(m, 'conformance: guarantee abroad checked');
+      // Invalidation gives the amount back at the guarantee's country (IE209).
+      const after = await until(
+        () => balanceOf(g),
+        (b) => Math.round(b.reserved * 100) === before,
+      );
+      // A wrong access code: the guarantee's country refuses, with the reason, and nothing is reserved.
+      const wrong = Object.assign({}, g, { accessCode: g.accessCode === 'ZZZZ' ? 'YYYY' : 'ZZZZ' });
+      const ctd = asHolder(away, { tin: g.tin, name: g.name }, wrong, `${m.ctd.lrn}R`);
+      const refused = await submitCtd(node, g.holder, ctd, { awaitGuaranteeS: STEP_TIMEOUT_MS / 1000 });
+      const refusal = refused.body && refused.body.guaranteeAbroad && refused.body.guaranteeAbroad.refusal;
+      return (
+        m.answer.state === 'AWAITING_GUARANTEE' &&
+        m.answer.reservation === null &&
+        view.state === 'RELEASED' &&
+        held !== undefined &&
+        during - before === Math.round(held.amount * 100) &&
+        during > before &&
+        !JSON.stringify(view).includes(g.accessCode) &&
+        Math.round(after.reserved * 100) === before &&
+        jsonBody(refused.res).state === 'AWAITING_GUARANTEE' &&
+        refused.state === 'NOT_RELEASED' &&
+        refusal !== undefined &&
+        refusal.code === 'GUARANTEE_ACCESS_CODE' &&
+        refusal.grn === g.grn &&
+        Math.round((await balanceOf(g)).reserved * 100) === before
+      );
+    },
+  ],
+  [
+    'guarantees_of_one_country',
+    'C2B-GUARANTEE-ONE-COUNTRY',
+    async () => {
+      const { ctd, node, token } = lodgeable(16);
+      const own = ctd.guarantees[0].references[0];
+      const foreign = VALID.map((c) => c.guarantees[0].references[0]).find(
+        (r) => r.grn.slice(2, 4) !== own.grn.slice(2, 4),
+      );
+      if (!foreign)
+        return skip('the data set has guarantees of one country only: a CTD naming two countries cannot be built');
+      const mixed = Object.assign({}, ctd, {
+        guarantees: [
+          Object.assign({}, ctd.guarantees[0], { references: [own, Object.assign({}, own, { grn: foreign.grn })] }),
+        ],
+      });
+      const refused = await submitCtd(node, token, mixed, { expect: [422] });
+      const body = jsonBody(refused.res);
+      // Nothing was lodged under the LRN: the CTD as it should be is a new lodging, not a replay or a duplicate.
+      const plain = await submitCtd(node, token, ctd);
+      return (
+        rejectedWith(refused.res, 422, 'GUARANTEE_COUNTRIES_MIXED') &&
+        body.errors.some((/** @type {any} */ e) => e.pointer === '/guarantees/0/references/1/grn') &&
+        plain.accepted &&
+        plain.res.status === 201
+      );
     },
   ],
 ];

@@ -57,6 +57,47 @@ describe('check: guarantee balances', () => {
     expect(result.counts.unknownGuarantee).toBe(1);
   });
 
+  it('counts a KZ guarantee securing a GE movement once, where it is registered, and matches both sides', () => {
+    const KZ = '26KZ0000000000017';
+    const m = mrn('GE', 7);
+    const abroad = (amountMinor: number, state = 'RELEASED') =>
+      movement({ mrn: m, state: state as never, reservedAbroad: [{ grn: KZ, amountMinor, currency: 'KZT' }] });
+    const kz = (amountMinor: number) =>
+      node('KZ', {
+        guarantees: [
+          { ...guarantee(KZ, 100_000, amountMinor), uses: [{ mrn: m, departureCountry: 'GE', amountMinor }] },
+        ],
+        movements: [],
+      });
+    const pass = checkGuaranteeBalances(
+      snapshot([node('GE', { guarantees: [], movements: [abroad(5_000)] }), kz(5_000)]),
+    );
+    expect(pass).toMatchObject({ status: 'pass', discrepancies: 0 });
+
+    // Departure reports another amount than the guarantee's node holds, or holds it after write-off.
+    const differs = checkGuaranteeBalances(
+      snapshot([node('GE', { guarantees: [], movements: [abroad(4_000)] }), kz(5_000)]),
+    );
+    expect(differs.counts).toMatchObject({ useMismatch: 1 });
+    const finished = checkGuaranteeBalances(
+      snapshot([node('GE', { guarantees: [], movements: [abroad(5_000, 'WRITTEN_OFF')] }), kz(5_000)]),
+    );
+    expect(finished.counts).toMatchObject({ notGivenBack: 1 });
+
+    // The guarantee's node holds a use departure knows nothing of (an IE204 lost), and the reverse.
+    const orphan = checkGuaranteeBalances(
+      snapshot([node('GE', { guarantees: [], movements: [movement({ mrn: m, state: 'NOT_RELEASED' })] }), kz(5_000)]),
+    );
+    expect(orphan.counts).toMatchObject({ useMismatch: 1, balanceMismatch: 0 });
+    const missing = checkGuaranteeBalances(
+      snapshot([
+        node('GE', { guarantees: [], movements: [abroad(5_000)] }),
+        node('KZ', { guarantees: [guarantee(KZ, 100_000, 0)], movements: [] }),
+      ]),
+    );
+    expect(missing.counts).toMatchObject({ useMismatch: 1 });
+  });
+
   it('is not applicable when a node lacks the guarantees audit route', () => {
     expect(checkGuaranteeBalances(snapshot([node('GE', { guarantees: { unavailable: 'answered 404' } })])).status).toBe(
       'not-applicable',

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { routes } from '../spec/routes.ts';
 import type { AuditMovement } from '../spec/audit.ts';
 import { appliedMessagePage, auditGuaranteePage, auditMovementPage } from '../store/audit.ts';
+import { heldUses } from '../store/guarantee-uses.ts';
 import type { NodeContext } from './context.ts';
 import { routeOptions } from './route-options.ts';
 
@@ -19,7 +20,7 @@ export const auditPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = asyn
     ...routeOptions(routes.auditMovements),
     handler: async (request) => {
       const limit = Number(request.query.limit ?? DEFAULT_LIMIT);
-      const rows = await auditMovementPage(ctx.pool, request.query.after ?? '', limit);
+      const rows = await auditMovementPage(ctx.pool, ctx.country, request.query.after ?? '', limit);
       const items: AuditMovement[] = rows.map((r) => ({
         mrn: r.mrn,
         role: r.role,
@@ -27,6 +28,11 @@ export const auditPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = asyn
         offices: { departure: r.departureOffice, transit: r.transitOffices, destination: r.destinationOffice },
         reservations: r.reservations.map((h) => ({ grn: h.grn, amountMinor: Number(h.amount), currency: h.currency })),
         charged: r.charged.map((h) => ({ grn: h.grn, amountMinor: Number(h.amount), currency: h.currency })),
+        reservedAbroad: r.reservedAbroad.map((h) => ({
+          grn: h.grn,
+          amountMinor: Number(h.amount),
+          currency: h.currency,
+        })),
       }));
       return page(items, limit, (m) => m.mrn);
     },
@@ -36,12 +42,21 @@ export const auditPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }> = asyn
     handler: async (request) => {
       const limit = Number(request.query.limit ?? DEFAULT_LIMIT);
       const rows = await auditGuaranteePage(ctx.pool, request.query.after ?? '', limit);
+      const uses = await heldUses(
+        ctx.pool,
+        rows.map((g) => g.grn),
+      );
       const items = rows.map((g) => ({
         grn: g.grn,
         currency: g.currency,
         referenceAmountMinor: Number(g.referenceAmount),
         reservedMinor: Number(g.reserved),
         availableMinor: Number(g.referenceAmount) - Number(g.reserved),
+        uses: (uses.get(g.grn) ?? []).map((u) => ({
+          mrn: u.mrn,
+          departureCountry: u.departureCountry,
+          amountMinor: u.amount,
+        })),
       }));
       return page(items, limit, (g) => g.grn);
     },

@@ -25,6 +25,13 @@ import { incidentAtDeparture } from './incidents.ts';
 import { settleRecovery } from './recovery.ts';
 import { Rejection } from './rejection.ts';
 import { droppedInboundTypes } from './test-drop-inbound.ts';
+import type { IE203 } from '../spec/ice/ie203-guarantee-use.ts';
+import type { IE205 } from '../spec/ice/ie205-guarantee-use-result.ts';
+import { guaranteeCountriesAbroad, guaranteeOffice, guaranteeUseResult } from './c2c-messages.ts';
+import { guaranteeAnswered } from './guarantee-abroad.ts';
+import { endForeignUse, hasForeignUse, reserveForeignUse } from '../store/guarantee-uses.ts';
+import { insertOutbox } from '../store/movements.ts';
+import { guaranteeRefusal } from './guarantee-refusal.ts';
 
 const countryOfOffice = (office: string) => officeByReference.get(office)?.country;
 
@@ -53,7 +60,9 @@ export class C2cRefusal extends Error {
       | 'MRN_COUNTRY_MISMATCH'
       | 'SENDER_NOT_IN_EXCHANGE'
       | 'UNKNOWN_MOVEMENT'
-      | 'WRONG_RECIPIENT',
+      | 'WRONG_RECIPIENT'
+      | 'GRN_COUNTRY_MISMATCH'
+      | 'DUPLICATE_GUARANTEE_USE',
     message: string,
   ) {
     super(message);
@@ -79,6 +88,10 @@ const applied: readonly IceMessageType[] = [
   'IE143',
   'IE150',
   'IE152',
+  'IE203',
+  'IE205',
+  'IE204',
+  'IE209',
 ];
 
 /** What the sender rule says without the movement: a country of the exchange, its own office, consistent offices and MRN. */
@@ -99,7 +112,12 @@ function checkSender(ctx: NodeContext, msg: InboundMessage): void {
 }
 
 /** The movement's own designation: the office it names for this message must be the sender. */
-function checkDesignated(msg: InboundMessage, m: MovementRecord | undefined, role: 'departure' | 'foreign'): void {
+function checkDesignated(
+  ctx: NodeContext,
+  msg: InboundMessage,
+  m: MovementRecord | undefined,
+  role: 'departure' | 'foreign',
+): void {
   const here = role === 'departure' ? m?.role === 'departure' : m !== undefined && m.role !== 'departure';
   if (!m || !here)
     throw new C2cRefusal('UNKNOWN_MOVEMENT', `no movement ${msg.mrn} here that a ${msg.type} can apply to`);
@@ -112,11 +130,17 @@ function checkDesignated(msg: InboundMessage, m: MovementRecord | undefined, rol
         ? m.destinationOffice === office
         : sender === 'recovery'
           ? m.recoveryOffice === office
-          : sender === 'actual'
-            ? // Diversion: any office of the sender's country that can take the role asks for the record.
-              msg.type === 'IE180' ||
-              (officeByReference.get(office)?.roles ?? []).includes(msg.type === 'IE114' ? 'TRA' : 'DES')
-            : m.departureOffice === office;
+          : sender === 'guarantee'
+            ? // Only the office of guarantee of the country that registered the movement's guarantees answers for them.
+              guaranteeCountriesAbroad(
+                ctx,
+                m.reservations.map((r) => r.grn),
+              ).some((c) => guaranteeOffice(c) === office)
+            : sender === 'actual'
+              ? // Diversion: any office of the sender's country that can take the role asks for the record.
+                msg.type === 'IE180' ||
+                (officeByReference.get(office)?.roles ?? []).includes(msg.type === 'IE114' ? 'TRA' : 'DES')
+              : m.departureOffice === office;
   if (!designated)
     throw new C2cRefusal('SENDER_NOT_DESIGNATED', `${office} is not the ${sender} office of movement ${msg.mrn}`);
 }
@@ -247,7 +271,7 @@ export async function applyInboundMessage(ctx: NodeContext, msg: InboundMessage)
         const closed = await withTransaction(ctx.pool, async (client) => {
           await remember(client);
           const m = await lockMovement(client, msg.mrn);
-          checkDesignated(msg, m, 'foreign');
+          checkDesignated(ctx, msg, m, 'foreign');
           if (!m) return undefined;
           await updateMovement(client, msg.mrn, { state: to });
           return m;
@@ -272,6 +296,25 @@ export async function applyInboundMessage(ctx: NodeContext, msg: InboundMessage)
       case 'IE152':
         await atDeparture(ctx, msg, remember, (m) => settleRecovery(ctx, m, b.recoveryAccepted));
         return 'applied';
+      case 'IE203':
+        await reserveForDeparture(ctx, msg as InboundMessage & { body: IE203['body'] }, remember);
+        return 'applied';
+      case 'IE204':
+      case 'IE209':
+        await endUseForDeparture(ctx, msg, remember);
+        return 'applied';
+      case 'IE205':
+        await atDeparture(ctx, msg, remember, (m) => {
+          const declared = new Set(m.reservations.map((r) => r.grn));
+          const answered = (b as IE205['body']).reservations.map((r) => r.grn);
+          if (b.accepted && (answered.length !== declared.size || answered.some((g) => !declared.has(g))))
+            throw new C2cRefusal(
+              'SENDER_NOT_DESIGNATED',
+              `the answer reserves ${answered.join(', ')}; movement ${msg.mrn} declares ${[...declared].join(', ')}`,
+            );
+          return guaranteeAnswered(ctx, m, b as IE205['body']);
+        });
+        return 'applied';
       default:
         throw new Rejection(422, 'SCHEMA_VIOLATION', `message type ${msg.type} is not applied by a national node`);
     }
@@ -291,7 +334,7 @@ async function onForeignCopy(
   await withTransaction(ctx.pool, async (client) => {
     await remember(client);
     const m = await lockMovement(client, msg.mrn);
-    checkDesignated(msg, m, 'foreign');
+    checkDesignated(ctx, msg, m, 'foreign');
     if (msg.type === 'IE142' && m!.destinationOffice !== msg.recipient.office)
       throw new C2cRefusal(
         'SENDER_NOT_DESIGNATED',
@@ -319,7 +362,7 @@ function atDeparture(
     ctx,
     msg.mrn,
     (m) => {
-      checkDesignated(msg, m, 'departure');
+      checkDesignated(ctx, msg, m, 'departure');
       return plan(m);
     },
     remember,
@@ -327,5 +370,73 @@ function atDeparture(
     if (err instanceof Rejection && err.code === 'NOT_FOUND')
       throw new C2cRefusal('UNKNOWN_MOVEMENT', `no movement ${msg.mrn} declared here`);
     throw err;
+  });
+}
+
+/**
+ * IE203 at the guarantee's node: reserve every guarantee the movement declared in another country
+ * asks for, or none, exactly as a local lodging would (one locked statement), and answer IE205 in
+ * the same transaction. The access codes are compared with the digests here and kept nowhere.
+ */
+async function reserveForDeparture(
+  ctx: NodeContext,
+  msg: InboundMessage & { body: IE203['body'] },
+  remember: (client: Parameters<typeof recordInbound>[0]) => Promise<void>,
+): Promise<void> {
+  const b = msg.body;
+  if (msg.recipient.office !== guaranteeOffice(ctx.country))
+    throw new C2cRefusal('WRONG_RECIPIENT', `${msg.recipient.office} is not the office of guarantee of ${ctx.country}`);
+  const outcome = await withTransaction(ctx.pool, async (client) => {
+    await remember(client);
+    if (await hasForeignUse(client, msg.mrn))
+      throw new C2cRefusal('DUPLICATE_GUARANTEE_USE', `movement ${msg.mrn} already asked for its guarantees here`);
+    const r = await reserveForeignUse(client, {
+      mrn: msg.mrn,
+      holderTin: b.holder,
+      departureCountry: msg.sender.country,
+      shares: b.references.map((ref) => ({
+        grn: ref.grn,
+        accessCode: ref.accessCode,
+        type: ref.type,
+        currency: ref.share.currency,
+        share: ref.share.amount,
+      })),
+    });
+    const answeredAt = ctx.now().toISOString();
+    let body: IE205['body'];
+    if (r.accepted) body = { answeredAt, accepted: true, reservations: r.reservations };
+    else {
+      const refusal = guaranteeRefusal(r.guarantee, b.holder, '');
+      body = {
+        answeredAt,
+        accepted: false,
+        reservations: [],
+        refusal: {
+          grn: r.guarantee.grn,
+          code: refusal.code as NonNullable<IE205['body']['refusal']>['code'],
+          message: refusal.message,
+        },
+      };
+    }
+    await insertOutbox(client, msg.mrn, guaranteeUseResult(ctx, b.officeOfDeparture, body));
+    return r.accepted;
+  });
+  ctx.metrics.guaranteeUses.inc({ outcome: outcome ? 'reserved' : 'refused', departure_country: msg.sender.country });
+}
+
+/** IE204/IE209 at the guarantee's node: the departure country that reserved gives its uses back, or they paid a debt. */
+async function endUseForDeparture(
+  ctx: NodeContext,
+  msg: InboundMessage,
+  remember: (client: Parameters<typeof recordInbound>[0]) => Promise<void>,
+): Promise<void> {
+  if (msg.recipient.office !== guaranteeOffice(ctx.country))
+    throw new C2cRefusal('WRONG_RECIPIENT', `${msg.recipient.office} is not the office of guarantee of ${ctx.country}`);
+  const how = msg.type === 'IE204' ? 'cancel' : msg.body.outcome === 'recovered' ? 'charge' : 'give-back';
+  await withTransaction(ctx.pool, async (client) => {
+    await remember(client);
+    // Only the country that reserved can end its uses (the key includes it); none held is no error:
+    // an IE204 also follows a request refused, or one that never got an answer in time.
+    await endForeignUse(client, msg.mrn, msg.sender.country, how);
   });
 }

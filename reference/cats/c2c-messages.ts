@@ -20,8 +20,14 @@ import type { IE142 } from '../spec/ice/ie142-enquiry-request.ts';
 import type { IE143 } from '../spec/ice/ie143-enquiry-response.ts';
 import type { IE150 } from '../spec/ice/ie150-recovery-request.ts';
 import type { IE152 } from '../spec/ice/ie152-recovery-notification.ts';
+import type { IE203 } from '../spec/ice/ie203-guarantee-use.ts';
+import type { IE204 } from '../spec/ice/ie204-guarantee-use-cancellation.ts';
+import type { IE205 } from '../spec/ice/ie205-guarantee-use-result.ts';
+import type { IE209 } from '../spec/ice/ie209-credit-reference-amount.ts';
+import { offices } from '../spec/reference-data/offices.ts';
+import { guaranteeCountry } from '../domain/guarantee.ts';
 import type { Country } from '../spec/reference-data/countries.ts';
-import type { OutboxMessage } from '../store/movements.ts';
+import type { DeclaredShare, OutboxMessage } from '../store/movements.ts';
 import { recordedCtd } from './recorded-ctd.ts';
 
 /** The node writing the messages: its own country and the reference data saying which countries are in the exchange. */
@@ -139,7 +145,8 @@ type ToDeparture =
   | { type: 'IE114'; body: { officeOfTransit: string; requestedAt: string } }
   | { type: 'IE180'; body: IE180['body'] }
   | { type: 'IE002'; body: { officeOfDestination: string; requestedAt: string } }
-  | { type: 'IE152'; body: IE152['body'] };
+  | { type: 'IE152'; body: IE152['body'] }
+  | { type: 'IE205'; body: IE205['body'] };
 
 /** From an office of transit, destination or recovery of a foreign movement back to its office of departure. */
 export function toDeparture(
@@ -162,4 +169,64 @@ export function fromDeparture(
 ): OutboxMessage[] {
   const country = recipient(node, office);
   return country ? [{ type: m.type, country, office, body: m.body }] : [];
+}
+
+/**
+ * A country's office of guarantee, which speaks for its guarantees in IE203/IE205: its first office of
+ * departure in reference order (the same for every node, from the shared office list).
+ */
+export function guaranteeOffice(country: string): string | undefined {
+  return offices
+    .filter((o) => o.country === country && o.roles.includes('DEP'))
+    .map((o) => o.referenceNumber)
+    .sort()[0];
+}
+
+/** The countries other than this node's that registered a movement's guarantees (at most one: guaranteeLocation). */
+export function guaranteeCountriesAbroad(node: Sender, grns: readonly string[]): string[] {
+  return [...new Set(grns.map(guaranteeCountry))].filter((c) => c !== node.country && node.countries.get(c)?.pilot);
+}
+
+/** IE203 to the office of guarantee of `country`: check and reserve these shares (the access codes travel only here). */
+export function guaranteeUseRequest(
+  node: Sender,
+  country: string,
+  d: { officeOfDeparture: string; holder: string; shares: readonly DeclaredShare[]; at: Date },
+): OutboxMessage {
+  const body: IE203['body'] = {
+    requestedAt: d.at.toISOString(),
+    officeOfDeparture: d.officeOfDeparture,
+    holder: d.holder,
+    references: d.shares.map((s) => ({
+      grn: s.grn,
+      accessCode: s.accessCode,
+      type: s.type as IE203['body']['references'][number]['type'],
+      share: { amount: s.share, currency: s.currency },
+    })),
+  };
+  return { type: 'IE203', country, office: guaranteeOffice(country)!, body };
+}
+
+/** IE205 from this node's office of guarantee back to the office of departure that asked. */
+export function guaranteeUseResult(node: Sender, departureOffice: string, body: IE205['body']): OutboxMessage[] {
+  return toDeparture(node, departureOffice, { type: 'IE205', body }, guaranteeOffice(node.country));
+}
+
+/**
+ * To the office of guarantee of each country that holds (or may by now hold) a reservation of the
+ * movement: IE204 when it ends before release, IE209 after (given back, or charged after recovery).
+ */
+export function guaranteeUseEnd(
+  node: Sender,
+  grns: readonly string[],
+  at: Date,
+  end: { type: 'IE204'; reason: string } | { type: 'IE209'; outcome: IE209['body']['outcome'] },
+): OutboxMessage[] {
+  return guaranteeCountriesAbroad(node, grns).map((country) => {
+    const body: IE204['body'] | IE209['body'] =
+      end.type === 'IE204'
+        ? { cancelledAt: at.toISOString(), reason: end.reason }
+        : { creditedAt: at.toISOString(), outcome: end.outcome };
+    return { type: end.type, country, office: guaranteeOffice(country)!, body };
+  });
 }

@@ -3,6 +3,7 @@ import type { Static } from '@sinclair/typebox';
 import type { Ctd } from '../spec/ctd.ts';
 import type { Declaration, DeclarationWithCtd } from '../spec/declarations.ts';
 import type { MovementState } from '../domain/movement.ts';
+import { guaranteeCountry } from '../domain/guarantee.ts';
 import type { MovementRecord } from '../store/movements.ts';
 import { reservationsView } from './lodging.ts';
 import { recordedCtd } from './recorded-ctd.ts';
@@ -40,6 +41,13 @@ export function declarationView(m: MovementRecord): Declaration {
         ? { startedAt: m.recoveryStartedAt?.toISOString() ?? null, office: m.recoveryOffice }
         : null,
     incidents: m.incidents as NonNullable<Declaration['incidents']>,
+    guaranteeAbroad: m.guaranteeReplyBy
+      ? {
+          country: m.reservations[0] ? guaranteeCountry(m.reservations[0].grn) : '',
+          replyBy: m.guaranteeReplyBy.toISOString(),
+          refusal: m.guaranteeRefusal,
+        }
+      : null,
     openIncidents: m.openIncidents,
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),

@@ -27,12 +27,18 @@ import {
   type OutboxMessage,
 } from '../store/movements.ts';
 import type { OperatorRecord } from '../store/parties.ts';
-import { forwardedArrivalAdvice, releaseMessages, toDeparture, writeOffMessages } from './c2c-messages.ts';
+import {
+  forwardedArrivalAdvice,
+  guaranteeUseEnd,
+  releaseMessages,
+  toDeparture,
+  writeOffMessages,
+} from './c2c-messages.ts';
 import { movementLimitDate } from './time-limits.ts';
 import type { NodeContext } from './context.ts';
 import { declarationView } from './declaration-view.ts';
 import { guaranteeRefusal } from './guarantee-refusal.ts';
-import { assess, checkContent, declaredShares } from './lodging.ts';
+import { assess, checkContent, declaredShares, guaranteeCountryAbroad } from './lodging.ts';
 import { transitionsAlong } from './movement-metrics.ts';
 import { notification } from './notifier.ts';
 import { recordedCtd } from './recorded-ctd.ts';
@@ -119,18 +125,49 @@ export async function runStep(
       const r = await holdReservations(client, mrn, m.operatorTin!);
       if (!r.held) throw guaranteeRefusal(r.guarantee, m.operatorTin!, referencePointer(m, r.guarantee.position));
     }
-    if (step.giveBack) await giveBackReservations(client, mrn);
+    // Ended before release, a movement secured abroad gives back what that country reserved (none held otherwise).
+    if (step.giveBack || step.freeUnused) await giveBackReservations(client, mrn);
     if (step.freeUnused) await freeUnusedGuarantees(client, mrn);
     if (step.charge) await chargeReservations(client, mrn);
     await step.apply?.(client);
     const updated = await updateMovement(client, mrn, change);
-    await insertOutbox(client, mrn, step.messages ?? []);
+    await insertOutbox(client, mrn, [...(step.messages ?? []), ...guaranteeUseEndMessages(ctx, m, step, now)]);
     return { record: updated, notifications: notes, before: m.state as MovementState, states };
   });
   for (const n of notifications) ctx.metrics.transitions.inc({ event: n.event });
   ctx.metrics.movements.record(record.role, transitionsAlong(before, states));
   ctx.notifier.publish(record.operatorTin, notifications);
   return declarationView(record);
+}
+
+/**
+ * The messages that end a movement's use of guarantees abroad, for a step that
+ * frees, gives back or charges its reservations: IE204 when it ends before
+ * release (the guarantee's country may have reserved even without an answer
+ * here yet), IE209 after. None for guarantees registered here.
+ */
+export function guaranteeUseEndMessages(ctx: NodeContext, m: MovementRecord, step: Step, at: Date): OutboxMessage[] {
+  const grns = m.reservations.map((r) => r.grn);
+  const held = m.reservations.some((r) => r.held);
+  if (step.freeUnused && (m.state === 'AWAITING_GUARANTEE' || held)) {
+    const first = step.events[0]?.type;
+    const reason =
+      first === 'cancel'
+        ? 'cancelled by the holder'
+        : first === 'refuse'
+          ? 'release refused by customs'
+          : 'no answer to the guarantee use request in time';
+    return guaranteeUseEnd(ctx, grns, at, { type: 'IE204', reason });
+  }
+  if ((step.giveBack || step.charge) && held) {
+    const outcome = step.charge
+      ? 'recovered'
+      : step.events.some((e) => e.type === 'invalidate')
+        ? 'invalidated'
+        : 'discharged';
+    return guaranteeUseEnd(ctx, grns, at, { type: 'IE209', outcome });
+  }
+  return [];
 }
 
 /** Where the CTD refers to the guarantee at `position` among its distinct GRNs. */
@@ -210,6 +247,20 @@ export const amendDeclaration = (ctx: NodeContext, p: Principal, mrn: string, ct
       ]);
     }
     checkContent(ctx, ctd, operator);
+    // The guarantees abroad were reserved for the CTD as lodged; new ones would need a new request to that country.
+    if (guaranteeCountryAbroad(ctx, m.ctd as Ctd) || guaranteeCountryAbroad(ctx, ctd))
+      throw new Rejection(
+        409,
+        'ILLEGAL_TRANSITION',
+        'a movement secured by a guarantee of another country is not amended',
+        [
+          {
+            code: 'ILLEGAL_TRANSITION',
+            pointer: '/guarantees',
+            message: 'cancel the declaration and lodge it again to change it',
+          },
+        ],
+      );
     const { risk, shares } = assess(ctx, ctd, operator);
     return {
       events: [{ type: 'amend', transitOffices: ctd.offices.transit, destinationOffice: ctd.offices.destination }],

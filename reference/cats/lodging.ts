@@ -5,14 +5,28 @@
 import type { Ctd } from '../spec/ctd.ts';
 import type { DeclarationAccepted } from '../spec/declarations.ts';
 import { checkCtd } from '../domain/ctd-rules.ts';
-import { amountDue, checkDeclaredAmount, referenceShares, type ReferenceShare } from '../domain/guarantee.ts';
+import {
+  amountDue,
+  checkDeclaredAmount,
+  guaranteeLocation,
+  referenceShares,
+  type ReferenceShare,
+} from '../domain/guarantee.ts';
 import { applyEvent, submittedMovement, type MovementEvent, type MovementView } from '../domain/movement.ts';
 import { mrnFromSequence } from '../domain/mrn.ts';
 import { assessRisk } from '../domain/risk.ts';
 import type { OperatorRecord } from '../store/parties.ts';
-import { retryOnDeadlock } from '../store/database.ts';
-import { findByLrn, insertDeclaration, type DeclaredShare, type MovementRecord } from '../store/movements.ts';
-import { releaseMessages } from './c2c-messages.ts';
+import { retryOnDeadlock, withTransaction } from '../store/database.ts';
+import { insertAwaitingDeclaration } from '../store/guarantee-uses.ts';
+import { guaranteeReplyBy } from '../domain/time-limit.ts';
+import {
+  findByLrn,
+  insertDeclaration,
+  type DeclaredShare,
+  type MovementRecord,
+  type NewDeclaration,
+} from '../store/movements.ts';
+import { guaranteeUseRequest, releaseMessages } from './c2c-messages.ts';
 import { movementLimitDate } from './time-limits.ts';
 import { contentHash } from './content-hash.ts';
 import { recordedCtd } from './recorded-ctd.ts';
@@ -43,6 +57,19 @@ export function checkContent(ctx: NodeContext, ctd: Ctd, operator: OperatorRecor
   if (errors.length > 0) throw functionalRejection(errors);
   const understated = checkDeclaredAmount(ctd, ctx.countries);
   if (understated.length > 0) throw functionalRejection(understated);
+  const location = guaranteeLocation(ctd, ctx.country, ctx.countries);
+  if ('errors' in location) throw functionalRejection(location.errors);
+}
+
+/** The country of the exchange that registered the CTD's guarantees, when not this node's (checkContent passed). */
+export function guaranteeCountryAbroad(ctx: NodeContext, ctd: Ctd): string | undefined {
+  const location = guaranteeLocation(ctd, ctx.country, ctx.countries);
+  return 'country' in location ? location.country : undefined;
+}
+
+/** What was decided at lodging (risk class, sampling), not what the rules would say today. */
+export function decidedAtLodging(m: Pick<MovementRecord, 'riskClass' | 'riskReasons'>): 'release' | 'control' {
+  return m.riskReasons?.some((r) => r.startsWith('SAMPLING')) || m.riskClass === 'high' ? 'control' : 'release';
 }
 
 /** Risk (which decides controls) and each guarantee's share of the amount due (its level applies when reserving). */
@@ -80,7 +107,13 @@ export async function lodgeDeclaration(ctx: NodeContext, operator: OperatorRecor
   checkContent(ctx, ctd, operator);
   const { risk, shares } = assess(ctx, ctd, operator);
   const prelodged = ctd.additionalDeclarationType === 'D';
-  const decision: MovementEvent[] = prelodged ? [{ type: 'accept' }] : [{ type: 'accept' }, { type: risk.decision }];
+  // A guarantee of another country: the MRN now, release or control once that country has reserved (IE203/IE205).
+  const abroad = guaranteeCountryAbroad(ctx, ctd);
+  const decision: MovementEvent[] = abroad
+    ? [{ type: 'accept' }, { type: 'awaitGuarantee' }]
+    : prelodged
+      ? [{ type: 'accept' }]
+      : [{ type: 'accept' }, { type: risk.decision }];
   const views: MovementView[] = [];
   let view = submittedMovement(ctd.offices);
   for (const event of decision) views.push((view = applyEvent(view, event)));
@@ -95,27 +128,33 @@ export async function lodgeDeclaration(ctx: NodeContext, operator: OperatorRecor
   });
   const hash = contentHash(ctd);
 
+  const declared = declaredShares(ctd, shares);
+  const declaration = {
+    mrn,
+    operatorTin: operator.tin,
+    lrn: ctd.lrn,
+    contentHash: hash,
+    state: view.state,
+    ctd: recordedCtd(ctd),
+    departureOffice: ctd.offices.departure,
+    transitOffices: ctd.offices.transit,
+    destinationOffice: ctd.offices.destination,
+    riskClass: risk.riskClass,
+    riskReasons: risk.reasons,
+    guarantees: declared,
+  };
   let result;
   try {
-    result = await retryOnDeadlock(() =>
-      insertDeclaration(ctx.pool, {
-        mrn,
-        operatorTin: operator.tin,
-        lrn: ctd.lrn,
-        contentHash: hash,
-        state: view.state,
-        ctd: recordedCtd(ctd),
-        departureOffice: ctd.offices.departure,
-        transitOffices: ctd.offices.transit,
-        destinationOffice: ctd.offices.destination,
-        riskClass: risk.riskClass,
-        riskReasons: risk.reasons,
-        guarantees: declaredShares(ctd, shares),
-        reserve,
-        messages: reserve ? releaseMessages(ctx, ctd, now, now) : [],
-        limitDate: reserve ? movementLimitDate(ctd.offices, now) : null,
-      }),
-    );
+    result = abroad
+      ? await lodgeAwaiting(ctx, declaration, abroad, now)
+      : await retryOnDeadlock(() =>
+          insertDeclaration(ctx.pool, {
+            ...declaration,
+            reserve,
+            messages: reserve ? releaseMessages(ctx, ctd, now, now) : [],
+            limitDate: reserve ? movementLimitDate(ctd.offices, now) : null,
+          }),
+        );
   } catch (err) {
     // The same LRN lodged concurrently: the unique index refused this one, which changed nothing.
     if ((err as { code?: string }).code !== '23505') throw err;
@@ -123,7 +162,9 @@ export async function lodgeDeclaration(ctx: NodeContext, operator: OperatorRecor
   }
 
   if (result.outcome === 'inserted') {
-    ctx.metrics.declarations.inc({ outcome: prelodged ? 'prelodged' : reserve ? 'released' : 'controlled' });
+    ctx.metrics.declarations.inc({
+      outcome: abroad ? 'awaiting-guarantee' : prelodged ? 'prelodged' : reserve ? 'released' : 'controlled',
+    });
     for (const e of decision) ctx.metrics.transitions.inc({ event: e.type });
     ctx.metrics.movements.record('departure', transitionsAlong('none', ['SUBMITTED', ...views.map((v) => v.state)]));
     ctx.notifier.publish(
@@ -167,10 +208,7 @@ export async function lodgeDeclaration(ctx: NodeContext, operator: OperatorRecor
         state: existing.state as DeclarationAccepted['state'],
         riskClass: (existing.riskClass ?? risk.riskClass) as DeclarationAccepted['riskClass'],
         // What was decided at lodging, not what the rules would say today.
-        decision:
-          existing.riskReasons?.some((r) => r.startsWith('SAMPLING')) || existing.riskClass === 'high'
-            ? 'control'
-            : 'release',
+        decision: decidedAtLodging(existing),
         ...reservationsView(existing),
         replayed: true,
       },
@@ -180,4 +218,28 @@ export async function lodgeDeclaration(ctx: NodeContext, operator: OperatorRecor
   const refusal = guaranteeRefusal(result.guarantee, operator.tin, refused.pointer);
   ctx.metrics.declarations.inc({ outcome: refusal.code });
   throw refusal;
+}
+
+/**
+ * A declaration whose guarantees `country` registered: the movement waits for
+ * its answer, with the IE203 asking it to reserve written in the same
+ * transaction; nothing is reserved here.
+ */
+async function lodgeAwaiting(
+  ctx: NodeContext,
+  d: Omit<NewDeclaration, 'reserve' | 'messages' | 'limitDate'>,
+  country: string,
+  now: Date,
+) {
+  const request = guaranteeUseRequest(ctx, country, {
+    officeOfDeparture: d.departureOffice,
+    holder: d.operatorTin,
+    shares: d.guarantees,
+    at: now,
+  });
+  await withTransaction(ctx.pool, (client) =>
+    insertAwaitingDeclaration(client, { ...d, replyBy: guaranteeReplyBy(now), messages: [request] }),
+  );
+  const reservations = d.guarantees.map((g) => ({ grn: g.grn, currency: g.currency, amount: g.share, held: false }));
+  return { outcome: 'inserted' as const, reserved: false, reservations };
 }

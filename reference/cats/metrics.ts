@@ -33,6 +33,7 @@ export class NodeMetrics {
   readonly c2cRejected: client.Counter<'type' | 'code'>;
   readonly movements: MovementMetrics;
   readonly pastLimit: client.Gauge;
+  readonly guaranteeUses: client.Counter<'outcome' | 'departure_country'>;
 
   constructor(country: string, pool: pg.Pool, notifier: Notifier, clock: BusinessClock) {
     this.registry.setDefaultLabels({ country });
@@ -63,6 +64,13 @@ export class NodeMetrics {
       registers: [this.registry],
     });
     this.movements = new MovementMetrics(this.registry);
+    // Movements waiting here for another country's answer are cats_movements_open{state="AWAITING_GUARANTEE"}.
+    this.guaranteeUses = new client.Counter({
+      name: 'cats_guarantee_uses_total',
+      help: 'Requests (IE203) from offices of departure of other countries to reserve on guarantees registered here, by outcome (reserved, refused) and departure country',
+      labelNames: ['outcome', 'departure_country'],
+      registers: [this.registry],
+    });
     // Set by the time-limit scheduler at each check: no query at scrape time.
     this.pastLimit = new client.Gauge({
       name: 'cats_movements_past_limit',

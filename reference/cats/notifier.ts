@@ -46,6 +46,7 @@ export function notification(
     event: event.type,
     state: view.state,
     office: 'office' in event ? event.office : null,
+    ...(event.type === 'guaranteeRefused' ? { reason: { code: event.code, message: event.reason } } : {}),
     at: at.toISOString(),
   };
 }

@@ -3,8 +3,11 @@
 // once an enquiry period is over without the goods reported arrived. Each
 // action is one state-machine step on the locked movement, so work done
 // before a restart, or by another instance, is refused as out of sequence and
-// skipped: the scheduler can run anywhere, any number of times.
+// skipped: the scheduler can run anywhere, any number of times. A movement
+// still waiting for its guarantee country's answer past its limit is refused.
 import { countPastLimit, enquiriesDue, pastLimit } from '../store/movements.ts';
+import { guaranteeAnswersOverdue } from '../store/guarantee-uses.ts';
+import { guaranteeUnanswered } from './guarantee-abroad.ts';
 import type { NodeContext } from './context.ts';
 import { openEnquiry } from './enquiry.ts';
 import { startRecovery } from './recovery.ts';
@@ -52,6 +55,8 @@ export class TimeLimitScheduler {
     for (const mrn of await enquiriesDue(this.ctx.pool, now, BATCH))
       if (await this.attempt(() => startRecovery(this.ctx, null, mrn, 'enquiry period over without proof of arrival')))
         done++;
+    for (const mrn of await guaranteeAnswersOverdue(this.ctx.pool, now, BATCH))
+      if (await this.attempt(() => guaranteeUnanswered(this.ctx, mrn))) done++;
     this.ctx.metrics.pastLimit.set(await countPastLimit(this.ctx.pool, now));
     return done;
   }

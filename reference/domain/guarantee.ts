@@ -19,6 +19,10 @@
 // A comprehensive guarantee covers many movements: each release reserves its
 // share, each write-off releases it, and the sum reserved never exceeds the
 // reference amount. An individual guarantee (types 2 and 4) serves one movement.
+//
+// A guarantee registered in another country secures a movement through that
+// country's node (IE203/IE205 over ICE): the CTD's guarantees are reserved all
+// or none, so they are all registered in one country, this one or another.
 import type { Ctd } from '../spec/ctd.ts';
 import type { FunctionalError } from '../spec/errors.ts';
 import type { Country } from '../spec/reference-data/countries.ts';
@@ -265,4 +269,43 @@ function formatMinor(minor: number): string {
 function checkMinor(amount: number): void {
   if (!Number.isSafeInteger(amount) || amount < 0)
     throw new RangeError(`amount ${amount} is not a non-negative integer of minor units`);
+}
+
+/** The country that registered a guarantee: positions 3-4 of its GRN. */
+export const guaranteeCountry = (grn: string): string => grn.slice(2, 4);
+
+/**
+ * Where the CTD's guarantees are reserved: `here` (the node's own country) or
+ * the one other country of the exchange that registered them. Refused with
+ * GUARANTEE_COUNTRIES_MIXED when they name several countries (reserved all or
+ * none, by one office of guarantee), GUARANTEE_COUNTRY_NOT_IN_EXCHANGE when the
+ * country runs no node to ask.
+ */
+export function guaranteeLocation(
+  ctd: Pick<Ctd, 'guarantees'>,
+  nodeCountry: string,
+  countries: CountryTable,
+): { here: true } | { country: string } | { errors: FunctionalError[] } {
+  const refs = ctd.guarantees.flatMap((g, gi) => g.references.map((r, ri) => ({ grn: r.grn, gi, ri })));
+  const first = guaranteeCountry(refs[0]!.grn);
+  const errors: FunctionalError[] = refs
+    .filter((r) => guaranteeCountry(r.grn) !== first)
+    .map((r) => ({
+      code: 'GUARANTEE_COUNTRIES_MIXED',
+      pointer: `/guarantees/${r.gi}/references/${r.ri}/grn`,
+      message: `guarantee ${r.grn} is registered in ${guaranteeCountry(r.grn)}; the CTD's first guarantee in ${first}: one country reserves them all`,
+    }));
+  if (errors.length > 0) return { errors };
+  if (first === nodeCountry) return { here: true };
+  if (!findCountry(first, countries)?.pilot)
+    return {
+      errors: [
+        {
+          code: 'GUARANTEE_COUNTRY_NOT_IN_EXCHANGE',
+          pointer: '/guarantees/0/references/0/grn',
+          message: `guarantee ${refs[0]!.grn} is registered in ${first}, which runs no CATS node to reserve it`,
+        },
+      ],
+    };
+  return { country: first };
 }

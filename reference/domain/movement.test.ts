@@ -33,6 +33,9 @@ const sampleEvent: Record<MovementEventType, MovementEvent> = {
   refuse: { type: 'refuse' },
   amend: { type: 'amend' },
   cancel: { type: 'cancel' },
+  awaitGuarantee: { type: 'awaitGuarantee' },
+  guaranteeAccepted: { type: 'guaranteeAccepted' },
+  guaranteeRefused: { type: 'guaranteeRefused', code: 'GUARANTEE_INSUFFICIENT', reason: 'not enough available' },
   cross: { type: 'cross', office: TRANSIT[0]! },
   arrive: { type: 'arrive', office: DESTINATION },
   controlResults: { type: 'controlResults', office: DESTINATION },
@@ -62,7 +65,10 @@ const expected: Record<MovementState, Partial<Record<MovementEventType, Movement
     refuse: 'NOT_RELEASED',
     amend: 'ACCEPTED',
     cancel: 'CANCELLED',
+    awaitGuarantee: 'AWAITING_GUARANTEE',
   },
+  // Neither amended nor released while the guarantee's country has not answered; the holder may cancel.
+  AWAITING_GUARANTEE: { guaranteeAccepted: 'ACCEPTED', guaranteeRefused: 'NOT_RELEASED', cancel: 'CANCELLED' },
   UNDER_CONTROL: { release: 'RELEASED', refuse: 'NOT_RELEASED' },
   RELEASED: {
     cross: 'IN_TRANSIT',

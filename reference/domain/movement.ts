@@ -19,6 +19,12 @@ export type MovementEvent =
   /** New offices replace the declared ones when given (a CTD amendment may change the route). */
   | { type: 'amend'; transitOffices?: readonly string[]; destinationOffice?: string }
   | { type: 'cancel' }
+  /** The guarantees are registered in another country: departure asks it to reserve (IE203). */
+  | { type: 'awaitGuarantee' }
+  /** The guarantee's country reserved (IE205 accepted): release or control follows as for a local guarantee. */
+  | { type: 'guaranteeAccepted' }
+  /** The guarantee's country refused (IE205), or did not answer in time: an IE055-like refusal, not released. */
+  | { type: 'guaranteeRefused'; code: string; reason: string }
   | { type: 'cross'; office: string }
   | { type: 'arrive'; office: string }
   /** Conform control results, or conform results settling earlier discrepancies (IE049). */
@@ -65,6 +71,9 @@ export const MovementEventTypes: readonly MovementEventType[] = [
   'refuse',
   'amend',
   'cancel',
+  'awaitGuarantee',
+  'guaranteeAccepted',
+  'guaranteeRefused',
   'cross',
   'arrive',
   'controlResults',
@@ -113,7 +122,11 @@ export const transitions: Readonly<Record<MovementEventType, Partial<Record<Move
   // Not once customs has decided to control the goods (UCC Art. 173(2)(a)).
   amend: { ACCEPTED: 'ACCEPTED' },
   // Likewise invalidation at the holder's request (UCC Art. 174(1)).
-  cancel: { ACCEPTED: 'CANCELLED' },
+  cancel: { ACCEPTED: 'CANCELLED', AWAITING_GUARANTEE: 'CANCELLED' },
+  // A guarantee of another country: the MRN is allocated, the answer to IE203 decides.
+  awaitGuarantee: { ACCEPTED: 'AWAITING_GUARANTEE' },
+  guaranteeAccepted: { AWAITING_GUARANTEE: 'ACCEPTED' },
+  guaranteeRefused: { AWAITING_GUARANTEE: 'NOT_RELEASED' },
   // A crossing notified after arrival (IE118 overtaken by IE006 in the exchange),
   // or after the time limit, is recorded without moving the state.
   cross: {

@@ -18,6 +18,8 @@ export const CASPIAN_HOURS = 120;
 export const UNKNOWN_LEG_KM = 1000;
 /** Days the holder and the office enquired have to answer before recovery starts. */
 export const ENQUIRY_PERIOD_DAYS = 28;
+/** Business hours the guarantee's country has to answer IE203 before departure refuses the movement. */
+export const GUARANTEE_ANSWER_HOURS = 4;
 
 const DAY_MS = 86_400_000;
 const EAST_OF_CASPIAN = new Set(['KZ', 'TM', 'UZ', 'KG', 'TJ', 'CN', 'MN', 'AF', 'PK']);
@@ -66,4 +68,9 @@ export function limitDate(releasedAt: Date, itinerary: readonly ItineraryOffice[
 /** When the enquiry opened at `openedAt` is due an answer; past it, recovery starts. */
 export function enquiryReplyBy(openedAt: Date): Date {
   return new Date(openedAt.getTime() + ENQUIRY_PERIOD_DAYS * DAY_MS);
+}
+
+/** When the guarantee's country must have answered an IE203 sent at `requestedAt`; past it, the movement is refused. */
+export function guaranteeReplyBy(requestedAt: Date): Date {
+  return new Date(requestedAt.getTime() + GUARANTEE_ANSWER_HOURS * 3_600_000);
 }

@@ -3,7 +3,7 @@
 // balance, the ledger of C2C messages it applied), for the deployment's
 // auditor identity. Read only; amounts in minor units so sums are exact.
 import { Type, type Static } from '@sinclair/typebox';
-import { CurrencyCode, Grn, OfficeReference } from './ctd.ts';
+import { CountryCode, CurrencyCode, Grn, OfficeReference } from './ctd.ts';
 import { Mrn } from './movements.ts';
 import { MovementStateSchema } from './movement-state.ts';
 import { MessageId } from './ice/envelope.ts';
@@ -43,6 +43,12 @@ export const AuditMovement = Type.Object({
       description: 'Reservations paid out of their guarantee after recovery of the debt (RECOVERED)',
     }),
   ),
+  reservedAbroad: Type.Optional(
+    Type.Array(Type.Object({ grn: Grn, amountMinor: Type.Integer({ minimum: 1 }), currency: CurrencyCode }), {
+      description:
+        "What the country that registered the movement's guarantees reports it holds for it (IE205), until given back (IE204/IE209); the guarantees' own node lists the same as their uses",
+    }),
+  ),
 });
 
 export const AuditMovementList = Type.Object({
@@ -61,6 +67,16 @@ export const AuditGuarantee = Type.Object({
   referenceAmountMinor: Type.Integer(),
   reservedMinor: Type.Integer({ description: 'Sum the guarantee records as reserved' }),
   availableMinor: Type.Integer({ description: 'referenceAmountMinor − reservedMinor' }),
+  uses: Type.Optional(
+    Type.Array(
+      Type.Object({
+        mrn: Mrn,
+        departureCountry: CountryCode,
+        amountMinor: Type.Integer({ minimum: 1 }),
+      }),
+      { description: 'Held now for movements declared in other countries (IE203), part of reservedMinor' },
+    ),
+  ),
 });
 
 export const AuditGuaranteeList = Type.Object({

@@ -75,6 +75,21 @@ export const Declaration = Type.Object({
       description: 'Incidents en route recorded, in order',
     }),
   ),
+  guaranteeAbroad: Type.Optional(
+    Type.Union([
+      Type.Object({
+        country: Type.String({ description: 'The country that registered the guarantees, asked through ICE (IE203)' }),
+        replyBy: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+          description: 'Business time by which it must answer; past it the movement is refused',
+        }),
+        refusal: Type.Union([
+          Type.Object({ code: Type.String(), grn: Type.Union([Grn, Type.Null()]), message: Type.String() }),
+          Type.Null(),
+        ]),
+      }),
+      Type.Null(),
+    ]),
+  ),
   openIncidents: Type.Optional(
     Type.Integer({ description: "Incidents awaiting customs' decision at departure; they hold back write-off" }),
   ),

@@ -6,6 +6,7 @@ export const MovementStates = [
   'SUBMITTED', // lodged, being validated (IE015 received)
   'REJECTED', // failed validation (IE056); final
   'ACCEPTED', // MRN allocated (IE028), may be amended or cancelled
+  'AWAITING_GUARANTEE', // guarantee registered in another country: its answer to IE203 awaited (IE205); may be cancelled
   'UNDER_CONTROL', // customs decided to control before release (IE060)
   'RELEASED', // released for transit (IE029); guarantee reserved
   'NOT_RELEASED', // release refused (IE051); final

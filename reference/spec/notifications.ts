@@ -14,10 +14,20 @@ export const MovementNotification = Type.Object({
     description:
       'accept, control, release, refuse, amend, cancel, cross, arrive, controlResults, writeOff; discrepancies ' +
       '(IE019), resolveDiscrepancies, limitExpired (IE140: the holder is asked about the movement), enquiryAnswer, ' +
-      'holderInformation, recover, recovered, recoveryWaived, invalidate (IE009), divertTransit, divertDestination, incident (IE182), incidentDecision',
+      'holderInformation, recover, recovered, recoveryWaived, invalidate (IE009), divertTransit, divertDestination, incident (IE182), incidentDecision; ' +
+      "awaitGuarantee (IE203 sent to the guarantee's country), guaranteeAccepted, guaranteeRefused (IE055-like: reason)",
   }),
   state: MovementStateSchema,
   office: Type.Union([OfficeReference, Type.Null()]),
+  reason: Type.Optional(
+    Type.Object(
+      { code: Type.String(), message: Type.String() },
+      {
+        description:
+          "guaranteeRefused: why the guarantee's country refused (the codes of a local refusal), or GUARANTEE_UNANSWERED",
+      },
+    ),
+  ),
   at: Type.String({ format: 'date-time' }),
 });
 

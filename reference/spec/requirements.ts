@@ -34,6 +34,11 @@ const UNHAPPY_PATHS =
   'the unhappy paths need the other offices to act (enquiry answers, diverted and foreign records, recovery abroad) ' +
   'and business time to pass, which the conformance scenario does against a whole deployment';
 
+/** Why certification leaves guarantees to the conformance scenario. */
+const GUARANTEES =
+  'certification lodges with the guarantees the target seeds; registering and approving guarantees, their levels and ' +
+  'reserving them in another country need customs users of the target and a whole deployment, which the conformance scenario has';
+
 export const requirements: readonly Requirement[] = [
   // C2B: the node's API
   {
@@ -271,7 +276,48 @@ export const requirements: readonly Requirement[] = [
     level: 'mandatory',
     notCertified: UNHAPPY_PATHS,
   },
+  // C2B: guarantees (issue #15), judged by the conformance scenario
+  {
+    id: 'C2B-GUARANTEE-LEVEL',
+    rule: 'Customs approves a guarantee at a level of 100, 50 or 25 % of the amount due (by default the proposal of the AEO rule), and every reservation on it is that share.',
+    section: `${ROUTES} approveGuarantee`,
+    side: 'C2B',
+    level: 'mandatory',
+    notCertified: GUARANTEES,
+  },
+  {
+    id: 'C2B-GUARANTEE-INDIVIDUAL',
+    rule: 'An individual guarantee (type 2 or 4) serves one movement: another CTD naming it gets 409 GUARANTEE_ALREADY_USED.',
+    section: `${DOMAIN} Guarantee calculus`,
+    side: 'C2B',
+    level: 'mandatory',
+    notCertified: GUARANTEES,
+  },
+  {
+    id: 'C2B-GUARANTOR-EXPOSURE',
+    rule: 'The exposure of an insurer or bank lists every guarantee it backs with what movements reserve on it and what is available, and totals per currency.',
+    section: `${ROUTES} getGuarantorExposure`,
+    side: 'C2B',
+    level: 'optional',
+    notCertified: GUARANTEES,
+  },
+  {
+    id: 'C2B-GUARANTEE-ONE-COUNTRY',
+    rule: 'The guarantees of a CTD are registered in one country, which reserves them all: references of two countries get 422 GUARANTEE_COUNTRIES_MIXED pointing at the first one of another country, and nothing is lodged.',
+    section: `${DOMAIN} Guarantee calculus`,
+    side: 'C2B',
+    level: 'mandatory',
+    notCertified: GUARANTEES,
+  },
   // C2C: the node's messages over ICE
+  {
+    id: 'C2C-GUARANTEE-ABROAD',
+    rule: 'A CTD secured by a guarantee of another country of the exchange is answered at once AWAITING_GUARANTEE; that country reserves it over ICE (IE203/IE205) and departure releases the movement, or refuses it with the reason; invalidation gives the amount back there (IE209). The access code is never shown at departure.',
+    section: `${DOMAIN} Guarantee calculus`,
+    side: 'C2C',
+    level: 'mandatory',
+    notCertified: GUARANTEES,
+  },
   {
     id: 'C2C-CREDENTIAL',
     rule: "The node connects to ICE with its node credential as a bearer token and takes ICE's welcome.",

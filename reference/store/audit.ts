@@ -9,24 +9,36 @@ export interface AuditMovementRow {
   departureOffice: string;
   transitOffices: string[];
   destinationOffice: string;
-  /** Held reservations, amounts in minor units. */
+  /** Held reservations on guarantees registered here, amounts in minor units. */
   reservations: Array<{ grn: string; amount: string; currency: string }>;
+  /** Held reservations the country that registered the guarantees reported (IE205). */
+  reservedAbroad: Array<{ grn: string; amount: string; currency: string }>;
   /** Reservations paid out of their guarantee after recovery. */
   charged: Array<{ grn: string; amount: string; currency: string }>;
 }
 
-export async function auditMovementPage(db: Queryable, after: string, limit: number): Promise<AuditMovementRow[]> {
+/** Held reservations on guarantees registered in `country` (here) or elsewhere (abroad). */
+const heldReservations = (where: 'here' | 'abroad') =>
+  `(SELECT coalesce(jsonb_agg(jsonb_build_object('grn', r.grn, 'amount', r.amount::text, 'currency', r.currency)
+                    ORDER BY r.position), '[]'::jsonb)
+      FROM reservations r WHERE r.mrn = m.mrn AND r.held AND r.amount > 0
+       AND (substr(r.grn, 3, 2) = $3) = ${where === 'here' ? 'true' : 'false'})`;
+
+export async function auditMovementPage(
+  db: Queryable,
+  country: string,
+  after: string,
+  limit: number,
+): Promise<AuditMovementRow[]> {
   const { rows } = await db.query<AuditMovementRow>(
     `SELECT mrn, role, state, departure_office AS "departureOffice", transit_offices AS "transitOffices",
-            destination_office AS "destinationOffice",
-            (SELECT coalesce(jsonb_agg(jsonb_build_object('grn', r.grn, 'amount', r.amount::text, 'currency', r.currency)
-                                       ORDER BY r.position), '[]'::jsonb)
-               FROM reservations r WHERE r.mrn = m.mrn AND r.held AND r.amount > 0) AS reservations,
+            destination_office AS "destinationOffice", ${heldReservations('here')} AS reservations,
+            ${heldReservations('abroad')} AS "reservedAbroad",
             (SELECT coalesce(jsonb_agg(jsonb_build_object('grn', r.grn, 'amount', r.amount::text, 'currency', r.currency)
                                        ORDER BY r.position), '[]'::jsonb)
                FROM reservations r WHERE r.mrn = m.mrn AND r.charged AND r.amount > 0) AS charged
        FROM movements m WHERE mrn > $1 ORDER BY mrn LIMIT $2`,
-    [after, limit],
+    [after, limit, country],
   );
   return rows;
 }

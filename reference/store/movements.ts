@@ -36,6 +36,10 @@ export interface MovementRecord {
   /** A foreign copy: the IE150 received, until answered. */
   recoveryMessageId: string | null;
   recoveryAnsweredAt: Date | null;
+  /** Business time by which the guarantee's country must answer IE203 (departure, AWAITING_GUARANTEE). */
+  guaranteeReplyBy: Date | null;
+  /** Why the guarantee's country refused the guarantees, or that it did not answer in time. */
+  guaranteeRefusal: { code: string; grn: string | null; message: string } | null;
   /** Incidents en route recorded for the movement, in the order recorded. */
   incidents: Array<Record<string, unknown>>;
   /** Incidents not yet decided on by customs at departure. */
@@ -64,7 +68,8 @@ const columns = `mrn, role, operator_tin AS "operatorTin", lrn, content_hash AS 
   enquiry_reply_by AS "enquiryReplyBy", enquiry_answer AS "enquiryAnswer", holder_information AS "holderInformation",
   enquiry_message_id AS "enquiryMessageId", enquiry_answered_at AS "enquiryAnsweredAt", recovery_office AS "recoveryOffice",
   recovery_started_at AS "recoveryStartedAt", recovery_message_id AS "recoveryMessageId",
-  recovery_answered_at AS "recoveryAnsweredAt", incidents, open_incidents AS "openIncidents", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  recovery_answered_at AS "recoveryAnsweredAt", guarantee_reply_by AS "guaranteeReplyBy",
+  guarantee_refusal AS "guaranteeRefusal", incidents, open_incidents AS "openIncidents", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** A C2C message to write to the outbox with a state change. */
 export interface OutboxMessage {
@@ -130,7 +135,7 @@ export interface GuaranteeCheck {
 }
 
 /** SQL: the checks one row of a guarantee CTE (see GUARANTEE_ROW) passes; $2 is the holder. */
-const guaranteeOkSql = (
+export const guaranteeOkSql = (
   reserve: string,
   mrn: string,
 ) => `coalesce(status = 'ACTIVE' AND "accessCodeOk" AND "holderTin" = $2
@@ -221,7 +226,10 @@ function declarationParams(d: NewDeclaration): unknown[] {
  * wanted_type), locked in GRN order so concurrent statements queue rather than
  * deadlock, with the amount each would reserve at its level (none for a waiver).
  */
-const GUARANTEE_ROWS = (accessCode: string) => `
+/** SQL: whether the access code presented for a guarantee row (GUARANTEE_ROWS' `i`) is that guarantee's. */
+export const PRESENTED_ACCESS_CODE_OK = `coalesce(l.access_code_hash = sha256(l.access_code_salt || convert_to(upper(i.access_code), 'UTF8')), false)`;
+
+export const GUARANTEE_ROWS = (accessCode: string) => `
 locked AS (
   SELECT grn, status, access_code_salt, access_code_hash, holder_tin, type, currency, reference_amount, reserved, level, used_by
     FROM guarantees WHERE grn IN (SELECT grn FROM input) ORDER BY grn FOR UPDATE
@@ -240,7 +248,7 @@ WITH dup AS (
   SELECT t.grn, t.position - 1 AS position, t.share, t.access_code, t.wanted_currency, t.wanted_type
     FROM unnest($12::text[], $13::bigint[], $16::text[], $15::text[], $18::text[]) WITH ORDINALITY
       AS t(grn, share, access_code, wanted_currency, wanted_type, position)
-), ${GUARANTEE_ROWS(`coalesce(l.access_code_hash = sha256(l.access_code_salt || convert_to(upper(i.access_code), 'UTF8')), false)`)},
+), ${GUARANTEE_ROWS(PRESENTED_ACCESS_CODE_OK)},
 ok AS (
   SELECT NOT EXISTS (SELECT 1 FROM dup) AND NOT EXISTS (SELECT 1 FROM g WHERE NOT ${guaranteeOkSql('$14::boolean', '$1')}) AS ok
 ), r AS (
@@ -307,6 +315,7 @@ export interface MovementChange {
   recoveryStartedAt?: Date;
   recoveryMessageId?: string;
   recoveryAnsweredAt?: Date;
+  guaranteeRefusal?: string;
   /** JSON text of the whole list of incidents. */
   incidents?: string;
   openIncidents?: number;
@@ -334,6 +343,7 @@ const changeColumns: Record<keyof MovementChange, string> = {
   recoveryStartedAt: 'recovery_started_at',
   recoveryMessageId: 'recovery_message_id',
   recoveryAnsweredAt: 'recovery_answered_at',
+  guaranteeRefusal: 'guarantee_refusal',
   incidents: 'incidents',
   openIncidents: 'open_incidents',
 };
@@ -403,7 +413,7 @@ export async function replanReservations(
        SELECT t.grn, t.position - 1 AS position, t.share, t.access_code, t.wanted_currency, t.wanted_type
          FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
            AS t(grn, share, access_code, wanted_currency, wanted_type, position)
-     ), ${GUARANTEE_ROWS(`coalesce(l.access_code_hash = sha256(l.access_code_salt || convert_to(upper(i.access_code), 'UTF8')), false)`)},
+     ), ${GUARANTEE_ROWS(PRESENTED_ACCESS_CODE_OK)},
      ok AS (
        SELECT NOT EXISTS (SELECT 1 FROM g WHERE NOT ${guaranteeOkSql('false', '$1')}) AS ok
      ), d AS (

@@ -41,7 +41,15 @@ export async function oldestPendingAge(db: Queryable): Promise<number> {
 
 export async function markSent(db: Queryable, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::uuid[]) AND sent_at IS NULL', [ids]);
+  // ICE has stored them: an IE203's access codes have nothing more to do here (they travel only inside the request).
+  await db.query(
+    `UPDATE outbox SET sent_at = now(),
+            body = CASE WHEN message_type = 'IE203' THEN jsonb_set(body, '{references}',
+                     (SELECT coalesce(jsonb_agg(r - 'accessCode'), '[]'::jsonb) FROM jsonb_array_elements(body->'references') r))
+                   ELSE body END
+      WHERE id = ANY($1::uuid[]) AND sent_at IS NULL`,
+    [ids],
+  );
 }
 
 /** ICE's refusal of a message, for good: kept with the message, which is not sent again. */

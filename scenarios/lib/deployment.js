@@ -5,7 +5,7 @@
 
 /**
  * @typedef {{
- *   nodes: Record<string, { country: string, url: string }>,
+ *   nodes: Record<string, { country: string, url: string, adminToken: string | undefined }>,
  *   ice: { url: string, loadIdentities: import('./ice-link.js').IceIdentity[] } | undefined,
  *   operators: import('./credentials.js').Operator[],
  *   officers: import('./credentials.js').Officer[],
@@ -30,7 +30,12 @@ export function parseDeployment(text) {
   const officers = (raw.officers || []).slice();
   for (const [country, node] of Object.entries(/** @type {Record<string, any>} */ (raw.nodes || {}))) {
     if (!node || typeof node.url !== 'string') throw new Error(`deployment file: node ${country} has no url`);
-    nodes[country] = { country, url: node.url.replace(/\/$/, '') };
+    // adminToken: seeding parties through POST /v1/admin/fixtures, reading the /v1/audit routes.
+    nodes[country] = {
+      country,
+      url: node.url.replace(/\/$/, ''),
+      adminToken: typeof node.adminToken === 'string' && node.adminToken ? node.adminToken : undefined,
+    };
     // `cats-stress up` lists each node's seeded parties under the node.
     operators.push(...(node.operators || []));
     officers.push(...(node.officers || []));

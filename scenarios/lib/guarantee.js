@@ -16,3 +16,31 @@ export async function getGuarantee(nodeUrl, token, grn, opts = {}) {
   });
   return { res, body: jsonBody(res) };
 }
+
+/**
+ * The node's books of one guarantee as its audit route shows them (auditor or admin):
+ * balances in minor units and `uses`, what it holds for movements declared in other countries.
+ * undefined when the node does not list it.
+ * @param {string} nodeUrl
+ * @param {string} token
+ * @param {string} grn
+ * @returns {Promise<{ grn: string, reservedMinor: number, referenceAmountMinor: number,
+ *   uses?: { mrn: string, departureCountry: string, amountMinor: number }[] } | undefined>}
+ */
+export async function auditedGuarantee(nodeUrl, token, grn) {
+  /** @type {string | undefined} */
+  let after;
+  for (;;) {
+    const res = await request(
+      'GET',
+      `${nodeUrl}/v1/audit/guarantees?limit=1000${after ? `&after=${after}` : ''}`,
+      null,
+      { token, operation: 'audit_guarantees', name: 'GET /v1/audit/guarantees' },
+    );
+    const body = jsonBody(res);
+    const items = body && Array.isArray(body.items) ? body.items : [];
+    const found = items.find((/** @type {any} */ g) => g.grn === grn);
+    if (found || !body || !body.next) return found;
+    after = body.next;
+  }
+}

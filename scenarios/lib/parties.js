@@ -125,3 +125,19 @@ export function asHolder(ctd, holder, guarantee, lrn) {
     ],
   });
 }
+
+/**
+ * An administrator seeds parties with known tokens (idempotent upsert), e.g. an operator
+ * account for a holder who also lodges in this node's country.
+ * @param {string} nodeUrl
+ * @param {string} adminToken
+ * @param {{ operators?: { tin: string, name: string, country: string, aeo: boolean, token: string }[] }} fixtures
+ */
+export async function applyFixtures(nodeUrl, adminToken, fixtures) {
+  const res = await request('POST', `${nodeUrl}/v1/admin/fixtures`, fixtures, {
+    token: adminToken,
+    operation: 'admin_fixtures',
+    name: 'POST /v1/admin/fixtures',
+  });
+  return { res, body: jsonBody(res) };
+}

@@ -17,6 +17,7 @@ import { spawnIce, type IceProcess } from './ice-process.ts';
 import { movementMrn } from './messages.ts';
 import { rawNode, type RawNode } from './raw-node.ts';
 import { recordedCtd } from '../../reference/cats/recorded-ctd.ts';
+import { guaranteeOffice } from '../../reference/cats/c2c-messages.ts';
 
 const tokens = {
   GE: 'ge-node-credential',
@@ -330,6 +331,41 @@ describe('a node applies a C2C message only from the office the movement designa
     expect(await snapshot(mrn)).toEqual(before);
     const enquiryAtAz = await az.context.pool.query('SELECT enquiry_message_id FROM movements WHERE mrn = $1', [mrn]);
     expect(enquiryAtAz.rows[0]).toEqual({ enquiry_message_id: null });
+  });
+
+  it('refuses guarantee messages (IE203/IE205/IE209) about guarantees or movements of another country, changing nothing', async () => {
+    const { mrn } = await released();
+    const before = await snapshot(mrn);
+    const toGe: [string, string] = ['GE', guaranteeOffice('GE')!];
+    const toKz: [string, string] = ['KZ', guaranteeOffice('KZ')!];
+    const kzGrn = testGrn('KZ');
+    const reference = { accessCode: 'AB12', type: '1', share: { amount: 100, currency: 'USD' } };
+    const use = (grns: string[]) => ({
+      requestedAt: now(),
+      officeOfDeparture: 'GE000010',
+      holder: trader.tin,
+      references: grns.map((g) => ({ grn: g, ...reference })),
+    });
+    // A request to reserve GE's guarantee sent to KZ, which does not hold it.
+    await refusedByIce(raw.GE, envelope('IE203', ['GE', 'GE000010'], toKz, mrn, use([grn])), 'GRN_COUNTRY_MISMATCH');
+    // KZ asking GE to reserve for a movement GE allocated: only the country of departure asks.
+    await refusedByIce(raw.KZ, envelope('IE203', ['KZ', 'KZ000010'], toGe, mrn, use([grn])), 'MRN_COUNTRY_MISMATCH');
+    // An answer naming GE's guarantee from KZ: only the guarantee's country answers for it.
+    const answer = (g: string) => ({
+      answeredAt: now(),
+      accepted: true,
+      reservations: [{ grn: g, amount: 100, currency: 'USD' }],
+    });
+    await refusedByIce(raw.KZ, envelope('IE205', toKz, toGe, mrn, answer(grn)), 'GRN_COUNTRY_MISMATCH');
+    // KZ answering for its own guarantee about a movement that asked KZ nothing.
+    await rejectedByNode(raw.KZ, envelope('IE205', toKz, toGe, mrn, answer(kzGrn)), 'SENDER_NOT_DESIGNATED');
+    // Giving back or charging the uses of GE's movement: only GE, its country of departure.
+    await refusedByIce(
+      raw.KZ,
+      envelope('IE209', ['KZ', 'KZ000010'], toGe, mrn, { creditedAt: now(), outcome: 'recovered' }),
+      'MRN_COUNTRY_MISMATCH',
+    );
+    expect(await snapshot(mrn)).toEqual(before);
   });
 
   it('applies the same messages from the designated offices: the movement reaches write-off', async () => {

@@ -53,6 +53,21 @@ const bodies: Record<string, unknown> = {
     amountClaimed: { amount: 55000, currency: 'GEL' },
   },
   IE152: { notifiedAt: at, recoveryAccepted: true },
+  IE203: {
+    requestedAt: at,
+    officeOfDeparture: 'GE000010',
+    holder: 'GE123456789',
+    references: [
+      { grn: '26AZ0000000000001', accessCode: 'AB12', type: '1', share: { amount: 120000, currency: 'AZN' } },
+    ],
+  },
+  IE205: {
+    answeredAt: at,
+    accepted: true,
+    reservations: [{ grn: '26AZ0000000000001', amount: 60000, currency: 'AZN' }],
+  },
+  IE204: { cancelledAt: at, reason: 'cancelled by the holder' },
+  IE209: { creditedAt: at, outcome: 'discharged' },
 };
 
 describe('ICE message catalogue', () => {

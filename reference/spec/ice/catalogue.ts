@@ -17,6 +17,10 @@ import { IE142 } from './ie142-enquiry-request.ts';
 import { IE143 } from './ie143-enquiry-response.ts';
 import { IE150 } from './ie150-recovery-request.ts';
 import { IE152 } from './ie152-recovery-notification.ts';
+import { IE203 } from './ie203-guarantee-use.ts';
+import { IE204 } from './ie204-guarantee-use-cancellation.ts';
+import { IE205 } from './ie205-guarantee-use-result.ts';
+import { IE209 } from './ie209-credit-reference-amount.ts';
 
 export const iceMessageSchemas = {
   IE001,
@@ -36,6 +40,10 @@ export const iceMessageSchemas = {
   IE150,
   IE152,
   IE180,
+  IE203,
+  IE205,
+  IE204,
+  IE209,
 } as const;
 
 export type IceMessageType = keyof typeof iceMessageSchemas;
@@ -51,7 +59,9 @@ export type IceMessageOf<T extends IceMessageType> = Extract<IceMessage, { type:
  * only the office of departure, in the country the MRN names; IE118 only a declared
  * office of transit; IE006/IE018/IE143 only the office of destination; IE152 only the
  * office IE150 asked to recover the debt; the answers carry an MRN of the
- * recipient's country. IE114/IE002 come from an office the declaration does not
+ * recipient's country. IE203/IE204/IE209 go from departure to the office of guarantee of
+ * the country that registered the GRNs (every GRN in an IE203 names the recipient's
+ * country), and only that country answers IE205 (every GRN in it names the sender's). IE114/IE002 come from an office the declaration does not
  * name (diversion): any office of the sender's country with the role, answered by
  * departure with IE115/IE003, which makes it an office of the movement. IE180 comes
  * from the competent office of the country where an incident happened: any office

@@ -22,6 +22,37 @@ const addressed = (type: string, from: string, to: string, mrn: string, body: Re
 const codes = (m: ReturnType<typeof addressed>) => senderProblems(m).map((p) => `${p.code} ${p.pointer}`);
 
 describe('designated senders', () => {
+  it("lets only the guarantee's country answer for its GRNs, and asks only it to reserve them", () => {
+    const use = { requestedAt: at, officeOfDeparture: 'GE000010', holder: 'GE1', references: [] as object[] };
+    const ref = (grn: string) => ({ grn, accessCode: 'AB12', type: '1', share: { amount: 1, currency: 'KZT' } });
+    const kzGrn = '26KZ0000000000017';
+    expect(codes(addressed('IE203', 'GE000010', 'KZ000010', geMrn, { ...use, references: [ref(kzGrn)] }))).toEqual([]);
+    expect(
+      codes(
+        addressed('IE203', 'GE000010', 'KZ000010', geMrn, {
+          ...use,
+          references: [ref(kzGrn), ref(azMrn.slice(0, 17))],
+        }),
+      ),
+    ).toEqual(['GRN_COUNTRY_MISMATCH /message/body/references/1/grn']);
+    const answer = (grn: string) => ({
+      answeredAt: at,
+      accepted: true,
+      reservations: [{ grn, amount: 1, currency: 'KZT' }],
+    });
+    expect(codes(addressed('IE205', 'KZ000010', 'GE000010', geMrn, answer(kzGrn)))).toEqual([]);
+    // AZ answering for a KZ guarantee, and about a movement that is not the recipient's.
+    expect(codes(addressed('IE205', 'AZ000100', 'GE000010', geMrn, answer(kzGrn)))).toEqual([
+      'GRN_COUNTRY_MISMATCH /message/body/reservations/0/grn',
+    ]);
+    expect(codes(addressed('IE205', 'KZ000010', 'GE000010', azMrn, answer(kzGrn)))).toEqual([
+      'MRN_COUNTRY_MISMATCH /message/mrn',
+    ]);
+    expect(codes(addressed('IE209', 'AZ000100', 'KZ000010', geMrn, { creditedAt: at, outcome: 'discharged' }))).toEqual(
+      ['MRN_COUNTRY_MISMATCH /message/mrn'],
+    );
+  });
+
   it('has a rule for every message of the catalogue', () => {
     expect(Object.keys(senderRules).sort()).toEqual([...iceMessageTypes].sort());
   });

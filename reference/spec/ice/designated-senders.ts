@@ -6,9 +6,10 @@ import type { IceMessageType } from './catalogue.ts';
 
 /**
  * Offices a movement designates; 'recovery' is the country asked to recover the debt; 'actual' an
- * office the declaration does not name where the goods are presented (diversion), asking for the record.
+ * office the declaration does not name where the goods are presented (diversion), asking for the record;
+ * 'guarantee' the office of guarantee of the country that registered the movement's guarantees.
  */
-export type MovementOffice = 'departure' | 'transit' | 'destination' | 'recovery' | 'actual';
+export type MovementOffice = 'departure' | 'transit' | 'destination' | 'recovery' | 'actual' | 'guarantee';
 type OfficeField = 'officeOfDeparture' | 'officeOfTransit' | 'officeOfDestination' | 'officeOfIncident';
 
 export interface SenderRule {
@@ -25,6 +26,8 @@ export interface SenderRule {
   senderField?: OfficeField;
   /** Body field naming the receiving office: it must be the envelope's recipient office. */
   recipientField?: OfficeField;
+  /** Whose country every GRN of the body must name: the guarantee's country is the only one that reserves on it. */
+  grnCountry?: 'sender' | 'recipient';
 }
 
 export const senderRules: Readonly<Record<IceMessageType, SenderRule>> = {
@@ -79,13 +82,42 @@ export const senderRules: Readonly<Record<IceMessageType, SenderRule>> = {
   IE143: { sender: 'destination', recipients: ['departure'], mrnCountry: 'recipient' },
   IE150: { sender: 'departure', recipients: ['recovery'], mrnCountry: 'sender' },
   IE152: { sender: 'recovery', recipients: ['departure'], mrnCountry: 'recipient' },
+  IE203: {
+    sender: 'departure',
+    recipients: ['guarantee'],
+    mrnCountry: 'sender',
+    senderField: 'officeOfDeparture',
+    grnCountry: 'recipient',
+  },
+  IE205: { sender: 'guarantee', recipients: ['departure'], mrnCountry: 'recipient', grnCountry: 'sender' },
+  IE204: { sender: 'departure', recipients: ['guarantee'], mrnCountry: 'sender' },
+  IE209: { sender: 'departure', recipients: ['guarantee'], mrnCountry: 'sender' },
 };
+
+/** The ISO country code a GRN names (positions 3-4). */
+export const grnCountry = (grn: string): string => grn.slice(2, 4);
+
+/** The GRNs a message body names, with their pointers (IE203 references, IE205 reservations and refusal). */
+function bodyGrns(body: Record<string, unknown>): { grn: string; pointer: string }[] {
+  const listed = (key: string) =>
+    Array.isArray(body[key])
+      ? (body[key] as { grn?: unknown }[]).flatMap((r, i) =>
+          typeof r?.grn === 'string' ? [{ grn: r.grn, pointer: `/message/body/${key}/${i}/grn` }] : [],
+        )
+      : [];
+  const refusal = (body.refusal as { grn?: unknown } | undefined)?.grn;
+  return [
+    ...listed('references'),
+    ...listed('reservations'),
+    ...(typeof refusal === 'string' ? [{ grn: refusal, pointer: '/message/body/refusal/grn' }] : []),
+  ];
+}
 
 /** The ISO country code an MRN names (positions 3-4). */
 export const mrnCountry = (mrn: string): string => mrn.slice(2, 4);
 
 export interface SenderProblem {
-  code: 'SENDER_NOT_DESIGNATED' | 'MRN_COUNTRY_MISMATCH';
+  code: 'SENDER_NOT_DESIGNATED' | 'MRN_COUNTRY_MISMATCH' | 'GRN_COUNTRY_MISMATCH';
   pointer: string;
   message: string;
 }
@@ -127,6 +159,16 @@ export function senderProblems(m: Addressed): SenderProblem[] {
       pointer: `/message/body/${rule.recipientField}`,
       message: `${rule.recipientField} ${String(body[rule.recipientField])} is not the receiving office ${m.recipient.office}`,
     });
+  }
+  if (rule.grnCountry) {
+    const country = rule.grnCountry === 'sender' ? m.sender.country : m.recipient.country;
+    for (const { grn, pointer } of bodyGrns(body))
+      if (grnCountry(grn) !== country)
+        problems.push({
+          code: 'GRN_COUNTRY_MISMATCH',
+          pointer,
+          message: `a ${m.type} is about guarantees of the ${rule.grnCountry} (${country}); GRN ${grn} names ${grnCountry(grn)}`,
+        });
   }
   const declared = (body.declaration as { offices?: { departure?: string; transit?: string[]; destination?: string } })
     ?.offices;

@@ -15,6 +15,7 @@ export const IceErrorCodes = [
   'INVALID_MRN',
   'SENDER_NOT_DESIGNATED',
   'MRN_COUNTRY_MISMATCH',
+  'GRN_COUNTRY_MISMATCH',
   'CONFLICT',
   'STORE_UNAVAILABLE',
 ] as const;
