@@ -10,6 +10,7 @@ import {
   GUARANTEE_ROWS,
   guaranteeOkSql,
   insertOutbox,
+  movementParams,
   PRESENTED_ACCESS_CODE_OK,
   type DeclaredShare,
   type GuaranteeCheck,
@@ -138,20 +139,7 @@ export async function insertAwaitingDeclaration(
     `INSERT INTO movements (mrn, role, operator_tin, lrn, content_hash, state, ctd, departure_office, transit_offices,
                             destination_office, risk_class, risk_reasons, guarantee_reply_by)
      VALUES ($1, 'departure', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [
-      d.mrn,
-      d.operatorTin,
-      d.lrn,
-      d.contentHash,
-      d.state,
-      d.ctd,
-      d.departureOffice,
-      d.transitOffices,
-      d.destinationOffice,
-      d.riskClass,
-      d.riskReasons,
-      d.replyBy,
-    ],
+    [...movementParams(d), d.replyBy],
   );
   await client.query(
     `INSERT INTO reservations (mrn, grn, position, currency, amount, held)

@@ -197,7 +197,23 @@ export function declarationQuery(d: NewDeclaration): { name: string; text: strin
   return { name: 'insert_declaration', text: DECLARATION_SQL, values: declarationParams(d) };
 }
 
-function declarationParams(d: NewDeclaration): unknown[] {
+/** The movement's own columns ($1–$11 of every statement that lodges one): mrn … risk_reasons. */
+export function movementParams(
+  d: Pick<
+    NewDeclaration,
+    | 'mrn'
+    | 'operatorTin'
+    | 'lrn'
+    | 'contentHash'
+    | 'state'
+    | 'ctd'
+    | 'departureOffice'
+    | 'transitOffices'
+    | 'destinationOffice'
+    | 'riskClass'
+    | 'riskReasons'
+  >,
+): unknown[] {
   return [
     d.mrn,
     d.operatorTin,
@@ -210,6 +226,12 @@ function declarationParams(d: NewDeclaration): unknown[] {
     d.destinationOffice,
     d.riskClass,
     d.riskReasons,
+  ];
+}
+
+function declarationParams(d: NewDeclaration): unknown[] {
+  return [
+    ...movementParams(d),
     d.guarantees.map((g) => g.grn),
     d.guarantees.map((g) => g.share),
     d.reserve,
