@@ -21,6 +21,8 @@ export async function startInProcessReference(opts: {
   /** Countries without a node whose ICE credentials load clients may use (ice-burst). */
   iceLoadCountries?: string[];
   poolSize?: number;
+  /** Business seconds per real second in every part (as `up --time-factor`); default real time. */
+  timeFactor?: number;
 }): Promise<InProcessReference> {
   const loadCountries = opts.iceLoadCountries ?? [];
   const clash = loadCountries.filter((c) => opts.countries.includes(c));
@@ -34,6 +36,7 @@ export async function startInProcessReference(opts: {
     iceLoadIdentity(country, nodeTokens[country]!),
   );
 
+  const clock = opts.timeFactor ? { epochMs: Date.now(), factor: opts.timeFactor } : undefined;
   const nodes: RunningNode[] = [];
   let ice: IceServer | undefined;
   const stop = async () => {
@@ -41,7 +44,8 @@ export async function startInProcessReference(opts: {
     await ice?.close();
   };
   try {
-    if (opts.iceDatabaseUrl) ice = await startIce({ databaseUrl: opts.iceDatabaseUrl, nodeTokens, auditorToken });
+    if (opts.iceDatabaseUrl)
+      ice = await startIce({ databaseUrl: opts.iceDatabaseUrl, nodeTokens, auditorToken, clock });
     for (const country of opts.countries) {
       nodes.push(
         await startNode({
@@ -49,6 +53,7 @@ export async function startInProcessReference(opts: {
           databaseUrl: await opts.databaseUrl(country),
           poolSize: opts.poolSize,
           auditorToken,
+          clock,
           ice: ice && { url: ice.url, token: nodeTokens[country]! },
         }),
       );
@@ -63,6 +68,7 @@ export async function startInProcessReference(opts: {
       ? { ice: { url: ice.url, httpUrl: ice.httpUrl, ...(loadIdentities.length ? { loadIdentities } : {}) } }
       : {}),
     auditor: { token: auditorToken },
+    ...(clock ? { clock: { factor: clock.factor, epoch: new Date(clock.epochMs).toISOString() } } : {}),
   };
   return { deployment, nodes, stop };
 }

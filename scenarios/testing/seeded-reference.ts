@@ -31,7 +31,7 @@ export interface SeededReference {
 export async function startSeededReference(
   name: string,
   dataset: Omit<DatasetOptions, 'countries' | 'year'>,
-  opts: { iceLoadCountries?: string[]; poolSize?: number } = {},
+  opts: { iceLoadCountries?: string[]; poolSize?: number; timeFactor?: number } = {},
 ): Promise<SeededReference> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `cats-${name}-`));
   const dataDir = path.join(dir, 'data');
@@ -42,6 +42,7 @@ export async function startSeededReference(
     iceDatabaseUrl: await createTestDatabase(`${name}_ice`),
     iceLoadCountries: opts.iceLoadCountries,
     poolSize: opts.poolSize ?? 10,
+    timeFactor: opts.timeFactor,
   });
   await seedFromDataSet(reference.deployment, dataDir);
   const deploymentFile = path.join(dir, 'deployment.json');
