@@ -373,9 +373,16 @@ export async function travel({
       }
       if (kind === 'diverted-transit' && !check(diverted, { 'diversion at transit played': (d) => d })) return false;
       if (declared && ctd.offices.transit.length) {
-        const inTransit = await reaches(mrn, 'IN_TRANSIT');
-        check(inTransit, {
-          'departure sees the movement in transit': (b) => b !== undefined && b.state === 'IN_TRANSIT',
+        // Every crossing known at departure. A movement whose limit date passed on the way stays under
+        // the enquiry that opened (a crossing does not close it; the arrival will): waiting for IN_TRANSIT
+        // then would only let the enquiry period run out.
+        const crossedAll = (/** @type {any} */ b) =>
+          Array.isArray(b.crossedOffices) &&
+          ctd.offices.transit.every((/** @type {string} */ o) => b.crossedOffices.includes(o));
+        const crossed = await reaches(mrn, crossedAll);
+        check(crossed, {
+          'departure sees every crossing, the movement in transit (or under enquiry past its limit)': (b) =>
+            b !== undefined && crossedAll(b) && (b.state === 'IN_TRANSIT' || b.state === 'ENQUIRY'),
         });
       }
 
