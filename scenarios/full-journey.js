@@ -74,7 +74,7 @@ export const options = {
         },
   },
   setupTimeout: '60s',
-  summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(95)', 'p(99)'],
+  summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(95)', 'p(99)', 'count'],
   thresholds: Object.assign(
     {
       checks: ['rate>0.99'],

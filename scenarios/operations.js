@@ -51,7 +51,7 @@ export const options = {
     },
   },
   setupTimeout: '60s',
-  summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(95)', 'p(99)'],
+  summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(95)', 'p(99)', 'count'],
   thresholds: Object.assign(
     {
       checks: [`rate>${envNumber(__ENV, 'SLO_CHECKS', 0.99)}`],
