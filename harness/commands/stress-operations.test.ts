@@ -1,5 +1,5 @@
 // `stress --scenario operations` as a user runs it, shortened: the reference comes up on a
-// business clock running one day per real second, the corridor's live mix runs through ICE,
+// business clock running half a day per real second, the corridor's live mix runs through ICE,
 // and the run waits until every movement that got an MRN is at the end state of its path:
 // the console, summary.json and the report count them per path, none stuck.
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
@@ -40,7 +40,7 @@ describe('cats-stress stress --scenario operations', () => {
       'SLO_ICE_P95_MS=30000',
     ]);
     expect(code, `${stdout}\n${stderr}`).toBe(0);
-    expect(stderr).toContain('business time ×86400');
+    expect(stderr).toContain('business time ×43200 (a business day in 2 s real time)');
     expect(stdout).toMatch(/^PASS {2}operations: \d+\/\d+ SLO thresholds met/m);
     expect(stdout).toContain('movements that got an MRN → reached the end state of their path');
 

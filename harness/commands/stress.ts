@@ -52,12 +52,13 @@ const RATE_SCENARIOS = new Set(['ctd-peak', 'spike', 'soak', 'breakpoint']);
 const OWN_RATE_SCENARIOS = new Set(['resilience', 'operations']);
 /**
  * Scenarios whose movements take the data set's paths, some of which need business time to pass:
- * the reference runs one business day per real second, so the slowest path (a limit date of up to
- * a month, then the 28-day enquiry period) ends within about a minute, while a declared journey
- * has at least 29 s (a 1-day limit and the enquiry period) before the node would start recovery.
+ * the reference runs half a business day per real second. The slowest path (a limit date of up to
+ * a month, then the 28-day enquiry period) ends within about two minutes, while a journey that a
+ * loaded machine keeps on the road past its limit date (an enquiry opens; its arrival closes it)
+ * still has the whole enquiry period, 56 s, before the node would start recovery.
  */
 const PATH_SCENARIOS = new Set(['operations', 'full-journey']);
-const PATH_TIME_FACTOR = 86_400;
+const PATH_TIME_FACTOR = 43_200;
 /** Scenarios that end with the reconciliation whether or not --reconcile is given. */
 const RECONCILED_SCENARIOS = new Set(['resilience']);
 /** Default peak rate: this many times the corridor's projected peak hour. */
@@ -308,7 +309,7 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
     } else {
       reference.markStarted();
       deployment = await step(
-        `starting the reference: ICE and nodes ${settings.countries.join(', ')}, seeded from the data set${settings.timeFactor ? `, business time ×${settings.timeFactor}` : ''}`,
+        `starting the reference: ICE and nodes ${settings.countries.join(', ')}, seeded from the data set${settings.timeFactor ? `, business time ×${settings.timeFactor} (a business day in ${Number((86_400 / settings.timeFactor).toPrecision(3))} s real time)` : ''}`,
         () =>
           upReference({
             countries: settings.countries,
