@@ -12,7 +12,7 @@ import { SharedArray } from 'k6/data';
 import { parseDeployment } from './lib/deployment.js';
 import { datasetDir, projectedRates, readCtdRecords, readManifest, readParties, relodgeable } from './lib/dataset.js';
 import { credentialIndex } from './lib/credentials.js';
-import { businessTimeFor, pathThresholds, playLabelled, servedMovements } from './lib/labelled-journey.js';
+import { businessTimeFor, journeyThresholds, playLabelled, servedMovements } from './lib/labelled-journey.js';
 import { uniqueLrn } from './lib/lrn.js';
 import { duration, envNumber, seconds } from './lib/schedule.js';
 
@@ -52,27 +52,7 @@ export const options = {
   },
   setupTimeout: '60s',
   summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(95)', 'p(99)', 'count'],
-  thresholds: Object.assign(
-    {
-      checks: [`rate>${envNumber(__ENV, 'SLO_CHECKS', 0.99)}`],
-      http_req_failed: ['rate<0.01'],
-      movement_path_completed: ['count>0'],
-      'movement_e2e_duration{path:as-declared}': [`p(95)<${envNumber(__ENV, 'SLO_E2E_P95_MS', 30000)}`],
-      ice_delivery_latency: [`p(95)<${envNumber(__ENV, 'SLO_ICE_P95_MS', 5000)}`],
-      'movement_step_duration{step:submit}': [],
-      'movement_step_duration{step:release}': [],
-      'movement_step_duration{step:crossing}': [],
-      'movement_step_duration{step:arrival}': [],
-      'movement_step_duration{step:control_results}': [],
-      'ice_delivery_latency{message:IE050}': [],
-      'ice_delivery_latency{message:IE001}': [],
-      enquiry_duration: [],
-      recovery_duration: [],
-      diversions_handled: [],
-      incidents_recorded: [],
-    },
-    pathThresholds(movements),
-  ),
+  thresholds: journeyThresholds(movements, __ENV, envNumber(__ENV, 'SLO_CHECKS', 0.99)),
 };
 
 const creds = credentialIndex(deployment, readParties(DATA));

@@ -7,6 +7,7 @@ import { countryOfOffice } from './credentials.js';
 import { readClock } from './clock.js';
 import { travel } from './journey.js';
 import { END_STATE, pathOf, TIME_PATHS, timeTravel } from './movement-paths.js';
+import { envNumber } from './schedule.js';
 
 /** Labelled movements not played: their path needs business time the deployment's clock does not run fast enough. */
 const movementPathSkipped = new Counter('movement_path_skipped');
@@ -45,16 +46,40 @@ export function servedMovements(records, deployment, also = () => true) {
 }
 
 /**
- * Thresholds that put each path's figures in the summary: planned, completed and (none) stuck.
+ * The thresholds of a scenario playing labelled movements: its SLOs (`checksRate`, and from `env`
+ * SLO_E2E_P95_MS for the declared path, the other paths waiting for business time by design, and
+ * SLO_ICE_P95_MS), the figures every summary carries, and each path's planned, completed and
+ * (none) stuck.
  * @param {{ length: number, [i: number]: LabelledMovement }} movements  a SharedArray: indexed, no array methods
+ * @param {Record<string, string>} env  __ENV
+ * @param {number} checksRate
  * @returns {Record<string, string[]>}
  */
-export function pathThresholds(movements) {
+export function journeyThresholds(movements, env, checksRate) {
+  /** @type {Record<string, string[]>} */
+  const out = {
+    checks: [`rate>${checksRate}`],
+    http_req_failed: ['rate<0.01'],
+    // Every movement played ends at the end of its path: none left open.
+    movement_path_completed: ['count>0'],
+    'movement_e2e_duration{path:as-declared}': [`p(95)<${envNumber(env, 'SLO_E2E_P95_MS', 30000)}`],
+    ice_delivery_latency: [`p(95)<${envNumber(env, 'SLO_ICE_P95_MS', 5000)}`],
+    'movement_step_duration{step:submit}': [],
+    'movement_step_duration{step:release}': [],
+    'movement_step_duration{step:crossing}': [],
+    'movement_step_duration{step:arrival}': [],
+    'movement_step_duration{step:control_results}': [],
+    'ice_delivery_latency{message:IE050}': [],
+    'ice_delivery_latency{message:IE001}': [],
+    enquiry_duration: [],
+    recovery_duration: [],
+    diversions_handled: [],
+    incidents_recorded: [],
+    movement_path_stuck: ['count==0'],
+  };
   /** @type {Set<string>} */
   const kinds = new Set();
   for (let i = 0; i < movements.length; i++) kinds.add(movements[i].path.kind);
-  /** @type {Record<string, string[]>} */
-  const out = { movement_path_stuck: ['count==0'] };
   for (const kind of Object.keys(END_STATE)) {
     if (!kinds.has(kind)) continue;
     out[`movement_path_planned{path:${kind}}`] = [];
