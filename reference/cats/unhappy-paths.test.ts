@@ -305,6 +305,21 @@ describe('invalidation after release', () => {
     const twice = await departure().post(`/v1/movements/${mrn}/invalidation`, { reason: 'again' });
     expect(twice.status).toBe(409);
   });
+
+  it('invalidates a movement not arrived by its limit date: the enquiry ends there, nothing is recovered', async () => {
+    const mrn = await released();
+    const reserved = (await guarantee()).reserved;
+    await pastLimitOf(mrn);
+    expect(await relay(ge, az)).toEqual(['IE142']);
+    const invalidated = await departure().post(`/v1/movements/${mrn}/invalidation`, { reason: 'never loaded' });
+    expect(invalidated.body).toMatchObject({ state: 'INVALIDATED', reservation: null });
+    expect((await guarantee()).reserved).toBeLessThan(reserved);
+    expect(await relay(ge, az)).toEqual(['IE010', 'IE010']);
+    expect((await state(az, mrn)).state).toBe('INVALIDATED');
+    shift += 29 * DAY;
+    await ge.timeLimits.tick();
+    expect((await state(ge, mrn)).state).toBe('INVALIDATED');
+  });
 });
 
 describe('diversion', () => {
