@@ -30,10 +30,12 @@ export const MovementPathKinds = [
   'diverted-destination',
   /** An incident en route, recorded where it happens. */
   'incident',
+  /** Invalidated by customs at departure after release, before it arrives. */
+  'invalidated',
 ] as const;
 export type MovementPathKind = (typeof MovementPathKinds)[number];
 
-export const IncidentTypes = ['transhipment', 'change-of-transport-means', 'seal-broken', 'accident'] as const;
+export const IncidentTypes = ['transhipment', 'transport-change', 'seal-broken', 'accident'] as const;
 export type IncidentType = (typeof IncidentTypes)[number];
 
 export interface MovementPath {
@@ -76,6 +78,11 @@ export const PATH_SHARES: readonly { kind: Exclude<MovementPathKind, 'as-declare
       share: 0.012,
       source:
         'corridor.md §9 seal broken; gauge change at Dostyk/Altynkol [S7] and Caspian ferry legs [S92]: 1.2 % of movements on such routes [E]',
+    },
+    {
+      kind: 'invalidated',
+      share: 0.001,
+      source: 'declaration released in error (wrong guarantee, goods not loaded) and invalidated by customs: 0.1 % [E]',
     },
   ];
 
@@ -141,21 +148,26 @@ export function drawPath(route: Route, random: Random): MovementPath {
     }
     u -= p.share;
   }
+  return pathOfKind(route, kind, random) ?? { kind: 'as-declared' };
+}
+
+/** The path of `kind` a movement on `route` takes; undefined when the route cannot take it. */
+export function pathOfKind(route: Route, kind: MovementPathKind, random: Random): MovementPath | undefined {
   switch (kind) {
     case 'diverted-transit': {
       const i = route.stops.findIndex((s) => s.role === 'TRA');
-      if (i < 0) return { kind: 'as-declared' };
+      if (i < 0) return undefined;
       const office = alternativeOffice(route.stops[i]!.office, 'TRA', BORDER_KIND[route.legs[i - 1]!.mode]);
-      return office ? { kind, office } : { kind: 'as-declared' };
+      return office ? { kind, office } : undefined;
     }
     case 'diverted-destination': {
       const last = route.stops[route.stops.length - 1]!;
       const office = alternativeOffice(last.office, 'DES', officeByReference.get(last.office)?.kind);
-      return office ? { kind, office } : { kind: 'as-declared' };
+      return office ? { kind, office } : undefined;
     }
     case 'incident': {
       const sites = incidentSites(route);
-      if (sites.length === 0) return { kind: 'as-declared' };
+      if (sites.length === 0) return undefined;
       const site = random.pick(sites);
       const type = random.pick(IncidentTypes);
       return { kind, incident: { type, country: officeByReference.get(site.office)!.country, office: site.office } };

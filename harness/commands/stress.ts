@@ -22,6 +22,7 @@ import { ICE_TRAFFIC_FILE } from '../report/run-folder.ts';
 import { startSutSampler, sutParts } from '../stress/sut-sampler.ts';
 import { SUT_FILE } from '../report/sut-file.ts';
 import { writeRunReport } from '../report/run-report.ts';
+import { pathOutcomes } from '../report/path-outcomes.ts';
 import type { SummaryData } from '../engine/summary/summary-data.ts';
 import { keyValueFlags, numberFlag, parseFlags, UsageError } from '../flags.ts';
 import { faultLinksOf, type FaultableDeployment, type FaultEvent } from '../faults/schedule.ts';
@@ -48,7 +49,16 @@ const SCENARIOS = path.join(ROOT, 'scenarios');
 /** Scenarios whose load is an arrival rate of CTDs (with a default); the others ignore --duration. */
 const RATE_SCENARIOS = new Set(['ctd-peak', 'spike', 'soak', 'breakpoint']);
 /** Scenarios that take --rate as movements per second, with a default of their own. */
-const OWN_RATE_SCENARIOS = new Set(['resilience']);
+const OWN_RATE_SCENARIOS = new Set(['resilience', 'operations']);
+/**
+ * Scenarios whose movements take the data set's paths, some of which need business time to pass:
+ * the reference runs half a business day per real second. The slowest path (a limit date of up to
+ * a month, then the 28-day enquiry period) ends within about two minutes, while a journey that a
+ * loaded machine keeps on the road past its limit date (an enquiry opens; its arrival closes it)
+ * still has the whole enquiry period, 56 s, before the node would start recovery.
+ */
+const PATH_SCENARIOS = new Set(['operations', 'full-journey']);
+const PATH_TIME_FACTOR = 43_200;
 /** Scenarios that end with the reconciliation whether or not --reconcile is given. */
 const RECONCILED_SCENARIOS = new Set(['resilience']);
 /** Default peak rate: this many times the corridor's projected peak hour. */
@@ -77,8 +87,11 @@ options:
   --scenario NAME     one of scenarios/*.js (default ctd-peak)
   --duration D        length of a rate scenario, e.g. 30s, 2m (default 1m; resilience ${RESILIENCE_DURATION})
   --rate R            peak CTD arrival rate per second (default ${PEAK_FACTOR} × the
-                      projected peak hour of the countries' routes); for resilience,
-                      movements per second (default 20 × that peak hour)
+                      projected peak hour of the countries' routes); for resilience and
+                      operations, movements per second (default 20 × that peak hour)
+  --time-factor N     business seconds per real second in the reference (up --time-factor;
+                      default ${PATH_TIME_FACTOR} for ${[...PATH_SCENARIOS].join(' and ')}, whose paths wait for
+                      limit dates and enquiry periods, 1 otherwise)
   --target FILE       deployment file of a running CATS (see scenarios/README.md);
                       its nodes are seeded through their admin fixture route
   --countries LIST    pilot countries (default ${PILOT_COUNTRIES.join(',')})
@@ -126,6 +139,8 @@ interface Settings {
   workers?: number;
   /** Folder for the reference's embedded PostgreSQL. */
   stateDir: string;
+  /** Business seconds per real second the reference runs at (not with --target: its own clock). */
+  timeFactor?: number;
   observability: boolean;
   /** The fault schedule as given, and as read. */
   faults?: { spec: string; events: FaultEvent[] };
@@ -158,6 +173,7 @@ export const command: Command = {
         scenario: { type: 'string', default: 'ctd-peak' },
         duration: { type: 'string' },
         rate: { type: 'string' },
+        'time-factor': { type: 'string' },
         target: { type: 'string' },
         countries: { type: 'string' },
         movements: { type: 'string' },
@@ -191,6 +207,9 @@ export const command: Command = {
     const rateGiven = numberFlag(values.rate, '--rate', { above: 0 });
     const movementsGiven = numberFlag(values.movements, '--movements', { min: 1, integer: true });
     const workers = numberFlag(values.workers, '--workers', { min: 1, integer: true });
+    const timeFactorGiven = numberFlag(values['time-factor'], '--time-factor', { above: 0 });
+    if (timeFactorGiven !== undefined && values.target)
+      throw new UsageError('--time-factor: a --target runs on its own clock (GET /v1/clock)');
     const env = keyValueFlags(values.env, '-e');
     // The resilience scenario's traffic runs under its default schedule unless --faults replaces it.
     // (Once the reconciliation audit exists, this is where the resilience scenario turns it on.)
@@ -231,6 +250,9 @@ export const command: Command = {
       env,
       workers,
       stateDir: path.resolve(values['state-dir']!),
+      timeFactor: values.target
+        ? undefined
+        : (timeFactorGiven ?? (PATH_SCENARIOS.has(scenario) ? PATH_TIME_FACTOR : undefined)),
       observability: values.observability!,
       faults: faults && { spec: faultSpec!, events: faults },
       reconcile:
@@ -287,7 +309,7 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
     } else {
       reference.markStarted();
       deployment = await step(
-        `starting the reference: ICE and nodes ${settings.countries.join(', ')}, seeded from the data set`,
+        `starting the reference: ICE and nodes ${settings.countries.join(', ')}, seeded from the data set${settings.timeFactor ? `, business time ×${settings.timeFactor} (a business day in ${Number((86_400 / settings.timeFactor).toPrecision(3))} s real time)` : ''}`,
         () =>
           upReference({
             countries: settings.countries,
@@ -296,6 +318,7 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
             logDir: path.join(resultsDir, 'sut'),
             stateDir: settings.stateDir,
             observability: settings.observability,
+            timeFactor: settings.timeFactor,
             // Proxies only on the links the schedule faults: a run without faults is measured as ever.
             faultLinks: settings.faults ? faultLinksOf(settings.faults.events) : [],
             say,
@@ -410,6 +433,7 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
       result.summaryData && {
         ...result.summaryData,
         ...(settings.faults ? { recoveryLimits: { judged: recoveryJudged, breached: recoveryBreaches } } : {}),
+        ...(PATH_SCENARIOS.has(settings.scenario) ? { paths: pathOutcomes(result.summaryData) } : {}),
       },
     );
     const iceAfter = deployment.ice?.httpUrl ? await readIceTraffic(deployment.ice.httpUrl) : undefined;

@@ -23,6 +23,7 @@ import { faultRecovery, recoverySection, type FaultRecovery } from './fault-reco
 import { capacitySection, type CapacityResult } from './capacity-model.ts';
 import { sutSection } from './sut-resources.ts';
 import { reconciliationOf, reconciliationSection } from './reconciliation-section.ts';
+import { pathOutcomes, pathsSection } from './path-outcomes.ts';
 
 const REPORT_FILE = 'report.html';
 
@@ -252,7 +253,10 @@ function renderReport(run: RunFolder, capacity?: CapacityResult): string {
   const exitCode = typeof settings?.exitCode === 'number' ? settings.exitCode : undefined;
   const reconciliation = reconciliationOf(summary);
   const reconciled = reconciliation?.passed !== false;
-  const passed = failedThresholds.length === 0 && (exitCode === undefined || exitCode === 0) && reconciled;
+  const paths = pathOutcomes(summary);
+  const stuck = paths.filter((p) => p.stuck > 0).length;
+  const passed =
+    failedThresholds.length === 0 && (exitCode === undefined || exitCode === 0) && reconciled && stuck === 0;
   const title = String(settings?.runId ?? path.basename(run.dir));
   const scenario = settings?.scenario ? String(settings.scenario) : '';
   const verdictText = passed
@@ -261,7 +265,9 @@ function renderReport(run: RunFolder, capacity?: CapacityResult): string {
       ? `FAIL: the reconciliation found discrepancies${failedThresholds.length ? `, and ${failedThresholds.length} of ${rows.length} thresholds not met` : ''}`
       : failedThresholds.length
         ? `FAIL: ${failedThresholds.length} of ${rows.length} thresholds not met`
-        : `FAIL: the run ended with exit code ${exitCode}`;
+        : stuck
+          ? `FAIL: movements of ${stuck} path(s) did not reach the end state of their path`
+          : `FAIL: the run ended with exit code ${exitCode}`;
   const durationMs = summary.state?.testRunDurationMs;
   const facts: Array<[string, string]> = [
     ['scenario', scenario || '–'],
@@ -310,6 +316,7 @@ h3{font-size:14px;margin:12px 0 4px}tr.na td{color:#6b7280}ul.discrepancies{marg
 <div class="grid2"><div><h2>Run</h2>${table(facts)}</div><div><h2>Key figures</h2>${table(keyFigures(summary))}</div></div>
 <h2>Thresholds</h2>
 ${thresholdTable}
+${pathsSection(paths)}
 ${reconciliationSection(reconciliation)}
 <h2>Over time</h2>
 ${chartHtml}

@@ -73,6 +73,8 @@ export async function upReference(opts: {
   observability?: boolean;
   /** Links between parts to place fault proxies on (up --fault-links). */
   faultLinks?: string[];
+  /** Business seconds per real second in every part (up --time-factor). */
+  timeFactor?: number;
   say: (line: string) => void;
 }): Promise<DeploymentFile> {
   // up's closing hint about `down` does not apply: the stress run brings it down itself.
@@ -94,6 +96,7 @@ export async function upReference(opts: {
       opts.stateDir,
       ...(opts.observability ? ['--observability'] : []),
       ...(opts.faultLinks?.length ? ['--fault-links', opts.faultLinks.join(',')] : []),
+      ...(opts.timeFactor ? ['--time-factor', String(opts.timeFactor)] : []),
     ],
     say,
   );

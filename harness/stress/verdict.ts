@@ -4,6 +4,7 @@ import type { SummaryData } from '../engine/summary/summary-data.ts';
 import { byTag, thresholdOutcomes } from './summary-figures.ts';
 import type { RunFigures } from './run-figures.ts';
 import type { IceTraffic } from './ice-traffic.ts';
+import { pathLines, pathOutcomes } from '../report/path-outcomes.ts';
 
 export interface VerdictInput {
   summary: SummaryData;
@@ -46,7 +47,9 @@ export function verdictOf({
   const thresholds = thresholdOutcomes(summary);
   const failed = thresholds.filter((t) => !t.ok);
   const breaches = recoveryBreaches ?? [];
-  const passed = failed.length === 0 && breaches.length === 0;
+  // Every movement that got an MRN must reach the end state of its path, also one still under way at the end.
+  const paths = pathLines(pathOutcomes(summary));
+  const passed = failed.length === 0 && breaches.length === 0 && paths.failures.length === 0;
 
   const limits =
     recoveryBreaches !== undefined
@@ -128,12 +131,14 @@ export function verdictOf({
           : ''),
     );
   }
+  lines.push(...paths.lines);
   const offered = m.offered_rate?.values;
   if (offered && failed.length)
     lines.push(`  capacity         an SLO broke at an offered ${offered.value.toFixed(1)} CTDs/s`);
   else if (offered) lines.push(`  capacity         no SLO broke up to an offered ${offered.max.toFixed(1)} CTDs/s`);
   for (const t of failed) lines.push(`  ✗ ${t.metric}: ${t.expression}`);
   for (const b of breaches) lines.push(`  ✗ ${b}`);
+  for (const p of paths.failures) lines.push(`  ✗ ${p}`);
   lines.push(`  results          ${resultsDir}`);
   return { passed, lines };
 }

@@ -68,6 +68,7 @@ export async function startInProcessReference(opts: {
       ? { ice: { url: ice.url, httpUrl: ice.httpUrl, ...(loadIdentities.length ? { loadIdentities } : {}) } }
       : {}),
     auditor: { token: auditorToken },
+    ...(opts.clock ? { clock: { factor: opts.clock.factor, epoch: new Date(opts.clock.epochMs).toISOString() } } : {}),
   };
   return { deployment, nodes, stop };
 }

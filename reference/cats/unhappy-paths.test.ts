@@ -174,6 +174,22 @@ describe('time limit and enquiry', () => {
     expect(await relay(ge, az)).toEqual(['IE045', 'IE045']);
   });
 
+  it('records a crossing notified past the limit without closing the enquiry; the arrival closes it', async () => {
+    const mrn = await released();
+    await pastLimitOf(mrn);
+    expect(await relay(ge, az)).toEqual(['IE142']);
+    await seed(az, {
+      officers: [{ id: 'az-border-late', token: 'officer-token-az-bor-00004', offices: ['AZ000210'] }],
+    });
+    const crossed = await client(az, 'officer-token-az-bor-00004').post(`/v1/movements/${mrn}/crossing`, {
+      office: 'AZ000210',
+    });
+    expect(crossed.body.state).toBe('IN_TRANSIT');
+    expect(await relay(az, ge)).toEqual(['IE118']);
+    expect(await state(ge, mrn)).toMatchObject({ state: 'ENQUIRY', crossedOffices: ['AZ000210'] });
+    await finish(mrn);
+  });
+
   it('awaits arrival, not recovery, when the office enquired reports the goods arrived', async () => {
     const mrn = await released();
     await pastLimitOf(mrn);
@@ -289,6 +305,21 @@ describe('invalidation after release', () => {
     const twice = await departure().post(`/v1/movements/${mrn}/invalidation`, { reason: 'again' });
     expect(twice.status).toBe(409);
   });
+
+  it('invalidates a movement not arrived by its limit date: the enquiry ends there, nothing is recovered', async () => {
+    const mrn = await released();
+    const reserved = (await guarantee()).reserved;
+    await pastLimitOf(mrn);
+    expect(await relay(ge, az)).toEqual(['IE142']);
+    const invalidated = await departure().post(`/v1/movements/${mrn}/invalidation`, { reason: 'never loaded' });
+    expect(invalidated.body).toMatchObject({ state: 'INVALIDATED', reservation: null });
+    expect((await guarantee()).reserved).toBeLessThan(reserved);
+    expect(await relay(ge, az)).toEqual(['IE010', 'IE010']);
+    expect((await state(az, mrn)).state).toBe('INVALIDATED');
+    shift += 29 * DAY;
+    await ge.timeLimits.tick();
+    expect((await state(ge, mrn)).state).toBe('INVALIDATED');
+  });
 });
 
 describe('diversion', () => {
@@ -331,6 +362,35 @@ describe('diversion', () => {
     // The declared destination is told where the goods went, then every office holding a copy that it is closed.
     expect(await relay(ge, az)).toEqual(['IE024', 'IE045', 'IE045', 'IE045']);
     expect((await border.get(`/v1/declarations/${mrn}`)).body.state).toBe('WRITTEN_OFF');
+  });
+
+  it('at an office of destination not declared once past the limit: the arrival there closes the enquiry', async () => {
+    const mrn = await released();
+    await pastLimitOf(mrn);
+    expect(await relay(ge, az)).toEqual(['IE142']);
+    await seed(az, { officers: [{ id: 'az-border3', token: 'officer-token-az-bor-00003', offices: ['AZ000210'] }] });
+    const border = client(az, 'officer-token-az-bor-00003');
+    expect((await border.post(`/v1/movements/${mrn}/arrival`, { office: 'AZ000210' })).status).toBe(202);
+    expect(await relay(az, ge)).toEqual(['IE002']);
+    expect(await state(ge, mrn)).toMatchObject({ state: 'ENQUIRY', offices: { destination: 'AZ000210' } });
+    expect(await relay(ge, az)).toEqual(['IE003']);
+    expect((await border.post(`/v1/movements/${mrn}/arrival`, { office: 'AZ000210' })).body.state).toBe('ARRIVED');
+    await border.post(`/v1/movements/${mrn}/control-results`, { office: 'AZ000210', conform: true });
+    expect(await relay(az, ge)).toEqual(['IE006', 'IE018']);
+    expect(await state(ge, mrn)).toMatchObject({ state: 'WRITTEN_OFF', reservation: null });
+    expect(await relay(ge, az)).toEqual(['IE024', 'IE045', 'IE045', 'IE045']);
+  });
+
+  it('within the country of departure once past the limit: an office not declared takes the arrival, closing the enquiry', async () => {
+    const mrn = await released();
+    await pastLimitOf(mrn);
+    await seed(ge, { officers: [{ id: 'ge-poti-late', token: 'officer-token-ge-poti-00002', offices: ['GE000200'] }] });
+    const poti = client(ge, 'officer-token-ge-poti-00002');
+    const arrived = await poti.post(`/v1/movements/${mrn}/arrival`, { office: 'GE000200' });
+    expect(arrived.body).toMatchObject({ state: 'ARRIVED', offices: { destination: 'GE000200' } });
+    const results = await poti.post(`/v1/movements/${mrn}/control-results`, { office: 'GE000200', conform: true });
+    expect(results.body).toMatchObject({ state: 'WRITTEN_OFF', reservation: null });
+    expect(await relay(ge, az)).toEqual(['IE142', 'IE024', 'IE045', 'IE045']);
   });
 
   it('within the country of departure: an office not declared takes the movement there and then, as abroad', async () => {

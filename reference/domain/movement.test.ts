@@ -106,6 +106,7 @@ const expected: Record<MovementState, Partial<Record<MovementEventType, Movement
     enquiryAnswer: 'ENQUIRY',
     holderInformation: 'ENQUIRY',
     recover: 'RECOVERY',
+    invalidate: 'INVALIDATED',
     divertTransit: 'ENQUIRY',
     divertDestination: 'ENQUIRY',
     incident: 'ENQUIRY',

@@ -151,8 +151,9 @@ export const transitions: Readonly<Record<MovementEventType, Partial<Record<Move
   recover: { ENQUIRY: 'RECOVERY', DISCREPANCIES: 'RECOVERY' },
   recovered: { RECOVERY: 'RECOVERED' },
   recoveryWaived: { RECOVERY: 'WRITTEN_OFF' },
-  // The holder's cancellation ends at release (cancel above); customs may still invalidate until arrival.
-  invalidate: { RELEASED: 'INVALIDATED', IN_TRANSIT: 'INVALIDATED' },
+  // The holder's cancellation ends at release (cancel above); customs may still invalidate until arrival,
+  // also once the limit date has passed without it.
+  invalidate: { RELEASED: 'INVALIDATED', IN_TRANSIT: 'INVALIDATED', ENQUIRY: 'INVALIDATED' },
   // Diversions change the offices, not the state: the crossing or arrival there follows.
   divertTransit: { RELEASED: 'RELEASED', IN_TRANSIT: 'IN_TRANSIT', ENQUIRY: 'ENQUIRY' },
   divertDestination: { RELEASED: 'RELEASED', IN_TRANSIT: 'IN_TRANSIT', ENQUIRY: 'ENQUIRY' },

@@ -35,3 +35,17 @@ export const specSkipped = new Counter('spec_skipped');
  * `step` (the operation) and `state` (the movement's state in the answer). See ./journal.js.
  */
 export const movementAcks = new Counter('movement_acks');
+/** Movements that got an MRN, by the path the data set labels them with; tag `path`. */
+export const movementPathPlanned = new Counter('movement_path_planned');
+/** Movements that reached the documented end state of their path; tags `path`, `end`. */
+export const movementPathCompleted = new Counter('movement_path_completed');
+/** Movements that got an MRN and did not reach the end state of their path; tag `path`. */
+export const movementPathStuck = new Counter('movement_path_stuck');
+/** Real time from the enquiry seen open at departure to its close (arrival, or recovery started); tag `outcome`. */
+export const enquiryDuration = new Trend('enquiry_duration', true);
+/** Real time from recovery started to its outcome recorded at departure. */
+export const recoveryDuration = new Trend('recovery_duration', true);
+/** Diversions the deployment handled (record asked for and sent, then the step done); tag `at`: transit | destination. */
+export const diversionsHandled = new Counter('diversions_handled');
+/** Incidents en route recorded and known at departure; tag `type`. */
+export const incidentsRecorded = new Counter('incidents_recorded');

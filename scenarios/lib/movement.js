@@ -76,3 +76,45 @@ export const recordControlResults = action(
   '/v1/movements/{mrn}/control-results',
   'POST /v1/movements/{mrn}/control-results',
 );
+/** Officer of the office enquired: answer the enquiry about a movement past its time limit (IE143). */
+export const respondToEnquiry = action(
+  'movement_enquiry_response',
+  '/v1/movements/{mrn}/enquiry-response',
+  'POST /v1/movements/{mrn}/enquiry-response',
+);
+/** Officer at departure: settle the discrepancies of a movement; it is written off. */
+export const resolveDiscrepancies = action(
+  'movement_discrepancies_resolution',
+  '/v1/movements/{mrn}/discrepancies-resolution',
+  'POST /v1/movements/{mrn}/discrepancies-resolution',
+);
+/** Officer at departure: start recovery of the debt (ENQUIRY or DISCREPANCIES; IE150 when recovered abroad). */
+export const startRecovery = action(
+  'movement_recovery',
+  '/v1/movements/{mrn}/recovery',
+  'POST /v1/movements/{mrn}/recovery',
+);
+/** Officer of the office recovering the debt: the outcome (IE152); recovered charges the guarantee. */
+export const recordRecoveryOutcome = action(
+  'movement_recovery_outcome',
+  '/v1/movements/{mrn}/recovery-outcome',
+  'POST /v1/movements/{mrn}/recovery-outcome',
+);
+/** Officer at departure: invalidate a released movement before it arrives (IE010 to the other offices). */
+export const invalidateMovement = action(
+  'movement_invalidation',
+  '/v1/movements/{mrn}/invalidation',
+  'POST /v1/movements/{mrn}/invalidation',
+);
+/** Officer of the country where it happens: an incident en route (IE180 to departure). */
+export const recordIncident = action(
+  'movement_incident',
+  '/v1/movements/{mrn}/incidents',
+  'POST /v1/movements/{mrn}/incidents',
+);
+/** Officer at departure: decide on the movement's incidents; a CONTROLLED movement is then written off. */
+export const decideIncidents = action(
+  'movement_incident_decision',
+  '/v1/movements/{mrn}/incident-decision',
+  'POST /v1/movements/{mrn}/incident-decision',
+);
