@@ -486,7 +486,7 @@ async function ownGuarantee(n, type, level, currency) {
   const code = await issueAccessCode(node, holder, grn);
   if (code.res.status !== 200) throw new Error(`no access code for ${grn}: ${code.res.status} ${code.res.body}`);
   const country = countryOfOffice(ctd.offices.departure);
-  const name = ctd.holder.name;
+  const name = ctd.holder.name || tin;
   return {
     type,
     grn,
