@@ -10,8 +10,8 @@
 //   grows by less, or, once the burn delays other requests, by more: 0.3 made it 4–19 %
 //   slower on a 2-core host, 0.6 about 45 %; each A/B verdict states the change it measured.
 //
-//   npx tsx bench/perf-ci-ab.ts [--aa 10] [--ab 5] [--rounds 5] [--duration 15s] [--rate 20]
-//                               [--slowdown 0.3] [--hog-cores 1] [--results results/perf-ci-ab]
+//   npx tsx bench/perf-ci-ab.ts [--aa 10] [--ab 5] [--rounds 6] [--duration 15s] [--rate 20]
+//                               [--slowdown 0.2] [--hog-cores 1] [--results results/perf-ci-ab]
 //   npx tsx bench/perf-ci-ab.ts --rejudge [--results …]   judges the trials already in --results
 //                                                           again with this checkout's perf-ci
 //
@@ -32,10 +32,10 @@ const { values } = parseArgs({
   options: {
     aa: { type: 'string', default: '10' },
     ab: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '6' },
     duration: { type: 'string', default: '15s' },
     rate: { type: 'string', default: '20' },
-    slowdown: { type: 'string', default: '0.3' },
+    slowdown: { type: 'string', default: '0.2' },
     'hog-cores': { type: 'string', default: '1' },
     results: { type: 'string', default: path.join('results', 'perf-ci-ab') },
     rejudge: { type: 'boolean', default: false },
