@@ -66,6 +66,8 @@ describe('audit routes of a national node', () => {
         referenceAmountMinor: 1_000_000,
         reservedMinor: 3 * HELD_MINOR,
         availableMinor: 1_000_000 - 3 * HELD_MINOR,
+        // Held for movements departing from another country: none here.
+        uses: [],
       },
     ]);
   });

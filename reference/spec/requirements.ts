@@ -312,7 +312,7 @@ export const requirements: readonly Requirement[] = [
   // C2C: the node's messages over ICE
   {
     id: 'C2C-GUARANTEE-ABROAD',
-    rule: 'A CTD secured by a guarantee of another country of the exchange is answered at once AWAITING_GUARANTEE; that country reserves it over ICE (IE203/IE205) and departure releases the movement, or refuses it with the reason; invalidation gives the amount back there (IE209). The access code is never shown at departure.',
+    rule: 'A CTD secured by a guarantee of another country of the exchange is answered at once AWAITING_GUARANTEE; that country reserves it over ICE (IE203/IE205) and departure releases the movement, or refuses it with the reason; invalidation gives the amount back there (IE209), and the access code is never shown at departure.',
     section: `${DOMAIN} Guarantee calculus`,
     side: 'C2C',
     level: 'mandatory',

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../harness/deploy/deployment-file.ts';
 import { call, journeyCtd } from './deployment-journey.ts';
 import { deploymentWorkspace, type DeploymentWorkspace } from '../../harness/testing/deployment-cli.ts';
+import { reconcile } from '../../harness/reconcile/reconcile.ts';
 
 /** 17 business days in about 12 real seconds; the 28-day enquiry period in about 20. */
 const TIME_FACTOR = 120_000;
@@ -198,5 +199,16 @@ describe('unhappy paths across KZ → AZ → GE', () => {
     expect((await ge(mrn, 'recovery-outcome', { office: 'GE000010', recovered: true })).status).toBe(200);
     await expect.poll(() => atKz(mrn).then((m) => m.state), POLL).toBe('RECOVERED');
     await expect.poll(() => atGe(mrn).then((m) => m.state), POLL).toBe('RECOVERED');
+  }, 180_000);
+
+  it('the reconciliation audit finds every message of these paths applied once and every guarantee balanced', async () => {
+    const verdict = await reconcile({ deployment: d, acceptedCount: n });
+    const byId = Object.fromEntries(verdict.checks.map((c) => [c.id, c]));
+    expect(verdict.passed, JSON.stringify(verdict.checks, null, 1)).toBe(true);
+    // Enquiries, recoveries, diversions, incidents and invalidation all went through ICE and were judged.
+    expect(byId['c2c-exactly-once']).toMatchObject({ status: 'pass' });
+    expect(byId['c2c-exactly-once']!.checked).toBeGreaterThan(3 * n);
+    expect(byId['guarantee-balances']).toMatchObject({ status: 'pass' });
+    expect(byId['cross-border-copies']).toMatchObject({ status: 'pass', checked: n });
   }, 180_000);
 });
