@@ -12,6 +12,7 @@ import {
   insertOutbox,
   movementParams,
   PRESENTED_ACCESS_CODE_OK,
+  PRESENTED_SHARES,
   type DeclaredShare,
   type GuaranteeCheck,
   type NewDeclaration,
@@ -34,11 +35,7 @@ export async function reserveForeignUse(
   u: { mrn: string; holderTin: string; departureCountry: string; shares: readonly DeclaredShare[] },
 ): Promise<{ accepted: true; reservations: ForeignReservation[] } | { accepted: false; guarantee: GuaranteeCheck }> {
   const { rows } = await db.query<{ ok: boolean; guarantees: GuaranteeCheck[] }>(
-    `WITH input AS (
-       SELECT t.grn, t.position - 1 AS position, t.share, t.access_code, t.wanted_currency, t.wanted_type
-         FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
-           AS t(grn, share, access_code, wanted_currency, wanted_type, position)
-     ), ${GUARANTEE_ROWS(PRESENTED_ACCESS_CODE_OK)},
+    `WITH ${PRESENTED_SHARES}, ${GUARANTEE_ROWS(PRESENTED_ACCESS_CODE_OK)},
      ok AS (
        SELECT NOT EXISTS (SELECT 1 FROM g WHERE NOT ${guaranteeOkSql('true', '$1')}) AS ok
      ), u AS (

@@ -248,6 +248,13 @@ function declarationParams(d: NewDeclaration): unknown[] {
  * wanted_type), locked in GRN order so concurrent statements queue rather than
  * deadlock, with the amount each would reserve at its level (none for a waiver).
  */
+/** SQL: the shares presented for reservation ($3–$7: GRNs, shares, access codes, wanted currencies and types), as `input`. */
+export const PRESENTED_SHARES = `input AS (
+       SELECT t.grn, t.position - 1 AS position, t.share, t.access_code, t.wanted_currency, t.wanted_type
+         FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
+           AS t(grn, share, access_code, wanted_currency, wanted_type, position)
+     )`;
+
 /** SQL: whether the access code presented for a guarantee row (GUARANTEE_ROWS' `i`) is that guarantee's. */
 export const PRESENTED_ACCESS_CODE_OK = `coalesce(l.access_code_hash = sha256(l.access_code_salt || convert_to(upper(i.access_code), 'UTF8')), false)`;
 
@@ -431,11 +438,7 @@ export async function replanReservations(
   shares: readonly DeclaredShare[],
 ): Promise<GuaranteeCheck | undefined> {
   const { rows } = await db.query<{ ok: boolean; guarantees: GuaranteeCheck[] }>(
-    `WITH input AS (
-       SELECT t.grn, t.position - 1 AS position, t.share, t.access_code, t.wanted_currency, t.wanted_type
-         FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
-           AS t(grn, share, access_code, wanted_currency, wanted_type, position)
-     ), ${GUARANTEE_ROWS(PRESENTED_ACCESS_CODE_OK)},
+    `WITH ${PRESENTED_SHARES}, ${GUARANTEE_ROWS(PRESENTED_ACCESS_CODE_OK)},
      ok AS (
        SELECT NOT EXISTS (SELECT 1 FROM g WHERE NOT ${guaranteeOkSql('false', '$1')}) AS ok
      ), d AS (
