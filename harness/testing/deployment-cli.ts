@@ -3,10 +3,11 @@
 // file, logs and state that `down` leaves empty.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Deployment } from '../deploy/deployment-file.ts';
 
 export const bin = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
 
@@ -32,6 +33,10 @@ export interface DeploymentWorkspace {
   /** `up ARGS` with this workspace's deployment file, logs and state folder. */
   upArgs(args: string[]): string[];
   up(args: string[]): Promise<{ code: number | null; out: string }>;
+  /** The supervisor's log ('' before it wrote one): what to show when `up` failed. */
+  supervisorLog(): Promise<string>;
+  /** The deployment file `up` wrote. */
+  deployment(): Promise<Deployment>;
   /** `down` when the deployment is up, then the folder removed. */
   remove(): Promise<void>;
 }
@@ -56,6 +61,8 @@ export async function deploymentWorkspace(prefix: string): Promise<DeploymentWor
     file,
     upArgs,
     up: (args) => cli(upArgs(args)),
+    supervisorLog: () => readFile(path.join(dir, 'logs', 'supervisor.log'), 'utf8').catch(() => ''),
+    deployment: async () => JSON.parse(await readFile(file, 'utf8')) as Deployment,
     async remove() {
       if (existsSync(file)) await cli(['down', '--deployment', file]);
       await rm(dir, { recursive: true, force: true });

@@ -4,8 +4,6 @@
 // proxy). The lodging answers at once with the movement waiting for its
 // guarantee; KZ reserves or refuses through ICE (IE203/IE205); the amount goes
 // back at write-off (IE209) or when the movement ends unreleased (IE204).
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../harness/deploy/deployment-file.ts';
 import { grnFromSequence } from '../../reference/domain/grn.ts';
@@ -34,9 +32,8 @@ describe('a KZ guarantee securing a movement departing from GE', () => {
       '--fault-links',
       'KZ-ice',
     ]);
-    const log = await readFile(path.join(w.dir, 'logs', 'supervisor.log'), 'utf8').catch(() => '');
-    expect(up.code, `${up.out}\n${log}`).toBe(0);
-    d = JSON.parse(await readFile(w.file, 'utf8'));
+    expect(up.code, `${up.out}\n${await w.supervisorLog()}`).toBe(0);
+    d = await w.deployment();
     // The KZ holder also trades through Georgia: an operator account there, under the same TIN.
     const h = holder();
     const seeded = await call(d.nodes.GE!.url, d.nodes.GE!.adminToken, 'POST', '/v1/admin/fixtures', {

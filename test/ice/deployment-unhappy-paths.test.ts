@@ -2,8 +2,6 @@
 // a user runs it: `cats-stress up --time-factor` (ICE and three node
 // processes on one business clock running fast enough that the 17-day time
 // limit of this itinerary passes in seconds), the C2C messages carried by ICE.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../harness/deploy/deployment-file.ts';
 import { call, journeyCtd } from './deployment-journey.ts';
@@ -29,9 +27,8 @@ describe('unhappy paths across KZ → AZ → GE', () => {
       '--time-factor',
       String(TIME_FACTOR),
     ]);
-    const log = await readFile(path.join(w.dir, 'logs', 'supervisor.log'), 'utf8').catch(() => '');
-    expect(up.code, `${up.out}\n${log}`).toBe(0);
-    d = JSON.parse(await readFile(w.file, 'utf8'));
+    expect(up.code, `${up.out}\n${await w.supervisorLog()}`).toBe(0);
+    d = await w.deployment();
   }, 180_000);
 
   afterAll(() => w?.remove(), 60_000);

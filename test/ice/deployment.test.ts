@@ -3,8 +3,6 @@
 // to write-off, then `cats-stress down`, after which nothing of it runs.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../harness/deploy/deployment-file.ts';
@@ -21,10 +19,9 @@ describe('cats-stress up / down', () => {
   beforeAll(async () => {
     w = await deploymentWorkspace('cats-stress-deploy');
     const up = await w.up(['--countries', 'KZ,AZ,GE']);
-    const log = await readFile(path.join(w.dir, 'logs', 'supervisor.log'), 'utf8').catch(() => '');
-    expect(up.code, `${up.out}\n${log}`).toBe(0);
+    expect(up.code, `${up.out}\n${await w.supervisorLog()}`).toBe(0);
     expect(up.out).toContain('node KZ  http://127.0.0.1:');
-    d = JSON.parse(await readFile(w.file, 'utf8'));
+    d = await w.deployment();
   }, 180_000);
 
   afterAll(() => w?.remove(), 60_000);
