@@ -272,16 +272,14 @@ export function judge(base: number[], candidate: number[], rule: FigureRule, opt
   const family = Math.max(1, opts.familySize ?? 1);
   const paired = opts.paired === true;
   // Paired: only the rounds in which both sides gave the figure.
-  const both = base
-    .map((v, i) => [v, candidate[i]!] as const)
-    .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
-  const a = paired ? both.map(([x]) => x) : base.filter(Number.isFinite);
-  const b = paired ? both.map(([, y]) => y) : candidate.filter(Number.isFinite);
+  const kept = paired ? base.map((x, i) => Number.isFinite(x) && Number.isFinite(candidate[i])) : undefined;
+  const a = base.filter((x, i) => (kept ? kept[i] : Number.isFinite(x)));
+  const b = candidate.filter((y, i) => (kept ? kept[i] : Number.isFinite(y)));
   const ma = median(a);
   const mb = median(b);
   const ratio = rule.effect === 'ratio' && ma !== 0 && (!paired || (a.every((x) => x > 0) && b.every((y) => y > 0)));
   // Each round's change: the log of its ratio (symmetric for a test of its sign), or the difference.
-  const rounds = paired ? both.map(([x, y]) => (ratio ? Math.log(y / x) : y - x)) : [];
+  const rounds = paired ? a.map((x, i) => (ratio ? Math.log(b[i]! / x) : b[i]! - x)) : [];
   const ruleEffect = rule.effect === 'ratio' ? (opts.minEffect ?? rule.minEffect) : rule.minEffect;
   const spread = ratio ? (paired ? Math.expm1(pairedSpread(rounds)) : relativeSpread(a, b)) : undefined;
   const noiseFloor = (opts.noiseFactor ?? NOISE_FACTOR) * (spread ?? 0);
