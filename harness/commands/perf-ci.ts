@@ -20,7 +20,7 @@ import {
   perfCiExitCode,
   type RunFigures,
 } from '../report/ab-comparison.ts';
-import { minimumRounds } from '../report/ab-paired.ts';
+import { minimumRounds, PRIMARY_SHARE } from '../report/ab-paired.ts';
 import {
   compare,
   comparisonMarkdown,
@@ -68,15 +68,16 @@ CTD submission latency (median, p95, p99), CTDs accepted per second, the
 submission error share, CTD lodging time as the nodes time it, ICE delivery latency
 and the SUT's CPU per CTD. Each round's candidate is compared with the base run of
 the same round: a figure regresses when a one-sided Wilcoxon signed-rank test of
-the rounds' changes finds the candidate worse at p ≤ α (adjusted over the gated
-figures by flipping whole rounds) and its median change is worse by more
+the rounds' changes finds the candidate worse at p ≤ α and its median change is worse by more
 than the minimum effect, or than twice the rounds' own scatter when that is wider
 (error share: 0.5 points); tail percentiles with fewer than 5 samples beyond them are
-reported, not gated. Run folders go to <results>/perf-ci-<time>/base|candidate/.
+reported, not gated. CTD lodging time is tested first, at half of α; the other gated
+figures together (by flipping whole rounds) at the other half, and at all of α once the
+lodging time is found worse: the chance of any false regression stays at α. Run folders go to <results>/perf-ci-<time>/base|candidate/.
 
 options:
   --base REF             default: git merge-base HEAD origin/main (or main); HEAD~1 when HEAD is on main
-  --rounds N             rounds, one run per side each (default ${DEFAULT_ROUNDS}; at least ${minimumRounds(0.05)} can reach α = 0.05)
+  --rounds N             rounds, one run per side each (default ${DEFAULT_ROUNDS}; at least ${minimumRounds(0.05 * PRIMARY_SHARE)} can reach α = 0.05)
   --duration D           length of each run (default ${PERF_CI_RUN.duration})
   --rate R               CTDs per second offered (default ${PERF_CI_RUN.rate})
   --candidate-env K=V    environment of the candidate side only, repeatable (e.g. a bench switch)
@@ -195,6 +196,11 @@ async function abGate(o: AbSettings): Promise<number> {
   say(
     `${o.rounds} rounds per side, base and candidate in turn (A B B A …) → ${path.relative(process.cwd(), out) || out}`,
   );
+  const enough = minimumRounds(o.alpha * PRIMARY_SHARE);
+  if (o.rounds < enough)
+    say(
+      `${o.rounds} rounds cannot reach p ≤ ${o.alpha * PRIMARY_SHARE}: the verdict will be "could not judge" (at least ${enough})`,
+    );
   const runs = await runRounds({
     sides: [
       { name: 'base', checkout: baseCheckout, env: shared },

@@ -11,6 +11,7 @@ import {
   SUBMIT,
   sutCpuSeconds,
   sutLodging,
+  sutLodgingQuantile,
   type RunFigures,
 } from './ab-comparison.ts';
 import { judge } from './ab-statistics.ts';
@@ -86,6 +87,22 @@ describe('abFigures', () => {
     expect(sutLodging([{ t: 1, part: 'node GE', lodged: 0, lodgingSeconds: 0 }])).toBeUndefined();
   });
 
+  it("reads the median lodging time from the nodes' histograms as histogram_quantile does", () => {
+    const buckets = { '0.001': 0, '0.002': 10, '0.004': 30, '+Inf': 40 };
+    const sut = [
+      { t: 2, part: 'node GE', lodgingBuckets: buckets },
+      { t: 2, part: 'node AZ', lodgingBuckets: buckets },
+      { t: 3, part: 'node AZ', gap: 'no answer within 900 ms', lodgingBuckets: buckets },
+    ];
+    // 80 lodgings, 20 within 2 ms and 60 within 4 ms: the 40th lies halfway through (2, 4] ms.
+    expect(sutLodgingQuantile(sut, 0.5)).toEqual({ count: 80, seconds: 0.003 });
+    // Beyond the highest finite bound: that bound.
+    expect(sutLodgingQuantile(sut, 0.9)?.seconds).toBe(0.004);
+    const f = abFigures({ summary: summary(10, 30, 180), sut })['CTD lodging time at the nodes, median'];
+    expect(f).toEqual({ value: 3, samples: 80 });
+    expect(sutLodgingQuantile([{ t: 1, part: 'node GE' }], 0.5)).toBeUndefined();
+  });
+
   it("takes ICE delivery latency from ICE's own histogram when the run had ICE", () => {
     const ice = { delivered: 40, deliveryLatency: { count: 40, sumSeconds: 1.8 } };
     expect(abFigures({ summary: summary(10, 30, 180), ice })['ICE delivery latency mean']).toEqual({
@@ -150,6 +167,52 @@ describe('compareSides', () => {
     });
     expect(median(failed).judgement.base.n).toBe(5);
     expect(median(failed).verdict).toBe('regression');
+  });
+
+  it('tests the median CTD lodging time at the nodes first: six rounds all worse are enough beside the other figures', () => {
+    // 100 lodgings spread evenly over ±50 % of `ms`, in 1 ms buckets: their median is `ms`.
+    const lodgingBuckets = (ms: number) =>
+      Object.fromEntries([
+        ...Array.from({ length: 30 }, (_, i) => [
+          String((i + 1) / 1000),
+          100 * Math.min(1, Math.max(0, (i + 1 - ms / 2) / ms)),
+        ]),
+        ['+Inf', 100],
+      ]);
+    const sut = (lodgingMs: number, cpu: number) => [
+      {
+        t: 1,
+        part: 'node GE',
+        cpuCores: cpu,
+        lodged: 100,
+        lodgingSeconds: (100 * lodgingMs) / 1000,
+        lodgingBuckets: lodgingBuckets(lodgingMs),
+      },
+    ];
+    const drift = [1, 1.05, 0.97, 1.02, 0.99, 1.03];
+    // Latency and CPU move by a few per cent either way; the lodging time is 18 % slower in every round.
+    const noise = [1.04, 0.95, 1.01, 0.98, 1.06, 0.97];
+    const base = drift.map((f) => abFigures({ summary: summary(10 * f, 30, 400), sut: sut(7 * f, 0.5 * f) }));
+    const cand = drift.map((f, i) =>
+      abFigures({ summary: summary(10 * f * noise[i]!, 30, 400), sut: sut(7 * f * 1.18, 0.5 * f * noise[5 - i]!) }),
+    );
+    expect(base[0]!['CTD lodging time at the nodes, median']?.value).toBeCloseTo(7, 9);
+    const c = compareSides({ base: 'b', candidate: 'c' }, base, cand, { paired: true });
+    const median = c.rows.find((r) => r.figure.name === 'CTD lodging time at the nodes, median')!;
+    expect(median.verdict).toBe('regression');
+    // 1/64 alone, doubled for its half of α; as one of the family by flips it would be larger still.
+    expect(median.reason).toMatch(
+      /p\(worse\) = 0\.016 \(0\.031 for \d figures, CTD lodging time at the nodes, median first, the rest by flipping rounds\)/,
+    );
+    // The mean moved as much and, tested after the median, at all of α: found too.
+    expect(c.rows.find((r) => r.figure.name === 'CTD lodging time at the nodes')?.verdict).toBe('regression');
+    expect(c.regressions).toBe(2);
+    expect(abMarkdown(c)).toContain('the CTD lodging time at the nodes, median tested first at 0.025');
+    // With five rounds, half of α is out of reach: could not judge, and how many rounds would do.
+    const five = compareSides({ base: 'b', candidate: 'c' }, base.slice(0, 5), cand.slice(0, 5), { paired: true });
+    const short = five.rows.find((r) => r.figure.name === 'CTD lodging time at the nodes, median')!;
+    expect(short.verdict).toBe('could not judge');
+    expect(short.reason).toContain('run at least 6 rounds');
   });
 
   it('does not gate on a figure only one side measured', () => {

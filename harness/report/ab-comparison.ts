@@ -2,7 +2,7 @@
 // on one machine): the figures each run folder gives, each judged by the A/B statistics,
 // the table and pull-request comment, and the exit code of the verdict.
 import { formatChange, holm, judge, type AbVerdict, type FigureRule, type Judgement } from './ab-statistics.ts';
-import { signFlipAdjusted } from './ab-paired.ts';
+import { PRIMARY_SHARE, primaryFirst, signFlipAdjusted } from './ab-paired.ts';
 import type { RunFolder } from './run-folder.ts';
 import type { SutLine } from './sut-file.ts';
 import { trendStat } from './series.ts';
@@ -19,6 +19,8 @@ export interface FigureDefinition extends FigureRule {
   unit: string;
   /** A tail percentile: judged only with at least MIN_TAIL_SAMPLES beyond it in every run. */
   tail?: number;
+  /** Judged round by round, tested ahead of the other figures ({@link primaryFirst}). */
+  primary?: boolean;
 }
 
 /** Fewest samples beyond a percentile in every run for it to be gated. */
@@ -34,6 +36,16 @@ export const AB_FIGURES: FigureDefinition[] = [
   { name: 'CTDs accepted per second', unit: '/s', better: 'higher', effect: 'ratio', minEffect: 0.1 },
   { name: 'CTD submission error share', unit: '', better: 'lower', effect: 'difference', minEffect: 0.005 },
   { name: 'CTD lodging time at the nodes', unit: 'ms', better: 'lower', effect: 'ratio', minEffect: 0.1 },
+  // What a node spends lodging a CTD: the server's side of submission latency. The median, which a few slow
+  // lodgings (a pause of the collector, a busy neighbour) do not move as they move the mean.
+  {
+    name: 'CTD lodging time at the nodes, median',
+    unit: 'ms',
+    better: 'lower',
+    effect: 'ratio',
+    minEffect: 0.1,
+    primary: true,
+  },
   { name: 'ICE delivery latency median', unit: 'ms', better: 'lower', effect: 'ratio', minEffect: 0.1 },
   { name: 'ICE delivery latency mean', unit: 'ms', better: 'lower', effect: 'ratio', minEffect: 0.1 },
   { name: 'SUT CPU per CTD', unit: 'ms', better: 'lower', effect: 'ratio', minEffect: 0.1 },
@@ -62,6 +74,8 @@ export function abFigures(run: Pick<RunFolder, 'summary' | 'sut' | 'timeseries' 
   put('CTD submission error share', m['http_req_failed{operation:ctd_submit}']?.values.rate);
   const lodging = run.sut && sutLodging(run.sut);
   if (lodging) put('CTD lodging time at the nodes', (lodging.seconds * 1000) / lodging.count, lodging.count);
+  const lodgingMedian = run.sut && sutLodgingQuantile(run.sut, 0.5);
+  if (lodgingMedian) put('CTD lodging time at the nodes, median', lodgingMedian.seconds * 1000, lodgingMedian.count);
   // The scenario's own measure when it has one; ICE's histogram (storage to acknowledgement) in every run with ICE.
   put('ICE delivery latency median', m.ice_delivery_latency?.values.med);
   const ice = run.ice?.deliveryLatency;
@@ -103,6 +117,37 @@ export function sutLodging(lines: SutLine[]): { count: number; seconds: number }
     seconds += l.lodgingSeconds;
   }
   return count > 0 ? { count, seconds } : undefined;
+}
+
+/**
+ * A quantile of the lodging times of every node over the run, from the nodes' lodging-time
+ * histograms in sut.ndjson, interpolated within its bucket as Prometheus's histogram_quantile
+ * does (the highest finite bound when it falls beyond). Undefined when no node gave them.
+ */
+export function sutLodgingQuantile(lines: SutLine[], q: number): { count: number; seconds: number } | undefined {
+  const cumulative = new Map<number, number>();
+  for (const l of lines) {
+    if (l.gap || !l.lodgingBuckets) continue;
+    for (const [le, n] of Object.entries(l.lodgingBuckets)) {
+      const bound = le === '+Inf' ? Infinity : Number(le);
+      cumulative.set(bound, (cumulative.get(bound) ?? 0) + n);
+    }
+  }
+  const count = cumulative.get(Infinity) ?? 0;
+  if (count === 0) return undefined;
+  const rank = q * count;
+  let lower = 0;
+  let below = 0;
+  for (const bound of [...cumulative.keys()].sort((a, b) => a - b)) {
+    const n = cumulative.get(bound)!;
+    if (n >= rank) {
+      if (bound === Infinity) break;
+      return { count, seconds: n === below ? bound : lower + ((bound - lower) * (rank - below)) / (n - below) };
+    }
+    lower = bound;
+    below = n;
+  }
+  return { count, seconds: lower };
 }
 
 export type FigureVerdict = AbVerdict | 'not gated';
@@ -176,14 +221,31 @@ export function compareSides(
   // The gated figures are one family: the adjustment keeps the chance of any false regression among them at α.
   const gated = pending.filter((p) => !p.notGated);
   const familySize = gated.length;
-  const judgeOpts = { ...opts, paired, familySize };
+  const primary = paired && familySize > 1 ? gated.find((p) => p.figure.primary) : undefined;
+  const alpha = opts.alpha ?? 0.05;
+  const judgeOpts = {
+    ...opts,
+    paired,
+    familySize,
+    // Each figure is first tested at its share of α: a verdict needs rounds enough to reach that.
+    reach: primary ? alpha * Math.min(PRIMARY_SHARE, 1 - PRIMARY_SHARE) : undefined,
+    adjustedBy: primary ? `${primary.figure.name} first, the rest by flipping rounds` : undefined,
+  };
   const first = new Map(pending.map((p) => [p, judge(p.a, p.b, p.figure, { ...judgeOpts, seed: p.figure.name })]));
   const testable = gated.filter((p) => Number.isFinite(first.get(p)!.pWorse));
-  // Holm for unordered samples; for rounds, sign flips of whole rounds, which respects how the figures move together.
-  const family = paired
-    ? signFlipAdjusted(testable.map((p) => worseChanges(p.a, p.b, p.figure)))
-    : holm(testable.map((p) => first.get(p)!.pWorse));
-  const adjusted = new Map(family.map((q, i) => [testable[i]!, q] as const));
+  const adjusted = new Map<Pending, number>();
+  if (!paired) {
+    const family = holm(testable.map((p) => first.get(p)!.pWorse));
+    testable.forEach((p, i) => adjusted.set(p, family[i]!));
+  } else {
+    // Sign flips of whole rounds respect how the figures move together; the primary figure goes first.
+    const lead = testable.find((p) => p === primary);
+    const others = testable.filter((p) => p !== lead);
+    const family = signFlipAdjusted(others.map((p) => worseChanges(p.a, p.b, p.figure)));
+    const split = lead ? primaryFirst(first.get(lead)!.pWorse, family) : { primary: NaN, others: family };
+    if (lead) adjusted.set(lead, split.primary);
+    others.forEach((p, i) => adjusted.set(p, split.others[i]!));
+  }
   const rows: AbRow[] = pending.map((p) => {
     const judgement = adjusted.has(p)
       ? judge(p.a, p.b, p.figure, { ...judgeOpts, seed: p.figure.name, pWorseAdjusted: adjusted.get(p) })
@@ -291,9 +353,10 @@ export function abHeadline(c: AbComparison): string {
 function method(c: AbComparison): string {
   const j = c.rows[0]?.judgement;
   if (!j) return '';
+  const primary = c.rows.find((r) => r.figure.primary && r.verdict !== 'not gated');
   const effect = `(${formatChange({ effect: 'ratio' }, c.minEffect).replace('+', '')}, or twice the runs' own scatter when that is wider; error share 0.5 points)`;
   return j.paired
-    ? `Each figure is one value per run, each round's candidate compared with the base run of the same round; a regression is a one-sided Wilcoxon signed-rank test of the rounds' changes finding the candidate worse at p ≤ ${j.alpha} (adjusted over the gated figures by flipping whole rounds) and a median change beyond the minimum effect ${effect}.`
+    ? `Each figure is one value per run, each round's candidate compared with the base run of the same round; a regression is a one-sided Wilcoxon signed-rank test of the rounds' changes finding the candidate worse at p ≤ ${j.alpha} (${primary ? `the ${primary.figure.name} tested first at ${j.alpha * PRIMARY_SHARE}, the other gated figures adjusted together by flipping whole rounds, at the rest of α and at all of it once that is found worse` : 'adjusted over the gated figures by flipping whole rounds'}) and a median change beyond the minimum effect ${effect}.`
     : `Each figure is one value per run; a regression is a one-sided Mann–Whitney U test finding the candidate worse at p ≤ ${j.alpha} (Holm-adjusted over the gated figures) and a change of the medians beyond the minimum effect ${effect}.`;
 }
 

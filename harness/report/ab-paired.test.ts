@@ -2,7 +2,15 @@
 // textbook example and brute force, the family adjustment by sign flips against its bounds,
 // and why pairing matters when the load drifts over a job.
 import { describe, expect, it } from 'vitest';
-import { minimumRounds, pairedSpread, signFlipAdjusted, smallestPairedP, wilcoxonSignedRank } from './ab-paired.ts';
+import {
+  medianChangeNoise,
+  minimumRounds,
+  pairedSpread,
+  primaryFirst,
+  signFlipAdjusted,
+  smallestPairedP,
+  wilcoxonSignedRank,
+} from './ab-paired.ts';
 import { judge, type FigureRule } from './ab-statistics.ts';
 
 /** Every assignment of signs to |d|: the share with a positive rank sum at least the observed one. */
@@ -93,6 +101,45 @@ describe('signFlipAdjusted', () => {
   });
 });
 
+describe('primaryFirst', () => {
+  it('tests the primary at half of α and gives the others all of α once it is found', () => {
+    const { primary, others } = primaryFirst(1 / 64, [0.03, 0.2]);
+    expect(primary).toBe(2 / 64);
+    // 0.03 alone would need 0.025; after the primary (0.031 ≤ 0.05) it stands at 0.031.
+    expect(others).toEqual([2 / 64, 0.2]);
+  });
+
+  it('leaves the others half of α when the primary is not found', () => {
+    const { primary, others } = primaryFirst(0.1, [0.02, 0.04]);
+    expect(primary).toBe(0.2);
+    expect(others).toEqual([0.04, 0.08]);
+  });
+
+  it('keeps the chance of any false finding at α: every flip of six rounds, counted', () => {
+    // Three figures measured in the same six rounds; under no change every sign pattern is as likely.
+    const lodging = [0.05, 0.12, 0.03, 0.2, 0.08, 0.15];
+    const latency = [0.1, -0.02, 0.3, 0.07, 0.04, 0.25];
+    const cpu = [0.02, 0.06, -0.01, 0.09, 0.03, 0.05];
+    const flip = (d: number[], k: number) => d.map((v, r) => ((k >> r) & 1 ? -v : v));
+    let anyFound = 0;
+    for (let k = 0; k < 64; k++) {
+      const rest = signFlipAdjusted([flip(latency, k), flip(cpu, k)]);
+      const adjusted = primaryFirst(wilcoxonSignedRank(flip(lodging, k), 'greater').p, rest);
+      if ([adjusted.primary, ...adjusted.others].some((q) => q <= 0.05)) anyFound++;
+    }
+    expect(anyFound).toBeGreaterThan(0);
+    expect(anyFound / 64).toBeLessThanOrEqual(0.05);
+  });
+});
+
+describe('medianChangeNoise', () => {
+  it("is the median's standard error: √(π/2) × the robust spread / √n", () => {
+    const changes = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
+    expect(medianChangeNoise(changes)).toBeCloseTo((Math.sqrt(Math.PI / 2) * 1.4826 * 0.15) / Math.sqrt(6), 12);
+    expect(medianChangeNoise([NaN, NaN])).toBe(0);
+  });
+});
+
 describe('judging rounds in pairs', () => {
   const latency: FigureRule = { better: 'lower', effect: 'ratio', minEffect: 0.1 };
   // The load drifts over the job: each round's base run is slower or faster than the last.
@@ -121,11 +168,23 @@ describe('judging rounds in pairs', () => {
     expect(j.reason).toContain('run at least 5 rounds');
   });
 
-  it('widens the minimum effect to twice the scatter of the rounds, not of the drifting runs', () => {
+  it('widens the minimum effect to twice the noise of the median change, not the scatter of the drifting runs', () => {
     const changes = [0.2, 0.1, 0.3, 0.25, 0.15];
     expect(pairedSpread(changes)).toBeCloseTo(1.4826 * 0.05, 12);
     const j = judge(base, candidate, latency, { paired: true });
     // ±2 % within a round: the rule's 10 % stands, although the runs range from 10 to 36.
     expect(j.minEffect).toBe(0.1);
+    // Rounds +9 … +40 % worse: a 16 % median change, whose noise (about 7 %) keeps it beyond 10 % × 2 noise.
+    const scattered = [1.09, 1.4, 1.03, 1.16, 1.15, 1.59];
+    const k = judge(
+      base,
+      base.map((v, i) => v * scattered[i]!),
+      latency,
+      { paired: true },
+    );
+    expect(k.minEffect).toBeGreaterThan(0.1);
+    expect(k.minEffect).toBeLessThan(0.155);
+    expect(k.reason).toMatch(/widened to 2 × the noise of the median change of \d+\.\d %/);
+    expect(k.verdict).toBe('regression');
   });
 });

@@ -4,7 +4,9 @@
 // Wilcoxon signed-rank test on their changes) cancels that drift, which comparing the two
 // sides as unordered samples cannot. The figures of one job are judged as a family by
 // flipping whole rounds (Westfall–Young): figures that move together, as latency, lodging
-// time and CPU do, do not divide α between them as Holm must. Pure: no I/O, deterministic.
+// time and CPU do, do not divide α between them as Holm must. The figure a regression is
+// first of all (the time a node takes to lodge a CTD) can be tested ahead of that family
+// ({@link primaryFirst}). Pure: no I/O, deterministic.
 import { median, normalCdf, seededRandom, type Sided } from './sample-statistics.ts';
 
 /** Doubled midranks of |d| for the non-zero changes (zeros carry no sign: Wilcoxon's rule). */
@@ -141,6 +143,30 @@ export function signFlipAdjusted(changes: number[][], seed = 'cats-stress'): num
   return hits.map((h) => (exact ? h / total : (h + 1) / (total + 1)));
 }
 
+/** Share of α the primary figure is tested at; the other figures share the rest ({@link primaryFirst}). */
+export const PRIMARY_SHARE = 0.5;
+
+/**
+ * Adjusted p-values when one figure is tested ahead of the others (a Bonferroni-based
+ * graphical procedure): the primary at `share` × α, the family of the others (its own
+ * adjusted p-values, e.g. {@link signFlipAdjusted}) at the remaining α, and at all of α once
+ * the primary was found worse. The chance of any false finding stays at most α, and a figure
+ * the regression is about is not drowned by a family of figures it barely moves: six rounds,
+ * all worse (p = 1/64), reach α = 0.05 for the primary whatever the family's size.
+ */
+export function primaryFirst(
+  primary: number,
+  others: number[],
+  share = PRIMARY_SHARE,
+): { primary: number; others: number[] } {
+  const alone = Math.min(1, primary / share);
+  return {
+    primary: alone,
+    // Found at α when q ≤ (1 − share) α, or when the primary was (p / share ≤ α) and q ≤ α.
+    others: others.map((q) => Math.min(1, q / (1 - share), Math.max(alone, q))),
+  };
+}
+
 /**
  * The runs' scatter as pairs see it: the robust standard deviation (1.4826 × median absolute
  * deviation) of the rounds' changes around their median. Load that drifts over the job
@@ -151,6 +177,17 @@ export function pairedSpread(changes: number[]): number {
   if (c.length === 0) return 0;
   const m = median(c);
   return 1.4826 * median(c.map((v) => Math.abs(v - m)));
+}
+
+/**
+ * How far the median change of the rounds moves by noise alone: its standard error,
+ * √(π/2) × {@link pairedSpread} / √n. The minimum effect widens with this, not with the
+ * scatter of single rounds: six rounds all worse by +9 … +40 % show a change, however much
+ * one round differs from the next.
+ */
+export function medianChangeNoise(changes: number[]): number {
+  const n = changes.filter(Number.isFinite).length;
+  return n === 0 ? 0 : (Math.sqrt(Math.PI / 2) * pairedSpread(changes)) / Math.sqrt(n);
 }
 
 /** Percentile bootstrap interval of the median change, resampling whole rounds. */

@@ -5,7 +5,7 @@
 // change: ab-paired.ts) and the change is worse by more than a minimum effect. Pure: no I/O,
 // deterministic.
 
-import { minimumRounds, pairedInterval, pairedSpread, smallestPairedP, wilcoxonSignedRank } from './ab-paired.ts';
+import { medianChangeNoise, minimumRounds, pairedInterval, smallestPairedP, wilcoxonSignedRank } from './ab-paired.ts';
 import { median, normalCdf, seededRandom, type Sided } from './sample-statistics.ts';
 
 export interface MannWhitney {
@@ -223,6 +223,10 @@ export interface JudgeOptions {
    * (Wilcoxon signed-rank, `ab-paired.ts`), the family adjusted by sign flips, not Holm.
    */
   paired?: boolean;
+  /** The p a verdict must be able to reach (default α, or α / familySize for unordered samples). */
+  reach?: number;
+  /** How {@link pWorseAdjusted} was adjusted, for the reason (default: by flipping rounds, or Holm). */
+  adjustedBy?: string;
 }
 
 export type AbVerdict = 'regression' | 'improvement' | 'same' | 'below minimum effect' | 'could not judge';
@@ -246,7 +250,7 @@ export interface Judgement {
   alpha: number;
   /** The minimum effect applied: the rule's, or wider when the runs scatter more (see {@link spread}). */
   minEffect: number;
-  /** The runs' relative scatter ({@link relativeSpread}) for ratio figures. */
+  /** The runs' relative scatter ({@link relativeSpread}), or in rounds the noise of the median change ({@link medianChangeNoise}), for ratio figures. */
   spread?: number;
   /** One line: the verdict with both numbers behind it. */
   reason: string;
@@ -281,7 +285,7 @@ export function judge(base: number[], candidate: number[], rule: FigureRule, opt
   // Each round's change: the log of its ratio (symmetric for a test of its sign), or the difference.
   const rounds = paired ? a.map((x, i) => (ratio ? Math.log(b[i]! / x) : b[i]! - x)) : [];
   const ruleEffect = rule.effect === 'ratio' ? (opts.minEffect ?? rule.minEffect) : rule.minEffect;
-  const spread = ratio ? (paired ? Math.expm1(pairedSpread(rounds)) : relativeSpread(a, b)) : undefined;
+  const spread = ratio ? (paired ? Math.expm1(medianChangeNoise(rounds)) : relativeSpread(a, b)) : undefined;
   const noiseFloor = (opts.noiseFactor ?? NOISE_FACTOR) * (spread ?? 0);
   const minEffect = Math.max(ruleEffect, noiseFloor);
   const fromRounds = (v: number) => (ratio ? Math.expm1(v) : v);
@@ -299,7 +303,7 @@ export function judge(base: number[], candidate: number[], rule: FigureRule, opt
   const shown: Pick<FigureRule, 'effect'> = { effect: ratio ? 'ratio' : 'difference' };
   const floor = paired ? smallestPairedP(rounds.length) : smallestP(a.length, b.length);
   // Sign flips adjust a family without dividing α when its figures move together: one figure's reach is enough.
-  const reachable = paired ? alpha : alpha / family;
+  const reachable = opts.reach ?? (paired ? alpha : alpha / family);
   if (floor > reachable * (1 + 1e-9))
     return {
       ...out,
@@ -309,7 +313,7 @@ export function judge(base: number[], candidate: number[], rule: FigureRule, opt
       pBetter: NaN,
       paired: paired || undefined,
       reason: paired
-        ? `could not judge: ${rounds.length} rounds with both runs cannot reach p ≤ ${alpha} (smallest possible p ${formatP(floor)}); run at least ${minimumRounds(alpha)} rounds`
+        ? `could not judge: ${rounds.length} rounds with both runs cannot reach p ≤ ${formatP(reachable)} (smallest possible p ${formatP(floor)}); run at least ${minimumRounds(reachable)} rounds`
         : `could not judge: ${a.length} base and ${b.length} candidate runs cannot reach p ≤ ${family > 1 ? `${alpha} / ${family} figures` : alpha} (smallest possible p ${formatP(floor)}); run at least ${minimumRunsPerSide(reachable)} per side`,
     };
   const greater = paired ? wilcoxonSignedRank(rounds, 'greater').p : mannWhitney(b, a, 'greater').p;
@@ -329,12 +333,12 @@ export function judge(base: number[], candidate: number[], rule: FigureRule, opt
   const adjusted =
     opts.pWorseAdjusted === undefined
       ? ''
-      : ` (${formatP(decisive)} for ${family} figures, ${paired ? 'by flipping rounds' : 'Holm'})`;
+      : ` (${formatP(decisive)} for ${family} figures, ${opts.adjustedBy ?? (paired ? 'by flipping rounds' : 'Holm')})`;
   const numbers = `${formatChange(shown, change)} (${Math.round(confidence * 100)} % CI ${formatChange(shown, interval[0])} … ${formatChange(shown, interval[1])}), p(worse) = ${formatP(pWorse)}${adjusted}`;
   const pct = (v: number) => formatChange(shown, v).replace('+', '');
   const limit =
     minEffect > ruleEffect
-      ? `minimum effect ${pct(minEffect)} (${pct(ruleEffect)}, widened to ${opts.noiseFactor ?? NOISE_FACTOR} × the runs' scatter of ${pct(spread!)})`
+      ? `minimum effect ${pct(minEffect)} (${pct(ruleEffect)}, widened to ${opts.noiseFactor ?? NOISE_FACTOR} × ${paired ? 'the noise of the median change' : "the runs' scatter"} of ${pct(spread!)})`
       : `minimum effect ${pct(minEffect)}`;
   let verdict: AbVerdict;
   let why: string;

@@ -25,6 +25,8 @@ export interface SutLine {
   lodged?: number;
   /** A node: the summed request-to-response time of those lodgings. */
   lodgingSeconds?: number;
+  /** A node: those lodgings in its lodging-time histogram, cumulative per upper bound in seconds (`le`, with `+Inf`). */
+  lodgingBuckets?: Record<string, number>;
   /** Why this second has no figures (the scrape failed). */
   gap?: string;
 }

@@ -30,6 +30,9 @@ const REQUEST_SUM = 'cats_http_request_duration_seconds_sum';
 // A node's CTD lodgings that it accepted (2xx), timed by the node itself from request to response.
 const LODGING = `method="${routes.submitDeclaration.method}",route="${routes.submitDeclaration.path}",status="2`;
 
+// Its own histogram of the same lodgings, in buckets fine enough for a median (reference/cats/metrics.ts).
+const LODGING_BUCKET = 'cats_declaration_lodging_seconds_bucket';
+
 // Matched by suffix: prom-client's default metrics carry each part's prefix (cats_node_, ice_process_).
 const WANTED = [
   'process_cpu_seconds_total',
@@ -41,6 +44,7 @@ const WANTED = [
   'cats_outbox_pending_messages',
   REQUEST_COUNT,
   REQUEST_SUM,
+  LODGING_BUCKET,
 ];
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
@@ -49,6 +53,17 @@ const sum = (s: Samples, name: string) => s.get(name)?.reduce((a, x) => a + x.va
 const labelled = (s: Samples, name: string, label: string) => s.get(name)?.find((x) => x.labels.includes(label))?.value;
 const lodgings = (s: Samples, name: string) =>
   s.get(name)?.reduce((a, x) => (x.labels.includes(LODGING) ? a + x.value : a), 0);
+/** Cumulative count per upper bound (`le`, as the exposition writes it). */
+function buckets(s: Samples): Map<string, number> | undefined {
+  const list = s.get(LODGING_BUCKET);
+  if (!list) return undefined;
+  const out = new Map<string, number>();
+  for (const x of list) {
+    const le = /le="([^"]+)"/.exec(x.labels)?.[1];
+    if (le !== undefined) out.set(le, x.value);
+  }
+  return out;
+}
 
 export interface SutSampler {
   /**
@@ -72,6 +87,7 @@ export function startSutSampler(opts: {
   out.on('error', () => undefined);
   const lastCpu = new Map<string, { at: number; seconds: number }>();
   const lastLodging = new Map<string, { count: number; seconds: number }>();
+  const lastBuckets = new Map<string, Map<string, number>>();
   let lines = 0;
   let gaps = 0;
   let stopped = false;
@@ -114,6 +130,19 @@ export function startSutSampler(opts: {
           const restarted = count < before.count;
           line.lodged = restarted ? count : count - before.count;
           line.lodgingSeconds = round(restarted ? seconds : seconds - before.seconds, 6);
+        }
+      }
+      const cumulative = buckets(s);
+      if (cumulative) {
+        const before = lastBuckets.get(p.part);
+        lastBuckets.set(p.part, cumulative);
+        if (before) {
+          const restarted = [...cumulative].some(([le, n]) => n < (before.get(le) ?? 0));
+          const delta = Object.fromEntries(
+            [...cumulative].map(([le, n]) => [le, restarted ? n : n - (before.get(le) ?? 0)]),
+          );
+          // Only seconds with lodgings: the file stays small.
+          if (delta['+Inf']! > 0) line.lodgingBuckets = delta;
         }
       }
       return line;

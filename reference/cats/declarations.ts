@@ -24,6 +24,9 @@ export const declarationsPlugin: FastifyPluginAsyncTypebox<{ ctx: NodeContext }>
     ...routeOptions(routes.submitDeclaration),
     // CATS_NODE_SLOWDOWN_LODGING: benches only (bench/perf-ci-ab.ts), see bench-slowdown.ts.
     ...slowdownHooks(slowdownFactor('LODGING')),
+    onResponse: async (_request, reply) => {
+      if (reply.statusCode >= 200 && reply.statusCode < 300) ctx.metrics.lodgingTime.observe(reply.elapsedTime / 1000);
+    },
     handler: async (request, reply) => {
       const p = principalOf(request);
       if (p.role !== 'operator') throw new Rejection(403, 'FORBIDDEN', 'operators only');
