@@ -24,6 +24,7 @@ import {
   type ScenarioPlan,
 } from './options/options.ts';
 import { fromEnvironment, type FromEnvironment } from './options/environment.ts';
+import { readConfigFile, underScript, type ConfigFile } from './options/config-file.ts';
 import type { MetricDescription, Output } from './output/output.ts';
 import { loadOutput } from './output/load.ts';
 import { EngineThread, ThreadFailure } from './runtime/engine-thread.ts';
@@ -66,6 +67,8 @@ export interface RunScriptOptions {
   workers?: number;
   /** --out values: `json=results.json`, `experimental-prometheus-rw`. */
   outputs?: string[];
+  /** k6's --config file: options beneath the script's, and outputs when nothing else names any. */
+  configFile?: string;
   summaryExport?: string;
   /** Thresholds are not evaluated (k6 --no-thresholds). */
   noThresholds?: boolean;
@@ -172,7 +175,6 @@ export function evaluateThresholds(
 /** Runs `scriptPath` and returns k6's exit code and the summary data. */
 /** k6 options the engine does not implement: a script that sets one is warned, not refused. */
 const IGNORED_OPTIONS = [
-  'systemTags',
   'dns',
   'tlsVersion',
   'tlsCipherSuites',
@@ -201,8 +203,10 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     const systemEnv = stringEnv(opts.systemEnv ?? process.env);
     const env = { ...systemEnv, ...(opts.env ?? {}) };
     let fromEnv: FromEnvironment;
+    let config: ConfigFile | undefined;
     try {
       fromEnv = fromEnvironment(systemEnv);
+      if (opts.configFile) config = readConfigFile(opts.configFile);
     } catch (e) {
       throw new RunError(exitCodes.invalidConfig, (e as Error).message);
     }
@@ -210,7 +214,7 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     opts = {
       ...opts,
       summaryExport: opts.summaryExport ?? fromEnv.runtime.summaryExport,
-      outputs: opts.outputs?.length ? opts.outputs : fromEnv.runtime.outputs,
+      outputs: opts.outputs?.length ? opts.outputs : (fromEnv.runtime.outputs ?? config?.outputs),
       noThresholds: opts.noThresholds ?? fromEnv.runtime.noThresholds,
       noSummary: opts.noSummary ?? fromEnv.runtime.noSummary,
     };
@@ -222,7 +226,8 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     let options: RunOptions;
     let thresholds: MetricThresholds[];
     try {
-      options = consolidateOptions(loaded.options, opts.overrides, fromEnv.options);
+      const script = config ? underScript(config.options, loaded.options) : loaded.options;
+      options = consolidateOptions(script, opts.overrides, fromEnv.options);
       for (const s of options.scenarios)
         if (!loaded.functions.includes(s.exec))
           throw new Error(
@@ -235,7 +240,7 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
         [...Object.values(builtin), ...loaded.metrics].map((d) => [d.name, d.type]),
       );
       checkThresholdTypes(thresholds, (n) => types.get(n));
-      const ignored = IGNORED_OPTIONS.filter((k) => loaded.options?.[k] !== undefined);
+      const ignored = IGNORED_OPTIONS.filter((k) => script?.[k] !== undefined);
       if (ignored.length)
         err.write(
           `warning: the engine does not implement the option${ignored.length > 1 ? 's' : ''} ${ignored.join(', ')} and runs without ${ignored.length > 1 ? 'them' : 'it'}; run with --engine k6 where ${ignored.length > 1 ? 'they matter' : 'it matters'}\n`,

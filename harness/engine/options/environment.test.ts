@@ -109,6 +109,19 @@ describe('K6_* environment variables', () => {
     });
   });
 
+  it("reads K6_TAGS as k6's envconfig does, and each layer's tags replace those below", () => {
+    expect(fromEnvironment({ K6_TAGS: 'team:customs,site:tbilisi' }).options.tags).toEqual({
+      team: 'customs',
+      site: 'tbilisi',
+    });
+    expect(() => fromEnvironment({ K6_TAGS: 'team=customs' })).toThrow(/K6_TAGS: invalid map item "team=customs"/);
+    expect(() => fromEnvironment({ K6_TAGS: 'url:http://x' })).toThrow(OptionsError);
+    const script = { tags: { from: 'script', kept: 'no' } };
+    expect(layered(script, {}).tags).toEqual({ from: 'script', kept: 'no' });
+    expect(layered(script, { K6_TAGS: 'from:env' }).tags).toEqual({ from: 'env' });
+    expect(layered(script, { K6_TAGS: 'from:env' }, { tags: { from: 'flag' } }).tags).toEqual({ from: 'flag' });
+  });
+
   it('validates minIterationDuration like any duration', () => {
     expect(() => layered({}, { K6_MIN_ITERATION_DURATION: 'soon' })).toThrow(/minIterationDuration/);
   });

@@ -43,6 +43,19 @@ function stages(name: string, v: string): { duration: string; target: number }[]
   });
 }
 
+// envconfig's map: `key:value` items, comma-separated; an item without exactly one colon is refused, as k6 does.
+function stringMap(name: string, v: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (v === '') return out;
+  for (const item of v.split(',')) {
+    const kv = item.split(':');
+    if (kv.length !== 2)
+      throw new OptionsError(`${name}: invalid map item ${JSON.stringify(item)}, expected key:value`);
+    out[kv[0]!] = kv[1]!;
+  }
+  return out;
+}
+
 const BOOLEAN_OPTIONS: Record<string, string> = {
   K6_NO_CONNECTION_REUSE: 'noConnectionReuse',
   K6_NO_VU_CONNECTION_REUSE: 'noVUConnectionReuse',
@@ -76,6 +89,7 @@ export function fromEnvironment(env: Record<string, string | undefined>): FromEn
   for (const [k, o] of Object.entries(STRING_OPTIONS)) if (has(k)) options[o] = env[k];
   for (const [k, o] of Object.entries(INTEGER_OPTIONS)) if (has(k)) options[o] = int(k, env[k]!);
   if (has('K6_STAGES')) options.stages = stages('K6_STAGES', env.K6_STAGES!);
+  if (has('K6_TAGS')) options.tags = stringMap('K6_TAGS', env.K6_TAGS!);
   if (has('K6_SUMMARY_TREND_STATS')) options.summaryTrendStats = list(env.K6_SUMMARY_TREND_STATS!);
   if (has('K6_SUMMARY_EXPORT')) runtime.summaryExport = env.K6_SUMMARY_EXPORT;
   if (has('K6_OUT')) runtime.outputs = list(env.K6_OUT!);

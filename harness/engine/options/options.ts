@@ -73,6 +73,8 @@ export interface RunOptions {
   /** k6's `executionSegment` and `executionSegmentSequence`: this instance's part of a distributed test. */
   executionSegment?: string;
   executionSegmentSequence?: string;
+  /** k6's `systemTags`: the system tags samples carry (default: k6's default set). */
+  systemTags?: string[];
   /** Consolidated options as the script sees them in exec.test.options. */
   consolidated: Record<string, unknown>;
 }
@@ -284,7 +286,8 @@ export function consolidateOptions(
   // k6 has minIterationDuration as a global option only; it applies to every scenario.
   const minIterationDurationMs = dur(o.minIterationDuration, 'minIterationDuration', 0);
   const plans = Object.entries(scenarios).map(([name, raw]) => scenario(name, raw, minIterationDurationMs));
-  const tags = { ...strMap(o.tags, 'options.tags'), ...(cli.tags ?? {}) };
+  // As in k6, each layer's tags replace those below: --tag over K6_TAGS over the script's options.tags.
+  const tags = cli.tags && Object.keys(cli.tags).length > 0 ? cli.tags : strMap(o.tags, 'options.tags');
   const trendStats = cli.summaryTrendStats ?? (o.summaryTrendStats as string[] | undefined) ?? DEFAULT_TREND_STATS;
   if (
     !Array.isArray(trendStats) ||
@@ -326,8 +329,16 @@ export function consolidateOptions(
     noColor: o.noColor === true,
     executionSegment,
     executionSegmentSequence,
+    systemTags: systemTagsOption(o.systemTags),
     consolidated: o,
   };
+}
+
+function systemTagsOption(v: unknown): string[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v) || !v.every((t) => typeof t === 'string'))
+    throw new OptionsError(`options.systemTags must be a list of tag names, e.g. ['status', 'method', 'url']`);
+  return v;
 }
 
 /** This instance's part of the test (the whole test unless execution segments are set). */

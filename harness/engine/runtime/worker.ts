@@ -110,6 +110,7 @@ function prepare(options: RunOptions, selectors: string[]): void {
   engine.options = Object.freeze(options.consolidated);
   configureHttp(options.consolidated);
   engine.registry.addSelectors(selectors.map(parseMetricSelector));
+  engine.registry.restrictSystemTags(options.systemTags);
 }
 
 async function runScenarios(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
