@@ -37,6 +37,7 @@ import { buildSummaryData, sinkValues, type SummaryData } from './summary/summar
 import { summaryExportText } from './summary/summary-export.ts';
 import { RUN_STATE_VERSION, type RunState } from './summary/run-state.ts';
 import { textSummary } from './summary/text-summary.ts';
+import { RPS_SLOT_BYTES } from './modules/http/rps-limit.ts';
 
 /** k6's exit codes (errext/exitcodes). */
 export const exitCodes = {
@@ -174,19 +175,7 @@ export function evaluateThresholds(
 
 /** Runs `scriptPath` and returns k6's exit code and the summary data. */
 /** k6 options the engine does not implement: a script that sets one is warned, not refused. */
-const IGNORED_OPTIONS = [
-  'dns',
-  'tlsVersion',
-  'tlsCipherSuites',
-  'tlsAuth',
-  'blockHostnames',
-  'blacklistIPs',
-  'noSetup',
-  'noTeardown',
-  'rps',
-  'localIPs',
-  'httpDebug',
-];
+const IGNORED_OPTIONS = ['dns', 'tlsVersion', 'tlsCipherSuites', 'tlsAuth', 'localIPs', 'httpDebug'];
 
 export async function runScript(scriptPath: string, opts: RunScriptOptions = {}): Promise<RunResult> {
   const out = opts.stdout ?? process.stdout;
@@ -402,7 +391,8 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
       if (stop) throw new RunError(stop.code, stop.message);
     }
     phase = ExecutionStatus.Setup;
-    if (!opts.noSetup) await runSetup();
+    // --no-setup, else the option (K6_NO_SETUP, the script's noSetup), as in k6.
+    if (!(opts.noSetup ?? options.consolidated.noSetup === true)) await runSetup();
     else if (setupRun) await setupRun;
 
     // Scenarios on every thread.
@@ -470,6 +460,7 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     const ticker = setInterval(tick, flushMs);
     const done = threads.map((t) => t.expect('done'));
     const shared = new SharedArrayBuffer(4 * SCENARIO_COUNTERS * Math.max(1, options.scenarios.length));
+    const rpsSlot = new SharedArrayBuffer(RPS_SLOT_BYTES);
     for (const t of threads)
       t.send({
         type: 'start',
@@ -482,6 +473,7 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
         threads: threadCount,
         vuBudget,
         shared,
+        rpsSlot,
       });
     let runFailure: unknown;
     for (const [i, d] of done.entries()) {
@@ -518,7 +510,11 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
 
     // teardown()
     phase = ExecutionStatus.Teardown;
-    if ((!stop || stop.code !== exitCodes.scriptException) && !opts.noTeardown) await runTeardown();
+    if (
+      (!stop || stop.code !== exitCodes.scriptException) &&
+      !(opts.noTeardown ?? options.consolidated.noTeardown === true)
+    )
+      await runTeardown();
     phase = ExecutionStatus.Ended;
     if (bufferSamples) for (const o of outputs) o.addSamples(pending.splice(0));
 

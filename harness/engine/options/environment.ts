@@ -63,6 +63,8 @@ const BOOLEAN_OPTIONS: Record<string, string> = {
   K6_THROW: 'throw',
   K6_DISCARD_RESPONSE_BODIES: 'discardResponseBodies',
   K6_NO_COOKIES_RESET: 'noCookiesReset',
+  K6_NO_SETUP: 'noSetup',
+  K6_NO_TEARDOWN: 'noTeardown',
 };
 const STRING_OPTIONS: Record<string, string> = {
   K6_DURATION: 'duration',
@@ -78,6 +80,7 @@ const INTEGER_OPTIONS: Record<string, string> = {
   K6_VUS: 'vus',
   K6_ITERATIONS: 'iterations',
   K6_MAX_REDIRECTS: 'maxRedirects',
+  K6_RPS: 'rps',
 };
 
 /** The k6 options and runtime settings that `env` sets; throws OptionsError on a malformed value. */

@@ -2,6 +2,7 @@
 // scenarios the executors run, with k6's defaults and validation.
 import { parseDuration } from './duration.ts';
 import { ExecutionTuple } from './execution-segment.ts';
+import { hostnamePatternError, rangeError } from './dial-lists.ts';
 
 export type ExecutorName =
   | 'constant-vus'
@@ -302,6 +303,12 @@ export function consolidateOptions(
       !Object.values(o.hosts).every((v) => typeof v === 'string'))
   )
     throw new OptionsError(`hosts: expected names mapped to addresses, e.g. { 'api.test': '127.0.0.1' }`);
+  if (o.rps !== undefined && o.rps !== null && !(Number.isInteger(o.rps) && (o.rps as number) >= 0))
+    throw new OptionsError(
+      `rps: expected a whole number of requests per second (0: no limit), got ${JSON.stringify(o.rps)}`,
+    );
+  listOption(o.blockHostnames, 'blockHostnames', hostnamePatternError);
+  listOption(o.blacklistIPs, 'blacklistIPs', rangeError);
   const segmentOption = (k: 'executionSegment' | 'executionSegmentSequence'): string | undefined => {
     const v = o[k];
     if (v === undefined || v === null) return undefined;
@@ -332,6 +339,16 @@ export function consolidateOptions(
     systemTags: systemTagsOption(o.systemTags),
     consolidated: o,
   };
+}
+
+/** A list option whose every entry `error` accepts; throws naming the first one it does not. */
+function listOption(v: unknown, name: string, error: (entry: unknown) => string | undefined): void {
+  if (v === undefined || v === null) return;
+  if (!Array.isArray(v)) throw new OptionsError(`${name}: expected a list`);
+  for (const entry of v) {
+    const why = error(entry);
+    if (why) throw new OptionsError(`${name}: ${JSON.stringify(entry)} ${why}`);
+  }
 }
 
 function systemTagsOption(v: unknown): string[] | undefined {
