@@ -29,6 +29,7 @@ options:
       --tag KEY=VALUE       tag on every sample, repeatable (e.g. --tag testid=run42)
   -o, --out NAME[=ARG]      output, repeatable: json=FILE, experimental-prometheus-rw
       --summary-export FILE write the end-of-test summary (k6 export format)
+  -c, --config FILE         k6 config file: a JSON object of options (and "out"), beneath the script's
       --summary-trend-stats LIST  e.g. avg,med,p(95),p(99)
       --no-thresholds       do not evaluate thresholds
       --min-iteration-duration D  each iteration lasts at least D
@@ -118,6 +119,7 @@ export const command: Command = {
         tag: { type: 'string', multiple: true },
         out: { type: 'string', short: 'o', multiple: true },
         'summary-export': { type: 'string' },
+        config: { type: 'string', short: 'c' },
         'summary-trend-stats': { type: 'string' },
         workers: { type: 'string' },
         engine: { type: 'string', default: 'node' },
@@ -265,6 +267,7 @@ export const command: Command = {
       workers,
       outputs: outputs.length ? outputs : undefined,
       summaryExport: values['summary-export'],
+      configFile: values.config,
       quiet: values.quiet,
       stderr,
       noSummary: values['no-summary'],

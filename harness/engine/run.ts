@@ -24,6 +24,7 @@ import {
   type ScenarioPlan,
 } from './options/options.ts';
 import { fromEnvironment, type FromEnvironment } from './options/environment.ts';
+import { readConfigFile, underScript, type ConfigFile } from './options/config-file.ts';
 import type { MetricDescription, Output } from './output/output.ts';
 import { loadOutput } from './output/load.ts';
 import { EngineThread, ThreadFailure } from './runtime/engine-thread.ts';
@@ -36,6 +37,7 @@ import { buildSummaryData, sinkValues, type SummaryData } from './summary/summar
 import { summaryExportText } from './summary/summary-export.ts';
 import { RUN_STATE_VERSION, type RunState } from './summary/run-state.ts';
 import { textSummary } from './summary/text-summary.ts';
+import { RPS_SLOT_BYTES } from './modules/http/rps-limit.ts';
 
 /** k6's exit codes (errext/exitcodes). */
 export const exitCodes = {
@@ -66,6 +68,8 @@ export interface RunScriptOptions {
   workers?: number;
   /** --out values: `json=results.json`, `experimental-prometheus-rw`. */
   outputs?: string[];
+  /** k6's --config file: options beneath the script's, and outputs when nothing else names any. */
+  configFile?: string;
   summaryExport?: string;
   /** Thresholds are not evaluated (k6 --no-thresholds). */
   noThresholds?: boolean;
@@ -171,20 +175,7 @@ export function evaluateThresholds(
 
 /** Runs `scriptPath` and returns k6's exit code and the summary data. */
 /** k6 options the engine does not implement: a script that sets one is warned, not refused. */
-const IGNORED_OPTIONS = [
-  'systemTags',
-  'dns',
-  'tlsVersion',
-  'tlsCipherSuites',
-  'tlsAuth',
-  'blockHostnames',
-  'blacklistIPs',
-  'noSetup',
-  'noTeardown',
-  'rps',
-  'localIPs',
-  'httpDebug',
-];
+const IGNORED_OPTIONS = ['dns', 'tlsVersion', 'tlsCipherSuites', 'tlsAuth', 'localIPs', 'httpDebug'];
 
 export async function runScript(scriptPath: string, opts: RunScriptOptions = {}): Promise<RunResult> {
   const out = opts.stdout ?? process.stdout;
@@ -201,8 +192,10 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     const systemEnv = stringEnv(opts.systemEnv ?? process.env);
     const env = { ...systemEnv, ...(opts.env ?? {}) };
     let fromEnv: FromEnvironment;
+    let config: ConfigFile | undefined;
     try {
       fromEnv = fromEnvironment(systemEnv);
+      if (opts.configFile) config = readConfigFile(opts.configFile);
     } catch (e) {
       throw new RunError(exitCodes.invalidConfig, (e as Error).message);
     }
@@ -210,7 +203,7 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     opts = {
       ...opts,
       summaryExport: opts.summaryExport ?? fromEnv.runtime.summaryExport,
-      outputs: opts.outputs?.length ? opts.outputs : fromEnv.runtime.outputs,
+      outputs: opts.outputs?.length ? opts.outputs : (fromEnv.runtime.outputs ?? config?.outputs),
       noThresholds: opts.noThresholds ?? fromEnv.runtime.noThresholds,
       noSummary: opts.noSummary ?? fromEnv.runtime.noSummary,
     };
@@ -222,7 +215,8 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     let options: RunOptions;
     let thresholds: MetricThresholds[];
     try {
-      options = consolidateOptions(loaded.options, opts.overrides, fromEnv.options);
+      const script = config ? underScript(config.options, loaded.options) : loaded.options;
+      options = consolidateOptions(script, opts.overrides, fromEnv.options);
       for (const s of options.scenarios)
         if (!loaded.functions.includes(s.exec))
           throw new Error(
@@ -235,7 +229,7 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
         [...Object.values(builtin), ...loaded.metrics].map((d) => [d.name, d.type]),
       );
       checkThresholdTypes(thresholds, (n) => types.get(n));
-      const ignored = IGNORED_OPTIONS.filter((k) => loaded.options?.[k] !== undefined);
+      const ignored = IGNORED_OPTIONS.filter((k) => script?.[k] !== undefined);
       if (ignored.length)
         err.write(
           `warning: the engine does not implement the option${ignored.length > 1 ? 's' : ''} ${ignored.join(', ')} and runs without ${ignored.length > 1 ? 'them' : 'it'}; run with --engine k6 where ${ignored.length > 1 ? 'they matter' : 'it matters'}\n`,
@@ -397,7 +391,8 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
       if (stop) throw new RunError(stop.code, stop.message);
     }
     phase = ExecutionStatus.Setup;
-    if (!opts.noSetup) await runSetup();
+    // --no-setup, else the option (K6_NO_SETUP, the script's noSetup), as in k6.
+    if (!(opts.noSetup ?? options.consolidated.noSetup === true)) await runSetup();
     else if (setupRun) await setupRun;
 
     // Scenarios on every thread.
@@ -465,6 +460,7 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
     const ticker = setInterval(tick, flushMs);
     const done = threads.map((t) => t.expect('done'));
     const shared = new SharedArrayBuffer(4 * SCENARIO_COUNTERS * Math.max(1, options.scenarios.length));
+    const rpsSlot = new SharedArrayBuffer(RPS_SLOT_BYTES);
     for (const t of threads)
       t.send({
         type: 'start',
@@ -477,6 +473,7 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
         threads: threadCount,
         vuBudget,
         shared,
+        rpsSlot,
       });
     let runFailure: unknown;
     for (const [i, d] of done.entries()) {
@@ -513,7 +510,11 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
 
     // teardown()
     phase = ExecutionStatus.Teardown;
-    if ((!stop || stop.code !== exitCodes.scriptException) && !opts.noTeardown) await runTeardown();
+    if (
+      (!stop || stop.code !== exitCodes.scriptException) &&
+      !(opts.noTeardown ?? options.consolidated.noTeardown === true)
+    )
+      await runTeardown();
     phase = ExecutionStatus.Ended;
     if (bufferSamples) for (const o of outputs) o.addSamples(pending.splice(0));
 

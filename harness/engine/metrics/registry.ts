@@ -76,6 +76,24 @@ export interface RegistryDelta {
   samples: Sample[];
 }
 
+/** k6's system tags that samples carry unless `systemTags` leaves them out (k6's DefaultSystemTagSet). */
+export const DEFAULT_SYSTEM_TAGS = [
+  'proto',
+  'subproto',
+  'status',
+  'method',
+  'url',
+  'name',
+  'group',
+  'check',
+  'error',
+  'error_code',
+  'tls_version',
+  'scenario',
+  'service',
+  'expected_response',
+];
+
 export class MetricRegistry implements SampleSink {
   readonly entries = new Map<string, MetricEntry>();
   readonly checks = new Map<string, CheckTally>();
@@ -83,6 +101,10 @@ export class MetricRegistry implements SampleSink {
   private readonly selectors = new Map<string, SubMetricSelector[]>();
   /** Raw samples for outputs; null when no output wants them. */
   samples: Sample[] | null;
+  /** System tags `systemTags` leaves out; null: none. */
+  private dropped: string[] | null = null;
+  /** Tag sets without the dropped tags, by the tag set samples came with (tag sets are shared and frozen). */
+  private readonly kept = new WeakMap<Tags, Tags>();
 
   constructor(selectors: SubMetricSelector[] = [], bufferSamples = false) {
     this.addSelectors(selectors);
@@ -114,7 +136,25 @@ export class MetricRegistry implements SampleSink {
     return entry;
   }
 
-  add(def: MetricDefinition, value: number, tags: Tags, time?: number): void {
+  /** k6's `systemTags`: samples carry only these of the system tags (names k6 does not know are ignored, as k6 does). */
+  restrictSystemTags(enabled: string[] | undefined): void {
+    const dropped = enabled ? DEFAULT_SYSTEM_TAGS.filter((t) => !enabled.includes(t)) : [];
+    this.dropped = dropped.length ? dropped : null;
+  }
+
+  private withoutDropped(tags: Tags): Tags {
+    let kept = this.kept.get(tags);
+    if (!kept) {
+      const copy: Tags = { ...tags };
+      for (const t of this.dropped!) delete copy[t];
+      kept = Object.freeze(copy);
+      this.kept.set(tags, kept);
+    }
+    return kept;
+  }
+
+  add(def: MetricDefinition, value: number, given: Tags, time?: number): void {
+    const tags = this.dropped ? this.withoutDropped(given) : given;
     const entry = this.entries.get(def.name) ?? this.define(def);
     const t = time ?? (def.type === 'gauge' || this.samples ? Date.now() : 0);
     entry.sink.add(value, t);

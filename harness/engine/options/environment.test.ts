@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromEnvironment } from './environment.ts';
+import { metricValue, runSource } from '../testing/run-fixture.ts';
 import { consolidateOptions, OptionsError } from './options.ts';
 
 const layered = (
@@ -109,7 +110,34 @@ describe('K6_* environment variables', () => {
     });
   });
 
+  it("reads K6_TAGS as k6's envconfig does, and each layer's tags replace those below", () => {
+    expect(fromEnvironment({ K6_TAGS: 'team:customs,site:tbilisi' }).options.tags).toEqual({
+      team: 'customs',
+      site: 'tbilisi',
+    });
+    expect(() => fromEnvironment({ K6_TAGS: 'team=customs' })).toThrow(/K6_TAGS: invalid map item "team=customs"/);
+    expect(() => fromEnvironment({ K6_TAGS: 'url:http://x' })).toThrow(OptionsError);
+    const script = { tags: { from: 'script', kept: 'no' } };
+    expect(layered(script, {}).tags).toEqual({ from: 'script', kept: 'no' });
+    expect(layered(script, { K6_TAGS: 'from:env' }).tags).toEqual({ from: 'env' });
+    expect(layered(script, { K6_TAGS: 'from:env' }, { tags: { from: 'flag' } }).tags).toEqual({ from: 'flag' });
+  });
+
   it('validates minIterationDuration like any duration', () => {
     expect(() => layered({}, { K6_MIN_ITERATION_DURATION: 'soon' })).toThrow(/minIterationDuration/);
+  });
+
+  it('skips setup() and teardown() when the options say so (noSetup, K6_NO_TEARDOWN), as the flags do', async () => {
+    const source = `import { Counter } from 'k6/metrics';
+const phases = new Counter('phases');
+export const options = { iterations: 1, noSetup: true };
+export function setup() { phases.add(1); }
+export default function () { phases.add(1); }
+export function teardown() { phases.add(1); }`;
+    const skipped = await runSource(source, { systemEnv: { K6_NO_TEARDOWN: 'true' } });
+    expect(skipped.exitCode).toBe(0);
+    expect(metricValue(skipped, 'phases', 'count')).toBe(1);
+    const all = await runSource(source.replace('noSetup: true', 'noSetup: false'), { systemEnv: {} });
+    expect(metricValue(all, 'phases', 'count')).toBe(3);
   });
 });

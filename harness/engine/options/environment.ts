@@ -43,6 +43,19 @@ function stages(name: string, v: string): { duration: string; target: number }[]
   });
 }
 
+// envconfig's map: `key:value` items, comma-separated; an item without exactly one colon is refused, as k6 does.
+function stringMap(name: string, v: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (v === '') return out;
+  for (const item of v.split(',')) {
+    const kv = item.split(':');
+    if (kv.length !== 2)
+      throw new OptionsError(`${name}: invalid map item ${JSON.stringify(item)}, expected key:value`);
+    out[kv[0]!] = kv[1]!;
+  }
+  return out;
+}
+
 const BOOLEAN_OPTIONS: Record<string, string> = {
   K6_NO_CONNECTION_REUSE: 'noConnectionReuse',
   K6_NO_VU_CONNECTION_REUSE: 'noVUConnectionReuse',
@@ -50,6 +63,8 @@ const BOOLEAN_OPTIONS: Record<string, string> = {
   K6_THROW: 'throw',
   K6_DISCARD_RESPONSE_BODIES: 'discardResponseBodies',
   K6_NO_COOKIES_RESET: 'noCookiesReset',
+  K6_NO_SETUP: 'noSetup',
+  K6_NO_TEARDOWN: 'noTeardown',
 };
 const STRING_OPTIONS: Record<string, string> = {
   K6_DURATION: 'duration',
@@ -65,6 +80,7 @@ const INTEGER_OPTIONS: Record<string, string> = {
   K6_VUS: 'vus',
   K6_ITERATIONS: 'iterations',
   K6_MAX_REDIRECTS: 'maxRedirects',
+  K6_RPS: 'rps',
 };
 
 /** The k6 options and runtime settings that `env` sets; throws OptionsError on a malformed value. */
@@ -76,6 +92,7 @@ export function fromEnvironment(env: Record<string, string | undefined>): FromEn
   for (const [k, o] of Object.entries(STRING_OPTIONS)) if (has(k)) options[o] = env[k];
   for (const [k, o] of Object.entries(INTEGER_OPTIONS)) if (has(k)) options[o] = int(k, env[k]!);
   if (has('K6_STAGES')) options.stages = stages('K6_STAGES', env.K6_STAGES!);
+  if (has('K6_TAGS')) options.tags = stringMap('K6_TAGS', env.K6_TAGS!);
   if (has('K6_SUMMARY_TREND_STATS')) options.summaryTrendStats = list(env.K6_SUMMARY_TREND_STATS!);
   if (has('K6_SUMMARY_EXPORT')) runtime.summaryExport = env.K6_SUMMARY_EXPORT;
   if (has('K6_OUT')) runtime.outputs = list(env.K6_OUT!);

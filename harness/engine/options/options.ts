@@ -2,6 +2,7 @@
 // scenarios the executors run, with k6's defaults and validation.
 import { parseDuration } from './duration.ts';
 import { ExecutionTuple } from './execution-segment.ts';
+import { hostnamePatternError, rangeError } from './dial-lists.ts';
 
 export type ExecutorName =
   | 'constant-vus'
@@ -73,6 +74,8 @@ export interface RunOptions {
   /** k6's `executionSegment` and `executionSegmentSequence`: this instance's part of a distributed test. */
   executionSegment?: string;
   executionSegmentSequence?: string;
+  /** k6's `systemTags`: the system tags samples carry (default: k6's default set). */
+  systemTags?: string[];
   /** Consolidated options as the script sees them in exec.test.options. */
   consolidated: Record<string, unknown>;
 }
@@ -284,7 +287,8 @@ export function consolidateOptions(
   // k6 has minIterationDuration as a global option only; it applies to every scenario.
   const minIterationDurationMs = dur(o.minIterationDuration, 'minIterationDuration', 0);
   const plans = Object.entries(scenarios).map(([name, raw]) => scenario(name, raw, minIterationDurationMs));
-  const tags = { ...strMap(o.tags, 'options.tags'), ...(cli.tags ?? {}) };
+  // As in k6, each layer's tags replace those below: --tag over K6_TAGS over the script's options.tags.
+  const tags = cli.tags && Object.keys(cli.tags).length > 0 ? cli.tags : strMap(o.tags, 'options.tags');
   const trendStats = cli.summaryTrendStats ?? (o.summaryTrendStats as string[] | undefined) ?? DEFAULT_TREND_STATS;
   if (
     !Array.isArray(trendStats) ||
@@ -299,6 +303,12 @@ export function consolidateOptions(
       !Object.values(o.hosts).every((v) => typeof v === 'string'))
   )
     throw new OptionsError(`hosts: expected names mapped to addresses, e.g. { 'api.test': '127.0.0.1' }`);
+  if (o.rps !== undefined && o.rps !== null && !(Number.isInteger(o.rps) && (o.rps as number) >= 0))
+    throw new OptionsError(
+      `rps: expected a whole number of requests per second (0: no limit), got ${JSON.stringify(o.rps)}`,
+    );
+  listOption(o.blockHostnames, 'blockHostnames', hostnamePatternError);
+  listOption(o.blacklistIPs, 'blacklistIPs', rangeError);
   const segmentOption = (k: 'executionSegment' | 'executionSegmentSequence'): string | undefined => {
     const v = o[k];
     if (v === undefined || v === null) return undefined;
@@ -326,8 +336,26 @@ export function consolidateOptions(
     noColor: o.noColor === true,
     executionSegment,
     executionSegmentSequence,
+    systemTags: systemTagsOption(o.systemTags),
     consolidated: o,
   };
+}
+
+/** A list option whose every entry `error` accepts; throws naming the first one it does not. */
+function listOption(v: unknown, name: string, error: (entry: unknown) => string | undefined): void {
+  if (v === undefined || v === null) return;
+  if (!Array.isArray(v)) throw new OptionsError(`${name}: expected a list`);
+  for (const entry of v) {
+    const why = error(entry);
+    if (why) throw new OptionsError(`${name}: ${JSON.stringify(entry)} ${why}`);
+  }
+}
+
+function systemTagsOption(v: unknown): string[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v) || !v.every((t) => typeof t === 'string'))
+    throw new OptionsError(`options.systemTags must be a list of tag names, e.g. ['status', 'method', 'url']`);
+  return v;
 }
 
 /** This instance's part of the test (the whole test unless execution segments are set). */

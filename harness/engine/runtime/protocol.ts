@@ -36,6 +36,8 @@ export type ToWorker =
       vuBudget: number;
       /** Counters every thread shares, SCENARIO_COUNTERS Int32 per scenario (in `options.scenarios` order): see ExecutionEnv.shared. */
       shared: SharedArrayBuffer;
+      /** The next free turn of `rps`, shared by every thread (modules/http/rps-limit.ts). */
+      rpsSlot: SharedArrayBuffer;
     }
   | { type: 'stop' }
   | { type: 'teardown'; setupJson?: string }

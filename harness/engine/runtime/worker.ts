@@ -7,6 +7,7 @@ import { executors } from '../executors/index.ts';
 import { share, VuPool, type IterationFn, type Segment } from '../executors/scenario-execution.ts';
 import { parseMetricSelector } from '../metrics/registry.ts';
 import { configureHttp } from '../modules/http.ts';
+import { configureRps } from '../modules/http/rps-limit.ts';
 import { executionTuple, type RunOptions } from '../options/options.ts';
 import { engine, ScriptError, TestAbortError } from './engine-state.ts';
 import { logScriptError } from './error-log.ts';
@@ -106,14 +107,16 @@ function status(): WorkerStatus {
   };
 }
 
-function prepare(options: RunOptions, selectors: string[]): void {
+function prepare(options: RunOptions, selectors: string[], rpsSlot?: SharedArrayBuffer): void {
   engine.options = Object.freeze(options.consolidated);
   configureHttp(options.consolidated);
+  configureRps(options.consolidated.rps, rpsSlot);
   engine.registry.addSelectors(selectors.map(parseMetricSelector));
+  engine.registry.restrictSystemTags(options.systemTags);
 }
 
 async function runScenarios(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
-  prepare(msg.options, msg.selectors);
+  prepare(msg.options, msg.selectors, msg.rpsSlot);
   engine.phase = 'run';
   engine.testStart = msg.testStart;
   if (msg.bufferSamples) engine.registry.samples ??= [];

@@ -4,6 +4,7 @@
 import { isIP, type Socket } from 'node:net';
 import { Agent, buildConnector } from 'undici';
 import type { VuState } from '../../runtime/vu-context.ts';
+import { refuseAddress, refuseHostname } from './dial-policy.ts';
 import { config } from './options.ts';
 
 export interface ConnectionTiming {
@@ -31,6 +32,13 @@ function resolveHost(hostname: string, port: string): { hostname: string; port: 
 function timedConnector(options: buildConnector.Options, callback: buildConnector.Callback): Socket {
   baseConnector ??= buildConnector({ timeout: 10_000, rejectUnauthorized: !config.insecureSkipTLSVerify });
   const port = options.port || (options.protocol === 'https:' ? '443' : '80');
+  const bare = (h: string) => (h.startsWith('[') ? h.slice(1, -1) : h);
+  // As k6's dialer: blocked names first, then `hosts`, then blacklisted addresses (after the lookup, for a name).
+  const refused = refuseHostname(bare(options.hostname));
+  if (refused) {
+    queueMicrotask(() => callback(refused, null));
+    return undefined as unknown as Socket;
+  }
   const mapped = resolveHost(options.hostname, port);
   if (mapped)
     options = {
@@ -40,6 +48,11 @@ function timedConnector(options: buildConnector.Options, callback: buildConnecto
       // TLS still names (and verifies) the host the URL gave.
       servername: options.servername || (isIP(options.hostname) ? undefined : options.hostname),
     };
+  const literal = refuseAddress(bare(options.hostname));
+  if (literal) {
+    queueMicrotask(() => callback(literal, null));
+    return undefined as unknown as Socket;
+  }
   const start = performance.now();
   let lookedUp = start;
   let tcpDone = 0;
@@ -58,8 +71,10 @@ function timedConnector(options: buildConnector.Options, callback: buildConnecto
       freshConnection = undefined;
     }
   }) as unknown as Socket;
-  socket.once('lookup', () => {
+  socket.once('lookup', (err: Error | null, address: string) => {
     lookedUp = performance.now();
+    const blacklisted = !err && refuseAddress(address);
+    if (blacklisted) socket.destroy(blacklisted);
   });
   if (options.protocol === 'https:') {
     socket.once('connect', () => {

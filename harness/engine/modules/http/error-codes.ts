@@ -11,6 +11,10 @@ export const CANCELED: ErrorCode = { code: 1000, message: 'context canceled' };
 export function errorCodeOf(err: unknown): ErrorCode {
   const e = err as { code?: string; syscall?: string; message?: string };
   switch (e?.code) {
+    case 'K6_BLACKLISTED_IP':
+      return { code: 1110, message: 'ip is blacklisted' };
+    case 'K6_BLOCKED_HOSTNAME':
+      return { code: 1111, message: 'hostname is blocked' };
     case 'ECONNREFUSED':
       return { code: 1212, message: 'dial: connection refused' };
     case 'ETIMEDOUT':

@@ -1,4 +1,5 @@
 // The script's k6 options that shape every http request, and the default headers they imply.
+import { configureDialPolicy } from './dial-policy.ts';
 export interface HttpOptions {
   /** k6 `discardResponseBodies`: responseType defaults to 'none'. */
   discardResponseBodies?: boolean;
@@ -18,6 +19,9 @@ export interface HttpOptions {
   hosts?: Record<string, string>;
   /** k6 `noCookiesReset`: a VU keeps its cookie jar across iterations. */
   noCookiesReset?: boolean;
+  /** k6 `blockHostnames` and `blacklistIPs`: see dial-policy.ts. */
+  blockHostnames?: unknown;
+  blacklistIPs?: unknown;
 }
 
 export const config = {
@@ -48,6 +52,7 @@ export function configureHttp(options: HttpOptions): void {
     config.hosts = Object.fromEntries(
       Object.entries(options.hosts ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
     );
+  configureDialPolicy(options.blockHostnames, options.blacklistIPs);
   defaultHeaders = config.userAgent ? ['user-agent', config.userAgent] : [];
   defaultHeaderBytes = headerBytes(defaultHeaders);
 }

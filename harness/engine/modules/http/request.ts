@@ -5,6 +5,7 @@ import { parseDuration } from '../../options/duration.ts';
 import { CookieJar, vuJar, type RequestCookies } from './cookie-jar.ts';
 import { CANCELED } from './error-codes.ts';
 import { exchange } from './exchange.ts';
+import { rpsTurn } from './rps-limit.ts';
 import { defaultCallback, responseCallbackOf } from './expected-statuses.ts';
 import { config, defaultHeaders } from './options.ts';
 import { DEFAULT_TIMEOUT_MS, encodeBody, hasHeader, type Params } from './params.ts';
@@ -98,7 +99,7 @@ export function asyncRequest(
   }
   if (vu.signal.aborted) return Promise.reject(new Error(`${CANCELED.message}: the VU is stopping`));
 
-  return exchange({
+  const request = {
     vu,
     method: m,
     target: t,
@@ -113,7 +114,9 @@ export function asyncRequest(
     timeoutMs,
     jar: jar ?? vuJar(vu),
     cookies,
-  });
+  };
+  const turn = rpsTurn();
+  return turn ? turn.then(() => exchange(request)) : exchange(request);
 }
 
 // The script transform (runtime/sync-transform.ts) sends k6's blocking forms to http/blocking.ts and awaits
