@@ -65,13 +65,13 @@ each side with its own revision's CLI on a fresh deployment (fresh databases on 
 PostgreSQL started for the job, unless DATABASE_URL names one). Rounds alternate
 which side goes first (A B B A …), so a load that drifts weighs on both alike. From every run:
 CTD submission latency (median, p95, p99), CTDs accepted per second, the
-submission error share, CTD lodging time as the nodes time it, ICE delivery latency
+submission error share, CTD lodging time as the nodes time it (mean and median), ICE delivery latency
 and the SUT's CPU per CTD. Each round's candidate is compared with the base run of
 the same round: a figure regresses when a one-sided Wilcoxon signed-rank test of
 the rounds' changes finds the candidate worse at p ≤ α and its median change is worse by more
-than the minimum effect, or than twice the rounds' own scatter when that is wider
+than the minimum effect, or than twice the noise of that median change when that is wider
 (error share: 0.5 points); tail percentiles with fewer than 5 samples beyond them are
-reported, not gated. CTD lodging time is tested first, at half of α; the other gated
+reported, not gated. The median CTD lodging time is tested first, at half of α; the other gated
 figures together (by flipping whole rounds) at the other half, and at all of α once the
 lodging time is found worse: the chance of any false regression stays at α. Run folders go to <results>/perf-ci-<time>/base|candidate/.
 
