@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { stderrBesidesHealth } from '../engine/testing/run-fixture.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/cats-stress.js', import.meta.url));
 
@@ -47,7 +48,7 @@ describe('cats-stress run', () => {
       `json=${samples}`,
       script,
     ]);
-    expect(r.stderr).toBe('');
+    expect(stderrBesidesHealth(r.stderr)).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/✓ mode is ok/);
     expect(r.stdout).toMatch(/iterations\.+: 8 /);

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metricValue, runSource } from '../testing/run-fixture.ts';
+import { metricValue, runSource, stderrBesidesHealth } from '../testing/run-fixture.ts';
 
 const server = createServer((_req, res) => res.end('ok'));
 let base = '';
@@ -50,7 +50,7 @@ describe('systemTags', () => {
   it("tags samples with k6's default system tags when the option is not set", async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'system-tags-')), 'samples.json');
     const run = await runSource(script(''), { env: { BASE: base }, outputs: [`json=${out}`] });
-    expect(run.stderr).toBe('');
+    expect(stderrBesidesHealth(run.stderr)).toBe('');
     expect(run.exitCode).toBe(0);
     const [tags] = points(out, 'http_reqs');
     expect(tags).toMatchObject({

@@ -33,3 +33,8 @@ export async function runSource(source: string, opts: RunScriptOptions = {}): Pr
 export function metricValue(run: RunResult, metric: string, stat: string): number {
   return run.summaryData?.metrics[metric]?.values[stat] ?? Number.NaN;
 }
+
+/** What a run printed on stderr, without the load generator's health warning that a busy test machine can raise. */
+export function stderrBesidesHealth(stderr: string): string {
+  return stderr.replace(/^warning: the engine's own event loop ran up to .*\n/gm, '');
+}
