@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sutLodgingQuantile } from '../report/ab-comparison.ts';
 import { stressCli } from '../testing/stress-cli.ts';
 
 let resultsRoot: string;
@@ -103,6 +104,13 @@ describe('cats-stress stress', () => {
     expect(lodged).toBeLessThanOrEqual(accepted);
     expect(accepted - lodged).toBeLessThanOrEqual(2 * 10);
     expect(sut.filter((l) => l.part === 'ICE').every((l) => l.lodged === undefined)).toBe(true);
+    // The same lodgings in the nodes' finer histogram, from which perf-ci reads the median lodging time.
+    const inBuckets = sut.reduce((a, l) => a + (l.lodgingBuckets?.['+Inf'] ?? 0), 0);
+    expect(inBuckets).toBe(lodged);
+    const median = sutLodgingQuantile(sut, 0.5)!;
+    expect(median.count).toBe(lodged);
+    expect(median.seconds).toBeGreaterThan(0);
+    expect(median.seconds).toBeLessThan(0.25);
     expect(await readFile(path.join(dir, 'report.html'), 'utf8')).toContain('<h2>System under test</h2>');
 
     // Torn down: ICE and the nodes no longer listen, the credentials file is gone.
