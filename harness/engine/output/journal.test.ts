@@ -33,10 +33,11 @@ export default function () {
 `;
 
 describe('journal output', () => {
-  it('writes one line per acknowledged step, and the last step per MRN is the latest', async () => {
+  it('writes one line per acknowledged step, in a folder of its own making, and the last step per MRN is the latest', async () => {
     const file = path.join(dir, 'script.js');
     await writeFile(file, script);
-    const journal = path.join(dir, 'journal.ndjson');
+    // In a folder the run makes.
+    const journal = path.join(dir, 'results', 'journal.ndjson');
     const run = await runScript(file, { outputs: [`journal=${journal}`], quiet: true, noSummary: true, workers: 2 });
     expect(run.exitCode).toBe(0);
     const lines: JournalLine[] = (await readFile(journal, 'utf8'))

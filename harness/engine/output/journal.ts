@@ -4,6 +4,8 @@
 // A reconciliation reads it to know, per MRN, the last step a node acknowledged.
 // Under a real k6 the same samples are in `--out json` (tags mrn, step, state).
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Sample } from '../metrics/metric.ts';
 import type { Output, OutputFactory, OutputParams } from './output.ts';
@@ -34,6 +36,8 @@ class JournalOutput implements Output {
   }
 
   async start(): Promise<void> {
+    // As the time-series output: the run's results folder may not exist yet.
+    await mkdir(path.dirname(path.resolve(this.#file)), { recursive: true });
     const file = createWriteStream(this.#file);
     await new Promise<void>((resolve, reject) => {
       file.once('open', () => resolve());
