@@ -173,10 +173,10 @@ export function evaluateThresholds(
   return { results, failed, abort };
 }
 
-/** Runs `scriptPath` and returns k6's exit code and the summary data. */
 /** k6 options the engine does not implement: a script that sets one is warned, not refused. */
 const IGNORED_OPTIONS = ['dns', 'tlsVersion', 'tlsCipherSuites', 'tlsAuth', 'localIPs', 'httpDebug'];
 
+/** Runs `scriptPath` and returns k6's exit code and the summary data. */
 export async function runScript(scriptPath: string, opts: RunScriptOptions = {}): Promise<RunResult> {
   const out = opts.stdout ?? process.stdout;
   const err = opts.stderr ?? process.stderr;
