@@ -31,9 +31,10 @@ it('refusals for want of guarantee are counted apart and break no error SLO, ver
     'ctd-peak',
     {
       ...seeded.env,
-      RATE: '40',
-      START_RATE: '40',
-      DURATION: '6s',
+      // A rate the preallocated VUs hold even on a busy machine: the test is about refusals, not the schedule.
+      RATE: '10',
+      START_RATE: '10',
+      DURATION: '10s',
       THINK: '0.2',
       SLO_P95_MS: '4000',
       SLO_P99_MS: '8000',
@@ -46,7 +47,13 @@ it('refusals for want of guarantee are counted apart and break no error SLO, ver
   expect(m['ctd_rejected{code:GUARANTEE_INSUFFICIENT}']?.values.count ?? 0).toBe(0);
   expect(m['ctd_rejected{code:GUARANTEE_ALREADY_USED}']?.values.count ?? 0).toBe(0);
   expect(m['http_req_failed{operation:ctd_submit}']!.values.passes).toBe(0);
-  expect(m['http_req_failed{operation:ctd_submit}']!.thresholds!['rate<0.01']!.ok).toBe(true);
+  // Every threshold holds, named when one does not.
+  const broken = Object.entries(m).flatMap(([name, metric]) =>
+    Object.entries(metric.thresholds ?? {})
+      .filter(([, t]) => !t.ok)
+      .map(([expression]) => `${name}: ${expression} (${JSON.stringify(metric.values)})`),
+  );
+  expect(broken).toEqual([]);
   expect(result.exitCode).toBe(0);
 
   const verdict = verdictOf({ summary: result.summaryData!, scenario: 'ctd-peak', resultsDir: runDir });
