@@ -1,12 +1,15 @@
 // Base and candidate run in turn on one machine, each round a fresh `cats-stress stress` of
 // that side's own revision, so both sides share whatever else the machine is doing at the
-// time. The order alternates per round, A B B A A B …: a load that rises or falls steadily
-// over the job then weighs on both sides alike instead of always on the later one. Each
-// run's output goes to a log beside its run folder.
+// time. Which side goes first in a round is a fair coin drawn from a recorded seed: a load
+// that drifts over the job, however it drifts, then favours either side of a round with
+// equal chance, which is the symmetry the paired sign-flip tests assume. A fixed order
+// (A B B A …) cancels a steady drift but turns one that rises and falls into the same sign
+// in every round. Each run's output goes to a log beside its run folder.
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { seededRandom } from '../report/sample-statistics.ts';
 
 export interface Side {
   name: 'base' | 'candidate';
@@ -29,6 +32,8 @@ export interface AbRun {
 export interface AbRoundsOptions {
   sides: [Side, Side];
   rounds: number;
+  /** Seed of the run order ({@link roundOrder}). */
+  orderSeed: string;
   /** `cats-stress stress` flags shared by every run (scenario, duration, rate, seed). */
   stressArgs: string[];
   /** Results of this comparison: <out>/<side>/<run-id>/. */
@@ -64,18 +69,30 @@ async function folders(dir: string): Promise<Set<string>> {
   return new Set((await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name));
 }
 
-/** The order of the runs: base first in odd rounds, candidate first in even ones (A B B A …). */
-export function roundOrder<T>(sides: [T, T], rounds: number): { round: number; side: T }[] {
+/** The order of the runs: in each round both sides once, which goes first a fair coin drawn from `seed`. */
+export function roundOrder<T>(sides: [T, T], rounds: number, seed: string): { round: number; side: T }[] {
+  const coin = seededRandom(`run order/${seed}`);
   const order: { round: number; side: T }[] = [];
   for (let round = 1; round <= rounds; round++)
-    for (const side of round % 2 ? sides : [sides[1], sides[0]]) order.push({ round, side });
+    for (const side of coin() < 0.5 ? sides : [sides[1], sides[0]]) order.push({ round, side });
   return order;
+}
+
+/** The order as a person reads it: `base first in rounds 1, 4; candidate first in 2, 3`. */
+export function describeOrder(order: { round: number; side: { name: string } }[]): string {
+  const firsts = new Map<string, number[]>();
+  for (const [i, run] of order.entries())
+    if (i === 0 || order[i - 1]!.round !== run.round)
+      firsts.set(run.side.name, [...(firsts.get(run.side.name) ?? []), run.round]);
+  return [...firsts]
+    .map(([name, rounds]) => `${name} first in round${rounds.length > 1 ? 's' : ''} ${rounds.join(', ')}`)
+    .join('; ');
 }
 
 /** Runs the rounds and returns every run, failed ones included. */
 export async function runRounds(opts: AbRoundsOptions): Promise<AbRun[]> {
   const runs: AbRun[] = [];
-  for (const { round, side } of roundOrder(opts.sides, opts.rounds)) {
+  for (const { round, side } of roundOrder(opts.sides, opts.rounds, opts.orderSeed)) {
     const results = path.join(opts.out, side.name);
     await mkdir(results, { recursive: true });
     const before = await folders(results);

@@ -83,6 +83,10 @@ describe('perf-ci --judge', () => {
         };
         writeFileSync(path.join(run, 'summary.json'), JSON.stringify({ metrics }));
       });
+    writeFileSync(
+      path.join(dir, 'order.json'),
+      JSON.stringify({ seed: '5eed', order: 'base first in rounds 1, 4; candidate first in rounds 2, 3, 5' }),
+    );
   });
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -95,6 +99,10 @@ describe('perf-ci --judge', () => {
       expect(await command.run(['--judge', dir, '--markdown', md])).toBe(PERF_CI_EXIT.regression);
       expect(readFileSync(md, 'utf8')).toContain(
         '| CTD submission latency median | 10 ms (n=5) | 13 ms (n=5) | +30.0 % |',
+      );
+      // The recorded run order goes with the verdict, and how to repeat it.
+      expect(readFileSync(md, 'utf8')).toContain(
+        'run order: base first in rounds 1, 4; candidate first in rounds 2, 3, 5 (--order-seed 5eed repeats it)',
       );
       // A larger minimum effect turns the same runs into a pass.
       expect(await command.run(['--judge', dir, '--min-effect', '0.5'])).toBe(PERF_CI_EXIT.pass);

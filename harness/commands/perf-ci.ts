@@ -3,13 +3,14 @@
 // judged by a significance test and a minimum effect, so a noisy runner does not fail a
 // build and a real slowdown does. `--baseline` keeps the older gate against a committed,
 // absolute baseline of the machine class.
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../cli.ts';
 import { durationFlag, keyValueFlags, numberFlag, parseFlags, UsageError } from '../flags.ts';
-import { runRounds, type AbRun } from '../ci/ab-rounds.ts';
+import { describeOrder, roundOrder, runRounds, type AbRun, type Side } from '../ci/ab-rounds.ts';
 import { chooseBase, gitFacts, prepareBaseWorktree, resolveCommit } from '../ci/base-revision.ts';
 import {
   abFigures,
@@ -52,18 +53,21 @@ export const PERF_CI_COUNTRIES = 'GE,AZ,KZ';
 /** Length of the run the committed baselines were recorded with. */
 export const BASELINE_DURATION = '30s';
 export const DEFAULT_ROUNDS = 6;
+/** Where a job records its run order: seed and which side went first in each round. */
+const ORDER_FILE = 'order.json';
 
 const usage = `usage: cats-stress perf-ci [--base REF] [--rounds N] [--duration D] [--rate R] [--markdown FILE] [--results DIR]
-                          [--candidate-env KEY=VALUE]… [--alpha A] [--min-effect F]
+                          [--candidate-env KEY=VALUE]… [--alpha A] [--min-effect F] [--order-seed S]
        cats-stress perf-ci --baseline [--machine-class NAME] [--markdown FILE] [--results DIR] [--duration D (default ${BASELINE_DURATION})]
 
 A/B against the base revision (the default): checks REF out as a git worktree in
 .cats-stress/perf-base/<sha> (with its own npm ci, kept for later runs), then runs
-base and candidate (this checkout) in turn, A B A B …, --rounds times each:
+base and candidate (this checkout) in turn, --rounds times each:
   cats-stress stress --scenario ${PERF_CI_RUN.scenario} --duration D --rate R --seed ${PERF_CI_RUN.seed} --countries ${PERF_CI_COUNTRIES}
 each side with its own revision's CLI on a fresh deployment (fresh databases on one
-PostgreSQL started for the job, unless DATABASE_URL names one). Rounds alternate
-which side goes first (A B B A …), so a load that drifts weighs on both alike. From every run:
+PostgreSQL started for the job, unless DATABASE_URL names one). Which side goes first
+in a round is a coin drawn from the order seed, so a load that drifts, however it drifts,
+favours either side of a round alike. From every run:
 CTD submission latency (median, p95, p99), CTDs accepted per second, the
 submission error share, CTD lodging time as the nodes time it (mean and median), ICE delivery latency
 and the SUT's CPU per CTD. Each round's candidate is compared with the base run of
@@ -83,6 +87,7 @@ options:
   --candidate-env K=V    environment of the candidate side only, repeatable (e.g. a bench switch)
   --alpha A              significance level of the one-sided test (default 0.05)
   --min-effect F         smallest relative worsening that counts (default 0.1 = 10 %)
+  --order-seed S         seed of the run order (default: a new one each job, printed and kept in order.json)
   --markdown FILE        write the verdict as markdown for a pull-request comment
   --judge DIR            judge the run folders of an earlier perf-ci (DIR/base, DIR/candidate) again, running nothing
   --results DIR          default results
@@ -117,6 +122,7 @@ export const command: Command = {
         results: { type: 'string', default: 'results' },
         'state-dir': { type: 'string' },
         judge: { type: 'string' },
+        'order-seed': { type: 'string' },
       },
     }).values;
     if (v.baseline || v.base === 'none') return baselineGate(v);
@@ -134,6 +140,7 @@ export const command: Command = {
       minEffect,
       duration,
       rate: v.rate!,
+      orderSeed: v['order-seed'] ?? randomBytes(4).toString('hex'),
       candidateEnv: keyValueFlags(v['candidate-env'], '--candidate-env'),
       markdown: v.markdown,
       results: v.results!,
@@ -149,6 +156,7 @@ interface AbSettings {
   minEffect: number;
   duration: string;
   rate: string;
+  orderSeed: string;
   candidateEnv: Record<string, string>;
   markdown?: string;
   results: string;
@@ -193,8 +201,14 @@ async function abGate(o: AbSettings): Promise<number> {
     postgres = await startEmbeddedPostgres({ dataDir });
     shared.DATABASE_URL = postgres.url('postgres');
   }
+  const sides: [Side, Side] = [
+    { name: 'base', checkout: baseCheckout, env: shared },
+    { name: 'candidate', checkout: repo, env: { ...shared, ...o.candidateEnv } },
+  ];
+  const order = describeOrder(roundOrder(sides, o.rounds, o.orderSeed));
+  await writeFile(path.join(out, ORDER_FILE), JSON.stringify({ seed: o.orderSeed, order }, null, 2) + '\n');
   say(
-    `${o.rounds} rounds per side, base and candidate in turn (A B B A …) → ${path.relative(process.cwd(), out) || out}`,
+    `${o.rounds} rounds per side, order seed ${o.orderSeed} (${order}) → ${path.relative(process.cwd(), out) || out}`,
   );
   const enough = minimumRounds(o.alpha * PRIMARY_SHARE);
   if (o.rounds < enough)
@@ -202,11 +216,9 @@ async function abGate(o: AbSettings): Promise<number> {
       `${o.rounds} rounds cannot reach p ≤ ${o.alpha * PRIMARY_SHARE}: the verdict will be "could not judge" (at least ${enough})`,
     );
   const runs = await runRounds({
-    sides: [
-      { name: 'base', checkout: baseCheckout, env: shared },
-      { name: 'candidate', checkout: repo, env: { ...shared, ...o.candidateEnv } },
-    ],
+    sides,
     rounds: o.rounds,
+    orderSeed: o.orderSeed,
     stressArgs: [
       '--scenario',
       PERF_CI_RUN.scenario,
@@ -273,6 +285,11 @@ async function judgeRuns(
     if (both.length) comparison.notComparable = both.map(describeDifference);
     if (one.length)
       comparison.notes.push(`settings recorded by one revision only: ${one.map(describeDifference).join('; ')}`);
+  }
+  const orderFile = path.join(out, ORDER_FILE);
+  if (existsSync(orderFile)) {
+    const { seed, order } = JSON.parse(await readFile(orderFile, 'utf8')) as { seed: string; order: string };
+    comparison.notes.push(`run order: ${order} (--order-seed ${seed} repeats it)`);
   }
   console.log(`\n${abTable(comparison)}\n\nrun folders: ${path.relative(process.cwd(), out) || out}`);
   if (o.markdown) await writeFile(o.markdown, abMarkdown(comparison));
