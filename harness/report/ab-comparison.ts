@@ -1,7 +1,15 @@
 // A/B comparison of several runs per side (base revision against candidate, interleaved
 // on one machine): the figures each run folder gives, each judged by the A/B statistics,
 // the table and pull-request comment, and the exit code of the verdict.
-import { formatChange, holm, judge, type AbVerdict, type FigureRule, type Judgement } from './ab-statistics.ts';
+import {
+  formatChange,
+  holm,
+  judge,
+  roundChanges,
+  type AbVerdict,
+  type FigureRule,
+  type Judgement,
+} from './ab-statistics.ts';
 import { PRIMARY_SHARE, primaryFirst, signFlipAdjusted } from './ab-paired.ts';
 import type { RunFolder } from './run-folder.ts';
 import type { SutLine } from './sut-file.ts';
@@ -242,9 +250,13 @@ export function compareSides(
     const lead = testable.find((p) => p === primary);
     const others = testable.filter((p) => p !== lead);
     const family = signFlipAdjusted(others.map((p) => worseChanges(p.a, p.b, p.figure)));
-    const split = lead ? primaryFirst(first.get(lead)!.pWorse, family) : { primary: NaN, others: family };
-    if (lead) adjusted.set(lead, split.primary);
-    others.forEach((p, i) => adjusted.set(p, split.others[i]!));
+    let othersAdjusted = family;
+    if (lead) {
+      const split = primaryFirst(first.get(lead)!.pWorse, family);
+      adjusted.set(lead, split.primary);
+      othersAdjusted = split.others;
+    }
+    others.forEach((p, i) => adjusted.set(p, othersAdjusted[i]!));
   }
   const rows: AbRow[] = pending.map((p) => {
     const judgement = adjusted.has(p)
@@ -267,14 +279,10 @@ export function compareSides(
   };
 }
 
-/** Each round's change of a figure, oriented so that positive is worse: the log of the ratio, or the difference. */
+/** Each round's change of a figure ({@link roundChanges}), oriented so that positive is worse. */
 function worseChanges(base: number[], candidate: number[], figure: FigureDefinition): number[] {
   const sign = figure.better === 'lower' ? 1 : -1;
-  const logs = figure.effect === 'ratio' && [...base, ...candidate].every((v) => !(v <= 0));
-  return base.map((a, i) => {
-    const b = candidate[i]!;
-    return sign * (logs ? Math.log(b / a) : b - a);
-  });
+  return roundChanges(base, candidate, figure).changes.map((c) => sign * c);
 }
 
 /** Exit codes of `perf-ci`: they do not overlap, so CI can tell them apart. */

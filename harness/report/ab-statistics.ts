@@ -256,6 +256,22 @@ export interface Judgement {
   reason: string;
 }
 
+/**
+ * Each round's change of the candidate against the base, NaN in a round without both: the log
+ * of the ratio (symmetric for a test of its sign) for a ratio figure whose values are all
+ * positive, else the difference.
+ */
+export function roundChanges(
+  base: number[],
+  candidate: number[],
+  rule: Pick<FigureRule, 'effect'>,
+): { changes: number[]; logs: boolean } {
+  const both = base.map((x, i) => Number.isFinite(x) && Number.isFinite(candidate[i]));
+  const logs = rule.effect === 'ratio' && both.every((k, i) => !k || (base[i]! > 0 && candidate[i]! > 0));
+  const changes = base.map((x, i) => (both[i] ? (logs ? Math.log(candidate[i]! / x) : candidate[i]! - x) : NaN));
+  return { changes, logs };
+}
+
 /** Signed change of the candidate against the base: positive is worse. */
 function worseBy(rule: FigureRule, change: number): number {
   return rule.better === 'lower' ? change : -change;
@@ -276,14 +292,14 @@ export function judge(base: number[], candidate: number[], rule: FigureRule, opt
   const family = Math.max(1, opts.familySize ?? 1);
   const paired = opts.paired === true;
   // Paired: only the rounds in which both sides gave the figure.
-  const kept = paired ? base.map((x, i) => Number.isFinite(x) && Number.isFinite(candidate[i])) : undefined;
+  const inRounds = paired ? roundChanges(base, candidate, rule) : undefined;
+  const kept = inRounds?.changes.map(Number.isFinite);
   const a = base.filter((x, i) => (kept ? kept[i] : Number.isFinite(x)));
   const b = candidate.filter((y, i) => (kept ? kept[i] : Number.isFinite(y)));
   const ma = median(a);
   const mb = median(b);
-  const ratio = rule.effect === 'ratio' && ma !== 0 && (!paired || (a.every((x) => x > 0) && b.every((y) => y > 0)));
-  // Each round's change: the log of its ratio (symmetric for a test of its sign), or the difference.
-  const rounds = paired ? a.map((x, i) => (ratio ? Math.log(b[i]! / x) : b[i]! - x)) : [];
+  const ratio = inRounds ? inRounds.logs : rule.effect === 'ratio' && ma !== 0;
+  const rounds = inRounds ? inRounds.changes.filter(Number.isFinite) : [];
   const ruleEffect = rule.effect === 'ratio' ? (opts.minEffect ?? rule.minEffect) : rule.minEffect;
   const spread = ratio ? (paired ? Math.expm1(medianChangeNoise(rounds)) : relativeSpread(a, b)) : undefined;
   const noiseFloor = (opts.noiseFactor ?? NOISE_FACTOR) * (spread ?? 0);
