@@ -30,10 +30,8 @@ export interface AbRun {
 }
 
 export interface AbRoundsOptions {
-  sides: [Side, Side];
-  rounds: number;
-  /** Seed of the run order ({@link roundOrder}). */
-  orderSeed: string;
+  /** The runs in the order they run ({@link roundOrder}). */
+  order: { round: number; side: Side }[];
   /** `cats-stress stress` flags shared by every run (scenario, duration, rate, seed). */
   stressArgs: string[];
   /** Results of this comparison: <out>/<side>/<run-id>/. */
@@ -92,7 +90,8 @@ export function describeOrder(order: { round: number; side: { name: string } }[]
 /** Runs the rounds and returns every run, failed ones included. */
 export async function runRounds(opts: AbRoundsOptions): Promise<AbRun[]> {
   const runs: AbRun[] = [];
-  for (const { round, side } of roundOrder(opts.sides, opts.rounds, opts.orderSeed)) {
+  const rounds = Math.max(0, ...opts.order.map((r) => r.round));
+  for (const { round, side } of opts.order) {
     const results = path.join(opts.out, side.name);
     await mkdir(results, { recursive: true });
     const before = await folders(results);
@@ -108,7 +107,7 @@ export async function runRounds(opts: AbRoundsOptions): Promise<AbRun[]> {
     const dir = made.map((f) => path.join(results, f)).find((d) => existsSync(path.join(d, 'summary.json')));
     runs.push({ side: side.name, round, exitCode, dir, log, seconds });
     opts.say(
-      `round ${round}/${opts.rounds} ${side.name.padEnd(9)} ${dir ? path.basename(dir) : 'no run folder'} (exit ${exitCode}, ${seconds.toFixed(0)} s)${dir ? '' : `: see ${log}`}`,
+      `round ${round}/${rounds} ${side.name.padEnd(9)} ${dir ? path.basename(dir) : 'no run folder'} (exit ${exitCode}, ${seconds.toFixed(0)} s)${dir ? '' : `: see ${log}`}`,
     );
   }
   return runs;

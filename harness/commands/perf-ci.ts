@@ -205,10 +205,11 @@ async function abGate(o: AbSettings): Promise<number> {
     { name: 'base', checkout: baseCheckout, env: shared },
     { name: 'candidate', checkout: repo, env: { ...shared, ...o.candidateEnv } },
   ];
-  const order = describeOrder(roundOrder(sides, o.rounds, o.orderSeed));
-  await writeFile(path.join(out, ORDER_FILE), JSON.stringify({ seed: o.orderSeed, order }, null, 2) + '\n');
+  const order = roundOrder(sides, o.rounds, o.orderSeed);
+  const described = describeOrder(order);
+  await writeFile(path.join(out, ORDER_FILE), JSON.stringify({ seed: o.orderSeed, order: described }, null, 2) + '\n');
   say(
-    `${o.rounds} rounds per side, order seed ${o.orderSeed} (${order}) → ${path.relative(process.cwd(), out) || out}`,
+    `${o.rounds} rounds per side, order seed ${o.orderSeed} (${described}) → ${path.relative(process.cwd(), out) || out}`,
   );
   const enough = minimumRounds(o.alpha * PRIMARY_SHARE);
   if (o.rounds < enough)
@@ -216,9 +217,7 @@ async function abGate(o: AbSettings): Promise<number> {
       `${o.rounds} rounds cannot reach p ≤ ${o.alpha * PRIMARY_SHARE}: the verdict will be "could not judge" (at least ${enough})`,
     );
   const runs = await runRounds({
-    sides,
-    rounds: o.rounds,
-    orderSeed: o.orderSeed,
+    order,
     stressArgs: [
       '--scenario',
       PERF_CI_RUN.scenario,

@@ -2,11 +2,11 @@
 // one after the other, which first a fair coin, so a load on the machine that drifts over the
 // job weighs on both runs of a round alike, and favours either with equal chance. Comparing
 // each round's candidate with its own base (the Wilcoxon signed-rank test on their changes)
-// cancels most of that drift, which comparing the two sides as unordered samples cannot. The figures of one job are judged as a family by
-// flipping whole rounds (Westfall–Young): figures that move together, as latency, lodging
-// time and CPU do, do not divide α between them as Holm must. The figure a regression is
-// first of all (the time a node takes to lodge a CTD) can be tested ahead of that family
-// ({@link primaryFirst}). Pure: no I/O, deterministic.
+// cancels most of that drift, which comparing the two sides as unordered samples cannot.
+// The figures of one job are judged as a family by flipping whole rounds (Westfall–Young):
+// figures that move together, as latency, lodging time and CPU do, do not divide α between
+// them as Holm must. The figure a regression is first of all (the time a node takes to lodge
+// a CTD) can be tested ahead of that family ({@link primaryFirst}). Pure: no I/O, deterministic.
 import { median, normalCdf, seededRandom, type Sided } from './sample-statistics.ts';
 
 /** Doubled midranks of |d| for the non-zero changes (zeros carry no sign: Wilcoxon's rule). */
