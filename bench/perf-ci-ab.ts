@@ -10,12 +10,12 @@
 //   grows by less, or, once the burn delays other requests, by more: 0.3 made it 4–19 %
 //   slower on a 2-core host, 0.6 about 45 %; each A/B verdict states the change it measured.
 //
-//   npx tsx bench/perf-ci-ab.ts [--aa 10] [--ab 5] [--rounds 6] [--duration 15s] [--rate 20]
+//   npx tsx bench/perf-ci-ab.ts [--aa 10] [--ab 5] [--rounds 8] [--duration 10s] [--rate 20]
 //                               [--slowdown 0.2] [--hog-cores 1] [--results results/perf-ci-ab]
 //   npx tsx bench/perf-ci-ab.ts --rejudge [--results …]   judges the trials already in --results
 //                                                           again with this checkout's perf-ci
 //
-// Long: each trial is one perf-ci job (2 × --rounds stress runs of about 40–55 s each on 2
+// Long: each trial is one perf-ci job (2 × --rounds stress runs of about 30–40 s each on 2
 // cores). The kinds take turns (A/A, A/A + hog, A/B, …) and the tally so far is printed
 // after every trial (and kept in <results>/tally.txt), so a bench cut short still
 // reports balanced figures. A reduced check: --aa 1 --ab 1 --rounds 3 --duration 10s.
@@ -26,15 +26,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEFAULT_ROUNDS, PERF_CI_RUN } from '../harness/commands/perf-ci.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const { values } = parseArgs({
   options: {
     aa: { type: 'string', default: '10' },
     ab: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '6' },
-    duration: { type: 'string', default: '15s' },
-    rate: { type: 'string', default: '20' },
+    rounds: { type: 'string', default: String(DEFAULT_ROUNDS) },
+    duration: { type: 'string', default: PERF_CI_RUN.duration },
+    rate: { type: 'string', default: PERF_CI_RUN.rate },
     slowdown: { type: 'string', default: '0.2' },
     'hog-cores': { type: 'string', default: '1' },
     results: { type: 'string', default: path.join('results', 'perf-ci-ab') },
