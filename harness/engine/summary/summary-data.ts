@@ -105,9 +105,10 @@ export interface SummaryInput {
 export function buildSummaryData(input: SummaryInput): SummaryData {
   const metrics: Record<string, SummaryMetric> = {};
   const { registry, trendStats, durationMs } = input;
-  const put = (name: string, def: MetricDefinition, sink: Sink): void => {
+  // As in k6, a threshold shows its metric even without samples, and a sub-metric's threshold its parent too.
+  const put = (name: string, def: MetricDefinition, sink: Sink, shown = false): void => {
     const thresholds = input.thresholdResults.get(name);
-    if (!hasSamples(sink) && !thresholds) return;
+    if (!shown && !hasSamples(sink) && !thresholds) return;
     metrics[name] = {
       type: def.type,
       contains: def.contains,
@@ -116,7 +117,12 @@ export function buildSummaryData(input: SummaryInput): SummaryData {
     };
   };
   for (const e of [...registry.entries.values()].sort((a, b) => a.def.name.localeCompare(b.def.name))) {
-    put(e.def.name, e.def, e.sink);
+    put(
+      e.def.name,
+      e.def,
+      e.sink,
+      e.subs.some((s) => input.thresholdResults.has(s.selector.name)),
+    );
     for (const s of e.subs) put(s.selector.name, e.def, s.sink);
   }
   return {
