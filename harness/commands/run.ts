@@ -36,6 +36,9 @@ options:
       --user-agent UA       User-Agent of http requests
       --no-connection-reuse, --no-vu-connection-reuse, --insecure-skip-tls-verify,
       --throw, --discard-response-bodies   the k6 options of those names
+      --dns ttl=D,select=S,policy=P   DNS cache and address choice (k6's default: ttl=5m,select=random,policy=preferIPv4)
+      --local-ips LIST      local addresses, ranges and CIDR blocks the VUs connect from, one each in turn
+      --http-debug[=full]   log each request and response (with =full, their bodies too)
       --workers N           worker threads (default: one per core)
       --engine NAME         'node' (default) or 'k6' (a real k6 on PATH, same flags)
       --faults FILE|SPEC    faults injected during the run (harness/faults/README.md) into the
@@ -108,7 +111,8 @@ export const command: Command = {
   usage,
   async run(argv) {
     const { values, positionals } = parseFlags({
-      args: argv,
+      // As k6's: a bare --http-debug means headers only.
+      args: argv.map((a) => (a === '--http-debug' ? '--http-debug=headers' : a)),
       allowPositionals: true,
       options: {
         vus: { type: 'string', short: 'u' },
@@ -141,6 +145,9 @@ export const command: Command = {
         'insecure-skip-tls-verify': { type: 'boolean' },
         throw: { type: 'boolean', short: 'w' },
         'discard-response-bodies': { type: 'boolean' },
+        dns: { type: 'string' },
+        'local-ips': { type: 'string' },
+        'http-debug': { type: 'string' },
         faults: { type: 'string' },
         deployment: { type: 'string' },
         reconcile: { type: 'boolean' },
@@ -258,6 +265,9 @@ export const command: Command = {
             insecureSkipTLSVerify: values['insecure-skip-tls-verify'],
             throw: values.throw,
             discardResponseBodies: values['discard-response-bodies'],
+            dns: values.dns,
+            localIPs: values['local-ips'],
+            httpDebug: values['http-debug'],
             executionSegment: values['execution-segment'],
             executionSegmentSequence: values['execution-segment-sequence'],
           }).filter(([, v]) => v !== undefined),

@@ -407,7 +407,7 @@ import { check } from 'k6';
 export const options = { scenarios: { load: { executor: 'constant-vus', vus: 10, duration: '1500ms' } },
   thresholds: { 'http_req_duration{status:200}': ['med<1000'], 'http_reqs{status:200}': ['count>0'], 'http_reqs{status:404}': ['count>0'] } };
 export default async function () {
-  const r = await http.asyncRequest('GET', __ENV.BASE + (__ITER % 10 === 9 ? '/missing' : '/'));
+  const r = await http.asyncRequest('GET', __ENV.BASE + ((__VU + __ITER) % 10 === 9 ? '/missing' : '/'));
   check(r, { 'answered': (x) => x.status === 200 || x.status === 404 });
 }`,
       { env: { BASE: base }, workers: 1 },

@@ -173,9 +173,6 @@ export function evaluateThresholds(
   return { results, failed, abort };
 }
 
-/** k6 options the engine does not implement: a script that sets one is warned, not refused. */
-const IGNORED_OPTIONS = ['dns', 'tlsVersion', 'tlsCipherSuites', 'tlsAuth', 'localIPs', 'httpDebug'];
-
 /** Runs `scriptPath` and returns k6's exit code and the summary data. */
 export async function runScript(scriptPath: string, opts: RunScriptOptions = {}): Promise<RunResult> {
   const out = opts.stdout ?? process.stdout;
@@ -229,11 +226,8 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
         [...Object.values(builtin), ...loaded.metrics].map((d) => [d.name, d.type]),
       );
       checkThresholdTypes(thresholds, (n) => types.get(n));
-      const ignored = IGNORED_OPTIONS.filter((k) => script?.[k] !== undefined);
-      if (ignored.length)
-        err.write(
-          `warning: the engine does not implement the option${ignored.length > 1 ? 's' : ''} ${ignored.join(', ')} and runs without ${ignored.length > 1 ? 'them' : 'it'}; run with --engine k6 where ${ignored.length > 1 ? 'they matter' : 'it matters'}\n`,
-        );
+      if (script?.localIPs !== undefined)
+        err.write(`warning: the script's localIPs option is not used, as in k6: set K6_LOCAL_IPS or --local-ips\n`);
     } catch (e) {
       throw new RunError(exitCodes.invalidConfig, (e as Error).message);
     }

@@ -17,7 +17,9 @@ let connections = 0;
 
 function handle(req: IncomingMessage, res: ServerResponse): void {
   res.setHeader('content-type', 'application/json');
-  res.end(JSON.stringify({ ua: req.headers['user-agent'] ?? null, host: req.headers.host }));
+  res.end(
+    JSON.stringify({ ua: req.headers['user-agent'] ?? null, host: req.headers.host, from: req.socket.remoteAddress }),
+  );
 }
 
 beforeAll(async () => {
@@ -170,5 +172,44 @@ export default async function () {
       ['no body', 1],
       ['body kept', 1],
     ]);
+  });
+
+  it("connects each VU from its address of K6_LOCAL_IPS, in turn, and warns that a script's localIPs is not used", async () => {
+    const run = await runSource(
+      `${imports}
+export const options = { localIPs: '127.0.0.9', scenarios: { each: { executor: 'per-vu-iterations', vus: 4, iterations: 2 } } };
+export default async function () {
+  const r = await http.asyncRequest('GET', 'http://127.0.0.1:${port}/');
+  check(r, { ['VU ' + __VU + ' from ' + r.json().from]: (x) => x.status === 200 });
+}`,
+      { workers: 2, systemEnv: { K6_LOCAL_IPS: '127.0.0.2-127.0.0.3' } },
+    );
+    expect(run.exitCode).toBe(0);
+    expect(run.summaryData!.root_group.checks.map((c) => [c.name, c.passes]).sort()).toEqual([
+      ['VU 1 from 127.0.0.2', 2],
+      ['VU 2 from 127.0.0.3', 2],
+      ['VU 3 from 127.0.0.2', 2],
+      ['VU 4 from 127.0.0.3', 2],
+    ]);
+    expect(run.stderr).toContain("the script's localIPs option is not used");
+  });
+
+  it('logs each request and response with httpDebug, their bodies with full', async () => {
+    const source = (mode: string) => `${imports}
+export const options = { iterations: 1, httpDebug: '${mode}' };
+export default async function () {
+  await http.asyncRequest('POST', 'http://127.0.0.1:${port}/lodge', 'LRN-42', { headers: { 'X-Trace': 't1' } });
+}`;
+    const full = (await runSource(source('full'), { workers: 1 })).stderr;
+    expect(full).toMatch(/INFO Request:\nPOST \/lodge HTTP\/1\.1\nHost: 127\.0\.0\.1:\d+\n/);
+    expect(full).toContain('X-Trace: t1');
+    expect(full).toContain('Content-Length: 6\n\nLRN-42');
+    expect(full).toMatch(/INFO Response:\nHTTP\/1\.1 200 OK\n[^]*\n\n\{"ua":/);
+    expect(full.match(/request_id=(\d+)/g)).toHaveLength(2);
+    const headers = (await runSource(source('headers'), { workers: 1 })).stderr;
+    expect(headers).toContain('INFO Request:\nPOST /lodge HTTP/1.1');
+    expect(headers).toContain('INFO Response:\nHTTP/1.1 200 OK');
+    expect(headers).not.toContain('LRN-42');
+    expect(headers).not.toContain('{"ua":');
   });
 });

@@ -75,6 +75,9 @@ const STRING_OPTIONS: Record<string, string> = {
   K6_SUMMARY_TIME_UNIT: 'summaryTimeUnit',
   K6_EXECUTION_SEGMENT: 'executionSegment',
   K6_EXECUTION_SEGMENT_SEQUENCE: 'executionSegmentSequence',
+  K6_DNS: 'dns',
+  K6_LOCAL_IPS: 'localIPs',
+  K6_HTTP_DEBUG: 'httpDebug',
 };
 const INTEGER_OPTIONS: Record<string, string> = {
   K6_VUS: 'vus',
@@ -93,6 +96,7 @@ export function fromEnvironment(env: Record<string, string | undefined>): FromEn
   for (const [k, o] of Object.entries(INTEGER_OPTIONS)) if (has(k)) options[o] = int(k, env[k]!);
   if (has('K6_STAGES')) options.stages = stages('K6_STAGES', env.K6_STAGES!);
   if (has('K6_TAGS')) options.tags = stringMap('K6_TAGS', env.K6_TAGS!);
+  if (has('K6_TLS_CIPHER_SUITES')) options.tlsCipherSuites = list(env.K6_TLS_CIPHER_SUITES!);
   if (has('K6_SUMMARY_TREND_STATS')) options.summaryTrendStats = list(env.K6_SUMMARY_TREND_STATS!);
   if (has('K6_SUMMARY_EXPORT')) runtime.summaryExport = env.K6_SUMMARY_EXPORT;
   if (has('K6_OUT')) runtime.outputs = list(env.K6_OUT!);

@@ -3,6 +3,9 @@
 import { parseDuration } from './duration.ts';
 import { ExecutionTuple } from './execution-segment.ts';
 import { hostnamePatternError, rangeError } from './dial-lists.ts';
+import { dnsSettings } from './dns-option.ts';
+import { localAddressPool } from './local-ips.ts';
+import { tlsSettings } from './tls-options.ts';
 
 export type ExecutorName =
   | 'constant-vus'
@@ -245,7 +248,9 @@ export function consolidateOptions(
   const envRest = Object.fromEntries(
     Object.entries(env).filter(([k]) => !(SHORTCUTS as readonly string[]).includes(k)),
   );
-  const o: Record<string, unknown> = { ...(script ?? {}), ...envRest, ...(cliFlags.options ?? {}) };
+  // k6 reads localIPs from K6_LOCAL_IPS and --local-ips only (json:"-"): a script's is not used.
+  const { localIPs: _scriptLocalIPs, ...scriptOptions } = script ?? {};
+  const o: Record<string, unknown> = { ...scriptOptions, ...envRest, ...(cliFlags.options ?? {}) };
   const cliTiming =
     cliFlags.duration !== undefined || cliFlags.iterations !== undefined || cliFlags.stages !== undefined;
   const cli: OptionOverrides = {
@@ -309,6 +314,7 @@ export function consolidateOptions(
     );
   listOption(o.blockHostnames, 'blockHostnames', hostnamePatternError);
   listOption(o.blacklistIPs, 'blacklistIPs', rangeError);
+  connectionOptions(o);
   const segmentOption = (k: 'executionSegment' | 'executionSegmentSequence'): string | undefined => {
     const v = o[k];
     if (v === undefined || v === null) return undefined;
@@ -342,6 +348,23 @@ export function consolidateOptions(
 }
 
 /** A list option whose every entry `error` accepts; throws naming the first one it does not. */
+/** The options that shape connections: TLS, `dns`, `localIPs`, `httpDebug`. */
+function connectionOptions(o: Record<string, unknown>): void {
+  try {
+    tlsSettings(o);
+    dnsSettings(o.dns);
+    if (o.localIPs !== undefined && o.localIPs !== null && o.localIPs !== '') {
+      if (typeof o.localIPs !== 'string')
+        throw new Error(`localIPs: expected addresses, ranges and CIDR blocks, e.g. '10.0.0.2-10.0.0.9,10.0.1.0/28'`);
+      localAddressPool(o.localIPs);
+    }
+    if (o.httpDebug !== undefined && o.httpDebug !== null && typeof o.httpDebug !== 'string')
+      throw new Error(`httpDebug: expected 'headers' or 'full'`);
+  } catch (e) {
+    throw new OptionsError((e as Error).message);
+  }
+}
+
 function listOption(v: unknown, name: string, error: (entry: unknown) => string | undefined): void {
   if (v === undefined || v === null) return;
   if (!Array.isArray(v)) throw new OptionsError(`${name}: expected a list`);

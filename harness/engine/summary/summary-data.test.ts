@@ -14,7 +14,7 @@ describe('summary data', () => {
     registry.add(accepted, 3, { decision: 'release' });
     const data = buildSummaryData({
       registry,
-      thresholdResults: new Map([
+      thresholdResults: new Map<string, Record<string, { ok: boolean }>>([
         ['ctd_rejected{code:CONFLICT}', { 'count<1': { ok: true } }],
         ['ctd_accepted{decision:control}', { 'count>=0': { ok: true } }],
       ]),

@@ -1,11 +1,14 @@
-// Connections: undici Agents (keep-alive pools per origin), with a connector that applies k6's `hosts`
-// and `insecureSkipTLSVerify` and times DNS lookup, TCP connect and TLS handshake of each new connection.
-// One Agent per worker thread, shared by its VUs; with `noVUConnectionReuse`, one per VU iteration.
+// Connections: undici Agents (keep-alive pools per origin), with a connector that applies k6's `hosts`,
+// `dns`, TLS options and `localIPs`, and times DNS lookup, TCP connect and TLS handshake of each new
+// connection. One Agent per worker thread, shared by its VUs (with `localIPs`, one per local address);
+// with `noVUConnectionReuse`, one per VU iteration.
 import { isIP, type Socket } from 'node:net';
 import { Agent, buildConnector } from 'undici';
+import { certificateFor, type ClientCertificate } from '../../options/tls-options.ts';
 import type { VuState } from '../../runtime/vu-context.ts';
 import { refuseAddress, refuseHostname } from './dial-policy.ts';
 import { config } from './options.ts';
+import { createResolver } from './resolver.ts';
 
 export interface ConnectionTiming {
   lookingUp: number;
@@ -17,7 +20,31 @@ export interface ConnectionTiming {
 // same synchronous call, so that request's onConnect reads the timing of the connection it caused.
 export let freshConnection: ConnectionTiming | undefined;
 
-let baseConnector: buildConnector.connector | undefined;
+// One connector per client certificate (and one without): TLS settings are fixed per connector.
+const connectors = new Map<ClientCertificate | undefined, buildConnector.connector>();
+let resolver: ReturnType<typeof createResolver> | undefined;
+
+function connectorFor(host: string): buildConnector.connector {
+  const certificate = certificateFor(config.tls.auth, host);
+  let connector = connectors.get(certificate);
+  if (!connector) {
+    resolver ??= createResolver(config.dns);
+    const { minVersion, maxVersion, ciphers } = config.tls;
+    connector = buildConnector({
+      timeout: 10_000,
+      rejectUnauthorized: !config.insecureSkipTLSVerify,
+      lookup: resolver.lookup,
+      // The resolver already chose one address, as k6's does.
+      autoSelectFamily: false,
+      ...(minVersion ? { minVersion } : {}),
+      ...(maxVersion ? { maxVersion } : {}),
+      ...(ciphers ? { ciphers } : {}),
+      ...(certificate ? { cert: certificate.cert, key: certificate.key, passphrase: certificate.passphrase } : {}),
+    } as buildConnector.BuildOptions);
+    connectors.set(certificate, connector);
+  }
+  return connector;
+}
 
 /** Where k6's `hosts` option sends `hostname`:`port` (an entry for the name and port wins over one for the name). */
 function resolveHost(hostname: string, port: string): { hostname: string; port: string } | undefined {
@@ -30,7 +57,6 @@ function resolveHost(hostname: string, port: string): { hostname: string; port: 
 }
 
 function timedConnector(options: buildConnector.Options, callback: buildConnector.Callback): Socket {
-  baseConnector ??= buildConnector({ timeout: 10_000, rejectUnauthorized: !config.insecureSkipTLSVerify });
   const port = options.port || (options.protocol === 'https:' ? '443' : '80');
   const bare = (h: string) => (h.startsWith('[') ? h.slice(1, -1) : h);
   // As k6's dialer: blocked names first, then `hosts`, then blacklisted addresses (after the lookup, for a name).
@@ -56,7 +82,8 @@ function timedConnector(options: buildConnector.Options, callback: buildConnecto
   const start = performance.now();
   let lookedUp = start;
   let tcpDone = 0;
-  const socket = baseConnector(options, (err, sock) => {
+  const connect = connectorFor(options.servername || bare(options.hostname));
+  const socket = connect(options, (err, sock) => {
     if (err || !sock) return callback(err as Error, null);
     const done = performance.now();
     if (tcpDone === 0) tcpDone = done;
@@ -84,9 +111,11 @@ function timedConnector(options: buildConnector.Options, callback: buildConnecto
   return socket;
 }
 
-function newAgent(): Agent {
+function newAgent(localAddress?: string): Agent {
   return new Agent({
-    connect: timedConnector,
+    connect: localAddress
+      ? (options, callback) => timedConnector({ ...options, localAddress }, callback)
+      : timedConnector,
     keepAliveTimeout: 60_000,
     keepAliveMaxTimeout: 600_000,
     // The request timeout (params.timeout) covers the whole exchange; undici's own are off.
@@ -95,30 +124,36 @@ function newAgent(): Agent {
   });
 }
 
-let agent: Agent | undefined;
+// By local address ('' without `localIPs`).
+const agents = new Map<string, Agent>();
 // noVUConnectionReuse: the Agent of each VU's current iteration.
 const iterationAgents = new Map<VuState, { iteration: number; agent: Agent }>();
 
 /** The Agent a request of `vu` goes through. */
 export function dispatcher(vu: VuState): Agent {
+  // As k6: VU n connects from the pool's address n − 1.
+  const local = config.localAddresses?.at(Math.max(0, vu.idInInstance - 1));
   if (config.noVUConnectionReuse) {
     const mine = iterationAgents.get(vu);
     if (mine?.iteration === vu.iteration) return mine.agent;
     // A new iteration: the connections of the last one are closed, as k6 closes them between iterations.
     if (mine) void mine.agent.close();
-    const fresh = { iteration: vu.iteration, agent: newAgent() };
+    const fresh = { iteration: vu.iteration, agent: newAgent(local) };
     iterationAgents.set(vu, fresh);
     return fresh.agent;
   }
-  agent ??= newAgent();
+  const key = local ?? '';
+  let agent = agents.get(key);
+  if (!agent) agents.set(key, (agent = newAgent(local)));
   return agent;
 }
 
 /** Closes every pooled connection (at worker shutdown, so the process can exit). */
 export async function closeHttp(): Promise<void> {
-  const all = [...(agent ? [agent] : []), ...[...iterationAgents.values()].map((a) => a.agent)];
-  agent = undefined;
+  const all = [...agents.values(), ...[...iterationAgents.values()].map((a) => a.agent)];
+  agents.clear();
   iterationAgents.clear();
-  baseConnector = undefined;
+  connectors.clear();
+  resolver = undefined;
   await Promise.all(all.map((a) => a.destroy()));
 }

@@ -17,6 +17,7 @@ import type { VuState } from '../../runtime/vu-context.ts';
 import { dispatcher, freshConnection, type ConnectionTiming } from './connections.ts';
 import type { CookieJar, RequestCookies } from './cookie-jar.ts';
 import { CANCELED, errorCodeOf, TIMEOUT, type ErrorCode } from './error-codes.ts';
+import { debugRequest, debugResponse } from './http-debug.ts';
 import type { ExpectedStatuses } from './expected-statuses.ts';
 import { config, defaultHeaderBytes, defaultHeaders, headerBytes } from './options.ts';
 import type { Params, RequestBody } from './params.ts';
@@ -124,6 +125,8 @@ class Exchange {
   chunks: Buffer[] | null = null;
   chunk: Buffer | null = null;
   receivedBytes = 0;
+  /** The id this hop's request was logged under with httpDebug (0: not logged). */
+  debugId = 0;
 
   constructor(request: ExchangeRequest) {
     this.vu = request.vu;
@@ -171,6 +174,7 @@ class Exchange {
       sent += len + 18 + String(len).length;
     }
     this.sentBytes = sent;
+    if (config.httpDebug) this.debugId = debugRequest(this.method, t, hopHeaders, body, config.httpDebug === 'full');
     this.tStart = performance.now();
     dispatcher(this.vu).dispatch(
       {
@@ -218,7 +222,7 @@ class Exchange {
 
   onData(chunk: Buffer): boolean {
     this.receivedBytes += chunk.length;
-    if (this.responseType !== 'none') {
+    if (this.responseType !== 'none' || config.httpDebug === 'full') {
       if (this.chunk === null) this.chunk = chunk;
       else (this.chunks ??= [this.chunk]).push(chunk);
     }
@@ -229,6 +233,10 @@ class Exchange {
     if (this.done) return;
     const end = performance.now();
     const status = this.status;
+    if (this.debugId) {
+      const body = this.chunks ? Buffer.concat(this.chunks) : this.chunk;
+      debugResponse(this.debugId, status, this.statusText, this.rawHeaders, body, config.httpDebug === 'full');
+    }
     if (this.redirectsLeft > 0 && REDIRECT_STATUSES.has(status)) {
       const location = this.header('location');
       const next = location === undefined ? undefined : this.redirectTarget(location);

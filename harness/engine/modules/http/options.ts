@@ -1,4 +1,7 @@
 // The script's k6 options that shape every http request, and the default headers they imply.
+import { dnsSettings, type DnsSettings } from '../../options/dns-option.ts';
+import { localAddressPool, type LocalAddressPool } from '../../options/local-ips.ts';
+import { tlsSettings, type TlsSettings } from '../../options/tls-options.ts';
 import { configureDialPolicy } from './dial-policy.ts';
 export interface HttpOptions {
   /** k6 `discardResponseBodies`: responseType defaults to 'none'. */
@@ -22,6 +25,16 @@ export interface HttpOptions {
   /** k6 `blockHostnames` and `blacklistIPs`: see dial-policy.ts. */
   blockHostnames?: unknown;
   blacklistIPs?: unknown;
+  /** k6 `tlsVersion`, `tlsCipherSuites`, `tlsAuth`: see options/tls-options.ts. */
+  tlsVersion?: unknown;
+  tlsCipherSuites?: unknown;
+  tlsAuth?: unknown;
+  /** k6 `dns`: see options/dns-option.ts. */
+  dns?: unknown;
+  /** k6 `localIPs`: see options/local-ips.ts. */
+  localIPs?: unknown;
+  /** k6 `httpDebug`: 'headers' logs each request and response without bodies, 'full' with them. */
+  httpDebug?: unknown;
 }
 
 export const config = {
@@ -34,6 +47,10 @@ export const config = {
   insecureSkipTLSVerify: false,
   hosts: {} as Record<string, string>,
   noCookiesReset: false,
+  tls: { auth: [] } as TlsSettings,
+  dns: dnsSettings(undefined) as DnsSettings,
+  localAddresses: undefined as LocalAddressPool | undefined,
+  httpDebug: '',
 };
 
 /** Applies the script's k6 options that shape http requests. */
@@ -53,6 +70,11 @@ export function configureHttp(options: HttpOptions): void {
       Object.entries(options.hosts ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
     );
   configureDialPolicy(options.blockHostnames, options.blacklistIPs);
+  // Validated by the options parser already.
+  config.tls = tlsSettings(options);
+  config.dns = dnsSettings(options.dns);
+  config.localAddresses = options.localIPs ? localAddressPool(String(options.localIPs)) : undefined;
+  config.httpDebug = options.httpDebug ? String(options.httpDebug) : '';
   defaultHeaders = config.userAgent ? ['user-agent', config.userAgent] : [];
   defaultHeaderBytes = headerBytes(defaultHeaders);
 }
