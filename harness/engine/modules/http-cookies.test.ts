@@ -114,6 +114,24 @@ describe('cookie jars', () => {
     expect(result).toHaveLength(6);
   });
 
+  it('reports the cookies a request went with in response.request.cookies, as k6', async () => {
+    const result = await checks(`
+  http.cookieJar().set(base, 'session', 'abc');
+  const r = await http.asyncRequest('GET', base + '/echo', null, { cookies: { lang: 'ka' } });
+  check(r.request.cookies, {
+    'jar and params cookies': (c) => JSON.stringify(c) === JSON.stringify({
+      session: [{ name: 'session', value: 'abc', replace: false }],
+      lang: [{ name: 'lang', value: 'ka', replace: false }],
+    }),
+  });
+  const none = await http.asyncRequest('GET', 'http://cats.test:${port}/echo');
+  check(none.request.cookies, { 'none': (c) => Object.keys(c).length === 0 });`);
+    expect(result).toEqual([
+      ['jar and params cookies', 2, 0],
+      ['none', 2, 0],
+    ]);
+  });
+
   it('uses the jar params.jar names instead of the VU jar', async () => {
     const result = await checks(`
   if (exec.vu.iterationInScenario !== 0) return;

@@ -47,7 +47,8 @@ export const options = { iterations: 1, insecureSkipTLSVerify: true, ${options} 
 export function handleSummary() { return {}; }
 export default async function () {
   const r = await http.asyncRequest('GET', 'https://localhost:${port}/');
-  console.log('RESULT ' + (r.status === 200 ? r.body : JSON.stringify({ error_code: r.error_code, error: r.error })));
+  const seen = { tls_version: r.tls_version, tls_cipher_suite: r.tls_cipher_suite, remote_ip: r.remote_ip, remote_port: r.remote_port };
+  console.log('RESULT ' + (r.status === 200 ? JSON.stringify({ ...r.json(), ...seen }) : JSON.stringify({ error_code: r.error_code, error: r.error })));
 }`,
     { workers: 1 },
   );
@@ -59,11 +60,16 @@ export default async function () {
 describe('TLS options', () => {
   it('keeps to tlsVersion: one version, or a min and max', async () => {
     const tls12 = await serve({ maxVersion: 'TLSv1.2' });
-    expect((await negotiated(tls12, '')).protocol).toBe('TLSv1.2');
+    expect(await negotiated(tls12, '')).toMatchObject({
+      protocol: 'TLSv1.2',
+      tls_version: 'tls1.2',
+      remote_ip: '127.0.0.1',
+      remote_port: tls12,
+    });
     expect((await negotiated(tls12, `tlsVersion: 'tls1.3'`)).error_code).toBeGreaterThan(0);
     expect((await negotiated(tls12, `tlsVersion: { min: 'tls1.2', max: 'tls1.3' }`)).protocol).toBe('TLSv1.2');
     const any = await serve({});
-    expect((await negotiated(any, '')).protocol).toBe('TLSv1.3');
+    expect(await negotiated(any, '')).toMatchObject({ protocol: 'TLSv1.3', tls_version: 'tls1.3' });
     expect((await negotiated(any, `tlsVersion: { max: 'tls1.2' }`)).protocol).toBe('TLSv1.2');
   });
 
@@ -73,7 +79,10 @@ describe('TLS options', () => {
       ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384',
     });
     const chosen = await negotiated(port, `tlsCipherSuites: ['TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384']`);
-    expect(chosen.cipher).toBe('ECDHE-ECDSA-AES256-GCM-SHA384');
+    expect(chosen).toMatchObject({
+      cipher: 'ECDHE-ECDSA-AES256-GCM-SHA384',
+      tls_cipher_suite: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+    });
     const none = await negotiated(port, `tlsCipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256']`);
     expect(none.error_code).toBeGreaterThan(0);
   });

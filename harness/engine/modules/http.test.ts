@@ -85,6 +85,11 @@ describe('k6/http asyncRequest', () => {
     expect(r.json('transit.missing.x')).toBeUndefined();
     expect(JSON.parse(r.body as string).transit.items).toHaveLength(2);
     expect(r.request.method).toBe('GET');
+    // The peer, on a fresh connection and on the kept-alive one after it.
+    const again = await vu.run(() => asyncRequest('GET', `${base}/ok`));
+    const port = Number(new URL(base).port);
+    for (const x of [r, again])
+      expect([x.remote_ip, x.remote_port, x.tls_version, x.tls_cipher_suite]).toEqual(['127.0.0.1', port, '', '']);
   });
 
   it('measures phases that add up to the duration, with waiting covering the server delay', async () => {
@@ -324,6 +329,35 @@ describe('k6/http asyncRequest', () => {
     expect(() => asyncRequest('GET', `${base}/ok`)).toThrow(/init context/);
   });
 
+  it('sends an object with an http.file() in it as a multipart form, array fields of other forms repeated', async () => {
+    const vu = testVu();
+    const declaration = http.file('<CC015C/>', 'ie015.xml', 'application/xml');
+    const r = await vu.run(() =>
+      asyncRequest('POST', `${base}/echo`, { lrn: 'LRN-7', declaration, raw: http.file(new Uint8Array([104, 105])) }),
+    );
+    const type = r.json('headers.content-type') as string;
+    expect(type).toMatch(/^multipart\/form-data; boundary=[0-9a-f]{60}$/);
+    const form = await new globalThis.Response(r.json('body') as string, {
+      headers: { 'content-type': type },
+    }).formData();
+    expect(form.get('lrn')).toBe('LRN-7');
+    const part = form.get('declaration') as File;
+    expect([part.name, part.type, await part.text()]).toEqual(['ie015.xml', 'application/xml', '<CC015C/>']);
+    const raw = form.get('raw') as File;
+    expect([raw.type, await raw.text()]).toEqual(['application/octet-stream', 'hi']);
+    expect(raw.name).toMatch(/^\d+$/);
+    // Quotes in names escaped as Go's writer escapes them.
+    const quoted = await vu.run(() =>
+      asyncRequest('POST', `${base}/echo`, { 'note "a"': http.file('x', 'draft "2".xml', 'text/plain') }),
+    );
+    expect(quoted.json('body')).toContain(
+      'Content-Disposition: form-data; name="note \\"a\\""; filename="draft \\"2\\".xml"\r\n',
+    );
+    const offices = await vu.run(() => asyncRequest('POST', `${base}/echo`, { office: ['GE000100', 'AZ000200'] }));
+    expect(offices.json('body')).toBe('office=GE000100&office=AZ000200');
+    expect(() => http.file(42)).toThrow(/data must be a string, an ArrayBuffer or a typed array/);
+  });
+
   it('rejects a malformed timeout with a clear error', () => {
     const vu = testVu();
     expect(() => vu.run(() => asyncRequest('GET', `${base}/ok`, null, { timeout: '10 parsecs' }))).toThrow(
@@ -357,8 +391,7 @@ describe('k6/http blocking forms', () => {
     expect(() => http.batch([])).toThrow(/init context/);
   });
 
-  it('unsupported helpers say what to do instead', () => {
-    expect(() => http.file('x')).toThrow(/not supported by this engine: send the bytes as the body/);
+  it('http.cookieJar() outside a VU says where it works', () => {
     expect(() => http.cookieJar()).toThrow(/init context/);
   });
 });

@@ -1,12 +1,13 @@
 // k6/http on undici, one file per concept under http/ (as k6 splits its http module): options, connections,
-// URLs, expected statuses, error codes, response and cookies, cookie jars, params, request tags, the exchange that
-// sends a request, and asyncRequest. One undici Agent per process (keep-alive pools per origin), shared by
-// the VUs of a worker; k6 gives every VU its own connection pool, so here a connection freed by one VU may
+// URLs, expected statuses, error codes, response and cookies, cookie jars, params, multipart files, request tags,
+// the exchange that sends a request, and asyncRequest. One undici Agent per worker (keep-alive pools per origin),
+// shared by its VUs; k6 gives every VU its own connection pool, so here a connection freed by one VU may
 // carry another VU's next request. With one connection per concurrently busy VU the load on the target is
 // the same.
 import { expectedStatuses, setResponseCallback } from './http/expected-statuses.ts';
 import { CookieJar, cookieJar } from './http/cookie-jar.ts';
-import { asyncRequest, batch, del, file, get, head, options, patch, post, put, request } from './http/request.ts';
+import { asyncRequest, batch, del, get, head, options, patch, post, put, request } from './http/request.ts';
+import { file } from './http/multipart.ts';
 import { url } from './http/url.ts';
 
 export { closeHttp } from './http/connections.ts';
@@ -15,7 +16,8 @@ export { ExpectedStatuses, expectedStatuses, setResponseCallback } from './http/
 export { configureHttp, type HttpOptions } from './http/options.ts';
 export type { Params } from './http/params.ts';
 export { CookieJar, cookieJar, type CookieOptions, type RequestCookies } from './http/cookie-jar.ts';
-export { asyncRequest, batch, del, file, get, head, options, patch, post, put, request } from './http/request.ts';
+export { asyncRequest, batch, del, get, head, options, patch, post, put, request } from './http/request.ts';
+export { file } from './http/multipart.ts';
 export { Response, type RequestInfo, type ResponseType, type Timings } from './http/response.ts';
 export { TaggedURL, url } from './http/url.ts';
 

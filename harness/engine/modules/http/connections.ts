@@ -3,6 +3,7 @@
 // connection. One Agent per worker thread, shared by its VUs (with `localIPs`, one per local address);
 // with `noVUConnectionReuse`, one per VU iteration.
 import { isIP, type Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
 import { certificateFor, type ClientCertificate } from '../../options/tls-options.ts';
 import type { VuState } from '../../runtime/vu-context.ts';
@@ -10,10 +11,40 @@ import { refuseAddress, refuseHostname } from './dial-policy.ts';
 import { config } from './options.ts';
 import { createResolver } from './resolver.ts';
 
+/** The far end of a connection, as k6's response reports it (remote_ip, remote_port, tls_version, tls_cipher_suite). */
+export interface Peer {
+  ip: string;
+  port: number;
+  tlsVersion: string;
+  tlsCipherSuite: string;
+}
+
 export interface ConnectionTiming {
   lookingUp: number;
   connecting: number;
   tlsHandshaking: number;
+  peer: Peer;
+}
+
+// undici does not tell a request which pooled connection carried it: a request on a kept-alive connection
+// reports the last connection made to its origin (the same peer, unless a name resolves to several addresses).
+const peers = new Map<string, Peer>();
+
+/** The peer of the last connection made to `origin`. */
+export function peerOf(origin: string): Peer | undefined {
+  return peers.get(origin);
+}
+
+function peer(sock: Socket): Peer {
+  const tls = typeof (sock as TLSSocket).getProtocol === 'function' ? (sock as TLSSocket) : undefined;
+  const protocol = tls?.getProtocol();
+  return {
+    ip: sock.remoteAddress ?? '',
+    port: sock.remotePort ?? 0,
+    // k6's names: tls1.0 … tls1.3.
+    tlsVersion: !protocol ? '' : protocol === 'TLSv1' ? 'tls1.0' : protocol.replace('TLSv', 'tls'),
+    tlsCipherSuite: tls?.getCipher()?.standardName ?? '',
+  };
 }
 
 // Set while undici hands a brand-new socket to its client: the client writes the waiting request in the
@@ -57,6 +88,7 @@ function resolveHost(hostname: string, port: string): { hostname: string; port: 
 }
 
 function timedConnector(options: buildConnector.Options, callback: buildConnector.Callback): Socket {
+  const origin = `${options.protocol}//${options.host}`;
   const port = options.port || (options.protocol === 'https:' ? '443' : '80');
   const bare = (h: string) => (h.startsWith('[') ? h.slice(1, -1) : h);
   // As k6's dialer: blocked names first, then `hosts`, then blacklisted addresses (after the lookup, for a name).
@@ -91,7 +123,9 @@ function timedConnector(options: buildConnector.Options, callback: buildConnecto
       lookingUp: lookedUp - start,
       connecting: tcpDone - lookedUp,
       tlsHandshaking: done - tcpDone,
+      peer: peer(sock as Socket),
     };
+    peers.set(origin, freshConnection.peer);
     try {
       callback(null, sock);
     } finally {
@@ -154,6 +188,7 @@ export async function closeHttp(): Promise<void> {
   agents.clear();
   iterationAgents.clear();
   connectors.clear();
+  peers.clear();
   resolver = undefined;
   await Promise.all(all.map((a) => a.destroy()));
 }

@@ -14,7 +14,7 @@
 import type { Dispatcher } from 'undici';
 import { builtin } from '../../metrics/metric.ts';
 import type { VuState } from '../../runtime/vu-context.ts';
-import { dispatcher, freshConnection, type ConnectionTiming } from './connections.ts';
+import { dispatcher, freshConnection, peerOf, type ConnectionTiming } from './connections.ts';
 import type { CookieJar, RequestCookies } from './cookie-jar.ts';
 import { CANCELED, errorCodeOf, TIMEOUT, type ErrorCode } from './error-codes.ts';
 import { debugRequest, debugResponse } from './http-debug.ts';
@@ -125,6 +125,8 @@ class Exchange {
   chunks: Buffer[] | null = null;
   chunk: Buffer | null = null;
   receivedBytes = 0;
+  /** The Cookie header of the first hop, for response.request.cookies. */
+  sentCookies: string | undefined;
   /** The id this hop's request was logged under with httpDebug (0: not logged). */
   debugId = 0;
 
@@ -163,6 +165,7 @@ class Exchange {
   start(): void {
     const t = this.target;
     const hopHeaders = this.hopHeaders();
+    this.sentCookies ??= cookieHeader(hopHeaders);
     // As undici writes it: request line, host, connection, headers, blank line, then content-length and body.
     const headers = hopHeaders === defaultHeaders ? defaultHeaderBytes : headerBytes(hopHeaders);
     // "connection: keep-alive\r\n" (24 bytes), or "connection: close\r\n" (19) without connection reuse.
@@ -381,6 +384,7 @@ class Exchange {
       return;
     }
     const r = new Response(this.target.clean, timings, this.responseType, this.method, this.requestHeaders, this.body);
+    r.setSentCookies(this.sentCookies ?? '');
     if (errorCode !== 0) {
       r.error = errorMessage;
       r.error_code = errorCode;
@@ -389,11 +393,24 @@ class Exchange {
       r.status_text = `${status} ${this.statusText}`;
       r.proto = 'HTTP/1.1';
       if (status >= 400) r.error_code = 1000 + status;
+      const peer = this.connection?.peer ?? peerOf(this.target.origin);
+      if (peer) {
+        r.remote_ip = peer.ip;
+        r.remote_port = peer.port;
+        r.tls_version = peer.tlsVersion;
+        r.tls_cipher_suite = peer.tlsCipherSuite;
+      }
       const chunks = this.chunks;
       r.setPayload(this.rawHeaders, chunks ? Buffer.concat(chunks) : this.chunk);
     }
     this.resolve(r);
   }
+}
+
+function cookieHeader(headers: string[]): string {
+  for (let i = 0; i < headers.length; i += 2)
+    if (headers[i].length === 6 && headers[i].toLowerCase() === 'cookie') return headers[i + 1];
+  return '';
 }
 
 function isBodyHeader(name: string): boolean {

@@ -1,5 +1,6 @@
 // The params of a request (headers, tags, timeout, responseType, redirects, responseCallback) and its body.
 import type { ExpectedStatuses } from './expected-statuses.ts';
+import { FileData, multipartBody } from './multipart.ts';
 import type { ResponseType } from './response.ts';
 
 export interface Params {
@@ -15,19 +16,22 @@ export interface Params {
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export type RequestBody = string | Buffer | null;
 
-export function encodeBody(body: unknown): { body: RequestBody; form: boolean } {
-  if (body === null || body === undefined) return { body: null, form: false };
-  if (typeof body === 'string') return { body, form: false };
-  if (body instanceof ArrayBuffer) return { body: Buffer.from(body), form: false };
-  if (ArrayBuffer.isView(body))
-    return { body: Buffer.from(body.buffer, body.byteOffset, body.byteLength), form: false };
+/** The bytes of a request body, and the Content-Type k6 gives it (sent unless the script sets one). */
+export function encodeBody(body: unknown): { body: RequestBody; contentType?: string } {
+  if (body === null || body === undefined) return { body: null };
+  if (typeof body === 'string') return { body };
+  if (body instanceof ArrayBuffer) return { body: Buffer.from(body) };
+  if (ArrayBuffer.isView(body)) return { body: Buffer.from(body.buffer, body.byteOffset, body.byteLength) };
   if (typeof body === 'object') {
-    // k6 sends a plain object as an urlencoded form.
+    const fields = body as Record<string, unknown>;
+    // As k6: an object with a file in it is a multipart form, any other an urlencoded one.
+    if (Object.values(fields).some((v) => v instanceof FileData)) return multipartBody(fields);
     const form = new URLSearchParams();
-    for (const [k, v] of Object.entries(body as Record<string, unknown>)) form.append(k, String(v));
-    return { body: form.toString(), form: true };
+    for (const [k, v] of Object.entries(fields))
+      for (const item of Array.isArray(v) ? v : [v]) form.append(k, String(item));
+    return { body: form.toString(), contentType: 'application/x-www-form-urlencoded' };
   }
-  return { body: String(body), form: false };
+  return { body: String(body) };
 }
 
 export function hasHeader(headers: string[], name: string): boolean {

@@ -84,9 +84,9 @@ export function asyncRequest(
   }
 
   const encoded = encodeBody(body);
-  if (encoded.form && !hasHeader(headers, 'content-type')) {
+  if (encoded.contentType && !hasHeader(headers, 'content-type')) {
     headers = headers === defaultHeaders ? [...headers] : headers;
-    headers.push('content-type', 'application/x-www-form-urlencoded');
+    headers.push('content-type', encoded.contentType);
   }
 
   if (!t) {
@@ -142,12 +142,3 @@ export const batch = blocking(
   'http.batch()',
   'await Promise.all(requests.map(([method, url, body, params]) => http.asyncRequest(method, url, body, params)))',
 );
-
-// Not supported: fail with what to do instead rather than behave differently from k6.
-function unsupported(call: string, instead: string): (...args: unknown[]) => never {
-  return () => {
-    throw new Error(`${call} is not supported by this engine: ${instead}`);
-  };
-}
-
-export const file = unsupported('http.file()', 'send the bytes as the body with a Content-Type header');

@@ -19,7 +19,7 @@ export interface RequestInfo {
   url: string;
   headers: Record<string, string[]>;
   body: string | ArrayBuffer | null;
-  cookies: Record<string, unknown[]>;
+  cookies: Record<string, { name: string; value: string; replace: boolean }[]>;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -56,6 +56,7 @@ export class Response {
   readonly #method: string;
   readonly #requestHeaders: Record<string, unknown> | undefined;
   readonly #requestBody: unknown;
+  #sentCookies = '';
 
   constructor(
     url: string,
@@ -74,6 +75,11 @@ export class Response {
   }
 
   /** @internal */
+  /** The Cookie header the request went with (its first hop's, as k6 reports it). */
+  setSentCookies(header: string): void {
+    this.#sentCookies = header;
+  }
+
   setPayload(rawHeaders: Buffer[] | null, raw: Buffer | null): void {
     this.#rawHeaders = rawHeaders;
     this.#raw = raw;
@@ -125,7 +131,7 @@ export class Response {
       url: this.url,
       headers,
       body: typeof body === 'string' || body instanceof ArrayBuffer ? body : body == null ? '' : String(body),
-      cookies: {},
+      cookies: requestCookies(this.#sentCookies),
     };
   }
 
@@ -184,6 +190,21 @@ function canonicalHeaderKey(key: string): string {
     const c = key[i];
     out += upper ? c.toUpperCase() : c.toLowerCase();
     upper = c === '-';
+  }
+  return out;
+}
+
+/** A Cookie header as k6's response.request.cookies: name → [{ name, value, replace }] (Go's readCookies). */
+function requestCookies(header: string): Record<string, { name: string; value: string; replace: boolean }[]> {
+  const out: Record<string, { name: string; value: string; replace: boolean }[]> = {};
+  for (const part of header.split(';')) {
+    const pair = part.trim();
+    if (!pair) continue;
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    let value = eq < 0 ? '' : pair.slice(eq + 1);
+    if (value.length > 1 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    (out[name] ??= []).push({ name, value, replace: false });
   }
   return out;
 }
