@@ -158,15 +158,18 @@ function newAgent(localAddress?: string): Agent {
   });
 }
 
-// By local address ('' without `localIPs`).
+let agent: Agent | undefined;
+// With `localIPs`: by local address.
 const agents = new Map<string, Agent>();
 // noVUConnectionReuse: the Agent of each VU's current iteration.
 const iterationAgents = new Map<VuState, { iteration: number; agent: Agent }>();
 
 /** The Agent a request of `vu` goes through. */
 export function dispatcher(vu: VuState): Agent {
+  const pool = config.localAddresses;
+  if (!pool && !config.noVUConnectionReuse) return (agent ??= newAgent());
   // As k6: VU n connects from the pool's address n − 1.
-  const local = config.localAddresses?.at(Math.max(0, vu.idInInstance - 1));
+  const local = pool?.at(Math.max(0, vu.idInInstance - 1));
   if (config.noVUConnectionReuse) {
     const mine = iterationAgents.get(vu);
     if (mine?.iteration === vu.iteration) return mine.agent;
@@ -176,15 +179,15 @@ export function dispatcher(vu: VuState): Agent {
     iterationAgents.set(vu, fresh);
     return fresh.agent;
   }
-  const key = local ?? '';
-  let agent = agents.get(key);
-  if (!agent) agents.set(key, (agent = newAgent(local)));
-  return agent;
+  let bound = agents.get(local!);
+  if (!bound) agents.set(local!, (bound = newAgent(local)));
+  return bound;
 }
 
 /** Closes every pooled connection (at worker shutdown, so the process can exit). */
 export async function closeHttp(): Promise<void> {
-  const all = [...agents.values(), ...[...iterationAgents.values()].map((a) => a.agent)];
+  const all = [...(agent ? [agent] : []), ...agents.values(), ...[...iterationAgents.values()].map((a) => a.agent)];
+  agent = undefined;
   agents.clear();
   iterationAgents.clear();
   connectors.clear();
