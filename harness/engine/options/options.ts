@@ -347,7 +347,6 @@ export function consolidateOptions(
   };
 }
 
-/** A list option whose every entry `error` accepts; throws naming the first one it does not. */
 /** The options that shape connections: TLS, `dns`, `localIPs`, `httpDebug`. */
 function connectionOptions(o: Record<string, unknown>): void {
   try {
@@ -365,6 +364,7 @@ function connectionOptions(o: Record<string, unknown>): void {
   }
 }
 
+/** A list option whose every entry `error` accepts; throws naming the first one it does not. */
 function listOption(v: unknown, name: string, error: (entry: unknown) => string | undefined): void {
   if (v === undefined || v === null) return;
   if (!Array.isArray(v)) throw new OptionsError(`${name}: expected a list`);
