@@ -68,7 +68,10 @@ export class CookieJar {
     void this.#store.removeCookie(c.domain ?? '', c.path ?? '', c.key);
   }
 
-  /** The Cookie header value for `url` (jar cookies except those `cookies` replace, then `cookies`), or ''. */
+  /**
+   * The Cookie header value for `url`, or '': `cookies` first, then the jar's except those `cookies` replace
+   * (k6's SetRequestCookies order).
+   */
   headerFor(url: string, cookies: RequestCookies | undefined): string {
     if (this.#empty && !cookies) return '';
     const parts: string[] = [];
@@ -76,7 +79,7 @@ export class CookieJar {
       const own = cookies?.[c.key];
       if (!(own !== null && typeof own === 'object' && own.replace)) parts.push(`${c.key}=${c.value}`);
     }
-    return [...parts, ...requestCookiePairs(cookies)].join('; ');
+    return [...requestCookiePairs(cookies), ...parts].join('; ');
   }
 
   /** Stores the Set-Cookie headers of a response from `url`; malformed or foreign ones are ignored, as in k6. */
