@@ -120,8 +120,8 @@ describe('cookie jars', () => {
   const r = await http.asyncRequest('GET', base + '/echo', null, { cookies: { lang: 'ka' } });
   check(r.request.cookies, {
     'jar and params cookies': (c) => JSON.stringify(c) === JSON.stringify({
-      session: [{ name: 'session', value: 'abc', replace: false }],
       lang: [{ name: 'lang', value: 'ka', replace: false }],
+      session: [{ name: 'session', value: 'abc', replace: false }],
     }),
   });
   const none = await http.asyncRequest('GET', 'http://cats.test:${port}/echo');
