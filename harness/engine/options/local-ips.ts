@@ -25,11 +25,12 @@ export function localAddressPool(value: string): LocalAddressPool {
     blocks.push({ first: b.first, start: size, v6: b.v6 });
     size += b.count;
   }
+  const last = [...blocks].reverse();
   return {
     size,
     at(index) {
       const i = BigInt(index) % size;
-      const b = [...blocks].reverse().find((x) => i >= x.start)!;
+      const b = last.find((x) => i >= x.start)!;
       return format(b.first + i - b.start, b.v6);
     },
   };

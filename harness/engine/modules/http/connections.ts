@@ -5,6 +5,7 @@
 import { isIP, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
+import type { LocalAddressPool } from '../../options/local-ips.ts';
 import { certificateFor, type ClientCertificate } from '../../options/tls-options.ts';
 import type { VuState } from '../../runtime/vu-context.ts';
 import { refuseAddress, refuseHostname } from './dial-policy.ts';
@@ -164,12 +165,20 @@ const agents = new Map<string, Agent>();
 // noVUConnectionReuse: the Agent of each VU's current iteration.
 const iterationAgents = new Map<VuState, { iteration: number; agent: Agent }>();
 
+const localAddresses = new WeakMap<VuState, string>();
+
+/** As k6: VU n connects from the pool's address n − 1 (worked out once per VU). */
+function localAddress(vu: VuState, pool: LocalAddressPool): string {
+  let address = localAddresses.get(vu);
+  if (address === undefined) localAddresses.set(vu, (address = pool.at(Math.max(0, vu.idInInstance - 1))));
+  return address;
+}
+
 /** The Agent a request of `vu` goes through. */
 export function dispatcher(vu: VuState): Agent {
   const pool = config.localAddresses;
   if (!pool && !config.noVUConnectionReuse) return (agent ??= newAgent());
-  // As k6: VU n connects from the pool's address n − 1.
-  const local = pool?.at(Math.max(0, vu.idInInstance - 1));
+  const local = pool && localAddress(vu, pool);
   if (config.noVUConnectionReuse) {
     const mine = iterationAgents.get(vu);
     if (mine?.iteration === vu.iteration) return mine.agent;

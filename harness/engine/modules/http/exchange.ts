@@ -125,8 +125,8 @@ class Exchange {
   chunks: Buffer[] | null = null;
   chunk: Buffer | null = null;
   receivedBytes = 0;
-  /** The Cookie header of the first hop, for response.request.cookies. */
-  sentCookies: string | undefined;
+  /** The first hop's headers, for response.request.cookies (read only if the script asks). */
+  firstHeaders: string[] | undefined;
   /** The id this hop's request was logged under with httpDebug (0: not logged). */
   debugId = 0;
 
@@ -165,7 +165,7 @@ class Exchange {
   start(): void {
     const t = this.target;
     const hopHeaders = this.hopHeaders();
-    this.sentCookies ??= cookieHeader(hopHeaders);
+    this.firstHeaders ??= hopHeaders;
     // As undici writes it: request line, host, connection, headers, blank line, then content-length and body.
     const headers = hopHeaders === defaultHeaders ? defaultHeaderBytes : headerBytes(hopHeaders);
     // "connection: keep-alive\r\n" (24 bytes), or "connection: close\r\n" (19) without connection reuse.
@@ -384,7 +384,7 @@ class Exchange {
       return;
     }
     const r = new Response(this.target.clean, timings, this.responseType, this.method, this.requestHeaders, this.body);
-    r.setSentCookies(this.sentCookies ?? '');
+    r.setSentHeaders(this.firstHeaders ?? []);
     if (errorCode !== 0) {
       r.error = errorMessage;
       r.error_code = errorCode;
@@ -405,12 +405,6 @@ class Exchange {
     }
     this.resolve(r);
   }
-}
-
-function cookieHeader(headers: string[]): string {
-  for (let i = 0; i < headers.length; i += 2)
-    if (headers[i].length === 6 && headers[i].toLowerCase() === 'cookie') return headers[i + 1];
-  return '';
 }
 
 function isBodyHeader(name: string): boolean {

@@ -56,7 +56,7 @@ export class Response {
   readonly #method: string;
   readonly #requestHeaders: Record<string, unknown> | undefined;
   readonly #requestBody: unknown;
-  #sentCookies = '';
+  #sentHeaders: string[] = [];
 
   constructor(
     url: string,
@@ -75,9 +75,9 @@ export class Response {
   }
 
   /** @internal */
-  /** The Cookie header the request went with (its first hop's, as k6 reports it). */
-  setSentCookies(header: string): void {
-    this.#sentCookies = header;
+  /** The headers the request went with (its first hop's, whose cookies k6 reports). */
+  setSentHeaders(headers: string[]): void {
+    this.#sentHeaders = headers;
   }
 
   setPayload(rawHeaders: Buffer[] | null, raw: Buffer | null): void {
@@ -131,7 +131,7 @@ export class Response {
       url: this.url,
       headers,
       body: typeof body === 'string' || body instanceof ArrayBuffer ? body : body == null ? '' : String(body),
-      cookies: requestCookies(this.#sentCookies),
+      cookies: requestCookies(cookieHeader(this.#sentHeaders)),
     };
   }
 
@@ -192,6 +192,11 @@ function canonicalHeaderKey(key: string): string {
     upper = c === '-';
   }
   return out;
+}
+
+function cookieHeader(headers: string[]): string {
+  for (let i = 0; i < headers.length; i += 2) if (headers[i].toLowerCase() === 'cookie') return headers[i + 1];
+  return '';
 }
 
 /** A Cookie header as k6's response.request.cookies: name → [{ name, value, replace }] (Go's readCookies). */
