@@ -10,13 +10,14 @@
 //   grows by less, or, once the burn delays other requests, by more: 0.3 made it 4–19 %
 //   slower on a 2-core host, 0.6 about 45 %; each A/B verdict states the change it measured.
 //
-//   npx tsx bench/perf-ci-ab.ts [--aa 10] [--ab 5] [--rounds 8] [--duration 10s] [--rate 20]
+//   npx tsx bench/perf-ci-ab.ts [--aa 10] [--ab 5] [--rounds 12] [--duration 10s] [--rate R]
+//                               [--schedule side-by-side|in-turn]
 //                               [--slowdown 0.2] [--hog-cores 1] [--results results/perf-ci-ab]
 //   npx tsx bench/perf-ci-ab.ts --rejudge [--results …]   judges the trials already in --results
 //                                                           again with this checkout's perf-ci
 //
-// Long: each trial is one perf-ci job (2 × --rounds stress runs of about 30–40 s each on 2
-// cores). The kinds take turns (A/A, A/A + hog, A/B, …) and the tally so far is printed
+// Long: each trial is one perf-ci job (--rounds rounds of about 40 s side by side on 2
+// cores, 60 s in turn). The kinds take turns (A/A, A/A + hog, A/B, …) and the tally so far is printed
 // after every trial (and kept in <results>/tally.txt), so a bench cut short still
 // reports balanced figures. A reduced check: --aa 1 --ab 1 --rounds 3 --duration 10s.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -26,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_ROUNDS, PERF_CI_RUN } from '../harness/commands/perf-ci.ts';
+import { DEFAULT_ROUNDS, PERF_CI_RUN, SIDE_BY_SIDE_RATE } from '../harness/commands/perf-ci.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const { values } = parseArgs({
@@ -35,7 +36,8 @@ const { values } = parseArgs({
     ab: { type: 'string', default: '5' },
     rounds: { type: 'string', default: String(DEFAULT_ROUNDS) },
     duration: { type: 'string', default: PERF_CI_RUN.duration },
-    rate: { type: 'string', default: PERF_CI_RUN.rate },
+    rate: { type: 'string' },
+    schedule: { type: 'string', default: 'side-by-side' },
     slowdown: { type: 'string', default: '0.2' },
     'hog-cores': { type: 'string', default: '1' },
     results: { type: 'string', default: path.join('results', 'perf-ci-ab') },
@@ -90,8 +92,9 @@ async function trial(kind: Trial['kind'], n: number): Promise<Trial> {
     values.rounds!,
     '--duration',
     values.duration!,
-    '--rate',
-    values.rate!,
+    '--schedule',
+    values.schedule!,
+    ...(values.rate ? ['--rate', values.rate] : []),
     '--results',
     dir,
     '--markdown',
@@ -182,7 +185,7 @@ function tally(): string {
     trials.filter((t) => kinds.includes(t.kind) && t.exitCode === exit).length;
   const of = (kinds: Trial['kind'][]) => trials.filter((t) => kinds.includes(t.kind)).length;
   const lines = [
-    `perf-ci A/A and A/B (${values.rounds} rounds per side, ${values.duration} at ${values.rate}/s) on ${machine}`,
+    `perf-ci A/A and A/B (${values.rounds} rounds ${values.schedule}, ${values.duration} at ${values.rate ?? (values.schedule === 'side-by-side' ? SIDE_BY_SIDE_RATE : PERF_CI_RUN.rate)}/s a side) on ${machine}`,
     '',
     'trial         exit                 minutes  load before  figures reported as regressed',
     ...trials.map(

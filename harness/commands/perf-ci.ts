@@ -1,5 +1,5 @@
-// `cats-stress perf-ci`: the CI performance gate. Base revision and candidate run in turn
-// on the same machine, several short fixed-seed, fixed-rate runs each, and every figure is
+// `cats-stress perf-ci`: the CI performance gate. Base revision and candidate run side by
+// side (or in turn) on the same machine, several short fixed-seed, fixed-rate runs each, and every figure is
 // judged by a significance test and a minimum effect, so a noisy runner does not fail a
 // build and a real slowdown does. `--baseline` keeps the older gate against a committed,
 // absolute baseline of the machine class.
@@ -10,7 +10,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../cli.ts';
 import { durationFlag, keyValueFlags, numberFlag, parseFlags, UsageError } from '../flags.ts';
-import { describeOrder, roundOrder, runRounds, type AbRun, type Side } from '../ci/ab-rounds.ts';
+import {
+  describeOrder,
+  hasStartGate,
+  roundOrder,
+  runRounds,
+  type AbRun,
+  type Schedule,
+  type Side,
+} from '../ci/ab-rounds.ts';
+import { START_GATE_ENV } from '../ci/start-gate.ts';
 import { chooseBase, gitFacts, prepareBaseWorktree, resolveCommit } from '../ci/base-revision.ts';
 import {
   abFigures,
@@ -47,44 +56,53 @@ import { command as stress } from './stress.ts';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The fixed run: same data, same load, every time. */
-export const PERF_CI_RUN = { scenario: 'ctd-peak', duration: '10s', rate: '20', seed: 'perf-ci' };
+export const PERF_CI_RUN = { scenario: 'ctd-peak', duration: '15s', rate: '20', seed: 'perf-ci' };
 /** The A/B runs deploy three nodes and ICE (the Azerbaijan–Georgia–Kazakhstan corridor): a fresh deployment starts in seconds. */
 export const PERF_CI_COUNTRIES = 'GE,AZ,KZ';
 /** Length of the run the committed baselines were recorded with. */
 export const BASELINE_DURATION = '30s';
-/** Eight rounds reach half of α = 0.05 with one round the other way, if it is among the three smallest changes. */
-export const DEFAULT_ROUNDS = 8;
+/** Twelve rounds reach half of α = 0.05 with two rounds the other way, if they are among the smaller changes. */
+export const DEFAULT_ROUNDS = 12;
+/** Side by side, each side's rate: the machine carries the 20 CTDs/s of a run in turn. */
+export const SIDE_BY_SIDE_RATE = '10';
 /** Where a job records its run order: seed and which side went first in each round. */
 const ORDER_FILE = 'order.json';
+const SCHEDULES: Record<string, Schedule> = { 'side-by-side': 'side by side', 'in-turn': 'in turn' };
 
-const usage = `usage: cats-stress perf-ci [--base REF] [--rounds N] [--duration D] [--rate R] [--markdown FILE] [--results DIR]
-                          [--candidate-env KEY=VALUE]… [--alpha A] [--min-effect F] [--order-seed S]
+const usage = `usage: cats-stress perf-ci [--base REF] [--rounds N] [--schedule side-by-side|in-turn] [--duration D] [--rate R]
+                          [--markdown FILE] [--results DIR] [--candidate-env KEY=VALUE]… [--alpha A] [--min-effect F] [--order-seed S]
        cats-stress perf-ci --baseline [--machine-class NAME] [--markdown FILE] [--results DIR] [--duration D (default ${BASELINE_DURATION})]
 
 A/B against the base revision (the default): checks REF out as a git worktree in
 .cats-stress/perf-base/<sha> (with its own npm ci, kept for later runs), then runs
-base and candidate (this checkout) in turn, --rounds times each:
+base and candidate (this checkout) --rounds times each:
   cats-stress stress --scenario ${PERF_CI_RUN.scenario} --duration D --rate R --seed ${PERF_CI_RUN.seed} --countries ${PERF_CI_COUNTRIES}
-each side with its own revision's CLI on a fresh deployment (fresh databases on one
-PostgreSQL started for the job, unless DATABASE_URL names one). Which side goes first
-in a round is a coin drawn from the order seed, so a load that drifts, however it drifts,
-favours either side of a round alike. From every run:
+each side with its own revision's CLI on a fresh deployment. Side by side (the default),
+both runs of a round go at once, each on its own PostgreSQL started for the job, their
+load started together (${START_GATE_ENV}), so a burst of other work on the machine slows
+both alike; in turn, one after the other, on one PostgreSQL (also when DATABASE_URL names
+one, as both sides would make the same databases, or when the base revision's stress has
+no start gate).
+Which side goes first in a round (side by side: takes the first server and starts first)
+is a coin drawn from the order seed, so a load that drifts, however it drifts, favours
+either side of a round alike. From every run:
 CTD submission latency (median, p95, p99), CTDs accepted per second, the
-submission error share, CTD lodging time as the nodes time it (mean and median), ICE delivery latency
+submission error share, CTD lodging time as the nodes time it (mean, median, lower quartile), ICE delivery latency
 and the SUT's CPU per CTD. Each round's candidate is compared with the base run of
 the same round: a figure regresses when a one-sided Wilcoxon signed-rank test of
 the rounds' changes finds the candidate worse at p ≤ α and its median change is worse by more
 than the minimum effect, or than twice the noise of that median change when that is wider
 (error share: 0.5 points); tail percentiles with fewer than 5 samples beyond them are
-reported, not gated. The median CTD lodging time is tested first, at half of α; the other gated
+reported, not gated. The lower quartile of CTD lodging time is tested first, at half of α; the other gated
 figures together (by flipping whole rounds) at the other half, and at all of α once the
 lodging time is found worse: the chance of any false regression stays at α. Run folders go to <results>/perf-ci-<time>/base|candidate/.
 
 options:
   --base REF             default: git merge-base HEAD origin/main (or main); HEAD~1 when HEAD is on main
   --rounds N             rounds, one run per side each (default ${DEFAULT_ROUNDS}; at least ${minimumRounds(0.05 * PRIMARY_SHARE)} can reach α = 0.05)
+  --schedule S           side-by-side (default) or in-turn
   --duration D           length of each run (default ${PERF_CI_RUN.duration})
-  --rate R               CTDs per second offered (default ${PERF_CI_RUN.rate})
+  --rate R               CTDs per second offered to each side (default ${SIDE_BY_SIDE_RATE} side by side, ${PERF_CI_RUN.rate} in turn)
   --candidate-env K=V    environment of the candidate side only, repeatable (e.g. a bench switch)
   --alpha A              significance level of the one-sided test (default 0.05)
   --min-effect F         smallest relative worsening that counts (default 0.1 = 10 %)
@@ -113,8 +131,9 @@ export const command: Command = {
         base: { type: 'string' },
         baseline: { type: 'boolean', default: false },
         rounds: { type: 'string' },
+        schedule: { type: 'string', default: 'side-by-side' },
         duration: { type: 'string' },
-        rate: { type: 'string', default: PERF_CI_RUN.rate },
+        rate: { type: 'string' },
         'candidate-env': { type: 'string', multiple: true },
         alpha: { type: 'string' },
         'min-effect': { type: 'string' },
@@ -128,6 +147,8 @@ export const command: Command = {
     }).values;
     if (v.baseline || v.base === 'none') return baselineGate(v);
     const rounds = numberFlag(v.rounds, '--rounds', { min: 1, integer: true }) ?? DEFAULT_ROUNDS;
+    const schedule = SCHEDULES[v.schedule!];
+    if (!schedule) throw new UsageError(`--schedule must be side-by-side or in-turn, got '${v.schedule}'`);
     numberFlag(v.rate, '--rate', { above: 0 });
     const alpha = numberFlag(v.alpha, '--alpha', { above: 0, max: 0.5 }) ?? 0.05;
     const minEffect = numberFlag(v['min-effect'], '--min-effect', { min: 0 }) ?? 0.1;
@@ -137,10 +158,11 @@ export const command: Command = {
     const opts: AbSettings = {
       base: v.base,
       rounds,
+      schedule,
       alpha,
       minEffect,
       duration,
-      rate: v.rate!,
+      rate: v.rate,
       orderSeed: v['order-seed'] ?? randomBytes(4).toString('hex'),
       candidateEnv: keyValueFlags(v['candidate-env'], '--candidate-env'),
       markdown: v.markdown,
@@ -153,10 +175,12 @@ export const command: Command = {
 interface AbSettings {
   base?: string;
   rounds: number;
+  schedule: Schedule;
   alpha: number;
   minEffect: number;
   duration: string;
-  rate: string;
+  /** Default: by the schedule the sides run in. */
+  rate?: string;
   orderSeed: string;
   candidateEnv: Record<string, string>;
   markdown?: string;
@@ -192,25 +216,43 @@ async function abGate(o: AbSettings): Promise<number> {
   }
   const out = path.resolve(o.results, `perf-ci-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
   await mkdir(out, { recursive: true });
-  // One server for the job: each run still gets fresh databases, without an initdb and a server start of its own.
-  let postgres: PostgresServer | undefined;
-  const shared: Record<string, string> = {};
-  if (!process.env.DATABASE_URL) {
-    const dataDir = path.join(repo, '.cats-stress', 'perf-ci', 'pg');
-    await rm(dataDir, { recursive: true, force: true });
-    say(`PostgreSQL for the job in ${path.relative(repo, dataDir)}`);
-    postgres = await startEmbeddedPostgres({ dataDir });
-    shared.DATABASE_URL = postgres.url('postgres');
+  // Servers for the job: each run still gets fresh databases, without an initdb and a server start of its own.
+  const given = process.env.DATABASE_URL;
+  let schedule = o.schedule;
+  if (schedule === 'side by side' && given) {
+    schedule = 'in turn';
+    say('DATABASE_URL names one server, on which both sides would make the same databases: the sides run in turn');
+  } else if (schedule === 'side by side' && !hasStartGate(baseCheckout)) {
+    schedule = 'in turn';
+    say(`the base revision's stress has no start gate (${START_GATE_ENV}): the sides run in turn`);
   }
+  const servers: PostgresServer[] = [];
+  const slots: [Record<string, string>, Record<string, string>] = [{}, {}];
+  try {
+    for (let i = 0; i < (given ? 0 : schedule === 'side by side' ? 2 : 1); i++) {
+      const dataDir = path.join(repo, '.cats-stress', 'perf-ci', `pg-${i + 1}`);
+      await rm(dataDir, { recursive: true, force: true });
+      say(`PostgreSQL ${i + 1} for the job in ${path.relative(repo, dataDir)}`);
+      servers.push(await startEmbeddedPostgres({ dataDir }));
+      slots[i]!.DATABASE_URL = servers[i]!.url('postgres');
+    }
+  } catch (err) {
+    await Promise.all(servers.map((s) => s.stop()));
+    throw err;
+  }
+  if (schedule === 'in turn') slots[1] = slots[0];
   const sides: [Side, Side] = [
-    { name: 'base', checkout: baseCheckout, env: shared },
-    { name: 'candidate', checkout: repo, env: { ...shared, ...o.candidateEnv } },
+    { name: 'base', checkout: baseCheckout, env: {} },
+    { name: 'candidate', checkout: repo, env: o.candidateEnv },
   ];
   const order = roundOrder(sides, o.rounds, o.orderSeed);
-  const described = describeOrder(order);
-  await writeFile(path.join(out, ORDER_FILE), JSON.stringify({ seed: o.orderSeed, order: described }, null, 2) + '\n');
+  const described = `${schedule}, ${describeOrder(order)}`;
+  await writeFile(
+    path.join(out, ORDER_FILE),
+    JSON.stringify({ seed: o.orderSeed, schedule, order: described }, null, 2) + '\n',
+  );
   say(
-    `${o.rounds} rounds per side, order seed ${o.orderSeed} (${described}) → ${path.relative(process.cwd(), out) || out}`,
+    `${o.rounds} rounds per side ${schedule}, order seed ${o.orderSeed} (${describeOrder(order)}) → ${path.relative(process.cwd(), out) || out}`,
   );
   const enough = minimumRounds(o.alpha * PRIMARY_SHARE);
   if (o.rounds < enough)
@@ -219,13 +261,15 @@ async function abGate(o: AbSettings): Promise<number> {
     );
   const runs = await runRounds({
     order,
+    schedule,
+    slots,
     stressArgs: [
       '--scenario',
       PERF_CI_RUN.scenario,
       '--duration',
       o.duration,
       '--rate',
-      o.rate,
+      o.rate ?? (schedule === 'side by side' ? SIDE_BY_SIDE_RATE : PERF_CI_RUN.rate),
       '--seed',
       PERF_CI_RUN.seed,
       '--countries',
@@ -234,7 +278,7 @@ async function abGate(o: AbSettings): Promise<number> {
     out,
     stateRoot: path.join(repo, '.cats-stress', 'perf-ci'),
     say,
-  }).finally(() => postgres?.stop());
+  }).finally(() => Promise.all(servers.map((s) => s.stop())));
   const label = (side: string, sha: string, env: Record<string, string>) =>
     `${side} ${sha.slice(0, 12)}${
       Object.keys(env).length
@@ -347,10 +391,11 @@ async function baselineGate(v: {
 }): Promise<number> {
   const machineClass = v['machine-class'] ?? defaultMachineClass();
   const duration = v.duration ?? BASELINE_DURATION;
+  const rate = v.rate ?? PERF_CI_RUN.rate;
   const baseline = path.join(v.results!, 'baselines', `${machineClass}.json`);
   if (!existsSync(baseline)) {
     console.error(
-      `cats-stress perf-ci: no baseline for machine class '${machineClass}' (${baseline}).\nRecord one on this class of machine: cats-stress stress --scenario ${PERF_CI_RUN.scenario} --duration ${duration} --rate ${v.rate} --seed ${PERF_CI_RUN.seed}, then cats-stress baseline <run-dir> --machine-class ${machineClass}`,
+      `cats-stress perf-ci: no baseline for machine class '${machineClass}' (${baseline}).\nRecord one on this class of machine: cats-stress stress --scenario ${PERF_CI_RUN.scenario} --duration ${duration} --rate ${rate} --seed ${PERF_CI_RUN.seed}, then cats-stress baseline <run-dir> --machine-class ${machineClass}`,
     );
     return 2;
   }
@@ -378,7 +423,7 @@ async function baselineGate(v: {
       '--duration',
       duration,
       '--rate',
-      v.rate!,
+      rate,
       '--seed',
       PERF_CI_RUN.seed,
       '--results',

@@ -20,6 +20,7 @@ import { runFigures } from '../stress/run-figures.ts';
 import { readIceTraffic, trafficSince } from '../stress/ice-traffic.ts';
 import { ICE_TRAFFIC_FILE } from '../report/run-folder.ts';
 import { startSutSampler, sutParts } from '../stress/sut-sampler.ts';
+import { START_GATE_ENV, waitAtStartGate } from '../ci/start-gate.ts';
 import { SUT_FILE } from '../report/sut-file.ts';
 import { writeRunReport } from '../report/run-report.ts';
 import { pathOutcomes } from '../report/path-outcomes.ts';
@@ -123,7 +124,11 @@ options:
   --reconcile-wait D  longest wait for the queues to drain before the audit (default 60s)
 
 Every part's /metrics is sampled once a second into the run folder's sut.ndjson
-(CPU, memory, event-loop lag, DB pool, ICE queue) for the report and capacity.`;
+(CPU, memory, event-loop lag, DB pool, ICE queue) for the report and capacity.
+
+${START_GATE_ENV}=FILE: once the reference is up and the script's VUs are initialised,
+write FILE.ready and wait for FILE.go before setup() and the load (perf-ci starts
+both sides of a round together).`;
 
 interface Settings {
   runId: string;
@@ -376,6 +381,7 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
             onError: (err) => say(`${FAULT_GAUGE}: a push failed: ${err.message}`),
           })
         : undefined;
+    const gate = process.env[START_GATE_ENV];
     const iceBefore = deployment.ice?.httpUrl ? await readIceTraffic(deployment.ice.httpUrl) : undefined;
     const sampler = startSutSampler({ parts: sutParts(deployment), file: path.join(resultsDir, SUT_FILE) });
     let faultsStartedAt = Date.now();
@@ -396,6 +402,7 @@ async function stress(settings: Settings, resultsDir: string, keepData: boolean)
       overrides: { tags: { testid: settings.runId } },
       outputs,
       summaryExport: path.join(resultsDir, 'summary-export.json'),
+      beforeStart: gate ? () => waitAtStartGate(gate) : undefined,
     }).finally(async () => {
       const faultRecords = await injector?.stop();
       await gauge?.stop();

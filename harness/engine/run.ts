@@ -91,6 +91,8 @@ export interface RunScriptOptions {
   paused?: boolean;
   /** Keep the API up after the test until `signal` aborts (k6 --linger). */
   linger?: boolean;
+  /** Awaited after init, before setup() and the scenarios: runs that must start together meet here. */
+  beforeStart?: () => Promise<void>;
   /** Do not run setup() (k6 --no-setup): the VUs get the data set through PUT /v1/setup, if any. */
   noSetup?: boolean;
   /** Do not run teardown() (k6 --no-teardown). */
@@ -384,6 +386,7 @@ export async function runScript(scriptPath: string, opts: RunScriptOptions = {})
       await startGate;
       if (stop) throw new RunError(stop.code, stop.message);
     }
+    await opts.beforeStart?.();
     phase = ExecutionStatus.Setup;
     // --no-setup, else the option (K6_NO_SETUP, the script's noSetup), as in k6.
     if (!(opts.noSetup ?? options.consolidated.noSetup === true)) await runSetup();

@@ -46,8 +46,12 @@ export const AB_FIGURES: FigureDefinition[] = [
   { name: 'CTD lodging time at the nodes', unit: 'ms', better: 'lower', effect: 'ratio', minEffect: 0.1 },
   // What a node spends lodging a CTD: the server's side of submission latency. The median, which a few slow
   // lodgings (a pause of the collector, a busy neighbour) do not move as they move the mean.
+  { name: 'CTD lodging time at the nodes, median', unit: 'ms', better: 'lower', effect: 'ratio', minEffect: 0.1 },
+  // A lodging's time is its own work and its waits (for the CPU, the event loop, PostgreSQL). A slower
+  // revision lengthens the work and so every quantile; the waits, the noise of a shared machine, swell the
+  // upper ones. The lower quartile, the lodgings that waited least, shows the work with the least noise.
   {
-    name: 'CTD lodging time at the nodes, median',
+    name: 'CTD lodging time at the nodes, lower quartile',
     unit: 'ms',
     better: 'lower',
     effect: 'ratio',
@@ -84,6 +88,9 @@ export function abFigures(run: Pick<RunFolder, 'summary' | 'sut' | 'timeseries' 
   if (lodging) put('CTD lodging time at the nodes', (lodging.seconds * 1000) / lodging.count, lodging.count);
   const lodgingMedian = run.sut && sutLodgingQuantile(run.sut, 0.5);
   if (lodgingMedian) put('CTD lodging time at the nodes, median', lodgingMedian.seconds * 1000, lodgingMedian.count);
+  const lodgingQuartile = run.sut && sutLodgingQuantile(run.sut, 0.25);
+  if (lodgingQuartile)
+    put('CTD lodging time at the nodes, lower quartile', lodgingQuartile.seconds * 1000, lodgingQuartile.count);
   // The scenario's own measure when it has one; ICE's histogram (storage to acknowledgement) in every run with ICE.
   put('ICE delivery latency median', m.ice_delivery_latency?.values.med);
   const ice = run.ice?.deliveryLatency;
