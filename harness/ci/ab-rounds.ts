@@ -3,12 +3,12 @@
 // PostgreSQL server, their load started at one moment through a start gate (start-gate.ts),
 // so whatever else the machine does meanwhile (a neighbour's burst, a pause of the host)
 // weighs on both alike; a round's change then measures the revisions and little else. In
-// turn, they run one after the other. Either way, which side comes first in
-// a round (side by side: which takes the first server and starts first) is a fair coin drawn
-// from a recorded seed: a load that drifts over the job, however it drifts, then favours
-// either side of a round with equal chance, which is the symmetry the paired sign-flip tests
-// assume. A fixed order (A B B A …) cancels a steady drift but turns one that rises and falls
-// into the same sign in every round. Each run's output goes to a log beside its run folder.
+// turn, they run one after the other. Either way, which side comes first in a round (side
+// by side: which takes the first server) is a fair coin drawn from a recorded seed: a load
+// that drifts over the job, however it drifts, then favours either side of a round with
+// equal chance, which is the symmetry the paired sign-flip tests assume. A fixed order
+// (A B B A …) cancels a steady drift but turns one that rises and falls into the same sign
+// in every round. Each run's output goes to a log beside its run folder.
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';

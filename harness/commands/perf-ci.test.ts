@@ -20,6 +20,7 @@ describe('perf-ci usage', () => {
     [['--min-effect=-1'], '--min-effect must be a number at least 0'],
     [['--duration', 'soon'], '--duration'],
     [['--rate', '0'], '--rate must be a number above 0'],
+    [['--schedule', 'parallel'], "--schedule must be side-by-side or in-turn, got 'parallel'"],
     [['--candidate-env', 'NOEQUALS'], '--candidate-env NOEQUALS: expected KEY=VALUE'],
   ])('%j is a usage error naming the problem', async (argv, message) => {
     const refused = command.run(argv);

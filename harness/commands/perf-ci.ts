@@ -1,7 +1,7 @@
 // `cats-stress perf-ci`: the CI performance gate. Base revision and candidate run side by
-// side (or in turn) on the same machine, several short fixed-seed, fixed-rate runs each, and every figure is
-// judged by a significance test and a minimum effect, so a noisy runner does not fail a
-// build and a real slowdown does. `--baseline` keeps the older gate against a committed,
+// side (or in turn) on the same machine, several short fixed-seed, fixed-rate runs each,
+// and every figure is judged by a significance test and a minimum effect, so a noisy
+// runner does not fail a build and a real slowdown does. `--baseline` keeps the older gate against a committed,
 // absolute baseline of the machine class.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -83,7 +83,7 @@ load started together (${START_GATE_ENV}), so a burst of other work on the machi
 both alike; in turn, one after the other, on one PostgreSQL (also when DATABASE_URL names
 one, as both sides would make the same databases, or when the base revision's stress has
 no start gate).
-Which side goes first in a round (side by side: takes the first server and starts first)
+Which side goes first in a round (side by side: which takes the first server)
 is a coin drawn from the order seed, so a load that drifts, however it drifts, favours
 either side of a round alike. From every run:
 CTD submission latency (median, p95, p99), CTDs accepted per second, the
