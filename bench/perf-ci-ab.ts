@@ -10,16 +10,16 @@
 //   grows by less, or, once the burn delays other requests, by more: 0.3 made it 4–19 %
 //   slower on a 2-core host, 0.6 about 45 %; each A/B verdict states the change it measured.
 //
-//   npx tsx bench/perf-ci-ab.ts [--aa 10] [--ab 5] [--rounds 12] [--duration 10s] [--rate R]
+//   npx tsx bench/perf-ci-ab.ts [--aa 10] [--ab 5] [--rounds 12] [--duration 15s] [--rate R]
 //                               [--schedule side-by-side|in-turn]
 //                               [--slowdown 0.2] [--hog-cores 1] [--results results/perf-ci-ab]
 //   npx tsx bench/perf-ci-ab.ts --rejudge [--results …]   judges the trials already in --results
 //                                                           again with this checkout's perf-ci
 //
-// Long: each trial is one perf-ci job (--rounds rounds of about 40 s side by side on 2
-// cores, 60 s in turn). The kinds take turns (A/A, A/A + hog, A/B, …) and the tally so far is printed
-// after every trial (and kept in <results>/tally.txt), so a bench cut short still
-// reports balanced figures. A reduced check: --aa 1 --ab 1 --rounds 3 --duration 10s.
+// Long: each trial is one perf-ci job (--rounds rounds of about 50 s side by side on 2
+// cores, 60–65 s with the hog). The kinds take turns (A/A, A/A + hog, A/B, …) and the
+// tally so far is printed after every trial (and kept in <results>/tally.txt), so a bench
+// cut short still reports balanced figures. A reduced check: --aa 1 --ab 1 --rounds 3 --duration 10s.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
@@ -27,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_ROUNDS, PERF_CI_RUN, SIDE_BY_SIDE_RATE } from '../harness/commands/perf-ci.ts';
+import { DEFAULT_ROUNDS, defaultRate, PERF_CI_RUN, SCHEDULES } from '../harness/commands/perf-ci.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const { values } = parseArgs({
@@ -185,7 +185,7 @@ function tally(): string {
     trials.filter((t) => kinds.includes(t.kind) && t.exitCode === exit).length;
   const of = (kinds: Trial['kind'][]) => trials.filter((t) => kinds.includes(t.kind)).length;
   const lines = [
-    `perf-ci A/A and A/B (${values.rounds} rounds ${values.schedule}, ${values.duration} at ${values.rate ?? (values.schedule === 'side-by-side' ? SIDE_BY_SIDE_RATE : PERF_CI_RUN.rate)}/s a side) on ${machine}`,
+    `perf-ci A/A and A/B (${values.rounds} rounds ${values.schedule}, ${values.duration} at ${values.rate ?? defaultRate(SCHEDULES[values.schedule!] ?? 'side by side')}/s a side) on ${machine}`,
     '',
     'trial         exit                 minutes  load before  figures reported as regressed',
     ...trials.map(

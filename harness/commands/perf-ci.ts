@@ -64,10 +64,13 @@ export const BASELINE_DURATION = '30s';
 /** Twelve rounds reach half of α = 0.05 with two rounds the other way, if they are among the smaller changes. */
 export const DEFAULT_ROUNDS = 12;
 /** Side by side, each side's rate: the machine carries the 20 CTDs/s of a run in turn. */
-export const SIDE_BY_SIDE_RATE = '10';
+const SIDE_BY_SIDE_RATE = '10';
+/** The CTDs per second each side is offered when --rate is not given. */
+export const defaultRate = (schedule: Schedule): string =>
+  schedule === 'side by side' ? SIDE_BY_SIDE_RATE : PERF_CI_RUN.rate;
 /** Where a job records its run order: seed and which side went first in each round. */
 const ORDER_FILE = 'order.json';
-const SCHEDULES: Record<string, Schedule> = { 'side-by-side': 'side by side', 'in-turn': 'in turn' };
+export const SCHEDULES: Record<string, Schedule | undefined> = { 'side-by-side': 'side by side', 'in-turn': 'in turn' };
 
 const usage = `usage: cats-stress perf-ci [--base REF] [--rounds N] [--schedule side-by-side|in-turn] [--duration D] [--rate R]
                           [--markdown FILE] [--results DIR] [--candidate-env KEY=VALUE]… [--alpha A] [--min-effect F] [--order-seed S]
@@ -229,7 +232,8 @@ async function abGate(o: AbSettings): Promise<number> {
   const servers: PostgresServer[] = [];
   const slots: [Record<string, string>, Record<string, string>] = [{}, {}];
   try {
-    for (let i = 0; i < (given ? 0 : schedule === 'side by side' ? 2 : 1); i++) {
+    const started = given ? 0 : schedule === 'side by side' ? 2 : 1;
+    for (let i = 0; i < started; i++) {
       const dataDir = path.join(repo, '.cats-stress', 'perf-ci', `pg-${i + 1}`);
       await rm(dataDir, { recursive: true, force: true });
       say(`PostgreSQL ${i + 1} for the job in ${path.relative(repo, dataDir)}`);
@@ -251,9 +255,7 @@ async function abGate(o: AbSettings): Promise<number> {
     path.join(out, ORDER_FILE),
     JSON.stringify({ seed: o.orderSeed, schedule, order: described }, null, 2) + '\n',
   );
-  say(
-    `${o.rounds} rounds per side ${schedule}, order seed ${o.orderSeed} (${describeOrder(order)}) → ${path.relative(process.cwd(), out) || out}`,
-  );
+  say(`${o.rounds} rounds, ${described}, order seed ${o.orderSeed} → ${path.relative(process.cwd(), out) || out}`);
   const enough = minimumRounds(o.alpha * PRIMARY_SHARE);
   if (o.rounds < enough)
     say(
@@ -269,7 +271,7 @@ async function abGate(o: AbSettings): Promise<number> {
       '--duration',
       o.duration,
       '--rate',
-      o.rate ?? (schedule === 'side by side' ? SIDE_BY_SIDE_RATE : PERF_CI_RUN.rate),
+      o.rate ?? defaultRate(schedule),
       '--seed',
       PERF_CI_RUN.seed,
       '--countries',
