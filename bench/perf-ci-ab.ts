@@ -1,8 +1,8 @@
 // bench/perf-ci-ab: does the A/B performance gate tell a real regression from a noisy
 // machine? `cats-stress perf-ci --base HEAD` compares this revision with itself:
 //
-//   A/A, --aa times (half of them with a CPU hog busy on --hog-cores cores for the whole
-//   trial): every regression it reports is a false one;
+//   A/A, --aa times (--hog of them, half by default, with a CPU hog busy on --hog-cores
+//   cores for the whole trial): every regression it reports is a false one;
 //   A/B, --ab times, the candidate side with CATS_NODE_SLOWDOWN_LODGING=--slowdown (the
 //   node's handling of a CTD lodging, parsing to serialised reply, burns that fraction more
 //   on the CPU; reference/cats/bench-slowdown.ts): every trial that exits 1 caught it. The
@@ -10,7 +10,7 @@
 //   grows by less, or, once the burn delays other requests, by more: 0.3 made it 4–19 %
 //   slower on a 2-core host, 0.6 about 45 %; each A/B verdict states the change it measured.
 //
-//   npx tsx bench/perf-ci-ab.ts [--aa 10] [--ab 5] [--rounds 12] [--duration 15s] [--rate R]
+//   npx tsx bench/perf-ci-ab.ts [--aa 10] [--hog 5] [--ab 5] [--rounds 12] [--duration 15s] [--rate R]
 //                               [--schedule side-by-side|in-turn]
 //                               [--slowdown 0.2] [--hog-cores 1] [--results results/perf-ci-ab]
 //   npx tsx bench/perf-ci-ab.ts --rejudge [--results …]   judges the trials already in --results
@@ -33,6 +33,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const { values } = parseArgs({
   options: {
     aa: { type: 'string', default: '10' },
+    hog: { type: 'string' },
     ab: { type: 'string', default: '5' },
     rounds: { type: 'string', default: String(DEFAULT_ROUNDS) },
     duration: { type: 'string', default: PERF_CI_RUN.duration },
@@ -45,6 +46,7 @@ const { values } = parseArgs({
   },
 });
 const aa = Number(values.aa);
+const hogTrials = values.hog === undefined ? Math.floor(aa / 2) : Math.min(aa, Number(values.hog));
 const ab = Number(values.ab);
 const hogCores = Number(values['hog-cores']);
 const results = path.resolve(values.results!);
@@ -165,7 +167,7 @@ async function rejudge(): Promise<Trial[]> {
 
 /** The kinds in turns: A/A, A/A + hog, A/B, … until each has its count. */
 function schedule(): Trial['kind'][] {
-  const left: Record<Trial['kind'], number> = { 'A/A': Math.ceil(aa / 2), 'A/A + hog': Math.floor(aa / 2), 'A/B': ab };
+  const left: Record<Trial['kind'], number> = { 'A/A': aa - hogTrials, 'A/A + hog': hogTrials, 'A/B': ab };
   const order: Trial['kind'][] = [];
   while (Object.values(left).some((n) => n > 0))
     for (const kind of ['A/A', 'A/A + hog', 'A/B'] as const)
