@@ -21,6 +21,12 @@ interface Seen {
   body: string;
 }
 
+const PORTAL = `<!DOCTYPE html><html><head><title>Movements</title></head><body>
+<table class="movements"><tbody>${[0, 1, 2].map((i) => `<tr><td><a href="/movements/${i}">M${i}</a></td></tr>`).join('')}</tbody></table>
+<form id="lodge" method="post" action="/lodge"><input type="hidden" name="_csrf" value="csrf-7">
+<input name="lrn"><select name="office"><option value="GE000101" selected>Tbilisi</option></select>
+<input type="submit" value="Lodge"></form></body></html>`;
+
 let server: Server;
 let base: string;
 let seen: Seen[] = [];
@@ -42,6 +48,17 @@ beforeAll(async () => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(value));
     };
+    if (path === '/portal') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      return res.end(PORTAL);
+    }
+    const movement = /^\/movements\/(\d)$/.exec(path);
+    if (movement) return res.end(`<html><body><h1>Movement ${movement[1]}</h1></body></html>`);
+    if (path === '/lodge' && req.method === 'POST') {
+      const form = new URLSearchParams(text);
+      if (form.get('_csrf') !== 'csrf-7') return json(403, { error: 'token' });
+      return json(201, { lrn: form.get('lrn'), office: form.get('office') });
+    }
     if (path === '/login') return json(200, { token: `token-${JSON.parse(text || '{}').user}` });
     if (path === '/items') return json(200, [{ id: 1 }, { id: 2 }, { id: 3 }]);
     const item = /^\/items\/(\d+)$/.exec(path);
@@ -135,6 +152,21 @@ describe('synchronous k6 scripts on the engine', () => {
     ]);
     expect(browse.checks.map((c) => [c.name, c.passes])).toEqual([['three items', 12]]);
     expect(r.summaryData!.metrics['checks{check:item ok}'].thresholds).toEqual({ 'rate==1': { ok: true } });
+  });
+
+  it('reads pages with res.html(), follows links and submits forms with their hidden fields', async () => {
+    const r = await run('portal-forms.js');
+    expect(errors(r.stderr)).toEqual([]);
+    expect(r.exitCode).toBe(0);
+    expect(metricValue(r, 'http_reqs', 'count')).toBe(6 * 3);
+    expect(count((s) => /^\/movements\/\d$/.test(s.path))).toBe(6);
+    const lodged = seen.filter((s) => s.path === '/lodge').map((s) => s.body);
+    expect(lodged.sort()).toEqual(
+      ['1-0', '1-1', '1-2', '2-0', '2-1', '2-2'].map((n) => `_csrf=csrf-7&lrn=LRN-${n}&office=GE000101`),
+    );
+    expect(metricValue(r, 'checks', 'passes')).toBe(6 * 4);
+    expect(metricValue(r, 'checks', 'fails')).toBe(0);
+    expect(r.groups).toEqual({ '::open': 6, '::movement': 6, '::lodge': 6 });
   });
 
   it('sends a batch in parallel, at most batchPerHost at once, and answers in the shape it was given', async () => {

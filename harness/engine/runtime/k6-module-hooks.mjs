@@ -15,6 +15,7 @@ const MAP = {
   'k6/timers': 'timers.ts',
   'k6/encoding': 'encoding.ts',
   'k6/crypto': 'crypto.ts',
+  'k6/html': 'html.ts',
   'k6/websockets': 'websockets.ts',
   'k6/experimental/websockets': 'websockets.ts',
 };

@@ -19,6 +19,8 @@ type N = {
 };
 
 const HTTP_BLOCKING = new Set(['get', 'head', 'post', 'put', 'patch', 'del', 'options', 'request', 'batch']);
+/** Response methods that make a request: awaited whatever the receiver, as a Response cannot be told apart. */
+const RESPONSE_BLOCKING = new Set(['submitForm', 'clickLink']);
 /** Array methods whose callback may block: rewritten to a loop that awaits each call in turn. */
 const EACH = new Set([
   'forEach',
@@ -374,7 +376,7 @@ export class SyncGraph {
       if ((prop === 'call' || prop === 'apply') && this.nameBlocks(m, obj.name)) return { kind: 'call' };
     }
     if (EACH.has(prop) && this.argBlocks(m, call.arguments[0])) return { kind: 'each', method: prop };
-    if (this.memberNames.has(prop)) return { kind: 'call' };
+    if (this.memberNames.has(prop) || RESPONSE_BLOCKING.has(prop)) return { kind: 'call' };
     return undefined;
   }
 

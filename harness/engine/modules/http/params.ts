@@ -2,6 +2,7 @@
 import type { ExpectedStatuses } from './expected-statuses.ts';
 import { FileData, multipartBody } from './multipart.ts';
 import type { ResponseType } from './response.ts';
+import { encodeValues } from './url-values.ts';
 
 export interface Params {
   headers?: Record<string, string | number>;
@@ -26,10 +27,11 @@ export function encodeBody(body: unknown): { body: RequestBody; contentType?: st
     const fields = body as Record<string, unknown>;
     // As k6: an object with a file in it is a multipart form, any other an urlencoded one.
     if (Object.values(fields).some((v) => v instanceof FileData)) return multipartBody(fields);
-    const form = new URLSearchParams();
-    for (const [k, v] of Object.entries(fields))
-      for (const item of Array.isArray(v) ? v : [v]) form.append(k, String(item));
-    return { body: form.toString(), contentType: 'application/x-www-form-urlencoded' };
+    const values = Object.entries(fields).map(([k, v]): [string, string[]] => [
+      k,
+      (Array.isArray(v) ? v : [v]).map(String),
+    ]);
+    return { body: encodeValues(values), contentType: 'application/x-www-form-urlencoded' };
   }
   return { body: String(body) };
 }

@@ -1,5 +1,9 @@
 // k6's http.Response and the timings every request reports.
+import { parseHTML, type Selection } from '../html/selection.ts';
 import { parseSetCookie, type ResponseCookie } from './cookies.ts';
+import type { Params } from './params.ts';
+import { asyncRequest } from './request.ts';
+import { encodeValues } from './url-values.ts';
 
 export interface Timings {
   duration: number;
@@ -164,8 +168,55 @@ export class Response {
     return value;
   }
 
-  html(): never {
-    throw new Error('Response.html() is not supported by this engine; parse response.body instead');
+  /** The body parsed as HTML (k6/html's Selection), or the elements `selector` finds in it. */
+  html(selector?: string): Selection {
+    const body = this.body;
+    if (body === null || body === undefined)
+      throw new Error(
+        "the body is null so we can't transform it to HTML - this likely was because of a request error getting the response",
+      );
+    const doc = parseHTML(typeof body === 'string' ? body : Buffer.from(body).toString('utf8'), this.url);
+    return selector === undefined ? doc : doc.find(selector);
+  }
+
+  /**
+   * Submits the page's form as a browser would (k6's `submitForm`): its successful controls, the
+   * submit button's name and value, then `fields` over them, to the form's action and method.
+   */
+  async submitForm(
+    args: {
+      formSelector?: string;
+      submitSelector?: string;
+      fields?: Record<string, unknown>;
+      params?: Params | null;
+    } = {},
+  ): Promise<Response> {
+    const selector = args.formSelector ?? 'form';
+    const form = this.html(selector);
+    if (form.size() === 0) throw new Error(`no form found for selector '${selector}' in response '${this.url}'`);
+    const method = ((form.attr('method') as string | undefined) ?? 'GET').toUpperCase();
+    const action = form.attr('action') as string | undefined;
+    const url = new URL(action ?? '', this.url);
+    const values = form.serializeObject();
+    const submit = form.find(args.submitSelector ?? '[type="submit"]');
+    const name = submit.attr('name') as string | undefined;
+    const value = submit.val();
+    if (name !== undefined && value !== undefined) values[name] = value;
+    Object.assign(values, args.fields);
+    if (method !== 'GET') return asyncRequest(method, url.href, values, args.params ?? null);
+    url.search = encodeValues(Object.entries(values).map(([k, v]) => [k, [String(v)]]));
+    return asyncRequest('GET', url.href, null, args.params ?? null);
+  }
+
+  /** Follows the first link `selector` finds (k6's `clickLink`; `a[href]` by default) with a GET. */
+  async clickLink(args: { selector?: string; params?: Params | null } = {}): Promise<Response> {
+    const selector = args.selector ?? 'a[href]';
+    const link = this.html(selector);
+    if (link.size() === 0) throw new Error(`no element found for selector '${selector}' in response '${this.url}'`);
+    const href = link.attr('href') as string | undefined;
+    if (href === undefined)
+      throw new Error(`no valid href attribute value found on element '${selector}' in response '${this.url}'`);
+    return asyncRequest('GET', new URL(href, this.url).href, null, args.params ?? null);
   }
 
   toJSON(): Record<string, unknown> {
