@@ -269,8 +269,16 @@ describe('Response.html() in a script', () => {
     server.close();
   });
 
-  it('parses the body with the response URL as base, in the blocking and async forms', async () => {
-    const run = await runSource(
+  /** Runs a script that must run cleanly; its checks as [name, passes, fails]. */
+  async function checked(source: string) {
+    const run = await runSource(source, { workers: 1 });
+    expect(stderrBesidesHealth(run.stderr)).toBe('');
+    expect(run.exitCode).toBe(0);
+    return { run, checks: run.summaryData!.root_group.checks.map((c) => [c.name, c.passes, c.fails]) };
+  }
+
+  it('parses the body with the response URL as base', async () => {
+    const { checks } = await checked(
       `
 import http from 'k6/http';
 import { check } from 'k6';
@@ -286,11 +294,8 @@ export default function () {
   check(res.html('a').get(1), { 'link resolved': (a) => a.href() === '${base}/declarations/movements/26AZ000201E5F6G7H8' });
   check(parseHTML(res.body), { 'parseHTML has no URL': (d) => d.url === '' && d.find('a').get(0).href() === '/movements/26GE000101A1B2C3D4?tab=items#goods' });
 }`,
-      { workers: 1 },
     );
-    expect(stderrBesidesHealth(run.stderr)).toBe('');
-    expect(run.exitCode).toBe(0);
-    expect(run.summaryData!.root_group.checks.map((c) => [c.name, c.passes, c.fails])).toEqual([
+    expect(checks).toEqual([
       ['token read', 6, 0],
       ['three movements', 6, 0],
       ['link resolved', 6, 0],
@@ -299,7 +304,7 @@ export default function () {
   });
 
   it('submits forms and follows links as k6 does, blocking in a plain function', async () => {
-    const run = await runSource(
+    const { run, checks } = await checked(
       `
 import http from 'k6/http';
 import { check } from 'k6';
@@ -327,11 +332,8 @@ export default function () {
   }
   check(missing, { 'no such form': (m) => m.startsWith("no form found for selector '#none' in response") });
 }`,
-      { workers: 1 },
     );
-    expect(stderrBesidesHealth(run.stderr)).toBe('');
-    expect(run.exitCode).toBe(0);
-    expect(run.summaryData!.root_group.checks.map((c) => [c.name, c.passes, c.fails])).toEqual([
+    expect(checks).toEqual([
       ['posted to the action, sorted, with the submit button', 2, 0],
       ['sent as a query', 2, 0],
       ['followed the link', 2, 0],

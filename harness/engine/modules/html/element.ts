@@ -71,6 +71,38 @@ export function attrURL(el: Element, name: string, fallback: string): string {
   return (value !== undefined && resolveURL(value, base)?.href) || fallback;
 }
 
+/** The value a button or an option submits: its `value` attribute, else its inner HTML. */
+export function valueOrHTML(sel: Selection): string {
+  return (sel.attr('value') as string | undefined) ?? sel.html();
+}
+
+/** What `selector` finds in the element's whole document. */
+export function inDocument(el: Element, selector: string): Selection {
+  return el.selection().parents().last().find(selector);
+}
+
+/** The form the element belongs to: its ancestor, else the one its `form` attribute names. */
+export function ownerForm(el: Element): Selection | undefined {
+  const ancestor = el.selection().closest('form');
+  if (ancestor.size() > 0) return ancestor;
+  const id = attrString(el, 'form');
+  const named = id === '' ? undefined : inDocument(el, `#${id}`);
+  return named?.size() ? named : undefined;
+}
+
+/** `form()` of the elements that have one. */
+export function formOf(el: Element): Element | undefined {
+  return ownerForm(el)?.get(0);
+}
+
+/** `labels()`: the labels around the element and those whose `for` names its id. */
+export function labelsOf(el: Element): Element[] {
+  const around = el.selection().closest('label');
+  const id = attrString(el, 'id');
+  const named = id === '' ? undefined : inDocument(el, `label[for="${id}"]`);
+  return (named?.size() ? around.add(named) : around).get();
+}
+
 export class Element {
   /** The node this Element stands for; scripts reach it through the methods. */
   readonly node: AnyNode;
@@ -84,34 +116,6 @@ export class Element {
   protected splitAttr(name: string): string[] {
     const value = attrString(this, name);
     return value === '' ? [] : value.split(' ');
-  }
-
-  protected wrap(nodes: AnyNode[]): Selection {
-    return this.sel[WRAP](nodes);
-  }
-
-  /** The form the element belongs to: its ancestor, else the one its `form` attribute names. */
-  protected ownerFormSelection(): Selection | undefined {
-    const ancestor = this.sel.closest('form');
-    if (ancestor.size() > 0) return ancestor;
-    const id = attrString(this, 'form');
-    if (id === '') return undefined;
-    const named = this.sel.parents().last().find(`#${id}`);
-    return named.size() > 0 ? named : undefined;
-  }
-
-  protected ownerForm(): Element | undefined {
-    const form = this.ownerFormSelection();
-    return form?.get(0);
-  }
-
-  /** The labels around the element and those whose `for` names its id. */
-  protected labelsOf(): Element[] {
-    const around = this.sel.closest('label');
-    const id = attrString(this, 'id');
-    if (id === '') return around.get();
-    const named = this.sel.parents().last().find(`label[for="${id}"]`);
-    return (named.size() === 0 ? around : around.add(named)).get();
   }
 
   getAttribute(name: string): unknown {
@@ -192,7 +196,7 @@ export class Element {
   }
 
   #nodeElement(node: AnyNode | null | undefined): Element | undefined {
-    return node ? this.wrap([node]).get(0) : undefined;
+    return node ? this.sel[WRAP]([node]).get(0) : undefined;
   }
 
   firstChild(): Element | undefined {

@@ -1,9 +1,20 @@
 // The tag-specific Elements of k6/html: an <a> has href(), hostname() and the rest of a link,
 // an <input> has value(), form() and labels(), a <select> its options(), … as k6 gives them.
-// The plain attribute reflections (string, boolean, integer, enumerated, URL) are the table
-// below, as k6 generates them; what needs more than one attribute is written out as methods.
+// The plain attribute reflections (string, boolean, integer, enumerated, URL), form() and
+// labels() are tables below, as k6 generates them; the rest is written out as methods.
 import { isTag, type AnyNode } from 'domhandler';
-import { attrInt, attrString, attrURL, Element, resolveURL } from './element.ts';
+import {
+  attrInt,
+  attrString,
+  attrURL,
+  Element,
+  formOf,
+  inDocument,
+  labelsOf,
+  ownerForm,
+  resolveURL,
+  valueOrHTML,
+} from './element.ts';
 import type { Selection } from './selection.ts';
 
 class HrefElement extends Element {
@@ -79,15 +90,11 @@ class MediaElement extends Element {
 }
 
 class FormFieldElement extends Element {
-  form(): Element | undefined {
-    return this.ownerForm();
-  }
-
   /** The field's own formaction/formmethod/… attribute, else its form's. */
   #formOrOwn(name: string): string | undefined {
     const own = this.sel.attr(`form${name}`) as string | undefined;
     if (own !== undefined) return own;
-    return this.ownerFormSelection()?.attr(name) as string | undefined;
+    return ownerForm(this)?.attr(name) as string | undefined;
   }
 
   formAction(): string {
@@ -116,10 +123,6 @@ class FormFieldElement extends Element {
     return this.#formOrOwn('target') ?? '';
   }
 
-  labels(): Element[] {
-    return this.labelsOf();
-  }
-
   name(): string {
     return attrString(this, 'name');
   }
@@ -140,23 +143,10 @@ class TableCellElement extends Element {
   }
 }
 
-/** The form-associated elements k6 gives form() and labels(). */
-class FormAssociatedElement extends Element {
-  form(): Element | undefined {
-    return this.ownerForm();
-  }
-
-  labels(): Element[] {
-    return this.labelsOf();
-  }
-}
-
 /** Go's strconv.ParseFloat: the whole string a number, else NaN. */
 function parseFloat(value: unknown): number {
   return typeof value === 'string' && value.trim() === value && value !== '' ? Number(value) : Number.NaN;
 }
-
-const valueOf = (sel: Selection) => (sel.attr('value') as string | undefined) ?? sel.html();
 
 const CLASSES: Record<string, typeof Element> = {
   a: class AnchorElement extends HrefElement {},
@@ -166,7 +156,7 @@ const CLASSES: Record<string, typeof Element> = {
   base: class BaseElement extends Element {},
   button: class ButtonElement extends FormFieldElement {
     value(): string {
-      return valueOf(this.sel);
+      return valueOrHTML(this.sel);
     }
   },
   input: class InputElement extends FormFieldElement {
@@ -174,7 +164,7 @@ const CLASSES: Record<string, typeof Element> = {
       const id = attrString(this, 'list');
       if (id === '' || ['hidden', 'checkbox', 'radio', 'file', 'button'].includes(attrString(this, 'type')))
         return undefined;
-      return this.sel.parents().last().find(`datalist[id="${id}"]`).eq(0).get(0);
+      return inDocument(this, `datalist[id="${id}"]`).get(0);
     }
   },
   canvas: class CanvasElement extends Element {
@@ -196,10 +186,6 @@ const CLASSES: Record<string, typeof Element> = {
   ins: class InsElement extends ModElement {},
   embed: class EmbedElement extends Element {},
   fieldset: class FieldSetElement extends Element {
-    form(): Element | undefined {
-      return this.ownerForm();
-    }
-
     type(): string {
       return 'fieldset';
     }
@@ -227,23 +213,15 @@ const CLASSES: Record<string, typeof Element> = {
   },
   iframe: class IFrameElement extends Element {},
   img: class ImageElement extends Element {},
-  keygen: class KeygenElement extends FormAssociatedElement {},
+  keygen: class KeygenElement extends Element {},
   label: class LabelElement extends Element {
     control(): Element | undefined {
       const id = this.sel.attr('for') as string | undefined;
       if (id === undefined) return undefined;
-      return this.sel.parents().last().find(`#${id}`).eq(0).get(0);
-    }
-
-    form(): Element | undefined {
-      return this.ownerForm();
+      return inDocument(this, `#${id}`).get(0);
     }
   },
-  legend: class LegendElement extends Element {
-    form(): Element | undefined {
-      return this.ownerForm();
-    }
-  },
+  legend: class LegendElement extends Element {},
   li: class LiElement extends Element {},
   link: class LinkElement extends Element {
     relList(): string[] {
@@ -258,21 +236,12 @@ const CLASSES: Record<string, typeof Element> = {
     images(): Element[] {
       const name = this.sel.attr('id') as string | undefined;
       if (name === undefined) return [];
-      const root = this.sel.parents().last();
-      return root.find(`img[usemap="#${name}"],object[usemap="#${name}"]`).get();
+      return inDocument(this, `img[usemap="#${name}"],object[usemap="#${name}"]`).get();
     }
   },
   meta: class MetaElement extends Element {},
-  meter: class MeterElement extends Element {
-    labels(): Element[] {
-      return this.labelsOf();
-    }
-  },
-  object: class ObjectElement extends Element {
-    form(): Element | undefined {
-      return this.ownerForm();
-    }
-  },
+  meter: class MeterElement extends Element {},
+  object: class ObjectElement extends Element {},
   ol: class OListElement extends Element {},
   optgroup: class OptGroupElement extends Element {},
   option: class OptionElement extends Element {
@@ -283,11 +252,11 @@ const CLASSES: Record<string, typeof Element> = {
 
     form(): Element | undefined {
       const form = this.sel.parents('form');
-      if (form.size() > 0) return form.first().get(0);
+      if (form.size() > 0) return form.get(0);
       const select = this.sel.parents('select');
       const id = select.attr('form') as string | undefined;
       if (id === undefined) return undefined;
-      return select.parents().last().find(`form#${id}`).first().get(0);
+      return inDocument(this, `form#${id}`).get(0);
     }
 
     index(): number {
@@ -304,10 +273,10 @@ const CLASSES: Record<string, typeof Element> = {
     }
 
     value(): string {
-      return valueOf(this.sel);
+      return valueOrHTML(this.sel);
     }
   },
-  output: class OutputElement extends FormAssociatedElement {
+  output: class OutputElement extends Element {
     value(): string {
       return this.textContent();
     }
@@ -336,10 +305,6 @@ const CLASSES: Record<string, typeof Element> = {
     position(): number {
       return this.#progress(-1);
     }
-
-    labels(): Element[] {
-      return this.labelsOf();
-    }
   },
   quote: class QuoteElement extends Element {},
   script: class ScriptElement extends Element {
@@ -347,7 +312,7 @@ const CLASSES: Record<string, typeof Element> = {
       return this.textContent();
     }
   },
-  select: class SelectElement extends FormAssociatedElement {
+  select: class SelectElement extends Element {
     length(): number {
       return this.sel.find('option').size();
     }
@@ -375,7 +340,7 @@ const CLASSES: Record<string, typeof Element> = {
 
     value(): string {
       const selected = this.sel.find('option[selected]');
-      return selected.size() === 0 ? '' : valueOf(selected.first());
+      return selected.size() === 0 ? '' : valueOrHTML(selected);
     }
   },
   source: class SourceElement extends Element {},
@@ -434,7 +399,7 @@ const CLASSES: Record<string, typeof Element> = {
   },
   td: class TableDataCellElement extends TableCellElement {},
   th: class TableHeaderCellElement extends TableCellElement {},
-  textarea: class TextAreaElement extends FormAssociatedElement {
+  textarea: class TextAreaElement extends Element {
     length(): number {
       return attrString(this, 'value').length;
     }
@@ -449,8 +414,9 @@ const CLASSES: Record<string, typeof Element> = {
   ul: class UListElement extends Element {},
 };
 
-/** How k6 reflects an attribute as a method's value. */
+/** A method that is a function of its element alone: how k6 reflects an attribute, form(), labels(). */
 type Reflection = (el: Element) => unknown;
+type Methods = [typeof Element, Record<string, Reflection>][];
 
 const text =
   (name: string): Reflection =>
@@ -517,7 +483,7 @@ const INPUT_TYPES = [
   'week',
 ];
 
-const REFLECTED: [typeof Element, Record<string, Reflection>][] = [
+const REFLECTED: Methods = [
   [
     HrefElement,
     {
@@ -769,7 +735,19 @@ const REFLECTED: [typeof Element, Record<string, Reflection>][] = [
   [CLASSES.ul!, { type: text('type') }],
 ];
 
-for (const [kind, methods] of REFLECTED)
+/** form() and labels(), on the elements k6 gives them to. */
+const sharing = (kinds: (typeof Element)[], methods: Record<string, Reflection>): Methods =>
+  kinds.map((kind) => [kind, methods]);
+const FORM_ASSOCIATED: Methods = [
+  ...sharing([FormFieldElement, CLASSES.keygen!, CLASSES.output!, CLASSES.select!, CLASSES.textarea!], {
+    form: formOf,
+    labels: labelsOf,
+  }),
+  ...sharing([CLASSES.fieldset!, CLASSES.label!, CLASSES.legend!, CLASSES.object!], { form: formOf }),
+  ...sharing([CLASSES.meter!, CLASSES.progress!], { labels: labelsOf }),
+];
+
+for (const [kind, methods] of [...REFLECTED, ...FORM_ASSOCIATED])
   for (const [name, reflect] of Object.entries(methods))
     Object.defineProperty(kind.prototype, name, {
       value(this: Element) {

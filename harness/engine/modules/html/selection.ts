@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import { isTag, type AnyNode, type Element as DomElement } from 'domhandler';
-import { Element, WRAP } from './element.ts';
+import { Element, valueOrHTML, WRAP } from './element.ts';
 import { toElement } from './elements.ts';
 import { encodeValues } from '../http/url-values.ts';
 import { innerHTML } from './render.ts';
@@ -26,6 +26,10 @@ type Matcher = Selector | ((index: number, selection: Selection) => unknown);
 function argumentError(arg: unknown): Error {
   const kind = arg === null ? 'null' : Array.isArray(arg) ? 'array' : typeof arg;
   return new TypeError(`invalid argument, cannot use a '${kind}' as a selector`);
+}
+
+function matcherError(method: string): Error {
+  return new TypeError(`the argument to ${method}() must be a function, a selector or a selection`);
 }
 
 export class Selection {
@@ -67,7 +71,8 @@ export class Selection {
     throw argumentError(arg);
   }
 
-  #matcher(arg: unknown, method: string): (node: AnyNode, index: number) => boolean {
+  /** A test of each node by a function, a selector, a Selection or an Element; `refuse` for anything else. */
+  #matcher(arg: unknown, refuse: () => Error): (node: AnyNode, index: number) => boolean {
     if (typeof arg === 'function')
       return (node, i) => Boolean((arg as (i: number, s: Selection) => unknown)(i, this[WRAP]([node])));
     if (typeof arg === 'string') {
@@ -79,7 +84,7 @@ export class Selection {
       return (node) => nodes.has(node);
     }
     if (arg instanceof Element) return (node) => node === arg.node;
-    throw new TypeError(`the argument to ${method}() must be a function, a selector or a selection`);
+    throw refuse();
   }
 
   add(arg: Selector): Selection {
@@ -88,9 +93,7 @@ export class Selection {
   }
 
   find(arg: Selector): Selection {
-    const target = this.#target(arg);
-    if (typeof target === 'string') return this.#derive(this.#sel.find(target));
-    return this.#derive(this.#sel.find(target as Cheerio<DomElement>));
+    return this.#derive(this.#sel.find(this.#target(arg) as string));
   }
 
   closest(arg: Selector): Selection {
@@ -102,18 +105,17 @@ export class Selection {
   }
 
   not(arg: Matcher): Selection {
-    if (typeof arg !== 'function') this.#target(arg); // a clear error for what is not a selector
-    const match = this.#matcher(arg, 'not');
+    const match = this.#matcher(arg, () => argumentError(arg));
     return this.#derive(this.#$(this.#nodes.filter((n, i) => !match(n, i))));
   }
 
   filter(arg: Matcher): Selection {
-    const match = this.#matcher(arg, 'filter');
+    const match = this.#matcher(arg, () => matcherError('filter'));
     return this.#derive(this.#$(this.#nodes.filter((n, i) => match(n, i))));
   }
 
   is(arg: Matcher): boolean {
-    const match = this.#matcher(arg, 'is');
+    const match = this.#matcher(arg, () => matcherError('is'));
     return this.#nodes.some((n, i) => match(n, i));
   }
 
@@ -342,10 +344,6 @@ export class Selection {
     }
     return encodeValues(values);
   }
-}
-
-function valueOrHTML(sel: Selection): string {
-  return (sel.attr('value') as string | undefined) ?? sel.html();
 }
 
 // Go's common initialisms, which k6's camelCasing of data- names writes in capitals (data-user-id: userID).
