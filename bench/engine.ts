@@ -2,7 +2,8 @@
 // and without a check, against a bare undici loop, autocannon and (when on PATH) real k6, on the same trivial
 // GET target in one run.
 //
-//   npx tsx bench/engine.ts            (BENCH_SECONDS=10 per generator, CONNECTIONS=50, BENCH_ROUNDS=2)
+//   npx tsx bench/engine.ts            (BENCH_SECONDS=10 per generator, CONNECTIONS=50, BENCH_ROUNDS=2,
+//                                       BENCH_ONLY=<regexp>: only the generators it matches, e.g. 'sync|undici')
 //
 // The target (bench/http-target.mjs) runs pinned to core 1, every generator in turn pinned to core 0.
 // Per core = requests the target counted in the window ÷ CPU-seconds the generator process (all its
@@ -20,6 +21,7 @@ const MEASURE_S = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_S = 1;
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
+const ONLY = new RegExp(process.env.BENCH_ONLY ?? '');
 /** k6 v0.49, one core, 50 VUs, trivial GET: stated reference figures for this machine class, not measured here. */
 const K6_REFERENCE = { async: 12_800, sync: 18_200 };
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
@@ -202,7 +204,7 @@ async function main(): Promise<void> {
   try {
     for (let round = 1; round <= ROUNDS; round++) {
       console.log(`round ${round}/${ROUNDS}`);
-      for (const g of generators) {
+      for (const g of generators.filter((g) => ONLY.test(g.name))) {
         const r = await measure(target, g.name, g.command, g.env);
         const previous = best.get(g.name);
         if (!previous || r.perCore > previous.perCore) best.set(g.name, r);
@@ -214,24 +216,26 @@ async function main(): Promise<void> {
   const results = [...best.values()];
 
   const byName = (name: string) => results.find((r) => r.name === name);
-  const undici = byName('bare undici loop')!;
+  const undici = byName('bare undici loop');
   console.log('');
   console.log('generator                   req/s    cores  req/s per core  vs bare undici');
   for (const r of results)
     console.log(
-      `${r.name.padEnd(25)} ${fmt(r.requestsPerSecond).padStart(8)}  ${r.cores.toFixed(2).padStart(5)}  ${fmt(r.perCore).padStart(14)}  ${(r.perCore / undici.perCore).toFixed(2).padStart(13)}×`,
+      `${r.name.padEnd(25)} ${fmt(r.requestsPerSecond).padStart(8)}  ${r.cores.toFixed(2).padStart(5)}  ${fmt(r.perCore).padStart(14)}  ${undici ? `${(r.perCore / undici.perCore).toFixed(2).padStart(13)}×` : ''}`,
     );
   console.log('');
   for (const form of ['async', 'sync'] as const) {
-    const engine = byName(`engine, ${form}`)!;
+    const engine = byName(`engine, ${form}`);
+    if (!engine) continue;
     const k6 = byName(`k6, ${form}`);
     const against = k6
       ? `k6 measured in this run (${fmt(k6.perCore)} req/s per core)`
       : `k6's stated reference (${fmt(K6_REFERENCE[form])} req/s per core, not measured here)`;
     console.log(
-      `engine, ${form} form: ${(engine.perCore / (k6?.perCore ?? K6_REFERENCE[form])).toFixed(2)}× ${against} (target ≥ 2×, goal 3×); ${(engine.perCore / undici.perCore).toFixed(2)}× the bare undici loop`,
+      `engine, ${form} form: ${(engine.perCore / (k6?.perCore ?? K6_REFERENCE[form])).toFixed(2)}× ${against} (target ≥ 2×, goal 3×)${undici ? `; ${(engine.perCore / undici.perCore).toFixed(2)}× the bare undici loop` : ''}`,
     );
-    const bare = byName(`engine, ${form}, no check`)!;
+    const bare = byName(`engine, ${form}, no check`);
+    if (!bare) continue;
     const k6Bare = byName(`k6, ${form}, no check`);
     const k6Check = k6 && k6Bare ? `; k6 in this run: ${(k6.perCore / k6Bare.perCore).toFixed(2)}×` : '';
     console.log(

@@ -186,10 +186,12 @@ export class ScenarioExecution {
     const registry = engine.registry;
     // As in k6, the instance numbers its iterations of a scenario in the order they start, across
     // all its VUs and threads, whatever share of the test's iterations its segment has.
-    engine.scenarioIteration.set(st, {
-      inInstance: Atomics.add(this.env.shared, SHARED_STARTED, 1),
-      inTest: iterationInTest,
-    });
+    const inInstance = Atomics.add(this.env.shared, SHARED_STARTED, 1);
+    const numbers = engine.scenarioIteration.get(st);
+    if (numbers) {
+      numbers.inInstance = inInstance;
+      numbers.inTest = iterationInTest;
+    } else engine.scenarioIteration.set(st, { inInstance, inTest: iterationInTest });
     vu.busy = true;
     if (!vu.fn) {
       const f = this.env.fnFor(st.idInInstance);
@@ -210,7 +212,8 @@ export class ScenarioExecution {
       const r = vuContext.run(st, vu.fn, vu.data) as PromiseLike<unknown> | undefined;
       if (r && typeof r.then === 'function') await r;
       // As in k6, the iteration lasts while the work it started (open WebSockets…) is pending.
-      await pendingWorkDone(st);
+      const pending = pendingWorkDone(st);
+      if (pending) await pending;
     } catch (err) {
       if (err instanceof TestAbortError) aborted = true;
       else {

@@ -97,6 +97,8 @@ export const DEFAULT_SYSTEM_TAGS = [
 export class MetricRegistry implements SampleSink {
   readonly entries = new Map<string, MetricEntry>();
   readonly checks = new Map<string, CheckTally>();
+  /** The tallies of `checks` by group, then name: found per check without building its key. */
+  private readonly tallies = new Map<string, Map<string, CheckTally>>();
   readonly groups = new Set<string>();
   private readonly selectors = new Map<string, SubMetricSelector[]>();
   /** Raw samples for outputs; null when no output wants them. */
@@ -163,9 +165,13 @@ export class MetricRegistry implements SampleSink {
   }
 
   recordCheck(group: string, name: string, pass: boolean): void {
-    const key = `${group}\u0000${name}`;
-    let tally = this.checks.get(key);
-    if (!tally) this.checks.set(key, (tally = { group, name, passes: 0, fails: 0 }));
+    let byName = this.tallies.get(group);
+    if (!byName) this.tallies.set(group, (byName = new Map()));
+    let tally = byName.get(name);
+    if (!tally) {
+      byName.set(name, (tally = { group, name, passes: 0, fails: 0 }));
+      this.checks.set(`${group}\u0000${name}`, tally);
+    }
     if (pass) tally.passes++;
     else tally.fails++;
   }
@@ -195,6 +201,7 @@ export class MetricRegistry implements SampleSink {
       samples: this.samples ?? [],
     };
     this.checks.clear();
+    this.tallies.clear();
     this.groups.clear();
     if (this.samples) this.samples = [];
     return delta;

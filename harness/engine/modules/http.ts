@@ -1,9 +1,9 @@
-// k6/http on undici, one file per concept under http/ (as k6 splits its http module): options, connections,
-// URLs, expected statuses, error codes, response and cookies, cookie jars, params, multipart files, request tags,
-// the exchange that sends a request, and asyncRequest. One undici Agent per worker (keep-alive pools per origin),
-// shared by its VUs; k6 gives every VU its own connection pool, so here a connection freed by one VU may
-// carry another VU's next request. With one connection per concurrently busy VU the load on the target is
-// the same.
+// k6/http, one file per concept under http/ (as k6 splits its http module): options, connections, the HTTP/1.1
+// connection and its response parser, URLs, expected statuses, error codes, response and cookies, cookie jars,
+// params, multipart files, request tags, the exchange that sends a request, and asyncRequest. One set of
+// keep-alive pools per worker, shared by its VUs; k6 gives every VU its own connection pool, so here a
+// connection freed by one VU may carry another VU's next request. With one connection per concurrently busy
+// VU the load on the target is the same.
 import { expectedStatuses, setResponseCallback } from './http/expected-statuses.ts';
 import { CookieJar, cookieJar } from './http/cookie-jar.ts';
 import { asyncRequest, batch, del, get, head, options, patch, post, put, request } from './http/request.ts';

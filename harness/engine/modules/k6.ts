@@ -5,13 +5,12 @@ import { currentVu, InitContextError, type VuState } from '../runtime/vu-context
 
 // Tag sets derived from a VU's tags, reused while the VU's tags stay the same
 // object: fewer allocations per check, and the registry sees stable objects.
-const derived = new WeakMap<Tags, Map<string, Tags>>();
+const derived = { check: new WeakMap<Tags, Map<string, Tags>>(), group: new WeakMap<Tags, Map<string, Tags>>() };
 function withTag(base: Tags, key: 'check' | 'group', value: string): Tags {
-  let byValue = derived.get(base);
-  if (!byValue) derived.set(base, (byValue = new Map()));
-  const k = `${key}\u0000${value}`;
-  let tags = byValue.get(k);
-  if (!tags) byValue.set(k, (tags = Object.freeze({ ...base, [key]: value })));
+  let byValue = derived[key].get(base);
+  if (!byValue) derived[key].set(base, (byValue = new Map()));
+  let tags = byValue.get(value);
+  if (!tags) byValue.set(value, (tags = Object.freeze({ ...base, [key]: value })));
   return tags;
 }
 
@@ -30,7 +29,9 @@ export function check<T>(value: T, checks: Record<string, boolean | ((v: T) => u
   const vu = currentVu();
   if (!vu) throw new InitContextError('check()');
   let all = true;
-  for (const [name, c] of Object.entries(checks ?? {})) {
+  for (const name in checks) {
+    if (!Object.hasOwn(checks, name)) continue;
+    const c = checks[name];
     if (name.includes('::')) throw new Error(`check name '${name}' must not contain '::'`);
     if (isAsyncFunction(c))
       throw new Error(

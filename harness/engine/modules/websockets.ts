@@ -88,7 +88,7 @@ export function socketsClosed(vu: VuState): Promise<void> {
   });
 }
 
-registerPendingWork(socketsClosed);
+registerPendingWork((vu) => (byVu.has(vu) ? socketsClosed(vu) : undefined));
 
 // ------------------------------------------------------------------------------------------- WebSocket
 

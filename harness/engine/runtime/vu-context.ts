@@ -40,9 +40,9 @@ export class InitContextError extends Error {
 /**
  * Work a module started during an iteration that keeps the iteration going after its function returns
  * (k6 ends an iteration only when the VU's event loop is empty). Resolves when the VU has none left,
- * rejects with the error that work failed with.
+ * rejects with the error that work failed with; undefined when the VU has none at all.
  */
-export type PendingWork = (vu: VuState) => Promise<void>;
+export type PendingWork = (vu: VuState) => Promise<void> | undefined;
 
 const pendingWork: PendingWork[] = [];
 
@@ -51,7 +51,14 @@ export function registerPendingWork(work: PendingWork): void {
   pendingWork.push(work);
 }
 
-/** Resolves when every module's pending work for `vu` is done; executors await it to end an iteration. */
-export async function pendingWorkDone(vu: VuState): Promise<void> {
-  for (const work of pendingWork) await work(vu);
+/**
+ * Resolves when every module's pending work for `vu` is done; executors await it to end an iteration.
+ * Undefined when there is none, so an iteration without any ends without another turn of the event loop.
+ */
+export function pendingWorkDone(vu: VuState, from = 0): Promise<void> | undefined {
+  for (let i = from; i < pendingWork.length; i++) {
+    const pending = pendingWork[i](vu);
+    if (pending) return pending.then(() => pendingWorkDone(vu, i + 1));
+  }
+  return undefined;
 }

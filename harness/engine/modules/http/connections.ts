@@ -1,40 +1,26 @@
-// Connections: undici Agents (keep-alive pools per origin), with a connector that applies k6's `hosts`,
-// `dns`, TLS options and `localIPs`, and times DNS lookup, TCP connect and TLS handshake of each new
-// connection. One Agent per worker thread, shared by its VUs (with `localIPs`, one per local address);
-// with `noVUConnectionReuse`, one per VU iteration.
-import { isIP, type Socket } from 'node:net';
+// Connections: keep-alive pools of HTTP/1.1 connections per origin (h1-connection.ts), opened by a dialer that
+// applies k6's `hosts`, `dns`, TLS options and `localIPs` and times the DNS lookup, TCP connect and TLS
+// handshake of each. One Agent per worker thread, shared by its VUs (with `localIPs`, one per local address);
+// with `noVUConnectionReuse`, one per VU iteration. As Go's transport for k6: no limit on connections per
+// origin, no idle timeout, the most recently freed connection reused first.
+import { connect, isIP, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { Agent, buildConnector } from 'undici';
+import { buildConnector } from 'undici';
 import type { LocalAddressPool } from '../../options/local-ips.ts';
 import { certificateFor, type ClientCertificate } from '../../options/tls-options.ts';
 import type { VuState } from '../../runtime/vu-context.ts';
 import { refuseAddress, refuseHostname } from './dial-policy.ts';
+import {
+  BORROWED_READS,
+  H1Connection,
+  type ConnectionOwner,
+  type ConnectionTiming,
+  type ExchangeHandler,
+  type OutgoingRequest,
+  type Peer,
+} from './h1-connection.ts';
 import { config } from './options.ts';
 import { createResolver } from './resolver.ts';
-
-/** The far end of a connection, as k6's response reports it (remote_ip, remote_port, tls_version, tls_cipher_suite). */
-export interface Peer {
-  ip: string;
-  port: number;
-  tlsVersion: string;
-  tlsCipherSuite: string;
-}
-
-export interface ConnectionTiming {
-  lookingUp: number;
-  connecting: number;
-  tlsHandshaking: number;
-  peer: Peer;
-}
-
-// undici does not tell a request which pooled connection carried it: a request on a kept-alive connection
-// reports the last connection made to its origin (the same peer, unless a name resolves to several addresses).
-const peers = new Map<string, Peer>();
-
-/** The peer of the last connection made to `origin`. */
-export function peerOf(origin: string): Peer | undefined {
-  return peers.get(origin);
-}
 
 function peer(sock: Socket): Peer {
   const tls = typeof (sock as TLSSocket).getProtocol === 'function' ? (sock as TLSSocket) : undefined;
@@ -47,10 +33,6 @@ function peer(sock: Socket): Peer {
     tlsCipherSuite: tls?.getCipher()?.standardName ?? '',
   };
 }
-
-// Set while undici hands a brand-new socket to its client: the client writes the waiting request in the
-// same synchronous call, so that request's onConnect reads the timing of the connection it caused.
-export let freshConnection: ConnectionTiming | undefined;
 
 // One connector per client certificate (and one without): TLS settings are fixed per connector.
 const connectors = new Map<ClientCertificate | undefined, buildConnector.connector>();
@@ -78,6 +60,33 @@ function connectorFor(host: string): buildConnector.connector {
   return connector;
 }
 
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** Opens a plain TCP connection whose reads land in the connections' shared buffer (h1-connection.ts). */
+function plainConnect(options: buildConnector.Options, callback: buildConnector.Callback): Socket {
+  resolver ??= createResolver(config.dns);
+  const socket = connect({
+    host: options.hostname.startsWith('[') ? options.hostname.slice(1, -1) : options.hostname,
+    port: Number(options.port || 80),
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+    lookup: resolver.lookup,
+    // The resolver already chose one address, as k6's does.
+    autoSelectFamily: false,
+    onread: BORROWED_READS,
+  });
+  socket.setNoDelay(true).setKeepAlive(true, 60_000);
+  socket.setTimeout(CONNECT_TIMEOUT_MS, () =>
+    socket.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })),
+  );
+  const failed = (err: Error) => callback(err, null);
+  socket.once('error', failed).once('connect', () => {
+    socket.setTimeout(0);
+    socket.off('error', failed);
+    callback(null, socket);
+  });
+  return socket;
+}
+
 /** Where k6's `hosts` option sends `hostname`:`port` (an entry for the name and port wins over one for the name). */
 function resolveHost(hostname: string, port: string): { hostname: string; port: string } | undefined {
   const hosts = config.hosts;
@@ -88,15 +97,17 @@ function resolveHost(hostname: string, port: string): { hostname: string; port: 
   return m ? { hostname: m[1], port: m[2] ?? port } : { hostname: to, port };
 }
 
-function timedConnector(options: buildConnector.Options, callback: buildConnector.Callback): Socket {
-  const origin = `${options.protocol}//${options.host}`;
+type Dialed = (err: Error | null, socket?: Socket, timing?: ConnectionTiming) => void;
+
+/** Opens a connection for `options` (undici's connector options), as k6's dialer would. */
+function dial(options: buildConnector.Options, callback: Dialed): void {
   const port = options.port || (options.protocol === 'https:' ? '443' : '80');
   const bare = (h: string) => (h.startsWith('[') ? h.slice(1, -1) : h);
   // As k6's dialer: blocked names first, then `hosts`, then blacklisted addresses (after the lookup, for a name).
   const refused = refuseHostname(bare(options.hostname));
   if (refused) {
-    queueMicrotask(() => callback(refused, null));
-    return undefined as unknown as Socket;
+    queueMicrotask(() => callback(refused));
+    return;
   }
   const mapped = resolveHost(options.hostname, port);
   if (mapped)
@@ -109,29 +120,24 @@ function timedConnector(options: buildConnector.Options, callback: buildConnecto
     };
   const literal = refuseAddress(bare(options.hostname));
   if (literal) {
-    queueMicrotask(() => callback(literal, null));
-    return undefined as unknown as Socket;
+    queueMicrotask(() => callback(literal));
+    return;
   }
   const start = performance.now();
   let lookedUp = start;
   let tcpDone = 0;
-  const connect = connectorFor(options.servername || bare(options.hostname));
+  const connect =
+    options.protocol === 'http:' ? plainConnect : connectorFor(options.servername || bare(options.hostname));
   const socket = connect(options, (err, sock) => {
-    if (err || !sock) return callback(err as Error, null);
+    if (err || !sock) return callback(err as Error);
     const done = performance.now();
     if (tcpDone === 0) tcpDone = done;
-    freshConnection = {
+    callback(null, sock as Socket, {
       lookingUp: lookedUp - start,
       connecting: tcpDone - lookedUp,
       tlsHandshaking: done - tcpDone,
       peer: peer(sock as Socket),
-    };
-    peers.set(origin, freshConnection.peer);
-    try {
-      callback(null, sock);
-    } finally {
-      freshConnection = undefined;
-    }
+    });
   }) as unknown as Socket;
   socket.once('lookup', (err: Error | null, address: string) => {
     lookedUp = performance.now();
@@ -143,20 +149,79 @@ function timedConnector(options: buildConnector.Options, callback: buildConnecto
       tcpDone = performance.now();
     });
   }
-  return socket;
 }
 
-function newAgent(localAddress?: string): Agent {
-  return new Agent({
-    connect: localAddress
-      ? (options, callback) => timedConnector({ ...options, localAddress }, callback)
-      : timedConnector,
-    keepAliveTimeout: 60_000,
-    keepAliveMaxTimeout: 600_000,
-    // The request timeout (params.timeout) covers the whole exchange; undici's own are off.
-    headersTimeout: 0,
-    bodyTimeout: 0,
-  });
+/** The connections to one origin. */
+class OriginPool implements ConnectionOwner {
+  private readonly idle: H1Connection[] = [];
+  private readonly options: buildConnector.Options;
+
+  constructor(
+    private readonly agent: Agent,
+    origin: string,
+  ) {
+    const u = new URL(origin);
+    this.options = {
+      protocol: u.protocol,
+      hostname: u.hostname,
+      host: u.host,
+      port: u.port,
+      servername: undefined,
+      localAddress: agent.localAddress ?? null,
+    } as buildConnector.Options;
+  }
+
+  dispatch(request: OutgoingRequest, handler: ExchangeHandler): void {
+    let c: H1Connection | undefined;
+    while ((c = this.idle.pop())) if (!c.closed) return c.send(request, handler);
+    dial(this.options, (err, socket, timing) => {
+      if (err) return handler.onError(err);
+      const connection = new H1Connection(socket!, timing!, this);
+      this.agent.open.add(connection);
+      connection.send(request, handler);
+    });
+  }
+
+  release(connection: H1Connection): void {
+    if (this.agent.closing) connection.destroy();
+    else this.idle.push(connection);
+  }
+
+  closed(connection: H1Connection): void {
+    this.agent.open.delete(connection);
+    const i = this.idle.lastIndexOf(connection);
+    if (i >= 0) this.idle.splice(i, 1);
+  }
+
+  retry(request: OutgoingRequest, handler: ExchangeHandler): void {
+    this.dispatch(request, handler);
+  }
+}
+
+/** The pools of one worker (or of one local address, or of one VU iteration). */
+class Agent {
+  private readonly pools = new Map<string, OriginPool>();
+  readonly open = new Set<H1Connection>();
+  closing = false;
+
+  constructor(readonly localAddress?: string) {}
+
+  dispatch(origin: string, request: OutgoingRequest, handler: ExchangeHandler): void {
+    let pool = this.pools.get(origin);
+    if (!pool) this.pools.set(origin, (pool = new OriginPool(this, origin)));
+    pool.dispatch(request, handler);
+  }
+
+  /** Closes the idle connections now and the busy ones when their responses end. */
+  close(): void {
+    this.closing = true;
+    for (const c of [...this.open]) if (!c.busy) c.destroy();
+  }
+
+  destroy(): void {
+    this.closing = true;
+    for (const c of [...this.open]) c.destroy();
+  }
 }
 
 let agent: Agent | undefined;
@@ -177,30 +242,30 @@ function localAddress(vu: VuState, pool: LocalAddressPool): string {
 /** The Agent a request of `vu` goes through. */
 export function dispatcher(vu: VuState): Agent {
   const pool = config.localAddresses;
-  if (!pool && !config.noVUConnectionReuse) return (agent ??= newAgent());
+  if (!pool && !config.noVUConnectionReuse) return (agent ??= new Agent());
   const local = pool && localAddress(vu, pool);
   if (config.noVUConnectionReuse) {
     const mine = iterationAgents.get(vu);
     if (mine?.iteration === vu.iteration) return mine.agent;
     // A new iteration: the connections of the last one are closed, as k6 closes them between iterations.
-    if (mine) void mine.agent.close();
-    const fresh = { iteration: vu.iteration, agent: newAgent(local) };
+    if (mine) mine.agent.close();
+    const fresh = { iteration: vu.iteration, agent: new Agent(local) };
     iterationAgents.set(vu, fresh);
     return fresh.agent;
   }
   let bound = agents.get(local!);
-  if (!bound) agents.set(local!, (bound = newAgent(local)));
+  if (!bound) agents.set(local!, (bound = new Agent(local)));
   return bound;
 }
 
 /** Closes every pooled connection (at worker shutdown, so the process can exit). */
-export async function closeHttp(): Promise<void> {
+export function closeHttp(): Promise<void> {
   const all = [...(agent ? [agent] : []), ...agents.values(), ...[...iterationAgents.values()].map((a) => a.agent)];
   agent = undefined;
   agents.clear();
   iterationAgents.clear();
   connectors.clear();
-  peers.clear();
   resolver = undefined;
-  await Promise.all(all.map((a) => a.destroy()));
+  for (const a of all) a.destroy();
+  return Promise.resolve();
 }

@@ -19,14 +19,19 @@ export interface CookieOptions {
 export type RequestCookies = Record<string, string | number | { value: string | number; replace?: boolean }>;
 
 export class CookieJar {
-  readonly #store = new MemoryCookieStore();
-  readonly #jar = new ToughJar(this.#store, {
-    looseMode: true,
-    rejectPublicSuffixes: false,
-    allowSpecialUseDomain: true,
-  });
+  // Made on the first cookie: a VU gets a fresh jar every iteration, and most never store anything.
+  #store: MemoryCookieStore | undefined;
+  #tough: ToughJar | undefined;
   /** Nothing was ever stored: requests skip the lookup. */
   #empty = true;
+
+  get #jar(): ToughJar {
+    return (this.#tough ??= new ToughJar((this.#store = new MemoryCookieStore()), {
+      looseMode: true,
+      rejectPublicSuffixes: false,
+      allowSpecialUseDomain: true,
+    }));
+  }
 
   /** `{name: [values]}` of the cookies a request to `url` sends. */
   cookiesForURL(url: string): Record<string, string[]> {
@@ -65,7 +70,7 @@ export class CookieJar {
 
   #remove(c: Cookie): void {
     // The memory store removes at once; the promise only reports it.
-    void this.#store.removeCookie(c.domain ?? '', c.path ?? '', c.key);
+    void this.#store?.removeCookie(c.domain ?? '', c.path ?? '', c.key);
   }
 
   /**
@@ -101,10 +106,16 @@ const vuJars = new WeakMap<VuState, { iteration: number; jar: CookieJar }>();
 /** The VU's jar for its current iteration (a fresh one each iteration unless noCookiesReset). */
 export function vuJar(vu: VuState): CookieJar {
   const mine = vuJars.get(vu);
-  if (mine && (config.noCookiesReset || mine.iteration === vu.iteration)) return mine.jar;
-  const fresh = { iteration: vu.iteration, jar: new CookieJar() };
-  vuJars.set(vu, fresh);
-  return fresh.jar;
+  if (!mine) {
+    const jar = new CookieJar();
+    vuJars.set(vu, { iteration: vu.iteration, jar });
+    return jar;
+  }
+  if (!config.noCookiesReset && mine.iteration !== vu.iteration) {
+    mine.iteration = vu.iteration;
+    mine.jar = new CookieJar();
+  }
+  return mine.jar;
 }
 
 /** `http.cookieJar()`: the running VU's jar. */

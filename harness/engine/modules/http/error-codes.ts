@@ -28,7 +28,7 @@ export function errorCodeOf(err: unknown): ErrorCode {
       return { code: 1220, message: `${e.syscall === 'write' ? 'write' : 'read'}: connection reset by peer` };
     case 'EPIPE':
       return { code: 1201, message: 'write: broken pipe' };
-    case 'UND_ERR_SOCKET':
+    case 'K6_UNEXPECTED_EOF':
       return { code: 1000, message: 'unexpected EOF' };
     case 'CERT_HAS_EXPIRED':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':

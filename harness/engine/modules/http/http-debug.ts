@@ -26,7 +26,7 @@ export function debugResponse(
   id: number,
   status: number,
   statusText: string,
-  rawHeaders: Buffer[] | null,
+  rawHeaders: string[] | null,
   body: Buffer | null,
   full: boolean,
 ): void {

@@ -76,16 +76,7 @@ export function configureHttp(options: HttpOptions): void {
   config.localAddresses = options.localIPs ? localAddressPool(String(options.localIPs)) : undefined;
   config.httpDebug = options.httpDebug ? String(options.httpDebug) : '';
   defaultHeaders = config.userAgent ? ['user-agent', config.userAgent] : [];
-  defaultHeaderBytes = headerBytes(defaultHeaders);
 }
 
-// The headers of a request whose params give none: built once, with their byte count for data_sent.
+// The headers of a request whose params give none, built once.
 export let defaultHeaders: string[] = ['user-agent', config.userAgent];
-export let defaultHeaderBytes = headerBytes(defaultHeaders);
-
-/** Bytes of a header list as HTTP/1.1 writes it ("name: value\r\n"). */
-export function headerBytes(headers: string[]): number {
-  let n = 0;
-  for (let i = 0; i < headers.length; i += 2) n += headers[i].length + headers[i + 1].length + 4;
-  return n;
-}

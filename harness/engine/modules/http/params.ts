@@ -17,9 +17,11 @@ export interface Params {
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export type RequestBody = string | Buffer | null;
 
+const NO_BODY: { body: RequestBody } = Object.freeze({ body: null });
+
 /** The bytes of a request body, and the Content-Type k6 gives it (sent unless the script sets one). */
 export function encodeBody(body: unknown): { body: RequestBody; contentType?: string } {
-  if (body === null || body === undefined) return { body: null };
+  if (body === null || body === undefined) return NO_BODY;
   if (typeof body === 'string') return { body };
   if (body instanceof ArrayBuffer) return { body: Buffer.from(body) };
   if (ArrayBuffer.isView(body)) return { body: Buffer.from(body.buffer, body.byteOffset, body.byteLength) };

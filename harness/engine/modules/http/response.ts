@@ -52,7 +52,7 @@ export class Response {
   timings: Timings;
 
   #raw: Buffer | null = null;
-  #rawHeaders: Buffer[] | null = null;
+  #rawHeaders: string[] | null = null;
   #responseType: ResponseType;
   #body: string | ArrayBuffer | null | undefined;
   #headers: Record<string, string> | undefined;
@@ -84,7 +84,7 @@ export class Response {
     this.#sentHeaders = headers;
   }
 
-  setPayload(rawHeaders: Buffer[] | null, raw: Buffer | null): void {
+  setPayload(rawHeaders: string[] | null, raw: Buffer | null): void {
     this.#rawHeaders = rawHeaders;
     this.#raw = raw;
   }
@@ -95,8 +95,8 @@ export class Response {
     const raw = this.#rawHeaders;
     if (raw) {
       for (let i = 0; i < raw.length; i += 2) {
-        const key = canonicalHeaderKey(raw[i].toString('latin1'));
-        const value = raw[i + 1].toString('latin1');
+        const key = canonicalHeaderKey(raw[i]);
+        const value = raw[i + 1];
         headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
       }
     }
@@ -118,8 +118,8 @@ export class Response {
     const raw = this.#rawHeaders;
     if (!raw) return cookies;
     for (let i = 0; i < raw.length; i += 2) {
-      if (raw[i].length !== 10 || raw[i].toString('latin1').toLowerCase() !== 'set-cookie') continue;
-      const c = parseSetCookie(raw[i + 1].toString('latin1'));
+      if (raw[i].length !== 10 || raw[i].toLowerCase() !== 'set-cookie') continue;
+      const c = parseSetCookie(raw[i + 1]);
       if (c) (cookies[c.name] ??= []).push(c);
     }
     return cookies;

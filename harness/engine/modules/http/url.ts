@@ -1,4 +1,6 @@
 // URLs: k6's http.url tagged template, and the parsed request targets (cached by href).
+import type { Tags } from '../../metrics/metric.ts';
+import type { LastTags } from './request-tags.ts';
 
 /** What `http.url` returns: a URL whose `name` tag groups the requests made with it. */
 export class TaggedURL {
@@ -28,6 +30,8 @@ export interface Target {
   /** The URL as k6 tags it: without userinfo. */
   clean: string;
   host: string;
+  /** By VU tags, the tag set of the VU's last request to this target (request-tags.ts). */
+  lastTags?: WeakMap<Tags, LastTags>;
 }
 
 const targets = new Map<string, Target>();
