@@ -96,8 +96,9 @@ export const DEFAULT_SYSTEM_TAGS = [
 
 export class MetricRegistry implements SampleSink {
   readonly entries = new Map<string, MetricEntry>();
-  readonly checks = new Map<string, CheckTally>();
-  /** The tallies of `checks` by group, then name: found per check without building its key. */
+  /** Check tallies in the order their checks first ran. */
+  readonly checks: CheckTally[] = [];
+  /** The same tallies by group, then name: found per check without building a key. */
   private readonly tallies = new Map<string, Map<string, CheckTally>>();
   readonly groups = new Set<string>();
   private readonly selectors = new Map<string, SubMetricSelector[]>();
@@ -165,15 +166,20 @@ export class MetricRegistry implements SampleSink {
   }
 
   recordCheck(group: string, name: string, pass: boolean): void {
+    const tally = this.tally(group, name);
+    if (pass) tally.passes++;
+    else tally.fails++;
+  }
+
+  private tally(group: string, name: string): CheckTally {
     let byName = this.tallies.get(group);
     if (!byName) this.tallies.set(group, (byName = new Map()));
     let tally = byName.get(name);
     if (!tally) {
       byName.set(name, (tally = { group, name, passes: 0, fails: 0 }));
-      this.checks.set(`${group}\u0000${name}`, tally);
+      this.checks.push(tally);
     }
-    if (pass) tally.passes++;
-    else tally.fails++;
+    return tally;
   }
 
   recordGroup(path: string): void {
@@ -196,11 +202,10 @@ export class MetricRegistry implements SampleSink {
     }
     const delta: RegistryDelta = {
       metrics,
-      checks: [...this.checks.values()],
+      checks: this.checks.splice(0),
       groups: [...this.groups],
       samples: this.samples ?? [],
     };
-    this.checks.clear();
     this.tallies.clear();
     this.groups.clear();
     if (this.samples) this.samples = [];
@@ -218,7 +223,7 @@ export class MetricRegistry implements SampleSink {
         });
         return state ? { def: e.def, state, subs } : { def: e.def, subs };
       }),
-      checks: [...this.checks.values()].map((c) => ({ ...c })),
+      checks: this.checks.map((c) => ({ ...c })),
       groups: [...this.groups],
       samples: [],
     };
@@ -232,12 +237,9 @@ export class MetricRegistry implements SampleSink {
       for (const s of m.subs) e.subs.find((x) => x.selector.name === s.name)?.sink.merge(s.state);
     }
     for (const c of delta.checks) {
-      const key = `${c.group}\u0000${c.name}`;
-      const tally = this.checks.get(key);
-      if (tally) {
-        tally.passes += c.passes;
-        tally.fails += c.fails;
-      } else this.checks.set(key, { ...c });
+      const tally = this.tally(c.group, c.name);
+      tally.passes += c.passes;
+      tally.fails += c.fails;
     }
     for (const g of delta.groups) this.groups.add(g);
   }

@@ -84,7 +84,7 @@ function groupTree(registry: MetricRegistry): SummaryGroup {
     return g;
   };
   for (const path of [...registry.groups].sort()) if (path.startsWith('::')) ensure(path);
-  for (const c of registry.checks.values()) {
+  for (const c of registry.checks) {
     const g = c.group.startsWith('::') || c.group === '' ? ensure(c.group) : root;
     const path = `${c.group}::${c.name}`;
     g.checks.push({ name: c.name, path, id: id(path), passes: c.passes, fails: c.fails });

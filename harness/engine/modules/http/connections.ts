@@ -38,16 +38,18 @@ function peer(sock: Socket): Peer {
 const connectors = new Map<ClientCertificate | undefined, buildConnector.connector>();
 let resolver: ReturnType<typeof createResolver> | undefined;
 
+/** k6's resolver (`dns` option), made on the first connection. */
+const lookup = () => (resolver ??= createResolver(config.dns)).lookup;
+
 function connectorFor(host: string): buildConnector.connector {
   const certificate = certificateFor(config.tls.auth, host);
   let connector = connectors.get(certificate);
   if (!connector) {
-    resolver ??= createResolver(config.dns);
     const { minVersion, maxVersion, ciphers } = config.tls;
     connector = buildConnector({
       timeout: 10_000,
       rejectUnauthorized: !config.insecureSkipTLSVerify,
-      lookup: resolver.lookup,
+      lookup: lookup(),
       // The resolver already chose one address, as k6's does.
       autoSelectFamily: false,
       ...(minVersion ? { minVersion } : {}),
@@ -64,13 +66,11 @@ const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Opens a plain TCP connection whose reads land in the connections' shared buffer (h1-connection.ts). */
 function plainConnect(options: buildConnector.Options, callback: buildConnector.Callback): Socket {
-  resolver ??= createResolver(config.dns);
   const socket = connect({
     host: options.hostname.startsWith('[') ? options.hostname.slice(1, -1) : options.hostname,
     port: Number(options.port || 80),
     ...(options.localAddress ? { localAddress: options.localAddress } : {}),
-    lookup: resolver.lookup,
-    // The resolver already chose one address, as k6's does.
+    lookup: lookup(),
     autoSelectFamily: false,
     onread: BORROWED_READS,
   });
@@ -191,10 +191,6 @@ class OriginPool implements ConnectionOwner {
     this.agent.open.delete(connection);
     const i = this.idle.lastIndexOf(connection);
     if (i >= 0) this.idle.splice(i, 1);
-  }
-
-  retry(request: OutgoingRequest, handler: ExchangeHandler): void {
-    this.dispatch(request, handler);
   }
 }
 

@@ -138,7 +138,6 @@ class Exchange implements ExchangeHandler {
   // per hop
   carrier: H1Connection | null = null;
   done = false;
-  hopDone = false;
   sentBytes = 0;
   tStart = 0;
   tConnect = 0;

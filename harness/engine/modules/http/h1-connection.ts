@@ -56,8 +56,8 @@ export interface ConnectionOwner {
   release(connection: H1Connection): void;
   /** The connection closed. */
   closed(connection: H1Connection): void;
-  /** The connection closed before any byte of the response to a request that may be sent again. */
-  retry(request: OutgoingRequest, handler: ExchangeHandler): void;
+  /** Sends a request on one of the pool's connections (a request this one could not carry). */
+  dispatch(request: OutgoingRequest, handler: ExchangeHandler): void;
 }
 
 const connections = new WeakMap<Socket, H1Connection>();
@@ -187,14 +187,14 @@ export class H1Connection implements ResponseSink {
     const handler = this.handler;
     if (!handler) return;
     this.handler = null;
-    if (this.parser.closed()) {
+    if (this.parser.endsWithConnection()) {
       handler.onComplete();
       return;
     }
     const request = this.request!;
     if (!this.parser.started && this.uses > 1 && replayable(request)) {
       // As Go: the server closed a kept-alive connection as the request went out; send it on another.
-      this.owner.retry(request, handler);
+      this.owner.dispatch(request, handler);
       return;
     }
     handler.onError(this.error ?? Object.assign(new Error('unexpected EOF'), { code: 'K6_UNEXPECTED_EOF' }));

@@ -123,7 +123,7 @@ export class ResponseParser {
   }
 
   /** The connection closed: true when that ends the response (a body read to the end of the connection). */
-  closed(): boolean {
+  endsWithConnection(): boolean {
     if (this.state !== State.UntilClose) return false;
     this.finish();
     return true;
